@@ -1,0 +1,17 @@
+"""ML Explorer entry point: navigation by section and the global sidebar. Nothing else."""
+import streamlit as st
+
+from components import catalog
+from components.ui import common
+
+st.set_page_config(page_title="ML Explorer", page_icon=":material/science:", layout="wide")
+
+home = st.Page("views/home.py", title="Home", icon=":material/home:", default=True)
+nav = {"": [home]} | {
+    section: [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path) for p in pages]
+    for section, pages in catalog.by_section().items()
+}
+page = st.navigation(nav)
+common.global_sidebar()
+page.run()
+common.share_link_box()

@@ -1,0 +1,99 @@
+"""Global controls (dataset, seed, presenter mode, share link) and helpers every page uses."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from components import datasets
+
+# One source of truth for the global sidebar's keys, defaults and ranges.
+DATASET_KEY, SEED_KEY, N_SAMPLES_KEY, NOISE_KEY, PRESENTER_KEY = (
+    "app.dataset", "app.seed", "app.n_samples", "app.noise", "app.presenter")
+SEED_DEFAULT, SEED_MIN, SEED_MAX = 42, 0, 9999
+N_SAMPLES_DEFAULT, N_SAMPLES_MIN, N_SAMPLES_MAX, N_SAMPLES_STEP = 300, 50, 2000, 50
+NOISE_DEFAULT, NOISE_MIN, NOISE_MAX, NOISE_STEP = 0.25, 0.0, 1.0, 0.05
+
+PRESENTER_CSS = """<style>
+html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.15rem; }
+[data-testid="stMetricValue"] { font-size: 2.6rem; }
+</style>"""
+
+
+def global_sidebar() -> None:
+    """Draw the controls every page shares. Called once per run from app.py."""
+    with st.sidebar:
+        st.selectbox("Dataset", datasets.NAMES, index=datasets.NAMES.index(datasets.DEFAULT),
+                     key=DATASET_KEY, bind="query-params",
+                     help="Shared by every page. Pages that need another kind of task say so.")
+        generated = st.session_state.get(DATASET_KEY, datasets.DEFAULT) in datasets.TWO_D
+        st.slider("Samples (generated sets)", N_SAMPLES_MIN, N_SAMPLES_MAX, N_SAMPLES_DEFAULT, N_SAMPLES_STEP,
+                  key=N_SAMPLES_KEY, bind="query-params", disabled=not generated)
+        st.slider("Noise (generated sets)", NOISE_MIN, NOISE_MAX, NOISE_DEFAULT, NOISE_STEP,
+                  key=NOISE_KEY, bind="query-params", disabled=not generated)
+        st.number_input("Random seed", SEED_MIN, SEED_MAX, SEED_DEFAULT, 1, key=SEED_KEY, bind="query-params",
+                        help="Every split, fold and model uses it: same seed, same numbers.")
+        st.toggle("Presenter mode", key=PRESENTER_KEY, bind="query-params",
+                  help="Bigger type for projectors; hides the code and the long explanations.")
+        st.caption(datasets.REGISTRY[st.session_state.get(DATASET_KEY, datasets.DEFAULT)].description)
+    if presenter():
+        st.html(PRESENTER_CSS)
+
+
+def share_link_box() -> None:
+    """Show a link that reproduces the current view (every bound widget is in the query string)."""
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    query = urlencode(params, doseq=True)
+    base = str(st.context.url or "").split("?")[0]
+    with st.sidebar:
+        st.caption("Share this view")
+        st.code(base + (("?" + query) if query else ""), language=None, wrap_lines=True)
+
+
+def presenter() -> bool:
+    return bool(st.session_state.get(PRESENTER_KEY, False))
+
+
+def seed() -> int:
+    return int(st.session_state.get(SEED_KEY, SEED_DEFAULT))
+
+
+def dataset_name() -> str:
+    return st.session_state.get(DATASET_KEY, datasets.DEFAULT)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _load(name: str, n_samples: int, noise: float, seed: int) -> datasets.Dataset:
+    return datasets.load(name, n_samples=n_samples, noise=noise, seed=seed)
+
+
+def current_dataset() -> datasets.Dataset:
+    """The dataset chosen in the sidebar, cached; generation parameters matter only for 2-D sets."""
+    name = dataset_name()
+    if name in datasets.TWO_D:
+        return _load(name, int(st.session_state.get(N_SAMPLES_KEY, N_SAMPLES_DEFAULT)),
+                     float(st.session_state.get(NOISE_KEY, NOISE_DEFAULT)), seed())
+    return _load(name, 0, 0.0, 0)
+
+
+def require_task(ds: datasets.Dataset, task: str) -> bool:
+    """Tell the learner when the shared dataset does not fit this page; return whether it fits."""
+    if ds.task == task:
+        return True
+    fitting = ", ".join(datasets.names(task=task))
+    st.info(f"This page needs a {task} dataset and **{ds.name}** is {ds.task}. "
+            f"Pick one of {fitting} in the sidebar.")
+    return False
+
+
+def page_footer(questions: list[str], code: str, explanation: str) -> None:
+    """The end of every page: what you are seeing, the interview questions, the runnable code."""
+    st.divider()
+    st.markdown("#### What you are seeing")
+    st.markdown(explanation)
+    if not presenter():
+        st.markdown("#### Interview questions this page answers")
+        st.markdown("\n".join(f"- {q}" for q in questions))
+        with st.expander("Show the code (runnable scikit-learn script for these settings)"):
+            st.code(code, language="python")
