@@ -57,3 +57,19 @@ def chart_specs(at: AppTest) -> list[dict]:
 
 def metric_values(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
+
+
+def run_exported_script(code: str, timeout: float = 300) -> dict:
+    """Run a "Show the code" script in a fresh interpreter; its last stdout line is a JSON object
+    of the numbers the page shows (the convention every exported script follows)."""
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "exported.py"
+        script.write_text(code)
+        done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                              timeout=timeout, cwd=tmp)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -27,11 +27,12 @@ def global_sidebar() -> None:
         st.selectbox("Dataset", datasets.NAMES, index=datasets.NAMES.index(datasets.DEFAULT),
                      key=DATASET_KEY, bind="query-params",
                      help="Shared by every page. Pages that need another kind of task say so.")
-        generated = st.session_state.get(DATASET_KEY, datasets.DEFAULT) in datasets.TWO_D
-        st.slider("Samples (generated sets)", N_SAMPLES_MIN, N_SAMPLES_MAX, N_SAMPLES_DEFAULT, N_SAMPLES_STEP,
-                  key=N_SAMPLES_KEY, bind="query-params", disabled=not generated)
-        st.slider("Noise (generated sets)", NOISE_MIN, NOISE_MAX, NOISE_DEFAULT, NOISE_STEP,
-                  key=NOISE_KEY, bind="query-params", disabled=not generated)
+        # Always enabled: pages that draw decision boundaries use the generated 2-D sets even when
+        # the shared dataset is a table.
+        st.slider("Samples (generated 2-D sets)", N_SAMPLES_MIN, N_SAMPLES_MAX, N_SAMPLES_DEFAULT, N_SAMPLES_STEP,
+                  key=N_SAMPLES_KEY, bind="query-params")
+        st.slider("Noise (generated 2-D sets)", NOISE_MIN, NOISE_MAX, NOISE_DEFAULT, NOISE_STEP,
+                  key=NOISE_KEY, bind="query-params")
         st.number_input("Random seed", SEED_MIN, SEED_MAX, SEED_DEFAULT, 1, key=SEED_KEY, bind="query-params",
                         help="Every split, fold and model uses it: same seed, same numbers.")
         st.toggle("Presenter mode", key=PRESENTER_KEY, bind="query-params",
@@ -71,10 +72,13 @@ def _load(name: str, n_samples: int, noise: float, seed: int) -> datasets.Datase
 def current_dataset() -> datasets.Dataset:
     """The dataset chosen in the sidebar, cached; generation parameters matter only for 2-D sets."""
     name = dataset_name()
-    if name in datasets.TWO_D:
-        return _load(name, int(st.session_state.get(N_SAMPLES_KEY, N_SAMPLES_DEFAULT)),
-                     float(st.session_state.get(NOISE_KEY, NOISE_DEFAULT)), seed())
-    return _load(name, 0, 0.0, 0)
+    return two_d_dataset(name) if name in datasets.TWO_D else _load(name, 0, 0.0, 0)
+
+
+def two_d_dataset(name: str) -> datasets.Dataset:
+    """A generated 2-D set (moons, circles, blobs, xor) with the sidebar's samples, noise and seed."""
+    return _load(name, int(st.session_state.get(N_SAMPLES_KEY, N_SAMPLES_DEFAULT)),
+                 float(st.session_state.get(NOISE_KEY, NOISE_DEFAULT)), seed())
 
 
 def require_task(ds: datasets.Dataset, task: str) -> bool:
