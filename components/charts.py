@@ -95,3 +95,153 @@ def histogram(df: pd.DataFrame, value: str, color: str | None = None, title: str
     if facet:
         chart = chart.properties(width=220).facet(facet=f"{facet}:N", columns=3)
     return chart.properties(title=title)
+
+
+# --- Evaluation: confusion matrix, ROC, precision-recall, metrics vs threshold, folds -------------
+
+def confusion_matrix_chart(cells: pd.DataFrame, title: str = "") -> alt.LayerChart:
+    """A 2x2 heatmap from components.evaluation.confusion_frame: each cell shows its name (TN, FP,
+    FN, TP), its count and its share of the actual class (the row-normalised matrix)."""
+    base = alt.Chart(cells).encode(
+        x=alt.X("predicted:N", title="predicted", sort=None,
+                axis=alt.Axis(labelAngle=0, orient="top", labelLimit=130)),
+        y=alt.Y("actual:N", title="actual", sort=None, axis=alt.Axis(labelLimit=110)),
+    )
+    heat = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("share of actual:Q", legend=None, scale=alt.Scale(domain=[0, 1], scheme="blues")),
+        tooltip=["cell", "actual", "predicted", "count", alt.Tooltip("share of actual:Q", format=".1%")],
+    )
+    dark = alt.condition("datum['share of actual'] > 0.6", alt.value("white"), alt.value(BLACK))
+    label = base.mark_text(dy=-24, fontSize=13).encode(text="cell:N", color=dark)
+    count = base.mark_text(fontSize=24, fontWeight="bold").encode(text=alt.Text("count:Q", format="d"), color=dark)
+    share = base.mark_text(dy=22, fontSize=13).encode(text=alt.Text("share of actual:Q", format=".1%"), color=dark)
+    return alt.layer(heat, label, count, share).properties(title=title, height=HEIGHT - 40, width=260)
+
+
+def _operating_point(x: float, y: float, x_col: str, y_col: str) -> alt.Chart:
+    point = pd.DataFrame({x_col: [x], y_col: [y]})
+    return alt.Chart(point).mark_point(size=160, filled=True, color=VERMILION, stroke=BLACK).encode(
+        x=f"{x_col}:Q", y=f"{y_col}:Q", tooltip=[alt.Tooltip(f"{x_col}:Q", format=".3f"),
+                                                 alt.Tooltip(f"{y_col}:Q", format=".3f")])
+
+
+def roc_chart(roc: pd.DataFrame, point: tuple[float, float], auc: float, height: int = HEIGHT) -> alt.LayerChart:
+    """ROC curve (columns FPR, TPR, threshold), the chance diagonal and the current operating point."""
+    # Drawn in roc_curve's own order (order=index): points sharing an FPR must not be re-sorted.
+    curve = alt.Chart(roc.reset_index()).mark_line(color=BLUE).encode(
+        x=alt.X("FPR:Q", title="false positive rate (1 - specificity)", scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("TPR:Q", title="true positive rate (recall)", scale=alt.Scale(domain=[0, 1])),
+        order="index:Q",
+        tooltip=[alt.Tooltip("threshold:Q", format=".3f"), "FPR", "TPR"])
+    chance = alt.Chart(pd.DataFrame({"FPR": [0, 1], "TPR": [0, 1]})).mark_line(
+        color="gray", strokeDash=[4, 4]).encode(x="FPR:Q", y="TPR:Q")
+    title = f"ROC curve, AUC = {auc:.3f}" if auc == auc else "ROC curve (one class only in test)"
+    return alt.layer(chance, curve, _operating_point(*point, "FPR", "TPR")).properties(
+        title=title, height=height, width="container")
+
+
+def pr_chart(pr: pd.DataFrame, point: tuple[float, float], ap: float, prevalence: float,
+             height: int = HEIGHT) -> alt.LayerChart:
+    """Precision-recall curve, the no-skill line at the positive prevalence, the operating point."""
+    # A step plot in precision_recall_curve's order, as scikit-learn's PrecisionRecallDisplay draws it.
+    curve = alt.Chart(pr.reset_index()).mark_line(color=ORANGE, interpolate="step-after").encode(
+        x=alt.X("recall:Q", scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("precision:Q", scale=alt.Scale(domain=[0, 1])),
+        order="index:Q",
+        tooltip=[alt.Tooltip("threshold:Q", format=".3f"), "recall", "precision"])
+    baseline = alt.Chart(pd.DataFrame({"precision": [prevalence]})).mark_rule(
+        color="gray", strokeDash=[4, 4]).encode(y="precision:Q")
+    title = f"Precision-recall, AP = {ap:.3f}" if ap == ap else "Precision-recall (no positives in test)"
+    return alt.layer(baseline, curve, _operating_point(*point, "recall", "precision")).properties(
+        title=title, height=height, width="container")
+
+
+def threshold_metrics_chart(sweep: pd.DataFrame, threshold: float, height: int = HEIGHT) -> alt.LayerChart:
+    """Each metric against the threshold (long format: threshold, metric, value) with a rule at the
+    current threshold."""
+    lines = alt.Chart(sweep).mark_line().encode(
+        x=alt.X("threshold:Q", scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("value:Q", title="score", scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("metric:N", scale=alt.Scale(range=OKABE_ITO), sort=None),
+        strokeDash=alt.StrokeDash("metric:N", sort=None),
+        tooltip=["metric", alt.Tooltip("threshold:Q", format=".2f"), alt.Tooltip("value:Q", format=".3f")])
+    rule = alt.Chart(pd.DataFrame({"threshold": [threshold]})).mark_rule(color=BLACK, strokeWidth=2).encode(
+        x="threshold:Q")
+    return alt.layer(lines, rule).properties(title="Metrics vs threshold", height=height, width="container")
+
+
+def folds_chart(runs: pd.DataFrame) -> alt.Chart:
+    """Which rows each fold tests, from components.evaluation.fold_runs; a class strip on top."""
+    lanes = ["class"] + sorted((lane for lane in runs["lane"].unique() if lane != "class"),
+                               key=lambda s: int(s.split()[-1]))
+    return alt.Chart(runs).mark_rect().encode(
+        x=alt.X("start:Q", title="row of the dataset (file order)"), x2="end:Q",
+        y=alt.Y("lane:N", sort=lanes, title=None),
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(
+            domain=["train", "test", "positive", "other"], range=["#d9d9d9", VERMILION, ORANGE, SKY])),
+        tooltip=["lane", "kind", "start", "end"],
+    ).properties(height=alt.Step(22), width="container",
+                 title="k-fold cross-validation: test rows of each fold")
+
+
+def beeswarm_chart(df: pd.DataFrame, title: str = "", height: int | None = None) -> alt.Chart:
+    """A SHAP-style beeswarm: one point per (row, feature), SHAP value on x, features on y (ordered
+    as they first appear in df), jittered within each band, coloured by the feature's value rank.
+
+    df: columns feature, shap, value rank (0..1), jitter (-1..1); optional feature value, row."""
+    order = list(dict.fromkeys(df["feature"]))
+    tips = [c for c in ("feature", "shap", "feature value", "row") if c in df.columns]
+    return alt.Chart(df).mark_circle(size=22, opacity=0.75).encode(
+        x=alt.X("shap:Q", title="SHAP value (effect on the model output)"),
+        y=alt.Y("feature:N", sort=order, title=None),
+        yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[-1.6, 1.6])),
+        color=alt.Color("value rank:Q", title="feature value (rank)",
+                        scale=alt.Scale(domain=[0, 1], range=[BLUE, VERMILION])),
+        tooltip=tips,
+    ).properties(title=title, height=height or 30 * len(order) + 20, width="container")
+
+
+def waterfall_chart(df: pd.DataFrame, title: str = "", height: int | None = None) -> alt.LayerChart:
+    """A waterfall: bars from start to end for each step, in df's order, coloured by kind
+    ("base", "pushes up", "pushes down", "output"), with each contribution written beside its bar.
+
+    df: columns step, start, end, contribution, kind, order."""
+    base = alt.Chart(df).encode(y=alt.Y("step:N", sort=alt.EncodingSortField("order"), title=None))
+    bars = base.mark_bar().encode(
+        x=alt.X("start:Q", title="model output", scale=alt.Scale(zero=False)), x2="end:Q",
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(
+            domain=["base", "pushes up", "pushes down", "output"], range=[SKY, VERMILION, BLUE, BLACK])),
+        tooltip=["step", "contribution", "start", "end"],
+    )
+    labels = base.mark_text(align="left", dx=4).encode(
+        x=alt.X("max_end:Q"), text=alt.Text("contribution:Q", format="+.3g"),
+    ).transform_calculate(max_end="max(datum.start, datum.end)")
+    return alt.layer(bars, labels).properties(title=title, height=height or 26 * len(df) + 20, width="container")
+
+
+def ice_chart(ice: pd.DataFrame, average: pd.DataFrame, x: str, y_title: str = "prediction",
+              title: str = "", height: int = HEIGHT) -> alt.LayerChart:
+    """Partial dependence with ICE: one thin line per row (ice: columns x, line, prediction) under
+    the thick average curve (average: columns x, average)."""
+    lines = alt.Chart(ice).mark_line(strokeWidth=1, opacity=0.25, color=SKY).encode(
+        x=alt.X(f"{x}:Q", title=x), y=alt.Y("prediction:Q", title=y_title), detail="line:N")
+    avg = alt.Chart(average).mark_line(strokeWidth=4, color=VERMILION, point=True).encode(
+        x=f"{x}:Q", y="average:Q", tooltip=[x, "average"])
+    return alt.layer(lines, avg).properties(title=title, height=height, width="container")
+
+
+# --- Imbalanced data: resampled points over a decision boundary ----------------------------------
+
+def marked_points_layer(points: pd.DataFrame) -> alt.Chart:
+    """An overlay for boundary_chart(extra=...): points whose "marker" column is "synthetic" (made by
+    an over-sampler such as SMOTE, green diamonds) or "removed" (dropped by an under-sampler or a
+    cleaning step, black crosses drawn over the original dot). points: columns x1, x2, label, marker."""
+    shown = points[points["marker"].isin(["synthetic", "removed"])]
+    return alt.Chart(shown).mark_point(filled=True, size=70, strokeWidth=1.5).encode(
+        x="x1:Q", y="x2:Q",
+        shape=alt.Shape("marker:N", title="resampling", scale=alt.Scale(
+            domain=["synthetic", "removed"], range=["diamond", "cross"])),
+        color=alt.Color("marker:N", title="resampling", scale=alt.Scale(
+            domain=["synthetic", "removed"], range=[GREEN, BLACK])),
+        tooltip=["x1", "x2", "label", "marker"],
+    )

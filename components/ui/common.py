@@ -69,6 +69,15 @@ def _load(name: str, n_samples: int, noise: float, seed: int) -> datasets.Datase
     return datasets.load(name, n_samples=n_samples, noise=noise, seed=seed)
 
 
+def dataset_key() -> tuple:
+    """Plain values that identify the current dataset, for cache keys of page computations."""
+    name = dataset_name()
+    if name in datasets.TWO_D:
+        return (name, int(st.session_state.get(N_SAMPLES_KEY, N_SAMPLES_DEFAULT)),
+                float(st.session_state.get(NOISE_KEY, NOISE_DEFAULT)), seed())
+    return (name,)
+
+
 def current_dataset() -> datasets.Dataset:
     """The dataset chosen in the sidebar, cached; generation parameters matter only for 2-D sets."""
     name = dataset_name()
@@ -91,13 +100,21 @@ def require_task(ds: datasets.Dataset, task: str) -> bool:
     return False
 
 
-def page_footer(questions: list[str], code: str, explanation: str) -> None:
-    """The end of every page: what you are seeing, the interview questions, the runnable code."""
+def show_code(code: str) -> None:
+    """The "Show the code" expander: a runnable script for the current settings (hidden when presenting)."""
+    if not presenter():
+        with st.expander("Show the code (runnable scikit-learn script for these settings)"):
+            st.code(code, language="python")
+
+
+def page_footer(questions: list[str], code: str | None, explanation: str) -> None:
+    """The end of every page: what you are seeing, the interview questions, the runnable code.
+    Pass code=None when the page shows its code elsewhere (e.g. inside a fragment)."""
     st.divider()
     st.markdown("#### What you are seeing")
     st.markdown(explanation)
     if not presenter():
         st.markdown("#### Interview questions this page answers")
         st.markdown("\n".join(f"- {q}" for q in questions))
-        with st.expander("Show the code (runnable scikit-learn script for these settings)"):
-            st.code(code, language="python")
+    if code is not None:
+        show_code(code)
