@@ -4,7 +4,10 @@ Colours come from the Okabe–Ito palette, which stays distinguishable for colou
 """
 from __future__ import annotations
 
+import json
+
 import altair as alt
+import numpy as np
 import pandas as pd
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -98,37 +101,83 @@ def histogram(df: pd.DataFrame, value: str, color: str | None = None, title: str
 
 
 # --- Evaluation: confusion matrix, ROC, precision-recall, metrics vs threshold, folds -------------
+# The threshold-driven charts take the threshold as a Vega-Lite parameter: everything it moves (the
+# confusion counts, the operating points, the rule) is derived inside the chart from data that do
+# not depend on it. A page builds each chart once per fitted model, keeps its spec, and on a
+# threshold move only swaps the parameter's value (set_param): no Altair rebuild, no validation.
+THRESHOLD_PARAM = "threshold"
+ABOVE_EVERY_SCORE = 2.0  # stands in for scikit-learn's +inf curve threshold (JSON has no infinity)
 
-def confusion_matrix_chart(cells: pd.DataFrame, title: str = "") -> alt.LayerChart:
-    """A 2x2 heatmap from components.evaluation.confusion_frame: each cell shows its name (TN, FP,
-    FN, TP), its count and its share of the actual class (the row-normalised matrix)."""
-    base = alt.Chart(cells).encode(
-        x=alt.X("predicted:N", title="predicted", sort=None,
-                axis=alt.Axis(labelAngle=0, orient="top", labelLimit=130)),
-        y=alt.Y("actual:N", title="actual", sort=None, axis=alt.Axis(labelLimit=110)),
+
+def set_param(spec: dict, name: str, value) -> dict:
+    """A copy of a chart's spec (``chart.to_dict()``) with one top-level parameter's value replaced."""
+    out = dict(spec)
+    out["params"] = [dict(p, value=value) if p.get("name") == name else p for p in spec.get("params", [])]
+    return out
+
+
+def _threshold(value: float) -> alt.Parameter:
+    return alt.param(name=THRESHOLD_PARAM, value=float(value))
+
+
+def _finite_thresholds(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(threshold=frame["threshold"].replace([np.inf, -np.inf], [ABOVE_EVERY_SCORE, -1.0]))
+
+
+def _operating_point(curve: pd.DataFrame, x_col: str, y_col: str) -> alt.Chart:
+    """The curve row with the smallest curve threshold >= t: exactly the rates of "score >= t"."""
+    return alt.Chart(curve).transform_filter(f"datum.threshold >= {THRESHOLD_PARAM}").transform_joinaggregate(
+        t_min="min(threshold)").transform_filter("datum.threshold == datum.t_min").mark_point(
+        size=160, filled=True, color=VERMILION, stroke=BLACK, opacity=1).encode(
+        x=f"{x_col}:Q", y=f"{y_col}:Q",
+        tooltip=[alt.Tooltip(f"{x_col}:Q", format=".3f"), alt.Tooltip(f"{y_col}:Q", format=".3f")])
+
+
+def confusion_matrix_chart(scores: pd.DataFrame, positive: str, threshold: float) -> alt.LayerChart:
+    """The 2x2 confusion matrix at the threshold parameter, counted inside the chart.
+
+    scores: one row per test example, columns actual (0/1) and score (P(positive)). Each cell shows
+    its name (TN, FP, FN, TP), its count and its share of the actual class (row-normalised).
+    """
+    negative = f"not {positive}"
+    anchors = pd.DataFrame({"actual": [0, 0, 1, 1], "score": [0.0] * 4, "anchor": ["TN", "FP", "FN", "TP"], "w": 0})
+    data = pd.concat([scores[["actual", "score"]].assign(anchor="", w=1), anchors], ignore_index=True)
+    t, pos, neg = THRESHOLD_PARAM, json.dumps(str(positive)), json.dumps(negative)
+    base = alt.Chart(data).transform_calculate(
+        # zero-weight anchor rows keep all four cells present when a cell is empty
+        cell=f"datum.anchor != '' ? datum.anchor : (datum.actual == 1 ? (datum.score >= {t} ? 'TP' : 'FN') "
+             f": (datum.score >= {t} ? 'FP' : 'TN'))",
+    ).transform_aggregate(count="sum(w)", groupby=["cell"]).transform_calculate(
+        actual=f"(datum.cell == 'FN' || datum.cell == 'TP') ? {pos} : {neg}",
+        predicted=f"(datum.cell == 'FP' || datum.cell == 'TP') ? {pos} : {neg}",
+    ).transform_joinaggregate(row_total="sum(count)", groupby=["actual"]).transform_calculate(
+        share="datum.row_total > 0 ? datum.count / datum.row_total : 0",
+    ).encode(
+        # class names break into lines at spaces, so "not malignant" fits a narrow column
+        x=alt.X("predicted:N", title="predicted", sort=[negative, positive],
+                axis=alt.Axis(labelAngle=0, orient="top", labelExpr="split(datum.label, ' ')")),
+        y=alt.Y("actual:N", title="actual", sort=[negative, positive],
+                axis=alt.Axis(labelExpr="split(datum.label, ' ')", labelLimit=90)),
     )
     heat = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("share of actual:Q", legend=None, scale=alt.Scale(domain=[0, 1], scheme="blues")),
-        tooltip=["cell", "actual", "predicted", "count", alt.Tooltip("share of actual:Q", format=".1%")],
+        color=alt.Color("share:Q", legend=None, scale=alt.Scale(domain=[0, 1], scheme="blues")),
+        tooltip=["cell:N", "actual:N", "predicted:N", "count:Q", alt.Tooltip("share:Q", format=".1%")],
     )
-    dark = alt.condition("datum['share of actual'] > 0.6", alt.value("white"), alt.value(BLACK))
+    dark = alt.condition("datum.share > 0.6", alt.value("white"), alt.value(BLACK))
     label = base.mark_text(dy=-24, fontSize=13).encode(text="cell:N", color=dark)
     count = base.mark_text(fontSize=24, fontWeight="bold").encode(text=alt.Text("count:Q", format="d"), color=dark)
-    share = base.mark_text(dy=22, fontSize=13).encode(text=alt.Text("share of actual:Q", format=".1%"), color=dark)
-    return alt.layer(heat, label, count, share).properties(title=title, height=HEIGHT - 40, width=260)
+    share = base.mark_text(dy=22, fontSize=13).encode(text=alt.Text("share:Q", format=".1%"), color=dark)
+    title = alt.Title(alt.expr(f"'Confusion matrix at ' + format({t}, '.2f')"))
+    return alt.layer(heat, label, count, share).add_params(_threshold(threshold)).properties(
+        title=title, height=HEIGHT - 40, width=260)
 
 
-def _operating_point(x: float, y: float, x_col: str, y_col: str) -> alt.Chart:
-    point = pd.DataFrame({x_col: [x], y_col: [y]})
-    return alt.Chart(point).mark_point(size=160, filled=True, color=VERMILION, stroke=BLACK).encode(
-        x=f"{x_col}:Q", y=f"{y_col}:Q", tooltip=[alt.Tooltip(f"{x_col}:Q", format=".3f"),
-                                                 alt.Tooltip(f"{y_col}:Q", format=".3f")])
-
-
-def roc_chart(roc: pd.DataFrame, point: tuple[float, float], auc: float, height: int = HEIGHT) -> alt.LayerChart:
-    """ROC curve (columns FPR, TPR, threshold), the chance diagonal and the current operating point."""
+def roc_chart(roc: pd.DataFrame, auc: float, threshold: float, height: int = HEIGHT) -> alt.LayerChart:
+    """ROC curve (columns FPR, TPR, threshold from roc_curve), the chance diagonal and the operating
+    point at the threshold parameter."""
+    roc = _finite_thresholds(roc).reset_index()
     # Drawn in roc_curve's own order (order=index): points sharing an FPR must not be re-sorted.
-    curve = alt.Chart(roc.reset_index()).mark_line(color=BLUE).encode(
+    curve = alt.Chart(roc).mark_line(color=BLUE).encode(
         x=alt.X("FPR:Q", title="false positive rate (1 - specificity)", scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("TPR:Q", title="true positive rate (recall)", scale=alt.Scale(domain=[0, 1])),
         order="index:Q",
@@ -136,15 +185,17 @@ def roc_chart(roc: pd.DataFrame, point: tuple[float, float], auc: float, height:
     chance = alt.Chart(pd.DataFrame({"FPR": [0, 1], "TPR": [0, 1]})).mark_line(
         color="gray", strokeDash=[4, 4]).encode(x="FPR:Q", y="TPR:Q")
     title = f"ROC curve, AUC = {auc:.3f}" if auc == auc else "ROC curve (one class only in test)"
-    return alt.layer(chance, curve, _operating_point(*point, "FPR", "TPR")).properties(
-        title=title, height=height, width="container")
+    return alt.layer(chance, curve, _operating_point(roc, "FPR", "TPR")).add_params(
+        _threshold(threshold)).properties(title=title, height=height, width="container")
 
 
-def pr_chart(pr: pd.DataFrame, point: tuple[float, float], ap: float, prevalence: float,
+def pr_chart(pr: pd.DataFrame, ap: float, prevalence: float, threshold: float,
              height: int = HEIGHT) -> alt.LayerChart:
-    """Precision-recall curve, the no-skill line at the positive prevalence, the operating point."""
+    """Precision-recall curve, the no-skill line at the positive prevalence, and the operating point
+    at the threshold parameter (no positive prediction: the curve's own (0, 1) end)."""
+    pr = _finite_thresholds(pr).reset_index()
     # A step plot in precision_recall_curve's order, as scikit-learn's PrecisionRecallDisplay draws it.
-    curve = alt.Chart(pr.reset_index()).mark_line(color=ORANGE, interpolate="step-after").encode(
+    curve = alt.Chart(pr).mark_line(color=ORANGE, interpolate="step-after").encode(
         x=alt.X("recall:Q", scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("precision:Q", scale=alt.Scale(domain=[0, 1])),
         order="index:Q",
@@ -152,22 +203,23 @@ def pr_chart(pr: pd.DataFrame, point: tuple[float, float], ap: float, prevalence
     baseline = alt.Chart(pd.DataFrame({"precision": [prevalence]})).mark_rule(
         color="gray", strokeDash=[4, 4]).encode(y="precision:Q")
     title = f"Precision-recall, AP = {ap:.3f}" if ap == ap else "Precision-recall (no positives in test)"
-    return alt.layer(baseline, curve, _operating_point(*point, "recall", "precision")).properties(
-        title=title, height=height, width="container")
+    return alt.layer(baseline, curve, _operating_point(pr, "recall", "precision")).add_params(
+        _threshold(threshold)).properties(title=title, height=height, width="container")
 
 
 def threshold_metrics_chart(sweep: pd.DataFrame, threshold: float, height: int = HEIGHT) -> alt.LayerChart:
     """Each metric against the threshold (long format: threshold, metric, value) with a rule at the
-    current threshold."""
+    threshold parameter."""
     lines = alt.Chart(sweep).mark_line().encode(
         x=alt.X("threshold:Q", scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("value:Q", title="score", scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("metric:N", scale=alt.Scale(range=OKABE_ITO), sort=None),
         strokeDash=alt.StrokeDash("metric:N", sort=None),
         tooltip=["metric", alt.Tooltip("threshold:Q", format=".2f"), alt.Tooltip("value:Q", format=".3f")])
-    rule = alt.Chart(pd.DataFrame({"threshold": [threshold]})).mark_rule(color=BLACK, strokeWidth=2).encode(
-        x="threshold:Q")
-    return alt.layer(lines, rule).properties(title="Metrics vs threshold", height=height, width="container")
+    rule = alt.Chart(pd.DataFrame({"at": [0]})).transform_calculate(t=THRESHOLD_PARAM).mark_rule(
+        color=BLACK, strokeWidth=2).encode(x="t:Q")
+    return alt.layer(lines, rule).add_params(_threshold(threshold)).properties(
+        title="Metrics vs threshold", height=height, width="container")
 
 
 def folds_chart(runs: pd.DataFrame) -> alt.Chart:
@@ -245,3 +297,192 @@ def marked_points_layer(points: pd.DataFrame) -> alt.Chart:
             domain=["synthetic", "removed"], range=[GREEN, BLACK])),
         tooltip=["x1", "x2", "label", "marker"],
     )
+
+
+# --- Tuning: a score surface with the trials of a search on top ----------------------------------
+
+def surface_chart(surface: pd.DataFrame, x: str, y: str, value: str = "score",
+                  trials: pd.DataFrame | None = None, color: str | None = None, label: str | None = None,
+                  value_domain: tuple[float, float] | None = None, title: str = "",
+                  height: int = 360) -> alt.LayerChart:
+    """A heatmap of a regular grid (columns x, y, value; e.g. CV score over log10 C x log10 gamma) with
+    optional points on top (trials: columns x, y, plus `color` to tell strategies apart and `label`
+    to write each point's order). value_domain clamps the colour scale (e.g. R² far below 0)."""
+    xs = surface[x].drop_duplicates().sort_values()
+    ys = surface[y].drop_duplicates().sort_values()
+    dx = float(xs.diff().median()) if len(xs) > 1 else 1.0
+    dy = float(ys.diff().median()) if len(ys) > 1 else 1.0
+    cells = surface.assign(_x0=surface[x] - dx / 2, _x1=surface[x] + dx / 2,
+                           _y0=surface[y] - dy / 2, _y1=surface[y] + dy / 2)
+    scale = alt.Scale(scheme="viridis", domain=list(value_domain), clamp=True) if value_domain \
+        else alt.Scale(scheme="viridis")
+    heat = alt.Chart(cells).mark_rect().encode(
+        x=alt.X("_x0:Q", title=x, scale=alt.Scale(domain=[float(xs.min() - dx / 2), float(xs.max() + dx / 2)],
+                                                  nice=False)),
+        x2="_x1:Q",
+        y=alt.Y("_y0:Q", title=y, scale=alt.Scale(domain=[float(ys.min() - dy / 2), float(ys.max() + dy / 2)],
+                                                  nice=False)),
+        y2="_y1:Q",
+        color=alt.Color(f"{value}:Q", title=value, scale=scale),
+        tooltip=[alt.Tooltip(f"{x}:Q", format=".2f"), alt.Tooltip(f"{y}:Q", format=".2f"),
+                 alt.Tooltip(f"{value}:Q", format=".4f")],
+    )
+    layers = [heat]
+    if trials is not None and len(trials):
+        enc = dict(x=f"{x}:Q", y=f"{y}:Q", tooltip=[c for c in trials.columns])
+        if color:
+            enc["shape"] = alt.Shape(f"{color}:N", title=color)
+            enc["fill"] = alt.Fill(f"{color}:N", title=color, scale=alt.Scale(range=[ORANGE, SKY, VERMILION]))
+        pts = alt.Chart(trials).mark_point(size=110, filled=True, stroke=BLACK, strokeWidth=1, opacity=0.95)
+        layers.append(pts.encode(**enc))
+        if label:
+            layers.append(alt.Chart(trials).mark_text(dy=-11, fontSize=11, color="white", fontWeight="bold").encode(
+                x=f"{x}:Q", y=f"{y}:Q", text=f"{label}:Q"))
+    return alt.layer(*layers).properties(title=title, height=height, width="container").resolve_scale(
+        color="independent")
+
+
+def tile_chart(df: pd.DataFrame, x: str, y: str, color: str, title: str = "", height: int = HEIGHT,
+               domain: list | None = None, palette: list | None = None, x_sort=None, y_sort=None,
+               quantitative: bool = False) -> alt.Chart:
+    """A grid of tiles (x and y categorical or ordinal), coloured by a category or a number.
+
+    E.g. a missingness pattern (row x column, missing/observed) or which features each method picked.
+    """
+    if quantitative:
+        col = alt.Color(f"{color}:Q", title=color, scale=alt.Scale(scheme="blues"))
+    else:
+        col = alt.Color(f"{color}:N", title=color,
+                        scale=alt.Scale(domain=domain, range=palette or OKABE_ITO) if domain else
+                        alt.Scale(range=palette or OKABE_ITO))
+    return alt.Chart(df).mark_rect(stroke="white", strokeWidth=0.3).encode(
+        x=alt.X(f"{x}:O", title=x, sort=x_sort, axis=alt.Axis(labelLimit=160)),
+        y=alt.Y(f"{y}:O", title=y, sort=y_sort, axis=alt.Axis(labelLimit=200)),
+        color=col, tooltip=list(df.columns),
+    ).properties(title=title, height=height, width="container")
+
+
+def scatter_chart(df: pd.DataFrame, x: str, y: str, color: str | None = None, title: str = "",
+                  height: int = HEIGHT, x_title: str | None = None, y_title: str | None = None,
+                  shape: str | None = None, size: int = 40, opacity: float = 0.8) -> alt.Chart:
+    """Points coloured by a category (e.g. a 2-D projection coloured by class, draws vs the truth)."""
+    enc = dict(x=alt.X(f"{x}:Q", title=x_title or x, scale=alt.Scale(zero=False)),
+               y=alt.Y(f"{y}:Q", title=y_title or y, scale=alt.Scale(zero=False)),
+               tooltip=list(df.columns))
+    if color:
+        enc["color"] = alt.Color(f"{color}:N", title=color, scale=alt.Scale(range=OKABE_ITO))
+    if shape:
+        enc["shape"] = alt.Shape(f"{shape}:N", title=shape)
+    return alt.Chart(df).mark_point(filled=True, size=size, opacity=opacity).encode(**enc).properties(
+        title=title, height=height, width="container")
+
+
+def loglog_chart(df: pd.DataFrame, x: str, y: str, color: str, title: str = "", height: int = HEIGHT) -> alt.Chart:
+    """Lines on log–log axes, where a power law t ∝ n^b is a straight line of slope b."""
+    return alt.Chart(df).mark_line(point=True).encode(
+        x=alt.X(f"{x}:Q", title=x, scale=alt.Scale(type="log")),
+        y=alt.Y(f"{y}:Q", title=y, scale=alt.Scale(type="log")),
+        color=alt.Color(f"{color}:N", title=color, scale=alt.Scale(range=OKABE_ITO)),
+        tooltip=list(df.columns),
+    ).properties(title=title, height=height, width="container")
+
+
+def strip_chart(df: pd.DataFrame, value: str, row: str, color: str | None = None, title: str = "",
+                row_height: int = 34, independent_x: bool = True, width: int = 520) -> alt.FacetChart:
+    """One strip of ticks per category (e.g. a feature under each scaler), each strip with its own
+    x axis when ``independent_x``: where the bulk sits relative to the extremes is what shows."""
+    enc = dict(x=alt.X(f"{value}:Q", title=None, scale=alt.Scale(zero=False)), tooltip=list(df.columns))
+    if color:
+        enc["color"] = alt.Color(f"{color}:N", title=color, scale=alt.Scale(range=[BLUE, VERMILION, GREEN]))
+    chart = alt.Chart(df).mark_tick(thickness=1.5, opacity=0.7).encode(**enc).properties(
+        height=row_height, width=width)
+    chart = chart.facet(row=alt.Row(f"{row}:N", title=None, sort=list(dict.fromkeys(df[row])),
+                                    header=alt.Header(labelAngle=0, labelAlign="left")))
+    if independent_x:
+        chart = chart.resolve_scale(x="independent")
+    return chart.properties(title=title)
+
+
+# --- Models and overfitting: points with fitted lines, boundary overlays --------------------------
+
+def points_lines_chart(points: pd.DataFrame | None, lines: pd.DataFrame | None, x_title: str = "x",
+                       y_title: str = "y", title: str = "", height: int = HEIGHT, rule_y: float | None = None,
+                       y_domain: tuple[float, float] | None = None, log_x: bool = False) -> alt.LayerChart:
+    """Scatter points under fitted curves, e.g. a regression fit, a sigmoid, residuals.
+
+    points: columns x, y, group (str; colour and shape); lines: columns x, y, series (str; one line
+    each, dashed when the series name starts with "true"); optional opacity column "alpha" on lines
+    (0..1) for drawing many faint curves such as bootstrap fits; optional rule at y = rule_y.
+    """
+    yscale = alt.Scale(domain=list(y_domain), clamp=True) if y_domain else alt.Scale(zero=False)
+    xscale = alt.Scale(type="log") if log_x else alt.Scale(zero=False)
+    layers = []
+    if points is not None and len(points):
+        layers.append(alt.Chart(points).mark_point(filled=True, size=40, opacity=0.75, stroke=BLACK,
+                                                   strokeWidth=0.4).encode(
+            x=alt.X("x:Q", title=x_title, scale=xscale), y=alt.Y("y:Q", title=y_title, scale=yscale),
+            color=alt.Color("group:N", title=None, scale=alt.Scale(range=[BLUE, ORANGE, GREEN, VERMILION])),
+            shape=alt.Shape("group:N", title=None),
+            tooltip=[c for c in points.columns]))
+    if lines is not None and len(lines):
+        enc = dict(
+            x=alt.X("x:Q", title=x_title, scale=xscale), y=alt.Y("y:Q", title=y_title, scale=yscale),
+            color=alt.Color("series:N", title=None,
+                            scale=alt.Scale(range=[BLACK, VERMILION, GREEN, PURPLE, SKY, BLUE, ORANGE])),
+            strokeDash=alt.condition("indexof(datum.series, 'true') == 0", alt.value([5, 4]), alt.value([1, 0])),
+            detail="series:N",
+        )
+        if "alpha" in lines:
+            enc["opacity"] = alt.Opacity("alpha:Q", legend=None, scale=None)
+        layers.append(alt.Chart(lines).mark_line(strokeWidth=2.5, clip=True).encode(**enc))
+    if rule_y is not None:
+        layers.append(alt.Chart(pd.DataFrame({"y": [rule_y]})).mark_rule(color="gray", strokeDash=[4, 4])
+                      .encode(y="y:Q"))
+    return alt.layer(*layers).properties(title=title, height=height, width="container").resolve_scale(
+        color="independent", shape="independent")
+
+
+def outline_layer(margin: pd.DataFrame | None = None, circled: pd.DataFrame | None = None,
+                  circled_title: str = "support vector") -> alt.LayerChart:
+    """An overlay for boundary_chart(extra=...): dotted level lines (margin: cells x1, x2 on the line,
+    e.g. where an SVM's decision function is +-1) and rings around chosen points (circled: x1, x2)."""
+    layers = []
+    if margin is not None and len(margin):
+        layers.append(alt.Chart(margin).mark_point(size=3, color=BLACK, filled=True, opacity=0.9)
+                      .encode(x="x1:Q", y="x2:Q"))
+    if circled is not None and len(circled):
+        layers.append(alt.Chart(circled.assign(ring=circled_title)).mark_point(
+            size=170, strokeWidth=1.6, filled=False).encode(
+            x="x1:Q", y="x2:Q",
+            stroke=alt.Stroke("ring:N", title=None, scale=alt.Scale(range=[BLACK])),
+            tooltip=["x1", "x2", "ring"]))
+    if not layers:
+        layers.append(alt.Chart(pd.DataFrame({"x1": [], "x2": []})).mark_point().encode(x="x1:Q", y="x2:Q"))
+    return alt.layer(*layers)
+
+
+def pixel_images_chart(df: pd.DataFrame, columns: int = 6, size: int = 90, title: str = "") -> alt.FacetChart:
+    """Small greyscale images side by side (e.g. misclassified digits): df has one row per pixel with
+    columns image (caption), row, col, ink (0 = white, larger = darker)."""
+    return alt.Chart(df).mark_rect().encode(
+        x=alt.X("col:O", axis=None), y=alt.Y("row:O", axis=None),
+        color=alt.Color("ink:Q", scale=alt.Scale(scheme="greys"), legend=None),
+        tooltip=["image", "row", "col", "ink"],
+    ).properties(width=size, height=size).facet(
+        facet=alt.Facet("image:N", title=None, header=alt.Header(labelFontSize=12)), columns=columns,
+    ).properties(title=title)
+
+
+def time_series_chart(df: pd.DataFrame, x: str, y: str, color: str, title: str = "", height: int = HEIGHT,
+                      rule_x=None) -> alt.Chart:
+    """Lines over a temporal x (long format), with an optional vertical rule (e.g. the forecast origin)."""
+    chart = alt.Chart(df).mark_line().encode(
+        x=alt.X(f"{x}:T", title=x), y=alt.Y(f"{y}:Q", title=y, scale=alt.Scale(zero=False)),
+        color=alt.Color(f"{color}:N", title=color, scale=alt.Scale(range=[BLACK] + OKABE_ITO)),
+        strokeDash=alt.condition(f"datum['{color}'] == 'actual'", alt.value([1, 0]), alt.value([5, 3])),
+        tooltip=list(df.columns),
+    )
+    if rule_x is not None:
+        chart = chart + alt.Chart(pd.DataFrame({x: [rule_x]})).mark_rule(color=BLACK, strokeDash=[2, 2]).encode(
+            x=f"{x}:T")
+    return chart.properties(title=title, height=height, width="container")

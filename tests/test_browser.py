@@ -44,14 +44,23 @@ def metric(page, label: str) -> str:
     return box.locator("[data-testid='stMetricValue']").inner_text().strip()
 
 
-def expected_metrics(model, seed, threshold):
+def expected(model, seed, threshold):
+    """Metrics and confusion counts computed here with scikit-learn, independently of the app."""
     d = datasets.load("breast_cancer")
     y = (d.y.to_numpy() == 0).astype(int)
     X_tr, X_te, y_tr, y_te = train_test_split(d.X, y, test_size=0.25, random_state=seed, stratify=y)
     s = model.fit(X_tr, y_tr).predict_proba(X_te)[:, 1]
     (tn, fp), (fn, tp) = confusion_matrix(y_te, (s >= threshold).astype(int))
-    return {"precision": f"{tp / (tp + fp):.3f}", "recall": f"{tp / (tp + fn):.3f}",
-            "specificity": f"{tn / (tn + fp):.3f}"}
+    return ({"precision": f"{tp / (tp + fp):.3f}", "recall": f"{tp / (tp + fn):.3f}",
+             "specificity": f"{tn / (tn + fp):.3f}"},
+            {"TN": str(tn), "FP": str(fp), "FN": str(fn), "TP": str(tp)})
+
+
+def drawn_confusion(page) -> dict[str, str]:
+    """The counts the browser drew in the confusion-matrix chart (SVG text: names, then counts)."""
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    texts = chart.locator("svg text").evaluate_all("els => els.map(e => e.textContent)")
+    return dict(zip(texts[0:4], texts[4:8]))
 
 
 def test_cold_deep_link_lands_and_restores_controls_and_numbers():
@@ -63,9 +72,10 @@ def test_cold_deep_link_lands_and_restores_controls_and_numbers():
         assert error_boxes(page) == 0
         assert page.get_by_role("heading", name="Evaluation cockpit").count() == 1
         assert threshold_input(page).input_value() == "0.3"
-        want = expected_metrics(make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=15)), 7, 0.3)
+        want, counts = expected(make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=15)), 7, 0.3)
         for label, value in want.items():
             assert metric(page, label) == value, label
+        assert drawn_confusion(page) == counts
 
 
 def test_every_page_loads_from_the_navigation_with_charts_and_no_error():
@@ -95,9 +105,10 @@ def test_moving_the_threshold_updates_url_and_numbers_without_errors():
         settle(page)
         assert slider.input_value() == "0.3"
         assert parse_qs(urlparse(page.url).query)["eval.threshold"] == ["0.3"]
-        want = expected_metrics(make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=5000)), 42, 0.3)
+        want, counts = expected(make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=5000)), 42, 0.3)
         for label, value in want.items():
             assert metric(page, label) == value, label
+        assert drawn_confusion(page) == counts  # re-counted in the browser from the threshold parameter
         assert error_boxes(page) == 0
         # The link reproduces the view in a new visit.
         page.goto(page.url)

@@ -34,15 +34,24 @@ stratification off on *iris* or *wine* (rows sorted by class) to watch folds go 
 
 
 @st.cache_data(max_entries=64, show_spinner="Fitting the model…")
-def holdout_bundle(_ds: datasets.Dataset, ds_key: tuple, positive_index: int, model: str, value,
+def holdout_bundle(_ds: datasets.Dataset, ds_key: tuple, positive: str, positive_index: int, model: str, value,
                    test_size: float, stratify: bool, seed: int) -> dict:
-    """Fit once; keep the test scores and every threshold-independent curve."""
+    """Fit once; keep the test scores, every threshold-independent curve, and the charts' specs
+    (the threshold is a parameter inside them, so a threshold move only swaps its value)."""
     y = ev.binarize(_ds.y, positive_index)
     h = ev.fit_holdout(_ds.X, y, model, value, test_size, stratify, seed)
     roc, auc = ev.roc_frame(h.y_test, h.scores)
     pr, ap = ev.pr_frame(h.y_test, h.scores)
-    return {"holdout": h, "roc": roc, "auc": auc, "pr": pr, "ap": ap,
-            "sweep": ev.threshold_sweep(h.y_test, h.scores)}
+    sweep = ev.threshold_sweep(h.y_test, h.scores)
+    t = ev.THRESHOLD_DEFAULT
+    scores = pd.DataFrame({"actual": h.y_test, "score": h.scores})
+    specs = {
+        "confusion": charts.confusion_matrix_chart(scores, positive, t).to_dict(),
+        "roc": charts.roc_chart(roc, auc, t).to_dict(),
+        "pr": charts.pr_chart(pr, ap, float(h.y_test.mean()), t).to_dict(),
+        "sweep": charts.threshold_metrics_chart(sweep, t, height=220).to_dict(),
+    }
+    return {"holdout": h, "roc": roc, "auc": auc, "pr": pr, "ap": ap, "sweep": sweep, "specs": specs}
 
 
 @st.cache_data(max_entries=64, show_spinner="Fitting one model per fold…")
@@ -50,7 +59,7 @@ def folds_bundle(_ds: datasets.Dataset, ds_key: tuple, positive_index: int, mode
                  stratified: bool, shuffle: bool, seed: int) -> dict:
     result = ev.cross_validate_folds(_ds.X, ev.binarize(_ds.y, positive_index), model, value, k,
                                      stratified, shuffle, seed)
-    return {"scores": result.scores, "runs": ev.fold_runs(result.assignment)}
+    return {"scores": result.scores, "spec": charts.folds_chart(ev.fold_runs(result.assignment)).to_dict()}
 
 
 def setup_controls(ds: datasets.Dataset) -> cockpit.CockpitSettings:
@@ -99,14 +108,12 @@ def threshold_view(bundle: dict, settings: cockpit.CockpitSettings) -> None:
                   if tp + fp == 0 else ""))
 
     cells = ev.confusion_frame(cm, settings.positive)
-    fpr = fp / (fp + tn) if fp + tn else 0.0
-    # With no positive prediction the PR curve's own convention puts the point at (0, 1).
-    pr_point = (scores["recall"], scores["precision"] if tp + fp else 1.0)
-    c1, c2, c3 = st.columns(3)
-    c1.altair_chart(charts.confusion_matrix_chart(cells, title=f"Confusion matrix at {threshold:.2f}"))
-    c2.altair_chart(charts.roc_chart(bundle["roc"], (fpr, scores["recall"]), bundle["auc"]))
-    c3.altair_chart(charts.pr_chart(bundle["pr"], pr_point, bundle["ap"], float(h.y_test.mean())))
-    st.altair_chart(charts.threshold_metrics_chart(bundle["sweep"], threshold, height=220))
+    specs = {name: charts.set_param(spec, charts.THRESHOLD_PARAM, threshold) for name, spec in bundle["specs"].items()}
+    c1, c2, c3 = st.columns([1.2, 1, 1])
+    c1.vega_lite_chart(spec=specs["confusion"])
+    c2.vega_lite_chart(spec=specs["roc"])
+    c3.vega_lite_chart(spec=specs["pr"])
+    st.vega_lite_chart(spec=specs["sweep"])
 
     with st.expander("The numbers behind these charts"):
         t1, t2, t3, t4 = st.tabs(["Confusion matrix", "ROC points", "Precision-recall points",
@@ -129,7 +136,7 @@ def folds_view(folds: dict, k: int) -> None:
         col.metric(f"mean {name} over folds", "n/a" if np.isnan(mean) else f"{mean:.3f}",
                    help="Mean ± standard deviation (ddof=1) across folds; accuracy and F1 at threshold 0.5.")
         col.caption("undefined: a fold tests one class only" if np.isnan(std) else f"± {std:.3f} (std over folds)")
-    st.altair_chart(charts.folds_chart(folds["runs"]))
+    st.vega_lite_chart(spec=folds["spec"])
     st.caption("Every row in file order; the top lane shows each row's class. Grey rows train, red rows test.")
     with st.expander("Per-fold scores (table)"):
         st.dataframe(scores.style.format({"positive share": "{:.1%}", "accuracy": "{:.3f}",
@@ -144,7 +151,7 @@ ds = common.current_dataset()
 if common.require_task(ds, datasets.CLASSIFICATION):
     settings = setup_controls(ds)
     key = common.dataset_key()
-    bundle = holdout_bundle(ds, key, settings.positive_index, settings.model, settings.value,
+    bundle = holdout_bundle(ds, key, settings.positive, settings.positive_index, settings.model, settings.value,
                             settings.test_size, settings.stratify, settings.seed)
     folds = folds_bundle(ds, key, settings.positive_index, settings.model, settings.value, settings.k,
                          settings.cv_stratified, settings.cv_shuffle, settings.seed)

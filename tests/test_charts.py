@@ -1,0 +1,71 @@
+"""Chart builders: specs are valid Vega-Lite, and the threshold parameter selects the right points."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from components import charts
+from components import evaluation as ev
+
+RNG = np.random.default_rng(1)
+Y = RNG.integers(0, 2, 120)
+S = np.clip(Y * 0.35 + RNG.random(120) * 0.65, 0, 1).round(2)
+
+
+def layers(spec):
+    return spec.get("layer", [])
+
+
+def test_set_param_swaps_only_the_value_and_copies():
+    spec = charts.roc_chart(*ev.roc_frame(Y, S), threshold=0.5).to_dict()
+    moved = charts.set_param(spec, charts.THRESHOLD_PARAM, 0.31)
+    assert moved["params"] == [{"name": "threshold", "value": 0.31}]
+    assert spec["params"] == [{"name": "threshold", "value": 0.5}]
+    assert moved["layer"] is spec["layer"]  # no rebuild: the rest of the spec is shared
+
+
+def emulate_operating_point(frame: pd.DataFrame, t: float) -> pd.Series:
+    """What the chart's transforms do: keep rows with threshold >= t, then the one with the smallest."""
+    frame = frame.replace([np.inf], charts.ABOVE_EVERY_SCORE)
+    kept = frame[frame["threshold"] >= t]
+    return kept.loc[kept["threshold"].idxmin()]
+
+
+def test_operating_point_transform_is_the_rule_we_emulate():
+    spec = charts.roc_chart(*ev.roc_frame(Y, S), threshold=0.5).to_dict()
+    point = next(layer for layer in layers(spec) if layer["mark"]["type"] == "point")
+    assert point["transform"] == [
+        {"filter": "datum.threshold >= threshold"},
+        {"joinaggregate": [{"op": "min", "field": "threshold", "as": "t_min"}]},
+        {"filter": "datum.threshold == datum.t_min"},
+    ]
+
+
+@pytest.mark.parametrize("t", [0.0, 0.1, 0.35, 0.5, 0.77, 0.99, 1.0])
+def test_operating_points_equal_the_confusion_counts(t):
+    (tn, fp), (fn, tp) = ev.confusion_at(Y, S, t)
+    roc_point = emulate_operating_point(ev.roc_frame(Y, S)[0], t)
+    assert roc_point["FPR"] == pytest.approx(fp / (fp + tn))
+    assert roc_point["TPR"] == pytest.approx(tp / (tp + fn))
+    pr_point = emulate_operating_point(ev.pr_frame(Y, S)[0], t)
+    assert pr_point["recall"] == pytest.approx(tp / (tp + fn))
+    assert pr_point["precision"] == pytest.approx(tp / (tp + fp) if tp + fp else 1.0)
+
+
+def test_confusion_chart_counts_rule_and_anchor_rows():
+    scores = pd.DataFrame({"actual": Y, "score": S})
+    spec = charts.confusion_matrix_chart(scores, 'say "hi"', 0.5).to_dict()
+    data = next(iter(spec["datasets"].values()))
+    assert len(data) == len(Y) + 4  # one zero-weight anchor per cell
+    assert sum(row["w"] for row in data) == len(Y)
+    heat = layers(spec)[0]
+    calc = heat["transform"][0]["calculate"]
+    assert "datum.score >= threshold ? 'TP' : 'FN'" in calc and "datum.score >= threshold ? 'FP' : 'TN'" in calc
+    # class names reach the expression as JSON string literals, quotes escaped
+    assert '"say \\"hi\\""' in heat["transform"][2]["calculate"]
+
+
+def test_threshold_metrics_rule_follows_the_parameter():
+    spec = charts.threshold_metrics_chart(ev.threshold_sweep(Y, S), 0.4).to_dict()
+    rule = layers(spec)[1]
+    assert rule["transform"] == [{"calculate": "threshold", "as": "t"}]
+    assert spec["params"] == [{"name": "threshold", "value": 0.4}]
