@@ -22,6 +22,7 @@ class CockpitSettings:
     seed: int
     n_samples: int = 300
     noise: float = 0.25
+    upload_target: str = ""  # the target column when the dataset is an uploaded CSV
 
 
 def script(s: CockpitSettings) -> str:
@@ -37,7 +38,7 @@ from sklearn.dummy import DummyClassifier
 from sklearn.model_selection import {splitter}, train_test_split
 {models.IMPORTS}
 
-{code_export.dataset_code(s.dataset, s.n_samples, s.noise, s.seed)}
+{code_export.dataset_code(s.dataset, s.n_samples, s.noise, s.seed, target=s.upload_target)}
 y = (np.asarray(y) == {s.positive_index}).astype(int)  # one-vs-rest: "{s.positive}" is class 1
 
 def make_model():

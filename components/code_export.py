@@ -11,8 +11,24 @@ _BUNDLED = {"breast_cancer": "load_breast_cancer", "wine": "load_wine", "iris": 
             "diabetes": "load_diabetes"}
 
 
-def dataset_code(name: str, n_samples: int = 300, noise: float = 0.25, seed: int = 0) -> str:
-    """Python that builds X (a DataFrame) and y (a Series) exactly as components.datasets.load does."""
+def dataset_code(name: str, n_samples: int = 300, noise: float = 0.25, seed: int = 0, target: str = "",
+                 filename: str = "your_file.csv") -> str:
+    """Python that builds X (a DataFrame) and y (a Series) exactly as components.datasets.load does
+    (for an uploaded CSV: as components.datasets.from_table cleans it)."""
+    if name == datasets.UPLOAD:
+        return ("import pandas as pd\n"
+                f"df = pd.read_csv({filename!r}, sep=None, engine='python')  # the file you uploaded\n"
+                f"df.columns = [str(c).strip()[:60] for c in df.columns]\n"
+                f"df = df.dropna(subset=[{target!r}])\n"
+                f"y = df.pop({target!r})\n"
+                "text = [c for c in df.columns if not (pd.api.types.is_numeric_dtype(df[c])"
+                " or pd.api.types.is_bool_dtype(df[c]))]\n"
+                f"drop = [c for c in text if df[c].nunique() > {datasets.MAX_LEVELS}]  # ids, free text\n"
+                "X = pd.get_dummies(df.drop(columns=drop), columns=[c for c in text if c not in drop], dtype=float)\n"
+                "complete = X.notna().all(axis=1)  # rows with a missing value are dropped\n"
+                "X, y = X[complete].reset_index(drop=True), y[complete.to_numpy()].reset_index(drop=True)\n"
+                "classes = sorted(y.astype(str).unique())\n"
+                "y = y.astype(str).map({c: i for i, c in enumerate(classes)})  # class codes in sorted order\n")
     if name in _BUNDLED:
         fn = _BUNDLED[name]
         return (f"from sklearn.datasets import {fn}\n"

@@ -146,3 +146,90 @@ def load(name: str, n_samples: int = 300, noise: float = 0.25, seed: int = 0) ->
     if spec.kind == "2d":
         return spec.loader(n_samples=n_samples, noise=noise, seed=seed)
     return spec.loader()
+
+
+# --- Bring your own CSV -------------------------------------------------------------------------
+UPLOAD = "your CSV"  # the dataset option that stands for an uploaded file
+MAX_ROWS, MAX_COLUMNS, MIN_ROWS, MAX_LEVELS = 20_000, 200, 20, 20
+
+
+class DatasetError(ValueError):
+    """A file the app cannot use, with a message meant for the person who uploaded it."""
+
+
+def read_csv(raw: bytes) -> pd.DataFrame:
+    """Parse uploaded bytes into a table, or raise DatasetError saying what is wrong with the file."""
+    if not raw or not raw.strip():
+        raise DatasetError("The file is empty.")
+    if b"\x00" in raw[:4096]:
+        raise DatasetError("This looks like a binary file, not a CSV text file.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    import csv
+    import io
+    sample = text[:20_000]
+    try:
+        sep = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        sep = ","
+    header = next(csv.reader(io.StringIO(sample), delimiter=sep), [])
+    if len({h.strip() for h in header}) < len(header):
+        raise DatasetError("Column names must be unique.")
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=sep, nrows=MAX_ROWS + 1)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError, ValueError) as exc:
+        raise DatasetError(f"The file could not be read as CSV ({str(exc).splitlines()[0][:160]}).") from None
+    if len(df) > MAX_ROWS:
+        raise DatasetError(f"The file has more than {MAX_ROWS:,} rows; please upload a sample.")
+    if df.shape[1] > MAX_COLUMNS:
+        raise DatasetError(f"The file has {df.shape[1]} columns; at most {MAX_COLUMNS} are supported.")
+    if df.shape[1] < 2:
+        raise DatasetError("The file needs at least two columns: one or more features and a target.")
+    df.columns = [str(c).strip()[:60] or f"column_{i}" for i, c in enumerate(df.columns)]
+    return df
+
+
+def from_table(df: pd.DataFrame, target: str) -> tuple[Dataset, list[str]]:
+    """Turn an uploaded table into a Dataset: returns it and notes on what was changed.
+
+    Rows with a missing target or feature are dropped; text columns with at most MAX_LEVELS values
+    are one-hot encoded, other text columns dropped. The task is classification when the target is
+    text or has at most MAX_LEVELS distinct integer values, regression otherwise.
+    """
+    if target not in df.columns:
+        raise DatasetError(f"There is no column named {target!r}.")
+    notes = []
+    n0 = len(df)
+    df = df.dropna(subset=[target])
+    features = df.drop(columns=[target])
+    text = [c for c in features.columns if not (pd.api.types.is_numeric_dtype(features[c])
+                                                 or pd.api.types.is_bool_dtype(features[c]))]
+    keep_text = [c for c in text if features[c].nunique() <= MAX_LEVELS]
+    dropped = [c for c in text if c not in keep_text]
+    if dropped:
+        notes.append(f"dropped text columns with more than {MAX_LEVELS} values: {', '.join(dropped[:8])}")
+    if len(dropped) == features.shape[1]:
+        raise DatasetError("No usable feature column is left (features must be numbers or short text categories).")
+    X = pd.get_dummies(features.drop(columns=dropped), columns=keep_text, dtype=float).astype(float)
+    X = X.replace([np.inf, -np.inf], np.nan)
+    complete = X.notna().all(axis=1)
+    if (~complete).any():
+        notes.append(f"dropped {int((~complete).sum())} rows with missing values")
+    X, y_raw = X[complete].reset_index(drop=True), df[target][complete.to_numpy()].reset_index(drop=True)
+    if len(X) < MIN_ROWS:
+        raise DatasetError(f"Only {len(X)} complete rows (of {n0}); at least {MIN_ROWS} are needed.")
+    integer_like = pd.api.types.is_numeric_dtype(y_raw) and np.allclose(y_raw, np.round(y_raw))
+    if not pd.api.types.is_numeric_dtype(y_raw) or (integer_like and y_raw.nunique() <= MAX_LEVELS):
+        classes = sorted(y_raw.astype(str).unique())
+        if len(classes) < 2:
+            raise DatasetError(f"The target {target!r} has a single value; a model needs at least two classes.")
+        if len(classes) > MAX_LEVELS:
+            raise DatasetError(f"The target {target!r} has {len(classes)} text values; at most {MAX_LEVELS} classes.")
+        codes = y_raw.astype(str).map({c: i for i, c in enumerate(classes)}).astype(int).rename("target")
+        return Dataset(UPLOAD, CLASSIFICATION, X, codes, tuple(classes), f"Uploaded CSV, target {target!r}."), notes
+    if y_raw.nunique() < 2:
+        raise DatasetError(f"The target {target!r} is constant.")
+    return Dataset(UPLOAD, REGRESSION, X, y_raw.astype(float).rename("target"), (),
+                   f"Uploaded CSV, target {target!r}."), notes

@@ -1,8 +1,10 @@
 """Global controls (dataset, seed, presenter mode, share link) and helpers every page uses."""
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlencode
 
+import pandas as pd
 import streamlit as st
 
 from components import datasets
@@ -10,6 +12,8 @@ from components import datasets
 # One source of truth for the global sidebar's keys, defaults and ranges.
 DATASET_KEY, SEED_KEY, N_SAMPLES_KEY, NOISE_KEY, PRESENTER_KEY = (
     "app.dataset", "app.seed", "app.n_samples", "app.noise", "app.presenter")
+UPLOAD_KEY, UPLOAD_TARGET_KEY = "app.upload", "app.upload_target"  # a file cannot live in a URL: not bound
+DATASET_OPTIONS = datasets.NAMES + (datasets.UPLOAD,)
 SEED_DEFAULT, SEED_MIN, SEED_MAX = 42, 0, 9999
 N_SAMPLES_DEFAULT, N_SAMPLES_MIN, N_SAMPLES_MAX, N_SAMPLES_STEP = 300, 50, 2000, 50
 NOISE_DEFAULT, NOISE_MIN, NOISE_MAX, NOISE_STEP = 0.25, 0.0, 1.0, 0.05
@@ -24,9 +28,11 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
 def global_sidebar() -> None:
     """Draw the controls every page shares. Called once per run from app.py."""
     with st.sidebar:
-        st.selectbox("Dataset", datasets.NAMES, index=datasets.NAMES.index(datasets.DEFAULT),
-                     key=DATASET_KEY, bind="query-params",
-                     help="Shared by every page. Pages that need another kind of task say so.")
+        choice = st.selectbox("Dataset", DATASET_OPTIONS, index=DATASET_OPTIONS.index(datasets.DEFAULT),
+                              key=DATASET_KEY, bind="query-params",
+                              help="Shared by every page. Pages that need another kind of task say so.")
+        if choice == datasets.UPLOAD:
+            _upload_controls()
         # Always enabled: pages that draw decision boundaries use the generated 2-D sets even when
         # the shared dataset is a table.
         st.slider("Samples (generated 2-D sets)", N_SAMPLES_MIN, N_SAMPLES_MAX, N_SAMPLES_DEFAULT, N_SAMPLES_STEP,
@@ -37,7 +43,8 @@ def global_sidebar() -> None:
                         help="Every split, fold and model uses it: same seed, same numbers.")
         st.toggle("Presenter mode", key=PRESENTER_KEY, bind="query-params",
                   help="Bigger type for projectors; hides the code and the long explanations.")
-        st.caption(datasets.REGISTRY[st.session_state.get(DATASET_KEY, datasets.DEFAULT)].description)
+        if choice != datasets.UPLOAD:
+            st.caption(datasets.REGISTRY[choice].description)
     if presenter():
         st.html(PRESENTER_CSS)
 
@@ -52,6 +59,48 @@ def share_link_box() -> None:
         st.code(base + (("?" + query) if query else ""), language=None, wrap_lines=True)
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _parse_upload(raw: bytes) -> pd.DataFrame:
+    return datasets.read_csv(raw)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _upload_dataset(raw: bytes, target: str) -> tuple[datasets.Dataset, list[str]]:
+    return datasets.from_table(_parse_upload(raw), target)
+
+
+def _upload_controls() -> None:
+    """File and target pickers; a bad file gets a plain message, never a traceback."""
+    file = st.file_uploader("CSV file (at most 20,000 rows)", type=["csv", "txt"], key=UPLOAD_KEY)
+    if file is None:
+        st.caption(f"Until a file is uploaded, pages use {datasets.DEFAULT}.")
+        return
+    try:
+        table = _parse_upload(file.getvalue())
+        columns = list(table.columns)
+        target = st.selectbox("Target column", columns, index=len(columns) - 1, key=UPLOAD_TARGET_KEY)
+        ds, notes = _upload_dataset(file.getvalue(), target)
+    except datasets.DatasetError as exc:
+        st.error(f"This file cannot be used: {exc}")
+        return
+    st.caption(f"{len(ds.X)} rows, {ds.X.shape[1]} features, {ds.task}. " + "; ".join(notes))
+    st.caption("The Evaluation cockpit uses your file; other pages use the built-in datasets.")
+
+
+def uploaded_dataset() -> tuple[datasets.Dataset, str] | None:
+    """The uploaded dataset and a digest of the file (for cache keys), when one is usable."""
+    file = st.session_state.get(UPLOAD_KEY)
+    target = st.session_state.get(UPLOAD_TARGET_KEY)
+    if st.session_state.get(DATASET_KEY) != datasets.UPLOAD or file is None or target is None:
+        return None
+    raw = file.getvalue()
+    try:
+        ds, _ = _upload_dataset(raw, target)
+    except datasets.DatasetError:
+        return None
+    return ds, hashlib.sha1(raw).hexdigest()
+
+
 def presenter() -> bool:
     return bool(st.session_state.get(PRESENTER_KEY, False))
 
@@ -61,7 +110,9 @@ def seed() -> int:
 
 
 def dataset_name() -> str:
-    return st.session_state.get(DATASET_KEY, datasets.DEFAULT)
+    """The chosen built-in dataset (the default while "your CSV" is chosen: see current_dataset)."""
+    name = st.session_state.get(DATASET_KEY, datasets.DEFAULT)
+    return datasets.DEFAULT if name == datasets.UPLOAD else name
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -69,8 +120,11 @@ def _load(name: str, n_samples: int, noise: float, seed: int) -> datasets.Datase
     return datasets.load(name, n_samples=n_samples, noise=noise, seed=seed)
 
 
-def dataset_key() -> tuple:
+def dataset_key(allow_upload: bool = False) -> tuple:
     """Plain values that identify the current dataset, for cache keys of page computations."""
+    upload = uploaded_dataset() if allow_upload else None
+    if upload is not None:
+        return (datasets.UPLOAD, upload[1], st.session_state.get(UPLOAD_TARGET_KEY))
     name = dataset_name()
     if name in datasets.TWO_D:
         return (name, int(st.session_state.get(N_SAMPLES_KEY, N_SAMPLES_DEFAULT)),
@@ -78,8 +132,12 @@ def dataset_key() -> tuple:
     return (name,)
 
 
-def current_dataset() -> datasets.Dataset:
-    """The dataset chosen in the sidebar, cached; generation parameters matter only for 2-D sets."""
+def current_dataset(allow_upload: bool = False) -> datasets.Dataset:
+    """The dataset chosen in the sidebar, cached; generation parameters matter only for 2-D sets.
+    Pages that handle any table pass allow_upload=True to get an uploaded CSV."""
+    upload = uploaded_dataset() if allow_upload else None
+    if upload is not None:
+        return upload[0]
     name = dataset_name()
     return two_d_dataset(name) if name in datasets.TWO_D else _load(name, 0, 0.0, 0)
 

@@ -82,10 +82,10 @@ def setup_controls(ds: datasets.Dataset) -> cockpit.CockpitSettings:
     k = c2.slider("k (folds)", *ev.FOLDS_RANGE, ev.FOLDS_DEFAULT, key=ev.FOLDS_KEY, bind="query-params")
     cv_stratified = c3.toggle("Stratified folds", True, key=ev.CV_STRATIFIED_KEY, bind="query-params")
     cv_shuffle = c4.toggle("Shuffle before folding", True, key=ev.CV_SHUFFLE_KEY, bind="query-params")
-    ds_key = common.dataset_key()
-    generated = len(ds_key) > 1  # (name, n_samples, noise, seed) for generated sets
+    ds_key = common.dataset_key(allow_upload=True)
+    generated = ds.name in datasets.TWO_D  # key: (name, n_samples, noise, seed)
     return cockpit.CockpitSettings(
-        dataset=ds.name, positive=positive, positive_index=ds.target_names.index(positive), model=model,
+        dataset=ds.name, upload_target=ds_key[2] if ds.name == datasets.UPLOAD else "", positive=positive, positive_index=ds.target_names.index(positive), model=model,
         value=value, test_size=float(test_size), stratify=stratify, k=int(k), cv_stratified=cv_stratified,
         cv_shuffle=cv_shuffle, threshold=ev.THRESHOLD_DEFAULT, seed=common.seed(),
         n_samples=ds_key[1] if generated else 300, noise=ds_key[2] if generated else 0.25)
@@ -147,10 +147,10 @@ def folds_view(folds: dict, k: int) -> None:
 st.title("Evaluation cockpit")
 st.caption("Train/test split, k-fold cross-validation, the confusion matrix, ROC and precision-recall: "
            "one threshold drives them all.")
-ds = common.current_dataset()
+ds = common.current_dataset(allow_upload=True)
 if common.require_task(ds, datasets.CLASSIFICATION):
     settings = setup_controls(ds)
-    key = common.dataset_key()
+    key = common.dataset_key(allow_upload=True)
     bundle = holdout_bundle(ds, key, settings.positive, settings.positive_index, settings.model, settings.value,
                             settings.test_size, settings.stratify, settings.seed)
     folds = folds_bundle(ds, key, settings.positive_index, settings.model, settings.value, settings.k,
