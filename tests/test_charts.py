@@ -69,3 +69,14 @@ def test_threshold_metrics_rule_follows_the_parameter():
     rule = layers(spec)[1]
     assert rule["transform"] == [{"calculate": "threshold", "as": "t"}]
     assert spec["params"] == [{"name": "threshold", "value": 0.4}]
+
+
+def test_every_cockpit_chart_validates_against_the_vega_lite_schema():
+    scores = pd.DataFrame({"actual": Y, "score": S})
+    roc, auc = ev.roc_frame(Y, S)
+    pr, ap = ev.pr_frame(Y, S)
+    res = ev.cross_validate_folds(pd.DataFrame({"s": S}), Y, "Decision tree", 2, 3, True, True, 0)
+    for chart in (charts.confusion_matrix_chart(scores, "yes", 0.5), charts.roc_chart(roc, auc, 0.5),
+                  charts.pr_chart(pr, ap, float(Y.mean()), 0.5), charts.threshold_metrics_chart(
+                      ev.threshold_sweep(Y, S), 0.5), charts.folds_chart(ev.fold_runs(res.assignment))):
+        chart.to_dict(validate=True)  # raises on a schema error

@@ -45,11 +45,13 @@ def holdout_bundle(_ds: datasets.Dataset, ds_key: tuple, positive: str, positive
     sweep = ev.threshold_sweep(h.y_test, h.scores)
     t = ev.THRESHOLD_DEFAULT
     scores = pd.DataFrame({"actual": h.y_test, "score": h.scores})
+    # Schema validation is skipped here (it costs more than the fit); tests/test_charts.py validates
+    # these builders' specs.
     specs = {
-        "confusion": charts.confusion_matrix_chart(scores, positive, t).to_dict(),
-        "roc": charts.roc_chart(roc, auc, t).to_dict(),
-        "pr": charts.pr_chart(pr, ap, float(h.y_test.mean()), t).to_dict(),
-        "sweep": charts.threshold_metrics_chart(sweep, t, height=220).to_dict(),
+        "confusion": charts.confusion_matrix_chart(scores, positive, t).to_dict(validate=False),
+        "roc": charts.roc_chart(roc, auc, t).to_dict(validate=False),
+        "pr": charts.pr_chart(pr, ap, float(h.y_test.mean()), t).to_dict(validate=False),
+        "sweep": charts.threshold_metrics_chart(sweep, t, height=220).to_dict(validate=False),
     }
     return {"holdout": h, "roc": roc, "auc": auc, "pr": pr, "ap": ap, "sweep": sweep, "specs": specs}
 
@@ -59,7 +61,8 @@ def folds_bundle(_ds: datasets.Dataset, ds_key: tuple, positive_index: int, mode
                  stratified: bool, shuffle: bool, seed: int) -> dict:
     result = ev.cross_validate_folds(_ds.X, ev.binarize(_ds.y, positive_index), model, value, k,
                                      stratified, shuffle, seed)
-    return {"scores": result.scores, "spec": charts.folds_chart(ev.fold_runs(result.assignment)).to_dict()}
+    return {"scores": result.scores,
+            "spec": charts.folds_chart(ev.fold_runs(result.assignment)).to_dict(validate=False)}
 
 
 def setup_controls(ds: datasets.Dataset) -> cockpit.CockpitSettings:
