@@ -11,7 +11,7 @@ nav = {"": [home]} | {
     section: [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path) for p in pages]
     for section, pages in catalog.by_section().items()
 }
-page = st.navigation(nav)
+page = st.navigation(nav, expanded=True)  # every page visible: the sidebar is the syllabus
 common.global_sidebar()
 page.run()
 common.share_link_box()

@@ -25,9 +25,50 @@ class PageSpec:
 SECTIONS = ("Data", "Models", "Evaluation", "Pitfalls", "Beyond", "Interview")
 
 PAGES: tuple[PageSpec, ...] = (
+    PageSpec("Data", "Missing-data lab", "views/data/missing_data.py", "missing-data", ":material/grid_off:",
+             "Blank cells MCAR, MAR or MNAR, then drop, fill or impute (k-NN, iterative, multiple): error "
+             "against the known truth, distorted distributions and correlations, downstream CV score."),
+    PageSpec("Data", "Scaling lab", "views/data/scaling.py", "scaling", ":material/straighten:",
+             "None, min-max, standard, robust, max-abs and quantile scaling with injected outliers: "
+             "distributions, the squashed bulk, k-NN/SVM/logistic vs a tree in CV and on a 2-D boundary."),
+    PageSpec("Data", "Features lab", "views/data/features.py", "features", ":material/filter_alt:",
+             "Filter, wrapper and embedded selection against added noise features (who keeps what, the CV score "
+             "and the time); PCA, LDA and t-SNE projections."),
+    PageSpec("Models", "Model gallery", "views/models/gallery.py", "gallery", ":material/category:",
+             "Linear and logistic regression, a decision tree, a random forest, an SVM and a neural network: "
+             "their knobs, decision boundaries on 2-D sets, margins, support vectors, the tree, the loss curve."),
+    PageSpec("Models", "Ensembles lab", "views/models/ensembles.py", "ensembles", ":material/forest:",
+             "Bagging's bootstrap trees and their vote, out-of-bag score and variance reduction; AdaBoost's sample "
+             "weights round by round, staged train/test error, gradient boosting beside it."),
     PageSpec("Evaluation", "Evaluation cockpit", "views/evaluation/cockpit.py", "cockpit", ":material/speed:",
              "One threshold slider re-counts the confusion matrix and moves the ROC and PR operating "
              "points; train/test split and k-fold cross-validation drawn."),
+    PageSpec("Evaluation", "Overfitting lab", "views/evaluation/overfitting.py", "overfitting",
+             ":material/ssid_chart:",
+             "Polynomial degree, Ridge and Lasso, tree depth and pruning, early stopping: validation and learning "
+             "curves, bias-variance decomposition, each setting labelled under-fit, good or over-fit."),
+    PageSpec("Evaluation", "Tuning", "views/evaluation/tuning.py", "tuning", ":material/tune:",
+             "Grid vs random vs Bayesian search (optuna) with the same budget on one cross-validated C x gamma "
+             "surface; best score so far against the number of trials."),
+    PageSpec("Pitfalls", "Imbalanced data", "views/pitfalls/imbalanced.py", "imbalanced", ":material/balance:",
+             "Shrink the minority class: the accuracy paradox, SMOTE's synthetic points, class weights, "
+             "balanced ensembles, ROC vs precision-recall, threshold moving."),
+    PageSpec("Pitfalls", "Data leakage", "views/pitfalls/leakage.py", "leakage", ":material/water_drop:",
+             "Feature selection, SMOTE or a target-derived column before the split, shuffled folds on a time "
+             "series: the leaky estimate, the correct one and a truly held-out score side by side."),
+    PageSpec("Pitfalls", "Scalability", "views/pitfalls/scalability.py", "scalability", ":material/trending_up:",
+             "Batch solver vs SGD vs mini-batch partial_fit as rows grow (time, score, growth exponent), PCA "
+             "to shrink the width, and when a distributed engine is worth it."),
+    PageSpec("Beyond", "Interpretability", "views/beyond/interpretability.py", "interpretability",
+             ":material/lightbulb:",
+             "Impurity vs permutation importance vs SHAP; one prediction's SHAP waterfall and a LIME-style "
+             "surrogate; partial dependence and ICE."),
+    PageSpec("Beyond", "Transfer learning", "views/beyond/transfer.py", "transfer", ":material/move_up:",
+             "A network trained on digits 0–4 reused for 5–9: feature extraction vs fine-tuning vs from scratch "
+             "as the number of labels grows."),
+    PageSpec("Beyond", "Applications", "views/beyond/applications.py", "applications", ":material/apps:",
+             "NLP sentiment (bag of words, TF-IDF, n-grams), digits vision with its mistakes, time-series "
+             "forecasts vs ARIMA with time-ordered CV, and a matrix-factorisation recommender."),
 )
 
 

@@ -34,20 +34,20 @@ def boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str = "", he
     cells = grid.assign(x1b=grid["x1"] + dx, x2b=grid["x2"] + dy)
     background = alt.Chart(cells).mark_rect(opacity=0.55).encode(
         x=alt.X("x1:Q", title="x1", scale=alt.Scale(domain=[float(xs.min()), float(xs.max() + dx)], nice=False)),
-        x2="x1b:Q",
+        x2=alt.X2("x1b:Q"),
         y=alt.Y("x2:Q", title="x2", scale=alt.Scale(domain=[float(ys.min()), float(ys.max() + dy)], nice=False)),
-        y2="x2b:Q",
+        y2=alt.Y2("x2b:Q"),
         color=alt.Color("proba:Q", title="P(class 1)",
                         scale=alt.Scale(domain=[0, 0.5, 1], range=[BLUE, "#f7f7f7", ORANGE])),
     )
     contour = alt.Chart(grid[(grid["proba"] - 0.5).abs() < 0.04]).mark_point(
-        size=4, color=BLACK, filled=True, opacity=0.6).encode(x="x1:Q", y="x2:Q")
+        size=4, color=BLACK, filled=True, opacity=0.6).encode(x=alt.X("x1:Q"), y=alt.Y("x2:Q"))
     enc = dict(
-        x="x1:Q", y="x2:Q",
+        x=alt.X("x1:Q"), y=alt.Y("x2:Q"),
         color=alt.Color("label:N", title="class", scale=alt.Scale(range=[BLUE, ORANGE, GREEN, VERMILION])),
         shape=alt.Shape("split:N", title="split", scale=alt.Scale(domain=["train", "test"],
                                                                     range=["circle", "triangle-up"])),
-        tooltip=[c for c in points.columns if c in ("x1", "x2", "label", "split", "size", "marker")],
+        tooltip=[alt.Tooltip(c) for c in points.columns if c in ("x1", "x2", "label", "split", "size", "marker")],
     )
     if "size" in points:
         enc["size"] = alt.Size("size:Q", title="weight", scale=alt.Scale(range=[10, 400]))
@@ -65,13 +65,13 @@ def line_chart(df: pd.DataFrame, x: str, y: str, color: str | None = None, title
     enc = dict(
         x=alt.X(f"{x}:Q", title=x_title or x, scale=alt.Scale(type="log") if log_x else alt.Undefined),
         y=alt.Y(f"{y}:Q", title=y_title or y),
-        tooltip=list(df.columns),
+        tooltip=[alt.Tooltip(c) for c in df.columns],
     )
     if color:
         enc["color"] = alt.Color(f"{color}:N", title=color, scale=alt.Scale(range=OKABE_ITO))
     chart = alt.Chart(df).mark_line(point=len(df) <= 60).encode(**enc)
     if rule_x is not None:
-        rule = alt.Chart(pd.DataFrame({x: [rule_x]})).mark_rule(color=BLACK, strokeDash=[4, 3]).encode(x=f"{x}:Q")
+        rule = alt.Chart(pd.DataFrame({x: [rule_x]})).mark_rule(color=BLACK, strokeDash=[4, 3]).encode(x=alt.X(f"{x}:Q"))
         chart = chart + rule
     return chart.properties(title=title, height=height, width="container")
 
@@ -80,7 +80,7 @@ def bar_chart(df: pd.DataFrame, x: str, y: str, color: str | None = None, title:
               height: int = HEIGHT, sort: str | None = "-x", x_title: str | None = None) -> alt.Chart:
     """Horizontal bars (category on y), e.g. importances or scores per strategy."""
     enc = dict(x=alt.X(f"{x}:Q", title=x_title or x), y=alt.Y(f"{y}:N", title=None, sort=sort),
-               tooltip=list(df.columns))
+               tooltip=[alt.Tooltip(c) for c in df.columns])
     if color:
         enc["color"] = alt.Color(f"{color}:N", title=color, scale=alt.Scale(range=OKABE_ITO))
         enc["yOffset"] = f"{color}:N"
@@ -266,7 +266,7 @@ def waterfall_chart(df: pd.DataFrame, title: str = "", height: int | None = None
         tooltip=["step", "contribution", "start", "end"],
     )
     labels = base.mark_text(align="left", dx=4).encode(
-        x=alt.X("max_end:Q"), text=alt.Text("contribution:Q", format="+.3g"),
+        x=alt.X("max_end:Q", title="model output"), text=alt.Text("contribution:Q", format="+.3g"),
     ).transform_calculate(max_end="max(datum.start, datum.end)")
     return alt.layer(bars, labels).properties(title=title, height=height or 26 * len(df) + 20, width="container")
 
@@ -299,15 +299,30 @@ def marked_points_layer(points: pd.DataFrame) -> alt.Chart:
     )
 
 
+def reference_boundary_layer(grid: pd.DataFrame, label: str = "without resampling",
+                             over: alt.Chart | None = None) -> alt.Chart | alt.LayerChart:
+    """An overlay for boundary_chart(extra=...): another model's 0.5 boundary (grid: x1, x2, proba) as
+    grey dots, so a page can show how far a remedy moved the boundary; `over` is layered on top."""
+    line = grid[(grid["proba"] - 0.5).abs() < 0.04].assign(boundary=label)
+    ref = alt.Chart(line).mark_point(size=6, filled=True, opacity=0.8).encode(
+        x="x1:Q", y="x2:Q",
+        stroke=alt.Stroke("boundary:N", title="boundary", scale=alt.Scale(range=["#7f7f7f"])),
+        fill=alt.Fill("boundary:N", legend=None, scale=alt.Scale(range=["#7f7f7f"])),
+    )
+    return alt.layer(ref, over) if over is not None else ref
+
+
 # --- Tuning: a score surface with the trials of a search on top ----------------------------------
 
 def surface_chart(surface: pd.DataFrame, x: str, y: str, value: str = "score",
                   trials: pd.DataFrame | None = None, color: str | None = None, label: str | None = None,
                   value_domain: tuple[float, float] | None = None, title: str = "",
-                  height: int = 360) -> alt.LayerChart:
+                  height: int = 360, step: int | None = None) -> alt.LayerChart:
     """A heatmap of a regular grid (columns x, y, value; e.g. CV score over log10 C x log10 gamma) with
     optional points on top (trials: columns x, y, plus `color` to tell strategies apart and `label`
-    to write each point's order). value_domain clamps the colour scale (e.g. R² far below 0)."""
+    to write each point's order). value_domain clamps the colour scale (e.g. R² far below 0).
+    step: when given, only trials with trial <= the Vega-Lite parameter STEP_PARAM are drawn, so a page
+    can replay a search by swapping that value in the cached spec (set_param), without a rebuild."""
     xs = surface[x].drop_duplicates().sort_values()
     ys = surface[y].drop_duplicates().sort_values()
     dx = float(xs.diff().median()) if len(xs) > 1 else 1.0
@@ -332,19 +347,43 @@ def surface_chart(surface: pd.DataFrame, x: str, y: str, value: str = "score",
         enc = dict(x=f"{x}:Q", y=f"{y}:Q", tooltip=[c for c in trials.columns])
         if color:
             enc["shape"] = alt.Shape(f"{color}:N", title=color)
-            enc["fill"] = alt.Fill(f"{color}:N", title=color, scale=alt.Scale(range=[ORANGE, SKY, VERMILION]))
-        pts = alt.Chart(trials).mark_point(size=110, filled=True, stroke=BLACK, strokeWidth=1, opacity=0.95)
-        layers.append(pts.encode(**enc))
+            enc["fill"] = alt.Fill(f"{color}:N", title=color, scale=alt.Scale(range=[ORANGE, SKY, VERMILION, GREEN]))
+        base = alt.Chart(trials)
+        if step is not None:
+            base = base.transform_filter(f"datum.trial <= {STEP_PARAM}")
+        layers.append(base.mark_point(size=110, filled=True, stroke=BLACK, strokeWidth=1, opacity=0.95).encode(**enc))
         if label:
-            layers.append(alt.Chart(trials).mark_text(dy=-11, fontSize=11, color="white", fontWeight="bold").encode(
-                x=f"{x}:Q", y=f"{y}:Q", text=f"{label}:Q"))
-    return alt.layer(*layers).properties(title=title, height=height, width="container").resolve_scale(
-        color="independent")
+            for paint in ({"stroke": "white", "strokeWidth": 3, "color": "white"}, {"color": BLACK}):  # haloed
+                layers.append(base.mark_text(dy=-12, fontSize=11, fontWeight="bold", **paint).encode(
+                    x=f"{x}:Q", y=f"{y}:Q", text=f"{label}:Q"))
+    chart = alt.layer(*layers)
+    if step is not None:
+        chart = chart.add_params(alt.param(name=STEP_PARAM, value=int(step)))
+    return chart.properties(title=title, height=height, width="container").resolve_scale(color="independent")
+
+
+STEP_PARAM = "step"
+
+
+def best_so_far_chart(trials: pd.DataFrame, step: int, y_title: str = "best so far",
+                      height: int = 360) -> alt.LayerChart:
+    """Best score so far against the number of trials, one line per strategy (trials: columns
+    strategy, trial, best so far), with a rule at the Vega-Lite parameter STEP_PARAM (set_param)."""
+    lines = alt.Chart(trials).mark_line(point=len(trials) <= 200).encode(
+        x=alt.X("trial:Q", title="budget spent (trials; a halving trial on fewer rows costs less)"),
+        y=alt.Y("best so far:Q", title=y_title, scale=alt.Scale(zero=False)),
+        color=alt.Color("strategy:N", title=None, scale=alt.Scale(range=[ORANGE, SKY, VERMILION, GREEN])),
+        strokeDash=alt.StrokeDash("strategy:N", title=None),
+        tooltip=["strategy", "trial", alt.Tooltip("best so far:Q", format=".4f")])
+    rule = alt.Chart(pd.DataFrame({"at": [0]})).transform_calculate(t=STEP_PARAM).mark_rule(
+        color=BLACK, strokeDash=[4, 3]).encode(x="t:Q")
+    return alt.layer(lines, rule).add_params(alt.param(name=STEP_PARAM, value=int(step))).properties(
+        title="Best score so far vs number of trials", height=height, width="container")
 
 
 def tile_chart(df: pd.DataFrame, x: str, y: str, color: str, title: str = "", height: int = HEIGHT,
                domain: list | None = None, palette: list | None = None, x_sort=None, y_sort=None,
-               quantitative: bool = False) -> alt.Chart:
+               quantitative: bool = False, y_labels: bool = True) -> alt.Chart:
     """A grid of tiles (x and y categorical or ordinal), coloured by a category or a number.
 
     E.g. a missingness pattern (row x column, missing/observed) or which features each method picked.
@@ -357,7 +396,8 @@ def tile_chart(df: pd.DataFrame, x: str, y: str, color: str, title: str = "", he
                         alt.Scale(range=palette or OKABE_ITO))
     return alt.Chart(df).mark_rect(stroke="white", strokeWidth=0.3).encode(
         x=alt.X(f"{x}:O", title=x, sort=x_sort, axis=alt.Axis(labelLimit=160)),
-        y=alt.Y(f"{y}:O", title=y, sort=y_sort, axis=alt.Axis(labelLimit=200)),
+        y=alt.Y(f"{y}:O", title=y, sort=y_sort,
+                axis=alt.Axis(labelLimit=200) if y_labels else alt.Axis(labels=False, ticks=False)),
         color=col, tooltip=list(df.columns),
     ).properties(title=title, height=height, width="container")
 
@@ -410,9 +450,10 @@ def points_lines_chart(points: pd.DataFrame | None, lines: pd.DataFrame | None, 
                        y_domain: tuple[float, float] | None = None, log_x: bool = False) -> alt.LayerChart:
     """Scatter points under fitted curves, e.g. a regression fit, a sigmoid, residuals.
 
-    points: columns x, y, group (str; colour and shape); lines: columns x, y, series (str; one line
-    each, dashed when the series name starts with "true"); optional opacity column "alpha" on lines
-    (0..1) for drawing many faint curves such as bootstrap fits; optional rule at y = rule_y.
+    points: columns x, y, group (str; colour and shape); lines: columns x, y, series (str; one colour
+    and legend entry each, dashed when the name starts with "true"); optional "line" column on lines to
+    draw several lines of one series (e.g. many bootstrap fits in one colour), optional opacity column
+    "alpha" (0..1) for faint curves; optional rule at y = rule_y.
     """
     yscale = alt.Scale(domain=list(y_domain), clamp=True) if y_domain else alt.Scale(zero=False)
     xscale = alt.Scale(type="log") if log_x else alt.Scale(zero=False)
@@ -423,41 +464,44 @@ def points_lines_chart(points: pd.DataFrame | None, lines: pd.DataFrame | None, 
             x=alt.X("x:Q", title=x_title, scale=xscale), y=alt.Y("y:Q", title=y_title, scale=yscale),
             color=alt.Color("group:N", title=None, scale=alt.Scale(range=[BLUE, ORANGE, GREEN, VERMILION])),
             shape=alt.Shape("group:N", title=None),
-            tooltip=[c for c in points.columns]))
+            tooltip=[alt.Tooltip(c) for c in points.columns]))
     if lines is not None and len(lines):
         enc = dict(
             x=alt.X("x:Q", title=x_title, scale=xscale), y=alt.Y("y:Q", title=y_title, scale=yscale),
             color=alt.Color("series:N", title=None,
                             scale=alt.Scale(range=[BLACK, VERMILION, GREEN, PURPLE, SKY, BLUE, ORANGE])),
-            strokeDash=alt.condition("indexof(datum.series, 'true') == 0", alt.value([5, 4]), alt.value([1, 0])),
-            detail="series:N",
+            strokeDash=alt.StrokeDash("dash:N", legend=None, scale=alt.Scale(domain=["solid", "dashed"],
+                                                                            range=[[1, 0], [5, 4]])),
+            detail=alt.Detail("line:N" if "line" in lines else "series:N"),
         )
         if "alpha" in lines:
             enc["opacity"] = alt.Opacity("alpha:Q", legend=None, scale=None)
-        layers.append(alt.Chart(lines).mark_line(strokeWidth=2.5, clip=True).encode(**enc))
+        dash = np.where(lines["series"].astype(str).str.startswith("true"), "dashed", "solid")
+        layers.append(alt.Chart(lines.assign(dash=dash)).mark_line(strokeWidth=2.5, clip=True).encode(**enc))
     if rule_y is not None:
         layers.append(alt.Chart(pd.DataFrame({"y": [rule_y]})).mark_rule(color="gray", strokeDash=[4, 4])
-                      .encode(y="y:Q"))
+                      .encode(y=alt.Y("y:Q")))
     return alt.layer(*layers).properties(title=title, height=height, width="container").resolve_scale(
         color="independent", shape="independent")
 
 
 def outline_layer(margin: pd.DataFrame | None = None, circled: pd.DataFrame | None = None,
                   circled_title: str = "support vector") -> alt.LayerChart:
-    """An overlay for boundary_chart(extra=...): dotted level lines (margin: cells x1, x2 on the line,
-    e.g. where an SVM's decision function is +-1) and rings around chosen points (circled: x1, x2)."""
+    """An overlay for boundary_chart(extra=...): green dotted level lines (margin: cells x1, x2 on the
+    line, e.g. where an SVM's decision function is +-1; the boundary itself stays black) and black rings
+    around chosen points (circled: x1, x2)."""
     layers = []
     if margin is not None and len(margin):
-        layers.append(alt.Chart(margin).mark_point(size=3, color=BLACK, filled=True, opacity=0.9)
-                      .encode(x="x1:Q", y="x2:Q"))
+        layers.append(alt.Chart(margin).mark_point(size=5, color=GREEN, filled=True, opacity=1.0)
+                      .encode(x=alt.X("x1:Q"), y=alt.Y("x2:Q")))
     if circled is not None and len(circled):
         layers.append(alt.Chart(circled.assign(ring=circled_title)).mark_point(
             size=170, strokeWidth=1.6, filled=False).encode(
-            x="x1:Q", y="x2:Q",
+            x=alt.X("x1:Q"), y=alt.Y("x2:Q"),
             stroke=alt.Stroke("ring:N", title=None, scale=alt.Scale(range=[BLACK])),
-            tooltip=["x1", "x2", "ring"]))
+            tooltip=[alt.Tooltip(c) for c in ("x1", "x2", "ring")]))
     if not layers:
-        layers.append(alt.Chart(pd.DataFrame({"x1": [], "x2": []})).mark_point().encode(x="x1:Q", y="x2:Q"))
+        layers.append(alt.Chart(pd.DataFrame({"x1": [], "x2": []})).mark_point().encode(x=alt.X("x1:Q"), y=alt.Y("x2:Q")))
     return alt.layer(*layers)
 
 
@@ -486,3 +530,48 @@ def time_series_chart(df: pd.DataFrame, x: str, y: str, color: str, title: str =
         chart = chart + alt.Chart(pd.DataFrame({x: [rule_x]})).mark_rule(color=BLACK, strokeDash=[2, 2]).encode(
             x=f"{x}:T")
     return chart.properties(title=title, height=height, width="container")
+
+
+def path_chart(df: pd.DataFrame, x: str, y: str, line: str, color: str, title: str = "", height: int = HEIGHT,
+               log_x: bool = True, rule_x: float | None = None, x_title: str | None = None,
+               y_title: str | None = None) -> alt.LayerChart:
+    """Many lines (one per ``line``, e.g. a feature's coefficient path) coloured by a category
+    (e.g. real vs noise feature), with an optional vertical rule at the current setting."""
+    base = alt.Chart(df).mark_line(strokeWidth=2, opacity=0.85).encode(
+        x=alt.X(f"{x}:Q", title=x_title or x, scale=alt.Scale(type="log") if log_x else alt.Undefined),
+        y=alt.Y(f"{y}:Q", title=y_title or y),
+        detail=f"{line}:N",
+        color=alt.Color(f"{color}:N", title=color, scale=alt.Scale(range=[BLUE, VERMILION, GREEN, ORANGE])),
+        tooltip=list(df.columns),
+    )
+    layers = [base]
+    if rule_x is not None:
+        layers.append(alt.Chart(pd.DataFrame({x: [rule_x]})).mark_rule(color=BLACK, strokeDash=[4, 3]).encode(
+            x=f"{x}:Q"))
+    return alt.layer(*layers).properties(title=title, height=height, width="container")
+
+
+def tree_chart(nodes: pd.DataFrame, edges: pd.DataFrame, title: str = "", height: int = 380) -> alt.LayerChart:
+    """A decision tree drawn top-down: edges as lines, each node a circle coloured by its share of
+    class 1 (the boundary charts' blue-white-orange scale) with its test or its leaf's vote below.
+
+    nodes: columns x, depth, label, samples, p1 (0..1), leaf (bool); edges: x, depth, x2, depth2, side."""
+    n_depth = int(nodes["depth"].max()) if len(nodes) else 0
+    y_scale = alt.Scale(domain=[n_depth + 0.6, -0.4], nice=False)
+    x_scale = alt.Scale(domain=[float(nodes["x"].min()) - 0.6, float(nodes["x"].max()) + 0.6], nice=False)
+    axis_off = dict(axis=None)
+    lines = alt.Chart(edges).mark_rule(color="gray", strokeWidth=1.2).encode(
+        x=alt.X("x:Q", scale=x_scale, **axis_off), y=alt.Y("depth:Q", scale=y_scale, **axis_off),
+        x2=alt.X2("x2:Q"), y2=alt.Y2("depth2:Q"),
+        strokeDash=alt.StrokeDash("side:N", title="condition", scale=alt.Scale(domain=["yes", "no"],
+                                                                             range=[[1, 0], [4, 3]])))
+    dots = alt.Chart(nodes).mark_circle(stroke=BLACK, strokeWidth=0.8, opacity=1).encode(
+        x=alt.X("x:Q", scale=x_scale, **axis_off), y=alt.Y("depth:Q", scale=y_scale, **axis_off),
+        size=alt.Size("samples:Q", title="samples", scale=alt.Scale(range=[60, 500])),
+        color=alt.Color("p1:Q", title="share of class 1",
+                        scale=alt.Scale(domain=[0, 0.5, 1], range=[BLUE, "#f7f7f7", ORANGE])),
+        tooltip=[alt.Tooltip(c) for c in ("label", "samples", "p1", "depth")])
+    text = alt.Chart(nodes).mark_text(dy=16, fontSize=11).encode(
+        x=alt.X("x:Q", scale=x_scale, **axis_off), y=alt.Y("depth:Q", scale=y_scale, **axis_off),
+        text=alt.Text("label:N"))
+    return alt.layer(lines, dots, text).properties(title=title, height=height, width="container")

@@ -142,3 +142,13 @@ def test_confusion_frame_normalises_by_actual_class():
     cells = ev.confusion_frame(np.array([[8, 2], [1, 3]]), "yes")
     share = cells.set_index("cell")["share of actual"]
     assert share.to_dict() == pytest.approx({"TN": 0.8, "FP": 0.2, "FN": 0.25, "TP": 0.75})
+
+
+def test_snap_removes_float_noise_from_stepped_sliders():
+    from components.ui.threshold import snap
+    t = 0.5
+    for _ in range(20):
+        t -= 0.01  # what arrow keys do in the browser
+    assert t != 0.3 and snap(t) == 0.3
+    s = np.array([0.3, 0.29999999, 0.31])
+    assert ev.confusion_at(np.array([1, 1, 1]), s, snap(t)).tolist() == [[0, 0], [1, 2]]

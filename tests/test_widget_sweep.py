@@ -41,7 +41,7 @@ def candidate_values(kind: str, w) -> list:
 
 def set_widget(at, kind: str, key: str, value) -> None:
     w = getattr(at, kind)(key=key)
-    if kind in ("selectbox", "radio") and isinstance(value, str) and value in list(w.options):
+    if kind == "selectbox" and isinstance(value, str) and value in list(w.options):
         w.select_index(list(w.options).index(value))
     elif kind == "select_slider" and isinstance(value, str):
         w.set_value(value)

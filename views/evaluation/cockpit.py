@@ -8,7 +8,7 @@ import streamlit as st
 
 from components import charts, cockpit, datasets, models
 from components import evaluation as ev
-from components.ui import common
+from components.ui import common, threshold
 
 QUESTIONS = [
     "Why split into training and test sets, and why stratify the split?",
@@ -43,16 +43,7 @@ def holdout_bundle(_ds: datasets.Dataset, ds_key: tuple, positive: str, positive
     roc, auc = ev.roc_frame(h.y_test, h.scores)
     pr, ap = ev.pr_frame(h.y_test, h.scores)
     sweep = ev.threshold_sweep(h.y_test, h.scores)
-    t = ev.THRESHOLD_DEFAULT
-    scores = pd.DataFrame({"actual": h.y_test, "score": h.scores})
-    # Schema validation is skipped here (it costs more than the fit); tests/test_charts.py validates
-    # these builders' specs.
-    specs = {
-        "confusion": charts.confusion_matrix_chart(scores, positive, t).to_dict(validate=False),
-        "roc": charts.roc_chart(roc, auc, t).to_dict(validate=False),
-        "pr": charts.pr_chart(pr, ap, float(h.y_test.mean()), t).to_dict(validate=False),
-        "sweep": charts.threshold_metrics_chart(sweep, t, height=220).to_dict(validate=False),
-    }
+    specs = threshold.build_specs(h.y_test, h.scores, positive, roc, auc, pr, ap, sweep)
     return {"holdout": h, "roc": roc, "auc": auc, "pr": pr, "ap": ap, "sweep": sweep, "specs": specs}
 
 
@@ -98,9 +89,10 @@ def setup_controls(ds: datasets.Dataset) -> cockpit.CockpitSettings:
 def threshold_view(bundle: dict, settings: cockpit.CockpitSettings) -> None:
     """Everything the threshold changes; reruns alone when the slider moves (no refit, no re-split)."""
     h: ev.Holdout = bundle["holdout"]
-    threshold = st.slider("Decision threshold: predict positive when P(positive) ≥ threshold", 0.0, 1.0,
-                          ev.THRESHOLD_DEFAULT, ev.THRESHOLD_STEP, key=ev.THRESHOLD_KEY, bind="query-params")
-    cm = ev.confusion_at(h.y_test, h.scores, threshold)
+    t = threshold.snap(st.slider("Decision threshold: predict positive when P(positive) ≥ threshold", 0.0, 1.0,
+                                 ev.THRESHOLD_DEFAULT, ev.THRESHOLD_STEP, key=ev.THRESHOLD_KEY,
+                                 bind="query-params"))
+    cm = ev.confusion_at(h.y_test, h.scores, t)
     (tn, fp), (fn, tp) = cm
     scores = ev.metrics_from_counts(tn, fp, fn, tp)
     for col, name in zip(st.columns(len(ev.METRIC_NAMES)), ev.METRIC_NAMES):
@@ -111,12 +103,7 @@ def threshold_view(bundle: dict, settings: cockpit.CockpitSettings) -> None:
                   if tp + fp == 0 else ""))
 
     cells = ev.confusion_frame(cm, settings.positive)
-    specs = {name: charts.set_param(spec, charts.THRESHOLD_PARAM, threshold) for name, spec in bundle["specs"].items()}
-    c1, c2, c3 = st.columns([1.2, 1, 1])
-    c1.vega_lite_chart(spec=specs["confusion"])
-    c2.vega_lite_chart(spec=specs["roc"])
-    c3.vega_lite_chart(spec=specs["pr"])
-    st.vega_lite_chart(spec=specs["sweep"])
+    threshold.draw(bundle["specs"], t)
 
     with st.expander("The numbers behind these charts"):
         t1, t2, t3, t4 = st.tabs(["Confusion matrix", "ROC points", "Precision-recall points",
@@ -126,7 +113,7 @@ def threshold_view(bundle: dict, settings: cockpit.CockpitSettings) -> None:
         t3.dataframe(bundle["pr"], hide_index=True)
         t4.dataframe(bundle["sweep"].pivot(index="threshold", columns="metric", values="value")
                      [list(ev.METRIC_NAMES)])
-    common.show_code(cockpit.script(replace(settings, threshold=float(threshold))))
+    common.show_code(cockpit.script(replace(settings, threshold=t)))
 
 
 def folds_view(folds: dict, k: int) -> None:

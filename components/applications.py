@@ -1,0 +1,395 @@
+"""Applications: NLP sentiment, computer vision on digits, time-series forecasting, a recommender.
+
+statsmodels is imported inside the ARIMA function only (heavy; never at app start-up).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.datasets import load_digits
+from sklearn.decomposition import NMF, TruncatedSVD
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.metrics import confusion_matrix, mean_absolute_error
+from sklearn.model_selection import TimeSeriesSplit, train_test_split
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
+SENTIMENT_CSV = SAMPLE_DATA / "sentiment.csv"
+
+# ---- widget keys, defaults, options (one source of truth; the tests import them) ----
+NLP_VEC_KEY, NLP_NGRAM_KEY, NLP_MINDF_KEY, NLP_MAXF_KEY, NLP_TEXT_KEY = (
+    "apps.nlp_vectorizer", "apps.nlp_ngram", "apps.nlp_min_df", "apps.nlp_max_features", "apps.nlp_text")
+VECTORIZERS = ("TF-IDF", "bag of words (counts)")
+VEC_DEFAULT = VECTORIZERS[0]
+NGRAMS = ("unigrams", "unigrams + bigrams", "up to trigrams")
+NGRAM_RANGE = {NGRAMS[0]: (1, 1), NGRAMS[1]: (1, 2), NGRAMS[2]: (1, 3)}
+NGRAM_DEFAULT = NGRAMS[1]
+MINDF_MIN, MINDF_MAX, MINDF_DEFAULT = 1, 10, 2
+MAXF_OPTIONS = (20, 50, 100, 300, 1000, 5000)
+MAXF_DEFAULT = 1000
+TEXT_DEFAULT = "The food was not bad at all, the staff were friendly."
+TEXT_MAX = 300
+
+CV_MODEL_KEY, CV_SHOW_KEY = "apps.cv_model", "apps.cv_show"
+CV_MODELS = ("Logistic regression", "SVM (RBF)", "k-NN (k=3)", "Random forest")
+CV_DEFAULT = CV_MODELS[0]
+CV_SHOW_MIN, CV_SHOW_MAX, CV_SHOW_DEFAULT = 4, 24, 12
+
+TS_LAGS_KEY, TS_HORIZON_KEY, TS_NOISE_KEY, TS_ARIMA_KEY = ("apps.ts_lags", "apps.ts_horizon", "apps.ts_noise",
+                                                           "apps.ts_arima")
+TS_ARIMA_DEFAULT = True
+LAGS_MIN, LAGS_MAX, LAGS_DEFAULT = 1, 24, 12
+HORIZONS = (12, 24, 36)
+HORIZON_DEFAULT = 24
+TS_NOISE_MIN, TS_NOISE_MAX, TS_NOISE_DEFAULT, TS_NOISE_STEP = 0.0, 10.0, 3.0, 0.5
+TS_LENGTH = 144  # 12 years of monthly data
+TS_SPLITS = 5
+
+REC_FACTORS_KEY, REC_USER_KEY, REC_METHOD_KEY = "apps.rec_factors", "apps.rec_user", "apps.rec_method"
+FACTORS_MIN, FACTORS_MAX, FACTORS_DEFAULT = 1, 10, 3
+N_USERS, N_ITEMS, TRUE_TASTES = 60, 40, 3
+USER_MIN, USER_MAX, USER_DEFAULT = 0, N_USERS - 1, 0
+REC_METHODS = ("TruncatedSVD", "NMF")
+REC_DEFAULT = REC_METHODS[0]
+OBSERVED = 0.35
+GENRES = ("action", "romance", "documentary")
+
+
+# ================================================================ NLP
+def load_corpus() -> pd.DataFrame:
+    return pd.read_csv(SENTIMENT_CSV)
+
+
+def make_vectorizer(kind: str, ngram: str, min_df: int, max_features: int):
+    cls = TfidfVectorizer if kind == VECTORIZERS[0] else CountVectorizer
+    return cls(ngram_range=NGRAM_RANGE[ngram], min_df=min_df, max_features=max_features)
+
+
+def nlp_fit(kind: str, ngram: str, min_df: int, max_features: int, seed: int) -> dict:
+    """Vectorise the shipped corpus, fit a logistic regression, score it on a held-out 25%."""
+    df = load_corpus()
+    X_tr, X_te, y_tr, y_te = train_test_split(df["text"], df["label"], test_size=0.25, random_state=seed,
+                                              stratify=df["label"])
+    model = make_pipeline(make_vectorizer(kind, ngram, min_df, max_features), LogisticRegression(max_iter=1000))
+    model.fit(X_tr, y_tr)
+    vocab = model[0].get_feature_names_out()
+    coef = model[-1].coef_[0]
+    words = pd.DataFrame({"term": vocab, "weight": coef}).sort_values("weight", ignore_index=True)
+    return {"model": model, "accuracy": float(model.score(X_te, y_te)), "vocab_size": len(vocab), "words": words,
+            "n_train": len(y_tr), "n_test": len(y_te)}
+
+
+def top_terms(words: pd.DataFrame, k: int = 10) -> pd.DataFrame:
+    neg = words.head(k).assign(direction="negative")
+    pos = words.tail(k).iloc[::-1].assign(direction="positive")
+    return pd.concat([pos, neg], ignore_index=True)
+
+
+def explain_text(fit: dict, text: str) -> tuple[float, pd.DataFrame]:
+    """P(positive) of a sentence and each known term's contribution (feature value × weight)."""
+    text = (text or "")[:TEXT_MAX]
+    model = fit["model"]
+    p = float(model.predict_proba([text])[0, 1])
+    x = model[0].transform([text])
+    idx = x.nonzero()[1]
+    vocab = model[0].get_feature_names_out()
+    coef = model[-1].coef_[0]
+    contrib = pd.DataFrame({"term": vocab[idx], "value": np.asarray(x[0, idx].todense()).ravel(),
+                            "weight": coef[idx]})
+    contrib["contribution"] = contrib["value"] * contrib["weight"]
+    return p, contrib.sort_values("contribution", key=np.abs, ascending=False, ignore_index=True)
+
+
+# ================================================================ vision
+def cv_model(name: str, seed: int):
+    if name == CV_MODELS[0]:
+        return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+    if name == CV_MODELS[1]:
+        return make_pipeline(StandardScaler(), SVC(gamma="scale"))
+    if name == CV_MODELS[2]:
+        return KNeighborsClassifier(n_neighbors=3)
+    return RandomForestClassifier(n_estimators=100, random_state=seed, n_jobs=1)
+
+
+def cv_fit(name: str, seed: int) -> dict:
+    d = load_digits()
+    X_tr, X_te, y_tr, y_te, i_tr, i_te = train_test_split(d.data, d.target, np.arange(len(d.target)),
+                                                          test_size=0.25, random_state=seed, stratify=d.target)
+    model = cv_model(name, seed).fit(X_tr, y_tr)
+    pred = model.predict(X_te)
+    wrong = np.flatnonzero(pred != y_te)
+    return {"accuracy": float((pred == y_te).mean()), "confusion": confusion_matrix(y_te, pred, labels=range(10)),
+            "wrong": pd.DataFrame({"index": i_te[wrong], "true": y_te[wrong], "predicted": pred[wrong]}),
+            "images": d.images, "n_test": len(y_te)}
+
+
+def confusion_long(cm: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame([{"true": str(i), "predicted": str(j), "count": int(cm[i, j])}
+                         for i in range(cm.shape[0]) for j in range(cm.shape[1])])
+
+
+def image_pixels(images: np.ndarray, wrong: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Long format of the first k misclassified images: one row per pixel, with a caption per image."""
+    recs = []
+    for _, r in wrong.head(k).iterrows():
+        img = images[int(r["index"])]
+        cap = f"#{int(r['index'])}: true {int(r['true'])}, said {int(r['predicted'])}"
+        for i in range(8):
+            for j in range(8):
+                recs.append({"image": cap, "row": i, "col": j, "ink": float(img[i, j])})
+    return pd.DataFrame(recs, columns=["image", "row", "col", "ink"])
+
+
+# ================================================================ time series
+def make_series(seed: int, noise: float = TS_NOISE_DEFAULT, length: int = TS_LENGTH) -> pd.Series:
+    """Monthly series: linear trend + yearly seasonality (a sine and a December peak) + Gaussian noise."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(length)
+    y = 100 + 0.8 * t + 12 * np.sin(2 * np.pi * t / 12) + 8 * (t % 12 == 11) + rng.normal(0, noise, length)
+    return pd.Series(y, index=pd.date_range("2014-01-01", periods=length, freq="MS"), name="sales")
+
+
+def lag_frame(y: np.ndarray, lags: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows t >= lags: features [t, y[t-1], ..., y[t-lags]], target y[t]."""
+    t = np.arange(lags, len(y))
+    X = np.column_stack([t] + [y[t - k] for k in range(1, lags + 1)])
+    return X, y[lags:]
+
+
+def lag_forecast(train: np.ndarray, horizon: int, lags: int) -> np.ndarray:
+    """Fit a linear model on lag features (plus the time index for the trend), then forecast
+    recursively: each prediction becomes a lag of the next."""
+    X, target = lag_frame(train, lags)
+    model = LinearRegression().fit(X, target)
+    hist = list(train)
+    out = []
+    for h in range(horizon):
+        t = len(hist)
+        x = np.array([t] + [hist[t - k] for k in range(1, lags + 1)])
+        yhat = float(model.predict(x[None, :])[0])
+        out.append(yhat)
+        hist.append(yhat)
+    return np.array(out)
+
+
+def seasonal_naive(train: np.ndarray, horizon: int, season: int = 12) -> np.ndarray:
+    """Next value = the value one season earlier (repeating the last observed year)."""
+    last = train[-season:]
+    return np.array([last[h % season] for h in range(horizon)])
+
+
+def arima_forecast(train: pd.Series, horizon: int) -> np.ndarray:
+    """The "airline" seasonal ARIMA(0,1,1)(0,1,1)12 from statsmodels (imported here only: it is heavy)."""
+    import warnings
+
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence chatter from the optimiser on short series
+        res = SARIMAX(train.to_numpy(), order=(0, 1, 1), seasonal_order=(0, 1, 1, 12)).fit(disp=False)
+    return np.asarray(res.forecast(horizon))
+
+
+def ts_forecasts(seed: int, noise: float, lags: int, horizon: int) -> dict:
+    y = make_series(seed, noise)
+    train, test = y.iloc[:-horizon], y.iloc[-horizon:]
+    preds = {"lag features + linear model": lag_forecast(train.to_numpy(), horizon, lags),
+             "seasonal naive": seasonal_naive(train.to_numpy(), horizon)}
+    maes = {k: float(mean_absolute_error(test, v)) for k, v in preds.items()}
+    return {"series": y, "train_end": train.index[-1], "preds": preds, "mae": maes, "test_index": test.index}
+
+
+def ts_arima(seed: int, noise: float, horizon: int) -> dict:
+    y = make_series(seed, noise)
+    train, test = y.iloc[:-horizon], y.iloc[-horizon:]
+    p = arima_forecast(train, horizon)
+    return {"pred": p, "mae": float(mean_absolute_error(test, p))}
+
+
+def ts_frame(fc: dict, arima: dict | None) -> pd.DataFrame:
+    y = fc["series"]
+    parts = [pd.DataFrame({"month": y.index, "value": y.to_numpy(), "series": "actual"})]
+    preds = dict(fc["preds"])
+    if arima is not None:
+        preds["seasonal ARIMA"] = arima["pred"]
+    for k, v in preds.items():
+        parts.append(pd.DataFrame({"month": fc["test_index"], "value": v, "series": k}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def ts_cv(seed: int, noise: float, lags: int, n_splits: int = TS_SPLITS) -> pd.DataFrame:
+    """Time-ordered CV (TimeSeriesSplit) of one-step-ahead lag-model predictions vs shuffled KFold:
+    shuffling lets the model train on the future, so its error looks better than it will be."""
+    from sklearn.model_selection import KFold
+    y = make_series(seed, noise).to_numpy()
+    X, target = lag_frame(y, lags)
+    recs = []
+    for name, cv in (("time-ordered (TimeSeriesSplit)", TimeSeriesSplit(n_splits=n_splits)),
+                     ("shuffled KFold (leaks the future)", KFold(n_splits=n_splits, shuffle=True, random_state=seed))):
+        for fold, (tr, te) in enumerate(cv.split(X)):
+            m = LinearRegression().fit(X[tr], target[tr])
+            recs.append({"scheme": name, "fold": fold + 1, "train rows": len(tr),
+                         "first test row": int(te.min()), "MAE": float(mean_absolute_error(target[te], m.predict(X[te])))})
+    return pd.DataFrame(recs)
+
+
+# ================================================================ recommender
+def make_ratings(seed: int) -> dict:
+    """Users with known tastes for three genres; rating = 3 + taste·genre-profile + noise, clipped to
+    1..5; OBSERVED of the cells are seen, and 20% of those are held out to measure error."""
+    rng = np.random.default_rng(seed)
+    user_taste = rng.normal(0, 1, (N_USERS, TRUE_TASTES))
+    item_genre = np.eye(TRUE_TASTES)[np.arange(N_ITEMS) % TRUE_TASTES] * rng.uniform(0.6, 1.2, (N_ITEMS, 1))
+    full = np.clip(3 + user_taste @ item_genre.T + rng.normal(0, 0.3, (N_USERS, N_ITEMS)), 1, 5)
+    observed = rng.random((N_USERS, N_ITEMS)) < OBSERVED
+    held = observed & (rng.random((N_USERS, N_ITEMS)) < 0.2)
+    train = observed & ~held
+    names = [f"{GENRES[j % TRUE_TASTES].capitalize()} #{j // TRUE_TASTES + 1}" for j in range(N_ITEMS)]
+    return {"full": full, "train": train, "held": held, "items": names, "taste": user_taste}
+
+
+def factorise(r: dict, k: int, method: str, seed: int) -> np.ndarray:
+    """Fill unseen cells with the user's mean, factorise, reconstruct. TruncatedSVD works on the
+    user-centred matrix; NMF needs non-negative input, so it factorises the raw 1..5 ratings."""
+    R = np.where(r["train"], r["full"], np.nan)
+    user_mean = np.nanmean(np.where(r["train"].any(axis=1, keepdims=True), R, 3.0), axis=1, keepdims=True)
+    user_mean = np.where(np.isnan(user_mean), 3.0, user_mean)
+    filled = np.where(r["train"], r["full"], user_mean)
+    k = int(min(k, min(filled.shape) - 1))
+    if method == REC_METHODS[0]:
+        svd = TruncatedSVD(n_components=k, random_state=seed)
+        centred = filled - user_mean
+        return np.clip(svd.inverse_transform(svd.fit_transform(centred)) + user_mean, 1, 5)
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    nmf = NMF(n_components=k, init="nndsvda", max_iter=400, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # 400 iterations are plenty for this size
+        W = nmf.fit_transform(filled)
+    return np.clip(W @ nmf.components_, 1, 5)
+
+
+def rmse(r: dict, pred: np.ndarray, mask_name: str = "held") -> float:
+    m = r[mask_name]
+    return float(np.sqrt(np.mean((pred[m] - r["full"][m]) ** 2)))
+
+
+def error_vs_factors(r: dict, method: str, seed: int) -> pd.DataFrame:
+    recs = []
+    for k in range(FACTORS_MIN, FACTORS_MAX + 1):
+        p = factorise(r, k, method, seed)
+        recs.append({"factors": k, "error": rmse(r, p, "train"), "set": "seen ratings (train)"})
+        recs.append({"factors": k, "error": rmse(r, p, "held"), "set": "held-out ratings"})
+    return pd.DataFrame(recs)
+
+
+def recommend(r: dict, pred: np.ndarray, user: int, k: int = 5) -> pd.DataFrame:
+    unseen = np.flatnonzero(~(r["train"][user] | r["held"][user]))
+    order = unseen[np.argsort(-pred[user, unseen])][:k]
+    return pd.DataFrame({"item": [r["items"][j] for j in order], "predicted rating": pred[user, order],
+                         "true (hidden) rating": r["full"][user, order]})
+
+
+def user_profile(r: dict, user: int) -> str:
+    t = r["taste"][user]
+    return ", ".join(f"{g} {v:+.1f}" for g, v in zip(GENRES, t))
+
+
+# ================================================================ exported code
+def export_code(kind: str, ngram: str, min_df: int, max_features: int, cv_name: str, lags: int, horizon: int,
+                noise: float, factors: int, method: str, user: int, seed: int) -> str:
+    """One standalone script covering the four tabs; last stdout line = JSON of the key numbers."""
+    vec = "TfidfVectorizer" if kind == VECTORIZERS[0] else "CountVectorizer"
+    cv_code = {
+        CV_MODELS[0]: "make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))",
+        CV_MODELS[1]: "make_pipeline(StandardScaler(), SVC(gamma='scale'))",
+        CV_MODELS[2]: "KNeighborsClassifier(n_neighbors=3)",
+        CV_MODELS[3]: "RandomForestClassifier(n_estimators=100, random_state=SEED, n_jobs=1)",
+    }[cv_name]
+    return f'''import json
+import numpy as np
+import pandas as pd
+from sklearn.datasets import load_digits
+from sklearn.decomposition import NMF, TruncatedSVD
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.metrics import mean_absolute_error
+from sklearn.model_selection import train_test_split
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+SEED = {seed}
+out = {{}}
+
+# ---- NLP: sentiment with {vec}
+df = pd.read_csv({str(SENTIMENT_CSV)!r})  # ML Explorer's sample_data/sentiment.csv
+X_tr, X_te, y_tr, y_te = train_test_split(df["text"], df["label"], test_size=0.25, random_state=SEED, stratify=df["label"])
+nlp = make_pipeline({vec}(ngram_range={NGRAM_RANGE[ngram]}, min_df={min_df}, max_features={max_features}),
+                    LogisticRegression(max_iter=1000)).fit(X_tr, y_tr)
+out["nlp_accuracy"] = nlp.score(X_te, y_te)
+out["nlp_vocab"] = len(nlp[0].get_feature_names_out())
+
+# ---- Vision: digits
+d = load_digits()
+Xa, Xb, ya, yb = train_test_split(d.data, d.target, test_size=0.25, random_state=SEED, stratify=d.target)
+out["cv_accuracy"] = {cv_code}.fit(Xa, ya).score(Xb, yb)
+
+# ---- Time series: trend + seasonality, lag features, recursive forecast vs seasonal naive
+rng = np.random.default_rng(SEED)
+t = np.arange({TS_LENGTH})
+y = 100 + 0.8 * t + 12 * np.sin(2 * np.pi * t / 12) + 8 * (t % 12 == 11) + rng.normal(0, {noise}, {TS_LENGTH})
+LAGS, H = {lags}, {horizon}
+train, test = y[:-H], y[-H:]
+tt = np.arange(LAGS, len(train))
+lagm = LinearRegression().fit(np.column_stack([tt] + [train[tt - k] for k in range(1, LAGS + 1)]), train[LAGS:])
+hist = list(train)
+for h in range(H):
+    n = len(hist)
+    hist.append(float(lagm.predict(np.array([[n] + [hist[n - k] for k in range(1, LAGS + 1)]]))[0]))
+out["ts_mae_lags"] = mean_absolute_error(test, hist[-H:])
+out["ts_mae_naive"] = mean_absolute_error(test, [train[-12:][h % 12] for h in range(H)])
+
+# ---- Recommender: known tastes, {method} with {factors} factors
+rng = np.random.default_rng(SEED)
+taste = rng.normal(0, 1, ({N_USERS}, {TRUE_TASTES}))
+genre = np.eye({TRUE_TASTES})[np.arange({N_ITEMS}) % {TRUE_TASTES}] * rng.uniform(0.6, 1.2, ({N_ITEMS}, 1))
+full = np.clip(3 + taste @ genre.T + rng.normal(0, 0.3, ({N_USERS}, {N_ITEMS})), 1, 5)
+observed = rng.random(full.shape) < {OBSERVED}
+held = observed & (rng.random(full.shape) < 0.2)
+seen = observed & ~held
+R = np.where(seen, full, np.nan)
+mean = np.nanmean(np.where(seen.any(axis=1, keepdims=True), R, 3.0), axis=1, keepdims=True)
+mean = np.where(np.isnan(mean), 3.0, mean)
+filled = np.where(seen, full, mean)
+'''.rstrip("\n") + "\n" + ((
+        f"svd = TruncatedSVD(n_components={factors}, random_state=SEED)\n"
+        "pred = np.clip(svd.inverse_transform(svd.fit_transform(filled - mean)) + mean, 1, 5)\n")
+        if method == REC_METHODS[0] else (
+        f"nmf = NMF(n_components={factors}, init='nndsvda', max_iter=400, random_state=SEED)\n"
+        "pred = np.clip(nmf.fit_transform(filled) @ nmf.components_, 1, 5)\n")) + f'''out["rec_rmse_heldout"] = float(np.sqrt(np.mean((pred[held] - full[held]) ** 2)))
+USER = {user}
+unseen = np.flatnonzero(~(seen[USER] | held[USER]))
+out["rec_top_item"] = int(unseen[np.argmax(pred[USER, unseen])])
+
+for k, v in out.items():
+    print(f"{{k:>18}}: {{v}}")
+print(json.dumps({{k: (float(v) if not isinstance(v, int) else v) for k, v in out.items()}}))
+'''
+
+
+def page_numbers(nlp: dict, cv: dict, ts: dict, pred: np.ndarray, r: dict, user: int) -> dict:
+    unseen = np.flatnonzero(~(r["train"][user] | r["held"][user]))
+    return {"nlp_accuracy": nlp["accuracy"], "nlp_vocab": nlp["vocab_size"], "cv_accuracy": cv["accuracy"],
+            "ts_mae_lags": ts["mae"]["lag features + linear model"], "ts_mae_naive": ts["mae"]["seasonal naive"],
+            "rec_rmse_heldout": rmse(r, pred), "rec_top_item": int(unseen[np.argmax(pred[user, unseen])])}
+

@@ -1,0 +1,267 @@
+"""Ensembles lab: bagging (bootstrap trees and their vote, out-of-bag score, variance reduction) and
+boosting (AdaBoost sample weights round by round, staged errors, gradient boosting beside it).
+
+scikit-learn fits everything. Written by hand, because no library exposes them: AdaBoost's sample
+weights at each round (rebuilt from the fitted stumps and their estimator weights with SAMME's own
+update rule, checked in the tests against ``estimator_errors_``), the running vote of the first k
+bagged trees, and the variance of predictions across resampled training sets.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import AdaBoostClassifier, BaggingClassifier, GradientBoostingClassifier
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import train_test_split
+from sklearn.tree import DecisionTreeClassifier
+
+from components import datasets
+from components.boundary import GRID_RESOLUTION, grid_for, points_frame
+from components.code_export import dataset_code
+
+TEST_SIZE = 0.3
+MEMBER_RESOLUTION = 60
+STAGED_RESOLUTION = 60  # boosting keeps one grid per round: coarser, so the round slider redraws fast
+MEMBERS_SHOWN = 3
+VARIANCE_REPLICAS = 8  # resampled training sets for the variance comparison
+VARIANCE_TREES = 20  # bagged trees per replica (the curve runs from 1 tree to this many)
+
+VIEW_KEY, VIEWS = "ensembles.view", ("Bagging", "Boosting")
+DATASET_KEY, DATASET_DEFAULT = "ensembles.dataset", "moons"
+BAG_N_KEY, BAG_N_DEFAULT, BAG_N_MIN, BAG_N_MAX = "ensembles.bag_n", 25, 1, 100
+BOOTSTRAP_KEY, BOOTSTRAP_DEFAULT = "ensembles.bootstrap", True
+MAX_SAMPLES_KEY, MAX_SAMPLES_DEFAULT, MAX_SAMPLES_MIN, MAX_SAMPLES_MAX, MAX_SAMPLES_STEP = (
+    "ensembles.max_samples", 1.0, 0.1, 1.0, 0.1)
+ADA_N_KEY, ADA_N_DEFAULT, ADA_N_MIN, ADA_N_MAX = "ensembles.ada_n", 50, 1, 200
+ADA_LR_VALUES = (0.01, 0.1, 0.5, 1.0, 2.0)
+ADA_LR_KEY, ADA_LR_DEFAULT = "ensembles.ada_lr", 1.0
+BASE_DEPTH_KEY, BASE_DEPTH_DEFAULT, BASE_DEPTH_MIN, BASE_DEPTH_MAX = "ensembles.base_depth", 1, 1, 4
+ROUND_KEY, ROUND_DEFAULT, ROUND_MIN, ROUND_MAX = "ensembles.round", 5, 1, 200
+
+
+def split(ds: datasets.Dataset, seed: int):
+    X, y = ds.X.to_numpy(dtype=float), ds.y.to_numpy()
+    return train_test_split(X, y, test_size=TEST_SIZE, random_state=seed, stratify=y)
+
+
+def positive_column(model, X: np.ndarray) -> np.ndarray:
+    """P(class 1) of a fitted member, also when its bootstrap sample held one class only."""
+    p = model.predict_proba(X)
+    classes = list(model.classes_)
+    return p[:, classes.index(1)] if 1 in classes else np.zeros(len(X))
+
+
+def grid_frame(grid: np.ndarray, proba: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame({"x1": grid[:, 0], "x2": grid[:, 1], "proba": proba})
+
+
+# ------------------------------------------------------------------ bagging
+@dataclass
+class BaggingResult:
+    grid: pd.DataFrame
+    points: pd.DataFrame
+    members: list  # (title, grid frame, test accuracy)
+    train_accuracy: float
+    test_accuracy: float
+    oob_score: float | None
+    single_tree_test_accuracy: float
+    by_k: pd.DataFrame  # n_trees, split, accuracy (the vote of the first k trees)
+
+
+def bagging_model(n_estimators: int, bootstrap: bool, max_samples: float, seed: int) -> BaggingClassifier:
+    return BaggingClassifier(DecisionTreeClassifier(), n_estimators=n_estimators, bootstrap=bootstrap,
+                             max_samples=max_samples, oob_score=bootstrap, random_state=seed)
+
+
+def fit_bagging(ds: datasets.Dataset, n_estimators: int, bootstrap: bool, max_samples: float,
+                seed: int) -> BaggingResult:
+    X_tr, X_te, y_tr, y_te = split(ds, seed)
+    with warnings.catch_warnings():
+        # with few trees some rows are in every bootstrap sample: no OOB vote ("some inputs do not have
+        # OOB scores", then a 0/0 division); scikit-learn then scores them as class 0
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        bag = bagging_model(n_estimators, bootstrap, max_samples, seed).fit(X_tr, y_tr)
+    X_all = np.vstack([X_tr, X_te])
+    grid = grid_for(X_all, GRID_RESOLUTION)
+    small = grid_for(X_all, MEMBER_RESOLUTION)
+    members = []
+    for i, tree in enumerate(bag.estimators_[:MEMBERS_SHOWN]):
+        members.append((f"tree {i + 1}", grid_frame(small, positive_column(tree, small)),
+                        float(accuracy_score(y_te, bag.classes_[tree.predict(X_te).astype(int)]))))
+    # the vote of the first k trees: BaggingClassifier averages its members' probabilities
+    rows = []
+    for name, X, y in (("train", X_tr, y_tr), ("test", X_te, y_te)):
+        probs = np.cumsum([positive_column(t, X) for t in bag.estimators_], axis=0)
+        for k, p in enumerate(probs, start=1):
+            rows.append((k, name, float(np.mean((p / k >= 0.5).astype(int) == y))))
+    single = DecisionTreeClassifier(random_state=seed).fit(X_tr, y_tr)
+    return BaggingResult(
+        grid_frame(grid, bag.predict_proba(grid)[:, 1]), points_frame(X_tr, y_tr, X_te, y_te, ds.target_names),
+        members, float(bag.score(X_tr, y_tr)), float(bag.score(X_te, y_te)),
+        float(bag.oob_score_) if bootstrap else None, float(single.score(X_te, y_te)),
+        pd.DataFrame(rows, columns=["n_trees", "split", "accuracy"]))
+
+
+def variance_by_trees(ds: datasets.Dataset, bootstrap: bool, max_samples: float, seed: int) -> pd.DataFrame:
+    """Variance of P(class 1) at the test points across VARIANCE_REPLICAS resampled training sets,
+    for the vote of k = 1..VARIANCE_TREES bagged trees (k = 1: one tree). Lower is steadier."""
+    X_tr, X_te, y_tr, _ = split(ds, seed)
+    rng = np.random.default_rng(seed)
+    preds = []  # replica x k x test point
+    for r in range(VARIANCE_REPLICAS):
+        idx = rng.integers(0, len(X_tr), len(X_tr))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            bag = BaggingClassifier(DecisionTreeClassifier(), n_estimators=VARIANCE_TREES, bootstrap=bootstrap,
+                                    max_samples=max_samples, random_state=seed + r).fit(X_tr[idx], y_tr[idx])
+        member = np.array([positive_column(t, X_te) for t in bag.estimators_])
+        preds.append(np.cumsum(member, axis=0) / np.arange(1, VARIANCE_TREES + 1)[:, None])
+    preds = np.array(preds)
+    variance = preds.var(axis=0).mean(axis=1)
+    return pd.DataFrame({"n_trees": np.arange(1, VARIANCE_TREES + 1), "variance": variance})
+
+
+# ------------------------------------------------------------------ boosting
+@dataclass
+class BoostingResult:
+    points: pd.DataFrame  # train then test points
+    grid_xy: np.ndarray  # (cells, 2)
+    stage_proba: np.ndarray  # (rounds, cells) float32: the ensemble's P(class 1) after each round
+    weights: np.ndarray  # (rounds, n_train): sample weights used to fit each round's stump (sum 1)
+    estimator_weights: np.ndarray
+    estimator_errors: np.ndarray
+    errors: pd.DataFrame  # round, series, error
+    rounds: int  # rounds actually fitted (AdaBoost stops early on a perfect stump)
+    ada_test_accuracy: float
+    gb_test_accuracy: float
+
+
+def adaboost_weights(ada: AdaBoostClassifier, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The sample weights each round's stump was fitted with, rebuilt with SAMME's update:
+    w <- w * exp(alpha_m * [stump m is wrong]), normalised; round 1 starts uniform."""
+    n = len(y)
+    w = np.full(n, 1.0 / n)
+    out = []
+    for est, alpha in zip(ada.estimators_, ada.estimator_weights_):
+        out.append(w)
+        incorrect = est.predict(X) != y
+        w = np.exp(np.log(w) + alpha * incorrect * (w > 0))
+        w = w / w.sum()
+    return np.array(out)
+
+
+def boosting_models(n_rounds: int, learning_rate: float, depth: int, seed: int):
+    ada = AdaBoostClassifier(DecisionTreeClassifier(max_depth=depth), n_estimators=n_rounds,
+                             learning_rate=learning_rate, random_state=seed)
+    gb = GradientBoostingClassifier(n_estimators=n_rounds, learning_rate=learning_rate, max_depth=depth,
+                                    random_state=seed)
+    return ada, gb
+
+
+def fit_boosting(ds: datasets.Dataset, n_rounds: int, learning_rate: float, depth: int, seed: int) -> BoostingResult:
+    """Fit AdaBoost and gradient boosting once and keep every round's state for the round slider.
+
+    Raises ValueError (from scikit-learn) when the first weak learner is no better than chance."""
+    X_tr, X_te, y_tr, y_te = split(ds, seed)
+    ada, gb = boosting_models(n_rounds, learning_rate, depth, seed)
+    ada.fit(X_tr, y_tr)
+    gb.fit(X_tr, y_tr)
+    rounds = len(ada.estimators_)
+    grid = grid_for(np.vstack([X_tr, X_te]), STAGED_RESOLUTION)
+    stage_proba = np.array([p[:, 1] for p in ada.staged_predict_proba(grid)], dtype=np.float32)
+    rows = []
+    for name, model in (("AdaBoost", ada), ("gradient boosting", gb)):
+        for split_name, X, y in (("train", X_tr, y_tr), ("test", X_te, y_te)):
+            for k, pred in enumerate(model.staged_predict(X), start=1):
+                rows.append((k, f"{name} {split_name}", float(np.mean(pred != y))))
+    return BoostingResult(points_frame(X_tr, y_tr, X_te, y_te, ds.target_names), grid, stage_proba,
+                          adaboost_weights(ada, X_tr, y_tr), ada.estimator_weights_[:rounds].copy(),
+                          ada.estimator_errors_[:rounds].copy(), pd.DataFrame(rows, columns=["round", "series", "error"]),
+                          rounds, float(ada.score(X_te, y_te)), float(gb.score(X_te, y_te)))
+
+
+def round_view(b: BoostingResult, round_: int) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """The ensemble's boundary after ``round_`` rounds and the points sized by the weights that
+    round's stump was fitted with (test points at the average size). Cheap: no refit."""
+    r = int(min(max(round_, 1), b.rounds))
+    grid = grid_frame(b.grid_xy, b.stage_proba[r - 1].astype(float).round(4))
+    n_train = b.weights.shape[1]
+    points = b.points.copy()
+    size = np.ones(len(points))
+    size[:n_train] = b.weights[r - 1] * n_train  # 1 = the average weight
+    points["size"] = size
+    return grid, points, r
+
+
+# ------------------------------------------------------------------ round charts, swapped not rebuilt
+def round_title(r: int) -> str:
+    return f"AdaBoost after {r} round(s); dot size = weight"
+
+
+def round_templates(b: BoostingResult) -> tuple[dict, dict]:
+    """Vega-Lite specs of round 1 (boundary and staged errors), built once per fit. Other rounds are
+    the same specs with their data swapped (see round_charts): converting a chart costs far more."""
+    from components import charts  # Altair builders; no streamlit
+
+    grid, points, r = round_view(b, 1)
+    boundary = charts.boundary_chart(grid, points, title=round_title(r), height=400).to_dict(validate=False)
+    errors = charts.line_chart(b.errors, "round", "error", color="series", y_title="error rate",
+                               title="Staged train and test error", rule_x=r, height=400).to_dict(validate=False)
+    return boundary, errors
+
+
+def round_charts(b: BoostingResult, templates: tuple[dict, dict], round_: int) -> tuple[dict, dict, pd.DataFrame, int]:
+    """The two specs at ``round_``: the background grid's P(class 1), the boundary contour cells
+    (|P - 0.5| < 0.04, as charts.boundary_chart draws it), the points' weights and the error chart's
+    rule swapped into copies of the templates. tests/test_ensembles.py checks them against a rebuild."""
+    boundary_t, errors_t = templates
+    grid, points, r = round_view(b, round_)
+    names = [layer["data"]["name"] for layer in boundary_t["layer"]]
+    data = dict(boundary_t["datasets"])
+    data[names[0]] = [dict(row, proba=p) for row, p in zip(boundary_t["datasets"][names[0]], grid["proba"].tolist())]
+    data[names[1]] = grid[(grid["proba"] - 0.5).abs() < 0.04].to_dict("records")
+    data[names[2]] = [dict(row, size=s) for row, s in zip(boundary_t["datasets"][names[2]], points["size"].tolist())]
+    boundary = dict(boundary_t, datasets=data, title=round_title(r))
+    rule = errors_t["layer"][1]["data"]["name"]
+    errors = dict(errors_t, datasets=dict(errors_t["datasets"], **{rule: [{"round": r}]}))
+    return boundary, errors, points, r
+
+
+# ------------------------------------------------------------------ code export
+def export_code(dataset: str, n_samples: int, noise: float, seed: int, n_estimators: int, bootstrap: bool,
+                max_samples: float, n_rounds: int, learning_rate: float, depth: int) -> str:
+    oob = "bag.oob_score_" if bootstrap else "None"
+    return f'''import json
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import AdaBoostClassifier, BaggingClassifier, GradientBoostingClassifier
+from sklearn.model_selection import train_test_split
+from sklearn.tree import DecisionTreeClassifier
+
+{dataset_code(dataset, n_samples, noise, seed).rstrip()}
+X_train, X_test, y_train, y_test = train_test_split(np.asarray(X, dtype=float), np.asarray(y), test_size={TEST_SIZE},
+                                                    random_state={seed}, stratify=y)
+
+# Bagging: {n_estimators} full-depth trees, bootstrap={bootstrap}, max_samples={max_samples!r}
+bag = BaggingClassifier(DecisionTreeClassifier(), n_estimators={n_estimators}, bootstrap={bootstrap},
+                        max_samples={max_samples!r}, oob_score={bootstrap}, random_state={seed}).fit(X_train, y_train)
+single = DecisionTreeClassifier(random_state={seed}).fit(X_train, y_train)
+print(f"bagging test accuracy {{bag.score(X_test, y_test):.3f}} vs one tree {{single.score(X_test, y_test):.3f}}")
+
+# Boosting: {n_rounds} rounds of depth-{depth} trees, learning rate {learning_rate!r}
+ada = AdaBoostClassifier(DecisionTreeClassifier(max_depth={depth}), n_estimators={n_rounds},
+                         learning_rate={learning_rate!r}, random_state={seed}).fit(X_train, y_train)
+gb = GradientBoostingClassifier(n_estimators={n_rounds}, learning_rate={learning_rate!r}, max_depth={depth},
+                                random_state={seed}).fit(X_train, y_train)
+staged_test_error = [float(np.mean(p != y_test)) for p in ada.staged_predict(X_test)]
+print("AdaBoost test error by round:", np.round(staged_test_error, 3).tolist())
+print(json.dumps({{"bagging_test_accuracy": bag.score(X_test, y_test), "oob_score": {oob},
+                  "single_tree_test_accuracy": single.score(X_test, y_test),
+                  "adaboost_test_accuracy": ada.score(X_test, y_test), "adaboost_rounds": len(ada.estimators_),
+                  "gradient_boosting_test_accuracy": gb.score(X_test, y_test)}}))
+'''

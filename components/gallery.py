@@ -1,0 +1,339 @@
+"""Model gallery: fit one classic model and return everything its page draws (no streamlit here).
+
+Classifiers are fitted on a generated 2-D set (moons, circles, blobs, xor) split 70/30, so the
+decision boundary, the train points and the test points can all be drawn. Linear regression uses the
+bundled diabetes table (the only regression set) with the features the learner picks.
+
+Written by hand (no library draws them): the sigmoid view's frame, the SVM margin lines (cells of
+the prediction grid where the decision function crosses +-1) and the code export text.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.metrics import accuracy_score, mean_squared_error, r2_score
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+from sklearn.tree import DecisionTreeClassifier, export_text
+
+from components import datasets
+from components.boundary import GRID_RESOLUTION, grid_predictions, points_frame
+from components.code_export import dataset_code
+
+TEST_SIZE = 0.3
+MEMBER_RESOLUTION = 60  # the random forest's member trees are drawn smaller
+
+# ---- widget keys, defaults, ranges (one source of truth; the page and the tests import them) ----
+DATASET_KEY, DATASET_DEFAULT = "gallery.dataset", "moons"
+MODEL_KEY = "gallery.model"
+LINEAR, LOGISTIC, TREE, FOREST, SVM, MLP = ("Linear regression", "Logistic regression", "Decision tree",
+                                            "Random forest", "SVM", "Neural network")
+MODELS = (LINEAR, LOGISTIC, TREE, FOREST, SVM, MLP)
+MODEL_DEFAULT = LOGISTIC
+
+LIN_FEATURES_KEY = "gallery.lin_features"
+LIN_FEATURES = ("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6")  # diabetes columns
+LIN_FEATURES_DEFAULT = ["bmi"]
+
+C_VALUES = (0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0)
+LOGIT_C_KEY, LOGIT_C_DEFAULT = "gallery.logit_c", 1.0
+
+TREE_DEPTH_KEY, TREE_DEPTH_DEFAULT, TREE_DEPTH_MIN, TREE_DEPTH_MAX = "gallery.tree_depth", 4, 1, 15
+TREE_LEAF_KEY, TREE_LEAF_DEFAULT, TREE_LEAF_MIN, TREE_LEAF_MAX = "gallery.tree_min_leaf", 1, 1, 50
+TREE_CRITERION_KEY, TREE_CRITERIA, TREE_CRITERION_DEFAULT = "gallery.tree_criterion", ("gini", "entropy", "log_loss"), "gini"
+
+RF_TREES_KEY, RF_TREES_DEFAULT, RF_TREES_MIN, RF_TREES_MAX = "gallery.rf_trees", 50, 1, 200
+RF_FEATURES_KEY, RF_FEATURES, RF_FEATURES_DEFAULT = "gallery.rf_max_features", (1, 2), 1
+RF_MEMBERS_SHOWN = 3
+
+SVM_KERNEL_KEY, SVM_KERNELS, SVM_KERNEL_DEFAULT = "gallery.svm_kernel", ("linear", "poly", "rbf"), "rbf"
+SVM_C_KEY, SVM_C_DEFAULT = "gallery.svm_c", 1.0
+GAMMA_VALUES = (0.01, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 50.0, 100.0)
+SVM_GAMMA_KEY, SVM_GAMMA_DEFAULT = "gallery.svm_gamma", 1.0
+SVM_MAX_ITER = 20_000  # caps libsvm on hard settings (large C, high degree, 2,000 noisy points)
+SVM_DEGREE_KEY, SVM_DEGREE_DEFAULT, SVM_DEGREE_MIN, SVM_DEGREE_MAX = "gallery.svm_degree", 3, 2, 6
+
+MLP_LAYERS_KEY, MLP_LAYERS_DEFAULT, MLP_LAYERS_MIN, MLP_LAYERS_MAX = "gallery.mlp_layers", 2, 1, 3
+MLP_WIDTH_KEY, MLP_WIDTH_DEFAULT, MLP_WIDTH_MIN, MLP_WIDTH_MAX = "gallery.mlp_width", 16, 2, 64
+MLP_ACTIVATION_KEY, MLP_ACTIVATIONS, MLP_ACTIVATION_DEFAULT = "gallery.mlp_activation", ("relu", "tanh", "logistic"), "relu"
+LR_VALUES = (0.0001, 0.001, 0.01, 0.1, 0.5)
+MLP_LR_KEY, MLP_LR_DEFAULT = "gallery.mlp_lr", 0.01
+MLP_SOLVER_KEY, MLP_SOLVERS, MLP_SOLVER_DEFAULT = "gallery.mlp_solver", ("adam", "sgd"), "adam"
+MLP_EPOCHS_KEY, MLP_EPOCHS_DEFAULT, MLP_EPOCHS_MIN, MLP_EPOCHS_MAX, MLP_EPOCHS_STEP = "gallery.mlp_epochs", 200, 10, 500, 10
+
+
+def default_params(model: str) -> dict:
+    """The default hyper-parameters of one model (what the page shows before any change)."""
+    return {
+        LOGISTIC: {"C": LOGIT_C_DEFAULT},
+        TREE: {"max_depth": TREE_DEPTH_DEFAULT, "min_samples_leaf": TREE_LEAF_DEFAULT,
+               "criterion": TREE_CRITERION_DEFAULT},
+        FOREST: {"n_estimators": RF_TREES_DEFAULT, "max_features": RF_FEATURES_DEFAULT},
+        SVM: {"kernel": SVM_KERNEL_DEFAULT, "C": SVM_C_DEFAULT, "gamma": SVM_GAMMA_DEFAULT,
+              "degree": SVM_DEGREE_DEFAULT},
+        MLP: {"layers": MLP_LAYERS_DEFAULT, "width": MLP_WIDTH_DEFAULT, "activation": MLP_ACTIVATION_DEFAULT,
+              "learning_rate": MLP_LR_DEFAULT, "solver": MLP_SOLVER_DEFAULT, "epochs": MLP_EPOCHS_DEFAULT},
+    }[model]
+
+
+# ------------------------------------------------------------------ classifiers on 2-D data
+def split_2d(ds: datasets.Dataset, seed: int):
+    X, y = ds.X.to_numpy(dtype=float), ds.y.to_numpy()
+    return train_test_split(X, y, test_size=TEST_SIZE, random_state=seed, stratify=y)
+
+
+def estimator_expr(model: str, p: dict, seed: int) -> str:
+    """The scikit-learn expression for a classifier: the page evaluates it, the export prints it."""
+    if model == LOGISTIC:
+        return f"LogisticRegression(C={p['C']!r}, max_iter=1000)"
+    if model == TREE:
+        return (f"DecisionTreeClassifier(max_depth={p['max_depth']}, min_samples_leaf={p['min_samples_leaf']}, "
+                f"criterion={p['criterion']!r}, random_state={seed})")
+    if model == FOREST:
+        return (f"RandomForestClassifier(n_estimators={p['n_estimators']}, max_features={p['max_features']}, "
+                f"random_state={seed})")
+    if model == SVM:
+        extra = {"linear": "", "poly": f", degree={p['degree']}, coef0=1.0",
+                 "rbf": f", gamma={p['gamma']!r}"}[p["kernel"]]
+        return (f"make_pipeline(StandardScaler(), SVC(kernel={p['kernel']!r}, C={p['C']!r}{extra}, "
+                f"max_iter={SVM_MAX_ITER}))")
+    if model == MLP:
+        hidden = tuple([int(p["width"])] * int(p["layers"]))
+        return (f"make_pipeline(StandardScaler(), MLPClassifier(hidden_layer_sizes={hidden!r}, "
+                f"activation={p['activation']!r}, solver={p['solver']!r}, learning_rate_init={p['learning_rate']!r}, "
+                f"max_iter={p['epochs']}, random_state={seed}))")
+    raise KeyError(model)
+
+
+_NAMES = {"LogisticRegression": LogisticRegression, "DecisionTreeClassifier": DecisionTreeClassifier,
+          "RandomForestClassifier": RandomForestClassifier, "SVC": SVC, "MLPClassifier": MLPClassifier,
+          "make_pipeline": make_pipeline, "StandardScaler": StandardScaler}
+
+
+def build(model: str, p: dict, seed: int):
+    return eval(estimator_expr(model, p, seed), {"__builtins__": {}}, dict(_NAMES))  # our own text only
+
+
+@dataclass
+class ClassifierResult:
+    model: str
+    grid: pd.DataFrame  # x1, x2, proba
+    points: pd.DataFrame  # x1, x2, label, split (+ marker for SVM support vectors)
+    train_accuracy: float
+    test_accuracy: float
+    extras: dict = field(default_factory=dict)  # model-specific frames and numbers
+
+
+def level_cells(values: np.ndarray, resolution: int, level: float) -> np.ndarray:
+    """Boolean mask of grid cells where ``values`` crosses ``level`` towards a right/upper neighbour.
+
+    Drawn as dots, these cells trace the level line (e.g. the SVM margins at decision = +-1).
+    """
+    z = (np.asarray(values).reshape(resolution, resolution) - level) > 0
+    mask = np.zeros_like(z)
+    mask[:, :-1] |= z[:, :-1] != z[:, 1:]
+    mask[:-1, :] |= z[:-1, :] != z[1:, :]
+    return mask.ravel()
+
+
+def fit_classifier(ds: datasets.Dataset, model: str, params: dict, seed: int,
+                   resolution: int = GRID_RESOLUTION) -> ClassifierResult:
+    """Fit one classifier on the 70 % training split; boundary grid, points and model-specific views."""
+    X_tr, X_te, y_tr, y_te = split_2d(ds, seed)
+    est = build(model, params, seed)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        est.fit(X_tr, y_tr)
+    X_all = np.vstack([X_tr, X_te])
+    grid = grid_predictions(est, X_all, resolution)
+    points = points_frame(X_tr, y_tr, X_te, y_te, ds.target_names)
+    extras: dict = {"converged": not any(issubclass(w.category, ConvergenceWarning) for w in caught)}
+    if model == LOGISTIC:
+        z = est.decision_function(X_all)
+        y_all = np.concatenate([y_tr, y_te])
+        extras["coef"] = [float(est.intercept_[0]), *map(float, est.coef_[0])]
+        zs = np.linspace(min(z.min(), -6), max(z.max(), 6), 200)
+        extras["sigmoid"] = pd.DataFrame({"z": zs, "p": 1 / (1 + np.exp(-zs))})
+        extras["sigmoid_points"] = pd.DataFrame({
+            "z": z, "y": y_all.astype(float), "label": points["label"], "split": points["split"],
+            "p": 1 / (1 + np.exp(-z))})
+    elif model == TREE:
+        extras["text"] = export_text(est, feature_names=["x1", "x2"], show_weights=False)
+        extras["nodes"], extras["edges"] = tree_layout(est)
+        extras["depth"], extras["leaves"] = int(est.get_depth()), int(est.get_n_leaves())
+    elif model == FOREST:
+        members = []
+        for i, tree in enumerate(est.estimators_[:RF_MEMBERS_SHOWN]):
+            g = grid_predictions(tree, X_all, MEMBER_RESOLUTION)
+            members.append((f"tree {i + 1}", g, float(accuracy_score(y_te, tree.predict(X_te)))))
+        extras["members"] = members
+    elif model == SVM:
+        svc = est[-1]
+        dec = est.decision_function(grid[["x1", "x2"]].to_numpy())
+        margin = np.zeros(len(grid), dtype=bool)
+        for level in (-1.0, 1.0):
+            margin |= level_cells(dec, resolution, level)
+        extras["margin"] = grid.loc[margin, ["x1", "x2"]].reset_index(drop=True)
+        sv = np.zeros(len(points), dtype=bool)
+        sv[svc.support_] = True  # indices into the training rows, which come first in points
+        points["marker"] = np.where(sv, "support vector", "")
+        extras["support"] = points.loc[sv, ["x1", "x2"]].reset_index(drop=True)
+        extras["n_support"] = int(sv.sum())
+        extras["n_support_per_class"] = [int(v) for v in svc.n_support_]
+    elif model == MLP:
+        mlp = est[-1]
+        extras["loss"] = pd.DataFrame({"epoch": np.arange(1, len(mlp.loss_curve_) + 1),
+                                       "loss": mlp.loss_curve_})
+        extras["n_iter"] = int(mlp.n_iter_)
+    return ClassifierResult(model, grid, points, float(accuracy_score(y_tr, est.predict(X_tr))),
+                            float(accuracy_score(y_te, est.predict(X_te))), extras)
+
+
+def tree_layout(tree: DecisionTreeClassifier, feature_names=("x1", "x2")) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Nodes and edges of a fitted tree for a diagram: leaves spread left to right in order, each split
+    centred over its children, depth downwards. Nodes: id, x, depth, label, samples, p1 (share of
+    class 1), leaf; edges: x, depth, x2, depth2, side ("yes"/"no")."""
+    t = tree.tree_
+    xs: dict[int, float] = {}
+    depth: dict[int, int] = {}
+    next_leaf = [0]
+
+    def place(node: int, d: int) -> float:
+        depth[node] = d
+        left, right = t.children_left[node], t.children_right[node]
+        if left == -1:
+            xs[node] = float(next_leaf[0])
+            next_leaf[0] += 1
+        else:
+            xs[node] = (place(left, d + 1) + place(right, d + 1)) / 2
+        return xs[node]
+
+    place(0, 0)
+    rows, edges = [], []
+    for node in range(t.node_count):
+        counts = t.value[node][0]
+        p1 = float(counts[1] / counts.sum()) if len(counts) > 1 and counts.sum() > 0 else 0.0
+        leaf = t.children_left[node] == -1
+        label = (f"class {int(p1 >= 0.5)}" if leaf
+                 else f"{feature_names[t.feature[node]]} ≤ {t.threshold[node]:.2f}")
+        rows.append((node, xs[node], depth[node], label, int(t.n_node_samples[node]), p1, leaf))
+        if not leaf:
+            for child, side in ((t.children_left[node], "yes"), (t.children_right[node], "no")):
+                edges.append((xs[node], depth[node], xs[child], depth[child], side))
+    return (pd.DataFrame(rows, columns=["id", "x", "depth", "label", "samples", "p1", "leaf"]),
+            pd.DataFrame(edges, columns=["x", "depth", "x2", "depth2", "side"]))
+
+
+TREE_DIAGRAM_MAX_LEAVES = 16  # beyond this the diagram gets unreadable: the page shows the text tree
+
+
+# ------------------------------------------------------------------ linear regression
+@dataclass
+class LinearResult:
+    features: list[str]
+    intercept: float
+    coef: pd.DataFrame  # feature, coefficient
+    r2_train: float
+    r2_test: float
+    rmse_train: float
+    rmse_test: float
+    residuals: pd.DataFrame  # fitted, residual, actual, split
+    line: pd.DataFrame | None  # x, y of the fitted line when one feature is used
+    points: pd.DataFrame  # x (first feature), y, split
+
+    @property
+    def equation(self) -> str:
+        terms = " ".join(f"{'+' if c >= 0 else '-'} {abs(c):.1f}·{f}" for f, c in
+                         zip(self.coef["feature"], self.coef["coefficient"]))
+        return f"y = {self.intercept:.1f} {terms}"
+
+
+def load_diabetes_frame() -> tuple[pd.DataFrame, pd.Series]:
+    ds = datasets.load("diabetes")
+    return ds.X, ds.y
+
+
+def fit_linear(features: list[str], seed: int) -> LinearResult:
+    X, y = load_diabetes_frame()
+    X = X[list(features)]
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=TEST_SIZE, random_state=seed)
+    est = LinearRegression().fit(X_tr, y_tr)
+    p_tr, p_te = est.predict(X_tr), est.predict(X_te)
+    residuals = pd.concat([
+        pd.DataFrame({"fitted": p_tr, "residual": y_tr.to_numpy() - p_tr, "actual": y_tr.to_numpy(), "split": "train"}),
+        pd.DataFrame({"fitted": p_te, "residual": y_te.to_numpy() - p_te, "actual": y_te.to_numpy(), "split": "test"}),
+    ], ignore_index=True)
+    first = features[0]
+    points = pd.concat([pd.DataFrame({"x": X_tr[first].to_numpy(), "y": y_tr.to_numpy(), "split": "train"}),
+                        pd.DataFrame({"x": X_te[first].to_numpy(), "y": y_te.to_numpy(), "split": "test"})],
+                       ignore_index=True)
+    line = None
+    if len(features) == 1:
+        xs = np.linspace(X[first].min(), X[first].max(), 50)
+        line = pd.DataFrame({"x": xs, "y": est.predict(pd.DataFrame({first: xs}))})
+    return LinearResult(
+        list(features), float(est.intercept_),
+        pd.DataFrame({"feature": list(features), "coefficient": est.coef_.astype(float)}),
+        float(r2_score(y_tr, p_tr)), float(r2_score(y_te, p_te)),
+        float(np.sqrt(mean_squared_error(y_tr, p_tr))), float(np.sqrt(mean_squared_error(y_te, p_te))),
+        residuals, line, points)
+
+
+# ------------------------------------------------------------------ code export
+def export_code(model: str, params: dict, seed: int, dataset: str = DATASET_DEFAULT, n_samples: int = 300,
+                noise: float = 0.25, features: list[str] | None = None) -> str:
+    """A standalone script reproducing the page's numbers; its last line prints them as JSON."""
+    head = "import json\n\nimport numpy as np\nimport pandas as pd\n"
+    if model == LINEAR:
+        feats = list(features or LIN_FEATURES_DEFAULT)
+        return head + (
+            "from sklearn.linear_model import LinearRegression\n"
+            "from sklearn.metrics import mean_squared_error, r2_score\n"
+            "from sklearn.model_selection import train_test_split\n\n"
+            + dataset_code("diabetes") +
+            f"X = X[{feats!r}]\n"
+            f"X_train, X_test, y_train, y_test = train_test_split(X, y, test_size={TEST_SIZE}, random_state={seed})\n"
+            "model = LinearRegression().fit(X_train, y_train)\n"
+            "terms = ' '.join(f'{c:+.1f}*{f}' for f, c in zip(X.columns, model.coef_))\n"
+            "print(f'y = {model.intercept_:.1f} {terms}')\n"
+            "print(json.dumps({'r2_train': r2_score(y_train, model.predict(X_train)),\n"
+            "                  'r2_test': r2_score(y_test, model.predict(X_test)),\n"
+            "                  'rmse_test': float(np.sqrt(mean_squared_error(y_test, model.predict(X_test))))}))\n")
+    imports = {
+        LOGISTIC: "from sklearn.linear_model import LogisticRegression\n",
+        TREE: "from sklearn.tree import DecisionTreeClassifier, export_text\n",
+        FOREST: "from sklearn.ensemble import RandomForestClassifier\n",
+        SVM: "from sklearn.pipeline import make_pipeline\nfrom sklearn.preprocessing import StandardScaler\n"
+             "from sklearn.svm import SVC\n",
+        MLP: "from sklearn.neural_network import MLPClassifier\nfrom sklearn.pipeline import make_pipeline\n"
+             "from sklearn.preprocessing import StandardScaler\n",
+    }[model]
+    extra_out = {
+        LOGISTIC: "out['intercept'] = float(model.intercept_[0]); out['coef'] = model.coef_[0].tolist()\n",
+        TREE: "print(export_text(model, feature_names=['x1', 'x2']))\nout['leaves'] = int(model.get_n_leaves())\n",
+        FOREST: "",
+        SVM: "out['n_support_vectors'] = int(model[-1].n_support_.sum())\n",
+        MLP: "out['epochs_run'] = int(model[-1].n_iter_); out['final_loss'] = float(model[-1].loss_)\n",
+    }[model]
+    return head + imports + (
+        "from sklearn.metrics import accuracy_score\n"
+        "from sklearn.model_selection import train_test_split\n\n"
+        + dataset_code(dataset, n_samples, noise, seed) +
+        f"X_train, X_test, y_train, y_test = train_test_split(X.to_numpy(), y.to_numpy(), test_size={TEST_SIZE},\n"
+        f"                                                    random_state={seed}, stratify=y)\n"
+        f"model = {estimator_expr(model, params, seed)}\n"
+        "model.fit(X_train, y_train)\n"
+        "out = {'train_accuracy': accuracy_score(y_train, model.predict(X_train)),\n"
+        "       'test_accuracy': accuracy_score(y_test, model.predict(X_test))}\n"
+        + extra_out +
+        "print(json.dumps(out))\n")
+

@@ -1,0 +1,398 @@
+"""Imbalanced-data lab: shrink the minority class, resample with imbalanced-learn, compare remedies.
+
+All resampling happens inside an ``imblearn.pipeline.Pipeline`` so that it touches training data only.
+Written by hand (no library has it): the minority subsampling that sets the class ratio, the
+bookkeeping that tells synthetic/removed points apart for the 2-D drawing, and the code export.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from imblearn.combine import SMOTEENN
+from imblearn.ensemble import BalancedRandomForestClassifier, EasyEnsembleClassifier
+from imblearn.over_sampling import ADASYN, SMOTE, RandomOverSampler
+from imblearn.pipeline import Pipeline
+from imblearn.under_sampling import RandomUnderSampler, TomekLinks
+from sklearn import metrics
+from sklearn.ensemble import AdaBoostClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import PolynomialFeatures, StandardScaler
+from threadpoolctl import threadpool_limits
+
+from components import boundary
+from components.code_export import dataset_code
+
+
+def single_threaded(fn):
+    """Run fn with BLAS/OpenMP limited to one thread: these fits are tiny, and on a shared 2-core host
+    thread oversubscription made them 5-20x slower (measured)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with threadpool_limits(limits=1):
+            return fn(*args, **kwargs)
+    return wrapper
+
+# ---- widgets: one source of truth -------------------------------------------------------------
+DATA_KEY, RATIO_KEY, STRATEGY_KEY, K_KEY, WEIGHT_KEY, WEIGHT_RATIO_KEY, THRESHOLD_KEY = (
+    "imbalance.data", "imbalance.ratio", "imbalance.strategy", "imbalance.k", "imbalance.weight",
+    "imbalance.weight_ratio", "imbalance.threshold")
+SIDEBAR = "sidebar dataset"
+# churn (the project's telecom table) shows the accuracy paradox at its starkest: at a 5% share the plain
+# model predicts "stays" for everyone, so its accuracy equals the baseline's and its recall is 0.
+DATA_OPTIONS = ("churn", SIDEBAR, "moons", "circles", "blobs", "xor")
+DATA_DEFAULT = "churn"
+RATIO_MIN, RATIO_MAX, RATIO_DEFAULT, RATIO_STEP = 0.01, 0.50, 0.05, 0.01
+NONE, ROS, SMOTE_, ADASYN_, RUS, TOMEK, SMOTEENN_, BRF, EASY = (
+    "none", "random over-sampling", "SMOTE", "ADASYN", "random under-sampling", "Tomek links",
+    "SMOTE-ENN", "balanced random forest", "EasyEnsemble")
+STRATEGIES = (NONE, ROS, SMOTE_, ADASYN_, RUS, TOMEK, SMOTEENN_, BRF, EASY)
+STRATEGY_DEFAULT = NONE
+ENSEMBLES = (BRF, EASY)
+USES_K = (SMOTE_, ADASYN_, SMOTEENN_)
+K_MIN, K_MAX, K_DEFAULT = 1, 15, 5
+WEIGHTS = ("none", "balanced", "custom")
+WEIGHT_DEFAULT = "none"
+WEIGHT_RATIO_MIN, WEIGHT_RATIO_MAX, WEIGHT_RATIO_DEFAULT = 1, 100, 10
+COMPARE_KEY = "imbalance.compare"
+THRESHOLD_MIN, THRESHOLD_MAX, THRESHOLD_DEFAULT, THRESHOLD_STEP = 0.01, 0.99, 0.50, 0.01
+
+TEST_SIZE = 0.3
+MIN_POSITIVES = 3  # per split: below this no curve or SMOTE neighbour makes sense
+RATIO_SWEEP = (0.5, 0.3, 0.2, 0.1, 0.05, 0.02, 0.01)
+MAX_ROWS = 2000  # larger tables are subsampled (stratified) so every refit stays interactive
+
+
+# ---- data ---------------------------------------------------------------------------------------
+def binarize(y: np.ndarray) -> tuple[np.ndarray, int]:
+    """Positive class = the least frequent one (ties: the highest label); one-vs-rest if multi-class."""
+    y = np.asarray(y).astype(int)
+    counts = np.bincount(y)
+    present = [c for c in range(len(counts)) if counts[c] > 0]
+    pos = min(present, key=lambda c: (counts[c], -c))
+    return (y == pos).astype(int), pos
+
+
+def subsample_minority(y: np.ndarray, ratio: float, rng: np.random.Generator) -> tuple[np.ndarray, bool]:
+    """Row indices keeping every negative and enough positives that positives/all ~= ratio.
+
+    Returns (sorted indices, floored) where floored says MIN_POSITIVES overrode the ratio.
+    """
+    y = np.asarray(y)
+    pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    want = int(round(ratio * len(neg) / (1.0 - ratio)))
+    n_keep = min(len(pos), max(MIN_POSITIVES, want))
+    keep = np.sort(rng.choice(pos, size=n_keep, replace=False))
+    return np.sort(np.concatenate([neg, keep])), want < MIN_POSITIVES
+
+
+@dataclass
+class Split:
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    feature_names: list[str]
+    positive: int
+    floored: bool = False
+
+
+def make_split(X: pd.DataFrame, y: pd.Series, ratio: float, seed: int) -> Split:
+    """Stratified split first, then the same minority share imposed on both splits independently."""
+    Xv = np.asarray(X, dtype=float)
+    yb, pos = binarize(np.asarray(y))
+    if len(yb) > MAX_ROWS:
+        Xv, _, yb, _ = train_test_split(Xv, yb, train_size=MAX_ROWS, stratify=yb, random_state=seed)
+    X_tr, X_te, y_tr, y_te = train_test_split(Xv, yb, test_size=TEST_SIZE, stratify=yb, random_state=seed)
+    rng = np.random.default_rng(seed)
+    i_tr, f1 = subsample_minority(y_tr, ratio, rng)
+    i_te, f2 = subsample_minority(y_te, ratio, rng)
+    return Split(X_tr[i_tr], y_tr[i_tr], X_te[i_te], y_te[i_te], list(X.columns), pos, f1 or f2)
+
+
+# ---- models -------------------------------------------------------------------------------------
+def class_weight(weight: str, weight_ratio: float):
+    return {"none": None, "balanced": "balanced"}.get(weight, {0: 1.0, 1: float(weight_ratio)})
+
+
+def effective_k(k: int, n_pos: int) -> int:
+    """SMOTE/ADASYN need k neighbours among the other minority points."""
+    return max(0, min(int(k), n_pos - 1))
+
+
+def build_pipeline(strategy: str, k: int, weight: str, weight_ratio: float, seed: int, two_d: bool,
+                   n_pos: int) -> tuple[Pipeline, str]:
+    """The model for a strategy, resampling inside the pipeline. Returns (pipeline, note)."""
+    note = ""
+    steps: list = [("scale", StandardScaler())]
+    if strategy in ENSEMBLES:
+        if weight != "none":
+            note = "Class weights apply to the logistic regression; the balanced ensembles balance each bag instead."
+        if strategy == BRF:
+            model = BalancedRandomForestClassifier(n_estimators=50, min_samples_leaf=2, sampling_strategy="auto",
+                                                   replacement=False, bootstrap=True, random_state=seed)
+        else:
+            model = EasyEnsembleClassifier(n_estimators=10, estimator=AdaBoostClassifier(n_estimators=10),
+                                           random_state=seed)
+        return Pipeline(steps + [("model", model)]), note
+    kk = effective_k(k, n_pos)
+    sampler = None
+    if strategy in (SMOTE_, ADASYN_, SMOTEENN_) and kk < 1:
+        note = f"{strategy} needs at least 2 minority points in training; showing no resampling."
+    elif strategy == ROS:
+        sampler = RandomOverSampler(random_state=seed)
+    elif strategy == SMOTE_:
+        sampler = SMOTE(k_neighbors=kk, random_state=seed)
+    elif strategy == ADASYN_:
+        sampler = ADASYN(n_neighbors=kk, random_state=seed)
+    elif strategy == RUS:
+        sampler = RandomUnderSampler(random_state=seed)
+    elif strategy == TOMEK:
+        sampler = TomekLinks()
+    elif strategy == SMOTEENN_:
+        sampler = SMOTEENN(smote=SMOTE(k_neighbors=kk, random_state=seed), random_state=seed)
+    if sampler is not None and kk < int(k) and strategy in (SMOTE_, ADASYN_, SMOTEENN_):
+        note = f"Only {n_pos} minority points in training: k lowered from {k} to {kk}."
+    if sampler is not None:
+        steps.append(("resample", sampler))
+    if two_d:
+        steps.append(("poly", PolynomialFeatures(3, include_bias=False)))
+    steps.append(("model", LogisticRegression(C=1.0, max_iter=5000,
+                                              class_weight=class_weight(weight, weight_ratio))))
+    return Pipeline(steps), note
+
+
+def _row_set(X: np.ndarray) -> set:
+    return {tuple(r) for r in np.round(X, 9)}
+
+
+@dataclass
+class Result:
+    proba: np.ndarray  # P(positive) on the test split
+    y_test: np.ndarray
+    counts: pd.DataFrame  # class, stage, count
+    note: str = ""
+    grid: pd.DataFrame | None = None  # 2-D only: the boundary
+    points: pd.DataFrame | None = None  # 2-D only: train points with marker original/synthetic/removed
+    extra: dict = field(default_factory=dict)
+
+
+def resampled_counts(pipe: Pipeline, strategy: str, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The training set the model actually saw (re-run the fitted pipeline's sampler, deterministic)."""
+    Xs = pipe.named_steps["scale"].transform(X)
+    if "resample" in pipe.named_steps:
+        from sklearn.base import clone
+        Xr, yr = clone(pipe.named_steps["resample"]).fit_resample(Xs, y)
+        return Xr, np.asarray(yr)
+    return Xs, y
+
+
+@single_threaded
+def fit_strategy(split: Split, strategy: str, k: int, weight: str, weight_ratio: float, seed: int,
+                 two_d: bool) -> Result:
+    n_pos = int(split.y_train.sum())
+    pipe, note = build_pipeline(strategy, k, weight, weight_ratio, seed, two_d, n_pos)
+    try:
+        pipe.fit(split.X_train, split.y_train)
+    except (ValueError, RuntimeError) as exc:  # e.g. ADASYN finding no majority neighbours
+        note = f"{strategy} could not resample this split ({str(exc).splitlines()[0][:160]}); showing no resampling."
+        pipe, _ = build_pipeline(NONE, k, weight, weight_ratio, seed, two_d, n_pos)
+        pipe.fit(split.X_train, split.y_train)
+        strategy = NONE
+    proba = pipe.predict_proba(split.X_test)[:, 1]
+    before = np.bincount(split.y_train, minlength=2)
+    if strategy in ENSEMBLES:
+        after = np.array([n_pos, n_pos])  # each bag/tree: majority undersampled to the minority count
+        after_label = "after (each bag)"
+    else:
+        Xr, yr = resampled_counts(pipe, strategy, split.X_train, split.y_train)
+        after = np.bincount(yr, minlength=2)
+        after_label = "after"
+    counts = pd.DataFrame({
+        "class": ["majority (0)", "minority (1)"] * 2,
+        "stage": ["before"] * 2 + [after_label] * 2,
+        "count": [int(before[0]), int(before[1]), int(after[0]), int(after[1])],
+    })
+    res = Result(proba, split.y_test, counts, note, extra={"strategy": strategy, "n_pos_train": n_pos})
+    if two_d:
+        res.grid = boundary.grid_predictions(pipe, np.vstack([split.X_train, split.X_test]), resolution=60)
+        pts = boundary.points_frame(split.X_train, split.y_train, class_names=["majority (0)", "minority (1)"])
+        pts["marker"] = "original"
+        if strategy not in ENSEMBLES and "resample" in pipe.named_steps:
+            scaler = pipe.named_steps["scale"]
+            Xs = scaler.transform(split.X_train)
+            orig, new = _row_set(Xs), _row_set(Xr)
+            removed = np.array([tuple(r) not in new for r in np.round(Xs, 9)])
+            pts.loc[removed, "marker"] = "removed"
+            synth_mask = np.array([tuple(r) not in orig for r in np.round(Xr, 9)])
+            if synth_mask.any():
+                Xsyn = scaler.inverse_transform(Xr[synth_mask])
+                syn = boundary.points_frame(Xsyn, yr[synth_mask], class_names=["majority (0)", "minority (1)"])
+                syn["marker"] = "synthetic"
+                pts = pd.concat([pts, syn], ignore_index=True)
+        res.points = pts
+    return res
+
+
+# ---- metrics ------------------------------------------------------------------------------------
+def threshold_metrics(y: np.ndarray, proba: np.ndarray, threshold: float) -> dict:
+    pred = (np.asarray(proba) >= threshold).astype(int)
+    tn, fp, fn, tp = metrics.confusion_matrix(y, pred, labels=[0, 1]).ravel()
+    return {
+        "accuracy": metrics.accuracy_score(y, pred),
+        "precision": metrics.precision_score(y, pred, zero_division=0),
+        "recall": metrics.recall_score(y, pred, zero_division=0),
+        "f1": metrics.f1_score(y, pred, zero_division=0),
+        "specificity": tn / (tn + fp) if tn + fp else 0.0,
+        "balanced_accuracy": metrics.balanced_accuracy_score(y, pred),
+        "tn": int(tn), "fp": int(fp), "fn": int(fn), "tp": int(tp),
+        "fpr": fp / (fp + tn) if fp + tn else 0.0,
+    }
+
+
+def majority_accuracy(y_test: np.ndarray) -> float:
+    """Accuracy of always predicting the majority (negative) class: the accuracy paradox's baseline."""
+    return float(np.mean(np.asarray(y_test) == 0))
+
+
+def ranking_scores(y: np.ndarray, proba: np.ndarray) -> dict:
+    if len(np.unique(y)) < 2:
+        return {"roc_auc": float("nan"), "ap": float("nan")}
+    return {"roc_auc": float(metrics.roc_auc_score(y, proba)),
+            "ap": float(metrics.average_precision_score(y, proba))}
+
+
+def curve_frames(y: np.ndarray, proba: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+    fpr, tpr, _ = metrics.roc_curve(y, proba)
+    prec, rec, _ = metrics.precision_recall_curve(y, proba)
+    return (pd.DataFrame({"false positive rate": fpr, "true positive rate": tpr}),
+            pd.DataFrame({"recall": rec, "precision": prec}))
+
+
+def compare_strategies(split: Split, k: int, seed: int, two_d: bool) -> pd.DataFrame:
+    """Every strategy (no class weight) plus class_weight='balanced', on the same split, threshold 0.5."""
+    rows = []
+    variants = [(s, "none") for s in STRATEGIES] + [("class_weight=balanced", "balanced")]
+    for name, weight in variants:
+        strategy = NONE if name.startswith("class_weight") else name
+        res = fit_strategy(split, strategy, k, weight, 1.0, seed, two_d=two_d)
+        m = threshold_metrics(res.y_test, res.proba, 0.5)
+        rows.append({"strategy": name, "recall": m["recall"], "precision": m["precision"], "F1": m["f1"],
+                     "balanced accuracy": m["balanced_accuracy"], **{
+                         "ROC AUC": ranking_scores(res.y_test, res.proba)["roc_auc"],
+                         "AP": ranking_scores(res.y_test, res.proba)["ap"]}})
+    return pd.DataFrame(rows)
+
+
+def ratio_sweep(X: pd.DataFrame, y: pd.Series, seed: int, two_d: bool) -> pd.DataFrame:
+    """ROC AUC and average precision of the plain model as the minority share falls."""
+    rows = []
+    for r in RATIO_SWEEP:
+        split = make_split(X, y, r, seed)
+        res = fit_strategy(split, NONE, K_DEFAULT, "none", 1.0, seed, two_d)
+        sc = ranking_scores(res.y_test, res.proba)
+        share = float(split.y_test.mean())
+        rows += [{"minority share": r, "metric": "ROC AUC", "value": sc["roc_auc"]},
+                 {"minority share": r, "metric": "average precision (AP)", "value": sc["ap"]},
+                 {"minority share": r, "metric": "AP of a random model (= share)", "value": share}]
+    return pd.DataFrame(rows)
+
+
+# ---- code export --------------------------------------------------------------------------------
+_SAMPLER_CODE = {
+    NONE: None,
+    ROS: "RandomOverSampler(random_state=SEED)",
+    SMOTE_: "SMOTE(k_neighbors=K, random_state=SEED)",
+    ADASYN_: "ADASYN(n_neighbors=K, random_state=SEED)",
+    RUS: "RandomUnderSampler(random_state=SEED)",
+    TOMEK: "TomekLinks()",
+    SMOTEENN_: "SMOTEENN(smote=SMOTE(k_neighbors=K, random_state=SEED), random_state=SEED)",
+}
+
+
+def export_code(data_name: str, ratio: float, strategy: str, k: int, weight: str, weight_ratio: float,
+                threshold: float, seed: int, n_samples: int = 300, noise: float = 0.25,
+                n_pos_train: int | None = None) -> str:
+    """A standalone script for the current settings; its last stdout line is JSON of the page's numbers."""
+    two_d = data_name in ("moons", "circles", "blobs", "xor")
+    kk = effective_k(k, n_pos_train if n_pos_train is not None else k + 1)
+    cw = class_weight(weight, weight_ratio)
+    if strategy in ENSEMBLES:
+        if strategy == BRF:
+            model = ("BalancedRandomForestClassifier(n_estimators=50, min_samples_leaf=2, sampling_strategy='auto',\n"
+                     "                                       replacement=False, bootstrap=True, random_state=SEED)")
+        else:
+            model = ("EasyEnsembleClassifier(n_estimators=10, estimator=AdaBoostClassifier(n_estimators=10),\n"
+                     "                               random_state=SEED)")
+        steps = f"[('scale', StandardScaler()), ('model', {model})]"
+    else:
+        sampler = _SAMPLER_CODE[strategy] if kk >= 1 or strategy in (ROS, RUS, TOMEK, NONE) else None
+        parts = ["('scale', StandardScaler())"]
+        if sampler:
+            parts.append(f"('resample', {sampler})")
+        if two_d:
+            parts.append("('poly', PolynomialFeatures(3, include_bias=False))")
+        parts.append(f"('model', LogisticRegression(C=1.0, max_iter=5000, class_weight={cw!r}))")
+        steps = "[\n    " + ",\n    ".join(parts) + ",\n]"
+    load = dataset_code(data_name, n_samples, noise, seed)
+    return f'''"""Imbalanced data: {strategy}, minority share {ratio:.2f}, threshold {threshold:.2f} (ML Explorer)."""
+import json
+
+import numpy as np
+import pandas as pd
+from imblearn.combine import SMOTEENN
+from imblearn.ensemble import BalancedRandomForestClassifier, EasyEnsembleClassifier
+from imblearn.over_sampling import ADASYN, SMOTE, RandomOverSampler
+from imblearn.pipeline import Pipeline  # resampling inside the pipeline touches training data only
+from imblearn.under_sampling import RandomUnderSampler, TomekLinks
+from sklearn import metrics
+from sklearn.ensemble import AdaBoostClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import PolynomialFeatures, StandardScaler
+
+SEED, RATIO, K, THRESHOLD = {seed}, {ratio}, {kk}, {threshold}
+MIN_POSITIVES = {MIN_POSITIVES}
+
+{load}
+# Positive class = the least frequent one (one-vs-rest if there are more than two classes).
+counts = np.bincount(y.to_numpy().astype(int))
+present = [c for c in range(len(counts)) if counts[c] > 0]
+positive = min(present, key=lambda c: (counts[c], -c))
+Xv, yb = X.to_numpy(dtype=float), (y.to_numpy() == positive).astype(int)
+if len(yb) > {MAX_ROWS}:
+    Xv, _, yb, _ = train_test_split(Xv, yb, train_size={MAX_ROWS}, stratify=yb, random_state=SEED)
+X_tr, X_te, y_tr, y_te = train_test_split(Xv, yb, test_size={TEST_SIZE}, stratify=yb, random_state=SEED)
+
+
+def subsample_minority(y, rng):
+    """Keep every negative and enough positives that positives / all ~= RATIO."""
+    pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    n_keep = min(len(pos), max(MIN_POSITIVES, int(round(RATIO * len(neg) / (1.0 - RATIO)))))
+    keep = np.sort(rng.choice(pos, size=n_keep, replace=False))
+    return np.sort(np.concatenate([neg, keep]))
+
+
+rng = np.random.default_rng(SEED)
+i_tr = subsample_minority(y_tr, rng)
+i_te = subsample_minority(y_te, rng)
+X_tr, y_tr, X_te, y_te = X_tr[i_tr], y_tr[i_tr], X_te[i_te], y_te[i_te]
+
+pipe = Pipeline({steps})
+pipe.fit(X_tr, y_tr)
+proba = pipe.predict_proba(X_te)[:, 1]
+pred = (proba >= THRESHOLD).astype(int)
+print(metrics.classification_report(y_te, pred, zero_division=0))
+print("confusion matrix [[tn, fp], [fn, tp]]:", metrics.confusion_matrix(y_te, pred, labels=[0, 1]).tolist())
+print(json.dumps({{
+    "majority_accuracy": float(np.mean(y_te == 0)),
+    "accuracy": metrics.accuracy_score(y_te, pred),
+    "recall": metrics.recall_score(y_te, pred, zero_division=0),
+    "precision": metrics.precision_score(y_te, pred, zero_division=0),
+    "roc_auc": metrics.roc_auc_score(y_te, proba),
+    "ap": metrics.average_precision_score(y_te, proba),
+}}))
+'''

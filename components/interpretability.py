@@ -1,0 +1,451 @@
+"""Interpretability: impurity vs permutation importance, SHAP (global and local), a LIME-style
+surrogate and partial dependence / ICE, for a tree ensemble and a linear model.
+
+shap is imported here only (never at app start-up): only the Interpretability page imports this
+module. Everything is computed once per (dataset, seed, model, noise column) and cached by the page;
+picking another row to explain only slices the cached SHAP values.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import shap
+from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+from sklearn.inspection import partial_dependence, permutation_importance
+from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from components import datasets
+
+# ---- widget keys, defaults, ranges (one source of truth; the tests import them) ----
+MODEL_KEY, NOISE_KEY, ROW_KEY, LIME_K_KEY, PDP_RANK_KEY = (
+    "interp.model", "interp.noise_feature", "interp.row", "interp.lime_k", "interp.pdp_rank")
+FOREST, LINEAR = "Random forest", "Linear model"
+MODELS = (FOREST, LINEAR)
+MODEL_DEFAULT = FOREST
+NOISE_DEFAULT = False
+ROW_MIN, ROW_MAX, ROW_DEFAULT = 0, 99, 0
+LIME_K_MIN, LIME_K_MAX, LIME_K_DEFAULT = 1, 10, 5
+PDP_RANK_MIN, PDP_RANK_MAX, PDP_RANK_DEFAULT = 1, 10, 1
+
+N_ESTIMATORS = 60
+N_REPEATS = 3
+TEST_SIZE = 0.25
+TOP_FEATURES = 10  # shown in the beeswarm / waterfall; the rest are summed into "other"
+BEESWARM_ROWS = 200
+LIME_SAMPLES = 600
+LIME_SCALE = 0.5  # perturbation std, in units of each feature's training std
+NOISE_COLUMN = "random_noise"
+PDP_GRID = 20
+ICE_LINES = 60
+
+
+@dataclass
+class Explained:
+    """A fitted model with everything the page shows, computed once."""
+    dataset: str
+    task: str
+    model_kind: str
+    model: object
+    feature_names: list[str]
+    X_train: pd.DataFrame
+    X_test: pd.DataFrame
+    y_train: pd.Series
+    y_test: pd.Series
+    class_index: int  # the class whose output is explained (classification), 0 for regression
+    output_name: str  # what the explained number is, e.g. "P(malignant)" or "log-odds of ..."
+    test_score: float
+    score_name: str
+    builtin_name: str  # "impurity importance" or "|standardised coefficient|"
+    builtin: np.ndarray
+    perm_mean: np.ndarray
+    perm_std: np.ndarray
+    shap_values: np.ndarray  # (n_test, n_features) for the explained output
+    base_value: float
+    outputs: np.ndarray  # the explained model output on each test row
+    predictions: np.ndarray  # predicted label (classification) or value (regression)
+
+
+def explained_class(ds: datasets.Dataset) -> int:
+    """Binary: the positive class (index 1). Multi-class: the last class (one-vs-rest view)."""
+    return 0 if ds.task == datasets.REGRESSION else ds.n_classes - 1
+
+
+def add_noise_column(X: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """A pure-noise continuous column: the model cannot learn from it, yet impurity importance
+    gives it credit because it offers many split points."""
+    rng = np.random.default_rng(seed + 7)
+    return X.assign(**{NOISE_COLUMN: rng.normal(size=len(X))})
+
+
+def split(ds: datasets.Dataset, seed: int, noise_feature: bool = False):
+    X = ds.X.astype(float)
+    if noise_feature:
+        X = add_noise_column(X, seed)
+    strat = ds.y if ds.task == datasets.CLASSIFICATION else None
+    return train_test_split(X, ds.y, test_size=TEST_SIZE, random_state=seed, stratify=strat)
+
+
+def make_model(task: str, kind: str, seed: int):
+    if kind == FOREST:
+        cls = RandomForestClassifier if task == datasets.CLASSIFICATION else RandomForestRegressor
+        return cls(n_estimators=N_ESTIMATORS, min_samples_leaf=2, random_state=seed, n_jobs=1)
+    if task == datasets.CLASSIFICATION:
+        return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+    return make_pipeline(StandardScaler(), Ridge(alpha=1.0))
+
+
+def output_function(model, task: str, kind: str, k: int):
+    """The number SHAP explains: P(class k) for the forest, the class-k logit for the logistic
+    model (what LinearExplainer is exact for), the prediction for regression."""
+    if task == datasets.REGRESSION:
+        return lambda X: model.predict(X)
+    if kind == FOREST:
+        return lambda X: model.predict_proba(X)[:, k]
+
+    def logit(X):
+        d = model.decision_function(X)
+        return d if d.ndim == 1 else d[:, k]
+    return logit
+
+
+def n_repeats(n_features: int) -> int:
+    """Permutation repeats: N_REPEATS, fewer for wide data (digits' 64 pixels) to stay under ~1.5 s."""
+    return int(max(2, min(N_REPEATS, 150 // max(n_features, 1))))
+
+
+PERM_CELLS = 10_000  # permutation importance shuffles at most this many test cells (rows x features)
+
+
+def perm_max_samples(n_test: int, n_features: int) -> float:
+    """Fraction of test rows permutation importance uses: all of them unless the test set is wide and
+    long (digits: 450 x 64), where a subsample keeps the first run under ~1 s."""
+    return float(min(1.0, PERM_CELLS / max(n_test * n_features, 1)))
+
+
+def explain(ds: datasets.Dataset, model_kind: str, seed: int, noise_feature: bool = False) -> Explained:
+    """Fit, score, importances (impurity/coef, permutation on test), SHAP values of the test set."""
+    X_train, X_test, y_train, y_test = split(ds, seed, noise_feature)
+    model = make_model(ds.task, model_kind, seed).fit(X_train, y_train)
+    k = explained_class(ds)
+    clf = ds.task == datasets.CLASSIFICATION
+    names = list(X_train.columns)
+    cls_name = ds.target_names[k] if clf else ""
+    if not clf:
+        output_name = "predicted value"
+    elif model_kind == FOREST:
+        output_name = f"P({cls_name})"
+    else:
+        output_name = f"log-odds of {cls_name}"
+    score_name = "accuracy" if clf else "R²"
+    test_score = float(model.score(X_test, y_test))
+    perm = permutation_importance(model, X_test, y_test, n_repeats=n_repeats(X_train.shape[1]),
+                                  max_samples=perm_max_samples(*X_test.shape), random_state=seed, n_jobs=1)
+
+    if model_kind == FOREST:
+        builtin_name = "impurity importance"
+        builtin = model.feature_importances_
+        explainer = shap.TreeExplainer(model)
+        sv = np.asarray(explainer.shap_values(X_test, check_additivity=False))
+        base = np.atleast_1d(explainer.expected_value)
+        if clf:
+            sv, base = sv[:, :, k], float(base[k])
+        else:
+            base = float(base[0])
+    else:
+        builtin_name = "|standardised coefficient|"
+        scaler, lin = model[0], model[-1]
+        coef = np.atleast_2d(lin.coef_)
+        intercept = np.atleast_1d(lin.intercept_)
+        row = k if coef.shape[0] > 1 else 0
+        builtin = np.abs(coef[row])
+        Z_train = scaler.transform(X_train)
+        explainer = shap.LinearExplainer((coef[row], float(intercept[row])), shap.maskers.Independent(Z_train, max_samples=len(Z_train)))
+        sv = np.asarray(explainer.shap_values(scaler.transform(X_test)))
+        base = float(np.atleast_1d(explainer.expected_value)[0])
+    f = output_function(model, ds.task, model_kind, k)
+    return Explained(
+        dataset=ds.name, task=ds.task, model_kind=model_kind, model=model, feature_names=names,
+        X_train=X_train, X_test=X_test, y_train=y_train, y_test=y_test, class_index=k,
+        output_name=output_name, test_score=test_score, score_name=score_name,
+        builtin_name=builtin_name, builtin=np.asarray(builtin, dtype=float),
+        perm_mean=perm.importances_mean, perm_std=perm.importances_std,
+        shap_values=sv, base_value=base, outputs=np.asarray(f(X_test), dtype=float),
+        predictions=np.asarray(model.predict(X_test)))
+
+
+def _share(v: np.ndarray) -> np.ndarray:
+    v = np.clip(np.asarray(v, dtype=float), 0, None)
+    s = v.sum()
+    return v / s if s > 0 else v
+
+
+def importance_table(e: Explained) -> pd.DataFrame:
+    """Built-in vs permutation vs mean |SHAP|, each as a share of its total (so they compare)."""
+    mean_abs = np.abs(e.shap_values).mean(axis=0)
+    df = pd.DataFrame({
+        "feature": e.feature_names,
+        e.builtin_name: e.builtin,
+        "permutation (test drop in score)": e.perm_mean,
+        "permutation std": e.perm_std,
+        "mean |SHAP|": mean_abs,
+    })
+    df["share: " + e.builtin_name] = _share(e.builtin)
+    df["share: permutation"] = _share(e.perm_mean)
+    df["share: mean |SHAP|"] = _share(mean_abs)
+    return df.sort_values("share: mean |SHAP|", ascending=False, ignore_index=True)
+
+
+def importance_long(table: pd.DataFrame, top: int = TOP_FEATURES) -> pd.DataFrame:
+    """Long format for a grouped bar chart over the union of each method's top features."""
+    share_cols = [c for c in table.columns if c.startswith("share: ")]
+    keep = set()
+    for c in share_cols:
+        keep |= set(table.nlargest(top, c)["feature"])
+    sub = table[table["feature"].isin(keep)]
+    long = sub.melt(id_vars="feature", value_vars=share_cols, var_name="method", value_name="share")
+    long["method"] = long["method"].str.replace("share: ", "", regex=False)
+    return long
+
+
+def ranked_features(e: Explained) -> list[str]:
+    """Features ordered by permutation importance (ties broken by mean |SHAP|)."""
+    t = importance_table(e)
+    return list(t.sort_values(["permutation (test drop in score)", "mean |SHAP|"], ascending=False)["feature"])
+
+
+def beeswarm_frame(e: Explained, top: int = TOP_FEATURES, max_rows: int = BEESWARM_ROWS, seed: int = 0) -> pd.DataFrame:
+    """One point per (row, feature): SHAP value on x, feature on y, the feature's value as colour
+    (its rank within the feature, 0 = lowest, 1 = highest) and a jitter to spread the swarm."""
+    order = np.argsort(-np.abs(e.shap_values).mean(axis=0))[:top]
+    n = e.shap_values.shape[0]
+    rng = np.random.default_rng(seed)
+    rows = np.arange(n) if n <= max_rows else np.sort(rng.choice(n, max_rows, replace=False))
+    parts = []
+    for j in order:
+        vals = e.X_test.iloc[rows, j].to_numpy(dtype=float)
+        rank = pd.Series(vals).rank(pct=True).to_numpy() if np.ptp(vals) > 0 else np.full(len(vals), 0.5)
+        parts.append(pd.DataFrame({
+            "feature": e.feature_names[j], "shap": e.shap_values[rows, j], "feature value": vals,
+            "value rank": rank, "jitter": rng.uniform(-1, 1, len(rows)), "row": rows}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def waterfall_frame(e: Explained, row: int, top: int = 8) -> pd.DataFrame:
+    """Base value, the row's largest contributions, the rest summed, the model's output.
+
+    start/end are the running total before/after each step, so the bars chain from the base
+    value to the output: base + sum(contributions) == output (SHAP's additivity)."""
+    sv = e.shap_values[row]
+    order = np.argsort(-np.abs(sv))
+    steps = [(f"{e.feature_names[j]} = {e.X_test.iloc[row, j]:.4g}", float(sv[j])) for j in order[:top]]
+    rest = order[top:]
+    if len(rest):
+        steps.append((f"{len(rest)} other features", float(sv[rest].sum())))
+    recs = [{"step": "base value (average output)", "start": 0.0, "end": e.base_value,
+             "contribution": e.base_value, "kind": "base"}]
+    total = e.base_value
+    for label, c in steps:
+        recs.append({"step": label, "start": total, "end": total + c, "contribution": c,
+                     "kind": "pushes up" if c >= 0 else "pushes down"})
+        total += c
+    recs.append({"step": "model output", "start": 0.0, "end": total, "contribution": total, "kind": "output"})
+    df = pd.DataFrame(recs)
+    df["order"] = np.arange(len(df))
+    return df
+
+
+def narrative(e: Explained, row: int, class_names: tuple[str, ...] = ()) -> str:
+    """A plain-language 'why' for one prediction, e.g. why a customer is predicted to churn."""
+    sv = e.shap_values[row]
+    order = np.argsort(-sv)
+    up = [j for j in order if sv[j] > 0][:3]
+    down = [j for j in order[::-1] if sv[j] < 0][:3]
+    fmt = lambda js: ", ".join(f"**{e.feature_names[j]} = {e.X_test.iloc[row, j]:.4g}** ({sv[j]:+.3g})" for j in js) or "nothing"
+    pred = e.predictions[row]
+    if e.task == datasets.CLASSIFICATION and class_names:
+        said = f"predicts **{class_names[int(pred)]}** (true: {class_names[int(e.y_test.iloc[row])]})"
+    else:
+        said = f"predicts **{float(pred):.4g}** (true: {float(e.y_test.iloc[row]):.4g})"
+    return (f"For this row the model {said}. Its {e.output_name} is **{e.outputs[row]:.3f}** against an average "
+            f"of **{e.base_value:.3f}**. Pushing it up: {fmt(up)}. Pushing it down: {fmt(down)}.")
+
+
+def lime_surrogate(e: Explained, row: int, n_features: int = LIME_K_DEFAULT, seed: int = 0,
+                   n_samples: int = LIME_SAMPLES, scale: float = LIME_SCALE) -> dict:
+    """A LIME-style local surrogate, hand-written: perturb around the row (Gaussian, LIME_SCALE
+    training std per feature), weight samples by an exponential kernel on standardised distance
+    (width 0.75·sqrt(p), LIME's default), pick the n_features with the largest weighted ridge
+    weights and refit a weighted linear model on them (LIME's "highest_weights" selection).
+
+    Why by hand: the `lime` package is unmaintained (last release 2020), pulls matplotlib and
+    scikit-image, and is not a dependency of this project; the method itself is a few lines of
+    scikit-learn. Returns the weights (per training std), the local fidelity (weighted R²) and
+    the surrogate's prediction at the row next to the model's."""
+    f = output_function(e.model, e.task, e.model_kind, e.class_index)
+    x = e.X_test.iloc[[row]].to_numpy(dtype=float)
+    sd = e.X_train.to_numpy(dtype=float).std(axis=0)
+    sd = np.where(sd > 0, sd, 1.0)
+    rng = np.random.default_rng(seed)
+    Z = rng.normal(size=(n_samples, x.shape[1]))
+    Z[0] = 0.0  # the row itself
+    Xp = pd.DataFrame(x + Z * sd * scale, columns=e.feature_names)
+    yp = f(Xp)
+    width = 0.75 * np.sqrt(x.shape[1])
+    dist = np.sqrt(((Z * scale) ** 2).sum(axis=1))  # standardised distance to the row
+    w = np.exp(-(dist ** 2) / width ** 2)
+    k = int(min(n_features, x.shape[1]))
+    D = Z * scale  # displacement in training standard deviations
+    full = Ridge(alpha=1e-3).fit(D, yp, sample_weight=w)
+    chosen = np.sort(np.argsort(-np.abs(full.coef_))[:k])
+    sur = LinearRegression().fit(D[:, chosen], yp, sample_weight=w)
+    fidelity = float(sur.score(D[:, chosen], yp, sample_weight=w))
+    weights = pd.DataFrame({"feature": [e.feature_names[j] for j in chosen], "weight": sur.coef_,
+                            "value": x[0, chosen]}).sort_values("weight", key=np.abs, ascending=False,
+                                                                 ignore_index=True)
+    return {"weights": weights, "fidelity": fidelity, "surrogate_at_row": float(sur.intercept_),
+            "model_at_row": float(yp[0])}
+
+
+def pdp_frame(e: Explained, feature: str, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Partial dependence (average) and ICE lines (one per sampled training row) for one feature,
+    from sklearn.inspection.partial_dependence. For classifiers the curve is P(explained class)."""
+    X = e.X_train
+    if len(X) > ICE_LINES:
+        X = X.sample(ICE_LINES, random_state=seed)
+    res = partial_dependence(e.model, X, [feature], kind="both", grid_resolution=PDP_GRID)
+    grid = res["grid_values"][0]
+    avg = np.asarray(res["average"])
+    ice = np.asarray(res["individual"])
+    if e.task == datasets.CLASSIFICATION and avg.shape[0] > 1:
+        avg, ice = avg[e.class_index], ice[e.class_index]
+    else:
+        avg, ice = avg[0], ice[0]
+    pd_df = pd.DataFrame({feature: grid, "average": avg})
+    ice_df = pd.DataFrame(ice, columns=grid).assign(line=np.arange(ice.shape[0])).melt(
+        id_vars="line", var_name=feature, value_name="prediction")
+    ice_df[feature] = ice_df[feature].astype(float)
+    return pd_df, ice_df
+
+
+def pdp_output_name(e: Explained, class_names: tuple[str, ...] = ()) -> str:
+    if e.task == datasets.REGRESSION:
+        return "prediction"
+    return f"P({class_names[e.class_index]})" if class_names else "P(class)"
+
+
+def loader_code(dataset: str, n_samples: int = 300, noise: float = 0.25, seed: int = 0) -> str:
+    """Self-contained code that builds X (DataFrame) and y (Series) exactly as components.datasets
+    does, so an exported script runs anywhere (the churn CSV is read from this project's folder)."""
+    bundled = {"breast_cancer": "load_breast_cancer", "wine": "load_wine", "iris": "load_iris",
+               "diabetes": "load_diabetes"}
+    if dataset in bundled:
+        return f"d = datasets.{bundled[dataset]}(as_frame=True); X, y = d.data, d.target"
+    if dataset == "digits":
+        return ("d = datasets.load_digits()\n"
+                "X = pd.DataFrame(d.data, columns=[f'px{i // 8}_{i % 8}' for i in range(64)]); y = pd.Series(d.target)")
+    if dataset == "churn":
+        path = str(datasets.SAMPLE_DATA / "churn.csv")
+        return (f"df = pd.read_csv({path!r})  # ML Explorer's sample_data/churn.csv\n"
+                "y = df.pop('churned').astype(int)\nX = pd.get_dummies(df, columns=['contract'], dtype=float)")
+    gen = {
+        "moons": f"datasets.make_moons(n_samples={n_samples}, noise={noise}, random_state={seed})",
+        "circles": f"datasets.make_circles(n_samples={n_samples}, noise={noise}, factor=0.5, random_state={seed})",
+        "blobs": f"datasets.make_blobs(n_samples={n_samples}, centers=2, cluster_std={1.0 + 4 * noise}, random_state={seed})",
+    }
+    if dataset in gen:
+        return f"Xa, ya = {gen[dataset]}\nX, y = pd.DataFrame(Xa, columns=['x1', 'x2']), pd.Series(ya)"
+    if dataset == "xor":
+        return ("# XOR: four Gaussian blobs on the corners of a square, label = sign(x1) XOR sign(x2)\n"
+                f"rng = np.random.default_rng({seed})\n"
+                "corners = np.array([[-1, -1], [1, 1], [-1, 1], [1, -1]], dtype=float)\n"
+                f"idx = rng.integers(0, 4, size={n_samples})\n"
+                f"Xa = corners[idx] + rng.normal(scale={max(noise, 1e-6) * 1.5}, size=({n_samples}, 2))\n"
+                "X, y = pd.DataFrame(Xa, columns=['x1', 'x2']), pd.Series(np.array([0, 0, 1, 1])[idx])")
+    raise KeyError(dataset)
+
+
+def export_code(dataset: str, model_kind: str, seed: int, noise_feature: bool, row: int,
+                n_samples: int = 300, noise: float = 0.25) -> str:
+    """A runnable script for the current settings; last stdout line = JSON of the page's numbers."""
+    loader = loader_code(dataset, n_samples, noise, seed)
+    task = datasets.REGISTRY[dataset].task
+    ds = datasets.load(dataset, n_samples, noise, seed)
+    n_features = len(ds.feature_names) + int(noise_feature)
+    reps = n_repeats(n_features)
+    frac = perm_max_samples(int(np.ceil(TEST_SIZE * len(ds.y))), n_features)
+    clf = task == datasets.CLASSIFICATION
+    forest = model_kind == FOREST
+    if forest:
+        model = (f"RandomForestClassifier(n_estimators={N_ESTIMATORS}, min_samples_leaf=2, random_state=SEED, n_jobs=1)" if clf
+                 else f"RandomForestRegressor(n_estimators={N_ESTIMATORS}, min_samples_leaf=2, random_state=SEED, n_jobs=1)")
+    else:
+        model = ("make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))" if clf
+                 else "make_pipeline(StandardScaler(), Ridge(alpha=1.0))")
+    lines = [
+        "import json", "import numpy as np", "import pandas as pd", "import shap",
+        "from sklearn import datasets",
+        "from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor",
+        "from sklearn.inspection import permutation_importance",
+        "from sklearn.linear_model import LogisticRegression, Ridge",
+        "from sklearn.model_selection import train_test_split",
+        "from sklearn.pipeline import make_pipeline",
+        "from sklearn.preprocessing import StandardScaler", "",
+        f"SEED, ROW = {seed}, {row}",
+        loader,
+    ]
+    if noise_feature:
+        lines.append(f"X = X.assign({NOISE_COLUMN}=np.random.default_rng(SEED + 7).normal(size=len(X)))  # pure noise")
+    lines += [
+        "X = X.astype(float)",
+        f"X_train, X_test, y_train, y_test = train_test_split(X, y, test_size={TEST_SIZE}, random_state=SEED"
+        + (", stratify=y)" if clf else ")"),
+        f"model = {model}.fit(X_train, y_train)",
+        f"perm = permutation_importance(model, X_test, y_test, n_repeats={reps}, max_samples={frac!r}, random_state=SEED, n_jobs=1)",
+        "k = " + ("len(np.unique(y)) - 1  # explained class: the positive (binary) or last class" if clf else "0"),
+    ]
+    if forest:
+        lines += [
+            "explainer = shap.TreeExplainer(model)",
+            "sv = np.asarray(explainer.shap_values(X_test, check_additivity=False))",
+            "base = np.atleast_1d(explainer.expected_value)",
+            ("sv, base = sv[:, :, k], float(base[k])\noutput = model.predict_proba(X_test)[:, k]" if clf
+             else "base = float(base[0])\noutput = model.predict(X_test)"),
+            "builtin = model.feature_importances_",
+        ]
+    else:
+        lines += [
+            "scaler, lin = model[0], model[-1]",
+            "coef, intercept = np.atleast_2d(lin.coef_), np.atleast_1d(lin.intercept_)",
+            "r = k if coef.shape[0] > 1 else 0",
+            "explainer = shap.LinearExplainer((coef[r], float(intercept[r])), shap.maskers.Independent(scaler.transform(X_train), max_samples=len(X_train)))",
+            "sv = np.asarray(explainer.shap_values(scaler.transform(X_test)))",
+            "base = float(np.atleast_1d(explainer.expected_value)[0])",
+            ("d = model.decision_function(X_test)\noutput = d if d.ndim == 1 else d[:, k]" if clf
+             else "output = model.predict(X_test)"),
+            "builtin = np.abs(coef[r])",
+        ]
+    lines += [
+        "row = ROW % len(X_test)",
+        "print('test score:', round(model.score(X_test, y_test), 4))",
+        "for name, b, p, s in sorted(zip(X.columns, builtin, perm.importances_mean, np.abs(sv).mean(0)), key=lambda t: -t[3])[:10]:",
+        "    print(f'{name:>28}  built-in {b:.4f}  permutation {p:+.4f}  mean|SHAP| {s:.4f}')",
+        "print('row', row, ': base', round(base, 4), '+ sum of SHAP', round(sv[row].sum(), 4), '= output', round(output[row], 4))",
+        "print(json.dumps({'test_score': float(model.score(X_test, y_test)), 'base_value': base,",
+        "                  'row_output': float(output[row]), 'row_shap_sum': float(sv[row].sum()),",
+        "                  'top_permutation_feature': str(X.columns[int(np.argmax(perm.importances_mean))])}))",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def page_numbers(e: Explained, row: int) -> dict:
+    """The numbers the exported script prints, computed by the page."""
+    row = row % len(e.X_test)
+    return {"test_score": e.test_score, "base_value": e.base_value, "row_output": float(e.outputs[row]),
+            "row_shap_sum": float(e.shap_values[row].sum()),
+            "top_permutation_feature": e.feature_names[int(np.argmax(e.perm_mean))]}
+

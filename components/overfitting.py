@@ -1,0 +1,412 @@
+"""Overfitting lab: polynomial degree, L1/L2 regularisation, tree depth and pruning, early stopping,
+learning curves and the bias-variance decomposition (no streamlit here).
+
+Most of the lab uses one noisy 1-D function, y = sin(2 pi x) + noise, where the truth is known, so
+every error can be compared with the noise floor. scikit-learn does the fitting and scoring
+(``validation_curve``, ``learning_curve``, gradient boosting's own ``n_iter_no_change``); written by
+hand: the data generator, the bias-variance decomposition (bootstrap refits compared with the known
+truth), the regime label (the one-standard-error rule) and a faster validation curve over degrees
+(features expanded once per fold; tested equal to ``validation_curve``).
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import GradientBoostingRegressor
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import Lasso, LinearRegression, Ridge
+from sklearn.metrics import accuracy_score, mean_squared_error
+from sklearn.model_selection import KFold, learning_curve, train_test_split, validation_curve
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import PolynomialFeatures, StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+
+from components.code_export import dataset_code
+
+# ---- widget keys, defaults and ranges ----
+VIEW_KEY = "overfit.view"
+VIEWS = ("Fit & validation curve", "Regularisation path", "Learning curve", "Bias–variance", "Trees: depth & pruning",
+         "Early stopping")
+N_POINTS_KEY, N_POINTS_DEFAULT, N_POINTS_MIN, N_POINTS_MAX, N_POINTS_STEP = "overfit.n_points", 30, 10, 200, 5
+NOISE_KEY, NOISE_DEFAULT, NOISE_MIN, NOISE_MAX, NOISE_STEP = "overfit.noise", 0.3, 0.0, 1.0, 0.05
+DEGREE_KEY, DEGREE_DEFAULT, DEGREE_MIN, DEGREE_MAX = "overfit.degree", 3, 1, 20
+PENALTY_KEY, PENALTIES, PENALTY_DEFAULT = "overfit.penalty", ("none", "ridge (L2)", "lasso (L1)"), "none"
+ALPHAS = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+ALPHA_KEY, ALPHA_DEFAULT = "overfit.alpha", 0.01
+TREE_DEPTH_KEY, TREE_DEPTH_DEFAULT, TREE_DEPTH_MIN, TREE_DEPTH_MAX = "overfit.tree_depth", 20, 1, 20
+CCP_VALUES = (0.0, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1)
+CCP_KEY, CCP_DEFAULT = "overfit.ccp_alpha", 0.0
+GB_LR_VALUES = (0.01, 0.05, 0.1, 0.3, 0.5, 1.0)
+GB_LR_KEY, GB_LR_DEFAULT = "overfit.gb_lr", 0.3
+PATIENCE_KEY, PATIENCE_DEFAULT, PATIENCE_MIN, PATIENCE_MAX = "overfit.patience", 10, 1, 50
+BV_DEGREE_MAX = 15
+
+CV_FOLDS = 5
+POOL_N = 300  # the larger sample from the same function for learning curves and early stopping
+GB_STAGES = 300
+GB_VALIDATION_FRACTION = 0.25
+BOOTSTRAPS = 30
+CURVES_SHOWN = 20
+TEST_SIZE = 0.3
+LASSO_MAX_ITER = 5000
+REGIMES = ("under-fit", "good fit", "over-fit")
+
+
+# ---------------------------------------------------------------- data and models
+def true_function(x: np.ndarray) -> np.ndarray:
+    return np.sin(2 * np.pi * np.asarray(x, dtype=float))
+
+
+def make_data(n: int, noise: float, seed: int) -> pd.DataFrame:
+    """n points with x uniform on [0, 1] and y = sin(2 pi x) + Gaussian noise of std ``noise``."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, 1, n)
+    return pd.DataFrame({"x": x, "y": true_function(x) + rng.normal(0, noise, n)})
+
+
+def poly_model(degree: int, penalty: str = "none", alpha: float = 1.0):
+    """PolynomialFeatures -> StandardScaler -> least squares / Ridge / Lasso."""
+    if penalty.startswith("ridge"):
+        reg = Ridge(alpha=alpha)
+    elif penalty.startswith("lasso"):
+        reg = Lasso(alpha=alpha, max_iter=LASSO_MAX_ITER)
+    else:
+        reg = LinearRegression()
+    return make_pipeline(PolynomialFeatures(degree, include_bias=False), StandardScaler(), reg)
+
+
+def cv(seed: int) -> KFold:
+    return KFold(CV_FOLDS, shuffle=True, random_state=seed)
+
+
+def regime(mean: np.ndarray, se: np.ndarray, index: int, lower_is_better: bool = True,
+           complexity_increases: bool = True) -> tuple[str, int]:
+    """Label one setting of a validation curve as under-fit, good fit or over-fit.
+
+    The one-standard-error rule: settings whose validation score is within one standard error of
+    the best one are a good fit; the others are under-fit on the simple side of the best and
+    over-fit on the complex side. No fixed cut-off: the spread of the data decides.
+    """
+    mean = np.asarray(mean, dtype=float)
+    score = mean if lower_is_better else -mean
+    best = int(np.nanargmin(score))
+    if score[index] <= score[best] + float(se[best]):
+        return REGIMES[1], best
+    simpler = index < best if complexity_increases else index > best
+    return (REGIMES[0] if simpler else REGIMES[2]), best
+
+
+# ---------------------------------------------------------------- polynomial degree and penalty
+@dataclass
+class PolyResult:
+    data: pd.DataFrame  # x, y
+    curve: pd.DataFrame  # x, fitted, truth
+    coefficients: pd.DataFrame  # term, coefficient (on standardised features)
+    train_rmse: float
+    cv_rmse: float
+    curve_by_degree: pd.DataFrame  # degree, train_rmse, val_rmse, val_se
+    regime: str
+    best_degree: int
+
+
+def _regressor(penalty: str, alpha: float):
+    """The last step of poly_model on its own."""
+    return poly_model(1, penalty, alpha)[-1]
+
+
+def degree_curve(data: pd.DataFrame, penalty: str, alpha: float, seed: int) -> pd.DataFrame:
+    """Train and cross-validated RMSE for every degree: the numbers scikit-learn's validation_curve
+    gives for poly_model (the tests check that), computed faster. The features of degree d are the
+    first d columns of the degree-20 features and StandardScaler scales each column on its own, so each
+    fold expands and scales once and every degree fits the regressor on a slice."""
+    degrees = np.arange(DEGREE_MIN, DEGREE_MAX + 1)
+    X, y = data[["x"]].to_numpy(), data["y"].to_numpy()
+    train = np.zeros((len(degrees), CV_FOLDS))
+    val = np.zeros((len(degrees), CV_FOLDS))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for k, (tr, te) in enumerate(cv(seed).split(X)):
+            expand = PolynomialFeatures(DEGREE_MAX, include_bias=False).fit(X[tr])
+            scaler = StandardScaler().fit(expand.transform(X[tr]))
+            F_tr, F_te = scaler.transform(expand.transform(X[tr])), scaler.transform(expand.transform(X[te]))
+            for i, d in enumerate(degrees):
+                reg = _regressor(penalty, alpha).fit(F_tr[:, :d], y[tr])
+                train[i, k] = np.sqrt(mean_squared_error(y[tr], reg.predict(F_tr[:, :d])))
+                val[i, k] = np.sqrt(mean_squared_error(y[te], reg.predict(F_te[:, :d])))
+    return pd.DataFrame({"degree": degrees, "train_rmse": train.mean(axis=1), "val_rmse": val.mean(axis=1),
+                         "val_se": val.std(axis=1, ddof=1) / np.sqrt(CV_FOLDS)})
+
+
+def fit_poly(n: int, noise: float, seed: int, degree: int, penalty: str, alpha: float,
+             by_degree: pd.DataFrame | None = None) -> PolyResult:
+    """Fit the current degree on all n points; the regime comes from the validation curve across
+    degrees (pass a precomputed ``degree_curve`` so that moving the degree does not redo it)."""
+    data = make_data(n, noise, seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = poly_model(degree, penalty, alpha).fit(data[["x"]], data["y"])
+    xs = np.linspace(0, 1, 200)
+    curve = pd.DataFrame({"x": xs, "fitted": model.predict(pd.DataFrame({"x": xs})), "truth": true_function(xs)})
+    coefs = pd.DataFrame({"term": [f"x^{k}" for k in range(1, degree + 1)],
+                          "coefficient": np.asarray(model[-1].coef_, dtype=float)})
+    if by_degree is None:
+        by_degree = degree_curve(data, penalty, alpha, seed)
+    row = by_degree.iloc[degree - DEGREE_MIN]
+    label, best = regime(by_degree["val_rmse"].to_numpy(), by_degree["val_se"].to_numpy(), degree - DEGREE_MIN)
+    train_rmse = float(np.sqrt(mean_squared_error(data["y"], model.predict(data[["x"]]))))
+    return PolyResult(data, curve, coefs, train_rmse, float(row["val_rmse"]), by_degree, label,
+                      int(by_degree["degree"].iloc[best]))
+
+
+def coefficient_path(n: int, noise: float, seed: int, degree: int, penalty: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Coefficients of every alpha (long: alpha, term, coefficient) and the CV RMSE against alpha."""
+    data = make_data(n, noise, seed)
+    rows = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for a in ALPHAS:
+            coef = poly_model(degree, penalty, a).fit(data[["x"]], data["y"])[-1].coef_
+            rows += [(a, f"x^{k + 1}", float(c)) for k, c in enumerate(coef)]
+        param = "ridge__alpha" if penalty.startswith("ridge") else "lasso__alpha"
+        train, val = validation_curve(poly_model(degree, penalty, 1.0), data[["x"]], data["y"], param_name=param,
+                                      param_range=list(ALPHAS), cv=cv(seed), scoring="neg_root_mean_squared_error")
+    by_alpha = pd.DataFrame({"alpha": ALPHAS, "train_rmse": -train.mean(axis=1), "val_rmse": -val.mean(axis=1),
+                             "val_se": val.std(axis=1, ddof=1) / np.sqrt(CV_FOLDS)})
+    return pd.DataFrame(rows, columns=["alpha", "term", "coefficient"]), by_alpha
+
+
+# ---------------------------------------------------------------- trees: depth and pruning
+@dataclass
+class TreeResult:
+    by_depth: pd.DataFrame  # max_depth, split, accuracy
+    by_ccp: pd.DataFrame  # ccp_alpha, split, accuracy
+    train_accuracy: float
+    test_accuracy: float
+    leaves: int
+    regime_depth: str
+    best_depth: int
+    regime_ccp: str
+    best_ccp: float
+    n_test: int
+
+
+def _tree_scores(X_tr, X_te, y_tr, y_te, seed, **params) -> tuple[float, float, int]:
+    t = DecisionTreeClassifier(random_state=seed, **params).fit(X_tr, y_tr)
+    return (float(accuracy_score(y_tr, t.predict(X_tr))), float(accuracy_score(y_te, t.predict(X_te))),
+            int(t.get_n_leaves()))
+
+
+def tree_split(X: pd.DataFrame, y: pd.Series, seed: int):
+    strat = y if y.value_counts().min() >= 2 else None
+    return train_test_split(X, y, test_size=TEST_SIZE, random_state=seed, stratify=strat)
+
+
+def tree_curves(X: pd.DataFrame, y: pd.Series, seed: int, depth: int, ccp_alpha: float) -> TreeResult:
+    """Train and test accuracy against max_depth (at the chosen ccp_alpha) and against ccp_alpha (at
+    the chosen depth); the regime from the binomial standard error of the test accuracy."""
+    X_tr, X_te, y_tr, y_te = tree_split(X, y, seed)
+    depth_rows, ccp_rows = [], []
+    for d in range(TREE_DEPTH_MIN, TREE_DEPTH_MAX + 1):
+        tr, te, _ = _tree_scores(X_tr, X_te, y_tr, y_te, seed, max_depth=d, ccp_alpha=ccp_alpha)
+        depth_rows += [(d, "train", tr), (d, "test", te)]
+    for a in CCP_VALUES:
+        tr, te, _ = _tree_scores(X_tr, X_te, y_tr, y_te, seed, max_depth=depth, ccp_alpha=a)
+        ccp_rows += [(a, "train", tr), (a, "test", te)]
+    by_depth = pd.DataFrame(depth_rows, columns=["max_depth", "split", "accuracy"])
+    by_ccp = pd.DataFrame(ccp_rows, columns=["ccp_alpha", "split", "accuracy"])
+    tr, te, leaves = _tree_scores(X_tr, X_te, y_tr, y_te, seed, max_depth=depth, ccp_alpha=ccp_alpha)
+    n_test = len(y_te)
+
+    def label(test_acc: np.ndarray, index: int, complexity_increases: bool) -> tuple[str, int]:
+        se = np.sqrt(test_acc * (1 - test_acc) / n_test)
+        return regime(test_acc, se, index, lower_is_better=False, complexity_increases=complexity_increases)
+
+    d_acc = by_depth.loc[by_depth["split"] == "test", "accuracy"].to_numpy()
+    c_acc = by_ccp.loc[by_ccp["split"] == "test", "accuracy"].to_numpy()
+    r_depth, best_d = label(d_acc, depth - TREE_DEPTH_MIN, True)
+    r_ccp, best_c = label(c_acc, CCP_VALUES.index(ccp_alpha), False)
+    return TreeResult(by_depth, by_ccp, tr, te, leaves, r_depth, best_d + TREE_DEPTH_MIN, r_ccp,
+                      CCP_VALUES[best_c], n_test)
+
+
+# ---------------------------------------------------------------- early stopping
+@dataclass
+class EarlyStopResult:
+    losses: pd.DataFrame  # stage, split (train/validation), mse
+    stopped_at: int  # stages kept by scikit-learn's n_iter_no_change
+    best_stage: int  # the stage with the lowest validation loss
+    test_mse_stopped: float
+    test_mse_full: float
+
+
+def early_stopping(noise: float, seed: int, learning_rate: float, patience: int) -> EarlyStopResult:
+    """Gradient boosting on a POOL_N-point sample of the same function.
+
+    The full run (GB_STAGES stages, no stopping) gives the train and validation loss of every stage;
+    the stopping point is scikit-learn's own (n_iter_no_change=patience). Both hold out the same
+    validation rows: train_test_split with the estimator's random_state and validation_fraction, as
+    scikit-learn does internally.
+    """
+    data = make_data(POOL_N, noise, seed + 1)
+    X, y = data[["x"]].to_numpy(), data["y"].to_numpy()
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=TEST_SIZE, random_state=seed)
+    X_fit, X_val, y_fit, y_val = train_test_split(X_tr, y_tr, random_state=seed, test_size=GB_VALIDATION_FRACTION)
+    params = dict(n_estimators=GB_STAGES, learning_rate=learning_rate, max_depth=3, random_state=seed)
+    full = GradientBoostingRegressor(**params).fit(X_fit, y_fit)
+    stopped = GradientBoostingRegressor(**params, n_iter_no_change=patience,
+                                        validation_fraction=GB_VALIDATION_FRACTION).fit(X_tr, y_tr)
+    train = [mean_squared_error(y_fit, p) for p in full.staged_predict(X_fit)]
+    val = [mean_squared_error(y_val, p) for p in full.staged_predict(X_val)]
+    stages = np.arange(1, GB_STAGES + 1)
+    losses = pd.concat([pd.DataFrame({"stage": stages, "split": "train", "mse": train}),
+                        pd.DataFrame({"stage": stages, "split": "validation", "mse": val})], ignore_index=True)
+    return EarlyStopResult(losses, int(stopped.n_estimators_), int(np.argmin(val)) + 1,
+                           float(mean_squared_error(y_te, stopped.predict(X_te))),
+                           float(mean_squared_error(y_te, full.predict(X_te))))
+
+
+# ---------------------------------------------------------------- learning curve
+def learning_curve_frame(noise: float, seed: int, degree: int, penalty: str, alpha: float) -> pd.DataFrame:
+    """RMSE against training-set size for the current polynomial model, on the POOL_N-point sample."""
+    data = make_data(POOL_N, noise, seed + 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        sizes, train, val = learning_curve(poly_model(degree, penalty, alpha), data[["x"]], data["y"],
+                                           train_sizes=np.array([10, 15, 20, 30, 45, 60, 90, 120, 180, 240]),
+                                           cv=cv(seed), scoring="neg_root_mean_squared_error", shuffle=True,
+                                           random_state=seed)
+    # a degree-20 fit on 10 points can predict absurd values: clip so the chart stays readable
+    return pd.concat([pd.DataFrame({"n_train": sizes, "split": "train", "rmse": -train.mean(axis=1)}),
+                      pd.DataFrame({"n_train": sizes, "split": "validation", "rmse": -val.mean(axis=1)})],
+                     ignore_index=True)
+
+
+# ---------------------------------------------------------------- bias-variance
+@dataclass
+class BiasVariance:
+    table: pd.DataFrame  # degree, bias2, variance, noise, total, total_se
+    curves: dict  # degree -> DataFrame(x, curve, fitted) of CURVES_SHOWN bootstrap fits
+
+
+def bias_variance(n: int, noise: float, seed: int, penalty: str, alpha: float,
+                  progress: Callable[[float], None] | None = None) -> BiasVariance:
+    """Refit every degree 1..BV_DEGREE_MAX on BOOTSTRAPS bootstrap resamples of the n-point training
+    set and decompose the error at 100 points of [min x, max x] against the known truth:
+    bias^2 = mean over x of (average fit - truth)^2, variance = mean over x of the fits' variance,
+    noise = noise^2 (the irreducible part)."""
+    data = make_data(n, noise, seed)
+    X, y = data[["x"]].to_numpy(), data["y"].to_numpy()
+    xs = np.linspace(X.min(), X.max(), 100)
+    truth = true_function(xs)
+    rng = np.random.default_rng(seed)
+    draws = [rng.integers(0, n, n) for _ in range(BOOTSTRAPS)]
+    degrees = range(1, BV_DEGREE_MAX + 1)
+    all_preds = np.zeros((BV_DEGREE_MAX, BOOTSTRAPS, len(xs)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for b, idx in enumerate(draws):
+            # poly_model(d) for every d, with the features expanded and scaled once (see degree_curve)
+            expand = PolynomialFeatures(BV_DEGREE_MAX, include_bias=False).fit(X[idx])
+            scaler = StandardScaler().fit(expand.transform(X[idx]))
+            F, G = scaler.transform(expand.transform(X[idx])), scaler.transform(expand.transform(xs[:, None]))
+            for d in degrees:
+                all_preds[d - 1, b] = _regressor(penalty, alpha).fit(F[:, :d], y[idx]).predict(G[:, :d])
+            if progress:
+                progress((b + 1) / BOOTSTRAPS)
+    rows, curves = [], {}
+    for d in degrees:
+        preds = all_preds[d - 1]
+        mean = preds.mean(axis=0)
+        bias2 = float(np.mean((mean - truth) ** 2))
+        var = float(np.mean(preds.var(axis=0)))
+        # each refit's own expected error; their spread gives the standard error of the total
+        per_fit = np.mean((preds - truth) ** 2, axis=1) + noise ** 2
+        rows.append((d, bias2, var, noise ** 2, bias2 + var + noise ** 2,
+                     float(per_fit.std(ddof=1) / np.sqrt(BOOTSTRAPS))))
+        curves[d] = pd.DataFrame({"x": np.tile(xs, CURVES_SHOWN), "y": preds[:CURVES_SHOWN].ravel(),
+                                  "series": "bootstrap fits",
+                                  "line": np.repeat([f"fit {i + 1}" for i in range(CURVES_SHOWN)], len(xs))})
+    return BiasVariance(pd.DataFrame(rows, columns=["degree", "bias2", "variance", "noise", "total", "total_se"]),
+                        curves)
+
+
+def bias_variance_regime(table: pd.DataFrame, degree: int) -> tuple[str, int]:
+    """The regime of a degree from the decomposition (one-standard-error rule on the total)."""
+    d = min(degree, int(table["degree"].max()))
+    label, best = regime(table["total"].to_numpy(), table["total_se"].to_numpy(), d - 1)
+    return label, int(table["degree"].iloc[best])
+
+
+# ---------------------------------------------------------------- code export
+def export_code(n: int, noise: float, seed: int, degree: int, penalty: str, alpha: float,
+                dataset: tuple | None, depth: int, ccp_alpha: float, learning_rate: float, patience: int) -> str:
+    """A standalone script for the current settings; its last line prints the page's numbers as JSON.
+
+    dataset: the shared classification dataset as (name,) or (name, n_samples, noise, seed), or None."""
+    if penalty.startswith("ridge"):
+        reg = f"Ridge(alpha={alpha!r})"
+    elif penalty.startswith("lasso"):
+        reg = f"Lasso(alpha={alpha!r}, max_iter={LASSO_MAX_ITER})"
+    else:
+        reg = "LinearRegression()"
+    code = f'''import json
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import GradientBoostingRegressor
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import Lasso, LinearRegression, Ridge
+from sklearn.metrics import accuracy_score, mean_squared_error
+from sklearn.model_selection import KFold, cross_validate, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import PolynomialFeatures, StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+
+warnings.simplefilter("ignore", ConvergenceWarning)
+
+
+def make_data(n, noise, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, 1, n)
+    return pd.DataFrame({{"x": x, "y": np.sin(2 * np.pi * x) + rng.normal(0, noise, n)}})
+
+
+# 1. Polynomial regression of degree {degree}, penalty: {penalty}
+data = make_data({n}, {noise!r}, {seed})
+model = make_pipeline(PolynomialFeatures({degree}, include_bias=False), StandardScaler(), {reg})
+scores = cross_validate(model, data[["x"]], data["y"], cv=KFold({CV_FOLDS}, shuffle=True, random_state={seed}),
+                        scoring="neg_root_mean_squared_error", return_train_score=True)
+model.fit(data[["x"]], data["y"])
+out = {{"train_rmse": float(np.sqrt(mean_squared_error(data["y"], model.predict(data[["x"]])))),
+       "cv_rmse": float(-scores["test_score"].mean()),
+       "coefficients": model[-1].coef_.tolist()}}
+print(f"degree {degree}: train RMSE {{out['train_rmse']:.3f}}, cross-validated RMSE {{out['cv_rmse']:.3f}}")
+
+# 2. Early stopping: gradient boosting stops after {patience} stages without improvement
+pool = make_data({POOL_N}, {noise!r}, {seed + 1})
+X_tr, X_te, y_tr, y_te = train_test_split(pool[["x"]].to_numpy(), pool["y"].to_numpy(), test_size={TEST_SIZE},
+                                          random_state={seed})
+gb = GradientBoostingRegressor(n_estimators={GB_STAGES}, learning_rate={learning_rate!r}, max_depth=3,
+                               random_state={seed}, n_iter_no_change={patience},
+                               validation_fraction={GB_VALIDATION_FRACTION}).fit(X_tr, y_tr)
+out["stopped_at"] = int(gb.n_estimators_)
+out["test_mse_stopped"] = float(mean_squared_error(y_te, gb.predict(X_te)))
+print(f"early stopping kept {{gb.n_estimators_}} of {GB_STAGES} stages")
+'''
+    if dataset is not None:
+        code += f'''
+# 3. A decision tree of max_depth={depth} pruned with ccp_alpha={ccp_alpha!r} on {dataset[0]}
+{dataset_code(*dataset).rstrip()}
+strat = y if y.value_counts().min() >= 2 else None
+X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size={TEST_SIZE}, random_state={seed}, stratify=strat)
+tree = DecisionTreeClassifier(max_depth={depth}, ccp_alpha={ccp_alpha!r}, random_state={seed}).fit(X_tr, y_tr)
+out["tree_train_accuracy"] = accuracy_score(y_tr, tree.predict(X_tr))
+out["tree_test_accuracy"] = accuracy_score(y_te, tree.predict(X_te))
+print(f"tree: {{tree.get_n_leaves()}} leaves, train {{out['tree_train_accuracy']:.3f}}, test {{out['tree_test_accuracy']:.3f}}")
+'''
+    return code + "\nprint(json.dumps(out))\n"

@@ -1,0 +1,290 @@
+"""Scaling lab: what each scaler does to the features, to outliers, and to the models that care.
+
+Scalers come from scikit-learn (MinMaxScaler, StandardScaler, RobustScaler, MaxAbsScaler,
+QuantileTransformer). The outlier injection (a few rows pushed far beyond each feature's 75th
+percentile) is written by hand here: scikit-learn has no such generator.
+"""
+from __future__ import annotations
+
+import functools
+import textwrap
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_selection import f_classif, f_regression
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score, train_test_split
+from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, QuantileTransformer, RobustScaler, StandardScaler
+from sklearn.svm import SVC, SVR
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+from threadpoolctl import threadpool_limits
+
+from components import boundary
+
+# ---- widget keys, defaults, ranges (one source of truth; the page and the tests import them) ----
+SCALER_KEY, N_OUTLIERS_KEY, EXTREME_KEY, MODEL_KEY = (
+    "scaling.scaler", "scaling.n_outliers", "scaling.extreme", "scaling.model")
+SCALERS = ("none", "min-max", "standard", "robust", "max-abs", "quantile")
+SCALER_DEFAULT = "standard"
+N_OUTLIERS_DEFAULT, N_OUTLIERS_MIN, N_OUTLIERS_MAX = 0, 0, 20
+EXTREME_DEFAULT, EXTREME_MIN, EXTREME_MAX = 10, 2, 50
+CLASSIFIERS = ("k-NN", "SVM (RBF)", "logistic regression", "decision tree")
+REGRESSORS = ("k-NN", "SVM (RBF)", "ridge", "decision tree")
+MODEL_DEFAULT = "k-NN"
+CV_FOLDS = 5
+MAX_ROWS = 600
+TREE_MODELS = ("decision tree",)
+
+FORMULAS = {
+    "none": r"x' = x",
+    "min-max": r"x' = \dfrac{x - \min(x)}{\max(x) - \min(x)} \in [0, 1]",
+    "standard": r"x' = \dfrac{x - \mu}{\sigma}",
+    "robust": r"x' = \dfrac{x - \operatorname{median}(x)}{Q_3(x) - Q_1(x)}",
+    "max-abs": r"x' = \dfrac{x}{\max |x|} \in [-1, 1]",
+    "quantile": r"x' = \hat F(x) \in [0, 1] \quad\text{(empirical CDF: ranks, outliers become 1)}",
+}
+
+
+def single_thread(fn):
+    """Limit BLAS/OpenMP to one thread: many tiny fits on a small shared server run faster so."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with threadpool_limits(limits=1):
+            return fn(*args, **kwargs)
+    return wrapper
+
+
+def subsample(X: pd.DataFrame, y: pd.Series, task: str, seed: int) -> tuple[pd.DataFrame, pd.Series]:
+    """At most MAX_ROWS rows (stratified for classification), index reset."""
+    if len(X) <= MAX_ROWS:
+        return X.reset_index(drop=True).astype(float), y.reset_index(drop=True)
+    Xs, _, ys, _ = train_test_split(X, y, train_size=MAX_ROWS, random_state=seed,
+                                    stratify=y if task == "classification" else None)
+    return Xs.reset_index(drop=True).astype(float), ys.reset_index(drop=True)
+
+
+def make_scaler(name: str, seed: int = 0):
+    if name == "none":
+        return "passthrough"
+    if name == "min-max":
+        return MinMaxScaler()
+    if name == "standard":
+        return StandardScaler()
+    if name == "robust":
+        return RobustScaler()
+    if name == "max-abs":
+        return MaxAbsScaler()
+    if name == "quantile":
+        return QuantileTransformer(n_quantiles=100, output_distribution="uniform", random_state=seed)
+    raise ValueError(name)
+
+
+def model_names(task: str) -> tuple[str, ...]:
+    return CLASSIFIERS if task == "classification" else REGRESSORS
+
+
+def make_model(name: str, task: str, seed: int):
+    clf = task == "classification"
+    if name == "k-NN":
+        return KNeighborsClassifier(n_neighbors=15) if clf else KNeighborsRegressor(n_neighbors=15)
+    if name == "SVM (RBF)":
+        return SVC(C=1.0, gamma="scale") if clf else SVR(C=1.0, gamma="scale")
+    if name == "logistic regression":
+        return LogisticRegression(max_iter=200)
+    if name == "ridge":
+        return Ridge(alpha=1.0)
+    if name == "decision tree":
+        return (DecisionTreeClassifier(max_depth=5, random_state=seed) if clf
+                else DecisionTreeRegressor(max_depth=5, random_state=seed))
+    raise ValueError(name)
+
+
+def inject_outliers(X: pd.DataFrame, n: int, extreme: float, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """Push ``n`` random rows to ``Q3 + extreme * IQR`` in every feature; return the table and the mask."""
+    out = X.astype(float).copy()
+    mask = np.zeros(len(X), dtype=bool)
+    if n <= 0:
+        return out, mask
+    rng = np.random.default_rng(seed)
+    rows = rng.choice(len(X), size=min(n, len(X)), replace=False)
+    q1, q3 = X.quantile(0.25), X.quantile(0.75)
+    iqr = (q3 - q1).where((q3 - q1) > 0, X.std().where(X.std() > 0, 1.0))
+    out.iloc[rows, :] = (q3 + extreme * iqr).to_numpy()[None, :]
+    mask[rows] = True
+    return out, mask
+
+
+def boundary_pair(X: pd.DataFrame, y: pd.Series, task: str) -> list[str]:
+    """Two informative features on very different scales: among the 6 best by a univariate F-test,
+    the one with the largest and the one with the smallest standard deviation."""
+    if X.shape[1] <= 2:
+        return list(X.columns[:2])
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+        warnings.simplefilter("ignore", UserWarning)  # constant features (digits' blank pixels)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        score = f_classif(X, y)[0] if task == "classification" else f_regression(X, y)[0]
+    score = np.nan_to_num(score, nan=0.0)
+    top = list(X.columns[np.argsort(-score)[:6]])
+    std = X[top].std()
+    big, small = std.idxmax(), std.idxmin()
+    return [big, small] if big != small else top[:2]
+
+
+def scale_all(X: pd.DataFrame, columns: list[str], outliers: np.ndarray, seed: int) -> pd.DataFrame:
+    """Long frame (feature, scaler, value, point) of the given features under every scaler."""
+    parts = []
+    for name in SCALERS:
+        scaler = make_scaler(name, seed)
+        Z = X.to_numpy() if scaler == "passthrough" else scaler.fit_transform(X)
+        Z = pd.DataFrame(Z, columns=X.columns)
+        for col in columns:
+            parts.append(pd.DataFrame({"feature": col, "scaler": name, "value": Z[col].to_numpy(),
+                                       "point": np.where(outliers, "outlier", "inlier")}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def squash_table(X: pd.DataFrame, X_out: pd.DataFrame, outliers: np.ndarray, columns: list[str],
+                 seed: int) -> pd.DataFrame:
+    """Per feature and scaler: the inliers' interquartile range after scaling, without and with the
+    outliers. Min-max squashes the bulk as an outlier sets the maximum; robust scaling keeps it."""
+    clean = scale_all(X, columns, np.zeros(len(X), dtype=bool), seed)
+    dirty = scale_all(X_out, columns, outliers, seed)
+
+    def iqr(frame: pd.DataFrame) -> pd.Series:
+        inl = frame[frame["point"] == "inlier"]
+        return inl.groupby(["feature", "scaler"], sort=False)["value"].agg(
+            lambda v: float(np.percentile(v, 75) - np.percentile(v, 25)))
+    # compare the same rows: the inliers of the dirty table
+    clean = clean.assign(point=np.tile(np.where(outliers, "outlier", "inlier"), len(SCALERS) * len(columns)))
+    out = pd.DataFrame({"inlier IQR, no outliers": iqr(clean), "inlier IQR, with outliers": iqr(dirty)})
+    out["kept"] = out["inlier IQR, with outliers"] / out["inlier IQR, no outliers"]
+    return out.reset_index()
+
+
+def stats_table(X: pd.DataFrame, scaler_name: str, seed: int, max_features: int = 12) -> pd.DataFrame:
+    """min / median / max / mean / std of each feature, raw and after the chosen scaler."""
+    cols = list(X.columns[:max_features])
+    scaler = make_scaler(scaler_name, seed)
+    Z = X if scaler == "passthrough" else pd.DataFrame(scaler.fit_transform(X), columns=X.columns)
+    parts = []
+    for label, T in (("raw", X), ("scaled", Z)):
+        d = T[cols].agg(["min", "median", "max", "mean", "std"]).T
+        d.columns = [f"{c} ({label})" for c in d.columns]
+        parts.append(d)
+    return pd.concat(parts, axis=1)
+
+
+@single_thread
+def cv_row(X: pd.DataFrame, y: pd.Series, task: str, scaler_name: str, seed: int) -> list[dict]:
+    """CV score of every model with one scaler (the scaler is fitted inside each fold)."""
+    scoring = "accuracy" if task == "classification" else "r2"
+    cv = (StratifiedKFold(CV_FOLDS, shuffle=True, random_state=seed) if task == "classification"
+          else KFold(CV_FOLDS, shuffle=True, random_state=seed))
+    rows = []
+    for model in model_names(task):
+        pipe = make_pipeline(clone(make_scaler(scaler_name, seed)) if scaler_name != "none" else "passthrough",
+                             make_model(model, task, seed))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # unscaled lbfgs: itself a lesson
+            score = float(cross_val_score(pipe, X, y, cv=cv, scoring=scoring).mean())
+        rows.append({"scaler": scaler_name, "model": model, "CV score": score})
+    return rows
+
+
+def cv_table(X: pd.DataFrame, y: pd.Series, task: str, seed: int) -> pd.DataFrame:
+    return pd.DataFrame([r for s in SCALERS for r in cv_row(X, y, task, s, seed)])
+
+
+def binary_target(y: pd.Series, target_names: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, str]]:
+    """The boundary plot shows P(class 1): multi-class sets become "first class vs the rest"."""
+    if len(target_names) <= 2:
+        return y.to_numpy(int), tuple(target_names) if len(target_names) == 2 else ("class 0", "class 1")
+    first = str(target_names[0])
+    return (y.to_numpy(int) != 0).astype(int), (first, f"not {first}")
+
+
+@single_thread
+def boundary_data(X2: pd.DataFrame, y_bin: np.ndarray, outliers: np.ndarray, scaler_name: str, model: str,
+                  seed: int, class_names: tuple[str, str]) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+    """Fit scaler + model on two raw features (outliers included); grid over the inliers' box.
+
+    Returns the probability grid, the inlier points and the training accuracy.
+    """
+    pipe = make_pipeline(make_scaler(scaler_name, seed), make_model(model, "classification", seed))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        pipe.fit(X2.to_numpy(), y_bin)
+    inl = X2.to_numpy()[~outliers]
+    grid = boundary.grid_predictions(pipe, inl)
+    points = boundary.points_frame(inl, y_bin[~outliers], class_names=class_names)
+    return grid, points, float(pipe.score(X2.to_numpy(), y_bin))
+
+
+def export_code(dataset: str, task: str, n_outliers: int, extreme: int, seed: int) -> str:
+    """A runnable script printing every scaler x model CV score; last line is JSON of them."""
+    loader = {"breast_cancer": "load_breast_cancer", "wine": "load_wine", "iris": "load_iris",
+              "diabetes": "load_diabetes", "digits": "load_digits"}.get(dataset)
+    if loader:
+        load = (f"from sklearn.datasets import {loader}\nb = {loader}()\n"
+                f"X = pd.DataFrame(b.data)\ny = pd.Series(b.target)")
+    else:
+        load = (f"# '{dataset}' comes from ML Explorer's registry (components/datasets.py)\n"
+                f"from components.datasets import load\nds = load({dataset!r})\nX, y = ds.X, ds.y")
+    clf = task == "classification"
+    models = ('{"k-NN": KNeighborsClassifier(n_neighbors=15), "SVM (RBF)": SVC(C=1.0, gamma="scale"),\n'
+              '          "logistic regression": LogisticRegression(max_iter=200),\n'
+              f'          "decision tree": DecisionTreeClassifier(max_depth=5, random_state={seed})}}') if clf else (
+              '{"k-NN": KNeighborsRegressor(n_neighbors=15), "SVM (RBF)": SVR(C=1.0, gamma="scale"),\n'
+              '          "ridge": Ridge(alpha=1.0),\n'
+              f'          "decision tree": DecisionTreeRegressor(max_depth=5, random_state={seed})}}')
+    cv = (f"StratifiedKFold({CV_FOLDS}, shuffle=True, random_state={seed})" if clf
+          else f"KFold({CV_FOLDS}, shuffle=True, random_state={seed})")
+    return textwrap.dedent(f'''\
+        import json
+        import warnings
+        import numpy as np
+        import pandas as pd
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.linear_model import LogisticRegression, Ridge
+        from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score, train_test_split
+        from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, QuantileTransformer, RobustScaler, StandardScaler
+        from sklearn.svm import SVC, SVR
+        from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+        SEED, N_OUTLIERS, EXTREME = {seed}, {n_outliers}, {extreme}
+        {load.replace(chr(10), chr(10) + "        ")}
+        if len(X) > {MAX_ROWS}:  # the page subsamples large tables the same way
+            X, _, y, _ = train_test_split(X, y, train_size={MAX_ROWS}, random_state=SEED,
+                                          stratify=y if {clf} else None)
+        X, y = X.reset_index(drop=True).astype(float), y.reset_index(drop=True)
+
+        # Outliers: N_OUTLIERS random rows pushed to Q3 + EXTREME * IQR in every feature.
+        if N_OUTLIERS > 0:
+            rows = np.random.default_rng(SEED).choice(len(X), size=min(N_OUTLIERS, len(X)), replace=False)
+            q1, q3 = X.quantile(0.25), X.quantile(0.75)
+            iqr = (q3 - q1).where((q3 - q1) > 0, X.std().where(X.std() > 0, 1.0))
+            X.iloc[rows, :] = (q3 + EXTREME * iqr).to_numpy()[None, :]
+
+        scalers = {{"none": "passthrough", "min-max": MinMaxScaler(), "standard": StandardScaler(),
+                   "robust": RobustScaler(), "max-abs": MaxAbsScaler(),
+                   "quantile": QuantileTransformer(n_quantiles=100, random_state=SEED)}}
+        models = {models}
+        cv = {cv}
+        scores = {{}}
+        for s_name, scaler in scalers.items():
+            for m_name, model in models.items():
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", ConvergenceWarning)
+                    score = cross_val_score(make_pipeline(scaler, model), X, y, cv=cv,
+                                            scoring="{"accuracy" if clf else "r2"}").mean()
+                scores[f"{{s_name}} | {{m_name}}"] = float(score)
+                print(f"{{s_name:>9}}  {{m_name:<20}} {{score:.3f}}")
+        print(json.dumps(scores))
+        ''')

@@ -1,0 +1,245 @@
+"""Transfer learning on digits: a network trained on 0–4 (source) reused for 5–9 (target).
+
+Three ways to learn the target from a few labels, all with scikit-learn's MLPClassifier:
+(a) feature extraction: the source network's hidden layer, frozen, feeds a new logistic regression;
+(b) fine-tuning: start from the source weights (new output layer) and keep training on the target;
+(c) from scratch: the same architecture, randomly initialised, the same number of epochs.
+Training runs epoch by epoch with ``partial_fit`` so the epochs are exactly the ones asked for.
+"""
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+from sklearn.datasets import load_digits
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+# ---- widget keys, defaults, options (one source of truth; the tests import them) ----
+LABELS_KEY, HIDDEN_KEY, EPOCHS_KEY, DIRECTION_KEY = (
+    "transfer.labels", "transfer.hidden", "transfer.epochs", "transfer.direction")
+LABEL_GRID = (10, 20, 50, 100, 200, 500)
+LABELS_DEFAULT = 50
+HIDDEN_OPTIONS = (16, 32, 64, 128)
+HIDDEN_DEFAULT = 64
+EPOCH_OPTIONS = (10, 30, 60)
+EPOCHS_DEFAULT = 30
+DIRECTIONS = ("0–4 → 5–9", "5–9 → 0–4", "0–4 → 0–4 from a noisy scanner")
+SCANNER_NOISE = 0.3  # pixel noise (images scaled to 0..1) of the "noisy scanner" target domain
+DIRECTION_DEFAULT = DIRECTIONS[0]
+
+SOURCE_EPOCHS = 20
+BATCH = 64
+TARGET_TEST_SIZE = 0.3
+LEARNING_RATE = 3e-3
+METHODS = ("feature extraction (frozen)", "fine-tuning", "from scratch")
+
+
+def task_split(direction: str = DIRECTION_DEFAULT, seed: int = 0):
+    """Digits scaled to [0, 1]; source = one half of the digits, target = the other half.
+
+    Returns (X_src, y_src, X_tgt_pool, y_tgt_pool, X_tgt_test, y_tgt_test, target_digits); target
+    labels are recoded 0..4 (digit - offset) so the output layer has the same five units."""
+    d = load_digits()
+    X, y = d.data / 16.0, d.target
+    if direction == DIRECTIONS[2]:
+        # same classes, new domain: half of the 0–4 images stay clean (source), the other half get noise
+        m = y < 5
+        X_src, X_t, y_src, y_t = train_test_split(X[m], y[m], test_size=0.5, random_state=seed, stratify=y[m])
+        X_t = X_t + np.random.default_rng(seed).normal(0, SCANNER_NOISE, X_t.shape)
+        tgt_digits = (0, 1, 2, 3, 4)
+    else:
+        src_digits, tgt_digits = ((0, 1, 2, 3, 4), (5, 6, 7, 8, 9)) if direction == DIRECTIONS[0] else \
+            ((5, 6, 7, 8, 9), (0, 1, 2, 3, 4))
+        s = np.isin(y, src_digits)
+        X_src, y_src = X[s], y[s] - min(src_digits)
+        X_t, y_t = X[~s], y[~s] - min(tgt_digits)
+    X_pool, X_test, y_pool, y_test = train_test_split(X_t, y_t, test_size=TARGET_TEST_SIZE, random_state=seed,
+                                                      stratify=y_t)
+    return X_src, y_src, X_pool, y_pool, X_test, y_test, tgt_digits
+
+
+def labelled_subset(X_pool, y_pool, n: int, seed: int):
+    """The first n rows of a seeded, stratified-by-round-robin shuffle of the target pool: every
+    class is represented once n >= 5, and a larger n keeps the smaller n's rows (nested sets)."""
+    rng = np.random.default_rng(seed)
+    per_class = [rng.permutation(np.flatnonzero(y_pool == c)) for c in np.unique(y_pool)]
+    order = [idx[i] for i in range(max(len(p) for p in per_class)) for idx in per_class if i < len(idx)]
+    take = np.array(order[:min(n, len(order))])
+    return X_pool[take], y_pool[take]
+
+
+def new_net(hidden: int, seed: int, n: int = BATCH) -> MLPClassifier:
+    return MLPClassifier(hidden_layer_sizes=(hidden,), learning_rate_init=LEARNING_RATE,
+                         batch_size=min(BATCH, n), random_state=seed)
+
+
+def train_epochs(net: MLPClassifier, X, y, epochs: int, classes=None) -> MLPClassifier:
+    """`epochs` passes of mini-batch Adam via partial_fit (one call = one epoch)."""
+    for _ in range(epochs):
+        net.partial_fit(X, y, classes=classes) if classes is not None and not hasattr(net, "coefs_") \
+            else net.partial_fit(X, y)
+    return net
+
+
+def train_source(direction: str, hidden: int, seed: int) -> tuple[MLPClassifier, float]:
+    """The source network and its accuracy on a held-out 25% of the source digits."""
+    X_src, y_src, *_ = task_split(direction, seed)
+    Xa, Xb, ya, yb = train_test_split(X_src, y_src, test_size=0.25, random_state=seed, stratify=y_src)
+    net = train_epochs(new_net(hidden, seed, len(ya)), Xa, ya, SOURCE_EPOCHS, classes=np.arange(5))
+    return net, float(net.score(Xb, yb))
+
+
+def hidden_features(net: MLPClassifier, X) -> np.ndarray:
+    """The frozen hidden layer: relu(X W1 + b1), exactly what the network computes internally."""
+    return np.maximum(X @ net.coefs_[0] + net.intercepts_[0], 0.0)
+
+
+def fine_tune(source: MLPClassifier, X, y, epochs: int, seed: int) -> MLPClassifier:
+    """Copy the source network, replace its output layer with a fresh one (the target classes mean
+    other digits), reset the optimiser, and keep training every weight on the target labels."""
+    net = copy.deepcopy(source)
+    fresh = new_net(source.hidden_layer_sizes[0], seed + 1, 1)
+    fresh.partial_fit(X[:1], y[:1], classes=np.arange(5))  # only to draw a fresh output layer
+    net.coefs_[-1] = fresh.coefs_[-1].copy()
+    net.intercepts_[-1] = fresh.intercepts_[-1].copy()
+    for attr in ("_optimizer", "loss_curve_"):
+        if hasattr(net, attr):
+            delattr(net, attr)
+    net.loss_curve_ = []
+    net.random_state = seed
+    net.batch_size = min(BATCH, len(y))
+    return train_epochs(net, X, y, epochs)
+
+
+def scratch(X, y, hidden: int, epochs: int, seed: int) -> MLPClassifier:
+    return train_epochs(new_net(hidden, seed + 1, len(y)), X, y, epochs, classes=np.arange(5))
+
+
+def extract(source: MLPClassifier, X, y):
+    """A new linear classifier on the frozen hidden activations (standardised: lbfgs converges fast)."""
+    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(hidden_features(source, X), y)
+
+
+def run_one(source, X_pool, y_pool, X_test, y_test, n: int, hidden: int, epochs: int, seed: int) -> dict:
+    """Accuracy on the target test set of the three approaches with n labelled target examples."""
+    X, y = labelled_subset(X_pool, y_pool, n, seed)
+    fe = extract(source, X, y)
+    ft = fine_tune(source, X, y, epochs, seed)
+    sc = scratch(X, y, hidden, epochs, seed)
+    H_test = hidden_features(source, X_test)
+    return {
+        "n": len(y),
+        METHODS[0]: float(fe.score(H_test, y_test)),
+        METHODS[1]: float(ft.score(X_test, y_test)),
+        METHODS[2]: float(sc.score(X_test, y_test)),
+        "loss fine-tuning": list(ft.loss_curve_),
+        "loss from scratch": list(sc.loss_curve_),
+    }
+
+
+def experiment(direction: str, hidden: int, epochs: int, seed: int, grid=LABEL_GRID, progress=None) -> dict:
+    """Source network once, then the three approaches at every label count of the grid."""
+    source, source_acc = train_source(direction, hidden, seed)
+    _, _, X_pool, y_pool, X_test, y_test, tgt_digits = task_split(direction, seed)
+    rows = []
+    for i, n in enumerate(grid):
+        rows.append(run_one(source, X_pool, y_pool, X_test, y_test, n, hidden, epochs, seed))
+        if progress:
+            progress((i + 1) / len(grid), n)
+    return {"source_acc": source_acc, "rows": rows, "target_digits": tgt_digits, "n_test": len(y_test),
+            "n_pool": len(y_pool)}
+
+
+def accuracy_long(res: dict) -> pd.DataFrame:
+    recs = [{"labelled target examples": r["n"], "method": m, "test accuracy": r[m]}
+            for r in res["rows"] for m in METHODS]
+    return pd.DataFrame(recs)
+
+
+def accuracy_wide(res: dict) -> pd.DataFrame:
+    return pd.DataFrame([{"labelled target examples": r["n"], **{m: r[m] for m in METHODS}} for r in res["rows"]])
+
+
+def loss_long(row: dict) -> pd.DataFrame:
+    recs = []
+    for m in ("fine-tuning", "from scratch"):
+        recs += [{"epoch": i + 1, "method": m, "training loss": v} for i, v in enumerate(row["loss " + m])]
+    return pd.DataFrame(recs)
+
+
+def export_code(direction: str, hidden: int, epochs: int, seed: int, n: int) -> str:
+    """A standalone script for the current settings; last stdout line = JSON of the three accuracies."""
+    if direction == DIRECTIONS[2]:
+        split_code = f"""m = y < 5                                               # same classes, new domain
+X_src, X_t, y_src, y_t = train_test_split(X[m], y[m], test_size=0.5, random_state=SEED, stratify=y[m])
+X_t = X_t + np.random.default_rng(SEED).normal(0, {SCANNER_NOISE}, X_t.shape)   # the noisy scanner"""
+    else:
+        src = "(0, 1, 2, 3, 4)" if direction == DIRECTIONS[0] else "(5, 6, 7, 8, 9)"
+        split_code = f"""SOURCE_DIGITS = {src}
+s = np.isin(y, SOURCE_DIGITS)
+X_src, y_src = X[s], y[s] - min(SOURCE_DIGITS)           # source task: 5 digits, labels 0..4
+X_t, y_t = X[~s], y[~s] - y[~s].min()                   # target task: the other 5, labels 0..4"""
+    return f'''import copy
+import json
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+SEED, HIDDEN, EPOCHS, N_LABELS = {seed}, {hidden}, {epochs}, {n}
+
+d = load_digits()
+X, y = d.data / 16.0, d.target
+{split_code}
+X_pool, X_test, y_pool, y_test = train_test_split(X_t, y_t, test_size={TARGET_TEST_SIZE}, random_state=SEED, stratify=y_t)
+
+def net(seed, n):
+    return MLPClassifier(hidden_layer_sizes=(HIDDEN,), learning_rate_init={LEARNING_RATE}, batch_size=min({BATCH}, n), random_state=seed)
+
+def train(model, X, y, epochs):
+    for _ in range(epochs):                             # one partial_fit call = one epoch of mini-batch Adam
+        model.partial_fit(X, y, classes=np.arange(5))
+    return model
+
+# 1. the source network
+Xa, Xb, ya, yb = train_test_split(X_src, y_src, test_size=0.25, random_state=SEED, stratify=y_src)
+source = train(net(SEED, len(ya)), Xa, ya, {SOURCE_EPOCHS})
+print("source-task accuracy:", round(source.score(Xb, yb), 4))
+
+# 2. a few labelled target examples (round-robin over classes from a seeded shuffle)
+rng = np.random.default_rng(SEED)
+per_class = [rng.permutation(np.flatnonzero(y_pool == c)) for c in np.unique(y_pool)]
+order = [idx[i] for i in range(max(map(len, per_class))) for idx in per_class if i < len(idx)]
+take = np.array(order[:N_LABELS])
+X_few, y_few = X_pool[take], y_pool[take]
+
+# (a) feature extraction: the frozen hidden layer feeds a new linear classifier
+hidden = lambda A: np.maximum(A @ source.coefs_[0] + source.intercepts_[0], 0.0)
+fe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(hidden(X_few), y_few)
+
+# (b) fine-tuning: source weights, a fresh output layer, a fresh optimiser, train everything
+ft = copy.deepcopy(source)
+fresh = net(SEED + 1, 1); fresh.partial_fit(X_few[:1], y_few[:1], classes=np.arange(5))
+ft.coefs_[-1], ft.intercepts_[-1] = fresh.coefs_[-1].copy(), fresh.intercepts_[-1].copy()
+del ft._optimizer
+ft.loss_curve_, ft.random_state, ft.batch_size = [], SEED, min({BATCH}, len(y_few))
+ft = train(ft, X_few, y_few, EPOCHS)
+
+# (c) from scratch: same architecture, random start, same epochs
+sc = train(net(SEED + 1, len(y_few)), X_few, y_few, EPOCHS)
+
+acc = {{"feature extraction (frozen)": fe.score(hidden(X_test), y_test),
+       "fine-tuning": ft.score(X_test, y_test), "from scratch": sc.score(X_test, y_test)}}
+for k, v in acc.items():
+    print(f"{{k:>28}}: {{v:.4f}}")
+print(json.dumps({{k: float(v) for k, v in acc.items()}}))
+'''
+

@@ -1,0 +1,326 @@
+"""Tuning lab: grid vs random vs Bayesian (optuna TPE) search on one precomputed 2-D score surface.
+
+The surface is the cross-validated score of an RBF SVM over a log grid of C and gamma (computed once,
+cached). The three searches then *replay* against it: each proposed (C, gamma) is scored by linear
+interpolation of the surface in log space, so every strategy gets the same budget on the same
+landscape in milliseconds. Successive halving replays the same way on surfaces cross-validated on a
+quarter and a half of the rows (its cheap rungs). Written by hand (no library has it): that replay,
+the halving schedule over precomputed surfaces and the best-so-far bookkeeping. The Bayesian search
+is optuna's TPESampler; the surface is what scikit-learn's GridSearchCV computes (the exported
+script uses it).
+"""
+from __future__ import annotations
+
+import functools
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+from scipy.interpolate import RegularGridInterpolator
+from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC, SVR
+from threadpoolctl import threadpool_limits
+
+
+def single_threaded(fn):
+    """Run fn with BLAS/OpenMP limited to one thread: these fits are tiny, and on a shared 2-core host
+    thread oversubscription made them 5-20x slower (measured)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with threadpool_limits(limits=1):
+            return fn(*args, **kwargs)
+    return wrapper
+
+# ---- widgets: one source of truth -------------------------------------------------------------
+BUDGET_KEY, SHOW_KEY, STEP_KEY, HALVING_KEY = "tuning.budget", "tuning.show", "tuning.step", "tuning.halving"
+BUDGET_MIN, BUDGET_MAX, BUDGET_DEFAULT = 4, 60, 20
+GRID, RANDOM, BAYES = "grid search", "random search", "Bayesian (optuna TPE)"
+STRATEGIES = (GRID, RANDOM, BAYES)
+ALL = "all three"
+SHOW_OPTIONS = (ALL,) + STRATEGIES + ("successive halving",)
+SHOW_DEFAULT = BAYES
+STEP_MIN, STEP_MAX = 1, BUDGET_MAX  # "replay up to trial n" (clipped to the budget)
+HALVING = "successive halving"
+HALVING_DEFAULT = False
+RUNGS = (0.25, 0.5, 1.0)  # share of the rows each successive-halving rung trains on (factor 2)
+
+# ---- the surface --------------------------------------------------------------------------------
+LOG_C = (-2.0, 3.0)
+LOG_GAMMA = (-4.0, 1.0)
+RESOLUTION = 10  # 10 x 10 = 100 settings x 3 folds: ~1-2 s on two slow cores, once per dataset/seed
+FOLDS = 3
+MAX_ROWS = 300
+
+
+def axes(resolution: int = RESOLUTION) -> tuple[np.ndarray, np.ndarray]:
+    return np.linspace(*LOG_C, resolution), np.linspace(*LOG_GAMMA, resolution)
+
+
+def subsample(X: pd.DataFrame, y: pd.Series, classification: bool, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    Xv, yv = np.asarray(X, dtype=float), np.asarray(y)
+    if len(yv) > MAX_ROWS:
+        Xv, _, yv, _ = train_test_split(Xv, yv, train_size=MAX_ROWS, random_state=seed,
+                                        stratify=yv if classification else None)
+    return Xv, yv
+
+
+def make_model(log_c: float, log_gamma: float, classification: bool):
+    est = SVC if classification else SVR
+    return make_pipeline(StandardScaler(), est(C=10.0 ** log_c, gamma=10.0 ** log_gamma))
+
+
+def splitter(classification: bool, seed: int):
+    return (StratifiedKFold if classification else KFold)(FOLDS, shuffle=True, random_state=seed)
+
+
+@single_threaded
+def score_surface(X: np.ndarray, y: np.ndarray, classification: bool, seed: int,
+                  progress: Callable[[float], None] | None = None, resolution: int = RESOLUTION) -> pd.DataFrame:
+    """Mean CV score (accuracy or R²) at every (log10 C, log10 gamma) of the grid, long format."""
+    lc, lg = axes(resolution)
+    cv = splitter(classification, seed)
+    rows = []
+    for i, c in enumerate(lc):
+        for g in lg:
+            s = cross_val_score(make_model(c, g, classification), X, y, cv=cv).mean()
+            rows.append({"log10 C": float(c), "log10 gamma": float(g), "score": float(s)})
+        if progress:
+            progress((i + 1) / len(lc))
+    return pd.DataFrame(rows)
+
+
+def interpolator(surface: pd.DataFrame) -> RegularGridInterpolator:
+    lc = np.sort(surface["log10 C"].unique())
+    lg = np.sort(surface["log10 gamma"].unique())
+    z = surface.pivot(index="log10 C", columns="log10 gamma", values="score").loc[lc, lg].to_numpy()
+    return RegularGridInterpolator((lc, lg), z, method="linear", bounds_error=False, fill_value=None)
+
+
+# ---- the three searches, replayed on the surface -------------------------------------------------
+def grid_points(budget: int) -> np.ndarray:
+    """The largest m x m grid that fits the budget (m = floor(sqrt(budget))), in row-major order."""
+    m = max(1, int(np.floor(np.sqrt(budget))))
+    lc = np.linspace(*LOG_C, m) if m > 1 else np.array([np.mean(LOG_C)])
+    lg = np.linspace(*LOG_GAMMA, m) if m > 1 else np.array([np.mean(LOG_GAMMA)])
+    return np.array([(c, g) for c in lc for g in lg])
+
+
+def random_points(budget: int, seed: int) -> np.ndarray:
+    """Uniform in log space (like scipy.stats.loguniform in RandomizedSearchCV)."""
+    rng = np.random.default_rng(seed)
+    return np.column_stack([rng.uniform(*LOG_C, budget), rng.uniform(*LOG_GAMMA, budget)])
+
+
+def bayes_points(budget: int, seed: int, f: Callable[[float, float], float]) -> np.ndarray:
+    """optuna's TPE: each trial proposes a point given the scores of all previous ones."""
+    import optuna  # imported here so that the app starts without optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed))
+    study.optimize(lambda t: f(t.suggest_float("log10 C", *LOG_C), t.suggest_float("log10 gamma", *LOG_GAMMA)),
+                   n_trials=budget)
+    return np.array([(t.params["log10 C"], t.params["log10 gamma"]) for t in study.trials])
+
+
+def run_searches(surface: pd.DataFrame, budget: int, seed: int) -> pd.DataFrame:
+    """Every trial of every strategy: strategy, trial, log10 C, log10 gamma, score, best so far."""
+    interp = interpolator(surface)
+
+    def f(c: float, g: float) -> float:
+        return float(interp([[c, g]])[0])
+
+    frames = []
+    for name, pts in ((GRID, grid_points(budget)), (RANDOM, random_points(budget, seed)),
+                      (BAYES, bayes_points(budget, seed, f))):
+        scores = interp(pts)
+        frames.append(pd.DataFrame({"strategy": name, "trial": np.arange(1, len(pts) + 1),
+                                    "log10 C": pts[:, 0], "log10 gamma": pts[:, 1], "score": scores,
+                                    "best so far": np.maximum.accumulate(scores)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+# ---- successive halving, replayed on surfaces computed with fewer rows ----------------------------
+def fraction_rows(X: np.ndarray, y: np.ndarray, classification: bool, seed: int,
+                  fraction: float) -> tuple[np.ndarray, np.ndarray]:
+    """A random `fraction` of the rows (stratified when possible): the cheap resource of a halving rung."""
+    if fraction >= 1:
+        return X, y
+    n = max(12, int(round(len(y) * fraction)))
+    if n >= len(y):
+        return X, y
+    try:
+        Xs, _, ys, _ = train_test_split(X, y, train_size=n, random_state=seed, stratify=y if classification else None)
+    except ValueError:  # a class too small to stratify
+        Xs, _, ys, _ = train_test_split(X, y, train_size=n, random_state=seed)
+    return Xs, ys
+
+
+def halving_sizes(budget: int) -> list[int]:
+    """Candidates per rung (halved each rung) for the largest start whose cost fits the budget, the cost
+    of one evaluation being the share of rows it trains on (a full-data fit costs 1)."""
+    def sizes(n0: int) -> list[int]:
+        return [max(1, -(-n0 // 2 ** r)) for r in range(len(RUNGS))]
+
+    n0 = 1
+    while sum(n * f for n, f in zip(sizes(n0 + 1), RUNGS)) <= budget:
+        n0 += 1
+    return sizes(n0)
+
+
+def run_halving(surfaces: dict[float, pd.DataFrame], budget: int, seed: int) -> pd.DataFrame:
+    """Successive halving (as in scikit-learn's HalvingRandomSearchCV, factor 2, resource = rows):
+    many random candidates scored on a quarter of the rows, the better half promoted to half the rows,
+    the better half of those to all rows. `trial` is the budget spent so far (full-data fits);
+    `best so far` counts full-data scores only, the only ones comparable with the other strategies."""
+    interps = {f: interpolator(surfaces[f]) for f in RUNGS}
+    sizes = halving_sizes(budget)
+    rng = np.random.default_rng(seed + 1)
+    cand = np.column_stack([rng.uniform(*LOG_C, sizes[0]), rng.uniform(*LOG_GAMMA, sizes[0])])
+    rows, spent, best = [], 0.0, np.nan
+    for rung, (f, n) in enumerate(zip(RUNGS, sizes)):
+        cand = cand[:n]
+        scores = interps[f](cand)
+        for (c, g), sc in zip(cand, scores):
+            spent += f
+            if f >= 1:
+                best = sc if np.isnan(best) else max(best, sc)
+            rows.append({"strategy": HALVING, "trial": round(spent, 6), "log10 C": c, "log10 gamma": g,
+                         "score": float(sc), "best so far": best, "rows used": f, "rung": rung + 1})
+        cand = cand[np.argsort(-scores, kind="stable")]  # the better ones first, for the next rung
+    return pd.DataFrame(rows)
+
+
+def best_per_strategy(trials: pd.DataFrame) -> pd.DataFrame:
+    if "rows used" in trials:  # only full-data scores compete
+        trials = trials[trials["rows used"].fillna(1.0) >= 1]
+    idx = trials.groupby("strategy", sort=False)["score"].idxmax()
+    out = trials.loc[idx, ["strategy", "trial", "log10 C", "log10 gamma", "score"]].reset_index(drop=True)
+    out["C"] = 10.0 ** out["log10 C"]
+    out["gamma"] = 10.0 ** out["log10 gamma"]
+    return out.rename(columns={"trial": "found at trial"})
+
+
+HYPER_VS_LEARNED = pd.DataFrame([
+    ("learning rate", "gradient boosting, neural networks", "the weights each step updates"),
+    ("number of trees (n_estimators)", "random forest, boosting", "each tree's splits and leaf values"),
+    ("max depth", "decision trees, forests, boosting", "which feature and threshold each node splits on"),
+    ("batch size", "neural networks (SGD)", "the network's weights and biases"),
+    ("C and gamma", "SVM (this page)", "the support vectors and their dual coefficients"),
+    ("regularisation strength (alpha, C)", "linear / logistic regression", "the coefficients and intercept"),
+    ("k (neighbours)", "k-nearest neighbours", "nothing: KNN stores the training set"),
+], columns=["hyper-parameter (you choose, before training)", "model", "learned parameters (fit finds them)"])
+
+
+# ---- code export --------------------------------------------------------------------------------
+def export_code(dataset_src: str, classification: bool, budget: int, seed: int, resolution: int = RESOLUTION,
+                halving: bool = False) -> str:
+    """A standalone script: the surface via GridSearchCV, then the searches replayed on it."""
+    est = "SVC" if classification else "SVR"
+    cv = "StratifiedKFold" if classification else "KFold"
+    strat = "y if CLASSIFICATION else None"
+    halving_src = f'''
+
+# 5. Successive halving: surfaces on a quarter and a half of the rows are the cheap rungs.
+def fraction_rows(X, y, fraction):
+    n = max(12, int(round(len(y) * fraction)))
+    if n >= len(y):
+        return X, y
+    try:
+        Xs, _, ys, _ = train_test_split(X, y, train_size=n, random_state=SEED, stratify={strat})
+    except ValueError:  # a class too small to stratify
+        Xs, _, ys, _ = train_test_split(X, y, train_size=n, random_state=SEED)
+    return Xs, ys
+
+
+RUNGS = {RUNGS}
+rung_surface = {{1.0: surface}}
+for frac in RUNGS[:-1]:
+    rung_surface[frac] = cv_surface(*fraction_rows(Xv, yv, frac))[0]
+
+
+def sizes(n0):
+    return [max(1, -(-n0 // 2 ** r)) for r in range(len(RUNGS))]
+
+
+n0 = 1
+while sum(n * fr for n, fr in zip(sizes(n0 + 1), RUNGS)) <= BUDGET:  # the largest start that fits the budget
+    n0 += 1
+rng_h = np.random.default_rng(SEED + 1)
+cand = np.column_stack([rng_h.uniform(*LOG_C, n0), rng_h.uniform(*LOG_GAMMA, n0)])
+for frac, n in zip(RUNGS, sizes(n0)):
+    cand = cand[:n]
+    scores = rung_surface[frac](cand)
+    cand = cand[np.argsort(-scores, kind="stable")]  # the better half goes on to more rows
+halving_best = float(scores.max())  # the last rung used every row
+print(f"halving: best {{halving_best:.4f}} ({{sum(sizes(n0))}} candidates tried, {{sizes(n0)[-1]}} on all rows)")
+''' if halving else "\n"
+    json_extra = ', "halving": halving_best' if halving else ""
+    rivals = "grid vs random vs Bayesian search" + (" vs successive halving" if halving else "")
+    return f'''"""Tuning an RBF {est}: {rivals}, budget {budget} (ML Explorer)."""
+import json
+
+import numpy as np
+import optuna
+import pandas as pd
+from scipy.interpolate import RegularGridInterpolator
+from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC, SVR
+
+SEED, BUDGET, RES, CLASSIFICATION = {seed}, {budget}, {resolution}, {classification}
+LOG_C, LOG_GAMMA = {LOG_C}, {LOG_GAMMA}
+
+{dataset_src}
+Xv, yv = np.asarray(X, dtype=float), np.asarray(y)
+if len(yv) > {MAX_ROWS}:
+    Xv, _, yv, _ = train_test_split(Xv, yv, train_size={MAX_ROWS}, random_state=SEED,
+                                    stratify=yv if CLASSIFICATION else None)
+lc, lg = np.linspace(*LOG_C, RES), np.linspace(*LOG_GAMMA, RES)
+
+
+def cv_surface(X, y):
+    """1. The score surface: every (C, gamma) of a log grid, {FOLDS}-fold cross-validated (computed once)."""
+    search = GridSearchCV(make_pipeline(StandardScaler(), {est}()),
+                          {{"{est.lower()}__C": 10.0 ** lc, "{est.lower()}__gamma": 10.0 ** lg}},
+                          cv={cv}({FOLDS}, shuffle=True, random_state=SEED))
+    search.fit(X, y)
+    # ParameterGrid varies the last (alphabetical) key fastest: rows are C, columns gamma
+    z = search.cv_results_["mean_test_score"].reshape(RES, RES)
+    return RegularGridInterpolator((lc, lg), z, method="linear", bounds_error=False, fill_value=None), z, search
+
+
+surface, z, search = cv_surface(Xv, yv)
+
+
+def f(c, g):  # a search "evaluates" a setting by reading the surface (log10 C, log10 gamma)
+    return float(surface([[c, g]])[0])
+
+
+# 2. Grid search: the largest m x m grid that fits the budget.
+m = max(1, int(np.floor(np.sqrt(BUDGET))))
+gc = np.linspace(*LOG_C, m) if m > 1 else np.array([np.mean(LOG_C)])
+gg = np.linspace(*LOG_GAMMA, m) if m > 1 else np.array([np.mean(LOG_GAMMA)])
+grid_scores = [f(c, g) for c in gc for g in gg]
+
+# 3. Random search: uniform in log space.
+rng = np.random.default_rng(SEED)
+rc, rg = rng.uniform(*LOG_C, BUDGET), rng.uniform(*LOG_GAMMA, BUDGET)
+random_scores = [f(c, g) for c, g in zip(rc, rg)]
+
+# 4. Bayesian optimisation: optuna's TPE proposes each point from the previous results.
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=SEED))
+study.optimize(lambda t: f(t.suggest_float("log10 C", *LOG_C), t.suggest_float("log10 gamma", *LOG_GAMMA)),
+               n_trials=BUDGET)
+bayes_scores = [t.value for t in study.trials]
+
+print("best CV score on the surface:", z.max(), "at", search.best_params_)
+for name, s in (("grid", grid_scores), ("random", random_scores), ("bayes", bayes_scores)):
+    print(f"{{name:>6}}: best {{max(s):.4f}} after {{len(s)}} trials")
+{halving_src}
+print(json.dumps({{"surface_max": float(z.max()), "grid": max(grid_scores), "random": max(random_scores),
+                  "bayes": max(bayes_scores){json_extra}}}))
+'''

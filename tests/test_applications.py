@@ -1,0 +1,184 @@
+"""Applications page: each tab's numbers against independent computations, then the page."""
+import warnings
+from unittest import mock
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_digits
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.neighbors import KNeighborsClassifier
+
+from components import applications as A
+from tests.apptest_utils import assert_clean, metric_values, open_page, run_exported_script
+
+PAGE = "views/beyond/applications.py"
+SEED = 11
+
+
+# ---------------------------------------------------------------- corpus
+def test_corpus_is_balanced_and_regenerates_identically(tmp_path):
+    df = A.load_corpus()
+    assert len(df) == 400 and df["label"].value_counts().tolist() == [200, 200]
+    assert df["text"].is_unique
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("mk", A.SAMPLE_DATA / "make_sentiment.py")
+    mk = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mk)
+    mk.main(tmp_path / "s.csv")
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "s.csv"), df)
+
+
+# ---------------------------------------------------------------- NLP
+def test_nlp_matches_an_independent_pipeline():
+    fit = A.nlp_fit(A.VECTORIZERS[1], A.NGRAMS[0], 2, 1000, SEED)
+    df = pd.read_csv(A.SENTIMENT_CSV)
+    Xtr, Xte, ytr, yte = train_test_split(df["text"], df["label"], test_size=0.25, random_state=SEED,
+                                          stratify=df["label"])
+    vec = CountVectorizer(min_df=2, max_features=1000).fit(Xtr)
+    lr = LogisticRegression(max_iter=1000).fit(vec.transform(Xtr), ytr)
+    assert fit["accuracy"] == pytest.approx(lr.score(vec.transform(Xte), yte))
+    assert fit["vocab_size"] == len(vec.vocabulary_)
+    # bigrams enlarge the vocabulary; the cap bounds it
+    assert A.nlp_fit(A.VECTORIZERS[1], A.NGRAMS[1], 2, 5000, SEED)["vocab_size"] > fit["vocab_size"]
+    assert A.nlp_fit(A.VECTORIZERS[0], A.NGRAMS[1], 1, 20, SEED)["vocab_size"] == 20
+
+
+def test_text_contributions_add_up_to_the_log_odds():
+    fit = A.nlp_fit(A.VEC_DEFAULT, A.NGRAM_DEFAULT, 2, 1000, SEED)
+    p, contrib = A.explain_text(fit, "The service was truly awful. Never again.")
+    logit = contrib["contribution"].sum() + fit["model"][-1].intercept_[0]
+    assert p == pytest.approx(1 / (1 + np.exp(-logit)))
+    assert p < 0.5
+    p_empty, c_empty = A.explain_text(fit, "zzz qqq")
+    assert c_empty.empty and 0 < p_empty < 1
+    assert A.explain_text(fit, "x" * 10_000)[1].empty  # long input is truncated, not an error
+
+
+# ---------------------------------------------------------------- vision
+def test_vision_matches_an_independent_fit():
+    res = A.cv_fit(A.CV_MODELS[2], SEED)
+    d = load_digits()
+    Xa, Xb, ya, yb = train_test_split(d.data, d.target, test_size=0.25, random_state=SEED, stratify=d.target)
+    knn = KNeighborsClassifier(n_neighbors=3).fit(Xa, ya)
+    assert res["accuracy"] == pytest.approx(knn.score(Xb, yb))
+    cm = res["confusion"]
+    assert cm.sum() == len(yb) and np.trace(cm) == int((knn.predict(Xb) == yb).sum())
+    assert len(res["wrong"]) == len(yb) - np.trace(cm)
+    # the pictures are the misclassified rows of the original data
+    first = res["wrong"].iloc[0]
+    assert d.target[int(first["index"])] == first["true"]
+    px = A.image_pixels(res["images"], res["wrong"], 3)
+    assert len(px) == 64 * min(3, len(res["wrong"]))
+
+
+# ---------------------------------------------------------------- time series
+def test_lag_forecast_and_seasonal_naive_are_exact_on_clean_patterns():
+    line = 5 + 2.0 * np.arange(50)
+    np.testing.assert_allclose(A.lag_forecast(line, 6, 1), 5 + 2.0 * np.arange(50, 56), rtol=1e-9)
+    season = np.tile(np.arange(12.0), 5)
+    np.testing.assert_allclose(A.seasonal_naive(season, 18), np.tile(np.arange(12.0), 2)[:18])
+
+
+def test_ts_cv_time_order_and_leak():
+    cv = A.ts_cv(SEED, 3.0, 12)
+    ordered = cv[cv["scheme"].str.startswith("time")]
+    assert ordered["train rows"].is_monotonic_increasing
+    assert len(ordered) == A.TS_SPLITS
+    means = cv.groupby("scheme")["MAE"].mean()
+    assert means["shuffled KFold (leaks the future)"] < means["time-ordered (TimeSeriesSplit)"]
+
+
+def test_arima_matches_statsmodels_directly():
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+    y = A.make_series(SEED, 3.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        direct = SARIMAX(y.iloc[:-12].to_numpy(), order=(0, 1, 1), seasonal_order=(0, 1, 1, 12)).fit(disp=False)
+    res = A.ts_arima(SEED, 3.0, 12)
+    np.testing.assert_allclose(res["pred"], direct.forecast(12))
+    assert res["mae"] == pytest.approx(np.abs(res["pred"] - y.iloc[-12:].to_numpy()).mean())
+    fc = A.ts_forecasts(SEED, 3.0, 12, 12)
+    assert res["mae"] < fc["mae"]["seasonal naive"]
+
+
+# ---------------------------------------------------------------- recommender
+def test_recommender_numbers():
+    r = A.make_ratings(SEED)
+    assert not (r["train"] & r["held"]).any()
+    pred = A.factorise(r, 3, A.REC_METHODS[0], SEED)
+    m = r["held"]
+    assert A.rmse(r, pred) == pytest.approx(np.sqrt(((pred[m] - r["full"][m]) ** 2).mean()))
+    rec = A.recommend(r, pred, 4)
+    seen = r["train"][4] | r["held"][4]
+    assert not any(seen[r["items"].index(i)] for i in rec["item"])
+    assert rec["predicted rating"].is_monotonic_decreasing
+    curve = A.error_vs_factors(r, A.REC_METHODS[0], SEED)
+    held = curve[curve["set"] == "held-out ratings"].set_index("factors")["error"]
+    train = curve[curve["set"] == "seen ratings (train)"].set_index("factors")["error"]
+    assert train.is_monotonic_decreasing  # more factors always fit the seen ratings better
+    assert held.idxmin() <= 5 and held.loc[A.FACTORS_MAX] > held.min()
+    nmf = A.factorise(r, 3, A.REC_METHODS[1], SEED)
+    assert nmf.min() >= 1 and nmf.max() <= 5
+
+
+def test_exported_script_matches():
+    args = (A.VECTORIZERS[1], A.NGRAMS[2], 1, 300, A.CV_MODELS[2], 6, 12, 2.0, 4, A.REC_METHODS[1], 7, SEED)
+    out = run_exported_script(A.export_code(*args))
+    nlp = A.nlp_fit(args[0], args[1], args[2], args[3], SEED)
+    cv = A.cv_fit(args[4], SEED)
+    ts = A.ts_forecasts(SEED, 2.0, 6, 12)
+    r = A.make_ratings(SEED)
+    pred = A.factorise(r, 4, A.REC_METHODS[1], SEED)
+    mine = A.page_numbers(nlp, cv, ts, pred, r, 7)
+    assert out.keys() == mine.keys()
+    for k, v in mine.items():
+        assert out[k] == pytest.approx(v, rel=1e-9), k
+
+
+# ---------------------------------------------------------------- the page
+def test_page_renders_and_cheap_controls_do_not_refit():
+    with mock.patch.object(A, "nlp_fit", wraps=A.nlp_fit) as nlp_spy, \
+            mock.patch.object(A, "cv_fit", wraps=A.cv_fit) as cv_spy:
+        at = open_page(PAGE, query={"app.seed": str(SEED)})
+        assert_clean(at, PAGE)
+        n1, c1 = nlp_spy.call_count, cv_spy.call_count
+        m = metric_values(at)
+        assert "MAE: seasonal ARIMA" in m
+        at.slider(key=A.REC_USER_KEY).set_value(9).run()
+        at.slider(key=A.CV_SHOW_KEY).set_value(4).run()
+        at.text_input(key=A.NLP_TEXT_KEY).input("Never again. A waste of money.").run()
+        assert_clean(at)
+        assert (nlp_spy.call_count, cv_spy.call_count) == (n1, c1)
+        assert float(metric_values(at)["P(positive) for your sentence"]) < 0.5
+        at.selectbox(key=A.NLP_NGRAM_KEY).set_value(A.NGRAMS[0]).run()
+        assert nlp_spy.call_count == n1 + 1
+        assert metric_values(at)["Vocabulary size"] != m["Vocabulary size"]
+        at.toggle(key=A.TS_ARIMA_KEY).set_value(False).run()
+        assert_clean(at)
+        assert "MAE: seasonal ARIMA" not in metric_values(at)
+
+
+def test_url_sets_widgets_and_hostile_text_is_harmless():
+    hostile = "<script>alert(1)</script> [link](javascript:alert(1))"
+    at = open_page(PAGE, query={A.REC_FACTORS_KEY: "7", A.CV_MODEL_KEY: A.CV_MODELS[2], A.NLP_TEXT_KEY: hostile,
+                                A.TS_ARIMA_KEY: "false"})
+    assert_clean(at)
+    assert at.slider(key=A.REC_FACTORS_KEY).value == 7
+    assert at.selectbox(key=A.CV_MODEL_KEY).value == A.CV_MODELS[2]
+    assert at.text_input(key=A.NLP_TEXT_KEY).value == hostile
+    assert not any("script" in m.value for m in at.markdown)
+
+
+def test_heavy_packages_are_not_imported_at_start_up():
+    """statsmodels loads only when an ARIMA is fitted; shap only with the Interpretability page."""
+    import subprocess
+    import sys
+    code = ("import sys; import components.catalog, components.ui.common, components.charts, "
+            "components.applications, components.transfer, components.scalability; "
+            "print('shap' in sys.modules, 'statsmodels' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=str(A.SAMPLE_DATA.parent))
+    assert done.stdout.split() == ["False", "False"], done.stderr[-2000:]

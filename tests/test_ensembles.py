@@ -1,0 +1,161 @@
+"""Ensembles lab: bagging and AdaBoost numbers against direct scikit-learn fits, the round slider's
+precomputed states, the page's controls, the URL and the exported script."""
+from unittest import mock
+
+import numpy as np
+import pytest
+from sklearn.ensemble import AdaBoostClassifier, BaggingClassifier
+from sklearn.model_selection import train_test_split
+from sklearn.tree import DecisionTreeClassifier
+
+from components import datasets
+from components import ensembles as e
+from tests.apptest_utils import assert_clean, metric_values, open_page, run_exported_script, widgets
+
+PAGE = "views/models/ensembles.py"
+SEED = 42
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return datasets.load("moons", n_samples=300, noise=0.25, seed=SEED)
+
+
+def _split(ds):
+    return train_test_split(ds.X.to_numpy(), ds.y.to_numpy(), test_size=0.3, random_state=SEED, stratify=ds.y)
+
+
+def test_bagging_matches_direct_fit(moons):
+    r = e.fit_bagging(moons, 15, True, 0.8, SEED)
+    X_tr, X_te, y_tr, y_te = _split(moons)
+    bag = BaggingClassifier(DecisionTreeClassifier(), n_estimators=15, max_samples=0.8, oob_score=True,
+                            random_state=SEED).fit(X_tr, y_tr)
+    assert r.test_accuracy == pytest.approx(bag.score(X_te, y_te))
+    assert r.oob_score == pytest.approx(bag.oob_score_)
+    # the vote of all k trees is the ensemble itself
+    last = r.by_k[(r.by_k["n_trees"] == 15) & (r.by_k["split"] == "test")]["accuracy"].iloc[0]
+    assert last == pytest.approx(np.mean(bag.predict(X_te) == y_te))
+    assert len(r.members) == 3 and len(r.grid) == 80 * 80
+    np.testing.assert_allclose(r.grid["proba"], bag.predict_proba(r.grid[["x1", "x2"]].to_numpy())[:, 1])
+    no_boot = e.fit_bagging(moons, 15, False, 1.0, SEED)
+    assert no_boot.oob_score is None
+
+
+def test_bagging_survives_one_class_samples():
+    tiny = datasets.load("moons", n_samples=50, noise=0.0, seed=SEED)
+    r = e.fit_bagging(tiny, 3, False, 0.1, SEED)
+    assert 0 <= r.test_accuracy <= 1
+
+
+def test_variance_falls_with_more_trees(moons):
+    v = e.variance_by_trees(moons, True, 1.0, SEED)
+    assert len(v) == e.VARIANCE_TREES
+    assert v["variance"].iloc[-1] < 0.6 * v["variance"].iloc[0]
+
+
+def test_adaboost_weights_reproduce_sklearns_errors(moons):
+    X_tr, X_te, y_tr, y_te = _split(moons)
+    ada = AdaBoostClassifier(DecisionTreeClassifier(max_depth=1), n_estimators=30, learning_rate=0.5,
+                             random_state=SEED).fit(X_tr, y_tr)
+    w = e.adaboost_weights(ada, X_tr, y_tr)
+    assert w.shape == (30, len(y_tr))
+    np.testing.assert_allclose(w.sum(axis=1), 1.0)
+    np.testing.assert_allclose(w[0], 1 / len(y_tr))
+    # sklearn's own weighted error of every round, computed with the weights we rebuilt
+    errors = [np.average(est.predict(X_tr) != y_tr, weights=wm) for est, wm in zip(ada.estimators_, w)]
+    np.testing.assert_allclose(errors, ada.estimator_errors_, rtol=1e-9)
+    # misclassified points gain weight from round 1 to round 2
+    wrong = ada.estimators_[0].predict(X_tr) != y_tr
+    assert (w[1][wrong] > w[0][wrong]).all() and (w[1][~wrong] < w[0][~wrong]).all()
+
+
+def test_boosting_states_are_the_staged_predictions(moons):
+    b = e.fit_boosting(moons, 20, 1.0, 1, SEED)
+    X_tr, X_te, y_tr, y_te = _split(moons)
+    ada = AdaBoostClassifier(DecisionTreeClassifier(max_depth=1), n_estimators=20, learning_rate=1.0,
+                             random_state=SEED).fit(X_tr, y_tr)
+    staged = list(ada.staged_predict_proba(b.grid_xy))
+    grid, points, r = e.round_view(b, 7)
+    assert r == 7
+    np.testing.assert_allclose(grid["proba"], staged[6][:, 1], atol=1e-4)
+    assert points["size"].iloc[: len(y_tr)].mean() == pytest.approx(1.0)
+    assert e.round_view(b, 500)[2] == b.rounds
+    test_err = b.errors[(b.errors["series"] == "AdaBoost test") & (b.errors["round"] == 20)]["error"].iloc[0]
+    assert test_err == pytest.approx(1 - ada.score(X_te, y_te))
+    assert {"gradient boosting train", "gradient boosting test"} <= set(b.errors["series"])
+
+
+def test_page_bagging_controls():
+    at = open_page(PAGE)
+    assert_clean(at, "default")
+    assert metric_values(at)["Out-of-bag score"] != "—"
+    at.toggle(key=e.BOOTSTRAP_KEY).set_value(False).run()
+    assert metric_values(at)["Out-of-bag score"] == "—"
+    at.toggle(key=e.BOOTSTRAP_KEY).set_value(True).run()
+    at.slider(key=e.BAG_N_KEY).set_value(1).run()
+    one = metric_values(at)
+    at.slider(key=e.BAG_N_KEY).set_value(100).run()
+    assert metric_values(at) != one
+    assert_clean(at)
+
+
+def test_round_slider_reads_precomputed_states():
+    at = open_page(PAGE, query={e.VIEW_KEY: "Boosting", e.DATASET_KEY: "circles", e.ROUND_KEY: "3"})
+    assert at.button_group(key=e.VIEW_KEY).value == "Boosting"
+    assert at.selectbox(key=e.DATASET_KEY).value == "circles"
+    assert at.slider(key=e.ROUND_KEY).value == 3
+    assert "Round 3: weighted error of its learner" in metric_values(at)
+    with mock.patch.object(e, "fit_boosting", wraps=e.fit_boosting) as spy:
+        for r in (1, 10, 40):
+            at.slider(key=e.ROUND_KEY).set_value(r).run()
+            assert f"Round {r}: weighted error of its learner" in metric_values(at)
+        assert spy.call_count == 0
+    assert_clean(at)
+
+
+def test_boosting_widgets_to_extremes():
+    at = open_page(PAGE, query={e.VIEW_KEY: "Boosting"})
+    own = {k: v for k, v in widgets(at).items() if k.startswith("ensembles.") and k not in (e.VIEW_KEY, e.DATASET_KEY)}
+    assert {e.ADA_N_KEY, e.ADA_LR_KEY, e.BASE_DEPTH_KEY, e.ROUND_KEY} <= set(own)
+    for key, (kind, w) in own.items():
+        values = [w.min, w.max] if kind == "slider" else [w.options[0], w.options[-1]]
+        for v in values:
+            getattr(at, kind)(key=key).set_value(float(v) if kind == "select_slider" else v).run()
+            assert_clean(at, f"{key}={v}")
+        getattr(at, kind)(key=key).set_value(w.value).run()
+
+
+def test_weak_learner_no_better_than_chance_gives_a_warning():
+    with mock.patch.object(e, "fit_boosting", side_effect=ValueError("worse than random")):
+        at = open_page(PAGE, query={e.VIEW_KEY: "Boosting", e.ADA_N_KEY: "137"})
+    assert_clean(at)
+    assert any("coin flip" in str(w.value) for w in at.warning)
+
+
+def test_exported_script_reproduces_numbers():
+    ds = datasets.load("xor", n_samples=200, noise=0.3, seed=5)
+    bag = e.fit_bagging(ds, 12, True, 0.7, 5)
+    boost = e.fit_boosting(ds, 25, 0.5, 2, 5)
+    out = run_exported_script(e.export_code("xor", 200, 0.3, 5, 12, True, 0.7, 25, 0.5, 2))
+    assert out["bagging_test_accuracy"] == pytest.approx(bag.test_accuracy)
+    assert out["oob_score"] == pytest.approx(bag.oob_score)
+    assert out["single_tree_test_accuracy"] == pytest.approx(bag.single_tree_test_accuracy)
+    assert out["adaboost_test_accuracy"] == pytest.approx(boost.ada_test_accuracy)
+    assert out["adaboost_rounds"] == boost.rounds
+    assert out["gradient_boosting_test_accuracy"] == pytest.approx(boost.gb_test_accuracy)
+
+
+def test_round_charts_validate_and_equal_a_rebuild(moons):
+    from components import charts
+    b = e.fit_boosting(moons, 12, 1.0, 1, SEED)
+    templates = e.round_templates(b)
+    for r in (1, 4, 12):
+        boundary, errors, points, r_shown = e.round_charts(b, templates, r)
+        grid, pts, _ = e.round_view(b, r)
+        rebuilt = charts.boundary_chart(grid, pts, title=e.round_title(r), height=400).to_dict(validate=True)
+        swapped = [boundary["datasets"][layer["data"]["name"]] for layer in boundary["layer"]]
+        fresh = [rebuilt["datasets"][layer["data"]["name"]] for layer in rebuilt["layer"]]
+        assert swapped == fresh and boundary["title"] == rebuilt["title"]
+        rule = errors["datasets"][errors["layer"][1]["data"]["name"]]
+        assert rule == [{"round": r}]
+        charts.line_chart(b.errors, "round", "error", color="series", rule_x=r).to_dict(validate=True)

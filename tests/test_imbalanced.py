@@ -1,0 +1,233 @@
+"""Imbalanced-data lab: component numbers against direct imbalanced-learn / scikit-learn computations,
+and the page driven through AppTest."""
+from __future__ import annotations
+
+import json
+from unittest import mock
+
+import numpy as np
+import pytest
+from imblearn.over_sampling import SMOTE
+from imblearn.pipeline import make_pipeline
+from sklearn import metrics
+from sklearn.dummy import DummyClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+
+from components import datasets
+from components import imbalanced as im
+from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, run_exported_script
+
+PAGE = "views/pitfalls/imbalanced.py"
+SEED = 42
+
+
+@pytest.fixture(scope="module")
+def cancer():
+    return datasets.load("breast_cancer")
+
+
+def test_binarize_picks_least_frequent_class():
+    y = np.array([0] * 10 + [1] * 3 + [2] * 7)
+    yb, pos = im.binarize(y)
+    assert pos == 1 and yb.sum() == 3
+    _, pos_tie = im.binarize(np.array([0, 0, 1, 1]))
+    assert pos_tie == 1
+
+
+@pytest.mark.parametrize("ratio", [0.5, 0.2, 0.1, 0.05])
+def test_split_imposes_the_minority_share(cancer, ratio):
+    from sklearn.model_selection import train_test_split
+    sp = im.make_split(cancer.X, cancer.y, ratio, SEED)
+    assert sp.positive == 0  # breast_cancer's minority: malignant
+    _, _, y_tr, _ = train_test_split(cancer.X, cancer.y, test_size=im.TEST_SIZE, stratify=cancer.y,
+                                     random_state=SEED)
+    n_neg, available = int((y_tr == 1).sum()), int((y_tr == 0).sum())
+    assert int((sp.y_train == 0).sum()) == n_neg  # every majority row kept
+    assert int(sp.y_train.sum()) == min(available, round(ratio * n_neg / (1 - ratio)))
+    if ratio <= 0.2:
+        assert abs(sp.y_train.mean() - ratio) < 0.01
+        assert abs(sp.y_test.mean() - ratio) < 0.02
+
+
+def test_smote_inside_pipeline_matches_direct_imblearn(cancer):
+    sp = im.make_split(cancer.X, cancer.y, 0.1, SEED)
+    res = im.fit_strategy(sp, im.SMOTE_, 5, "none", 1, SEED, two_d=False)
+    # independent: the textbook imblearn pipeline
+    pipe = make_pipeline(StandardScaler(), SMOTE(k_neighbors=5, random_state=SEED),
+                         LogisticRegression(max_iter=5000))
+    pipe.fit(sp.X_train, sp.y_train)
+    np.testing.assert_allclose(res.proba, pipe.predict_proba(sp.X_test)[:, 1], rtol=1e-6, atol=1e-9)
+    _, yr = SMOTE(k_neighbors=5, random_state=SEED).fit_resample(StandardScaler().fit_transform(sp.X_train),
+                                                                 sp.y_train)
+    after = res.counts[res.counts["stage"] == "after"]["count"].tolist()
+    assert after == np.bincount(yr).tolist() and after[0] == after[1]
+    before = res.counts[res.counts["stage"] == "before"]["count"].tolist()
+    assert before == np.bincount(sp.y_train).tolist()
+
+
+def test_threshold_metrics_and_majority_baseline(cancer):
+    sp = im.make_split(cancer.X, cancer.y, 0.1, SEED)
+    res = im.fit_strategy(sp, im.NONE, 5, "balanced", 1, SEED, two_d=False)
+    for t in (0.1, 0.5, 0.9):
+        m = im.threshold_metrics(res.y_test, res.proba, t)
+        pred = (res.proba >= t).astype(int)
+        assert m["recall"] == pytest.approx(metrics.recall_score(res.y_test, pred))
+        assert m["precision"] == pytest.approx(metrics.precision_score(res.y_test, pred, zero_division=0))
+        assert m["balanced_accuracy"] == pytest.approx(metrics.balanced_accuracy_score(res.y_test, pred))
+    dummy = DummyClassifier(strategy="most_frequent").fit(sp.X_train, sp.y_train)
+    assert im.majority_accuracy(res.y_test) == pytest.approx(dummy.score(sp.X_test, sp.y_test))
+    assert im.majority_accuracy(res.y_test) > 0.85
+
+
+def test_undersampling_and_ensembles_counts(cancer):
+    sp = im.make_split(cancer.X, cancer.y, 0.1, SEED)
+    n_pos = int(sp.y_train.sum())
+    for s in (im.RUS, im.BRF, im.EASY):
+        res = im.fit_strategy(sp, s, 5, "none", 1, SEED, two_d=False)
+        after = res.counts[res.counts["stage"] != "before"]["count"].tolist()
+        assert after == [n_pos, n_pos], s
+        assert 0.5 < metrics.roc_auc_score(res.y_test, res.proba) <= 1
+
+
+def test_two_d_smote_marks_synthetic_points():
+    ds = datasets.load("moons", n_samples=300, noise=0.25, seed=SEED)
+    sp = im.make_split(ds.X, ds.y, 0.1, SEED)
+    res = im.fit_strategy(sp, im.SMOTE_, 5, "none", 1, SEED, two_d=True)
+    n_syn = int((res.points["marker"] == "synthetic").sum())
+    assert n_syn == int((sp.y_train == 0).sum() - sp.y_train.sum())
+    assert set(res.points.loc[res.points["marker"] == "synthetic", "label"]) == {"minority (1)"}
+    tomek = im.fit_strategy(sp, im.TOMEK, 5, "none", 1, SEED, two_d=True)
+    removed = int((tomek.points["marker"] == "removed").sum())
+    after = tomek.counts[tomek.counts["stage"] == "after"]["count"].sum()
+    assert removed == len(sp.y_train) - after
+
+
+def test_ratio_sweep_random_ap_is_the_share():
+    ds = datasets.load("churn")
+    sw = im.ratio_sweep(ds.X, ds.y, SEED, two_d=False)
+    rand = sw[sw["metric"].str.startswith("AP of a random")].set_index("minority share")["value"]
+    for r in (0.3, 0.1, 0.02):
+        assert rand[r] == pytest.approx(r, abs=0.01)
+    ap = sw[sw["metric"] == "average precision (AP)"].set_index("minority share")["value"]
+    auc = sw[sw["metric"] == "ROC AUC"].set_index("minority share")["value"]
+    assert ap[0.5] - ap[0.02] > 0.3  # AP falls with the share ...
+    assert abs(auc[0.5] - auc[0.02]) < 0.15  # ... ROC AUC hardly moves
+
+
+# ---- AppTest ------------------------------------------------------------------------------------
+def test_page_renders_and_shows_the_paradox():
+    at = open_page(PAGE)
+    assert_clean(at, PAGE)
+    m = metric_values(at)
+    ds = datasets.load(im.DATA_DEFAULT)
+    sp = im.make_split(ds.X, ds.y, im.RATIO_DEFAULT, SEED)
+    res = im.fit_strategy(sp, im.STRATEGY_DEFAULT, im.K_DEFAULT, "none", 1, SEED, two_d=False)
+    pred = res.proba >= 0.5
+    assert float(m["Majority-class accuracy"]) == pytest.approx(np.mean(sp.y_test == 0), abs=5e-4)
+    assert float(m["Model accuracy"]) == pytest.approx(metrics.accuracy_score(res.y_test, pred), abs=5e-4)
+    assert float(m["Recall (minority)"]) == pytest.approx(metrics.recall_score(res.y_test, pred), abs=5e-4)
+    # the paradox: the plain model is no more accurate than "always the majority" and finds few positives
+    assert float(m["Model accuracy"]) <= float(m["Majority-class accuracy"]) + 0.01
+    assert float(m["Recall (minority)"]) < 0.2
+    titles = json.dumps(chart_specs(at))
+    assert "ROC curve, AUC" in titles and "Precision-recall, AP" in titles
+    at.selectbox(key=im.STRATEGY_KEY).set_value(im.SMOTE_).run()  # the remedy
+    assert_clean(at)
+    assert float(metric_values(at)["Recall (minority)"]) > 0.5
+
+
+def test_ratio_changes_majority_accuracy_and_threshold_does_not_refit():
+    at = open_page(PAGE, query={"imbalance.data": "moons", "imbalance.strategy": "none"})
+    assert_clean(at)
+    before = metric_values(at)
+    at.slider(key=im.RATIO_KEY).set_value(0.3).run()
+    assert_clean(at)
+    assert float(metric_values(at)["Majority-class accuracy"]) < float(before["Majority-class accuracy"])
+    with mock.patch.object(im, "fit_strategy", wraps=im.fit_strategy) as spy:
+        at.slider(key=im.THRESHOLD_KEY).set_value(0.2).run()
+        assert spy.call_count == 0
+        m_low = metric_values(at)
+        at.slider(key=im.THRESHOLD_KEY).set_value(0.8).run()
+        assert spy.call_count == 0
+        m_high = metric_values(at)
+        assert float(m_low["Recall (minority)"]) >= float(m_high["Recall (minority)"])
+        assert m_low != m_high
+        at.selectbox(key=im.STRATEGY_KEY).set_value(im.RUS).run()
+        assert spy.call_count >= 1
+    assert_clean(at)
+
+
+def test_url_sets_widgets_and_2d_boundary_shows_synthetic_points():
+    at = open_page(PAGE, query={"imbalance.data": "moons", "imbalance.strategy": "SMOTE",
+                                "imbalance.ratio": "0.15", "imbalance.threshold": "0.3"})
+    assert_clean(at)
+    assert at.selectbox(key=im.DATA_KEY).value == "moons"
+    assert at.slider(key=im.RATIO_KEY).value == pytest.approx(0.15)
+    assert at.slider(key=im.THRESHOLD_KEY).value == pytest.approx(0.3)
+    specs = json.dumps(chart_specs(at))
+    assert "synthetic" in specs
+    assert '"title": "boundary"' in specs  # the plain model's boundary drawn for comparison
+
+
+def test_regression_dataset_gets_a_message_and_compare_table_works():
+    at = open_page(PAGE, query={"app.dataset": "diabetes", "imbalance.data": im.SIDEBAR})
+    assert_clean(at)
+    assert any("classification" in i.value for i in at.info)
+    at = open_page(PAGE, query={"imbalance.data": "moons", "imbalance.compare": "true"})
+    assert_clean(at)
+    table = at.dataframe[-1].value
+    assert len(table) == len(im.STRATEGIES) + 1
+    assert {"recall", "precision", "F1", "balanced accuracy", "ROC AUC", "AP"} <= set(table.columns)
+
+
+@pytest.mark.parametrize("data,strategy,weight", [("breast_cancer", "SMOTE", "none"),
+                                                  ("moons", "balanced random forest", "none"),
+                                                  ("churn", "none", "custom")])
+def test_exported_script_reproduces_the_numbers(data, strategy, weight):
+    ds = datasets.load(data, n_samples=300, noise=0.25, seed=SEED)
+    two_d = data in datasets.TWO_D
+    sp = im.make_split(ds.X, ds.y, 0.1, SEED)
+    res = im.fit_strategy(sp, strategy, 5, weight, 7, SEED, two_d=two_d)
+    code = im.export_code(data, 0.1, strategy, 5, weight, 7, 0.4, SEED, 300, 0.25,
+                          n_pos_train=int(sp.y_train.sum()))
+    out = run_exported_script(code)
+    m = im.threshold_metrics(res.y_test, res.proba, 0.4)
+    assert out["recall"] == pytest.approx(m["recall"])
+    assert out["precision"] == pytest.approx(m["precision"])
+    assert out["majority_accuracy"] == pytest.approx(im.majority_accuracy(res.y_test))
+    assert out["roc_auc"] == pytest.approx(im.ranking_scores(res.y_test, res.proba)["roc_auc"], abs=1e-9)
+
+
+@pytest.mark.parametrize("name", datasets.names(task=datasets.CLASSIFICATION))
+def test_every_strategy_survives_every_dataset_at_extreme_ratios(name):
+    ds = datasets.load(name, n_samples=100, noise=0.3, seed=SEED)  # small 2-D sets: the hardest case
+    two_d = name in datasets.TWO_D
+    for ratio in (im.RATIO_MIN, im.RATIO_MAX):
+        sp = im.make_split(ds.X, ds.y, ratio, SEED)
+        assert sp.y_train.sum() >= im.MIN_POSITIVES - 1 and sp.y_test.sum() >= 1
+        for s in im.STRATEGIES:
+            res = im.fit_strategy(sp, s, im.K_MAX, "custom", im.WEIGHT_RATIO_MAX, SEED, two_d=two_d)
+            assert np.isfinite(res.proba).all() and len(res.proba) == len(sp.y_test), (name, ratio, s)
+
+
+def test_the_page_charts_validate_against_the_vega_lite_schema():
+    """The page builds its cached specs with validate=False (speed); validate the same builders here."""
+    import pandas as pd
+
+    from components import charts, evaluation
+    ds = datasets.load("moons", n_samples=300, noise=0.25, seed=SEED)
+    sp = im.make_split(ds.X, ds.y, 0.1, SEED)
+    res = im.fit_strategy(sp, im.SMOTE_, 5, "none", 1, SEED, two_d=True)
+    plain = im.fit_strategy(sp, im.NONE, 5, "none", 1, SEED, two_d=True)
+    roc, auc = evaluation.roc_frame(res.y_test, res.proba)
+    pr, ap = evaluation.pr_frame(res.y_test, res.proba)
+    scores = pd.DataFrame({"actual": res.y_test, "score": res.proba})
+    for chart in (charts.bar_chart(res.counts, x="count", y="stage", color="class", sort=None),
+                  charts.confusion_matrix_chart(scores, "minority", 0.5), charts.roc_chart(roc, auc, 0.5),
+                  charts.pr_chart(pr, ap, float(res.y_test.mean()), 0.5),
+                  charts.threshold_metrics_chart(evaluation.threshold_sweep(res.y_test, res.proba), 0.5),
+                  charts.boundary_chart(res.grid, res.points[res.points["marker"] != "synthetic"],
+                                        extra=charts.reference_boundary_layer(
+                                            plain.grid, "plain", over=charts.marked_points_layer(res.points)))):
+        chart.to_dict(validate=True)

@@ -1,0 +1,171 @@
+"""Interpretability page: component numbers against independent computations, then the page."""
+from unittest import mock
+
+import numpy as np
+import pytest
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.inspection import partial_dependence, permutation_importance
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+
+from components import datasets
+from components import interpretability as I
+from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, run_exported_script
+
+PAGE = "views/beyond/interpretability.py"
+SEED = 42
+
+
+@pytest.fixture(scope="module")
+def bc():
+    return datasets.load("breast_cancer")
+
+
+@pytest.fixture(scope="module")
+def forest(bc):
+    return I.explain(bc, I.FOREST, SEED)
+
+
+@pytest.fixture(scope="module")
+def linear(bc):
+    return I.explain(bc, I.LINEAR, SEED)
+
+
+def _independent_split(ds):
+    return train_test_split(ds.X.astype(float), ds.y, test_size=I.TEST_SIZE, random_state=SEED, stratify=ds.y)
+
+
+def test_forest_matches_an_independent_fit(bc, forest):
+    X_tr, X_te, y_tr, y_te = _independent_split(bc)
+    rf = RandomForestClassifier(n_estimators=I.N_ESTIMATORS, min_samples_leaf=2, random_state=SEED).fit(X_tr, y_tr)
+    assert forest.test_score == pytest.approx(rf.score(X_te, y_te))
+    np.testing.assert_allclose(forest.builtin, rf.feature_importances_)
+    perm = permutation_importance(rf, X_te, y_te, n_repeats=I.n_repeats(30), random_state=SEED)
+    np.testing.assert_allclose(forest.perm_mean, perm.importances_mean)
+    # SHAP additivity against sklearn's own probabilities: base + sum(contributions) = P(class 1)
+    np.testing.assert_allclose(forest.base_value + forest.shap_values.sum(axis=1), rf.predict_proba(X_te)[:, 1],
+                               atol=1e-9)
+
+
+def test_linear_shap_adds_up_to_the_logit_and_is_coef_times_centred_x(bc, linear):
+    X_tr, X_te, y_tr, y_te = _independent_split(bc)
+    lr = LogisticRegression(max_iter=2000).fit((X_tr - X_tr.mean()) / X_tr.std(ddof=0), y_tr)
+    Z_te = (X_te - X_tr.mean()) / X_tr.std(ddof=0)
+    np.testing.assert_allclose(linear.outputs, lr.decision_function(Z_te), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(linear.base_value + linear.shap_values.sum(axis=1), linear.outputs, atol=1e-8)
+    # For an independent masker, a linear model's SHAP value is coef_j * (z_j - mean_train(z_j)) = coef_j * z_j
+    np.testing.assert_allclose(linear.shap_values, lr.coef_[0] * Z_te.to_numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_multiclass_and_regression_add_up():
+    for name in ("iris", "diabetes"):
+        ds = datasets.load(name)
+        for kind in I.MODELS:
+            e = I.explain(ds, kind, SEED)
+            np.testing.assert_allclose(e.base_value + e.shap_values.sum(axis=1), e.outputs, atol=1e-8)
+    e = I.explain(datasets.load("iris"), I.FOREST, SEED)
+    np.testing.assert_allclose(e.outputs, e.model.predict_proba(e.X_test)[:, 2])
+
+
+def test_noise_column_fools_impurity_not_permutation(bc):
+    e = I.explain(bc, I.FOREST, SEED, noise_feature=True)
+    t = I.importance_table(e).set_index("feature")
+    assert t.loc[I.NOISE_COLUMN, "share: impurity importance"] > 0.002
+    assert t.loc[I.NOISE_COLUMN, "share: impurity importance"] > 2 * t.loc[I.NOISE_COLUMN, "share: permutation"]
+
+
+def test_waterfall_chains_from_base_to_output(forest):
+    wf = I.waterfall_frame(forest, 7)
+    assert wf["end"].iloc[0] == pytest.approx(forest.base_value)
+    assert wf["end"].iloc[-1] == pytest.approx(forest.outputs[7])
+    steps = wf.iloc[1:-1]
+    np.testing.assert_allclose(steps["start"].to_numpy()[1:], steps["end"].to_numpy()[:-1])
+    assert steps["contribution"].sum() == pytest.approx(forest.shap_values[7].sum())
+
+
+def test_lime_surrogate_recovers_a_linear_model():
+    ds = datasets.load("diabetes")
+    e = I.explain(ds, I.LINEAR, SEED)  # standardised ridge: exactly linear in the raw features
+    p = len(e.feature_names)
+    res = I.lime_surrogate(e, 3, n_features=p, seed=SEED)
+    assert res["fidelity"] == pytest.approx(1.0, abs=1e-9)
+    assert res["surrogate_at_row"] == pytest.approx(res["model_at_row"], rel=1e-6)
+    ridge, scaler = e.model[-1], e.model[0]
+    sd = e.X_train.to_numpy().std(axis=0)
+    expected = dict(zip(e.feature_names, ridge.coef_ / scaler.scale_ * sd))  # per training std
+    for f, w in zip(res["weights"]["feature"], res["weights"]["weight"]):
+        assert w == pytest.approx(expected[f], rel=1e-6, abs=1e-6)
+    small = I.lime_surrogate(e, 3, n_features=3, seed=SEED)
+    assert len(small["weights"]) == 3 and small["fidelity"] < 1.0
+
+
+def test_pdp_matches_sklearn(forest):
+    feature = I.ranked_features(forest)[0]
+    pd_df, ice_df = I.pdp_frame(forest, feature, seed=SEED)
+    X = forest.X_train.sample(I.ICE_LINES, random_state=SEED)
+    ref = partial_dependence(forest.model, X, [feature], kind="average", grid_resolution=I.PDP_GRID)
+    np.testing.assert_allclose(pd_df["average"], ref["average"][0])
+    assert ice_df["line"].nunique() == I.ICE_LINES
+    # the average of the ICE lines is the PDP
+    np.testing.assert_allclose(ice_df.groupby(feature)["prediction"].mean().to_numpy(), pd_df["average"])
+
+
+def test_exported_script_reproduces_the_numbers(forest, bc):
+    out = run_exported_script(I.export_code("breast_cancer", I.FOREST, SEED, False, 7))
+    mine = I.page_numbers(forest, 7)
+    assert out["top_permutation_feature"] == mine["top_permutation_feature"]
+    for k in ("test_score", "base_value", "row_output", "row_shap_sum"):
+        assert out[k] == pytest.approx(mine[k], abs=1e-9), k
+    out = run_exported_script(I.export_code("xor", I.LINEAR, SEED, True, 3, 200, 0.3))
+    e = I.explain(datasets.load("xor", 200, 0.3, SEED), I.LINEAR, SEED, True)
+    assert out["row_output"] == pytest.approx(I.page_numbers(e, 3)["row_output"], abs=1e-9)
+
+
+# ---------------------------------------------------------------- the page
+def test_page_renders_and_adds_up():
+    at = open_page(PAGE)
+    assert_clean(at, PAGE)
+    m = metric_values(at)
+    assert m["Base + sum of SHAP"] == m["Model output"]
+    assert m["Explained output"] == "P(benign)"
+    assert len(at.get("vega_lite_chart")) >= 5
+
+
+def test_row_change_reads_cache_and_model_change_refits():
+    with mock.patch.object(I, "explain", wraps=I.explain) as spy:
+        at = open_page(PAGE, query={"app.seed": "7"})
+        calls = spy.call_count
+        story = lambda: next(m.value for m in at.markdown if m.value.startswith("For this row"))
+        before = story()
+        at.slider(key=I.ROW_KEY).set_value(11).run()
+        assert_clean(at)
+        assert spy.call_count == calls, "changing the explained row must not refit"
+        m = metric_values(at)
+        assert story() != before
+        assert m["Base + sum of SHAP"] == m["Model output"]
+        at.slider(key=I.LIME_K_KEY).set_value(2).run()
+        assert spy.call_count == calls
+        at.selectbox(key=I.MODEL_KEY).set_value(I.LINEAR).run()
+        assert_clean(at)
+        assert spy.call_count == calls + 1
+        assert metric_values(at)["Explained output"].startswith("log-odds")
+
+
+def test_url_sets_widgets_and_noise_adds_a_feature():
+    at = open_page(PAGE, query={I.MODEL_KEY: I.LINEAR, I.NOISE_KEY: "true", I.ROW_KEY: "4",
+                                "app.dataset": "wine"})
+    assert_clean(at)
+    assert at.selectbox(key=I.MODEL_KEY).value == I.LINEAR
+    assert at.slider(key=I.ROW_KEY).value == 4
+    assert metric_values(at)["Features"] == "14"
+    assert any("explains the last one" in str(i.value) for i in at.info)
+
+
+def test_regression_dataset_and_pdp_rank():
+    at = open_page(PAGE, query={"app.dataset": "diabetes"})
+    assert_clean(at)
+    assert "R²" in " ".join(metric_values(at))
+    specs_before = chart_specs(at)
+    at.slider(key=I.PDP_RANK_KEY).set_value(10).run()
+    assert_clean(at)
+    assert chart_specs(at) != specs_before

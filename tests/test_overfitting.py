@@ -1,0 +1,245 @@
+"""Overfitting lab: component numbers against direct numpy / scikit-learn computations, the page's
+controls and caching, the URL and the exported script."""
+from unittest import mock
+
+import numpy as np
+import pytest
+from sklearn.ensemble import GradientBoostingRegressor
+from sklearn.model_selection import KFold, train_test_split
+from sklearn.tree import DecisionTreeClassifier
+
+from components import datasets
+from components import overfitting as o
+from components.ui import common
+from tests.apptest_utils import assert_clean, metric_values, open_page, run_exported_script
+
+PAGE = "views/evaluation/overfitting.py"
+VIEW_KEY = o.VIEW_KEY
+SEED = 42
+
+
+def test_make_data_is_seeded_sine():
+    a, b = o.make_data(50, 0.0, 3), o.make_data(50, 0.0, 3)
+    assert a.equals(b)
+    np.testing.assert_allclose(a["y"], np.sin(2 * np.pi * a["x"]))
+
+
+@pytest.mark.parametrize("degree", [1, 3, 6])
+def test_poly_fit_and_cv_match_numpy_polyfit(degree):
+    n, noise = 40, 0.3
+    r = o.fit_poly(n, noise, SEED, degree, "none", 1.0)
+    d = o.make_data(n, noise, SEED)
+    coef = np.polyfit(d["x"], d["y"], degree)
+    assert r.train_rmse == pytest.approx(np.sqrt(np.mean((np.polyval(coef, d["x"]) - d["y"]) ** 2)), rel=1e-6)
+    fold_rmse = []
+    for tr, te in KFold(5, shuffle=True, random_state=SEED).split(d):
+        c = np.polyfit(d["x"].iloc[tr], d["y"].iloc[tr], degree)
+        fold_rmse.append(np.sqrt(np.mean((np.polyval(c, d["x"].iloc[te]) - d["y"].iloc[te]) ** 2)))
+    assert r.cv_rmse == pytest.approx(np.mean(fold_rmse), rel=1e-5)
+    assert len(r.curve_by_degree) == o.DEGREE_MAX - o.DEGREE_MIN + 1
+
+
+def test_regime_one_standard_error_rule():
+    mean = np.array([5.0, 3.0, 2.0, 2.05, 4.0, 8.0])
+    se = np.full(6, 0.1)
+    assert o.regime(mean, se, 0) == ("under-fit", 2)
+    assert o.regime(mean, se, 2)[0] == "good fit" and o.regime(mean, se, 3)[0] == "good fit"
+    assert o.regime(mean, se, 5)[0] == "over-fit"
+    # against a regularisation strength the complex side is the small-alpha side
+    assert o.regime(mean, se, 0, complexity_increases=False)[0] == "over-fit"
+    # higher-is-better scores
+    assert o.regime(-mean, se, 5, lower_is_better=False)[0] == "over-fit"
+
+
+def test_labels_on_the_sine():
+    assert o.fit_poly(30, 0.3, SEED, 1, "none", 1.0).regime == "under-fit"
+    assert o.fit_poly(30, 0.3, SEED, 3, "none", 1.0).regime == "good fit"
+    assert o.fit_poly(30, 0.3, SEED, 15, "none", 1.0).regime == "over-fit"
+
+
+def test_coefficient_paths_shrink():
+    ridge, by_alpha = o.coefficient_path(30, 0.3, SEED, 9, "ridge (L2)")
+    norms = ridge.groupby("alpha")["coefficient"].apply(lambda c: float(np.sum(c ** 2)))
+    assert norms.iloc[-1] < norms.iloc[0]
+    lasso, _ = o.coefficient_path(30, 0.3, SEED, 9, "lasso (L1)")
+    zeros = lasso.groupby("alpha")["coefficient"].apply(lambda c: int((c.abs() < 1e-12).sum()))
+    assert zeros.iloc[-1] > zeros.iloc[0]
+    assert list(by_alpha["alpha"]) == list(o.ALPHAS)
+
+
+def test_tree_curves_match_direct_fit():
+    ds = datasets.load("breast_cancer")
+    r = o.tree_curves(ds.X, ds.y, SEED, 4, 0.01)
+    X_tr, X_te, y_tr, y_te = train_test_split(ds.X, ds.y, test_size=0.3, random_state=SEED, stratify=ds.y)
+    t = DecisionTreeClassifier(max_depth=4, ccp_alpha=0.01, random_state=SEED).fit(X_tr, y_tr)
+    assert r.test_accuracy == pytest.approx(np.mean(t.predict(X_te) == y_te))
+    assert r.leaves == t.get_n_leaves()
+    deep = r.by_depth[(r.by_depth["split"] == "train") & (r.by_depth["max_depth"] == 20)]["accuracy"].iloc[0]
+    assert deep >= r.by_depth[(r.by_depth["split"] == "train") & (r.by_depth["max_depth"] == 1)]["accuracy"].iloc[0]
+    assert r.regime_depth in o.REGIMES and r.regime_ccp in o.REGIMES
+
+
+def test_early_stopping_uses_sklearns_own_split_and_stop():
+    r = o.early_stopping(0.3, SEED, 0.5, 5)
+    pool = o.make_data(o.POOL_N, 0.3, SEED + 1)
+    X_tr, X_te, y_tr, y_te = train_test_split(pool[["x"]].to_numpy(), pool["y"].to_numpy(), test_size=0.3,
+                                              random_state=SEED)
+    gb = GradientBoostingRegressor(n_estimators=o.GB_STAGES, learning_rate=0.5, max_depth=3, random_state=SEED,
+                                   n_iter_no_change=5, validation_fraction=o.GB_VALIDATION_FRACTION).fit(X_tr, y_tr)
+    assert r.stopped_at == gb.n_estimators_ < o.GB_STAGES
+    # the curve's training loss is the early-stopped model's own training loss: same rows held out
+    train_curve = r.losses[r.losses["split"] == "train"]["mse"].to_numpy()[: r.stopped_at]
+    np.testing.assert_allclose(train_curve, gb.train_score_, rtol=1e-9)
+    assert r.test_mse_stopped == pytest.approx(np.mean((gb.predict(X_te) - y_te) ** 2))
+
+
+def test_bias_variance_decomposition():
+    bv = o.bias_variance(25, 0.3, SEED, "none", 1.0)
+    t = bv.table
+    np.testing.assert_allclose(t["total"], t["bias2"] + t["variance"] + t["noise"])
+    assert t["bias2"].iloc[0] > t["variance"].iloc[0]  # degree 1: bias dominates
+    assert t["variance"].iloc[-1] > t["variance"].iloc[2]  # degree 15: variance explodes
+    # independent recomputation at degree 2 with numpy polyfit on the same bootstrap draws
+    d = o.make_data(25, 0.3, SEED)
+    xs = np.linspace(d["x"].min(), d["x"].max(), 100)
+    rng = np.random.default_rng(SEED)
+    preds = np.array([np.polyval(np.polyfit(d["x"].to_numpy()[i], d["y"].to_numpy()[i], 2), xs)
+                      for i in (rng.integers(0, 25, 25) for _ in range(o.BOOTSTRAPS))])
+    assert t["bias2"].iloc[1] == pytest.approx(np.mean((preds.mean(0) - np.sin(2 * np.pi * xs)) ** 2), rel=1e-6)
+    assert t["variance"].iloc[1] == pytest.approx(np.mean(preds.var(0)), rel=1e-6)
+    assert o.bias_variance_regime(t, 1)[0] == "under-fit"
+
+
+def test_learning_curve_shape():
+    lc = o.learning_curve_frame(0.3, SEED, 3, "none", 1.0)
+    val = lc[lc["split"] == "validation"]["rmse"].to_numpy()
+    assert val[-1] < val[0] and set(lc["split"]) == {"train", "validation"}
+
+
+def test_page_default_and_degree_labels():
+    at = open_page(PAGE)
+    assert_clean(at, "default")
+    assert metric_values(at)["Degree 3 is"] == "good fit"
+    at.slider(key=o.DEGREE_KEY).set_value(15).run()
+    assert metric_values(at)["Degree 15 is"] == "over-fit"
+    at.slider(key=o.DEGREE_KEY).set_value(1).run()
+    assert metric_values(at)["Degree 1 is"] == "under-fit"
+    assert_clean(at)
+
+
+def test_degree_slider_does_not_redo_curves():
+    at = open_page(PAGE, query={VIEW_KEY: "Bias–variance"})
+    assert at.button_group(key=VIEW_KEY).value == "Bias–variance"
+    with mock.patch.object(o, "bias_variance", wraps=o.bias_variance) as bv, \
+            mock.patch.object(o, "degree_curve", wraps=o.degree_curve) as dc:
+        at.slider(key=o.DEGREE_KEY).set_value(9).run()
+        at.slider(key=o.DEGREE_KEY).set_value(12).run()
+        assert bv.call_count == 0
+        at.button_group(key=VIEW_KEY).set_value("Fit & validation curve").run()
+        at.slider(key=o.DEGREE_KEY).set_value(5).run()
+        at.slider(key=o.DEGREE_KEY).set_value(7).run()
+        assert dc.call_count <= 1  # once for this data at most, never per degree
+    assert_clean(at)
+
+
+def test_url_sets_widgets():
+    at = open_page(PAGE, query={o.DEGREE_KEY: "12", o.PENALTY_KEY: "ridge (L2)", o.ALPHA_KEY: "1",
+                                VIEW_KEY: "Regularisation path"})
+    assert at.slider(key=o.DEGREE_KEY).value == 12
+    assert at.button_group(key=o.PENALTY_KEY).value == "ridge (L2)"
+    assert at.select_slider(key=o.ALPHA_KEY).value == 1.0
+    assert "Best alpha (CV)" in metric_values(at)
+    assert_clean(at)
+
+
+def test_every_view_and_its_widgets_to_extremes():
+    at = open_page(PAGE, query={o.PENALTY_KEY: "lasso (L1)", o.DEGREE_KEY: "20", o.N_POINTS_KEY: "10"})
+    for view in at.button_group(key=VIEW_KEY).options:
+        at.button_group(key=VIEW_KEY).set_value(view).run()
+        assert_clean(at, view)
+    at.button_group(key=VIEW_KEY).set_value("Trees: depth & pruning").run()
+    for key, values in ((o.TREE_DEPTH_KEY, [1, 20]),):
+        for v in values:
+            at.slider(key=key).set_value(v).run()
+            assert_clean(at, f"{key}={v}")
+    for v in (o.CCP_VALUES[0], o.CCP_VALUES[-1]):
+        at.select_slider(key=o.CCP_KEY).set_value(v).run()
+        assert_clean(at, f"ccp={v}")
+    at.button_group(key=VIEW_KEY).set_value("Early stopping").run()
+    for v in (o.PATIENCE_MIN, o.PATIENCE_MAX):
+        at.slider(key=o.PATIENCE_KEY).set_value(v).run()
+        assert_clean(at, f"patience={v}")
+    for v in (o.GB_LR_VALUES[0], o.GB_LR_VALUES[-1]):
+        at.select_slider(key=o.GB_LR_KEY).set_value(v).run()
+        assert_clean(at, f"lr={v}")
+
+
+def test_trees_on_a_regression_dataset_explain_instead_of_failing():
+    at = open_page(PAGE, query={common.DATASET_KEY: "diabetes", VIEW_KEY: "Trees: depth & pruning"})
+    assert_clean(at)
+    assert any("classification" in str(i.value) for i in at.info)
+
+
+def test_exported_script_reproduces_numbers():
+    ds = datasets.load("wine")
+    r = o.fit_poly(25, 0.4, 7, 5, "ridge (L2)", 0.1)
+    es = o.early_stopping(0.4, 7, 0.3, 8)
+    tree = o.tree_curves(ds.X, ds.y, 7, 3, 0.005)
+    out = run_exported_script(o.export_code(25, 0.4, 7, 5, "ridge (L2)", 0.1, ("wine",), 3, 0.005, 0.3, 8))
+    assert out["train_rmse"] == pytest.approx(r.train_rmse)
+    assert out["cv_rmse"] == pytest.approx(r.cv_rmse)
+    np.testing.assert_allclose(out["coefficients"], r.coefficients["coefficient"])
+    assert out["stopped_at"] == es.stopped_at
+    assert out["test_mse_stopped"] == pytest.approx(es.test_mse_stopped)
+    assert out["tree_test_accuracy"] == pytest.approx(tree.test_accuracy)
+    assert out["tree_train_accuracy"] == pytest.approx(tree.train_accuracy)
+
+
+def test_lab_charts_validate_against_the_vega_lite_schema():
+    from components import charts
+    bv = o.bias_variance(20, 0.3, SEED, "none", 1.0)
+    curves = bv.curves[3].assign(alpha=0.35)
+    spec = charts.points_lines_chart(None, curves, y_domain=(-2, 2)).to_dict(validate=True)
+    assert spec["layer"][0]["encoding"]["detail"]["field"] == "line"  # many fits, one colour
+    lc = o.learning_curve_frame(0.3, SEED, 3, "none", 1.0).rename(columns={"n_train": "x", "rmse": "y",
+                                                                           "split": "series"})
+    marker = lc.iloc[:1].rename(columns={"series": "group"})
+    charts.points_lines_chart(marker, lc, log_x=True, rule_y=0.3).to_dict(validate=True)
+
+
+def test_exported_script_on_a_generated_set():
+    ds = datasets.load("moons", n_samples=200, noise=0.3, seed=7)
+    tree = o.tree_curves(ds.X, ds.y, 7, 5, 0.0)
+    out = run_exported_script(o.export_code(20, 0.2, 7, 2, "none", 1.0, ("moons", 200, 0.3, 7), 5, 0.0, 0.1, 10))
+    assert out["tree_test_accuracy"] == pytest.approx(tree.test_accuracy)
+    assert out["train_rmse"] == pytest.approx(o.fit_poly(20, 0.2, 7, 2, "none", 1.0).train_rmse)
+
+
+@pytest.mark.parametrize("penalty,alpha", [("none", 1.0), ("ridge (L2)", 0.01), ("lasso (L1)", 0.001)])
+def test_degree_curve_equals_sklearn_validation_curve(penalty, alpha):
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.model_selection import validation_curve
+    data = o.make_data(30, 0.3, SEED)
+    fast = o.degree_curve(data, penalty, alpha, SEED)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        train, val = validation_curve(o.poly_model(1, penalty, alpha), data[["x"]], data["y"],
+                                      param_name="polynomialfeatures__degree", param_range=fast["degree"],
+                                      cv=o.cv(SEED), scoring="neg_root_mean_squared_error")
+    np.testing.assert_allclose(fast["train_rmse"], -train.mean(axis=1), rtol=1e-9)
+    np.testing.assert_allclose(fast["val_rmse"], -val.mean(axis=1), rtol=1e-9)
+    np.testing.assert_allclose(fast["val_se"], val.std(axis=1, ddof=1) / np.sqrt(5), rtol=1e-9)
+
+
+def test_bias_variance_equals_pipeline_refits_at_high_degree():
+    bv = o.bias_variance(25, 0.3, SEED, "ridge (L2)", 0.01)
+    d = o.make_data(25, 0.3, SEED)
+    X, y = d[["x"]].to_numpy(), d["y"].to_numpy()
+    xs = np.linspace(X.min(), X.max(), 100)
+    rng = np.random.default_rng(SEED)
+    preds = np.array([o.poly_model(9, "ridge (L2)", 0.01).fit(X[i], y[i]).predict(xs[:, None])
+                      for i in (rng.integers(0, 25, 25) for _ in range(o.BOOTSTRAPS))])
+    assert bv.table["variance"].iloc[8] == pytest.approx(np.mean(preds.var(0)), rel=1e-8)
+    np.testing.assert_allclose(bv.curves[9]["y"].to_numpy(), preds[: o.CURVES_SHOWN].ravel(), rtol=1e-8)

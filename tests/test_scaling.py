@@ -1,0 +1,112 @@
+"""Scaling lab: the component against direct scikit-learn/numpy computations, and the page."""
+from unittest import mock
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_breast_cancer
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
+
+from components import scaling as sc
+from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, run_exported_script
+
+PAGE = "views/data/scaling.py"
+SEED = 42
+
+
+@pytest.fixture(scope="module")
+def bc():
+    b = load_breast_cancer()
+    return pd.DataFrame(b.data, columns=list(b.feature_names)), pd.Series(b.target)
+
+
+def test_outliers_sit_at_q3_plus_extreme_iqr(bc):
+    X, _ = bc
+    Xo, mask = sc.inject_outliers(X, 7, 12, SEED)
+    assert mask.sum() == 7
+    expected = X.quantile(0.75) + 12 * (X.quantile(0.75) - X.quantile(0.25))
+    assert np.allclose(Xo[mask].to_numpy(), np.tile(expected.to_numpy(), (7, 1)))
+    assert np.allclose(Xo[~mask].to_numpy(), X[~mask].to_numpy())
+    X0, m0 = sc.inject_outliers(X, 0, 12, SEED)
+    assert not m0.any() and np.allclose(X0.to_numpy(), X.to_numpy())
+
+
+def test_outliers_squash_min_max_but_not_robust(bc):
+    X, y = bc
+    Xo, mask = sc.inject_outliers(X, 5, 20, SEED)
+    pair = sc.boundary_pair(X, y, "classification")
+    table = sc.squash_table(X, Xo, mask, pair, SEED).set_index(["feature", "scaler"])
+    f = pair[0]
+    z = MinMaxScaler().fit_transform(Xo[[f]])[~mask, 0]
+    assert table.loc[(f, "min-max"), "inlier IQR, with outliers"] == pytest.approx(
+        np.percentile(z, 75) - np.percentile(z, 25))
+    r = RobustScaler().fit_transform(Xo[[f]])[~mask, 0]
+    assert table.loc[(f, "robust"), "inlier IQR, with outliers"] == pytest.approx(
+        np.percentile(r, 75) - np.percentile(r, 25))
+    assert table.loc[(f, "min-max"), "kept"] < 0.5
+    assert table.loc[(f, "robust"), "kept"] > 0.85
+    assert table.loc[(f, "none"), "kept"] == pytest.approx(1.0)
+
+
+def test_boundary_pair_has_very_different_scales(bc):
+    X, y = bc
+    a, b = sc.boundary_pair(X, y, "classification")
+    assert a != b and X[a].std() > 100 * X[b].std()
+
+
+def test_cv_matches_sklearn_and_the_tree_ignores_scaling(bc):
+    X, y = bc
+    rows = {r["model"]: r["CV score"] for r in sc.cv_row(X, y, "classification", "standard", SEED)}
+    pipe = make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=15))
+    direct = cross_val_score(pipe, X, y, cv=StratifiedKFold(5, shuffle=True, random_state=SEED)).mean()
+    assert rows["k-NN"] == pytest.approx(direct)
+    raw = {r["model"]: r["CV score"] for r in sc.cv_row(X, y, "classification", "none", SEED)}
+    assert rows["k-NN"] > raw["k-NN"] + 0.01
+    assert rows["decision tree"] == pytest.approx(raw["decision tree"], abs=0.01)
+
+
+def test_page_renders_and_controls_change_what_they_should():
+    at = open_page(PAGE)
+    assert_clean(at, PAGE)
+    iqr_standard = metric_values(at)["Inlier IQR of worst area after scaling"]
+    titles = [str(s.get("title", "")) for s in chart_specs(at)]
+    assert any("standard" in t for t in titles)
+    with mock.patch.object(sc, "cv_row", wraps=sc.cv_row) as cv:
+        at.button_group(key=sc.SCALER_KEY).set_value("min-max")
+        at.run()
+        assert cv.call_count == 0  # every scaler's CV row is cached: switching does not refit them
+    assert_clean(at, "min-max")
+    assert metric_values(at)["Inlier IQR of worst area after scaling"] != iqr_standard
+    assert any("min-max" in str(s.get("title", "")) for s in chart_specs(at))
+    before = metric_values(at)["Inlier IQR of worst area after scaling"]
+    at.slider(key=sc.N_OUTLIERS_KEY).set_value(10)
+    at.run()
+    assert_clean(at, "outliers")
+    after = metric_values(at)["Inlier IQR of worst area after scaling"]
+    assert float(after) < float(before)
+
+
+def test_regression_dataset_explains_instead_of_failing():
+    at = open_page(PAGE, query={"app.dataset": "diabetes"})
+    assert_clean(at, "diabetes")
+    assert any("regression" in str(i.value) for i in at.info)
+
+
+def test_url_sets_the_widgets():
+    at = open_page(PAGE, query={sc.SCALER_KEY: "robust", sc.N_OUTLIERS_KEY: "6", sc.MODEL_KEY: "decision tree"})
+    assert_clean(at, "deep link")
+    assert at.button_group(key=sc.SCALER_KEY).value == "robust"
+    assert at.slider(key=sc.N_OUTLIERS_KEY).value == 6
+    assert at.selectbox(key=sc.MODEL_KEY).value == "decision tree"
+
+
+def test_exported_script_reproduces_the_cv_scores(bc):
+    X, y = bc
+    Xo, _ = sc.inject_outliers(X, 4, 15, SEED)
+    table = sc.cv_table(Xo, y, "classification", SEED)
+    got = run_exported_script(sc.export_code("breast_cancer", "classification", 4, 15, SEED))
+    for _, r in table.iterrows():
+        assert got[f"{r['scaler']} | {r['model']}"] == pytest.approx(r["CV score"], rel=1e-9)

@@ -1,0 +1,207 @@
+"""Applications: NLP, computer vision, time series and recommender systems, one tab each."""
+import streamlit as st
+
+from components import applications as A
+from components import charts
+from components.ui import common
+
+st.title("Applications")
+st.caption("Four classic application areas, each a small live experiment on data the app ships or generates.")
+seed = common.seed()
+
+
+@st.cache_resource(max_entries=24, show_spinner=False)
+def get_nlp(kind, ngram, min_df, max_features, seed):
+    return A.nlp_fit(kind, ngram, min_df, max_features, seed)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def get_text(kind, ngram, min_df, max_features, seed, text):
+    return A.explain_text(get_nlp(kind, ngram, min_df, max_features, seed), text)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def get_cv(name, seed):
+    return A.cv_fit(name, seed)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def get_ts(seed, noise, lags, horizon):
+    return A.ts_forecasts(seed, noise, lags, horizon)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def get_arima(seed, noise, horizon):
+    return A.ts_arima(seed, noise, horizon)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def get_ts_cv(seed, noise, lags):
+    return A.ts_cv(seed, noise, lags)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def get_ratings(seed):
+    return A.make_ratings(seed)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def get_factorised(seed, k, method):
+    return A.factorise(get_ratings(seed), k, method, seed)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def get_error_curve(seed, method):
+    return A.error_vs_factors(get_ratings(seed), method, seed)
+
+
+nlp_tab, cv_tab, ts_tab, rec_tab = st.tabs(["NLP: sentiment", "Vision: digits", "Time series", "Recommender"])
+
+# ---------------------------------------------------------------- NLP
+with nlp_tab:
+    a, b = st.columns(2)
+    kind = a.selectbox("Vectoriser", A.VECTORIZERS, index=A.VECTORIZERS.index(A.VEC_DEFAULT), key=A.NLP_VEC_KEY,
+                       bind="query-params")
+    ngram = b.selectbox("n-grams", A.NGRAMS, index=A.NGRAMS.index(A.NGRAM_DEFAULT), key=A.NLP_NGRAM_KEY,
+                        bind="query-params")
+    a, b = st.columns(2)
+    min_df = a.slider("Minimum document frequency", A.MINDF_MIN, A.MINDF_MAX, A.MINDF_DEFAULT, key=A.NLP_MINDF_KEY,
+                      bind="query-params", help="Drop terms that appear in fewer sentences than this.")
+    max_features = b.select_slider("Vocabulary cap (most frequent terms)", A.MAXF_OPTIONS, value=A.MAXF_DEFAULT,
+                                   key=A.NLP_MAXF_KEY, bind="query-params")
+    nlp = get_nlp(kind, ngram, int(min_df), int(max_features), seed)
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Test accuracy", f"{nlp['accuracy']:.3f}")
+    m2.metric("Vocabulary size", f"{nlp['vocab_size']:,}")
+    m3.metric("Sentences (train / test)", f"{nlp['n_train']} / {nlp['n_test']}")
+    terms = A.top_terms(nlp["words"], 10)
+    st.altair_chart(charts.bar_chart(terms, x="weight", y="term", color="direction",
+                                     title="Most positive and most negative terms (logistic-regression weights)",
+                                     height=520, sort="-x"), width="stretch")
+    with st.expander("All term weights"):
+        st.dataframe(nlp["words"], hide_index=True)
+    text = st.text_input("Type a sentence", value=A.TEXT_DEFAULT, max_chars=A.TEXT_MAX, key=A.NLP_TEXT_KEY,
+                         bind="query-params")
+    p_pos, contrib = get_text(kind, ngram, int(min_df), int(max_features), seed, text or "")
+    st.metric("P(positive) for your sentence", f"{p_pos:.3f}",
+              delta="positive" if p_pos >= 0.5 else "negative", delta_color="normal" if p_pos >= 0.5 else "inverse")
+    if contrib.empty:
+        st.info("None of these words is in the vocabulary: the model falls back on its intercept.")
+    else:
+        st.caption("Each known term's contribution = its feature value × its weight (log-odds).")
+        st.dataframe(contrib, hide_index=True)
+    st.caption("Try a bigram setting and compare 'not bad' with 'bad': with unigrams only, word order is lost.")
+
+# ---------------------------------------------------------------- vision
+with cv_tab:
+    a, b = st.columns(2)
+    cv_name = a.selectbox("Model", A.CV_MODELS, index=A.CV_MODELS.index(A.CV_DEFAULT), key=A.CV_MODEL_KEY,
+                          bind="query-params")
+    show = b.slider("Misclassified images to show", A.CV_SHOW_MIN, A.CV_SHOW_MAX, A.CV_SHOW_DEFAULT,
+                    key=A.CV_SHOW_KEY, bind="query-params")
+    cv = get_cv(cv_name, seed)
+    m1, m2 = st.columns(2)
+    m1.metric("Test accuracy (digits)", f"{cv['accuracy']:.3f}")
+    m2.metric("Misclassified test images", f"{len(cv['wrong'])} of {cv['n_test']}")
+    cm = A.confusion_long(cv["confusion"])
+    st.altair_chart(charts.tile_chart(cm, x="predicted", y="true", color="count", quantitative=True,
+                                      title="Confusion matrix (rows: true digit, columns: predicted)", height=340),
+                    width="stretch")
+    with st.expander("Confusion matrix numbers"):
+        st.dataframe(cm.pivot(index="true", columns="predicted", values="count"))
+    if len(cv["wrong"]):
+        st.altair_chart(charts.pixel_images_chart(A.image_pixels(cv["images"], cv["wrong"], int(show)),
+                                                  title="Misclassified test images (8×8 pixels)"))
+        with st.expander("Misclassified images table"):
+            st.dataframe(cv["wrong"], hide_index=True)
+    else:
+        st.success("No misclassified test images.")
+    st.caption("Each pixel is a feature: these models see 64 numbers, not shapes. A convolutional network learns "
+               "local stroke detectors that are shared across positions, which is why CNNs win on real images.")
+
+# ---------------------------------------------------------------- time series
+with ts_tab:
+    a, b, c = st.columns(3)
+    lags = a.slider("Lag features", A.LAGS_MIN, A.LAGS_MAX, A.LAGS_DEFAULT, key=A.TS_LAGS_KEY, bind="query-params",
+                    help="How many past months the linear model sees (12 covers one season).")
+    horizon = b.select_slider("Forecast horizon (months)", A.HORIZONS, value=A.HORIZON_DEFAULT, key=A.TS_HORIZON_KEY,
+                              bind="query-params")
+    noise = c.slider("Noise", A.TS_NOISE_MIN, A.TS_NOISE_MAX, A.TS_NOISE_DEFAULT, A.TS_NOISE_STEP, key=A.TS_NOISE_KEY,
+                     bind="query-params")
+    with_arima = st.toggle("Fit a seasonal ARIMA too (statsmodels, ~1 s the first time)", value=A.TS_ARIMA_DEFAULT,
+                           key=A.TS_ARIMA_KEY, bind="query-params")
+    fc = get_ts(seed, float(noise), int(lags), int(horizon))
+    arima = None
+    if with_arima:
+        with st.spinner("Fitting ARIMA(0,1,1)(0,1,1)12…"):
+            arima = get_arima(seed, float(noise), int(horizon))
+    cols = st.columns(3 if arima else 2)
+    for col, (k, v) in zip(cols, list(fc["mae"].items()) + ([("seasonal ARIMA", arima["mae"])] if arima else [])):
+        col.metric(f"MAE: {k}", f"{v:.2f}")
+    frame = A.ts_frame(fc, arima)
+    st.altair_chart(charts.time_series_chart(frame, x="month", y="value", color="series", rule_x=fc["train_end"],
+                                             title=f"Monthly series (trend + seasonality) and {horizon}-month forecasts"),
+                    width="stretch")
+    with st.expander("Forecast numbers"):
+        st.dataframe(frame.pivot(index="month", columns="series", values="value"))
+    tscv = get_ts_cv(seed, float(noise), int(lags))
+    st.altair_chart(charts.bar_chart(tscv.assign(fold=tscv["fold"].astype(str)), x="MAE", y="fold", color="scheme",
+                                     title="One-step-ahead MAE per fold: time-ordered vs shuffled CV", sort=None,
+                                     height=260), width="stretch")
+    with st.expander("Cross-validation folds"):
+        st.dataframe(tscv, hide_index=True)
+    means = tscv.groupby("scheme")["MAE"].mean()
+    st.markdown(
+        f"Time-ordered CV trains on the past and tests on the future (mean MAE "
+        f"**{means['time-ordered (TimeSeriesSplit)']:.2f}**); "
+        f"shuffled folds let the model peek at neighbouring months (mean MAE "
+        f"**{means['shuffled KFold (leaks the future)']:.2f}**), an optimistic estimate. The forecasts above are "
+        "recursive: each predicted month becomes a lag for the next, so errors compound with the horizon. With fewer "
+        "than 12 lags the linear model cannot see last year's same month and the seasonal shape fades.")
+
+# ---------------------------------------------------------------- recommender
+with rec_tab:
+    a, b, c = st.columns(3)
+    method = a.selectbox("Factorisation", A.REC_METHODS, index=A.REC_METHODS.index(A.REC_DEFAULT),
+                         key=A.REC_METHOD_KEY, bind="query-params")
+    k = b.slider("Latent factors", A.FACTORS_MIN, A.FACTORS_MAX, A.FACTORS_DEFAULT, key=A.REC_FACTORS_KEY,
+                 bind="query-params")
+    user = c.slider("User", A.USER_MIN, A.USER_MAX, A.USER_DEFAULT, key=A.REC_USER_KEY, bind="query-params")
+    r = get_ratings(seed)
+    pred = get_factorised(seed, int(k), method)
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Held-out RMSE", f"{A.rmse(r, pred):.3f}")
+    m2.metric("Ratings seen", f"{int(r['train'].sum()):,} of {A.N_USERS * A.N_ITEMS:,}")
+    m3.metric("True tastes in the data", A.TRUE_TASTES)
+    curve = get_error_curve(seed, method)
+    st.altair_chart(charts.line_chart(curve, x="factors", y="error", color="set", rule_x=int(k),
+                                      title="RMSE vs number of latent factors (the data has 3 true tastes)"),
+                    width="stretch")
+    with st.expander("Error per number of factors"):
+        st.dataframe(curve.pivot(index="factors", columns="set", values="error"))
+    st.markdown(f"**User {user}**'s true tastes (hidden from the model): {A.user_profile(r, int(user))}. "
+                "Top 5 recommendations among the items they have not rated:")
+    st.dataframe(A.recommend(r, pred, int(user)), hide_index=True)
+    st.caption("Too few factors cannot express the tastes; too many start fitting the noise in the few seen ratings: "
+               "the held-out error bottoms out near the true number.")
+
+common.page_footer(
+    questions=[
+        "How would you build a sentiment classifier? Bag of words vs TF-IDF vs n-grams vs embeddings?",
+        "Why do CNNs beat pixel-based models on images? What does a confusion matrix tell you per class?",
+        "How do you cross-validate a time-series model? Why not shuffle?",
+        "Lag features vs ARIMA: how do you forecast a series with trend and seasonality?",
+        "How does matrix factorisation make recommendations? How do you pick the number of factors?",
+        "What is the cold-start problem in recommender systems?",
+    ],
+    code=A.export_code(kind, ngram, int(min_df), int(max_features), cv_name, int(lags), int(horizon), float(noise),
+                       int(k), method, int(user), seed),
+    explanation=(
+        "**NLP**: sentences become vectors of word (and n-gram) weights; a logistic regression learns one weight per "
+        "term, so the most positive and negative terms are readable. **Vision**: the digits' 64 pixels feed a "
+        "classifier; the confusion matrix shows which digits it mixes up and the pictures show the images it got "
+        "wrong. **Time series**: a lag-feature linear model, a seasonal-naive baseline and a seasonal ARIMA forecast "
+        "the last months of a generated series; time-ordered CV versus shuffled CV shows the leak. **Recommender**: "
+        "a sparse user–item matrix with known tastes is factorised; the held-out error against the number of factors "
+        "shows the sweet spot."),
+)

@@ -1,0 +1,174 @@
+"""Interpretability: why does the model say what it says, globally and for one row?"""
+import streamlit as st
+
+from components import charts, datasets
+from components import interpretability as I
+from components.ui import common
+
+st.title("Interpretability")
+st.caption("Which features matter (impurity vs permutation vs SHAP), why one prediction came out as it did "
+           "(SHAP waterfall, a LIME-style surrogate) and how the output moves with one feature (PDP / ICE).")
+
+name, seed = common.dataset_name(), common.seed()
+ds = common.current_dataset()
+gen = (int(st.session_state.get(common.N_SAMPLES_KEY, common.N_SAMPLES_DEFAULT)),
+       float(st.session_state.get(common.NOISE_KEY, common.NOISE_DEFAULT))) if name in datasets.TWO_D else (0, 0.0)
+
+c1, c2 = st.columns([2, 3])
+model_kind = c1.selectbox("Model", I.MODELS, index=I.MODELS.index(I.MODEL_DEFAULT), key=I.MODEL_KEY,
+                          bind="query-params",
+                          help="A random forest (TreeExplainer, exact and fast) or a standardised linear model "
+                               "(LinearExplainer).")
+noise_feature = c2.toggle("Add a pure-noise column", value=I.NOISE_DEFAULT, key=I.NOISE_KEY, bind="query-params",
+                          help="A random number per row. The model cannot learn from it: watch which "
+                               "importance still gives it credit.")
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def get_explained(name: str, n_samples: int, noise: float, seed: int, model_kind: str, noise_feature: bool):
+    ds = datasets.load(name, n_samples=n_samples or 300, noise=noise, seed=seed)
+    return I.explain(ds, model_kind, seed, noise_feature)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def get_lime(name, n_samples, noise, seed, model_kind, noise_feature, row, k):
+    e = get_explained(name, n_samples, noise, seed, model_kind, noise_feature)
+    return I.lime_surrogate(e, row, k, seed=seed)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def get_pdp(name, n_samples, noise, seed, model_kind, noise_feature, feature):
+    e = get_explained(name, n_samples, noise, seed, model_kind, noise_feature)
+    return I.pdp_frame(e, feature, seed=seed)
+
+
+args = (name, *gen, seed, model_kind, bool(noise_feature))
+with st.spinner("Fitting the model, permutation importance and SHAP values (first time only)…"):
+    e = get_explained(*args)
+
+clf = e.task == datasets.CLASSIFICATION
+m1, m2, m3 = st.columns(3)
+m1.metric(f"Test {e.score_name}", f"{e.test_score:.3f}")
+m2.metric("Explained output", e.output_name)
+m3.metric("Features", len(e.feature_names))
+if clf and ds.n_classes > 2:
+    st.info(f"**{ds.name}** has {ds.n_classes} classes: the page explains the last one, "
+            f"**{ds.target_names[e.class_index]}**, against the rest.")
+
+# ---------------------------------------------------------------- global
+st.subheader("Global: which features matter?")
+table = I.importance_table(e)
+imp_long = I.importance_long(table)
+st.altair_chart(charts.bar_chart(imp_long, x="share", y="feature", color="method",
+                                 title="Share of total importance, three ways", sort="-x",
+                                 height=min(700, 36 * imp_long["feature"].nunique() + 60),
+                                 x_title="share of the method's total"), width="stretch")
+with st.expander("Importance table"):
+    st.dataframe(table, hide_index=True)
+noise_note = ""
+if noise_feature:
+    row_noise = table[table["feature"] == I.NOISE_COLUMN].iloc[0]
+    noise_note = (f" Here the noise column gets **{row_noise['share: ' + e.builtin_name]:.1%}** of the "
+                  f"{e.builtin_name} but **{row_noise['share: permutation']:.1%}** of the permutation importance.")
+st.markdown(
+    ("**Why they disagree.** Impurity importance is measured on the *training* data while the trees were "
+     "built: it rewards features with many split points (continuous, high-cardinality, even noise) and "
+     "splits that only fit noise. " if model_kind == I.FOREST else
+     "**Why they disagree.** A standardised coefficient says how much the output moves per standard "
+     "deviation of a feature *holding the others fixed*; correlated features share or swap that weight. ")
+    + "Permutation importance shuffles one column of the *test* set and measures the drop in score: "
+      "what the model really relies on to generalise, but correlated features hide each other (shuffle one "
+      "and its twin still carries the signal). Mean |SHAP| is the average size of each feature's push on the "
+      "output." + noise_note)
+
+st.markdown("**SHAP summary (beeswarm)**: each dot is one test row; right of zero pushes the output up. "
+            "Colour is the feature's value (blue low, vermilion high).")
+bees = I.beeswarm_frame(e, seed=seed)
+st.altair_chart(charts.beeswarm_chart(bees, title=f"SHAP values of the {e.output_name}"), width="stretch")
+with st.expander("Beeswarm data"):
+    st.dataframe(bees.drop(columns=["jitter"]), hide_index=True)
+
+
+# ---------------------------------------------------------------- local (cheap: cached values only)
+@st.fragment
+def local_section():
+    st.subheader("Local: why this prediction?")
+    a, b = st.columns(2)
+    row_pick = a.slider("Row of the test set to explain", I.ROW_MIN, I.ROW_MAX, I.ROW_DEFAULT, key=I.ROW_KEY,
+                        bind="query-params", help="Wraps around when the test set is smaller.")
+    k = b.slider("Features in the LIME-style surrogate", I.LIME_K_MIN, I.LIME_K_MAX, I.LIME_K_DEFAULT,
+                 key=I.LIME_K_KEY, bind="query-params")
+    row = row_pick % len(e.X_test)
+    if row != row_pick:
+        st.caption(f"The test set has {len(e.X_test)} rows: showing row {row}.")
+    st.markdown(I.narrative(e, row, ds.target_names if clf else ()))
+    wf = I.waterfall_frame(e, row)
+    total = e.base_value + float(e.shap_values[row].sum())
+    x1, x2, x3 = st.columns(3)
+    x1.metric("Base value", f"{e.base_value:.4f}")
+    x2.metric("Base + sum of SHAP", f"{total:.4f}")
+    x3.metric("Model output", f"{e.outputs[row]:.4f}")
+    st.altair_chart(charts.waterfall_chart(wf, title=f"SHAP waterfall for test row {row}: base + contributions "
+                                                     f"= {e.output_name}"), width="stretch")
+    with st.expander("Waterfall numbers"):
+        st.dataframe(wf.drop(columns=["order"]), hide_index=True)
+    lime = get_lime(*args, row, k)
+    st.markdown(
+        f"**LIME-style surrogate**: {I.LIME_SAMPLES} perturbed copies of the row, weighted by closeness, a "
+        f"{len(lime['weights'])}-feature linear model fitted to the model's output around it. Local fidelity "
+        f"(weighted R²) **{lime['fidelity']:.2f}**; surrogate at the row {lime['surrogate_at_row']:.4f} vs "
+        f"model {lime['model_at_row']:.4f}. Weights are per training standard deviation. "
+        + ("A low fidelity means no straight line describes the model near this row: trust the surrogate less."
+           if lime["fidelity"] < 0.5 else "The surrogate tracks the model well near this row."))
+    st.altair_chart(charts.bar_chart(lime["weights"], x="weight", y="feature",
+                                     title="Local surrogate weights (change in output per +1 std)",
+                                     height=34 * len(lime["weights"]) + 60, sort="-x"), width="stretch")
+    with st.expander("Surrogate weights"):
+        st.dataframe(lime["weights"], hide_index=True)
+
+
+local_section()
+
+
+@st.fragment
+def pdp_section():
+    st.subheader("Partial dependence and ICE")
+    ranked = I.ranked_features(e)
+    rank = st.slider("Feature: rank by permutation importance", I.PDP_RANK_MIN, I.PDP_RANK_MAX,
+                     I.PDP_RANK_DEFAULT, key=I.PDP_RANK_KEY, bind="query-params",
+                     help="1 = the feature the model relies on most (on this dataset).")
+    feature = ranked[min(rank, len(ranked)) - 1]
+    if rank > len(ranked):
+        st.caption(f"Only {len(ranked)} features: showing the last one.")
+    pd_df, ice_df = get_pdp(*args, feature)
+    out_name = I.pdp_output_name(e, ds.target_names if clf else ())
+    st.altair_chart(charts.ice_chart(ice_df, pd_df, feature, y_title=out_name,
+                                     title=f"Partial dependence of {out_name} on {feature} "
+                                           f"(thick) and {ice_df['line'].nunique()} ICE lines"), width="stretch")
+    with st.expander("Partial dependence numbers"):
+        st.dataframe(pd_df, hide_index=True)
+    st.caption("Parallel ICE lines: the feature acts the same for every row. Crossing lines: it interacts with "
+               "other features, and the average (PDP) hides that.")
+
+
+pdp_section()
+
+row_now = int(st.session_state.get(I.ROW_KEY, I.ROW_DEFAULT))
+common.page_footer(
+    questions=[
+        "What is the difference between impurity-based and permutation feature importance? Which is biased, and how?",
+        "What are SHAP values, and what does 'additive' mean for them?",
+        "How does LIME explain a single prediction, and what are its weaknesses?",
+        "How would you explain to a customer why their loan (or churn flag) came out the way it did?",
+        "What do partial dependence and ICE plots show, and when does a PDP mislead?",
+        "How do correlated features affect feature importance?",
+    ],
+    code=I.export_code(name, model_kind, seed, bool(noise_feature), row_now, *(gen if name in datasets.TWO_D else (300, 0.25))),
+    explanation=(
+        "The bars compare three answers to *which features matter*: the model's built-in importance, the drop in "
+        "test score when a column is shuffled, and the mean size of SHAP contributions. The beeswarm shows each "
+        "row's SHAP value per feature. For one row, the waterfall starts at the average output and adds each "
+        "feature's SHAP contribution until it lands exactly on the model's output; the LIME-style surrogate fits "
+        "a small linear model to the model's behaviour near that row. The PDP averages the output as one feature "
+        "sweeps its range; ICE lines show each row separately."),
+)

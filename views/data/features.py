@@ -1,0 +1,264 @@
+"""Features lab: filter, wrapper and embedded selection with noise features; PCA, LDA and t-SNE."""
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from components import charts, datasets
+from components import features as fe
+from components.ui import common
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _prepared(data_key, n_noise):
+    name, n_samples, noise, seed = data_key
+    d = datasets.load(name, n_samples=n_samples, noise=noise, seed=seed)
+    X, y = fe.prepare(d.X, d.y, d.task, n_noise, seed)
+    return X, y, d.task, d.target_names
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _filters(data_key, n_noise):
+    X, y, task, _ = _prepared(data_key, n_noise)
+    return fe.filter_scores(X, y, task, data_key[-1])
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _rfe(data_key, n_noise):
+    X, y, task, _ = _prepared(data_key, n_noise)
+    return fe.rfe_ranking(X, y, task)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _sequential(data_key, n_noise, direction):
+    X, y, task, _ = _prepared(data_key, n_noise)
+    return fe.sequential_path(X, y, task, direction)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _l1_path(data_key, n_noise):
+    X, y, task, _ = _prepared(data_key, n_noise)
+    return fe.l1_path(X, y, task)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _l1_selection(data_key, n_noise, alpha):
+    X, y, task, _ = _prepared(data_key, n_noise)
+    return fe.l1_selection(X, y, task, alpha)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _tree(data_key, n_noise):
+    X, y, task, _ = _prepared(data_key, n_noise)
+    return fe.tree_importance(X, y, task, data_key[-1])
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _score(data_key, n_noise, columns):
+    X, y, task, _ = _prepared(data_key, n_noise)
+    return fe.subset_score(X, y, task, columns, data_key[-1])
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _pca(data_key, n_noise):
+    X, _, _, _ = _prepared(data_key, n_noise)
+    summary, pca = fe.pca_summary(X)
+    Z = pca.transform(X)
+    return summary, Z[:, : min(2, Z.shape[1])]
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _lda(data_key, n_noise):
+    X, y, _, _ = _prepared(data_key, n_noise)
+    return fe.lda_projection(X, y)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _tsne(data_key, n_noise, perplexity):
+    X, _, _, _ = _prepared(data_key, n_noise)
+    return fe.tsne_projection(X, perplexity, data_key[-1])
+
+
+st.title("Features lab")
+st.caption("Which features matter? Filters score each feature alone, wrappers search subsets with a model, "
+           "embedded methods select while fitting. Add pure-noise features and watch who rejects them.")
+
+ds = common.current_dataset()
+c1, c2, c3 = st.columns(3)
+n_noise = c1.slider("Pure-noise features added", fe.N_NOISE_MIN, fe.N_NOISE_MAX, fe.N_NOISE_DEFAULT,
+                    key=fe.N_NOISE_KEY, bind="query-params")
+k = c2.slider("Top-k features to keep", fe.K_MIN, fe.K_MAX, fe.K_DEFAULT, key=fe.K_KEY, bind="query-params")
+log_alpha = c3.slider("Lasso strength log₁₀(α)", fe.LOG_ALPHA_MIN, fe.LOG_ALPHA_MAX, fe.LOG_ALPHA_DEFAULT,
+                      fe.LOG_ALPHA_STEP, key=fe.LOG_ALPHA_KEY, bind="query-params", format="%.1f")
+alpha = float(round(10 ** log_alpha, 6))
+
+seed = common.seed()
+is_2d = ds.name in datasets.TWO_D
+n_samples = int(st.session_state.get(common.N_SAMPLES_KEY, common.N_SAMPLES_DEFAULT)) if is_2d else 0
+noise = float(st.session_state.get(common.NOISE_KEY, common.NOISE_DEFAULT)) if is_2d else 0.0
+data_key = (ds.name, n_samples, noise, seed)
+
+X, y, task, target_names = _prepared(data_key, n_noise)
+p = X.shape[1]
+notes = []
+if ds.X.shape[1] > fe.MAX_FEATURES:
+    notes.append(f"the first {fe.MAX_FEATURES} non-constant of {ds.X.shape[1]} features")
+if len(ds.X) > fe.MAX_ROWS:
+    notes.append(f"a seeded sample of {fe.MAX_ROWS} of {len(ds.X):,} rows")
+if notes:
+    st.caption(f"To keep the wrappers interactive this page uses {' and '.join(notes)}; all standardised.")
+if k > p:
+    st.info(f"k = {k} but there are only {p} features: every method keeps all {p}.")
+k_eff = min(k, p)
+
+selection, extraction = st.tabs(["Selection", "Extraction"])
+
+with selection:
+    with st.spinner("Running the filters, RFE, forward and backward selection, Lasso and a forest…"):
+        filters = _filters(data_key, n_noise)
+        rfe, t_rfe = _rfe(data_key, n_noise)
+        forward, t_fw = _sequential(data_key, n_noise, "forward")
+        backward, t_bw = _sequential(data_key, n_noise, "backward")
+        lasso, coef, t_l1 = _l1_selection(data_key, n_noise, alpha)
+        tree, t_tree = _tree(data_key, n_noise)
+        chosen = fe.selections(k_eff, filters, rfe, forward, backward, lasso, tree)
+        all_score = _score(data_key, n_noise, tuple(X.columns))
+        times = {**{m: filters[m][1] for m in fe.FILTERS}, "RFE": t_rfe, "forward SFS": t_fw,
+                 "backward SFS": t_bw, "Lasso (L1)": t_l1, "tree importance": t_tree}
+        rows = []
+        for method, subset in chosen.items():
+            rows.append({"method": method, "family": fe.FAMILY[method],
+                         "features kept": None if subset is None else len(subset),
+                         "noise kept": None if subset is None else sum(f.startswith(fe.NOISE_PREFIX) for f in subset),
+                         "CV score": np.nan if subset is None else _score(data_key, n_noise, tuple(subset)),
+                         "time (s)": times[method]})
+        table = pd.DataFrame(rows)
+    metric = "accuracy" if task == "classification" else "R²"
+    m1, m2, m3 = st.columns(3)
+    m1.metric(f"CV {metric}, all {p} features", f"{all_score:.3f}")
+    best = table.dropna(subset=["CV score"]).sort_values("CV score", ascending=False).iloc[0]
+    m2.metric(f"Best subset ({best['method']})", f"{best['CV score']:.3f}", f"{best['CV score'] - all_score:+.3f}")
+    m3.metric("Noise features kept (all methods)", int(table["noise kept"].fillna(0).sum()))
+
+    st.markdown(f"##### Which features each method keeps (k = {k_eff}; Lasso keeps what α leaves non-zero)")
+    picks = fe.picks_frame(list(X.columns), chosen)
+    st.altair_chart(charts.tile_chart(picks, "method", "feature", "picked",
+                                      domain=["picked", "not picked", "picked (noise!)", "n/a"],
+                                      palette=[charts.BLUE, "#eeeeee", charts.VERMILION, "#bbbbbb"],
+                                      x_sort=list(fe.METHODS), y_sort=list(X.columns),
+                                      height=max(220, 20 * p)))
+    left, right = st.columns(2)
+    with left:
+        st.altair_chart(charts.bar_chart(table.dropna(subset=["CV score"]), "CV score", "method", sort=None,
+                                         title=f"{fe.SCORE_CV}-fold CV {metric} with each subset "
+                                               f"(all features: {all_score:.3f})", height=260))
+    with right:
+        st.altair_chart(charts.bar_chart(table, "time (s)", "method", sort=None, height=260,
+                                         title="Time to select (wrappers: the whole path, every k)"))
+    with st.expander("Methods as a table, and every feature's scores"):
+        st.dataframe(table.round(4), hide_index=True)
+        scores = pd.DataFrame({m: filters[m][0] for m in fe.FILTERS if filters[m][0] is not None})
+        scores["RFE rank"] = rfe
+        scores["forward order"] = [forward.index(f) + 1 for f in X.columns]
+        scores["backward order"] = [backward.index(f) + 1 for f in X.columns]
+        scores[f"L1 coef (α={alpha:g})"] = coef
+        scores["forest importance"] = tree
+        st.dataframe(scores.round(4))
+
+    st.markdown("##### Embedded: the L1 coefficient path")
+    path = _l1_path(data_key, n_noise)
+    st.altair_chart(charts.path_chart(path, "alpha", "coef", line="feature", color="kind", rule_x=alpha,
+                                      height=280, x_title="α (log scale)", y_title="coefficient",
+                                      title=f"At α = {alpha:.3g}: {len(lasso)} of {p} features non-zero"))
+    st.caption("Lasso for a regression target (standardised), L1 logistic regression with C = 1/(α·n) for classes "
+               "(for several classes: the largest coefficient over the classes). Strong α zeroes noise first.")
+    with st.expander("Path as a table"):
+        st.dataframe(path.pivot(index="feature", columns="alpha", values="coef").round(4))
+
+labels = fe.label_for(y, task, target_names)
+
+
+@st.fragment
+def pca_section():
+    """Cheap: the components slider reruns only this part and reads the cached PCA."""
+    summary, Z = _pca(data_key, n_noise)
+    n_comp = st.slider("PCA components kept", fe.N_COMPONENTS_MIN, fe.N_COMPONENTS_MAX, fe.N_COMPONENTS_DEFAULT,
+                       key=fe.N_COMPONENTS_KEY, bind="query-params")
+    n_eff = min(n_comp, len(summary))
+    row = summary.iloc[n_eff - 1]
+    e1, e2 = st.columns(2)
+    e1.metric(f"Variance explained by {n_eff} component(s)", f"{row['cumulative']:.1%}")
+    e2.metric("Reconstruction RMSE (standardised units)", f"{row['reconstruction RMSE']:.3f}")
+    left, right = st.columns(2)
+    with left:
+        long = summary.melt(id_vars="components", value_vars=["explained variance", "cumulative"],
+                            var_name="curve", value_name="share")
+        st.altair_chart(charts.line_chart(long, "components", "share", color="curve", rule_x=n_eff,
+                                          title="Explained variance (scree) and cumulative", height=260))
+        st.altair_chart(charts.line_chart(summary, "components", "reconstruction RMSE", rule_x=n_eff,
+                                          title="Reconstruction error with the first n components", height=200))
+    with right:
+        proj = pd.DataFrame({"PC1": Z[:, 0], "PC2": Z[:, 1] if Z.shape[1] > 1 else 0.0, "class": labels})
+        st.altair_chart(charts.scatter_chart(proj, "PC1", "PC2", color="class", size=25, height=300,
+                                             title="PCA: the first two components (no labels used)"))
+    with st.expander("PCA as a table"):
+        st.dataframe(summary.round(4), hide_index=True)
+
+
+@st.fragment
+def tsne_section():
+    """Heavy the first time for each perplexity (cached); reruns only this part."""
+    show_tsne = st.toggle("Compute t-SNE", value=False, key=fe.TSNE_KEY, bind="query-params",
+                          help="Slow the first time for each perplexity (a few seconds); cached afterwards.")
+    perplexity = st.slider("t-SNE perplexity", fe.PERPLEXITY_MIN, fe.PERPLEXITY_MAX, fe.PERPLEXITY_DEFAULT,
+                           key=fe.PERPLEXITY_KEY, bind="query-params", disabled=not show_tsne)
+    if not show_tsne:
+        st.caption("t-SNE keeps neighbours together and ignores global distances; turn it on to compute.")
+        return
+    progress = st.progress(0.1, text="t-SNE: optimising the 2-D layout…")
+    emb = _tsne(data_key, n_noise, perplexity).assign(**{"class": labels})
+    progress.progress(1.0, text="t-SNE done (cached for this perplexity)")
+    st.altair_chart(charts.scatter_chart(emb, "tSNE1", "tSNE2", color="class", size=25, height=300,
+                                         title=f"t-SNE, perplexity {perplexity}"))
+    with st.expander("t-SNE coordinates as a table"):
+        st.dataframe(emb.round(3))
+
+
+with extraction:
+    pca_section()
+    st.markdown("##### LDA and t-SNE projections")
+    l1c, l2c = st.columns(2)
+    with l1c:
+        if task != "classification":
+            st.info("LDA needs class labels; this is a regression dataset.")
+        else:
+            lda = _lda(data_key, n_noise).assign(**{"class": labels})
+            if lda["LD2"].abs().sum() == 0:
+                st.altair_chart(charts.histogram(lda, "LD1", color="class", bins=30, height=280,
+                                                 title="LDA: one discriminant for two classes"))
+            else:
+                st.altair_chart(charts.scatter_chart(lda, "LD1", "LD2", color="class", size=25, height=300,
+                                                     title="LDA: directions that separate the classes"))
+            with st.expander("LDA projection as a table"):
+                st.dataframe(lda.groupby("class")[["LD1", "LD2"]].describe().round(3))
+    with l2c:
+        tsne_section()
+
+common.page_footer(
+    questions=[
+        "What is the difference between filter, wrapper and embedded feature selection?",
+        "Why does L1 (Lasso) regularisation produce sparse models and select features?",
+        "How does recursive feature elimination work? Forward vs backward selection?",
+        "Feature selection vs feature extraction: when would you use PCA?",
+        "How do you choose the number of principal components?",
+        "PCA vs LDA vs t-SNE: what does each preserve, and which can be used as a model input?",
+    ],
+    code=fe.export_code(ds.name, task, n_noise, k_eff, alpha, seed),
+    explanation=(
+        f"{p} standardised features, {n_noise} of them pure noise. Filters rank features one at a time "
+        "(correlation, chi², mutual information) and are fast but blind to redundancy; wrappers (RFE, "
+        "forward and backward sequential selection with a ridge classifier and 3-fold CV) search subsets and "
+        "cost many fits; embedded methods select while fitting (L1 zeroes coefficients, a forest's impurity "
+        "importance ranks features). The tiles show who kept what, the bars the CV score with each subset and "
+        "the time each method took. PCA finds directions of largest variance without looking at the labels; "
+        "LDA finds directions that separate the classes; t-SNE draws neighbourhoods, not distances."),
+)

@@ -1,0 +1,230 @@
+"""Missing-data lab: inject MCAR / MAR / MNAR gaps into a complete table, impute, compare to the truth."""
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from components import charts, datasets
+from components import missing_data as md
+from components.ui import common
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _data(name, n_samples, noise, seed):
+    d = datasets.load(name, n_samples=n_samples, noise=noise, seed=seed)
+    X, y = md.subsample(d.X, d.y, d.task, seed)
+    return X.astype(float), y, d.task
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _inject(data_key, mechanism, pct, cols):
+    X, _, _ = _data(*data_key)
+    return md.inject_missing(X, list(cols), pct, mechanism, data_key[-1])
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _impute(data_key, mechanism, pct, cols, strategy, k, estimator, m):
+    X, _, _ = _data(*data_key)
+    return md.impute_one(X, _inject(data_key, mechanism, pct, cols), list(cols), strategy, k, estimator, m,
+                         data_key[-1])
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _cv(data_key, mechanism, pct, cols, strategy, k, estimator, m):
+    _, y, task = _data(*data_key)
+    return md.cv_one(_inject(data_key, mechanism, pct, cols), y, task, strategy, k, estimator, m, data_key[-1])
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _complete(data_key):
+    X, y, task = _data(*data_key)
+    return md.complete_cv_score(X, y, task, data_key[-1])
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def _fertility():
+    return md.load_fertility()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _holdout(k, estimator, seed):
+    return md.holdout_check(_fertility(), k, estimator, seed)
+
+
+st.title("Missing-data lab")
+st.caption("The table starts complete, so the truth behind every blanked cell is known: each strategy "
+           "is scored against it, and by the cross-validated score of one model downstream.")
+
+ds = common.current_dataset()
+
+# The affected-column options follow the shared dataset. When the learner switches dataset, the old
+# column names are invalid: start from this dataset's default columns (a deep link's own choice, read
+# on the first run, is kept).
+if st.session_state.get(md.LAST_DATASET_KEY, ds.name) != ds.name:
+    st.session_state[md.COLUMNS_KEY] = md.default_columns(ds.X)
+st.session_state[md.LAST_DATASET_KEY] = ds.name
+
+c1, c2, c3 = st.columns([1.1, 1, 2])
+mechanism = c1.segmented_control("Missingness mechanism", md.MECHANISMS, default=md.MECHANISM_DEFAULT,
+                                 required=True, key=md.MECHANISM_KEY, bind="query-params",
+                                 help=" ".join(f"**{k}**: {v}" for k, v in md.MECHANISM_HELP.items()))
+pct = c2.slider("Missing % per affected column", md.PCT_MIN, md.PCT_MAX, md.PCT_DEFAULT, md.PCT_STEP,
+                key=md.PCT_KEY, bind="query-params")
+columns = c3.multiselect("Affected columns", ds.feature_names, default=md.default_columns(ds.X),
+                         key=md.COLUMNS_KEY, bind="query-params",
+                         help="Columns of the shared dataset that lose values. Others stay complete.")
+c4, c5, c6 = st.columns(3)
+k = c4.slider("k (k-NN imputer)", md.K_MIN, md.K_MAX, md.K_DEFAULT, key=md.K_KEY, bind="query-params")
+estimator = c5.selectbox("Iterative imputer's estimator", md.ESTIMATORS,
+                         index=md.ESTIMATORS.index(md.ESTIMATOR_DEFAULT), key=md.ESTIMATOR_KEY,
+                         bind="query-params")
+m = c6.slider("Multiple imputation: m draws", md.M_MIN, md.M_MAX, md.M_DEFAULT, key=md.M_KEY,
+              bind="query-params")
+
+
+
+def render(ds, columns, mechanism, pct, k, estimator, m):
+    seed = common.seed()
+    is_2d = ds.name in datasets.TWO_D
+    n_samples = int(st.session_state.get(common.N_SAMPLES_KEY, common.N_SAMPLES_DEFAULT)) if is_2d else 0
+    noise = float(st.session_state.get(common.NOISE_KEY, common.NOISE_DEFAULT)) if is_2d else 0.0
+    data_key = (ds.name, n_samples, noise, seed)
+    cols_key = tuple(columns)
+    X, y, task = _data(*data_key)
+    X_miss = _inject(data_key, mechanism, pct, cols_key)
+    driver = md.driver_column(X, columns)
+    partner, true_corr = md.true_correlation(X, columns)
+    with st.spinner("Imputing with every strategy…"):
+        results = {s: _impute(data_key, mechanism, pct, cols_key, s, *md.effective_params(s, k, estimator, m))
+                   for s in md.STRATEGIES}
+    summary = pd.DataFrame([r["row"] for r in results.values()])
+
+    if len(X) < len(ds.X):
+        st.caption(f"{ds.name} has {len(ds.X):,} rows; this page uses a seeded, stratified sample of {len(X)}.")
+    if mechanism == "MAR":
+        st.caption(f"MAR driver: rows with a large **{driver}** (always observed) lose values more often.")
+
+    blanked = int(X_miss[columns].isna().to_numpy().sum())
+    rows_lost = int(summary.set_index("strategy").loc["drop rows", "rows lost"])
+    best = summary.dropna(subset=["RMSE on missing cells"]).sort_values("RMSE on missing cells").iloc[0]
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Cells blanked", f"{blanked:,}")
+    m2.metric("Rows lost by dropping", f"{rows_lost:,} of {len(X):,}")
+    m3.metric("Lowest imputation RMSE", f"{best['RMSE on missing cells']:.3g}", best["strategy"], delta_color="off")
+    m4.metric(f"True corr({columns[0]}, {partner})", "n/a" if np.isnan(true_corr) else f"{true_corr:.3f}")
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown("##### Missingness pattern (first 120 rows)")
+        shown = (columns + [c for c in [driver] if c not in columns])[:15]
+        pattern = md.pattern_frame(X_miss, shown)
+        st.altair_chart(charts.tile_chart(pattern, "column", "row", "missing", domain=["observed", "missing"],
+                                          palette=["#e8e8e8", charts.VERMILION], height=300,
+                                          y_labels=False))
+        per_col = pd.DataFrame({
+            "missing %": X_miss[shown].isna().mean() * 100,
+            "mean (truth)": X[shown].mean(), "mean (observed cells)": X_miss[shown].mean()})
+        with st.expander("Pattern as a table"):
+            st.dataframe(per_col.round(3))
+    with right:
+        st.markdown("##### Imputation error against the truth")
+        rmse_df = summary.dropna(subset=["RMSE on missing cells"])[["strategy", "RMSE on missing cells"]]
+        st.altair_chart(charts.bar_chart(rmse_df, "RMSE on missing cells", "strategy", height=210))
+        corr_df = summary.dropna(subset=[md.CORR_COLUMN])[["strategy", md.CORR_COLUMN]]
+        if len(corr_df) and not np.isnan(true_corr):
+            st.altair_chart(charts.bar_chart(corr_df, md.CORR_COLUMN, "strategy", sort=None, height=210,
+                                             x_title=f"corr({columns[0]}, {partner}) after; truth {true_corr:.3f}"))
+        with st.expander("Error, rows lost and the correlation each strategy leaves, as a table"):
+            st.caption(f"`{md.CORR_COLUMN}` is corr({columns[0]}, {partner}) after imputation; the truth is "
+                       f"{true_corr:.3f}. Filling with one value flattens it; models of the other columns keep it.")
+            st.dataframe(summary.round(4), hide_index=True)
+
+
+    @st.fragment
+    def inspect_section():
+        """Cheap: reads the cached imputations, never refits."""
+        st.markdown("##### Distributions: truth, observed cells, and after imputation")
+        strategy = st.selectbox("Strategy to inspect", md.STRATEGIES, index=md.STRATEGIES.index(md.INSPECT_DEFAULT),
+                                key=md.INSPECT_KEY, bind="query-params")
+        done = results[strategy]["completed"]
+        dist = md.distribution_frame(X, X_miss, done, columns[:3])
+        st.altair_chart(charts.histogram(dist, "value", color="version", facet="column", bins=25, height=200))
+        corr_after = results[strategy]["row"][md.CORR_COLUMN]
+        st.caption(f"{strategy}: corr({columns[0]}, {partner}) = "
+                   f"{'n/a' if np.isnan(corr_after) else f'{corr_after:.3f}'} (truth {true_corr:.3f}); "
+                   f"rows kept {results[strategy]['row']['rows kept']:,}.")
+        with st.expander("Distributions as a table"):
+            st.dataframe(dist.groupby(["column", "version"])["value"].describe().round(3))
+
+
+    inspect_section()
+
+    st.markdown("##### Multiple imputation: the spread between draws")
+    mi = results["multiple (pooled)"]
+    draws = md.draws_frame(X, X_miss, columns[0], mi["draws"])
+    st.altair_chart(charts.scatter_chart(draws, "row", "value", color="kind", height=240,
+                                         x_title=f"row with a missing {columns[0]}", y_title=columns[0]))
+    st.caption(f"Each of the m = {m} draws samples from the predictive distribution (`sample_posterior=True`); "
+               f"the mean std between draws over every imputed cell is **{mi['spread']:.3g}**. That spread is the "
+               "uncertainty single imputation hides.")
+    with st.expander("Draws as a table"):
+        st.dataframe(draws.pivot_table(index="row", columns="kind", values="value", aggfunc="mean").round(3))
+
+    st.markdown("##### Downstream: cross-validated score with each strategy (imputer inside the CV pipeline)")
+    model_name = "logistic regression (accuracy)" if task == "classification" else "ridge regression (R²)"
+    with st.spinner("Cross-validating every strategy…"):
+        cv = pd.DataFrame([_cv(data_key, mechanism, pct, cols_key, s, *md.effective_params(s, k, estimator, m))
+                           for s in md.STRATEGIES])
+        ceiling = _complete(data_key)
+    shown_cv = cv.dropna(subset=["CV score"])
+    st.altair_chart(charts.bar_chart(shown_cv, "CV score", "strategy", sort=None, height=280,
+                                     title=f"{md.CV_FOLDS}-fold CV, {model_name}; complete data: {ceiling:.3f}"))
+    for _, r in cv[cv["note"] != ""].iterrows():
+        st.info(f"{r['strategy']}: {r['note']}")
+    with st.expander("CV scores as a table"):
+        st.dataframe(pd.concat([cv, pd.DataFrame([{"strategy": "complete data (no missing)", "CV score": ceiling,
+                                                   "spread between draws": np.nan, "note": ""}])],
+                               ignore_index=True).round(4), hide_index=True)
+
+    with st.expander("A real table with genuine gaps: World Bank fertility rates, 1990–2011"):
+        real = _fertility()
+        gaps = real[real.isna().any(axis=1)]
+        st.caption(f"{len(real)} countries and aggregates × {real.shape[1]} years, {int(real.isna().sum().sum())} "
+                   f"cells missing in the source, in {len(gaps)} rows (sample_data/fertility.csv). Here the truth "
+                   f"is unknown, so imputation is judged the usual way: hide {md.HOLDOUT_PCT}% of the *observed* "
+                   "cells, impute them, compare.")
+        long = gaps.isna().reset_index().melt(id_vars="country", var_name="year", value_name="missing")
+        long["missing"] = np.where(long["missing"], "missing", "observed")
+        st.altair_chart(charts.tile_chart(long, "year", "country", "missing", domain=["observed", "missing"],
+                                          palette=["#e8e8e8", charts.VERMILION], height=max(200, 14 * len(gaps))))
+        check, n_hidden = _holdout(k, estimator, seed)
+        st.altair_chart(charts.bar_chart(check, "RMSE on hidden cells", "strategy", height=180,
+                                         title=f"{n_hidden} observed cells hidden and re-imputed (births per woman)"))
+        st.dataframe(check.round(4), hide_index=True)
+
+    common.page_footer(
+        questions=[
+            "What are MCAR, MAR and MNAR, and why does the mechanism matter more than the percentage?",
+            "When is dropping rows acceptable, and what does it cost?",
+            "Why does mean imputation shrink variance and correlations?",
+            "How do k-NN and iterative (MICE-style) imputation work?",
+            "What does multiple imputation add over a single imputation?",
+            "Why must the imputer be fitted inside the cross-validation pipeline?",
+        ],
+        code=md.export_code(ds.name, task, columns, pct, mechanism, k, estimator, m, seed),
+        explanation=(
+            f"{pct}% of each affected column was blanked **{mechanism}** ({md.MECHANISM_HELP[mechanism]}). "
+            "The pattern shows which cells; the RMSE compares every imputed cell with the value that was "
+            "removed. Mean, median, most-frequent and constant fills put every gap at one value: a spike in "
+            "the histogram and a weaker correlation. k-NN and iterative imputation predict each gap from the "
+            "other columns, so they recover correlated columns well; multiple imputation draws several "
+            "plausible values and pools them. Under MNAR the observed cells are already biased (compare the "
+            "means in the pattern table), and no imputer can see what is missing. The downstream score "
+            "fits the imputer on each training fold only."),
+    )
+
+
+columns = [c for c in columns if c in ds.feature_names]
+if columns:
+    render(ds, columns, mechanism, pct, k, estimator, m)
+else:
+    st.info("Pick at least one affected column to blank some of its values.")

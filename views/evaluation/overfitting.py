@@ -1,0 +1,280 @@
+"""Overfitting lab: polynomial degree and regularisation on a noisy 1-D function, learning curves,
+the bias-variance decomposition, tree depth and pruning, early stopping."""
+import pandas as pd
+import streamlit as st
+
+from components import charts, datasets
+from components import overfitting as o
+from components.ui import common
+
+VIEWS, VIEW_KEY = o.VIEWS, o.VIEW_KEY
+
+QUESTIONS = [
+    "What are overfitting and underfitting? How do you detect each from train and validation error?",
+    "What is a validation curve, and how do you pick model complexity from it (the one-standard-error rule)?",
+    "How do L1 (Lasso) and L2 (Ridge) regularisation differ? Why does Lasso set coefficients to exactly zero?",
+    "What does a learning curve tell you: would more data help, or a different model?",
+    "Explain the bias–variance trade-off. Which part of the error can no model remove?",
+    "How do max depth and cost-complexity pruning (ccp_alpha) control a decision tree?",
+    "What is early stopping, and why is it a form of regularisation?",
+]
+
+EXPLANATION = """
+The data are noisy samples of **y = sin(2πx)** (the dashed curve), so the best possible RMSE is the
+noise level itself. A **low degree** cannot bend enough: training and validation errors are both high
+(**under-fit**, high bias). A **high degree** threads through every point: training error falls towards
+zero while validation error shoots up (**over-fit**, high variance). The regime label comes from the
+**one-standard-error rule**: a setting is a good fit when its cross-validated error is within one
+standard error of the best one; otherwise it is under- or over-fit depending on which side of the best
+it sits. **Ridge** shrinks all coefficients smoothly; **Lasso** sets some exactly to zero; both flatten
+a wild fit. The **learning curve** shows whether more data would help (a gap that still closes), the
+**bias–variance** view refits on bootstrap resamples and splits the expected error into bias², variance
+and the irreducible noise. Trees over-fit with depth and are pruned back by **ccp_alpha**; boosting
+over-fits with stages and **early stopping** halts it when the validation loss stops improving.
+"""
+
+
+def clamp_cap(values, floor: float) -> float:
+    return float(max(floor, 3.0 * min(values)))
+
+
+@st.cache_data(max_entries=64, show_spinner="Cross-validating every degree…")
+def degree_curve(n: int, noise: float, seed: int, penalty: str, alpha: float) -> pd.DataFrame:
+    return o.degree_curve(o.make_data(n, noise, seed), penalty, alpha, seed)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def fit_poly(n: int, noise: float, seed: int, degree: int, penalty: str, alpha: float) -> o.PolyResult:
+    return o.fit_poly(n, noise, seed, degree, penalty, alpha, degree_curve(n, noise, seed, penalty, alpha))
+
+
+@st.cache_data(max_entries=64, show_spinner="Fitting every alpha…")
+def coefficient_path(n: int, noise: float, seed: int, degree: int, penalty: str):
+    return o.coefficient_path(n, noise, seed, degree, penalty)
+
+
+@st.cache_data(max_entries=64, show_spinner="Learning curve: refitting on growing training sets…")
+def learning_curve(noise: float, seed: int, degree: int, penalty: str, alpha: float) -> pd.DataFrame:
+    return o.learning_curve_frame(noise, seed, degree, penalty, alpha)
+
+
+@st.cache_data(max_entries=32, show_spinner=f"Refitting {o.BV_DEGREE_MAX} degrees on {o.BOOTSTRAPS} bootstrap "
+                                             "resamples each…")
+def bias_variance(n: int, noise: float, seed: int, penalty: str, alpha: float) -> o.BiasVariance:
+    return o.bias_variance(n, noise, seed, penalty, alpha)
+
+
+@st.cache_data(max_entries=32, show_spinner="Fitting trees at every depth and pruning strength…")
+def tree_curves(_ds: datasets.Dataset, ds_key: tuple, seed: int, depth: int, ccp: float) -> o.TreeResult:
+    return o.tree_curves(_ds.X, _ds.y, seed, depth, ccp)
+
+
+@st.cache_data(max_entries=64, show_spinner="Boosting…")
+def early_stopping(noise: float, seed: int, lr: float, patience: int) -> o.EarlyStopResult:
+    return o.early_stopping(noise, seed, lr, patience)
+
+
+def regime_metric(col, label: str, regime: str, detail: str) -> None:
+    col.metric(label, regime, help=detail)
+
+
+def y_domain(noise: float) -> tuple[float, float]:
+    return (-1.5 - 3 * noise, 1.5 + 3 * noise)
+
+
+def view_fit(n, noise, seed, degree, penalty, alpha) -> None:
+    r = fit_poly(n, noise, seed, degree, penalty, alpha)
+    m = st.columns(4)
+    m[0].metric("Train RMSE", f"{r.train_rmse:.3f}")
+    m[1].metric("Validation RMSE (5-fold CV)", f"{r.cv_rmse:.3f}")
+    m[2].metric("Best degree (CV)", r.best_degree)
+    regime_metric(m[3], f"Degree {degree} is", r.regime,
+                  "Within one standard error of the best CV error = good fit; simpler and worse = under-fit; "
+                  "more complex and worse = over-fit.")
+    left, right = st.columns(2)
+    pts = r.data.assign(group="data")
+    lines = pd.concat([r.curve[["x", "fitted"]].rename(columns={"fitted": "y"}).assign(series=f"degree {degree} fit"),
+                       r.curve[["x", "truth"]].rename(columns={"truth": "y"}).assign(series="true function")])
+    left.altair_chart(charts.points_lines_chart(pts, lines, "x", "y", f"Degree {degree}, penalty: {penalty}",
+                                                y_domain=y_domain(noise)), width="stretch")
+    vc = r.curve_by_degree
+    long = pd.concat([vc[["degree", "train_rmse"]].rename(columns={"degree": "x", "train_rmse": "y"}).assign(series="train"),
+                      vc[["degree", "val_rmse"]].rename(columns={"degree": "x", "val_rmse": "y"}).assign(series="validation")])
+    marker = pd.DataFrame({"x": [degree], "y": [r.cv_rmse], "group": [f"degree {degree}: {r.regime}"]})
+    cap = clamp_cap(vc["val_rmse"], 0.5 + noise)
+    right.altair_chart(charts.points_lines_chart(marker, long, "polynomial degree", "RMSE",
+                                                 "Validation curve: every degree (values above the top are clipped)",
+                                                 y_domain=(0, cap)), width="stretch")
+    with st.expander("Numbers behind the charts"):
+        st.dataframe(vc.round(4), hide_index=True)
+        st.dataframe(r.coefficients, hide_index=True)
+
+
+def view_path(n, noise, seed, degree, penalty, alpha) -> None:
+    if penalty == "none":
+        st.info("Choose **ridge (L2)** or **lasso (L1)** above to see the coefficients shrink as alpha grows.")
+        return
+    path, by_alpha = coefficient_path(n, noise, seed, degree, penalty)
+    idx = o.ALPHAS.index(alpha)
+    label, best = o.regime(by_alpha["val_rmse"].to_numpy(), by_alpha["val_se"].to_numpy(), idx,
+                           complexity_increases=False)
+    current = path[path["alpha"] == alpha]
+    m = st.columns(4)
+    m[0].metric("Validation RMSE at this alpha", f"{by_alpha['val_rmse'].iloc[idx]:.3f}")
+    m[1].metric("Best alpha (CV)", f"{o.ALPHAS[best]:g}")
+    m[2].metric("Coefficients exactly 0", int((current["coefficient"].abs() < 1e-12).sum()))
+    regime_metric(m[3], f"alpha = {alpha:g} is", label, "One-standard-error rule on the CV error against alpha.")
+    left, right = st.columns(2)
+    lines = path.rename(columns={"alpha": "x", "coefficient": "y", "term": "series"})
+    marker = current.rename(columns={"alpha": "x", "coefficient": "y"}).assign(group=f"alpha = {alpha:g}")
+    left.altair_chart(charts.points_lines_chart(marker[["x", "y", "group"]], lines, "alpha (log scale)",
+                                                "coefficient (standardised features)",
+                                                f"Coefficient path, degree {degree}, {penalty}", log_x=True),
+                      width="stretch")
+    long = pd.concat([by_alpha[["alpha", "train_rmse"]].rename(columns={"alpha": "x", "train_rmse": "y"}).assign(series="train"),
+                      by_alpha[["alpha", "val_rmse"]].rename(columns={"alpha": "x", "val_rmse": "y"}).assign(series="validation")])
+    point = pd.DataFrame({"x": [alpha], "y": [by_alpha["val_rmse"].iloc[idx]], "group": [f"alpha = {alpha:g}: {label}"]})
+    right.altair_chart(charts.points_lines_chart(point, long, "alpha (log scale)", "RMSE", "Error against alpha",
+                                                 log_x=True, y_domain=(0, clamp_cap(by_alpha["val_rmse"], 0.5 + noise))),
+                       width="stretch")
+    with st.expander("Numbers behind the charts"):
+        st.dataframe(by_alpha.round(4), hide_index=True)
+        st.dataframe(path.pivot(index="term", columns="alpha", values="coefficient").round(4))
+
+
+def view_learning(noise, seed, degree, penalty, alpha) -> None:
+    lc = learning_curve(noise, seed, degree, penalty, alpha)
+    val = lc[lc["split"] == "validation"].set_index("n_train")["rmse"]
+    tr = lc[lc["split"] == "train"].set_index("n_train")["rmse"]
+    m = st.columns(3)
+    m[0].metric(f"Validation RMSE with {val.index[-1]} rows", f"{val.iloc[-1]:.3f}")
+    m[1].metric("Gap (validation − train)", f"{val.iloc[-1] - tr.iloc[-1]:.3f}")
+    m[2].metric("Still improving?", "yes" if val.iloc[-1] < val.iloc[-2] - 1e-3 else "flat",
+                help="Does the validation error still fall between the two largest sizes?")
+    lines = lc.rename(columns={"n_train": "x", "rmse": "y", "split": "series"})
+    st.altair_chart(charts.points_lines_chart(None, lines, "training-set size", "RMSE",
+                                              f"Learning curve, degree {degree} ({penalty}), on {o.POOL_N} fresh "
+                                              "points from the same function", log_x=True,
+                                              y_domain=(0, clamp_cap(val, 0.5 + noise))), width="stretch")
+    st.caption(f"The noise floor is {noise:.2f}: no model's validation RMSE can go much below it.")
+    with st.expander("Numbers behind the chart"):
+        st.dataframe(lc.pivot(index="n_train", columns="split", values="rmse").round(4))
+
+
+def view_bias_variance(n, noise, seed, degree, penalty, alpha) -> None:
+    bv = bias_variance(n, noise, seed, penalty, alpha)
+    d = min(degree, o.BV_DEGREE_MAX)
+    if degree > o.BV_DEGREE_MAX:
+        st.caption(f"The decomposition stops at degree {o.BV_DEGREE_MAX}; showing degree {d}.")
+    row = bv.table.iloc[d - 1]
+    label, best = o.bias_variance_regime(bv.table, d)
+    m = st.columns(4)
+    m[0].metric("Bias²", f"{row['bias2']:.4f}")
+    m[1].metric("Variance", f"{row['variance']:.4f}")
+    m[2].metric("Noise (irreducible)", f"{row['noise']:.4f}")
+    regime_metric(m[3], f"Degree {d} is", label, f"Lowest expected error at degree {best}; one-standard-error rule.")
+    left, right = st.columns(2)
+    xs = bv.curves[d]
+    truth = pd.DataFrame({"x": xs["x"].unique()}).assign(y=lambda f: o.true_function(f["x"]), series="true function",
+                                                         line="truth")
+    lines = pd.concat([xs.assign(alpha=0.35), truth.assign(alpha=1.0)])
+    left.altair_chart(charts.points_lines_chart(None, lines, "x", "y",
+                                                f"{o.CURVES_SHOWN} of {o.BOOTSTRAPS} bootstrap refits, degree {d}",
+                                                y_domain=y_domain(noise)), width="stretch")
+    long = bv.table.melt(id_vars="degree", value_vars=["bias2", "variance", "noise", "total"], var_name="series",
+                         value_name="y").rename(columns={"degree": "x"})
+    marker = pd.DataFrame({"x": [d], "y": [row["total"]], "group": [f"degree {d}: {label}"]})
+    cap = float(2 * bv.table["total"].iloc[0] + noise ** 2)
+    right.altair_chart(charts.points_lines_chart(marker, long, "polynomial degree", "expected squared error",
+                                                 "Bias² + variance + noise against complexity", y_domain=(0, cap)),
+                       width="stretch")
+    with st.expander("Numbers behind the charts"):
+        st.dataframe(bv.table.round(5), hide_index=True)
+
+
+def view_trees(seed: int) -> None:
+    ds = common.current_dataset()
+    if not common.require_task(ds, datasets.CLASSIFICATION):
+        return
+    c1, c2 = st.columns(2)
+    depth = c1.slider("Tree max depth", o.TREE_DEPTH_MIN, o.TREE_DEPTH_MAX, o.TREE_DEPTH_DEFAULT, key=o.TREE_DEPTH_KEY,
+                      bind="query-params")
+    ccp = c2.select_slider("Cost-complexity pruning (ccp_alpha)", o.CCP_VALUES, value=o.CCP_DEFAULT, key=o.CCP_KEY,
+                           bind="query-params")
+    r = tree_curves(ds, common.dataset_key(), seed, depth, ccp)
+    m = st.columns(5)
+    m[0].metric("Train accuracy", f"{r.train_accuracy:.3f}")
+    m[1].metric("Test accuracy", f"{r.test_accuracy:.3f}")
+    m[2].metric("Leaves", r.leaves)
+    regime_metric(m[3], f"Depth {depth} is", r.regime_depth, f"Best test accuracy at depth {r.best_depth}; "
+                  f"one binomial standard error on {r.n_test} test rows.")
+    regime_metric(m[4], f"ccp_alpha {ccp:g} is", r.regime_ccp, f"Best test accuracy at ccp_alpha {r.best_ccp:g}.")
+    left, right = st.columns(2)
+    left.altair_chart(charts.line_chart(r.by_depth, "max_depth", "accuracy", color="split",
+                                        title=f"Accuracy against depth (ccp_alpha = {ccp:g}) on {ds.name}",
+                                        rule_x=depth), width="stretch")
+    right.altair_chart(charts.line_chart(r.by_ccp, "ccp_alpha", "accuracy", color="split",
+                                         title=f"Accuracy against pruning (max depth {depth})", rule_x=ccp),
+                       width="stretch")
+    with st.expander("Numbers behind the charts"):
+        st.dataframe(r.by_depth.pivot(index="max_depth", columns="split", values="accuracy"))
+        st.dataframe(r.by_ccp.pivot(index="ccp_alpha", columns="split", values="accuracy"))
+
+
+def view_early_stopping(noise: float, seed: int) -> None:
+    c1, c2 = st.columns(2)
+    lr = c1.select_slider("Boosting learning rate", o.GB_LR_VALUES, value=o.GB_LR_DEFAULT, key=o.GB_LR_KEY,
+                          bind="query-params")
+    patience = c2.slider("Patience (n_iter_no_change)", o.PATIENCE_MIN, o.PATIENCE_MAX, o.PATIENCE_DEFAULT,
+                         key=o.PATIENCE_KEY, bind="query-params")
+    r = early_stopping(noise, seed, lr, patience)
+    m = st.columns(4)
+    m[0].metric("Stopped at stage", r.stopped_at, help=f"of at most {o.GB_STAGES}")
+    m[1].metric("Lowest validation loss at stage", r.best_stage)
+    m[2].metric("Test MSE, early-stopped", f"{r.test_mse_stopped:.4f}")
+    m[3].metric(f"Test MSE, all {o.GB_STAGES} stages", f"{r.test_mse_full:.4f}")
+    st.altair_chart(charts.line_chart(r.losses, "stage", "mse", color="split", y_title="mean squared error",
+                                      title=f"Gradient boosting (learning rate {lr:g}): loss per stage; the rule "
+                                            "marks where early stopping halted", rule_x=r.stopped_at),
+                    width="stretch")
+    with st.expander("Numbers behind the chart"):
+        st.dataframe(r.losses.pivot(index="stage", columns="split", values="mse"), height=240)
+
+
+st.title("Overfitting lab")
+st.caption("Noisy samples of y = sin(2πx): the truth is known, so every error can be compared with the noise.")
+c1, c2, c3, c4, c5 = st.columns([1, 1, 1.2, 1.2, 1.2])
+n = c1.slider("Points", o.N_POINTS_MIN, o.N_POINTS_MAX, o.N_POINTS_DEFAULT, o.N_POINTS_STEP, key=o.N_POINTS_KEY,
+              bind="query-params")
+noise = c2.slider("Noise (std)", o.NOISE_MIN, o.NOISE_MAX, o.NOISE_DEFAULT, o.NOISE_STEP, key=o.NOISE_KEY,
+                  bind="query-params")
+degree = c3.slider("Polynomial degree", o.DEGREE_MIN, o.DEGREE_MAX, o.DEGREE_DEFAULT, key=o.DEGREE_KEY,
+                   bind="query-params")
+penalty = c4.segmented_control("Penalty", o.PENALTIES, default=o.PENALTY_DEFAULT, required=True, key=o.PENALTY_KEY,
+                               bind="query-params")
+alpha = c5.select_slider("alpha (regularisation strength)", o.ALPHAS, value=o.ALPHA_DEFAULT, key=o.ALPHA_KEY,
+                         format_func=lambda a: f"{a:g}", bind="query-params", disabled=penalty == "none")
+view = st.segmented_control("View", VIEWS, default=VIEWS[0], required=True, key=VIEW_KEY, bind="query-params")
+seed = common.seed()
+
+if view == VIEWS[0]:
+    view_fit(n, noise, seed, degree, penalty, alpha)
+elif view == VIEWS[1]:
+    view_path(n, noise, seed, degree, penalty, alpha)
+elif view == VIEWS[2]:
+    view_learning(noise, seed, degree, penalty, alpha)
+elif view == VIEWS[3]:
+    view_bias_variance(n, noise, seed, degree, penalty, alpha)
+elif view == VIEWS[4]:
+    view_trees(seed)
+else:
+    view_early_stopping(noise, seed)
+
+ds = common.current_dataset()
+tree_ds = common.dataset_key() if ds.task == datasets.CLASSIFICATION else None
+code = o.export_code(n, noise, seed, degree, penalty, alpha, tree_ds,
+                     int(st.session_state.get(o.TREE_DEPTH_KEY, o.TREE_DEPTH_DEFAULT)),
+                     float(st.session_state.get(o.CCP_KEY, o.CCP_DEFAULT)),
+                     float(st.session_state.get(o.GB_LR_KEY, o.GB_LR_DEFAULT)),
+                     int(st.session_state.get(o.PATIENCE_KEY, o.PATIENCE_DEFAULT)))
+common.page_footer(QUESTIONS, code, EXPLANATION)

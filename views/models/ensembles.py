@@ -1,0 +1,180 @@
+"""Ensembles lab: bagging (bootstrap trees, their vote, out-of-bag score, variance reduction) and
+boosting (AdaBoost's sample weights round by round, staged errors, gradient boosting beside it)."""
+import pandas as pd
+import streamlit as st
+
+from components import charts, datasets
+from components import ensembles as e
+from components.ui import common
+
+QUESTIONS = [
+    "What is bagging, and why does averaging many deep trees reduce variance but not bias?",
+    "What is the out-of-bag score, and why is it a free validation estimate?",
+    "How does AdaBoost re-weight the training points from one round to the next?",
+    "What is the difference between bagging and boosting? Which one reduces bias?",
+    "How do the number of estimators and the learning rate interact in boosting? Can boosting overfit?",
+    "How does gradient boosting differ from AdaBoost?",
+]
+
+EXPLANATION = {
+    "Bagging": """**Bagging** (bootstrap aggregating) fits many full-depth trees, each on a bootstrap sample
+(rows drawn with replacement; *max samples* sets how many), and averages their votes. Each member is
+jagged and over-fits its own sample (the small boundaries); their average is smoother. About a third of
+the rows are left out of each bootstrap sample: predicting each row with only the trees that never saw it
+gives the **out-of-bag score**, a validation estimate without a hold-out set. The variance curve refits
+the whole ensemble on resampled training sets: the prediction of one tree swings a lot, the vote of many
+much less, while the bias (the average prediction) barely moves. Switch bootstrap off and trees drawn on
+the full data are all identical: no variance reduction (pasting with *max samples* < 1 restores it).""",
+    "Boosting": """**AdaBoost** fits weak learners (stumps by default) one after another. After each round
+the points the new stump got wrong gain weight (bigger dots) and the ones it got right lose weight,
+so the next stump concentrates on the hard cases; each stump's vote is weighted by how accurate it was
+(alpha). Scrub the **round** slider: the weights and the ensemble's boundary are precomputed for every
+round, so nothing is refitted. **Gradient boosting** (same depth, rounds and learning rate) fits each new
+tree to the residual errors of the current ensemble instead of re-weighting points. Boosting reduces bias;
+with many rounds and a large learning rate the test error can climb again: boosting can over-fit.""",
+}
+
+
+def two_d_key(name: str) -> tuple:
+    ss = st.session_state
+    return (name, int(ss.get(common.N_SAMPLES_KEY, common.N_SAMPLES_DEFAULT)),
+            float(ss.get(common.NOISE_KEY, common.NOISE_DEFAULT)), common.seed())
+
+
+def load(ds_key: tuple) -> datasets.Dataset:
+    name, n_samples, noise, seed = ds_key
+    return datasets.load(name, n_samples=n_samples, noise=noise, seed=seed)
+
+
+@st.cache_data(max_entries=32, show_spinner="Bagging trees…")
+def fit_bagging(ds_key: tuple, n: int, bootstrap: bool, max_samples: float) -> e.BaggingResult:
+    return e.fit_bagging(load(ds_key), n, bootstrap, max_samples, ds_key[3])
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def bagging_charts(ds_key: tuple, n: int, bootstrap: bool, max_samples: float):
+    """The four boundary charts of one fit, built once (building costs more than drawing)."""
+    r = fit_bagging(ds_key, n, bootstrap, max_samples)
+    vote = charts.boundary_chart(r.grid, r.points, title=f"The vote of {n} trees on {ds_key[0]}", height=400)
+    empty = r.points.iloc[:0]
+    members = [charts.boundary_chart(grid, empty, title=f"Member {title}: test accuracy {acc:.3f}", height=105)
+               for title, grid, acc in r.members]
+    return vote, members
+
+
+@st.cache_data(max_entries=32, show_spinner=f"Refitting on {e.VARIANCE_REPLICAS} resampled training sets…")
+def variance_by_trees(ds_key: tuple, bootstrap: bool, max_samples: float) -> pd.DataFrame:
+    return e.variance_by_trees(load(ds_key), bootstrap, max_samples, ds_key[3])
+
+
+@st.cache_resource(max_entries=8, show_spinner="Boosting: fitting every round once…")
+def fit_boosting(ds_key: tuple, n_rounds: int, lr: float, depth: int) -> e.BoostingResult | str:
+    try:
+        return e.fit_boosting(load(ds_key), n_rounds, lr, depth, ds_key[3])
+    except ValueError as exc:  # the first weak learner is no better than chance
+        return str(exc)
+
+
+def bagging_view(ds_key: tuple) -> str:
+    c1, c2, c3 = st.columns(3)
+    n = c1.slider("Number of trees", e.BAG_N_MIN, e.BAG_N_MAX, e.BAG_N_DEFAULT, key=e.BAG_N_KEY, bind="query-params")
+    max_samples = c2.slider("Max samples (share of training rows per tree)", e.MAX_SAMPLES_MIN, e.MAX_SAMPLES_MAX,
+                            e.MAX_SAMPLES_DEFAULT, e.MAX_SAMPLES_STEP, key=e.MAX_SAMPLES_KEY, bind="query-params")
+    bootstrap = c3.toggle("Bootstrap (draw with replacement)", value=e.BOOTSTRAP_DEFAULT, key=e.BOOTSTRAP_KEY,
+                          bind="query-params")
+    r = fit_bagging(ds_key, n, bootstrap, max_samples)
+    m = st.columns(4)
+    m[0].metric("Train accuracy", f"{r.train_accuracy:.3f}")
+    m[1].metric("Test accuracy", f"{r.test_accuracy:.3f}")
+    m[2].metric("Out-of-bag score", "—" if r.oob_score is None else f"{r.oob_score:.3f}",
+                help="Needs bootstrap: each row is scored by the trees whose sample left it out.")
+    m[3].metric("One tree's test accuracy", f"{r.single_tree_test_accuracy:.3f}")
+    if r.oob_score is not None and n < 10:
+        st.caption("With few trees some rows are in every bootstrap sample and have no out-of-bag vote.")
+    left, right = st.columns([2, 1])
+    vote, members = bagging_charts(ds_key, n, bootstrap, max_samples)
+    left.altair_chart(vote, width="stretch")
+    with right:
+        for chart in members:
+            st.altair_chart(chart, width="stretch")
+    var = variance_by_trees(ds_key, bootstrap, max_samples)
+    c_left, c_right = st.columns(2)
+    c_left.altair_chart(charts.line_chart(r.by_k, "n_trees", "accuracy", color="split",
+                                          title="Accuracy of the vote of the first k trees", x_title="trees in the vote",
+                                          rule_x=n), width="stretch")
+    reduction = 1 - var["variance"].iloc[-1] / var["variance"].iloc[0] if var["variance"].iloc[0] > 0 else 0.0
+    c_right.altair_chart(charts.line_chart(var, "n_trees", "variance", x_title="trees in the vote",
+                                           y_title="variance of P(class 1)",
+                                           title=f"Variance across {e.VARIANCE_REPLICAS} resampled training sets: "
+                                                 f"−{reduction:.0%} from 1 to {e.VARIANCE_TREES} trees"),
+                         width="stretch")
+    with st.expander("Numbers behind the charts"):
+        st.dataframe(r.by_k.pivot(index="n_trees", columns="split", values="accuracy"), height=200)
+        st.dataframe(var, hide_index=True, height=200)
+        st.dataframe(pd.DataFrame([(t, a) for t, _, a in r.members], columns=["member", "test accuracy"]),
+                     hide_index=True)
+    return e.export_code(*ds_key, n, bootstrap, max_samples, e.ADA_N_DEFAULT, e.ADA_LR_DEFAULT, e.BASE_DEPTH_DEFAULT)
+
+
+def boosting_view(ds_key: tuple) -> str:
+    c1, c2, c3 = st.columns(3)
+    n_rounds = c1.slider("Rounds (n_estimators)", e.ADA_N_MIN, e.ADA_N_MAX, e.ADA_N_DEFAULT, key=e.ADA_N_KEY,
+                         bind="query-params")
+    lr = c2.select_slider("Learning rate", e.ADA_LR_VALUES, value=e.ADA_LR_DEFAULT, key=e.ADA_LR_KEY,
+                          bind="query-params")
+    depth = c3.slider("Weak learner depth (1 = stumps)", e.BASE_DEPTH_MIN, e.BASE_DEPTH_MAX, e.BASE_DEPTH_DEFAULT,
+                      key=e.BASE_DEPTH_KEY, bind="query-params")
+    b = fit_boosting(ds_key, n_rounds, lr, depth)
+    code = e.export_code(*ds_key, e.BAG_N_DEFAULT, e.BOOTSTRAP_DEFAULT, e.MAX_SAMPLES_DEFAULT, n_rounds, lr, depth)
+    if isinstance(b, str):
+        st.warning("AdaBoost could not start: its first weak learner is no better than a coin flip here "
+                   f"(scikit-learn: “{b}”). Deeper weak learners (depth 2 or more) can split this data.")
+        return code
+    m = st.columns(3)
+    m[0].metric("AdaBoost test accuracy (all rounds)", f"{b.ada_test_accuracy:.3f}")
+    m[1].metric("Gradient boosting test accuracy", f"{b.gb_test_accuracy:.3f}")
+    m[2].metric("Rounds fitted", b.rounds, help="AdaBoost stops early when a weak learner makes no mistake.")
+    round_fragment(ds_key, n_rounds, lr, depth)
+    return code
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def round_templates(ds_key: tuple, n_rounds: int, lr: float, depth: int) -> tuple[dict, dict]:
+    return e.round_templates(fit_boosting(ds_key, n_rounds, lr, depth))
+
+
+@st.fragment
+def round_fragment(ds_key: tuple, n_rounds: int, lr: float, depth: int) -> None:
+    """The round slider reads the precomputed states: no refit, only this fragment redraws."""
+    b = fit_boosting(ds_key, n_rounds, lr, depth)
+    round_ = st.slider("Show the state after round", e.ROUND_MIN, e.ROUND_MAX, e.ROUND_DEFAULT, key=e.ROUND_KEY,
+                       bind="query-params", help="The dots' size is the weight AdaBoost gave each training point "
+                                                 "when fitting this round's weak learner.")
+    boundary, errors, points, r = e.round_charts(b, round_templates(ds_key, n_rounds, lr, depth), round_)
+    if r < round_:
+        st.caption(f"Only {b.rounds} rounds were fitted: showing round {r}.")
+    errors_now = b.errors[b.errors["round"] == r].set_index("series")["error"]
+    m = st.columns(4)
+    m[0].metric(f"Round {r}: weighted error of its learner", f"{b.estimator_errors[r - 1]:.3f}")
+    m[1].metric("Its vote (alpha)", f"{b.estimator_weights[r - 1]:.3f}")
+    m[2].metric("AdaBoost train error so far", f"{errors_now['AdaBoost train']:.3f}")
+    m[3].metric("AdaBoost test error so far", f"{errors_now['AdaBoost test']:.3f}")
+    left, right = st.columns(2)
+    left.vega_lite_chart(spec=boundary, width="stretch")
+    right.vega_lite_chart(spec=errors, width="stretch")
+    with st.expander("Numbers behind the charts"):
+        st.dataframe(points, hide_index=True, height=220)
+        st.dataframe(b.errors.pivot(index="round", columns="series", values="error"), height=220)
+
+
+st.title("Ensembles lab")
+st.caption("Many weak or wobbly models, combined. Trained on 70 % of a generated 2-D set (circles = train, "
+           "triangles = test); sample count and noise are in the sidebar.")
+top1, top2 = st.columns([2, 1])
+view = top1.segmented_control("Ensemble", e.VIEWS, default=e.VIEWS[0], required=True, key=e.VIEW_KEY,
+                              bind="query-params")
+dataset = top2.selectbox("2-D dataset", datasets.TWO_D, index=datasets.TWO_D.index(e.DATASET_DEFAULT),
+                         key=e.DATASET_KEY, bind="query-params")
+key = two_d_key(dataset)
+code = bagging_view(key) if view == "Bagging" else boosting_view(key)
+common.page_footer(QUESTIONS, code, EXPLANATION[view])

@@ -1,0 +1,246 @@
+"""Model gallery: six classic models, each with its main knobs, its decision boundary on a 2-D set
+(train and test points) or, for linear regression, its fitted line and residuals."""
+import pandas as pd
+import streamlit as st
+
+from components import charts, datasets
+from components import gallery as g
+from components.ui import common
+
+QUESTIONS = [
+    "How does linear regression fit its coefficients, and what do R² and RMSE measure?",
+    "Why does logistic regression use the sigmoid, and why is its decision boundary linear?",
+    "How does a decision tree choose a split (Gini vs entropy)? Why do deep trees overfit?",
+    "Why does a random forest beat a single tree? What do bootstrap samples and max_features do?",
+    "What are support vectors and the margin? What do C, the kernel and gamma change?",
+    "How does a neural network learn (loss, learning rate, SGD vs Adam)? Why scale the inputs?",
+]
+
+EXPLANATION = {
+    g.LINEAR: """Ordinary least squares picks the intercept and coefficients that minimise the squared
+residuals on the training rows (the 70 % split of the bundled *diabetes* table). With one feature
+you see the fitted line; with more, the prediction is a plane you cannot draw, so the residual plot
+(residual against fitted value) is the view that works in any dimension: a good linear fit leaves a
+shapeless cloud around zero. R² is the share of the target's variance explained; RMSE is the typical
+error in the target's units. Compare train and test: a big gap would mean overfitting.""",
+    g.LOGISTIC: """Logistic regression computes a linear score z = b0 + w1·x1 + w2·x2 and squashes it with
+the sigmoid p = 1/(1+e^-z). The boundary p = 0.5 is where z = 0: always a straight line, which is
+why it fails on *circles* and *xor*. Small C means strong L2 regularisation: the weights shrink, the
+sigmoid flattens and probabilities stay near 0.5.""",
+    g.TREE: """A tree splits the plane with axis-parallel cuts, choosing at each node the threshold that
+most reduces impurity (Gini or entropy). Each extra level can double the number of regions, so deep
+trees carve out single training points: training accuracy climbs to 100 % while test accuracy falls.
+Minimum samples per leaf stops that from the other side.""",
+    g.FOREST: """A random forest fits many deep trees, each on a bootstrap sample of the training rows and
+choosing each split among a random subset of features (max_features = 1 of the 2 here), then averages
+their votes. The members (right) are jagged and disagree; their average is smoother and generalises
+better: bagging cuts variance without adding much bias.""",
+    g.SVM: """The SVM finds the boundary (black) with the widest margin (green dotted lines, where the decision
+function is ±1) between the classes. Only the ringed points, the support vectors, define it. Small C tolerates
+points inside the margin (wide margin, many support vectors); large C fights every mistake. Kernels
+bend the boundary: polynomial of a chosen degree, or RBF, where a large gamma makes each point's
+influence local and the boundary wiggly. Inputs are standardised first.""",
+    g.MLP: """A multi-layer perceptron stacks layers of weighted sums followed by a non-linear activation; it
+learns by gradient descent on the log-loss (the curve on the right, one point per epoch). Adam adapts
+the step size per weight and usually converges faster than plain SGD; too large a learning rate makes
+the loss bounce, too small makes it crawl. Inputs are standardised first.""",
+}
+
+
+def two_d_key(name: str) -> tuple:
+    ss = st.session_state
+    return (name, int(ss.get(common.N_SAMPLES_KEY, common.N_SAMPLES_DEFAULT)),
+            float(ss.get(common.NOISE_KEY, common.NOISE_DEFAULT)), common.seed())
+
+
+@st.cache_data(max_entries=64, show_spinner="Fitting the model…")
+def fit_classifier(ds_key: tuple, model: str, params: tuple) -> g.ClassifierResult:
+    name, n_samples, noise, seed = ds_key
+    ds = datasets.load(name, n_samples=n_samples, noise=noise, seed=seed)
+    return g.fit_classifier(ds, model, dict(params), seed)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def fit_linear(features: tuple, seed: int) -> g.LinearResult:
+    return g.fit_linear(list(features), seed)
+
+
+def controls(model: str) -> dict:
+    """The chosen model's own widgets; returns its hyper-parameters."""
+    if model == g.LINEAR:
+        feats = st.multiselect("Features of the diabetes table", g.LIN_FEATURES, default=g.LIN_FEATURES_DEFAULT,
+                               key=g.LIN_FEATURES_KEY, bind="query-params",
+                               help="One feature draws the fitted line; more fit a plane (see the residuals).")
+        return {"features": [f for f in g.LIN_FEATURES if f in feats]}
+    c1, c2, c3 = st.columns(3)
+    if model == g.LOGISTIC:
+        c = c1.select_slider("C (inverse regularisation strength)", g.C_VALUES, value=g.LOGIT_C_DEFAULT,
+                             key=g.LOGIT_C_KEY, bind="query-params")
+        return {"C": c}
+    if model == g.TREE:
+        return {"max_depth": c1.slider("Max depth", g.TREE_DEPTH_MIN, g.TREE_DEPTH_MAX, g.TREE_DEPTH_DEFAULT,
+                                       key=g.TREE_DEPTH_KEY, bind="query-params"),
+                "min_samples_leaf": c2.slider("Min samples per leaf", g.TREE_LEAF_MIN, g.TREE_LEAF_MAX,
+                                              g.TREE_LEAF_DEFAULT, key=g.TREE_LEAF_KEY, bind="query-params"),
+                "criterion": c3.segmented_control("Split criterion", g.TREE_CRITERIA, default=g.TREE_CRITERION_DEFAULT,
+                                                  required=True, key=g.TREE_CRITERION_KEY, bind="query-params")}
+    if model == g.FOREST:
+        return {"n_estimators": c1.slider("Number of trees", g.RF_TREES_MIN, g.RF_TREES_MAX, g.RF_TREES_DEFAULT,
+                                          key=g.RF_TREES_KEY, bind="query-params"),
+                "max_features": c2.segmented_control("Features tried per split (max_features)", g.RF_FEATURES,
+                                                     default=g.RF_FEATURES_DEFAULT, required=True,
+                                                     key=g.RF_FEATURES_KEY, bind="query-params",
+                                         help="1 = a random feature per split (sqrt of 2 features); "
+                                              "2 = all features, i.e. plain bagged trees.")}
+    if model == g.SVM:
+        kernel = c1.segmented_control("Kernel", g.SVM_KERNELS, default=g.SVM_KERNEL_DEFAULT, required=True,
+                                      key=g.SVM_KERNEL_KEY, bind="query-params")
+        c = c1.select_slider("C", g.C_VALUES, value=g.SVM_C_DEFAULT, key=g.SVM_C_KEY, bind="query-params")
+        gamma = c2.select_slider("gamma (RBF)", g.GAMMA_VALUES, value=g.SVM_GAMMA_DEFAULT, key=g.SVM_GAMMA_KEY,
+                                 bind="query-params", disabled=kernel != "rbf")
+        degree = c3.slider("Degree (polynomial)", g.SVM_DEGREE_MIN, g.SVM_DEGREE_MAX, g.SVM_DEGREE_DEFAULT,
+                           key=g.SVM_DEGREE_KEY, bind="query-params", disabled=kernel != "poly")
+        return {"kernel": kernel, "C": c, "gamma": gamma, "degree": degree}
+    if model == g.MLP:
+        return {"layers": c1.slider("Hidden layers", g.MLP_LAYERS_MIN, g.MLP_LAYERS_MAX, g.MLP_LAYERS_DEFAULT,
+                                    key=g.MLP_LAYERS_KEY, bind="query-params"),
+                "width": c1.slider("Neurons per layer", g.MLP_WIDTH_MIN, g.MLP_WIDTH_MAX, g.MLP_WIDTH_DEFAULT,
+                                   key=g.MLP_WIDTH_KEY, bind="query-params"),
+                "activation": c2.segmented_control("Activation", g.MLP_ACTIVATIONS, default=g.MLP_ACTIVATION_DEFAULT,
+                                                   required=True, key=g.MLP_ACTIVATION_KEY, bind="query-params"),
+                "solver": c2.segmented_control("Solver", g.MLP_SOLVERS, default=g.MLP_SOLVER_DEFAULT, required=True,
+                                               key=g.MLP_SOLVER_KEY, bind="query-params"),
+                "learning_rate": c3.select_slider("Learning rate", g.LR_VALUES, value=g.MLP_LR_DEFAULT,
+                                                  key=g.MLP_LR_KEY, bind="query-params"),
+                "epochs": c3.slider("Epochs (max_iter)", g.MLP_EPOCHS_MIN, g.MLP_EPOCHS_MAX, g.MLP_EPOCHS_DEFAULT,
+                                    g.MLP_EPOCHS_STEP, key=g.MLP_EPOCHS_KEY, bind="query-params")}
+    raise KeyError(model)
+
+
+def show_linear(p: dict) -> str:
+    if not p["features"]:
+        st.info("Pick at least one feature of the diabetes table to fit a line.")
+        return g.export_code(g.LINEAR, {}, common.seed(), features=g.LIN_FEATURES_DEFAULT)
+    r = fit_linear(tuple(p["features"]), common.seed())
+    st.markdown(f"**Fitted equation:** `{r.equation}`")
+    m = st.columns(4)
+    m[0].metric("R² (train)", f"{r.r2_train:.3f}")
+    m[1].metric("R² (test)", f"{r.r2_test:.3f}")
+    m[2].metric("RMSE (train)", f"{r.rmse_train:.1f}")
+    m[3].metric("RMSE (test)", f"{r.rmse_test:.1f}")
+    left, right = st.columns(2)
+    with left:
+        if r.line is not None:
+            pts = r.points.rename(columns={"split": "group"})
+            st.altair_chart(charts.points_lines_chart(pts, r.line.assign(series="fitted line"), r.features[0],
+                                                      "disease progression", f"Disease progression vs {r.features[0]}"),
+                            width="stretch")
+        else:  # a plane in more than 2-D: actual against predicted, the diagonal is a perfect fit
+            pts = r.residuals.rename(columns={"fitted": "x", "actual": "y", "split": "group"})[["x", "y", "group"]]
+            lo, hi = float(min(pts["x"].min(), pts["y"].min())), float(max(pts["x"].max(), pts["y"].max()))
+            diag = pd.DataFrame({"x": [lo, hi], "y": [lo, hi], "series": "perfect prediction"})
+            st.altair_chart(charts.points_lines_chart(pts, diag, "predicted", "actual",
+                                                      f"Actual vs predicted ({len(r.features)} features: the fit "
+                                                      "is a hyperplane)"), width="stretch")
+    with right:
+        res = r.residuals.rename(columns={"fitted": "x", "residual": "y", "split": "group"})
+        st.altair_chart(charts.points_lines_chart(res, None, "fitted value", "residual (actual − fitted)",
+                                                  "Residuals", rule_y=0.0), width="stretch")
+    st.altair_chart(charts.bar_chart(r.coef, "coefficient", "feature", title="Coefficients",
+                                     height=max(120, 28 * len(r.coef))), width="stretch")
+    with st.expander("Numbers behind the charts"):
+        st.dataframe(pd.concat([pd.DataFrame({"feature": ["(intercept)"], "coefficient": [r.intercept]}), r.coef],
+                     ignore_index=True), hide_index=True)
+        st.dataframe(r.residuals, hide_index=True, height=240)
+    return g.export_code(g.LINEAR, {}, common.seed(), features=p["features"])
+
+
+def show_classifier(model: str, p: dict, ds_key: tuple) -> str:
+    params = tuple(sorted(p.items()))
+    r = fit_classifier(ds_key, model, params)
+    x = r.extras
+    m = st.columns(4)
+    m[0].metric("Train accuracy", f"{r.train_accuracy:.3f}")
+    m[1].metric("Test accuracy", f"{r.test_accuracy:.3f}")
+    if model == g.LOGISTIC:
+        b0, w1, w2 = x["coef"]
+        m[2].metric("‖w‖ (weight size)", f"{(w1 ** 2 + w2 ** 2) ** 0.5:.2f}")
+        st.markdown(f"**Linear score:** `z = {b0:.2f} {w1:+.2f}·x1 {w2:+.2f}·x2`, and p = 1/(1+e^-z)")
+    elif model == g.TREE:
+        m[2].metric("Depth reached", x["depth"])
+        m[3].metric("Leaves", x["leaves"])
+    elif model == g.SVM:
+        m[2].metric("Support vectors", x["n_support"])
+        m[3].metric("Share of training points", f"{x['n_support'] / (r.points['split'] == 'train').sum():.0%}")
+    elif model == g.MLP:
+        m[2].metric("Epochs run", x["n_iter"])
+        m[3].metric("Final training loss", f"{x['loss']['loss'].iloc[-1]:.3f}")
+    if not x.get("converged", True):
+        st.caption("The optimiser hit its iteration cap before converging (scikit-learn's ConvergenceWarning): "
+                   "more epochs or a larger learning rate would change the result.")
+
+    extra = charts.outline_layer(x["margin"], x["support"]) if model == g.SVM else None
+    boundary = charts.boundary_chart(r.grid, r.points, title=f"{model} on {ds_key[0]}: P(class 1)", height=380,
+                                     extra=extra)
+    if model in (g.LOGISTIC, g.TREE, g.MLP, g.FOREST):
+        left, right = st.columns(2)
+        left.altair_chart(boundary, width="stretch")
+        with right:
+            if model == g.LOGISTIC:
+                pts = x["sigmoid_points"].rename(columns={"z": "x", "y": "y"}).assign(group=lambda d: d["label"])
+                curve = x["sigmoid"].rename(columns={"z": "x", "p": "y"}).assign(series="sigmoid 1/(1+e^-z)")
+                st.altair_chart(charts.points_lines_chart(pts[["x", "y", "group", "split"]], curve,
+                                                          "linear score z", "P(class 1) / true class",
+                                                          "Each point at its score z and its true class (0 or 1)",
+                                                          height=380), width="stretch")
+            elif model == g.TREE:
+                if x["leaves"] <= g.TREE_DIAGRAM_MAX_LEAVES:
+                    st.altair_chart(charts.tree_chart(x["nodes"], x["edges"],
+                                                      title="The tree itself: left branch = test true (solid)",
+                                                      height=380), width="stretch")
+                    with st.expander("The same tree as text"):
+                        st.code(x["text"], language=None)
+                else:
+                    st.markdown(f"**The tree itself** ({x['leaves']} leaves: too many to draw; each line is a "
+                                "test, `class:` is the leaf's vote)")
+                    with st.container(height=360):
+                        st.code(x["text"], language=None)
+            elif model == g.MLP:
+                st.altair_chart(charts.line_chart(x["loss"], "epoch", "loss", title="Training loss per epoch",
+                                                  y_title="log-loss", height=380), width="stretch")
+            elif model == g.FOREST:
+                for label, grid, acc in x["members"]:
+                    member_pts = r.points[r.points["split"] == "train"].iloc[:0]  # background only, no dots
+                    st.altair_chart(charts.boundary_chart(grid, member_pts, title=f"Member {label}: test accuracy "
+                                                          f"{acc:.3f}", height=110), width="stretch")
+    else:
+        st.altair_chart(boundary, width="stretch")
+    with st.expander("Numbers behind the charts"):
+        st.dataframe(r.points, hide_index=True, height=240)
+        if model == g.MLP:
+            st.dataframe(x["loss"], hide_index=True, height=200)
+        if model == g.SVM:
+            st.write(f"Support vectors per class: {x['n_support_per_class']}")
+        if model == g.FOREST:
+            st.dataframe(pd.DataFrame([(lab, acc) for lab, _, acc in x["members"]],
+                                      columns=["member", "test accuracy"]), hide_index=True)
+        st.caption("The background grid has one cell per 80×80 point; P(class 1) per cell is in the chart tooltip.")
+    name, n_samples, noise, seed = ds_key
+    return g.export_code(model, p, seed, name, n_samples, noise)
+
+
+st.title("Model gallery")
+st.caption("Six classic models, their knobs and what they draw. Classifiers are fitted on 70 % of a "
+           "generated 2-D set (circles = train, triangles = test); sample count and noise are in the sidebar.")
+top1, top2 = st.columns([3, 1])
+model = top1.segmented_control("Model", g.MODELS, default=g.MODEL_DEFAULT, required=True, key=g.MODEL_KEY,
+                               bind="query-params")
+dataset = top2.selectbox("2-D dataset", datasets.TWO_D, index=datasets.TWO_D.index(g.DATASET_DEFAULT),
+                         key=g.DATASET_KEY, bind="query-params", disabled=model == g.LINEAR,
+                         help="Linear regression uses the diabetes table instead (a regression target).")
+params = controls(model)
+if model == g.LINEAR:
+    code = show_linear(params)
+else:
+    code = show_classifier(model, params, two_d_key(dataset))
+common.page_footer(QUESTIONS, code, EXPLANATION[model])
