@@ -9,7 +9,6 @@ the order, which gives the subset for every k from one run. A test checks it aga
 """
 from __future__ import annotations
 
-import functools
 import textwrap
 import time
 import warnings
@@ -25,7 +24,8 @@ from sklearn.linear_model import Lasso, LogisticRegression, Ridge, RidgeClassifi
 from sklearn.manifold import TSNE
 from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score, train_test_split
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
-from threadpoolctl import threadpool_limits
+
+from components.models import quiet_convergence
 
 # ---- widget keys, defaults, ranges (one source of truth; the page and the tests import them) ----
 N_NOISE_KEY, K_KEY, LOG_ALPHA_KEY, N_COMPONENTS_KEY, TSNE_KEY, PERPLEXITY_KEY = (
@@ -48,16 +48,6 @@ WRAPPERS = ("RFE", "forward SFS", "backward SFS")
 EMBEDDED = ("Lasso (L1)", "tree importance")
 METHODS = FILTERS + WRAPPERS + EMBEDDED
 FAMILY = {**{m: "filter" for m in FILTERS}, **{m: "wrapper" for m in WRAPPERS}, **{m: "embedded" for m in EMBEDDED}}
-
-
-def single_thread(fn):
-    """Limit BLAS/OpenMP to one thread: many tiny fits on a small shared server run faster so."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        with threadpool_limits(limits=1), warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            return fn(*args, **kwargs)
-    return wrapper
 
 
 def prepare(X: pd.DataFrame, y: pd.Series, task: str, n_noise: int, seed: int) -> tuple[pd.DataFrame, pd.Series]:
@@ -89,7 +79,7 @@ def top_k(scores: pd.Series, k: int) -> list[str]:
     return list(scores.sort_values(ascending=False, kind="stable").index[:k])
 
 
-@single_thread
+@quiet_convergence
 def filter_scores(X: pd.DataFrame, y: pd.Series, task: str, seed: int) -> dict[str, tuple[pd.Series | None, float]]:
     """Each filter's score per feature (higher = better) and its time in seconds."""
     out: dict = {}
@@ -109,7 +99,7 @@ def filter_scores(X: pd.DataFrame, y: pd.Series, task: str, seed: int) -> dict[s
     return out
 
 
-@single_thread
+@quiet_convergence
 def rfe_ranking(X: pd.DataFrame, y: pd.Series, task: str) -> tuple[pd.Series, float]:
     """RFE down to one feature: ranking_ <= k is exactly the subset RFE(n_features_to_select=k) keeps."""
     t = time.perf_counter()
@@ -117,7 +107,7 @@ def rfe_ranking(X: pd.DataFrame, y: pd.Series, task: str) -> tuple[pd.Series, fl
     return pd.Series(rfe.ranking_, index=X.columns), time.perf_counter() - t
 
 
-@single_thread
+@quiet_convergence
 def sequential_path(X: pd.DataFrame, y: pd.Series, task: str, direction: str) -> tuple[list[str], float]:
     """The order of greedy sequential selection, as SequentialFeatureSelector(cv=3) runs it.
 
@@ -146,7 +136,7 @@ def sequential_path(X: pd.DataFrame, y: pd.Series, task: str, direction: str) ->
     return [X.columns[i] for i in order], time.perf_counter() - t
 
 
-@single_thread
+@quiet_convergence
 def l1_path(X: pd.DataFrame, y: pd.Series, task: str, alphas=PATH_ALPHAS) -> pd.DataFrame:
     """Coefficient path: Lasso for regression, L1 logistic regression (C = 1 / (alpha n)) for classes.
 
@@ -183,14 +173,14 @@ def l1_coefficients(X: pd.DataFrame, y: pd.Series, task: str, alpha: float) -> p
     return pd.Series(coef, index=X.columns)
 
 
-@single_thread
+@quiet_convergence
 def l1_selection(X: pd.DataFrame, y: pd.Series, task: str, alpha: float) -> tuple[list[str], pd.Series, float]:
     t = time.perf_counter()
     coef = l1_coefficients(X, y, task, alpha)
     return [f for f in X.columns if abs(coef[f]) > 1e-10], coef, time.perf_counter() - t
 
 
-@single_thread
+@quiet_convergence
 def tree_importance(X: pd.DataFrame, y: pd.Series, task: str, seed: int) -> tuple[pd.Series, float]:
     t = time.perf_counter()
     cls = RandomForestClassifier if task == "classification" else RandomForestRegressor
@@ -198,7 +188,7 @@ def tree_importance(X: pd.DataFrame, y: pd.Series, task: str, seed: int) -> tupl
     return pd.Series(rf.feature_importances_, index=X.columns), time.perf_counter() - t
 
 
-@single_thread
+@quiet_convergence
 def subset_score(X: pd.DataFrame, y: pd.Series, task: str, columns: tuple[str, ...], seed: int) -> float:
     """CV score (5 folds) of the scoring model on the given columns; NaN for an empty subset."""
     if not columns:
@@ -237,7 +227,7 @@ def picks_frame(columns: list[str], chosen: dict[str, list[str] | None]) -> pd.D
 
 
 # ---- extraction ----
-@single_thread
+@quiet_convergence
 def pca_summary(X: pd.DataFrame) -> tuple[pd.DataFrame, PCA]:
     """Explained variance per component, cumulative, and reconstruction RMSE with the first n."""
     pca = PCA().fit(X)
@@ -257,7 +247,7 @@ def label_for(y: pd.Series, task: str, target_names: tuple[str, ...]) -> np.ndar
     return np.asarray(pd.qcut(y, 3, labels=["low target", "mid target", "high target"]).astype(str))
 
 
-@single_thread
+@quiet_convergence
 def lda_projection(X: pd.DataFrame, y: pd.Series) -> pd.DataFrame:
     n = min(2, int(y.nunique()) - 1)
     Z = LinearDiscriminantAnalysis(n_components=n).fit_transform(X, y)
@@ -266,7 +256,7 @@ def lda_projection(X: pd.DataFrame, y: pd.Series) -> pd.DataFrame:
     return out
 
 
-@single_thread
+@quiet_convergence
 def tsne_projection(X: pd.DataFrame, perplexity: float, seed: int) -> pd.DataFrame:
     perplexity = min(float(perplexity), (len(X) - 1) / 3.0)
     Z = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed,

@@ -6,7 +6,6 @@ bookkeeping that tells synthetic/removed points apart for the 2-D drawing, and t
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,20 +20,10 @@ from sklearn.ensemble import AdaBoostClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
-from threadpoolctl import threadpool_limits
 
 from components import boundary
 from components.code_export import dataset_code
 
-
-def single_threaded(fn):
-    """Run fn with BLAS/OpenMP limited to one thread: these fits are tiny, and on a shared 2-core host
-    thread oversubscription made them 5-20x slower (measured)."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        with threadpool_limits(limits=1):
-            return fn(*args, **kwargs)
-    return wrapper
 
 # ---- widgets: one source of truth -------------------------------------------------------------
 DATA_KEY, RATIO_KEY, STRATEGY_KEY, K_KEY, WEIGHT_KEY, WEIGHT_RATIO_KEY, THRESHOLD_KEY = (
@@ -190,7 +179,6 @@ def resampled_counts(pipe: Pipeline, strategy: str, X: np.ndarray, y: np.ndarray
     return Xs, y
 
 
-@single_threaded
 def fit_strategy(split: Split, strategy: str, k: int, weight: str, weight_ratio: float, seed: int,
                  two_d: bool) -> Result:
     n_pos = int(split.y_train.sum())

@@ -23,7 +23,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from components.code_export import dataset_code
-from components.imbalanced import binarize, single_threaded, subsample_minority
+from components.imbalanced import binarize, subsample_minority
 
 
 # ---- widgets: one source of truth -------------------------------------------------------------
@@ -90,7 +90,6 @@ def noise_data(n_features: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.n
     return X, y, X_hold, y_hold
 
 
-@single_threaded
 def feature_selection_experiment(n_features: int, k: int, seed: int) -> LeakResult:
     X, y, X_hold, y_hold = noise_data(n_features, seed)
     k = min(k, n_features)
@@ -107,7 +106,6 @@ def feature_selection_experiment(n_features: int, k: int, seed: int) -> LeakResu
 
 
 # ---- 2: preprocessing / SMOTE before the split ---------------------------------------------------
-@single_threaded
 def preprocessing_experiment(X: pd.DataFrame, y: pd.Series, prep: str, seed: int) -> LeakResult:
     Xv = np.asarray(X, dtype=float)
     yb, _ = binarize(np.asarray(y))
@@ -159,7 +157,6 @@ def add_leak(X: pd.DataFrame, y: np.ndarray, noise: float, seed: int) -> pd.Data
     return X.assign(**{LEAK_FEATURE: np.where(flip, 1 - y, y).astype(float)})
 
 
-@single_threaded
 def target_leak_experiment(X: pd.DataFrame, y: pd.Series, noise: float, seed: int) -> LeakResult:
     yv = np.asarray(y).astype(int)
     X_leak = add_leak(X, yv, noise, seed)
@@ -195,7 +192,6 @@ def lag_matrix(s: np.ndarray, lags: int = TS_LAGS) -> tuple[np.ndarray, np.ndarr
     return X, s[lags:]
 
 
-@single_threaded
 def time_series_experiment(seed: int) -> LeakResult:
     X, y = lag_matrix(time_series(seed))
     cut = len(y) - TS_HOLDOUT

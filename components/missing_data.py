@@ -9,15 +9,12 @@ no missingness *injector* (no "ampute"), so :func:`inject_missing` is written by
 """
 from __future__ import annotations
 
-import functools
 import textwrap
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401  (registers IterativeImputer)
 from sklearn.impute import IterativeImputer, KNNImputer, SimpleImputer
 from sklearn.linear_model import BayesianRidge, LogisticRegression, Ridge
@@ -26,7 +23,8 @@ from sklearn.neighbors import KNeighborsRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeRegressor
-from threadpoolctl import threadpool_limits
+
+from components.models import quiet_convergence
 
 # ---- widget keys, defaults, ranges (one source of truth; the page and the tests import them) ----
 MECHANISM_KEY, PCT_KEY, COLUMNS_KEY, K_KEY, ESTIMATOR_KEY, M_KEY, INSPECT_KEY = (
@@ -55,18 +53,6 @@ ITER_MAX_DRAW = 5  # each multiple-imputation draw runs every iteration (no earl
 MAX_ROWS = 600  # larger tables are subsampled (stratified, seeded) so every refit stays interactive
 STRENGTH = 2.0  # slope of the logistic selection weights for MAR and MNAR
 TRUTH, OBSERVED = "truth", "observed"
-
-
-def single_thread(fn):
-    """Run ``fn`` with BLAS/OpenMP limited to one thread: on a small shared server, many tiny fits
-    with several threads each oversubscribe the cores and run several times slower. IterativeImputer's
-    "early stopping criterion not reached" is expected with a fixed, short max_iter: silenced."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        with threadpool_limits(limits=1), warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            return fn(*args, **kwargs)
-    return wrapper
 
 
 def subsample(X: pd.DataFrame, y: pd.Series, task: str, seed: int) -> tuple[pd.DataFrame, pd.Series]:
@@ -189,7 +175,7 @@ def pair_for_correlation(X: pd.DataFrame, col: str) -> str:
 CORR_COLUMN = "corr after"
 
 
-@single_thread
+@quiet_convergence
 def impute_one(X: pd.DataFrame, X_miss: pd.DataFrame, columns: list[str], strategy: str, k: int,
                estimator: str, m: int, seed: int) -> dict:
     """Fit one strategy on the whole table (no target involved) and score it against the truth.
@@ -239,7 +225,7 @@ def true_correlation(X: pd.DataFrame, columns: list[str]) -> tuple[str, float]:
     return partner, float(np.corrcoef(X[columns[0]], X[partner])[0, 1])
 
 
-@single_thread
+@quiet_convergence
 def cv_one(X_miss: pd.DataFrame, y: pd.Series, task: str, strategy: str, k: int, estimator: str, m: int,
            seed: int) -> dict:
     """Cross-validated score of the model with one strategy; the imputer is fitted inside each fold.
@@ -277,7 +263,7 @@ def cv_scores(X_miss: pd.DataFrame, y: pd.Series, task: str, k: int, estimator: 
     return pd.DataFrame([cv_one(X_miss, y, task, s, k, estimator, m, seed) for s in STRATEGIES])
 
 
-@single_thread
+@quiet_convergence
 def complete_cv_score(X: pd.DataFrame, y: pd.Series, task: str, seed: int) -> float:
     """The same model on the complete table: the ceiling every strategy is measured against."""
     scoring = "accuracy" if task == "classification" else "r2"
@@ -447,7 +433,7 @@ def load_fertility() -> pd.DataFrame:
     return pd.read_csv(SAMPLE_DATA / "fertility.csv").set_index("country").drop(columns="code")
 
 
-@single_thread
+@quiet_convergence
 def holdout_check(table: pd.DataFrame, k: int, estimator: str, seed: int) -> tuple[pd.DataFrame, int]:
     """When the truth is unknown: hide HOLDOUT_PCT% of the *observed* cells (at random), impute
     them with each strategy, and score against the hidden values. Returns (strategy, RMSE) and the

@@ -69,3 +69,19 @@ def build_model(name: str, value, seed: int):
     namespace: dict = {}
     exec(IMPORTS, namespace)  # noqa: S102 - fixed module text, no user input
     return eval(model_code(name, value, seed), namespace)  # noqa: S307 - value checked against options
+
+
+def quiet_convergence(fn):
+    """Run fn with scikit-learn's ConvergenceWarning silenced: the labs cap iterations on purpose
+    (e.g. IterativeImputer's short max_iter, Lasso paths) to stay interactive."""
+    import functools
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return fn(*args, **kwargs)
+    return wrapper

@@ -6,7 +6,6 @@ percentile) is written by hand here: scikit-learn has no such generator.
 """
 from __future__ import annotations
 
-import functools
 import textwrap
 import warnings
 
@@ -22,7 +21,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, QuantileTransformer, RobustScaler, StandardScaler
 from sklearn.svm import SVC, SVR
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
-from threadpoolctl import threadpool_limits
 
 from components import boundary
 
@@ -48,15 +46,6 @@ FORMULAS = {
     "max-abs": r"x' = \dfrac{x}{\max |x|} \in [-1, 1]",
     "quantile": r"x' = \hat F(x) \in [0, 1] \quad\text{(empirical CDF: ranks, outliers become 1)}",
 }
-
-
-def single_thread(fn):
-    """Limit BLAS/OpenMP to one thread: many tiny fits on a small shared server run faster so."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        with threadpool_limits(limits=1):
-            return fn(*args, **kwargs)
-    return wrapper
 
 
 def subsample(X: pd.DataFrame, y: pd.Series, task: str, seed: int) -> tuple[pd.DataFrame, pd.Series]:
@@ -179,7 +168,6 @@ def stats_table(X: pd.DataFrame, scaler_name: str, seed: int, max_features: int 
     return pd.concat(parts, axis=1)
 
 
-@single_thread
 def cv_row(X: pd.DataFrame, y: pd.Series, task: str, scaler_name: str, seed: int) -> list[dict]:
     """CV score of every model with one scaler (the scaler is fitted inside each fold)."""
     scoring = "accuracy" if task == "classification" else "r2"
@@ -208,7 +196,6 @@ def binary_target(y: pd.Series, target_names: tuple[str, ...]) -> tuple[np.ndarr
     return (y.to_numpy(int) != 0).astype(int), (first, f"not {first}")
 
 
-@single_thread
 def boundary_data(X2: pd.DataFrame, y_bin: np.ndarray, outliers: np.ndarray, scaler_name: str, model: str,
                   seed: int, class_names: tuple[str, str]) -> tuple[pd.DataFrame, pd.DataFrame, float]:
     """Fit scaler + model on two raw features (outliers included); grid over the inliers' box.

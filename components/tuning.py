@@ -11,7 +11,6 @@ script uses it).
 """
 from __future__ import annotations
 
-import functools
 from typing import Callable
 
 import numpy as np
@@ -21,17 +20,7 @@ from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score, tra
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC, SVR
-from threadpoolctl import threadpool_limits
 
-
-def single_threaded(fn):
-    """Run fn with BLAS/OpenMP limited to one thread: these fits are tiny, and on a shared 2-core host
-    thread oversubscription made them 5-20x slower (measured)."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        with threadpool_limits(limits=1):
-            return fn(*args, **kwargs)
-    return wrapper
 
 # ---- widgets: one source of truth -------------------------------------------------------------
 BUDGET_KEY, SHOW_KEY, STEP_KEY, HALVING_KEY = "tuning.budget", "tuning.show", "tuning.step", "tuning.halving"
@@ -75,7 +64,6 @@ def splitter(classification: bool, seed: int):
     return (StratifiedKFold if classification else KFold)(FOLDS, shuffle=True, random_state=seed)
 
 
-@single_threaded
 def score_surface(X: np.ndarray, y: np.ndarray, classification: bool, seed: int,
                   progress: Callable[[float], None] | None = None, resolution: int = RESOLUTION) -> pd.DataFrame:
     """Mean CV score (accuracy or R²) at every (log10 C, log10 gamma) of the grid, long format."""

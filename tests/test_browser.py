@@ -9,7 +9,6 @@ import os
 import re
 from urllib.parse import parse_qs, urlparse
 
-import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import confusion_matrix

@@ -1,7 +1,6 @@
 """AppTest of the Evaluation cockpit: numbers against independent sklearn computations, threshold
 moves that never refit, URL state, and the exported script."""
 import numpy as np
-import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, confusion_matrix, roc_auc_score

@@ -2,7 +2,6 @@
 import itertools
 
 import numpy as np
-import pandas as pd
 import pytest
 from sklearn import metrics
 from sklearn.linear_model import LogisticRegression

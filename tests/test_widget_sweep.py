@@ -51,23 +51,37 @@ def set_widget(at, kind: str, key: str, value) -> None:
         w.set_value(value)
 
 
+def sweep_widget(at, key: str, kind: str, seen: set, failures: list, depth: int = 0) -> None:
+    """Move one widget through its values; widgets a choice reveals (another model's controls,
+    another view) are swept too, once each, while that choice is on screen."""
+    original = widgets(at)[key][1].value
+    for value in candidate_values(kind, widgets(at)[key][1]):
+        if key not in widgets(at) or widgets(at)[key][1].proto.disabled:
+            break  # a previous value hid or disabled it
+        set_widget(at, kind, key, value)
+        at.run()
+        found = problems(at)
+        if found:
+            failures.append(f"{key}={value!r}: {found[0][:300]}")
+            continue
+        if depth == 0 and kind in ("selectbox", "radio", "button_group"):
+            for new_key, (new_kind, _) in widgets(at).items():
+                if new_key not in seen:
+                    seen.add(new_key)
+                    sweep_widget(at, new_key, new_kind, seen, failures, depth + 1)
+    if key in widgets(at) and not widgets(at)[key][1].proto.disabled:
+        getattr(at, kind)(key=key).set_value(original)
+        at.run()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", ALL_PAGES)
 def test_every_widget_to_extremes(path):
     at = open_page(path)
     assert not problems(at), problems(at)
-    failures = []
-    for key, (kind, w) in widgets(at).items():
-        original = w.value
-        for value in candidate_values(kind, w):
-            if key not in widgets(at) or widgets(at)[key][1].proto.disabled:
-                break  # a previous value hid or disabled it
-            set_widget(at, kind, key, value)
-            at.run()
-            found = problems(at)
-            if found:
-                failures.append(f"{key}={value!r}: {found[0][:300]}")
-        if key in widgets(at) and not widgets(at)[key][1].proto.disabled:
-            getattr(at, kind)(key=key).set_value(original)
-            at.run()
+    failures: list[str] = []
+    seen = set(widgets(at))
+    for key, (kind, _) in list(widgets(at).items()):
+        if key in widgets(at):
+            sweep_widget(at, key, kind, seen, failures)
     assert not failures, "\n".join(failures)
