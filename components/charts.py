@@ -79,11 +79,15 @@ def line_chart(df: pd.DataFrame, x: str, y: str, color: str | None = None, title
 def bar_chart(df: pd.DataFrame, x: str, y: str, color: str | None = None, title: str = "",
               height: int = HEIGHT, sort: str | None = "-x", x_title: str | None = None) -> alt.Chart:
     """Horizontal bars (category on y), e.g. importances or scores per strategy."""
-    enc = dict(x=alt.X(f"{x}:Q", title=x_title or x), y=alt.Y(f"{y}:N", title=None, sort=sort),
+    enc = dict(x=alt.X(f"{x}:Q", title=x_title or x),
+               # Streamlit's theme thins out overlapping labels; every category must stay named
+               y=alt.Y(f"{y}:N", title=None, sort=sort, axis=alt.Axis(labelOverlap=False, labelLimit=220)),
                tooltip=[alt.Tooltip(c) for c in df.columns])
     if color:
         enc["color"] = alt.Color(f"{color}:N", title=color, scale=alt.Scale(range=OKABE_ITO))
         enc["yOffset"] = f"{color}:N"
+    # at least 20 px per category, room for its label
+    height = max(height, 20 * df[y].nunique() * (df[color].nunique() if color else 1))
     return alt.Chart(df).mark_bar().encode(**enc).properties(title=title, height=height, width="container")
 
 
