@@ -105,15 +105,19 @@ def threshold_view(bundle: dict, settings: cockpit.CockpitSettings) -> None:
     cells = ev.confusion_frame(cm, settings.positive)
     threshold.draw(bundle["specs"], t)
 
-    with st.expander("The numbers behind these charts"):
-        t1, t2, t3, t4 = st.tabs(["Confusion matrix", "ROC points", "Precision-recall points",
-                                  "Metrics vs threshold"])
-        t1.dataframe(cells, hide_index=True)
-        t2.dataframe(bundle["roc"], hide_index=True)
-        t3.dataframe(bundle["pr"], hide_index=True)
-        t4.dataframe(bundle["sweep"].pivot(index="threshold", columns="metric", values="value")
-                     [list(ev.METRIC_NAMES)])
+    with st.expander("Confusion matrix at this threshold (table)"):
+        st.dataframe(cells, hide_index=True)
     common.show_code(cockpit.script(replace(settings, threshold=t)))
+
+
+def curve_tables(bundle: dict) -> None:
+    """The curves' numbers; outside the fragment because no threshold changes them."""
+    with st.expander("Every threshold at once: ROC, precision-recall and metric tables"):
+        t1, t2, t3 = st.tabs(["ROC points", "Precision-recall points", "Metrics vs threshold"])
+        t1.dataframe(bundle["roc"], hide_index=True)
+        t2.dataframe(bundle["pr"], hide_index=True)
+        t3.dataframe(bundle["sweep"].pivot(index="threshold", columns="metric", values="value")
+                     [list(ev.METRIC_NAMES)])
 
 
 def folds_view(folds: dict, k: int) -> None:
@@ -147,5 +151,6 @@ if common.require_task(ds, datasets.CLASSIFICATION):
                          settings.cv_stratified, settings.cv_shuffle, settings.seed)
     st.subheader("Hold-out evaluation at a threshold")
     threshold_view(bundle, settings)
+    curve_tables(bundle)
     folds_view(folds, settings.k)
 common.page_footer(QUESTIONS, None, EXPLANATION)
