@@ -57,11 +57,10 @@ def test_confusion_chart_counts_rule_and_anchor_rows():
     data = next(iter(spec["datasets"].values()))
     assert len(data) == len(Y) + 4  # one zero-weight anchor per cell
     assert sum(row["w"] for row in data) == len(Y)
-    heat = layers(spec)[0]
-    calc = heat["transform"][0]["calculate"]
+    calc = spec["transform"][0]["calculate"]
     assert "datum.score >= threshold ? 'TP' : 'FN'" in calc and "datum.score >= threshold ? 'FP' : 'TN'" in calc
     # class names reach the expression as JSON string literals, quotes escaped
-    assert '"say \\"hi\\""' in heat["transform"][2]["calculate"]
+    assert '"say \\"hi\\""' in spec["transform"][2]["calculate"]
 
 
 def test_threshold_metrics_rule_follows_the_parameter():
