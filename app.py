@@ -1,10 +1,13 @@
 """ML Explorer entry point: navigation by section and the global sidebar. Nothing else."""
+from pathlib import Path
+
 import streamlit as st
 
 from components import catalog
 from components.ui import common
 
-st.set_page_config(page_title="ML Explorer", page_icon=":material/science:", layout="wide")
+# A local icon: a material-symbol favicon would be fetched from fonts.gstatic.com (the app works offline)
+st.set_page_config(page_title="ML Explorer", page_icon=str(Path(__file__).parent / "assets" / "icon.png"), layout="wide")
 
 home = st.Page("views/home.py", title="Home", icon=":material/home:", default=True)
 nav = {"": [home]} | {

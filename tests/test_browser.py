@@ -79,6 +79,8 @@ def test_cold_deep_link_lands_and_restores_controls_and_numbers():
 
 def test_every_page_loads_from_the_navigation_with_charts_and_no_error():
     with streamlit_server() as base, chromium_page() as page:
+        outside = []  # the app works offline: nothing may be requested from another host
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base) else None)
         page.goto(base + "/")
         settle(page)
         assert error_boxes(page) == 0
@@ -90,6 +92,7 @@ def test_every_page_loads_from_the_navigation_with_charts_and_no_error():
             assert page.locator("[data-testid='stVegaLiteChart']").count() > 0, f"no chart on {spec.title}"
             page.wait_for_selector("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg",
                                    timeout=30_000)
+        assert not [u for u in outside if not u.startswith("data:")], outside
 
 
 def test_moving_the_threshold_updates_url_and_numbers_without_errors():
