@@ -37,7 +37,8 @@ def boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str = "", he
         x2=alt.X2("x1b:Q"),
         y=alt.Y("x2:Q", title="x2", scale=alt.Scale(domain=[float(ys.min()), float(ys.max() + dy)], nice=False)),
         y2=alt.Y2("x2b:Q"),
-        color=alt.Color("proba:Q", title="P(class 1)",
+        # a short gradient leaves room for the class and split legends below it
+        color=alt.Color("proba:Q", title="P(class 1)", legend=alt.Legend(gradientLength=90),
                         scale=alt.Scale(domain=[0, 0.5, 1], range=[BLUE, "#f7f7f7", ORANGE])),
     )
     contour = alt.Chart(grid[(grid["proba"] - 0.5).abs() < 0.04]).mark_point(
@@ -55,7 +56,9 @@ def boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str = "", he
     layers = [background, contour, dots]
     if extra is not None:
         layers.append(extra)
-    return alt.layer(*layers).properties(title=title, height=height, width=width).resolve_scale(color="independent")
+    # independent shapes: an extra layer's markers (synthetic, removed) keep their own, not train/test's
+    return alt.layer(*layers).properties(title=title, height=height, width=width).resolve_scale(
+        color="independent", shape="independent")
 
 
 def line_chart(df: pd.DataFrame, x: str, y: str, color: str | None = None, title: str = "",
@@ -157,7 +160,7 @@ def confusion_matrix_chart(scores: pd.DataFrame, positive: str, threshold: float
         + [alt.Tooltip(field="count", type="quantitative"),
            alt.Tooltip(field="share", type="quantitative", format=".1%")],
     )
-    label = alt.Chart().mark_text(dy=-24, fontSize=13).encode(text=alt.Text(field="cell", type="nominal"), color=dark)
+    label = alt.Chart().mark_text(dy=-28, fontSize=13).encode(text=alt.Text(field="cell", type="nominal"), color=dark)
     count = alt.Chart().mark_text(fontSize=24, fontWeight="bold").encode(
         text=alt.Text(field="count", type="quantitative", format="d"), color=dark)
     share = alt.Chart().mark_text(dy=22, fontSize=13).encode(
@@ -179,7 +182,7 @@ def confusion_matrix_chart(scores: pd.DataFrame, positive: str, threshold: float
         y=alt.Y(field="actual", type="nominal", title="actual", sort=[negative, positive],
                 axis=alt.Axis(labelExpr="split(datum.label, ' ')", labelLimit=90)),
     ).add_params(_threshold(threshold)).properties(
-        title=title, height=HEIGHT - 40, width=260)
+        title=title, height=HEIGHT, width=260)
 
 
 def roc_chart(roc: pd.DataFrame, auc: float, threshold: float, height: int = HEIGHT) -> alt.LayerChart:
@@ -317,7 +320,8 @@ def reference_boundary_layer(grid: pd.DataFrame, label: str = "without resamplin
     ref = alt.Chart(line).mark_point(size=6, filled=True, opacity=0.8).encode(
         x="x1:Q", y="x2:Q",
         stroke=alt.Stroke("boundary:N", title="boundary", scale=alt.Scale(range=["#7f7f7f"])),
-        fill=alt.Fill("boundary:N", legend=None, scale=alt.Scale(range=["#7f7f7f"])),
+        # same title as the stroke: Vega-Lite merges the two into one legend entry
+        fill=alt.Fill("boundary:N", title="boundary", scale=alt.Scale(range=["#7f7f7f"])),
     )
     return alt.layer(ref, over) if over is not None else ref
 
@@ -407,7 +411,7 @@ def tile_chart(df: pd.DataFrame, x: str, y: str, color: str, title: str = "", he
     return alt.Chart(df).mark_rect(stroke="white", strokeWidth=0.3).encode(
         x=alt.X(f"{x}:O", title=x, sort=x_sort, axis=alt.Axis(labelLimit=160)),
         y=alt.Y(f"{y}:O", title=y, sort=y_sort,
-                axis=alt.Axis(labelLimit=200) if y_labels else alt.Axis(labels=False, ticks=False)),
+                axis=alt.Axis(labelLimit=200, labelOverlap=False) if y_labels else alt.Axis(labels=False, ticks=False)),
         color=col, tooltip=list(df.columns),
     ).properties(title=title, height=height, width="container")
 

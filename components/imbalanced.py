@@ -285,7 +285,7 @@ def ratio_sweep(X: pd.DataFrame, y: pd.Series, seed: int, two_d: bool) -> pd.Dat
         share = float(split.y_test.mean())
         rows += [{"minority share": r, "metric": "ROC AUC", "value": sc["roc_auc"]},
                  {"minority share": r, "metric": "average precision (AP)", "value": sc["ap"]},
-                 {"minority share": r, "metric": "AP of a random model (= share)", "value": share}]
+                 {"minority share": r, "metric": "AP of a random ranking", "value": share}]
     return pd.DataFrame(rows)
 
 

@@ -1,4 +1,5 @@
 """Applications: NLP, computer vision, time series and recommender systems, one tab each."""
+import altair as alt
 import streamlit as st
 
 from components import applications as A
@@ -104,9 +105,14 @@ with cv_tab:
     m1.metric("Test accuracy (digits)", f"{cv['accuracy']:.3f}")
     m2.metric("Misclassified test images", f"{len(cv['wrong'])} of {cv['n_test']}")
     cm = A.confusion_long(cv["confusion"])
-    st.altair_chart(charts.tile_chart(cm, x="predicted", y="true", color="count", quantitative=True,
-                                      title="Confusion matrix (rows: true digit, columns: predicted)", height=340),
-                    width="stretch")
+    tiles = charts.tile_chart(cm, x="predicted", y="true", color="count", quantitative=True,
+                              title="Confusion matrix (rows: true digit, columns: predicted)", height=340)
+    tiles.encoding.x.axis = alt.Axis(labelAngle=0)  # digits, not long names: no need to turn them sideways
+    # The few mistakes (1–2 per cell) are all but invisible in the colour scale: write every non-zero count.
+    counts = alt.Chart(cm[cm["count"] > 0]).mark_text(fontSize=12).encode(
+        x="predicted:O", y="true:O", text="count:Q",
+        color=alt.condition(alt.datum["count"] > cm["count"].max() / 2, alt.value("white"), alt.value("black")))
+    st.altair_chart(tiles + counts, width="stretch")
     with st.expander("Confusion matrix numbers"):
         st.dataframe(cm.pivot(index="true", columns="predicted", values="count"))
     if len(cv["wrong"]):
@@ -147,7 +153,9 @@ with ts_tab:
     tscv = get_ts_cv(seed, float(noise), int(lags))
     st.altair_chart(charts.bar_chart(tscv.assign(fold=tscv["fold"].astype(str)), x="MAE", y="fold", color="scheme",
                                      title="One-step-ahead MAE per fold: time-ordered vs shuffled CV", sort=None,
-                                     height=260), width="stretch")
+                                     height=340)
+                    # the scheme names are long ("shuffled KFold (leaks the future)"): a legend below shows them whole
+                    .configure_legend(orient="bottom", labelLimit=0), width="stretch")
     with st.expander("Cross-validation folds"):
         st.dataframe(tscv, hide_index=True)
     means = tscv.groupby("scheme")["MAE"].mean()
@@ -174,9 +182,10 @@ with rec_tab:
     m2.metric("Ratings seen", f"{int(r['train'].sum()):,} of {A.N_USERS * A.N_ITEMS:,}")
     m3.metric("True tastes in the data", A.TRUE_TASTES)
     curve = get_error_curve(seed, method)
-    st.altair_chart(charts.line_chart(curve, x="factors", y="error", color="set", rule_x=int(k),
-                                      title="RMSE vs number of latent factors (the data has 3 true tastes)"),
-                    width="stretch")
+    err_chart = charts.line_chart(curve, x="factors", y="error", color="set", rule_x=int(k),
+                                  title="RMSE vs number of latent factors (the data has 3 true tastes)")
+    err_chart.layer[0].encoding.x.axis = alt.Axis(tickMinStep=1, format="d")  # whole factors, not 1.5
+    st.altair_chart(err_chart, width="stretch")
     with st.expander("Error per number of factors"):
         st.dataframe(curve.pivot(index="factors", columns="set", values="error"))
     st.markdown(f"**User {user}**'s true tastes (hidden from the model): {A.user_profile(r, int(user))}. "

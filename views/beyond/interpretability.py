@@ -1,4 +1,5 @@
 """Interpretability: why does the model say what it says, globally and for one row?"""
+import altair as alt
 import streamlit as st
 
 from components import charts, datasets
@@ -47,7 +48,7 @@ with st.spinner("Fitting the model, permutation importance and SHAP values (firs
     e = get_explained(*args)
 
 clf = e.task == datasets.CLASSIFICATION
-m1, m2, m3 = st.columns(3)
+m1, m2, m3 = st.columns([1, 2, 1])  # the middle value is long ("log-odds of benign"): at a third it was cut
 m1.metric(f"Test {e.score_name}", f"{e.test_score:.3f}")
 m2.metric("Explained output", e.output_name)
 m3.metric("Features", len(e.feature_names))
@@ -84,7 +85,11 @@ st.markdown(
 st.markdown("**SHAP summary (beeswarm)**: each dot is one test row; right of zero pushes the output up. "
             "Colour is the feature's value (blue low, vermilion high).")
 bees = I.beeswarm_frame(e, seed=seed)
-st.altair_chart(charts.beeswarm_chart(bees, title=f"SHAP values of the {e.output_name}"), width="stretch")
+bee_chart = charts.beeswarm_chart(bees, title=f"SHAP values for {e.output_name}",
+                                  height=44 * bees["feature"].nunique() + 40)  # room for the jitter in each band
+# full feature names: "worst concave points" and "mean concave points" both ended in "concave po…"
+bee_chart.encoding.y.axis = alt.Axis(labelLimit=220, labelOverlap=False)
+st.altair_chart(bee_chart, width="stretch")
 with st.expander("Beeswarm data"):
     st.dataframe(bees.drop(columns=["jitter"]), hide_index=True)
 
@@ -108,8 +113,11 @@ def local_section():
     x1.metric("Base value", f"{e.base_value:.4f}")
     x2.metric("Base + sum of SHAP", f"{total:.4f}")
     x3.metric("Model output", f"{e.outputs[row]:.4f}")
-    st.altair_chart(charts.waterfall_chart(wf, title=f"SHAP waterfall for test row {row}: base + contributions "
-                                                     f"= {e.output_name}"), width="stretch")
+    wf_chart = charts.waterfall_chart(wf, title=f"SHAP waterfall for test row {row}: base + contributions "
+                                                f"= {e.output_name}", height=30 * len(wf) + 40)
+    for layer in wf_chart.layer:  # every step named in full ("worst concave points = 0.08045"), none thinned out
+        layer.encoding.y.axis = alt.Axis(labelLimit=260, labelOverlap=False)
+    st.altair_chart(wf_chart, width="stretch")
     with st.expander("Waterfall numbers"):
         st.dataframe(wf.drop(columns=["order"]), hide_index=True)
     lime = get_lime(*args, row, k)

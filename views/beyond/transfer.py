@@ -1,4 +1,5 @@
 """Transfer learning: feature extraction vs fine-tuning vs from scratch, digits 0–4 → 5–9."""
+import altair as alt
 import streamlit as st
 
 from components import charts
@@ -57,14 +58,26 @@ def by_labels():
                    delta=f"{row[m] - row[T.METHODS[2]]:+.3f} vs scratch" if m != T.METHODS[2] else None)
     st.caption(f"With {row['n']} labels the best is **{best}**.")
     acc = T.accuracy_long(res)
-    st.altair_chart(charts.line_chart(acc, x="labelled target examples", y="test accuracy", color="method",
-                                      title="Target test accuracy vs labelled target examples", log_x=True,
-                                      rule_x=row["n"]), width="stretch")
+    acc_chart = charts.line_chart(acc, x="labelled target examples", y="test accuracy", color="method",
+                                  title="Target test accuracy vs labelled target examples", log_x=True,
+                                  rule_x=row["n"])
+    # The three methods differ by a few points: on a 0–1 axis their lines sat on top of each other (and the log
+    # axis ran on to 1,000 past the last point). Zoom on the data, the scale's numbers say where it starts.
+    ns = acc["labelled target examples"]
+    lines = acc_chart.layer[0] if hasattr(acc_chart, "layer") else acc_chart
+    lines.encoding.y.scale = alt.Scale(zero=False)
+    lines.encoding.x.scale = alt.Scale(type="log", domain=[float(ns.min()), float(ns.max())], nice=False)
+    st.altair_chart(acc_chart, width="stretch")
     with st.expander("Accuracy table"):
         st.dataframe(T.accuracy_wide(res), hide_index=True)
     losses = T.loss_long(row)
-    st.altair_chart(charts.line_chart(losses, x="epoch", y="training loss", color="method",
-                                      title=f"Training loss on the {row['n']} target labels"), width="stretch")
+    loss_chart = charts.line_chart(losses, x="epoch", y="training loss", color="method",
+                                   title=f"Training loss on the {row['n']} target labels")
+    # the same colour per method as in the accuracy chart above (only two of the three methods have a loss)
+    shown = [m for m in T.METHODS if m in set(losses["method"])]
+    loss_chart.encoding.color.scale = alt.Scale(
+        domain=shown, range=[charts.OKABE_ITO[T.METHODS.index(m)] for m in shown])
+    st.altair_chart(loss_chart, width="stretch")
     with st.expander("Loss per epoch"):
         st.dataframe(losses.pivot(index="epoch", columns="method", values="training loss"))
 

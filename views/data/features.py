@@ -145,12 +145,13 @@ with selection:
                                       domain=["picked", "not picked", "picked (noise!)", "n/a"],
                                       palette=[charts.BLUE, "#eeeeee", charts.VERMILION, "#bbbbbb"],
                                       x_sort=list(fe.METHODS), y_sort=list(X.columns),
-                                      height=max(220, 20 * p)))
+                                      # + room for the rotated method names under the tiles
+                                      height=max(220, 20 * p) + 130).configure_axisY(labelOverlap=False))
     left, right = st.columns(2)
     with left:
         st.altair_chart(charts.bar_chart(table.dropna(subset=["CV score"]), "CV score", "method", sort=None,
-                                         title=f"{fe.SCORE_CV}-fold CV {metric} with each subset "
-                                               f"(all features: {all_score:.3f})", height=260))
+                                         title=f"{fe.SCORE_CV}-fold CV {metric} per subset (all: {all_score:.3f})",
+                                         height=260))
     with right:
         st.altair_chart(charts.bar_chart(table, "time (s)", "method", sort=None, height=260,
                                          title="Time to select (wrappers: the whole path, every k)"))
@@ -194,8 +195,9 @@ def pca_section():
                             var_name="curve", value_name="share")
         st.altair_chart(charts.line_chart(long, "components", "share", color="curve", rule_x=n_eff,
                                           title="Explained variance (scree) and cumulative", height=260))
-        st.altair_chart(charts.line_chart(summary, "components", "reconstruction RMSE", rule_x=n_eff,
-                                          title="Reconstruction error with the first n components", height=200))
+        # a short y title: one longer than the plot pushes the chart's title out of view
+        st.altair_chart(charts.line_chart(summary, "components", "reconstruction RMSE", rule_x=n_eff, y_title="RMSE",
+                                          title="Reconstruction error with the first n components", height=220))
     with right:
         proj = pd.DataFrame({"PC1": Z[:, 0], "PC2": Z[:, 1] if Z.shape[1] > 1 else 0.0, "class": labels})
         st.altair_chart(charts.scatter_chart(proj, "PC1", "PC2", color="class", size=25, height=300,

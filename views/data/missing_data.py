@@ -110,7 +110,9 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
     m1.metric("Cells blanked", f"{blanked:,}")
     m2.metric("Rows lost by dropping", f"{rows_lost:,} of {len(X):,}")
     m3.metric("Lowest imputation RMSE", f"{best['RMSE on missing cells']:.3g}", best["strategy"], delta_color="off")
-    m4.metric(f"True corr({columns[0]}, {partner})", "n/a" if np.isnan(true_corr) else f"{true_corr:.3f}")
+    m4.metric("True correlation", "n/a" if np.isnan(true_corr) else f"{true_corr:.3f}",
+              help=f"corr({columns[0]}, {partner}) on the complete table: {partner} is the column most "
+                   f"correlated with {columns[0]}.")
 
     left, right = st.columns(2)
     with left:
@@ -131,8 +133,9 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
         st.altair_chart(charts.bar_chart(rmse_df, "RMSE on missing cells", "strategy", height=210))
         corr_df = summary.dropna(subset=[md.CORR_COLUMN])[["strategy", md.CORR_COLUMN]]
         if len(corr_df) and not np.isnan(true_corr):
-            st.altair_chart(charts.bar_chart(corr_df, md.CORR_COLUMN, "strategy", sort=None, height=210,
-                                             x_title=f"corr({columns[0]}, {partner}) after; truth {true_corr:.3f}"))
+            st.altair_chart(charts.bar_chart(corr_df, md.CORR_COLUMN, "strategy", sort=None, height=250,
+                                             title=f"corr({columns[0]}, {partner})",
+                                             x_title=f"after imputation (truth {true_corr:.3f})"))
         with st.expander("Error, rows lost and the correlation each strategy leaves, as a table"):
             st.caption(f"`{md.CORR_COLUMN}` is corr({columns[0]}, {partner}) after imputation; the truth is "
                        f"{true_corr:.3f}. Filling with one value flattens it; models of the other columns keep it.")
@@ -147,7 +150,12 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
                                 key=md.INSPECT_KEY, bind="query-params")
         done = results[strategy]["completed"]
         dist = md.distribution_frame(X, X_miss, done, columns[:3])
-        st.altair_chart(charts.histogram(dist, "value", color="version", facet="column", bins=25, height=200))
+        # one chart per column: each gets its own bins and x axis (a shared facet bins every column on the
+        # widest range, so a narrow column collapses into two bars), the legend below the plot
+        for col, name in zip(st.columns(len(columns[:3])), columns[:3]):
+            col.altair_chart(charts.histogram(dist[dist["column"] == name], "value", color="version", bins=25,
+                                              height=330, title=name).configure_legend(
+                                                  orient="bottom", direction="horizontal", columns=1))
         corr_after = results[strategy]["row"][md.CORR_COLUMN]
         st.caption(f"{strategy}: corr({columns[0]}, {partner}) = "
                    f"{'n/a' if np.isnan(corr_after) else f'{corr_after:.3f}'} (truth {true_corr:.3f}); "

@@ -80,14 +80,15 @@ def scaler_section():
     s1, s2 = st.columns([2.2, 1])
     scaler = s1.segmented_control("Scaler", sc.SCALERS, default=sc.SCALER_DEFAULT, required=True,
                                   key=sc.SCALER_KEY, bind="query-params")
-    f1, f2, f3 = st.columns([2, 1, 1])
+    f1, f2, f3 = st.columns([1, 1.2, 1.4])  # the metrics' labels and ranges need the width
     with f1:
         st.latex(sc.FORMULAS[scaler])
     row = squash[(squash["feature"] == pair[0]) & (squash["scaler"] == scaler)].iloc[0]
     f2.metric(f"Inlier IQR of {pair[0]} after scaling", f"{row['inlier IQR, with outliers']:.3g}",
               f"{row['kept'] - 1:+.0%} vs no outliers" if n_out else None, delta_color="off")
     f3.metric(f"Range of {pair[0]}", f"{X[pair[0]].min():.3g} … {X[pair[0]].max():.3g}",
-              f"vs {pair[1]}: {X[pair[1]].min():.3g} … {X[pair[1]].max():.3g}", delta_color="off")
+              f"vs {pair[1]}: {X[pair[1]].min():.3g} … {X[pair[1]].max():.3g}", delta_color="off",
+              delta_arrow="off")  # a comparison, not a change: no up arrow
     with st.expander(f"Every feature's statistics, raw vs {scaler}"):
         X_out, _ = _outliers(data_key, n_out, extreme)
         st.dataframe(sc.stats_table(X_out, scaler, seed).round(4))
@@ -101,9 +102,9 @@ def scaler_section():
     grid_s, _, acc_s = _boundary(data_key, n_out, extreme, scaler, model)
     b1, b2 = st.columns(2)
     b1.altair_chart(charts.boundary_chart(grid_none, points, title=f"{model}, no scaling: train acc {acc_none:.3f}",
-                                          height=300))
+                                          height=340).configure_legend(gradientLength=80))
     b2.altair_chart(charts.boundary_chart(grid_s, points, title=f"{model}, {scaler}: train acc {acc_s:.3f}",
-                                          height=300))
+                                          height=340).configure_legend(gradientLength=80))
     multi = f" ({points['label'].iloc[0]} vs the rest)" if len(target_names) > 2 else ""
     st.caption(f"Decision boundary on two raw features: x1 = **{pair[0]}**, x2 = **{pair[1]}**{multi}, in raw "
                "units; outliers are fitted but off-screen. Unscaled, the feature with the larger range dominates "
@@ -119,7 +120,8 @@ left, right = st.columns(2)
 for col, feature in zip((left, right), pair):
     with col:
         st.altair_chart(charts.strip_chart(scaled[scaled["feature"] == feature], "value", "scaler", color="point",
-                                           title=f"{feature} (own axis per row)", width=430))
+                                           title=f"{feature} (own axis per row)", width=270)
+                        .configure_legend(orient="bottom"))  # half the page: room for the row labels
 st.caption("Each row has its own axis. With outliers, min-max and max-abs crush the inliers into a sliver "
            "near 0; standard scaling squeezes them too (the outliers inflate σ); robust scaling (median and "
            "IQR) keeps the bulk's width; the quantile transform maps ranks, so outliers simply become 1.")
@@ -148,7 +150,9 @@ common.page_footer(
     ],
     code=sc.export_code(ds.name, task, n_out, extreme, seed),
     explanation=(
-        f"Each strip shows one feature under every scaler; {n_out} outlier row(s) sit at Q3 + {extreme}×IQR. "
+        "Each strip shows one feature under every scaler; "
+        + (f"{n_out} outlier row(s) sit at Q3 + {extreme}×IQR. " if n_out else
+           "no outlier rows yet (the *Outlier rows* slider adds some). ") +
         "The boundary plots fit the same model on two raw features without and with the chosen scaler. "
         "The bars compare cross-validated scores on all features, the scaler fitted inside each fold: "
         "k-NN and the RBF SVM move most with the scaler, logistic regression's solver converges faster on "

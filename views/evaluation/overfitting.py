@@ -1,5 +1,6 @@
 """Overfitting lab: polynomial degree and regularisation on a noisy 1-D function, learning curves,
 the bias-variance decomposition, tree depth and pruning, early stopping."""
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -103,7 +104,7 @@ def view_fit(n, noise, seed, degree, penalty, alpha) -> None:
     marker = pd.DataFrame({"x": [degree], "y": [r.cv_rmse], "group": [f"degree {degree}: {r.regime}"]})
     cap = clamp_cap(vc["val_rmse"], 0.5 + noise)
     right.altair_chart(charts.points_lines_chart(marker, long, "polynomial degree", "RMSE",
-                                                 "Validation curve: every degree (values above the top are clipped)",
+                                                 "Validation curve, every degree (clipped at the top)",
                                                  y_domain=(0, cap)), width="stretch")
     with st.expander("Numbers behind the charts"):
         st.dataframe(vc.round(4), hide_index=True)
@@ -128,8 +129,10 @@ def view_path(n, noise, seed, degree, penalty, alpha) -> None:
     lines = path.rename(columns={"alpha": "x", "coefficient": "y", "term": "series"})
     marker = current.rename(columns={"alpha": "x", "coefficient": "y"}).assign(group=f"alpha = {alpha:g}")
     left.altair_chart(charts.points_lines_chart(marker[["x", "y", "group"]], lines, "alpha (log scale)",
-                                                "coefficient (standardised features)",
-                                                f"Coefficient path, degree {degree}, {penalty}", log_x=True),
+                                                "coefficient (standardised)",  # longer overflows the plot
+                                                f"Coefficient path, degree {degree}, {penalty}", log_x=True,
+                                                # one legend line per term: grow with the degree or it is cut off
+                                                height=max(charts.HEIGHT, 20 * degree + 150)),
                       width="stretch")
     long = pd.concat([by_alpha[["alpha", "train_rmse"]].rename(columns={"alpha": "x", "train_rmse": "y"}).assign(series="train"),
                       by_alpha[["alpha", "val_rmse"]].rename(columns={"alpha": "x", "val_rmse": "y"}).assign(series="validation")])
@@ -152,10 +155,13 @@ def view_learning(noise, seed, degree, penalty, alpha) -> None:
     m[2].metric("Still improving?", "yes" if val.iloc[-1] < val.iloc[-2] - 1e-3 else "flat",
                 help="Does the validation error still fall between the two largest sizes?")
     lines = lc.rename(columns={"n_train": "x", "rmse": "y", "split": "series"})
-    st.altair_chart(charts.points_lines_chart(None, lines, "training-set size", "RMSE",
-                                              f"Learning curve, degree {degree} ({penalty}), on {o.POOL_N} fresh "
-                                              "points from the same function", log_x=True,
-                                              y_domain=(0, clamp_cap(val, 0.5 + noise))), width="stretch")
+    chart = charts.points_lines_chart(None, lines, "training-set size", "RMSE",
+                                      f"Learning curve, degree {degree} ({penalty}), on {o.POOL_N} fresh "
+                                      "points from the same function", log_x=True,
+                                      y_domain=(0, clamp_cap(val, 0.5 + noise)))
+    for layer in chart.layer:  # a "nice" log axis runs on to 1,000, far past the largest training set
+        layer.encoding.x.scale = alt.Scale(type="log", nice=False)
+    st.altair_chart(chart, width="stretch")
     st.caption(f"The noise floor is {noise:.2f}: no model's validation RMSE can go much below it.")
     with st.expander("Numbers behind the chart"):
         st.dataframe(lc.pivot(index="n_train", columns="split", values="rmse").round(4))
@@ -211,7 +217,7 @@ def view_trees(seed: int) -> None:
     regime_metric(m[4], f"ccp_alpha {ccp:g} is", r.regime_ccp, f"Best test accuracy at ccp_alpha {r.best_ccp:g}.")
     left, right = st.columns(2)
     left.altair_chart(charts.line_chart(r.by_depth, "max_depth", "accuracy", color="split",
-                                        title=f"Accuracy against depth (ccp_alpha = {ccp:g}) on {ds.name}",
+                                        title=f"Accuracy against depth (ccp_alpha = {ccp:g})",
                                         rule_x=depth), width="stretch")
     right.altair_chart(charts.line_chart(r.by_ccp, "ccp_alpha", "accuracy", color="split",
                                          title=f"Accuracy against pruning (max depth {depth})", rule_x=ccp),
@@ -243,13 +249,15 @@ def view_early_stopping(noise: float, seed: int) -> None:
 
 st.title("Overfitting lab")
 st.caption("Noisy samples of y = sin(2πx): the truth is known, so every error can be compared with the noise.")
-c1, c2, c3, c4, c5 = st.columns([1, 1, 1.2, 1.2, 1.2])
+# two rows: the penalty's three buttons need more width than a fifth of the page
+c1, c2, c3 = st.columns(3)
 n = c1.slider("Points", o.N_POINTS_MIN, o.N_POINTS_MAX, o.N_POINTS_DEFAULT, o.N_POINTS_STEP, key=o.N_POINTS_KEY,
               bind="query-params")
 noise = c2.slider("Noise (std)", o.NOISE_MIN, o.NOISE_MAX, o.NOISE_DEFAULT, o.NOISE_STEP, key=o.NOISE_KEY,
                   bind="query-params")
 degree = c3.slider("Polynomial degree", o.DEGREE_MIN, o.DEGREE_MAX, o.DEGREE_DEFAULT, key=o.DEGREE_KEY,
                    bind="query-params")
+c4, c5 = st.columns(2)
 penalty = c4.segmented_control("Penalty", o.PENALTIES, default=o.PENALTY_DEFAULT, required=True, key=o.PENALTY_KEY,
                                bind="query-params")
 alpha = c5.select_slider("alpha (regularisation strength)", o.ALPHAS, value=o.ALPHA_DEFAULT, key=o.ALPHA_KEY,

@@ -55,10 +55,13 @@ def fit_bagging(ds_key: tuple, n: int, bootstrap: bool, max_samples: float) -> e
 def bagging_charts(ds_key: tuple, n: int, bootstrap: bool, max_samples: float):
     """The four boundary charts of one fit, built once (building costs more than drawing)."""
     r = fit_bagging(ds_key, n, bootstrap, max_samples)
-    vote = charts.boundary_chart(r.grid, r.points, title=f"The vote of {n} trees on {ds_key[0]}", height=400)
+    # a shorter colour ramp, or the class legend below it is cut off at the chart's bottom
+    vote = charts.boundary_chart(r.grid, r.points, title=f"The vote of {n} trees on {ds_key[0]}",
+                                 height=400).configure_legend(gradientLength=120)
     empty = r.points.iloc[:0]
-    members = [charts.boundary_chart(grid, empty, title=f"Member {title}: test accuracy {acc:.3f}", height=105)
-               for title, grid, acc in r.members]
+    # a third of the width: no legends (the vote's legend explains the colours), or the plot collapses
+    members = [charts.boundary_chart(grid, empty, title=f"{title.capitalize()}: test acc {acc:.3f}", height=210)
+               .configure_legend(disable=True) for title, grid, acc in r.members]
     return vote, members
 
 
@@ -105,7 +108,7 @@ def bagging_view(ds_key: tuple) -> str:
     reduction = 1 - var["variance"].iloc[-1] / var["variance"].iloc[0] if var["variance"].iloc[0] > 0 else 0.0
     c_right.altair_chart(charts.line_chart(var, "n_trees", "variance", x_title="trees in the vote",
                                            y_title="variance of P(class 1)",
-                                           title=f"Variance across {e.VARIANCE_REPLICAS} resampled training sets: "
+                                           title=f"Variance over {e.VARIANCE_REPLICAS} refits: "
                                                  f"−{reduction:.0%} from 1 to {e.VARIANCE_TREES} trees"),
                          width="stretch")
     with st.expander("Numbers behind the charts"):
@@ -160,6 +163,10 @@ def round_fragment(ds_key: tuple, n_rounds: int, lr: float, depth: int) -> None:
     m[2].metric("AdaBoost train error so far", f"{errors_now['AdaBoost train']:.3f}")
     m[3].metric("AdaBoost test error so far", f"{errors_now['AdaBoost test']:.3f}")
     left, right = st.columns(2)
+    # four legends (weight, split, P(class 1), class) need more height than the plot, or the last ones are cut off
+    boundary = {**boundary, "height": max(boundary.get("height", 0), 480),
+                "config": {**boundary.get("config", {}),
+                           "legend": {**boundary.get("config", {}).get("legend", {}), "gradientLength": 80}}}
     left.vega_lite_chart(spec=boundary, width="stretch")
     right.vega_lite_chart(spec=errors, width="stretch")
     with st.expander("Numbers behind the charts"):

@@ -147,7 +147,7 @@ def show_linear(p: dict) -> str:
         st.altair_chart(charts.points_lines_chart(res, None, "fitted value", "residual (actual − fitted)",
                                                   "Residuals", rule_y=0.0), width="stretch")
     st.altair_chart(charts.bar_chart(r.coef, "coefficient", "feature", title="Coefficients",
-                                     height=max(120, 28 * len(r.coef))), width="stretch")
+                                     height=110 + 28 * len(r.coef)), width="stretch")  # + title and axis
     with st.expander("Numbers behind the charts"):
         st.dataframe(pd.concat([pd.DataFrame({"feature": ["(intercept)"], "coefficient": [r.intercept]}), r.coef],
                      ignore_index=True), hide_index=True)
@@ -180,8 +180,10 @@ def show_classifier(model: str, p: dict, ds_key: tuple) -> str:
                    "more epochs or a larger learning rate would change the result.")
 
     extra = charts.outline_layer(x["margin"], x["support"]) if model == g.SVM else None
-    boundary = charts.boundary_chart(r.grid, r.points, title=f"{model} on {ds_key[0]}: P(class 1)", height=380,
-                                     extra=extra)
+    # a shorter colour ramp, or the class legend below it is cut off at the chart's bottom
+    boundary = charts.boundary_chart(r.grid, r.points, title=f"{model} on {ds_key[0]}: P(class 1)",
+                                     height=460 if model == g.SVM else 380,  # SVM: full width, one more legend
+                                     extra=extra).configure_legend(gradientLength=120)
     if model in (g.LOGISTIC, g.TREE, g.MLP, g.FOREST):
         left, right = st.columns(2)
         left.altair_chart(boundary, width="stretch")
@@ -195,9 +197,12 @@ def show_classifier(model: str, p: dict, ds_key: tuple) -> str:
                                                           height=380), width="stretch")
             elif model == g.TREE:
                 if x["leaves"] <= g.TREE_DIAGRAM_MAX_LEAVES:
+                    # legends below the tree: the leaves' labels need the whole width
                     st.altair_chart(charts.tree_chart(x["nodes"], x["edges"],
                                                       title="The tree itself: left branch = test true (solid)",
-                                                      height=380), width="stretch")
+                                                      height=440).configure_legend(orient="bottom",
+                                                                                   gradientLength=100),
+                                    width="stretch")
                     with st.expander("The same tree as text"):
                         st.code(x["text"], language=None)
                 else:
@@ -211,8 +216,10 @@ def show_classifier(model: str, p: dict, ds_key: tuple) -> str:
             elif model == g.FOREST:
                 for label, grid, acc in x["members"]:
                     member_pts = r.points[r.points["split"] == "train"].iloc[:0]  # background only, no dots
-                    st.altair_chart(charts.boundary_chart(grid, member_pts, title=f"Member {label}: test accuracy "
-                                                          f"{acc:.3f}", height=110), width="stretch")
+                    # no legends in the small charts (the big one explains the colours), or the plot collapses
+                    st.altair_chart(charts.boundary_chart(grid, member_pts, title=f"{label.capitalize()}: test acc "
+                                                          f"{acc:.3f}", height=210).configure_legend(disable=True),
+                                    width="stretch")
     else:
         st.altair_chart(boundary, width="stretch")
     with st.expander("Numbers behind the charts"):
@@ -232,7 +239,7 @@ def show_classifier(model: str, p: dict, ds_key: tuple) -> str:
 st.title("Model gallery")
 st.caption("Six classic models, their knobs and what they draw. Classifiers are fitted on 70 % of a "
            "generated 2-D set (circles = train, triangles = test); sample count and noise are in the sidebar.")
-top1, top2 = st.columns([3, 1])
+top1, top2 = st.columns([6, 1])  # the six model buttons need ~680 px on one line
 model = top1.segmented_control("Model", g.MODELS, default=g.MODEL_DEFAULT, required=True, key=g.MODEL_KEY,
                                bind="query-params")
 dataset = top2.selectbox("2-D dataset", datasets.TWO_D, index=datasets.TWO_D.index(g.DATASET_DEFAULT),

@@ -1,4 +1,5 @@
 """Imbalanced-data lab: shrink the minority class and watch accuracy lie, AP fall and remedies work."""
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -67,7 +68,7 @@ def fit(name, ratio, strategy, k, weight, weight_ratio, seed, n_samples, noise) 
     pr, ap = evaluation.pr_frame(res.y_test, res.proba)
     specs = {
         "counts": charts.bar_chart(res.counts, x="count", y="stage", color="class", sort=None, height=200,
-                                   title="Training class counts before and after resampling").to_dict(validate=False),
+                                   title="Training rows per class").to_dict(validate=False),
         **threshold.build_specs(res.y_test, res.proba, "minority", roc, auc, pr, ap,
                                 evaluation.threshold_sweep(res.y_test, res.proba)),
     }
@@ -79,8 +80,8 @@ def fit(name, ratio, strategy, k, weight, weight_ratio, seed, n_samples, noise) 
                         noise)["res"]
             extra = charts.reference_boundary_layer(plain.grid, "plain model (no remedy)", over=extra)
         specs["boundary"] = charts.boundary_chart(
-            res.grid, base, height=300, extra=extra,
-            title=f"{res.extra['strategy']}: boundary on the training data (diamonds: synthetic points)",
+            res.grid, base, height=380, extra=extra,
+            title=f"{res.extra['strategy']}: boundary on the training data",
         ).to_dict(validate=False)
     return {"res": res, "roc": roc, "auc": auc, "pr": pr, "ap": ap, "specs": specs}
 
@@ -94,9 +95,13 @@ def sweep(name, seed, n_samples, noise) -> pd.DataFrame:
 @st.cache_data(max_entries=64, show_spinner=False)
 def sweep_spec(name, seed, n_samples, noise) -> dict:
     """Independent of the share slider, so moving it never rebuilds this chart."""
-    return charts.line_chart(sweep(name, seed, n_samples, noise), "minority share", "value", color="metric",
-                             log_x=True, y_title="score", height=260,
-                             title="No resampling: ROC AUC barely moves, AP falls with the share").to_dict()
+    sw = sweep(name, seed, n_samples, noise)
+    chart = charts.line_chart(sw, "minority share", "value", color="metric", log_x=True, y_title="score",
+                              height=260, title="No resampling: ROC AUC barely moves, AP falls with the share")
+    # the log axis would otherwise run on to 1 although the largest share is 0.5
+    chart.encoding.x.scale = alt.Scale(type="log", domain=[float(sw["minority share"].min()),
+                                                           float(sw["minority share"].max())], nice=False)
+    return chart.to_dict()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -120,14 +125,16 @@ def threshold_panel(bundle: dict) -> None:
         key=im.THRESHOLD_KEY, bind="query-params",
         help="Predict the minority class when P(minority) ≥ threshold. Moving it needs no refit."))
     m = im.threshold_metrics(res.y_test, res.proba, t)
-    cols = st.columns(6)
+    # two rows of three: six columns truncate "Majority-class accuracy" at 1280 px
+    cols = st.columns(3)
     cols[0].metric("Majority-class accuracy", f"{im.majority_accuracy(res.y_test):.3f}",
                    help="Always predicting the majority class: high accuracy, zero recall.")
     cols[1].metric("Model accuracy", f"{m['accuracy']:.3f}")
-    cols[2].metric("Recall (minority)", f"{m['recall']:.3f}")
-    cols[3].metric("Precision", f"{m['precision']:.3f}")
-    cols[4].metric("F1", f"{m['f1']:.3f}")
-    cols[5].metric("Balanced accuracy", f"{m['balanced_accuracy']:.3f}")
+    cols[2].metric("Balanced accuracy", f"{m['balanced_accuracy']:.3f}")
+    cols = st.columns(3)
+    cols[0].metric("Recall (minority)", f"{m['recall']:.3f}")
+    cols[1].metric("Precision", f"{m['precision']:.3f}")
+    cols[2].metric("F1", f"{m['f1']:.3f}")
     threshold.draw(bundle["specs"], t)
     with st.expander("Confusion matrix, ROC and PR numbers (tables)"):
         st.dataframe(evaluation.confusion_frame(evaluation.confusion_at(res.y_test, res.proba, t),
@@ -161,7 +168,8 @@ def render() -> None:
     if res.note:
         st.info(res.note)
 
-    left, right = st.columns(2)
+    # a wider right column when it holds the boundary chart (its legends need the room)
+    left, right = st.columns([2, 3] if "boundary" in bundle["specs"] else 2)
     with left:
         st.vega_lite_chart(spec=bundle["specs"]["counts"])
         with st.expander("Class counts (table)"):
@@ -181,7 +189,9 @@ def render() -> None:
     with st.spinner("Refitting the plain model at every share…"):
         sw = sweep(name, seed, n_samples, noise)
         st.vega_lite_chart(spec=sweep_spec(name, seed, n_samples, noise))
-    st.caption(f"Plain model (no remedy) refitted at each share on the same split; the slider is at {ratio:.2f}.")
+    st.caption(f"Plain model (no remedy) refitted at each share on the same split; the slider is at {ratio:.2f}. "
+               "A random ranking's AP is the test split's actual positive share: it stops "
+               "rising at the data's own share, since dropping minority rows cannot make a split more balanced.")
     with st.expander("ROC AUC and AP per share (table)"):
         st.dataframe(sw.pivot(index="minority share", columns="metric", values="value"))
 

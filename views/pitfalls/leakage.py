@@ -46,7 +46,7 @@ def chart_specs(_summary: pd.DataFrame, _folds: pd.DataFrame, key: tuple) -> dic
     leaky/correct toggle only picks a cached spec."""
     metric, better = key[0], key[1]
     out = {"summary": charts.bar_chart(_summary, x="score", y="estimate", sort=None, height=220, x_title=metric,
-                                       title=f"{metric} ({better} is better)").to_dict()}
+                                       title=f"Estimates and held-out scores ({better} is better)").to_dict()}
     for proc in ("leaky", "correct"):
         out[proc] = charts.bar_chart(_folds[_folds["procedure"] == proc], x="score", y="fold", sort=None, height=220,
                                      x_title=metric, title=f"Per-fold scores, {proc} procedure").to_dict()
