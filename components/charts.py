@@ -4,6 +4,8 @@ Colours come from the Okabe–Ito palette, which stays distinguishable for colou
 """
 from __future__ import annotations
 
+import copy
+import functools
 import json
 
 import altair as alt
@@ -131,27 +133,30 @@ def _finite_thresholds(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(threshold=frame["threshold"].replace([np.inf, -np.inf], [ABOVE_EVERY_SCORE, -1.0]))
 
 
-def _operating_point(curve: pd.DataFrame, x_col: str, y_col: str) -> alt.Chart:
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as JSON-ready dicts, sanitised the way Altair's own data transformer does it."""
+    return alt.utils.sanitize_pandas_dataframe(frame.copy()).to_dict("records")
+
+
+def _operating_point(data: str, x_col: str, y_col: str) -> alt.Chart:
     """The curve row with the smallest curve threshold >= t: exactly the rates of "score >= t"."""
-    return alt.Chart(curve).transform_filter(f"datum.threshold >= {THRESHOLD_PARAM}").transform_joinaggregate(
+    return alt.Chart(alt.NamedData(name=data)).transform_filter(
+        f"datum.threshold >= {THRESHOLD_PARAM}").transform_joinaggregate(
         t_min="min(threshold)").transform_filter("datum.threshold == datum.t_min").mark_point(
         size=160, filled=True, color=VERMILION, stroke=BLACK, opacity=1).encode(
         x=f"{x_col}:Q", y=f"{y_col}:Q",
         tooltip=[alt.Tooltip(f"{x_col}:Q", format=".3f"), alt.Tooltip(f"{y_col}:Q", format=".3f")])
 
 
-def confusion_matrix_chart(scores: pd.DataFrame, positive: str, threshold: float) -> alt.LayerChart:
-    """The 2x2 confusion matrix at the threshold parameter, counted inside the chart.
+# Each evaluation chart is a layout (marks, encodings, transforms; data referenced by name) plus
+# named datasets. Altair builds a layout once per process and its few static arguments (_layout is
+# cached): a refit then only fills in the datasets and the title, instead of paying Altair's
+# ~40 ms per chart again. The *_spec functions return Vega-Lite dicts for st.vega_lite_chart; the
+# *_chart functions wrap the same dicts as Altair charts.
 
-    scores: one row per test example, columns actual (0/1) and score (P(positive)). Each cell shows
-    its name (TN, FP, FN, TP), its count and its share of the actual class (row-normalised).
-    """
+def _confusion_layout(positive: str) -> alt.LayerChart:
     negative = f"not {positive}"
-    anchors = pd.DataFrame({"actual": [0, 0, 1, 1], "score": [0.0] * 4, "anchor": ["TN", "FP", "FN", "TP"], "w": 0})
-    data = pd.concat([scores[["actual", "score"]].assign(anchor="", w=1), anchors], ignore_index=True)
     t, pos, neg = THRESHOLD_PARAM, json.dumps(str(positive)), json.dumps(negative)
-    # Data, transforms and axes live on the layer, shared by its four marks: building them once
-    # per mark made this chart ten times slower to build.
     dark = alt.condition("datum.share > 0.6", alt.value("white"), alt.value(BLACK))
     heat = alt.Chart().mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color(field="share", type="quantitative", legend=None,
@@ -166,7 +171,7 @@ def confusion_matrix_chart(scores: pd.DataFrame, positive: str, threshold: float
     share = alt.Chart().mark_text(dy=22, fontSize=13).encode(
         text=alt.Text(field="share", type="quantitative", format=".1%"), color=dark)
     title = alt.Title(alt.expr(f"'Confusion matrix at ' + format({t}, '.2f')"))
-    return alt.layer(heat, label, count, share, data=data).transform_calculate(
+    return alt.layer(heat, label, count, share, data=alt.NamedData(name="scores")).transform_calculate(
         # zero-weight anchor rows keep all four cells present when a cell is empty
         cell=f"datum.anchor != '' ? datum.anchor : (datum.actual == 1 ? (datum.score >= {t} ? 'TP' : 'FN') "
              f": (datum.score >= {t} ? 'FP' : 'TN'))",
@@ -181,72 +186,144 @@ def confusion_matrix_chart(scores: pd.DataFrame, positive: str, threshold: float
                 axis=alt.Axis(labelAngle=0, orient="top", labelExpr="split(datum.label, ' ')")),
         y=alt.Y(field="actual", type="nominal", title="actual", sort=[negative, positive],
                 axis=alt.Axis(labelExpr="split(datum.label, ' ')", labelLimit=90)),
-    ).add_params(_threshold(threshold)).properties(
-        title=title, height=HEIGHT, width=260)
+    ).properties(title=title, height=HEIGHT, width=260)
 
 
-def roc_chart(roc: pd.DataFrame, auc: float, threshold: float, height: int = HEIGHT) -> alt.LayerChart:
-    """ROC curve (columns FPR, TPR, threshold from roc_curve), the chance diagonal and the operating
-    point at the threshold parameter."""
-    roc = _finite_thresholds(roc).reset_index()
+def _roc_layout(height: int) -> alt.LayerChart:
     # Drawn in roc_curve's own order (order=index): points sharing an FPR must not be re-sorted.
-    curve = alt.Chart(roc).mark_line(color=BLUE).encode(
+    curve = alt.Chart(alt.NamedData(name="roc")).mark_line(color=BLUE).encode(
         x=alt.X("FPR:Q", title="false positive rate (1 - specificity)", scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("TPR:Q", title="true positive rate (recall)", scale=alt.Scale(domain=[0, 1])),
         order="index:Q",
-        tooltip=[alt.Tooltip("threshold:Q", format=".3f"), "FPR", "TPR"])
+        tooltip=[alt.Tooltip("threshold:Q", format=".3f"), "FPR:Q", "TPR:Q"])
     chance = alt.Chart(pd.DataFrame({"FPR": [0, 1], "TPR": [0, 1]})).mark_line(
         color="gray", strokeDash=[4, 4]).encode(x="FPR:Q", y="TPR:Q")
-    title = f"ROC curve, AUC = {auc:.3f}" if auc == auc else "ROC curve (one class only in test)"
-    return alt.layer(chance, curve, _operating_point(roc, "FPR", "TPR")).add_params(
-        _threshold(threshold)).properties(title=title, height=height, width="container")
+    return alt.layer(chance, curve, _operating_point("roc", "FPR", "TPR")).properties(
+        height=height, width="container")
 
 
-def pr_chart(pr: pd.DataFrame, ap: float, prevalence: float, threshold: float,
-             height: int = HEIGHT) -> alt.LayerChart:
-    """Precision-recall curve, the no-skill line at the positive prevalence, and the operating point
-    at the threshold parameter (no positive prediction: the curve's own (0, 1) end)."""
-    pr = _finite_thresholds(pr).reset_index()
+def _pr_layout(height: int) -> alt.LayerChart:
     # A step plot in precision_recall_curve's order, as scikit-learn's PrecisionRecallDisplay draws it.
-    curve = alt.Chart(pr).mark_line(color=ORANGE, interpolate="step-after").encode(
+    curve = alt.Chart(alt.NamedData(name="pr")).mark_line(color=ORANGE, interpolate="step-after").encode(
         x=alt.X("recall:Q", scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("precision:Q", scale=alt.Scale(domain=[0, 1])),
         order="index:Q",
-        tooltip=[alt.Tooltip("threshold:Q", format=".3f"), "recall", "precision"])
-    baseline = alt.Chart(pd.DataFrame({"precision": [prevalence]})).mark_rule(
+        tooltip=[alt.Tooltip("threshold:Q", format=".3f"), "recall:Q", "precision:Q"])
+    baseline = alt.Chart(alt.NamedData(name="baseline")).mark_rule(
         color="gray", strokeDash=[4, 4]).encode(y="precision:Q")
-    title = f"Precision-recall, AP = {ap:.3f}" if ap == ap else "Precision-recall (no positives in test)"
-    return alt.layer(baseline, curve, _operating_point(pr, "recall", "precision")).add_params(
-        _threshold(threshold)).properties(title=title, height=height, width="container")
+    return alt.layer(baseline, curve, _operating_point("pr", "recall", "precision")).properties(
+        height=height, width="container")
 
 
-def threshold_metrics_chart(sweep: pd.DataFrame, threshold: float, height: int = HEIGHT) -> alt.LayerChart:
-    """Each metric against the threshold (long format: threshold, metric, value) with a rule at the
-    threshold parameter."""
-    lines = alt.Chart(sweep).mark_line().encode(
+def _sweep_layout(height: int) -> alt.LayerChart:
+    lines = alt.Chart(alt.NamedData(name="sweep")).mark_line().encode(
         x=alt.X("threshold:Q", scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("value:Q", title="score", scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("metric:N", scale=alt.Scale(range=OKABE_ITO), sort=None),
         strokeDash=alt.StrokeDash("metric:N", sort=None),
-        tooltip=["metric", alt.Tooltip("threshold:Q", format=".2f"), alt.Tooltip("value:Q", format=".3f")])
+        tooltip=["metric:N", alt.Tooltip("threshold:Q", format=".2f"), alt.Tooltip("value:Q", format=".3f")])
     rule = alt.Chart(pd.DataFrame({"at": [0]})).transform_calculate(t=THRESHOLD_PARAM).mark_rule(
         color=BLACK, strokeWidth=2).encode(x="t:Q")
-    return alt.layer(lines, rule).add_params(_threshold(threshold)).properties(
-        title="Metrics vs threshold", height=height, width="container")
+    return alt.layer(lines, rule).properties(title="Metrics vs threshold", height=height, width="container")
+
+
+def _folds_layout(lanes: tuple[str, ...]) -> alt.Chart:
+    return alt.Chart(alt.NamedData(name="runs")).mark_rect().encode(
+        x=alt.X("start:Q", title="row of the dataset (file order)"), x2="end:Q",
+        y=alt.Y("lane:N", sort=list(lanes), title=None),
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(
+            domain=["train", "test", "positive", "other"], range=["#d9d9d9", VERMILION, ORANGE, SKY])),
+        tooltip=["lane:N", "kind:N", "start:Q", "end:Q"],
+    ).properties(height=alt.Step(22), width="container",
+                 title="k-fold cross-validation: test rows of each fold")
+
+
+_LAYOUTS = {"confusion": _confusion_layout, "roc": _roc_layout, "pr": _pr_layout, "sweep": _sweep_layout,
+            "folds": _folds_layout}
+_THRESHOLD_DRIVEN = {"confusion", "roc", "pr", "sweep"}
+
+
+@functools.lru_cache(maxsize=64)
+def _layout(kind: str, *static) -> dict:
+    chart = _LAYOUTS[kind](*static)
+    if kind in _THRESHOLD_DRIVEN:
+        chart = chart.add_params(_threshold(0.5))
+    return chart.to_dict(validate=False)
+
+
+def _spec(kind: str, static: tuple, datasets: dict[str, pd.DataFrame], threshold: float | None = None,
+          title: str | None = None) -> dict:
+    layout = _layout(kind, *static)
+    spec = copy.deepcopy(layout)  # the cached layout must never see a caller's edits
+    spec["datasets"] = {**layout.get("datasets", {}), **{n: _records(f) for n, f in datasets.items()}}
+    if title is not None:
+        spec["title"] = title
+    return set_param(spec, THRESHOLD_PARAM, float(threshold)) if threshold is not None else spec
+
+
+def confusion_matrix_spec(scores: pd.DataFrame, positive: str, threshold: float) -> dict:
+    """The 2x2 confusion matrix at the threshold parameter, counted inside the chart.
+
+    scores: one row per test example, columns actual (0/1) and score (P(positive)). Each cell shows
+    its name (TN, FP, FN, TP), its count and its share of the actual class (row-normalised).
+    """
+    anchors = pd.DataFrame({"actual": [0, 0, 1, 1], "score": [0.0] * 4, "anchor": ["TN", "FP", "FN", "TP"], "w": 0})
+    data = pd.concat([scores[["actual", "score"]].assign(anchor="", w=1), anchors], ignore_index=True)
+    return _spec("confusion", (str(positive),), {"scores": data}, threshold)
+
+
+def roc_spec(roc: pd.DataFrame, auc: float, threshold: float, height: int = HEIGHT) -> dict:
+    """ROC curve (columns FPR, TPR, threshold from roc_curve), the chance diagonal and the operating
+    point at the threshold parameter."""
+    title = f"ROC curve, AUC = {auc:.3f}" if auc == auc else "ROC curve (one class only in test)"
+    return _spec("roc", (height,), {"roc": _finite_thresholds(roc).reset_index()}, threshold, title)
+
+
+def pr_spec(pr: pd.DataFrame, ap: float, prevalence: float, threshold: float, height: int = HEIGHT) -> dict:
+    """Precision-recall curve, the no-skill line at the positive prevalence, and the operating point
+    at the threshold parameter (no positive prediction: the curve's own (0, 1) end)."""
+    title = f"Precision-recall, AP = {ap:.3f}" if ap == ap else "Precision-recall (no positives in test)"
+    return _spec("pr", (height,), {"pr": _finite_thresholds(pr).reset_index(),
+                                   "baseline": pd.DataFrame({"precision": [prevalence]})}, threshold, title)
+
+
+def threshold_metrics_spec(sweep: pd.DataFrame, threshold: float, height: int = HEIGHT) -> dict:
+    """Each metric against the threshold (long format: threshold, metric, value) with a rule at the
+    threshold parameter."""
+    return _spec("sweep", (height,), {"sweep": sweep}, threshold)
+
+
+def folds_spec(runs: pd.DataFrame) -> dict:
+    """Which rows each fold tests, from components.evaluation.fold_runs; a class strip on top."""
+    lanes = ("class",) + tuple(sorted((lane for lane in runs["lane"].unique() if lane != "class"),
+                                      key=lambda s: int(s.split()[-1])))
+    return _spec("folds", (lanes,), {"runs": runs})
+
+
+def as_chart(spec: dict) -> alt.TopLevelMixin:
+    """An Altair chart of a spec dict (for callers that compose or save charts)."""
+    kind = alt.LayerChart if "layer" in spec else alt.Chart
+    return kind.from_dict(spec, validate=False)
+
+
+def confusion_matrix_chart(scores: pd.DataFrame, positive: str, threshold: float) -> alt.LayerChart:
+    return as_chart(confusion_matrix_spec(scores, positive, threshold))
+
+
+def roc_chart(roc: pd.DataFrame, auc: float, threshold: float, height: int = HEIGHT) -> alt.LayerChart:
+    return as_chart(roc_spec(roc, auc, threshold, height))
+
+
+def pr_chart(pr: pd.DataFrame, ap: float, prevalence: float, threshold: float, height: int = HEIGHT) -> alt.LayerChart:
+    return as_chart(pr_spec(pr, ap, prevalence, threshold, height))
+
+
+def threshold_metrics_chart(sweep: pd.DataFrame, threshold: float, height: int = HEIGHT) -> alt.LayerChart:
+    return as_chart(threshold_metrics_spec(sweep, threshold, height))
 
 
 def folds_chart(runs: pd.DataFrame) -> alt.Chart:
-    """Which rows each fold tests, from components.evaluation.fold_runs; a class strip on top."""
-    lanes = ["class"] + sorted((lane for lane in runs["lane"].unique() if lane != "class"),
-                               key=lambda s: int(s.split()[-1]))
-    return alt.Chart(runs).mark_rect().encode(
-        x=alt.X("start:Q", title="row of the dataset (file order)"), x2="end:Q",
-        y=alt.Y("lane:N", sort=lanes, title=None),
-        color=alt.Color("kind:N", title=None, scale=alt.Scale(
-            domain=["train", "test", "positive", "other"], range=["#d9d9d9", VERMILION, ORANGE, SKY])),
-        tooltip=["lane", "kind", "start", "end"],
-    ).properties(height=alt.Step(22), width="container",
-                 title="k-fold cross-validation: test rows of each fold")
+    return as_chart(folds_spec(runs))
 
 
 def beeswarm_chart(df: pd.DataFrame, title: str = "", height: int | None = None) -> alt.Chart:

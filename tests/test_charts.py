@@ -79,3 +79,18 @@ def test_every_cockpit_chart_validates_against_the_vega_lite_schema():
                   charts.pr_chart(pr, ap, float(Y.mean()), 0.5), charts.threshold_metrics_chart(
                       ev.threshold_sweep(Y, S), 0.5), charts.folds_chart(ev.fold_runs(res.assignment))):
         chart.to_dict(validate=True)  # raises on a schema error
+
+
+def test_fast_specs_carry_this_fits_data_and_title():
+    """The cached layouts are filled with each call's own rows: two fits never share data."""
+    roc_a, auc_a = ev.roc_frame(Y, S)
+    roc_b, auc_b = ev.roc_frame(Y[::-1], S)
+    a, b = charts.roc_spec(roc_a, auc_a, 0.5), charts.roc_spec(roc_b, auc_b, 0.5)
+    assert a["title"] == f"ROC curve, AUC = {auc_a:.3f}" and b["title"] == f"ROC curve, AUC = {auc_b:.3f}"
+    assert [r["TPR"] for r in a["datasets"]["roc"]] == pytest.approx(roc_a["TPR"].tolist())
+    assert [r["TPR"] for r in b["datasets"]["roc"]] == pytest.approx(roc_b["TPR"].tolist())
+    assert a["layer"] == b["layer"]  # one layout
+    a["layer"].clear()
+    assert charts.roc_spec(roc_a, auc_a, 0.5)["layer"] == b["layer"]  # edits never reach the cache
+    pr, ap = ev.pr_frame(Y, S)
+    assert charts.pr_spec(pr, ap, 0.123, 0.5)["datasets"]["baseline"] == [{"precision": 0.123}]

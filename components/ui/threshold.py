@@ -17,15 +17,14 @@ from components import evaluation as ev
 
 def build_specs(y_test: np.ndarray, scores: np.ndarray, positive: str, roc: pd.DataFrame, auc: float,
                 pr: pd.DataFrame, ap: float, sweep: pd.DataFrame) -> dict[str, dict]:
-    """Vega-Lite specs of the four threshold-driven charts. Schema validation is skipped here (it
-    costs more than the fit); tests/test_charts.py validates these builders."""
+    """Vega-Lite specs of the four threshold-driven charts (tests/test_charts.py validates them)."""
     t = ev.THRESHOLD_DEFAULT
     frame = pd.DataFrame({"actual": y_test, "score": scores})
     return {
-        "confusion": charts.confusion_matrix_chart(frame, positive, t).to_dict(validate=False),
-        "roc": charts.roc_chart(roc, auc, t).to_dict(validate=False),
-        "pr": charts.pr_chart(pr, ap, float(np.mean(y_test)), t).to_dict(validate=False),
-        "sweep": charts.threshold_metrics_chart(sweep, t, height=220).to_dict(validate=False),
+        "confusion": charts.confusion_matrix_spec(frame, positive, t),
+        "roc": charts.roc_spec(roc, auc, t),
+        "pr": charts.pr_spec(pr, ap, float(np.mean(y_test)), t),
+        "sweep": charts.threshold_metrics_spec(sweep, t, height=220),
     }
 
 

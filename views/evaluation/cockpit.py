@@ -53,7 +53,7 @@ def folds_bundle(_ds: datasets.Dataset, ds_key: tuple, positive_index: int, mode
     result = ev.cross_validate_folds(_ds.X, ev.binarize(_ds.y, positive_index), model, value, k,
                                      stratified, shuffle, seed)
     return {"scores": result.scores,
-            "spec": charts.folds_chart(ev.fold_runs(result.assignment)).to_dict(validate=False)}
+            "spec": charts.folds_spec(ev.fold_runs(result.assignment))}
 
 
 def setup_controls(ds: datasets.Dataset) -> cockpit.CockpitSettings:
