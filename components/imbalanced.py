@@ -21,7 +21,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
-from components import boundary
+from components import boundary, evaluation
 from components.code_export import dataset_code
 
 
@@ -227,18 +227,14 @@ def fit_strategy(split: Split, strategy: str, k: int, weight: str, weight_ratio:
 
 # ---- metrics ------------------------------------------------------------------------------------
 def threshold_metrics(y: np.ndarray, proba: np.ndarray, threshold: float) -> dict:
-    pred = (np.asarray(proba) >= threshold).astype(int)
-    tn, fp, fn, tp = metrics.confusion_matrix(y, pred, labels=[0, 1]).ravel()
-    return {
-        "accuracy": metrics.accuracy_score(y, pred),
-        "precision": metrics.precision_score(y, pred, zero_division=0),
-        "recall": metrics.recall_score(y, pred, zero_division=0),
-        "f1": metrics.f1_score(y, pred, zero_division=0),
-        "specificity": tn / (tn + fp) if tn + fp else 0.0,
-        "balanced_accuracy": metrics.balanced_accuracy_score(y, pred),
-        "tn": int(tn), "fp": int(fp), "fn": int(fn), "tp": int(tp),
-        "fpr": fp / (fp + tn) if fp + tn else 0.0,
-    }
+    """The cockpit's metrics at the threshold (components.evaluation) plus what imbalance adds:
+    balanced accuracy (the mean of recall and specificity) and the false-positive rate."""
+    (tn, fp), (fn, tp) = evaluation.confusion_at(np.asarray(y), np.asarray(proba), threshold)
+    m = evaluation.metrics_from_counts(tn, fp, fn, tp)
+    return {"accuracy": m["accuracy"], "precision": m["precision"], "recall": m["recall"], "f1": m["F1"],
+            "specificity": m["specificity"], "balanced_accuracy": (m["recall"] + m["specificity"]) / 2,
+            "tn": int(tn), "fp": int(fp), "fn": int(fn), "tp": int(tp),
+            "fpr": fp / (fp + tn) if fp + tn else 0.0}
 
 
 def majority_accuracy(y_test: np.ndarray) -> float:
