@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import charts, datasets
 from components import scaling as sc
-from components.ui import common
+from components.ui import chart_cache, common
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -74,6 +74,16 @@ if len(X) < len(ds.X):
     st.caption(f"{ds.name} has {len(ds.X):,} rows; this page uses a seeded, stratified sample of {len(X)}.")
 
 
+def _boundary_chart(grid, points, title):
+    return charts.boundary_chart(grid, points, title=title, height=340).configure_legend(gradientLength=80)
+
+
+def _strip_chart(rows, feature):
+    # half the page: the legend goes below to leave room for the row labels
+    return charts.strip_chart(rows, "value", "scaler", color="point", title=f"{feature} (own axis per row)",
+                              width=270).configure_legend(orient="bottom")
+
+
 @st.fragment
 def scaler_section():
     """The chosen scaler and the boundary model: reruns alone, reads cached fits."""
@@ -101,10 +111,8 @@ def scaler_section():
     grid_none, points, acc_none = _boundary(data_key, n_out, extreme, "none", model)
     grid_s, _, acc_s = _boundary(data_key, n_out, extreme, scaler, model)
     b1, b2 = st.columns(2)
-    b1.altair_chart(charts.boundary_chart(grid_none, points, title=f"{model}, no scaling: train acc {acc_none:.3f}",
-                                          height=340).configure_legend(gradientLength=80))
-    b2.altair_chart(charts.boundary_chart(grid_s, points, title=f"{model}, {scaler}: train acc {acc_s:.3f}",
-                                          height=340).configure_legend(gradientLength=80))
+    chart_cache.draw(_boundary_chart, grid_none, points, f"{model}, no scaling: train acc {acc_none:.3f}", target=b1)
+    chart_cache.draw(_boundary_chart, grid_s, points, f"{model}, {scaler}: train acc {acc_s:.3f}", target=b2)
     multi = f" ({points['label'].iloc[0]} vs the rest)" if len(target_names) > 2 else ""
     st.caption(f"Decision boundary on two raw features: x1 = **{pair[0]}**, x2 = **{pair[1]}**{multi}, in raw "
                "units; outliers are fitted but off-screen. Unscaled, the feature with the larger range dominates "
@@ -119,9 +127,7 @@ st.markdown("##### Each feature under every scaler")
 left, right = st.columns(2)
 for col, feature in zip((left, right), pair):
     with col:
-        st.altair_chart(charts.strip_chart(scaled[scaled["feature"] == feature], "value", "scaler", color="point",
-                                           title=f"{feature} (own axis per row)", width=270)
-                        .configure_legend(orient="bottom"))  # half the page: room for the row labels
+        chart_cache.draw(_strip_chart, scaled[scaled["feature"] == feature], feature)
 st.caption("Each row has its own axis. With outliers, min-max and max-abs crush the inliers into a sliver "
            "near 0; standard scaling squeezes them too (the outliers inflate σ); robust scaling (median and "
            "IQR) keeps the bulk's width; the quantile transform maps ranks, so outliers simply become 1.")
@@ -135,8 +141,8 @@ st.markdown(f"##### {sc.CV_FOLDS}-fold CV score of each model with each scaler (
 with st.spinner("Cross-validating every model with every scaler…"):
     cv = pd.DataFrame([r for s in sc.SCALERS for r in _cv_row(data_key, n_out, extreme, s)])
 metric = "accuracy" if task == "classification" else "R²"
-st.altair_chart(charts.bar_chart(cv, "CV score", "model", color="scaler", sort=None, height=380,
-                                 x_title=f"CV {metric}"))
+chart_cache.draw(charts.bar_chart, cv, "CV score", "model", color="scaler", sort=None, height=380,
+                 x_title=f"CV {metric}")
 with st.expander("CV scores as a table"):
     st.dataframe(cv.pivot(index="model", columns="scaler", values="CV score")[list(sc.SCALERS)].round(4))
 
