@@ -26,3 +26,37 @@ def test_seed_changes_the_folds():
     def fold_accuracy(at):
         return next(df.value for df in at.dataframe if "fold" in df.value.columns)["accuracy"].round(6).tolist()
     assert fold_accuracy(open_page(PAGE)) != fold_accuracy(open_page(PAGE, query={"app.seed": "5"}))
+
+
+HEAVY = ("shap", "statsmodels", "optuna", "imblearn")
+# Which heavy packages each page may load; every other page must start without them.
+HEAVY_ALLOWED = {"views/beyond/interpretability.py": {"shap"}, "views/beyond/applications.py": {"statsmodels"},
+                 "views/evaluation/tuning.py": {"optuna"}, "views/pitfalls/imbalanced.py": {"imblearn"},
+                 "views/pitfalls/leakage.py": {"imblearn"}}
+
+
+def heavy_modules_after_opening(path: str) -> set[str]:
+    """Open one page from app.py in a fresh interpreter; the heavy packages it imported."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.apptest_utils import ROOT
+    probe = ("import json, sys; from tests.apptest_utils import open_page; "
+             f"at = open_page({path!r}); assert not at.exception, at.exception; "
+             f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_home_and_cockpit_start_without_heavy_packages():
+    """shap, statsmodels, optuna and imbalanced-learn cost seconds to import: only their pages pay."""
+    assert heavy_modules_after_opening("views/home.py") == set()
+    assert heavy_modules_after_opening(PAGE) == set()
+
+
+def test_a_heavy_page_loads_only_its_own_heavy_package():
+    page = "views/beyond/interpretability.py"
+    loaded = heavy_modules_after_opening(page)
+    assert loaded <= HEAVY_ALLOWED[page], loaded
