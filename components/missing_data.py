@@ -47,9 +47,9 @@ M_DEFAULT, M_MIN, M_MAX = 3, 2, 10
 STRATEGIES = ("drop rows", "mean", "median", "most frequent", "constant (0)", "k-NN", "iterative",
               "multiple (pooled)")
 INSPECT_DEFAULT = "iterative"
-CV_FOLDS = 5
+CV_FOLDS = 3  # 3 folds: every strategy is re-cross-validated when the missingness changes
 ITER_MAX = 10
-ITER_MAX_DRAW = 5  # each multiple-imputation draw runs every iteration (no early stop): keep it short
+ITER_MAX_DRAW = 3  # each draw runs every iteration (no early stop); the chain settles in 2-3 here: keep it short
 MAX_ROWS = 600  # larger tables are subsampled (stratified, seeded) so every refit stays interactive
 STRENGTH = 2.0  # slope of the logistic selection weights for MAR and MNAR
 TRUTH, OBSERVED = "truth", "observed"
@@ -190,15 +190,15 @@ def impute_one(X: pd.DataFrame, X_miss: pd.DataFrame, columns: list[str], strate
     if strategy == "drop rows":
         done = X_miss.dropna()
     elif strategy == "multiple (pooled)":
-        fills = [pd.DataFrame(make_imputer(strategy, k, estimator, seed, i).fit_transform(X_miss),
-                              columns=X.columns, index=X.index) for i in range(m)]
-        done = sum(fills) / m  # pooled point estimate: the mean of the m draws
-        first = X_miss[columns[0]].isna().to_numpy()
-        out["draws"] = np.stack([f[columns[0]].to_numpy()[first] for f in fills])
-        out["spread"] = float(np.mean(np.std(np.stack([f[columns].to_numpy()[mask] for f in fills]), axis=0)))
+        return pool_draws(X, X_miss, columns, [impute_draw(X_miss, seed, i) for i in range(m)])
     else:
         done = pd.DataFrame(make_imputer(strategy, k, estimator, seed).fit_transform(X_miss),
                             columns=X.columns, index=X.index)
+    return _scored(X, columns, strategy, done, mask, partner, out)
+
+
+def _scored(X: pd.DataFrame, columns: list[str], strategy: str, done: pd.DataFrame, mask: np.ndarray,
+            partner: str, out: dict) -> dict:
     rmse = float("nan") if strategy == "drop rows" else _rmse(done[columns].to_numpy()[mask],
                                                                X[columns].to_numpy()[mask])
     corr = (float(np.corrcoef(done[columns[0]], done[partner])[0, 1])
@@ -207,6 +207,27 @@ def impute_one(X: pd.DataFrame, X_miss: pd.DataFrame, columns: list[str], strate
     out["row"] = {"strategy": strategy, "RMSE on missing cells": rmse, "rows kept": len(done),
                   "rows lost": len(X) - len(done), CORR_COLUMN: corr}
     return out
+
+
+@quiet_convergence
+def impute_draw(X_miss: pd.DataFrame, seed: int, i: int) -> np.ndarray:
+    """Draw ``i`` of multiple imputation (random_state seed + i): the same whatever m is, so a page
+    can cache draws one by one and a larger m only computes the new ones."""
+    return make_imputer("multiple (pooled)", 0, "", seed, i).fit_transform(X_miss)
+
+
+def pool_draws(X: pd.DataFrame, X_miss: pd.DataFrame, columns: list[str], fills: list[np.ndarray]) -> dict:
+    """Pool the m completed tables of multiple imputation (their mean is the point estimate) and
+    score it like :func:`impute_one`; adds "draws" (m x missing cells of the first affected column)
+    and "spread" (mean std between draws over every imputed cell)."""
+    mask = X_miss[columns].isna().to_numpy()
+    partner = pair_for_correlation(X, columns[0])
+    fills = [pd.DataFrame(f, columns=X.columns, index=X.index) for f in fills]
+    done = sum(fills) / len(fills)  # pooled point estimate: the mean of the m draws
+    first = X_miss[columns[0]].isna().to_numpy()
+    out = {"draws": np.stack([f[columns[0]].to_numpy()[first] for f in fills]),
+           "spread": float(np.mean(np.std(np.stack([f[columns].to_numpy()[mask] for f in fills]), axis=0)))}
+    return _scored(X, columns, "multiple (pooled)", done, mask, partner, out)
 
 
 def impute_all(X: pd.DataFrame, X_miss: pd.DataFrame, columns: list[str], k: int, estimator: str,
@@ -246,16 +267,27 @@ def cv_one(X_miss: pd.DataFrame, y: pd.Series, task: str, strategy: str, k: int,
                 raise ValueError(f"only {len(yk)} complete rows: too few for {CV_FOLDS}-fold CV")
             score = float(cross_val_score(model, Xk, yk, cv=make_cv(task, seed), scoring=scoring).mean())
         elif strategy == "multiple (pooled)":
-            per_draw = [cross_val_score(make_pipeline(make_imputer(strategy, k, estimator, seed, i), clone(model)),
-                                        X_miss, y, cv=make_cv(task, seed), scoring=scoring).mean()
-                        for i in range(m)]
-            score, spread = float(np.mean(per_draw)), float(np.std(per_draw))
+            return pool_cv([cv_draw(X_miss, y, task, seed, i) for i in range(m)])
         else:
             score = float(cross_val_score(make_pipeline(make_imputer(strategy, k, estimator, seed), clone(model)),
                                           X_miss, y, cv=make_cv(task, seed), scoring=scoring).mean())
     except ValueError as exc:
         score, note = float("nan"), str(exc).splitlines()[0][:160]
     return {"strategy": strategy, "CV score": score, "spread between draws": spread, "note": note}
+
+
+@quiet_convergence
+def cv_draw(X_miss: pd.DataFrame, y: pd.Series, task: str, seed: int, i: int) -> float:
+    """CV score with draw ``i`` of multiple imputation fitted inside each fold (independent of m)."""
+    scoring = "accuracy" if task == "classification" else "r2"
+    pipe = make_pipeline(make_imputer("multiple (pooled)", 0, "", seed, i), make_model(task, seed))
+    return float(cross_val_score(pipe, X_miss, y, cv=make_cv(task, seed), scoring=scoring).mean())
+
+
+def pool_cv(per_draw: list[float]) -> dict:
+    """Multiple imputation's CV row: the mean of the per-draw scores, their std as the spread."""
+    return {"strategy": "multiple (pooled)", "CV score": float(np.mean(per_draw)),
+            "spread between draws": float(np.std(per_draw)), "note": ""}
 
 
 def cv_scores(X_miss: pd.DataFrame, y: pd.Series, task: str, k: int, estimator: str, m: int,
@@ -438,15 +470,25 @@ def holdout_check(table: pd.DataFrame, k: int, estimator: str, seed: int) -> tup
     """When the truth is unknown: hide HOLDOUT_PCT% of the *observed* cells (at random), impute
     them with each strategy, and score against the hidden values. Returns (strategy, RMSE) and the
     number of hidden cells."""
+    rows = [holdout_one(table, strategy, k, estimator, seed) for strategy in REAL_STRATEGIES]
+    return pd.DataFrame(rows), len(holdout_cells(table, seed)[2])
+
+
+def holdout_cells(table: pd.DataFrame, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(values, values with the hidden cells blanked, the hidden cells' (row, column) indices)."""
     values = table.to_numpy(float)
     observed = np.argwhere(~np.isnan(values))
     rng = np.random.default_rng(seed)
     pick = observed[rng.choice(len(observed), size=int(len(observed) * HOLDOUT_PCT / 100), replace=False)]
     hidden = values.copy()
     hidden[pick[:, 0], pick[:, 1]] = np.nan
-    rows = []
-    for strategy in REAL_STRATEGIES:
-        filled = make_imputer(strategy, k, estimator, seed).fit_transform(hidden)
-        rows.append({"strategy": strategy,
-                     "RMSE on hidden cells": _rmse(filled[pick[:, 0], pick[:, 1]], values[pick[:, 0], pick[:, 1]])})
-    return pd.DataFrame(rows), len(pick)
+    return values, hidden, pick
+
+
+@quiet_convergence
+def holdout_one(table: pd.DataFrame, strategy: str, k: int, estimator: str, seed: int) -> dict:
+    """One strategy's row of :func:`holdout_check` (a page caches each, so k refits only k-NN)."""
+    values, hidden, pick = holdout_cells(table, seed)
+    filled = make_imputer(strategy, k, estimator, seed).fit_transform(hidden)
+    return {"strategy": strategy,
+            "RMSE on hidden cells": _rmse(filled[pick[:, 0], pick[:, 1]], values[pick[:, 0], pick[:, 1]])}

@@ -5,7 +5,7 @@ import streamlit as st
 
 from components import charts, datasets
 from components import missing_data as md
-from components.ui import common
+from components.ui import chart_cache, common
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -21,17 +21,75 @@ def _inject(data_key, mechanism, pct, cols):
     return md.inject_missing(X, list(cols), pct, mechanism, data_key[-1])
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def _draw(data_key, mechanism, pct, cols, i):
+    """One multiple-imputation draw: cached alone, so raising m only computes the new draws."""
+    return md.impute_draw(_inject(data_key, mechanism, pct, cols), data_key[-1], i)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _cv_draw(data_key, mechanism, pct, cols, i):
+    _, y, task = _data(*data_key)
+    return md.cv_draw(_inject(data_key, mechanism, pct, cols), y, task, data_key[-1], i)
+
+
 @st.cache_data(max_entries=128, show_spinner=False)
 def _impute(data_key, mechanism, pct, cols, strategy, k, estimator, m):
     X, _, _ = _data(*data_key)
-    return md.impute_one(X, _inject(data_key, mechanism, pct, cols), list(cols), strategy, k, estimator, m,
-                         data_key[-1])
+    X_miss = _inject(data_key, mechanism, pct, cols)
+    if strategy == "multiple (pooled)":
+        return md.pool_draws(X, X_miss, list(cols), [_draw(data_key, mechanism, pct, cols, i) for i in range(m)])
+    return md.impute_one(X, X_miss, list(cols), strategy, k, estimator, m, data_key[-1])
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _cv(data_key, mechanism, pct, cols, strategy, k, estimator, m):
     _, y, task = _data(*data_key)
+    if strategy == "multiple (pooled)":
+        return md.pool_cv([_cv_draw(data_key, mechanism, pct, cols, i) for i in range(m)])
     return md.cv_one(_inject(data_key, mechanism, pct, cols), y, task, strategy, k, estimator, m, data_key[-1])
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _meta(data_key, cols):
+    """The MAR driver, the column most correlated with the first affected one, and that correlation."""
+    X, _, _ = _data(*data_key)
+    return (md.driver_column(X, list(cols)), *md.true_correlation(X, list(cols)))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _blanked(data_key, mechanism, pct, cols):
+    return int(_inject(data_key, mechanism, pct, cols)[list(cols)].isna().to_numpy().sum())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _pattern(data_key, mechanism, pct, cols, shown):
+    """The pattern chart's long frame and the per-column table (pandas work: once per input)."""
+    X, _, _ = _data(*data_key)
+    X_miss = _inject(data_key, mechanism, pct, cols)
+    shown = list(shown)
+    per_col = pd.DataFrame({
+        "missing %": X_miss[shown].isna().mean() * 100,
+        "mean (truth)": X[shown].mean(), "mean (observed cells)": X_miss[shown].mean()})
+    return md.pattern_frame(X_miss, shown), per_col.round(3)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _distributions(data_key, mechanism, pct, cols, strategy, k, estimator, m):
+    """Long frame of truth / observed / imputed values of the first three affected columns, and its
+    summary table."""
+    X, _, _ = _data(*data_key)
+    done = _impute(data_key, mechanism, pct, cols, strategy, k, estimator, m)["completed"]
+    dist = md.distribution_frame(X, _inject(data_key, mechanism, pct, cols), done, list(cols[:3]))
+    return dist, dist.groupby(["column", "version"])["value"].describe().round(3)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _draws(data_key, mechanism, pct, cols, m):
+    X, _, _ = _data(*data_key)
+    mi = _impute(data_key, mechanism, pct, cols, "multiple (pooled)", *md.effective_params("multiple (pooled)", 0, "", m))
+    draws = md.draws_frame(X, _inject(data_key, mechanism, pct, cols), cols[0], mi["draws"])
+    return draws, draws.pivot_table(index="row", columns="kind", values="value", aggfunc="mean").round(3)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -45,9 +103,30 @@ def _fertility():
     return md.load_fertility()
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=2, show_spinner=False)
+def _fertility_gaps():
+    real = _fertility()
+    gaps = real[real.isna().any(axis=1)]
+    long = gaps.isna().reset_index().melt(id_vars="country", var_name="year", value_name="missing")
+    long["missing"] = np.where(long["missing"], "missing", "observed")
+    return long, len(real), real.shape[1], int(real.isna().sum().sum()), len(gaps)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _holdout_one(strategy, k, estimator, seed):
+    return md.holdout_one(_fertility(), strategy, k, estimator, seed)
+
+
 def _holdout(k, estimator, seed):
-    return md.holdout_check(_fertility(), k, estimator, seed)
+    """Each strategy cached alone: k refits only k-NN, the estimator only the iterative imputer."""
+    rows = [_holdout_one(s, *md.effective_params(s, k, estimator, 0)[:2], seed) for s in md.REAL_STRATEGIES]
+    return pd.DataFrame(rows), len(md.holdout_cells(_fertility(), seed)[2])
+
+
+def _histogram_chart(dist, title):
+    # one chart per column, the legend below the plot
+    return charts.histogram(dist, "value", color="version", bins=25, height=330, title=title).configure_legend(
+        orient="bottom", direction="horizontal", columns=1)
 
 
 st.title("Missing-data lab")
@@ -90,9 +169,7 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
     data_key = (ds.name, n_samples, noise, seed)
     cols_key = tuple(columns)
     X, y, task = _data(*data_key)
-    X_miss = _inject(data_key, mechanism, pct, cols_key)
-    driver = md.driver_column(X, columns)
-    partner, true_corr = md.true_correlation(X, columns)
+    driver, partner, true_corr = _meta(data_key, cols_key)
     with st.spinner("Imputing with every strategy…"):
         results = {s: _impute(data_key, mechanism, pct, cols_key, s, *md.effective_params(s, k, estimator, m))
                    for s in md.STRATEGIES}
@@ -103,7 +180,7 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
     if mechanism == "MAR":
         st.caption(f"MAR driver: rows with a large **{driver}** (always observed) lose values more often.")
 
-    blanked = int(X_miss[columns].isna().to_numpy().sum())
+    blanked = _blanked(data_key, mechanism, pct, cols_key)
     rows_lost = int(summary.set_index("strategy").loc["drop rows", "rows lost"])
     best = summary.dropna(subset=["RMSE on missing cells"]).sort_values("RMSE on missing cells").iloc[0]
     m1, m2, m3, m4 = st.columns(4)
@@ -118,24 +195,20 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
     with left:
         st.markdown("##### Missingness pattern (first 120 rows)")
         shown = (columns + [c for c in [driver] if c not in columns])[:15]
-        pattern = md.pattern_frame(X_miss, shown)
-        st.altair_chart(charts.tile_chart(pattern, "column", "row", "missing", domain=["observed", "missing"],
-                                          palette=["#e8e8e8", charts.VERMILION], height=300,
-                                          y_labels=False))
-        per_col = pd.DataFrame({
-            "missing %": X_miss[shown].isna().mean() * 100,
-            "mean (truth)": X[shown].mean(), "mean (observed cells)": X_miss[shown].mean()})
+        pattern, per_col = _pattern(data_key, mechanism, pct, cols_key, tuple(shown))
+        chart_cache.draw(charts.tile_chart, pattern, "column", "row", "missing", domain=["observed", "missing"],
+                         palette=["#e8e8e8", charts.VERMILION], height=300, y_labels=False)
         with st.expander("Pattern as a table"):
-            st.dataframe(per_col.round(3))
+            st.dataframe(per_col)
     with right:
         st.markdown("##### Imputation error against the truth")
         rmse_df = summary.dropna(subset=["RMSE on missing cells"])[["strategy", "RMSE on missing cells"]]
-        st.altair_chart(charts.bar_chart(rmse_df, "RMSE on missing cells", "strategy", height=210))
+        chart_cache.draw(charts.bar_chart, rmse_df, "RMSE on missing cells", "strategy", height=210)
         corr_df = summary.dropna(subset=[md.CORR_COLUMN])[["strategy", md.CORR_COLUMN]]
         if len(corr_df) and not np.isnan(true_corr):
-            st.altair_chart(charts.bar_chart(corr_df, md.CORR_COLUMN, "strategy", sort=None, height=250,
-                                             title=f"corr({columns[0]}, {partner})",
-                                             x_title=f"after imputation (truth {true_corr:.3f})"))
+            chart_cache.draw(charts.bar_chart, corr_df, md.CORR_COLUMN, "strategy", sort=None, height=250,
+                             title=f"corr({columns[0]}, {partner})",
+                             x_title=f"after imputation (truth {true_corr:.3f})")
         with st.expander("Error, rows lost and the correlation each strategy leaves, as a table"):
             st.caption(f"`{md.CORR_COLUMN}` is corr({columns[0]}, {partner}) after imputation; the truth is "
                        f"{true_corr:.3f}. Filling with one value flattens it; models of the other columns keep it.")
@@ -148,34 +221,32 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
         st.markdown("##### Distributions: truth, observed cells, and after imputation")
         strategy = st.selectbox("Strategy to inspect", md.STRATEGIES, index=md.STRATEGIES.index(md.INSPECT_DEFAULT),
                                 key=md.INSPECT_KEY, bind="query-params")
-        done = results[strategy]["completed"]
-        dist = md.distribution_frame(X, X_miss, done, columns[:3])
+        dist, described = _distributions(data_key, mechanism, pct, cols_key, strategy,
+                                         *md.effective_params(strategy, k, estimator, m))
         # one chart per column: each gets its own bins and x axis (a shared facet bins every column on the
         # widest range, so a narrow column collapses into two bars), the legend below the plot
         for col, name in zip(st.columns(len(columns[:3])), columns[:3]):
-            col.altair_chart(charts.histogram(dist[dist["column"] == name], "value", color="version", bins=25,
-                                              height=330, title=name).configure_legend(
-                                                  orient="bottom", direction="horizontal", columns=1))
+            chart_cache.draw(_histogram_chart, dist[dist["column"] == name], name, target=col)
         corr_after = results[strategy]["row"][md.CORR_COLUMN]
         st.caption(f"{strategy}: corr({columns[0]}, {partner}) = "
                    f"{'n/a' if np.isnan(corr_after) else f'{corr_after:.3f}'} (truth {true_corr:.3f}); "
                    f"rows kept {results[strategy]['row']['rows kept']:,}.")
         with st.expander("Distributions as a table"):
-            st.dataframe(dist.groupby(["column", "version"])["value"].describe().round(3))
+            st.dataframe(described)
 
 
     inspect_section()
 
     st.markdown("##### Multiple imputation: the spread between draws")
     mi = results["multiple (pooled)"]
-    draws = md.draws_frame(X, X_miss, columns[0], mi["draws"])
-    st.altair_chart(charts.scatter_chart(draws, "row", "value", color="kind", height=240,
-                                         x_title=f"row with a missing {columns[0]}", y_title=columns[0]))
+    draws, draws_table = _draws(data_key, mechanism, pct, cols_key, m)
+    chart_cache.draw(charts.scatter_chart, draws, "row", "value", color="kind", height=240,
+                     x_title=f"row with a missing {columns[0]}", y_title=columns[0])
     st.caption(f"Each of the m = {m} draws samples from the predictive distribution (`sample_posterior=True`); "
                f"the mean std between draws over every imputed cell is **{mi['spread']:.3g}**. That spread is the "
                "uncertainty single imputation hides.")
     with st.expander("Draws as a table"):
-        st.dataframe(draws.pivot_table(index="row", columns="kind", values="value", aggfunc="mean").round(3))
+        st.dataframe(draws_table)
 
     st.markdown("##### Downstream: cross-validated score with each strategy (imputer inside the CV pipeline)")
     model_name = "logistic regression (accuracy)" if task == "classification" else "ridge regression (R²)"
@@ -184,8 +255,8 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
                            for s in md.STRATEGIES])
         ceiling = _complete(data_key)
     shown_cv = cv.dropna(subset=["CV score"])
-    st.altair_chart(charts.bar_chart(shown_cv, "CV score", "strategy", sort=None, height=280,
-                                     title=f"{md.CV_FOLDS}-fold CV, {model_name}; complete data: {ceiling:.3f}"))
+    chart_cache.draw(charts.bar_chart, shown_cv, "CV score", "strategy", sort=None, height=280,
+                     title=f"{md.CV_FOLDS}-fold CV, {model_name}; complete data: {ceiling:.3f}")
     for _, r in cv[cv["note"] != ""].iterrows():
         st.info(f"{r['strategy']}: {r['note']}")
     with st.expander("CV scores as a table"):
@@ -194,19 +265,16 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
                                ignore_index=True).round(4), hide_index=True)
 
     with st.expander("A real table with genuine gaps: World Bank fertility rates, 1990–2011"):
-        real = _fertility()
-        gaps = real[real.isna().any(axis=1)]
-        st.caption(f"{len(real)} countries and aggregates × {real.shape[1]} years, {int(real.isna().sum().sum())} "
-                   f"cells missing in the source, in {len(gaps)} rows (sample_data/fertility.csv). Here the truth "
+        long, n_real, n_years, n_missing, n_gaps = _fertility_gaps()
+        st.caption(f"{n_real} countries and aggregates × {n_years} years, {n_missing} "
+                   f"cells missing in the source, in {n_gaps} rows (sample_data/fertility.csv). Here the truth "
                    f"is unknown, so imputation is judged the usual way: hide {md.HOLDOUT_PCT}% of the *observed* "
                    "cells, impute them, compare.")
-        long = gaps.isna().reset_index().melt(id_vars="country", var_name="year", value_name="missing")
-        long["missing"] = np.where(long["missing"], "missing", "observed")
-        st.altair_chart(charts.tile_chart(long, "year", "country", "missing", domain=["observed", "missing"],
-                                          palette=["#e8e8e8", charts.VERMILION], height=max(200, 14 * len(gaps))))
+        chart_cache.draw(charts.tile_chart, long, "year", "country", "missing", domain=["observed", "missing"],
+                         palette=["#e8e8e8", charts.VERMILION], height=max(200, 14 * n_gaps))
         check, n_hidden = _holdout(k, estimator, seed)
-        st.altair_chart(charts.bar_chart(check, "RMSE on hidden cells", "strategy", height=180,
-                                         title=f"{n_hidden} observed cells hidden and re-imputed (births per woman)"))
+        chart_cache.draw(charts.bar_chart, check, "RMSE on hidden cells", "strategy", height=180,
+                         title=f"{n_hidden} observed cells hidden and re-imputed (births per woman)")
         st.dataframe(check.round(4), hide_index=True)
 
     common.page_footer(
