@@ -41,3 +41,79 @@ def points_frame(X_train, y_train, X_test=None, y_test=None, class_names=None) -
     if X_test is not None:
         parts.append(frame(X_test, y_test, "test"))
     return pd.concat(parts, ignore_index=True)
+
+
+# ------------------------------------------------------------------ charts with big data, converted fast
+def fast_spec(chart) -> dict:
+    """``charts.to_spec(chart)`` without Altair's row-by-row serialisation of the data.
+
+    to_spec has Altair turn every DataFrame into a list of row dicts, then rebuilds a DataFrame from
+    them for Arrow: most of the cost of converting a boundary chart (6,400 grid cells). Here Altair
+    converts the chart with one row of each DataFrame (enough to infer the field types) and every
+    frame goes to Arrow directly under its own name. tests/test_gallery.py checks it against to_spec."""
+    import hashlib
+
+    import pyarrow as pa
+
+    from components import charts
+
+    full: list[pd.DataFrame | None] = []
+
+    def shrink(part):
+        data = getattr(part, "data", None)
+        if not isinstance(data, pd.DataFrame) or len(data) <= 1:
+            full.append(None)
+            return part
+        full.append(data)
+        part = part.copy(deep=False)
+        part.data = data.iloc[:1]
+        return part
+
+    top = shrink(chart)
+    layered = isinstance(getattr(top, "layer", None), list)
+    if layered:
+        top = top if top is not chart else top.copy(deep=False)
+        top.layer = [shrink(layer) for layer in top.layer]
+    spec = charts.to_spec(top)
+    parts = [spec] + (spec["layer"] if layered else [])
+    datasets = spec.get("datasets", {})
+    replaced = set()
+    for part, data in zip(parts, full):
+        if data is None:
+            continue
+        table = pa.Table.from_pandas(data, preserve_index=False)
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        arrow = sink.getvalue().to_pybytes()
+        name = "data-" + hashlib.md5(arrow).hexdigest()[:16]
+        replaced.add(part["data"]["name"])
+        part["data"] = {"name": name}
+        datasets[name] = arrow
+    kept = {p["data"]["name"] for p in parts if isinstance(p.get("data"), dict) and "name" in p["data"]}
+    spec["datasets"] = {k: v for k, v in datasets.items() if k not in replaced or k in kept}
+    return spec
+
+
+def draw(builder, *args, target=None, **kwargs) -> None:
+    """Like components.ui.chart_cache.draw (convert once per input, replay the dict), converting with
+    fast_spec: for charts with large frames, such as decision boundaries."""
+    import streamlit as st
+
+    code = getattr(builder, "__code__", None)
+    builder_id = f"{code.co_filename if code else builder.__module__}:{builder.__qualname__}"
+    if "<" in builder.__qualname__:
+        raise ValueError(f"chart builders must be module-level functions, got {builder_id}")
+    (target or st).vega_lite_chart(spec=_cached_spec(builder_id, builder, args, kwargs))
+
+
+def _fast_spec_of(builder_id: str, _builder, args: tuple, kwargs: dict) -> dict:
+    return fast_spec(_builder(*args, **kwargs))
+
+
+try:  # a module-level cache shared by every page (bounded: a boundary spec holds ~100 kB of Arrow)
+    import streamlit as _st
+
+    _cached_spec = _st.cache_data(max_entries=256, show_spinner=False)(_fast_spec_of)
+except ImportError:  # pragma: no cover
+    _cached_spec = _fast_spec_of

@@ -47,9 +47,9 @@ def split(ds: datasets.Dataset, seed: int):
     return train_test_split(X, y, test_size=TEST_SIZE, random_state=seed, stratify=y)
 
 
-def positive_column(model, X: np.ndarray) -> np.ndarray:
+def positive_column(model, X: np.ndarray, **kwargs) -> np.ndarray:
     """P(class 1) of a fitted member, also when its bootstrap sample held one class only."""
-    p = model.predict_proba(X)
+    p = model.predict_proba(X, **kwargs)
     classes = list(model.classes_)
     return p[:, classes.index(1)] if 1 in classes else np.zeros(len(X))
 
@@ -60,6 +60,25 @@ def grid_frame(grid: np.ndarray, proba: np.ndarray) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ bagging
 @dataclass
+class BaggingMembers:
+    """One BaggingClassifier of BAG_N_MAX trees, fitted once, with every member's P(class 1) kept.
+
+    The first k members of a seeded BaggingClassifier are the members a fresh fit with n_estimators=k
+    would draw (the same seeds, in the same order; tests/test_ensembles.py checks it), so the ensemble
+    of any size up to BAG_N_MAX is read from this one fit: the number-of-trees slider never refits."""
+    grid_xy: np.ndarray  # (cells, 2): the 80 x 80 boundary grid
+    grid_proba: np.ndarray  # (BAG_N_MAX, cells) float32: each member's P(class 1) on the grid
+    train_proba: np.ndarray  # (BAG_N_MAX, n_train): each member's P(class 1) on the training rows
+    test_proba: np.ndarray  # (BAG_N_MAX, n_test)
+    out_of_bag: np.ndarray | None  # (BAG_N_MAX, n_train) bool: rows left out of each member's sample
+    y_train: np.ndarray
+    y_test: np.ndarray
+    points: pd.DataFrame
+    members: list  # (title, 60 x 60 grid frame, test accuracy) of the first MEMBERS_SHOWN trees
+    single_tree_test_accuracy: float
+
+
+@dataclass
 class BaggingResult:
     grid: pd.DataFrame
     points: pd.DataFrame
@@ -68,57 +87,111 @@ class BaggingResult:
     test_accuracy: float
     oob_score: float | None
     single_tree_test_accuracy: float
-    by_k: pd.DataFrame  # n_trees, split, accuracy (the vote of the first k trees)
+    by_k: pd.DataFrame  # n_trees, split, accuracy: the vote of the first k trees, k = 1..BAG_N_MAX
 
 
 def bagging_model(n_estimators: int, bootstrap: bool, max_samples: float, seed: int) -> BaggingClassifier:
     return BaggingClassifier(DecisionTreeClassifier(), n_estimators=n_estimators, bootstrap=bootstrap,
-                             max_samples=max_samples, oob_score=bootstrap, random_state=seed)
+                             max_samples=max_samples, oob_score=bootstrap, random_state=seed, n_jobs=1)
+
+
+def fit_bagging_members(ds: datasets.Dataset, bootstrap: bool, max_samples: float, seed: int) -> BaggingMembers:
+    """Fit BAG_N_MAX bagged trees once; predict every member on the training rows, the test rows and
+    the grid in one call per tree."""
+    X_tr, X_te, y_tr, y_te = split(ds, seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "a low number of bootstrap samples" on tiny sets
+        bag = BaggingClassifier(DecisionTreeClassifier(), n_estimators=BAG_N_MAX, bootstrap=bootstrap,
+                                max_samples=max_samples, random_state=seed, n_jobs=1).fit(X_tr, y_tr)
+    X_all = np.vstack([X_tr, X_te])
+    grid = grid_for(X_all, GRID_RESOLUTION)
+    small = grid_for(X_all, MEMBER_RESOLUTION)
+    # one prediction per tree for all rows; float32 as the trees use internally: no input checks
+    stacked = np.ascontiguousarray(np.vstack([X_tr, X_te, grid]), dtype=np.float32)
+    proba = np.array([positive_column(t, stacked, check_input=False) for t in bag.estimators_], dtype=np.float32)
+    n_tr, n_te = len(X_tr), len(X_te)
+    members = []
+    for i, tree in enumerate(bag.estimators_[:MEMBERS_SHOWN]):
+        members.append((f"tree {i + 1}", grid_frame(small, positive_column(tree, small)),
+                        float(accuracy_score(y_te, (proba[i, n_tr:n_tr + n_te] > 0.5).astype(int)))))
+    oob = None
+    if bootstrap:
+        oob = np.ones((BAG_N_MAX, n_tr), dtype=bool)
+        for i, samples in enumerate(bag.estimators_samples_):
+            oob[i, samples] = False
+    single = DecisionTreeClassifier(random_state=seed).fit(X_tr, y_tr)
+    return BaggingMembers(grid, proba[:, n_tr + n_te:], proba[:, :n_tr], proba[:, n_tr:n_tr + n_te], oob, y_tr, y_te,
+                          points_frame(X_tr, y_tr, X_te, y_te, ds.target_names), members,
+                          float(single.score(X_te, y_te)))
+
+
+def vote(proba: np.ndarray) -> np.ndarray:
+    """BaggingClassifier's prediction from the average P(class 1): argmax, so a tie goes to class 0."""
+    return (proba > 0.5).astype(int)
+
+
+def accuracy_by_k(m: BaggingMembers) -> pd.DataFrame:
+    """Train and test accuracy of the vote of the first k trees, k = 1..BAG_N_MAX."""
+    k = np.arange(1, BAG_N_MAX + 1)[:, None]
+    parts = []
+    for name, proba, y in (("train", m.train_proba, m.y_train), ("test", m.test_proba, m.y_test)):
+        mean = np.cumsum(proba, axis=0, dtype=np.float64) / k
+        parts.append(pd.DataFrame({"n_trees": k[:, 0], "split": name, "accuracy": (vote(mean) == y).mean(axis=1)}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def oob_score(m: BaggingMembers, n: int) -> float | None:
+    """scikit-learn's out-of-bag score of the first n trees: each training row gets the summed class
+    probabilities of the trees that left it out; argmax, so rows no tree left out count as class 0."""
+    if m.out_of_bag is None:
+        return None
+    mask = m.out_of_bag[:n]
+    p1 = np.where(mask, m.train_proba[:n], 0.0).sum(axis=0, dtype=np.float64)
+    p0 = np.where(mask, 1.0 - m.train_proba[:n], 0.0).sum(axis=0, dtype=np.float64)
+    return float(np.mean((p1 > p0).astype(int) == m.y_train))
+
+
+def bagging_at(m: BaggingMembers, n: int, by_k: pd.DataFrame | None = None) -> BaggingResult:
+    """The ensemble of the first n trees, read from the fitted members: no refit."""
+    n = int(min(max(n, 1), BAG_N_MAX))
+    grid = grid_frame(m.grid_xy, m.grid_proba[:n].mean(axis=0, dtype=np.float64))
+    train = float(np.mean(vote(m.train_proba[:n].mean(axis=0, dtype=np.float64)) == m.y_train))
+    test = float(np.mean(vote(m.test_proba[:n].mean(axis=0, dtype=np.float64)) == m.y_test))
+    return BaggingResult(grid, m.points, m.members, train, test, oob_score(m, n), m.single_tree_test_accuracy,
+                         accuracy_by_k(m) if by_k is None else by_k)
 
 
 def fit_bagging(ds: datasets.Dataset, n_estimators: int, bootstrap: bool, max_samples: float,
                 seed: int) -> BaggingResult:
-    X_tr, X_te, y_tr, y_te = split(ds, seed)
-    with warnings.catch_warnings():
-        # with few trees some rows are in every bootstrap sample: no OOB vote ("some inputs do not have
-        # OOB scores", then a 0/0 division); scikit-learn then scores them as class 0
-        warnings.simplefilter("ignore", UserWarning)
-        warnings.simplefilter("ignore", RuntimeWarning)
-        bag = bagging_model(n_estimators, bootstrap, max_samples, seed).fit(X_tr, y_tr)
-    X_all = np.vstack([X_tr, X_te])
-    grid = grid_for(X_all, GRID_RESOLUTION)
-    small = grid_for(X_all, MEMBER_RESOLUTION)
-    members = []
-    for i, tree in enumerate(bag.estimators_[:MEMBERS_SHOWN]):
-        members.append((f"tree {i + 1}", grid_frame(small, positive_column(tree, small)),
-                        float(accuracy_score(y_te, bag.classes_[tree.predict(X_te).astype(int)]))))
-    # the vote of the first k trees: BaggingClassifier averages its members' probabilities
-    rows = []
-    for name, X, y in (("train", X_tr, y_tr), ("test", X_te, y_te)):
-        probs = np.cumsum([positive_column(t, X) for t in bag.estimators_], axis=0)
-        for k, p in enumerate(probs, start=1):
-            rows.append((k, name, float(np.mean((p / k >= 0.5).astype(int) == y))))
-    single = DecisionTreeClassifier(random_state=seed).fit(X_tr, y_tr)
-    return BaggingResult(
-        grid_frame(grid, bag.predict_proba(grid)[:, 1]), points_frame(X_tr, y_tr, X_te, y_te, ds.target_names),
-        members, float(bag.score(X_tr, y_tr)), float(bag.score(X_te, y_te)),
-        float(bag.oob_score_) if bootstrap else None, float(single.score(X_te, y_te)),
-        pd.DataFrame(rows, columns=["n_trees", "split", "accuracy"]))
+    return bagging_at(fit_bagging_members(ds, bootstrap, max_samples, seed), n_estimators)
+
+
+def draw_sample(rng: np.random.Generator, n_rows: int, bootstrap: bool, max_samples: float) -> np.ndarray:
+    """Row indices of one bagged tree's sample: max_samples x n_rows rows, with or without replacement."""
+    size = max(1, int(max_samples * n_rows))
+    return rng.integers(0, n_rows, size) if bootstrap else rng.permutation(n_rows)[:size]
 
 
 def variance_by_trees(ds: datasets.Dataset, bootstrap: bool, max_samples: float, seed: int) -> pd.DataFrame:
     """Variance of P(class 1) at the test points across VARIANCE_REPLICAS resampled training sets,
-    for the vote of k = 1..VARIANCE_TREES bagged trees (k = 1: one tree). Lower is steadier."""
+    for the vote of k = 1..VARIANCE_TREES bagged trees (k = 1: one tree). Lower is steadier.
+
+    Bagging written out (draw each tree's sample, fit, average): the same procedure as
+    BaggingClassifier without its per-tree overhead, which doubled the cost of this curve."""
     X_tr, X_te, y_tr, _ = split(ds, seed)
+    # float32 as the trees use internally: fit and predict skip scikit-learn's input checks
+    X_tr, X_te = np.ascontiguousarray(X_tr, dtype=np.float32), np.ascontiguousarray(X_te, dtype=np.float32)
     rng = np.random.default_rng(seed)
     preds = []  # replica x k x test point
-    for r in range(VARIANCE_REPLICAS):
+    for _ in range(VARIANCE_REPLICAS):
         idx = rng.integers(0, len(X_tr), len(X_tr))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            bag = BaggingClassifier(DecisionTreeClassifier(), n_estimators=VARIANCE_TREES, bootstrap=bootstrap,
-                                    max_samples=max_samples, random_state=seed + r).fit(X_tr[idx], y_tr[idx])
-        member = np.array([positive_column(t, X_te) for t in bag.estimators_])
+        X_r, y_r = X_tr[idx], y_tr[idx]
+        member = []
+        for _ in range(VARIANCE_TREES):
+            rows = draw_sample(rng, len(X_r), bootstrap, max_samples)
+            tree = DecisionTreeClassifier(random_state=int(rng.integers(2 ** 31 - 1)))
+            tree.fit(X_r[rows], y_r[rows], check_input=False)
+            member.append(positive_column(tree, X_te, check_input=False))
         preds.append(np.cumsum(member, axis=0) / np.arange(1, VARIANCE_TREES + 1)[:, None])
     preds = np.array(preds)
     variance = preds.var(axis=0).mean(axis=1)

@@ -1,5 +1,6 @@
 """Ensembles lab: bagging and AdaBoost numbers against direct scikit-learn fits, the round slider's
 precomputed states, the page's controls, the URL and the exported script."""
+import warnings
 from unittest import mock
 
 import numpy as np
@@ -41,6 +42,26 @@ def test_bagging_matches_direct_fit(moons):
     assert no_boot.oob_score is None
 
 
+@pytest.mark.parametrize("bootstrap,max_samples", [(True, 1.0), (True, 0.3), (False, 0.5)])
+def test_first_k_members_are_a_fresh_ensemble_of_k(moons, bootstrap, max_samples):
+    """The page fits BAG_N_MAX trees once and reads smaller ensembles from the first k: each must be
+    exactly what BaggingClassifier(n_estimators=k) fits (vote, accuracies, out-of-bag score)."""
+    members = e.fit_bagging_members(moons, bootstrap, max_samples, SEED)
+    X_tr, X_te, y_tr, y_te = _split(moons)
+    for k in (1, 2, 7, 25, e.BAG_N_MAX):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # few trees: rows without an out-of-bag vote
+            bag = BaggingClassifier(DecisionTreeClassifier(), n_estimators=k, bootstrap=bootstrap,
+                                    max_samples=max_samples, oob_score=bootstrap, random_state=SEED).fit(X_tr, y_tr)
+        r = e.bagging_at(members, k)
+        np.testing.assert_allclose(r.grid["proba"], bag.predict_proba(members.grid_xy)[:, 1], atol=1e-6)
+        assert r.train_accuracy == pytest.approx(bag.score(X_tr, y_tr))
+        assert r.test_accuracy == pytest.approx(bag.score(X_te, y_te))
+        assert r.oob_score == (pytest.approx(bag.oob_score_) if bootstrap else None)
+        by_k = r.by_k[(r.by_k["n_trees"] == k) & (r.by_k["split"] == "test")]["accuracy"].iloc[0]
+        assert by_k == pytest.approx(bag.score(X_te, y_te))
+
+
 def test_bagging_survives_one_class_samples():
     tiny = datasets.load("moons", n_samples=50, noise=0.0, seed=SEED)
     r = e.fit_bagging(tiny, 3, False, 0.1, SEED)
@@ -51,6 +72,28 @@ def test_variance_falls_with_more_trees(moons):
     v = e.variance_by_trees(moons, True, 1.0, SEED)
     assert len(v) == e.VARIANCE_TREES
     assert v["variance"].iloc[-1] < 0.6 * v["variance"].iloc[0]
+    # without bootstrap every tree of a replica sees the same rows: averaging them removes little
+    flat = e.variance_by_trees(moons, False, 1.0, SEED)
+    assert flat["variance"].iloc[-1] > 0.8 * flat["variance"].iloc[0]
+
+
+def test_variance_curve_equals_a_direct_computation(moons):
+    """The same draws done with BaggingClassifier-free numpy/scikit-learn code, step by step."""
+    X_tr, X_te, y_tr, _ = _split(moons)
+    rng = np.random.default_rng(SEED)
+    preds = []
+    for _ in range(e.VARIANCE_REPLICAS):
+        idx = rng.integers(0, len(X_tr), len(X_tr))
+        trees = []
+        for _ in range(e.VARIANCE_TREES):
+            rows = rng.integers(0, len(idx), int(0.6 * len(idx)))
+            tree = DecisionTreeClassifier(random_state=int(rng.integers(2 ** 31 - 1)))
+            tree.fit(X_tr[idx][rows], y_tr[idx][rows])
+            trees.append(tree.predict_proba(X_te)[:, list(tree.classes_).index(1)] if 1 in tree.classes_
+                         else np.zeros(len(X_te)))
+        preds.append([np.mean(trees[:k], axis=0) for k in range(1, e.VARIANCE_TREES + 1)])
+    expected = np.array(preds).var(axis=0).mean(axis=1)
+    np.testing.assert_allclose(e.variance_by_trees(moons, True, 0.6, SEED)["variance"], expected, rtol=1e-6)
 
 
 def test_adaboost_weights_reproduce_sklearns_errors(moons):
@@ -96,6 +139,19 @@ def test_page_bagging_controls():
     one = metric_values(at)
     at.slider(key=e.BAG_N_KEY).set_value(100).run()
     assert metric_values(at) != one
+    assert_clean(at)
+
+
+def test_number_of_trees_slider_does_not_refit():
+    at = open_page(PAGE)
+    with mock.patch.object(e, "fit_bagging_members", wraps=e.fit_bagging_members) as fit, \
+            mock.patch.object(e, "variance_by_trees", wraps=e.variance_by_trees) as var:
+        for n in (3, 60, 100, 1):
+            at.slider(key=e.BAG_N_KEY).set_value(n).run()
+            assert_clean(at, f"n={n}")
+        assert fit.call_count == 0 and var.call_count == 0
+        at.slider(key=e.MAX_SAMPLES_KEY).set_value(0.5).run()
+        assert fit.call_count == 1
     assert_clean(at)
 
 

@@ -3,9 +3,9 @@ boosting (AdaBoost's sample weights round by round, staged errors, gradient boos
 import pandas as pd
 import streamlit as st
 
-from components import charts, datasets
+from components import boundary, charts, datasets
 from components import ensembles as e
-from components.ui import common
+from components.ui import chart_cache, common
 
 QUESTIONS = [
     "What is bagging, and why does averaging many deep trees reduce variance but not bias?",
@@ -46,23 +46,34 @@ def load(ds_key: tuple) -> datasets.Dataset:
     return datasets.load(name, n_samples=n_samples, noise=noise, seed=seed)
 
 
-@st.cache_data(max_entries=32, show_spinner="Bagging trees…")
-def fit_bagging(ds_key: tuple, n: int, bootstrap: bool, max_samples: float) -> e.BaggingResult:
-    return e.fit_bagging(load(ds_key), n, bootstrap, max_samples, ds_key[3])
+@st.cache_resource(max_entries=16, show_spinner=f"Bagging {e.BAG_N_MAX} trees once…")
+def bagging_members(ds_key: tuple, bootstrap: bool, max_samples: float) -> e.BaggingMembers:
+    """Every member of the largest ensemble, fitted once: smaller ensembles are its first trees.
+    Held, not copied, on every rerun (read-only)."""
+    return e.fit_bagging_members(load(ds_key), bootstrap, max_samples, ds_key[3])
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def bagging_charts(ds_key: tuple, n: int, bootstrap: bool, max_samples: float):
-    """The four boundary charts of one fit, built once (building costs more than drawing)."""
-    r = fit_bagging(ds_key, n, bootstrap, max_samples)
+@st.cache_data(max_entries=16, show_spinner=False)
+def accuracy_by_k(ds_key: tuple, bootstrap: bool, max_samples: float) -> pd.DataFrame:
+    return e.accuracy_by_k(bagging_members(ds_key, bootstrap, max_samples))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def bagging_at(ds_key: tuple, bootstrap: bool, max_samples: float, n: int) -> e.BaggingResult:
+    """The vote of the first n trees: averages of stored predictions, no refit."""
+    return e.bagging_at(bagging_members(ds_key, bootstrap, max_samples), n,
+                        accuracy_by_k(ds_key, bootstrap, max_samples))
+
+
+def _vote_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str):
     # a shorter colour ramp, or the class legend below it is cut off at the chart's bottom
-    vote = charts.boundary_chart(r.grid, r.points, title=f"The vote of {n} trees on {ds_key[0]}",
-                                 height=400).configure_legend(gradientLength=120)
-    empty = r.points.iloc[:0]
+    return charts.boundary_chart(grid, points, title=title, height=400).configure_legend(gradientLength=120)
+
+
+def _member_chart(grid: pd.DataFrame, title: str):
     # a third of the width: no legends (the vote's legend explains the colours), or the plot collapses
-    members = [charts.boundary_chart(grid, empty, title=f"{title.capitalize()}: test acc {acc:.3f}", height=210)
-               .configure_legend(disable=True) for title, grid, acc in r.members]
-    return vote, members
+    empty = pd.DataFrame({"x1": [], "x2": [], "label": [], "split": []})
+    return charts.boundary_chart(grid, empty, title=title, height=210).configure_legend(disable=True)
 
 
 @st.cache_data(max_entries=32, show_spinner=f"Refitting on {e.VARIANCE_REPLICAS} resampled training sets…")
@@ -85,7 +96,7 @@ def bagging_view(ds_key: tuple) -> str:
                             e.MAX_SAMPLES_DEFAULT, e.MAX_SAMPLES_STEP, key=e.MAX_SAMPLES_KEY, bind="query-params")
     bootstrap = c3.toggle("Bootstrap (draw with replacement)", value=e.BOOTSTRAP_DEFAULT, key=e.BOOTSTRAP_KEY,
                           bind="query-params")
-    r = fit_bagging(ds_key, n, bootstrap, max_samples)
+    r = bagging_at(ds_key, bootstrap, max_samples, n)
     m = st.columns(4)
     m[0].metric("Train accuracy", f"{r.train_accuracy:.3f}")
     m[1].metric("Test accuracy", f"{r.test_accuracy:.3f}")
@@ -95,22 +106,19 @@ def bagging_view(ds_key: tuple) -> str:
     if r.oob_score is not None and n < 10:
         st.caption("With few trees some rows are in every bootstrap sample and have no out-of-bag vote.")
     left, right = st.columns([2, 1])
-    vote, members = bagging_charts(ds_key, n, bootstrap, max_samples)
-    left.altair_chart(vote, width="stretch")
-    with right:
-        for chart in members:
-            st.altair_chart(chart, width="stretch")
+    boundary.draw(_vote_chart, r.grid, r.points, f"The vote of {n} trees on {ds_key[0]}", target=left)
+    for title, grid, acc in r.members:
+        boundary.draw(_member_chart, grid, f"{title.capitalize()}: test acc {acc:.3f}", target=right)
     var = variance_by_trees(ds_key, bootstrap, max_samples)
     c_left, c_right = st.columns(2)
-    c_left.altair_chart(charts.line_chart(r.by_k, "n_trees", "accuracy", color="split",
-                                          title="Accuracy of the vote of the first k trees", x_title="trees in the vote",
-                                          rule_x=n), width="stretch")
+    chart_cache.draw(charts.line_chart, r.by_k, "n_trees", "accuracy", color="split",
+                     title=f"Accuracy of the vote of the first k trees (dashed: k = {n})",
+                     x_title="trees in the vote", rule_x=n, target=c_left)
     reduction = 1 - var["variance"].iloc[-1] / var["variance"].iloc[0] if var["variance"].iloc[0] > 0 else 0.0
-    c_right.altair_chart(charts.line_chart(var, "n_trees", "variance", x_title="trees in the vote",
-                                           y_title="variance of P(class 1)",
-                                           title=f"Variance over {e.VARIANCE_REPLICAS} refits: "
-                                                 f"−{reduction:.0%} from 1 to {e.VARIANCE_TREES} trees"),
-                         width="stretch")
+    chart_cache.draw(charts.line_chart, var, "n_trees", "variance", x_title="trees in the vote",
+                     y_title="variance of P(class 1)",
+                     title=f"Variance over {e.VARIANCE_REPLICAS} refits: −{reduction:.0%} from 1 to "
+                           f"{e.VARIANCE_TREES} trees", target=c_right)
     with st.expander("Numbers behind the charts"):
         st.dataframe(r.by_k.pivot(index="n_trees", columns="split", values="accuracy"), height=200)
         st.dataframe(var, hide_index=True, height=200)
