@@ -1,14 +1,19 @@
 """Scaling lab: the component against direct scikit-learn/numpy computations, and the page."""
+import warnings
 from unittest import mock
 
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.datasets import load_breast_cancer
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
+from sklearn.preprocessing import MinMaxScaler, QuantileTransformer, RobustScaler, StandardScaler
+from sklearn.svm import SVC
+from sklearn.tree import DecisionTreeClassifier
 
 from components import scaling as sc
 from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, run_exported_script
@@ -60,9 +65,20 @@ def test_boundary_pair_has_very_different_scales(bc):
 def test_cv_matches_sklearn_and_the_tree_ignores_scaling(bc):
     X, y = bc
     rows = {r["model"]: r["CV score"] for r in sc.cv_row(X, y, "classification", "standard", SEED)}
-    pipe = make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=15))
-    direct = cross_val_score(pipe, X, y, cv=StratifiedKFold(5, shuffle=True, random_state=SEED)).mean()
-    assert rows["k-NN"] == pytest.approx(direct)
+    assert sc.CV_FOLDS == 3
+    cv = StratifiedKFold(3, shuffle=True, random_state=SEED)
+    models = {"k-NN": KNeighborsClassifier(n_neighbors=15), "SVM (RBF)": SVC(C=1.0, gamma="scale"),
+              "logistic regression": LogisticRegression(max_iter=200),
+              "decision tree": DecisionTreeClassifier(max_depth=5, random_state=SEED)}
+    # cv_row shares one scaler fit per fold between the models: the same numbers as a pipeline per model
+    for name, scaler in (("standard", StandardScaler()), ("none", "passthrough"),
+                         ("quantile", QuantileTransformer(n_quantiles=100, random_state=SEED))):
+        got = {r["model"]: r["CV score"] for r in sc.cv_row(X, y, "classification", name, SEED)}
+        for model_name, model in models.items():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                direct = cross_val_score(make_pipeline(scaler, model), X, y, cv=cv).mean()
+            assert got[model_name] == pytest.approx(direct, rel=1e-12), (name, model_name)
     raw = {r["model"]: r["CV score"] for r in sc.cv_row(X, y, "classification", "none", SEED)}
     assert rows["k-NN"] > raw["k-NN"] + 0.01
     assert rows["decision tree"] == pytest.approx(raw["decision tree"], abs=0.01)

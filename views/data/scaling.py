@@ -42,6 +42,12 @@ def _cv_row(data_key, n, extreme, scaler):
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+def _stats(data_key, n, extreme, scaler):
+    X_out, _ = _outliers(data_key, n, extreme)
+    return sc.stats_table(X_out, scaler, data_key[-1]).round(4)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def _boundary(data_key, n, extreme, scaler, model):
     X_out, mask = _outliers(data_key, n, extreme)
     _, y, _, names = _data(*data_key)
@@ -100,8 +106,7 @@ def scaler_section():
               f"vs {pair[1]}: {X[pair[1]].min():.3g} … {X[pair[1]].max():.3g}", delta_color="off",
               delta_arrow="off")  # a comparison, not a change: no up arrow
     with st.expander(f"Every feature's statistics, raw vs {scaler}"):
-        X_out, _ = _outliers(data_key, n_out, extreme)
-        st.dataframe(sc.stats_table(X_out, scaler, seed).round(4))
+        st.dataframe(_stats(data_key, n_out, extreme, scaler))
     if task != "classification":
         st.info(f"**{ds.name}** is a regression dataset: the decision boundary needs classes. The scores below "
                 "use regressors. Pick a classification dataset in the sidebar to see the boundary.")
