@@ -3,6 +3,7 @@ the exported script."""
 from unittest import mock
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
@@ -223,3 +224,41 @@ def test_tree_layout_matches_the_fitted_tree(moons):
         kids = edges[(edges["x"] == parent.x) & (edges["depth"] == parent.depth)]
         assert parent.x == pytest.approx(kids["x2"].mean())
     charts.tree_chart(nodes, edges).to_dict(validate=True)
+
+
+def _decoded(spec: dict) -> tuple[list, str]:
+    """Each part's data as a DataFrame (the chart itself, then its layers, nested ones too) and the
+    spec without data names or datasets, for comparing two conversions of one chart."""
+    import json
+
+    import pyarrow as pa
+
+    frames = []
+
+    def walk(part):
+        data = part.get("data")
+        if isinstance(data, dict) and "name" in data:
+            raw = spec["datasets"][data["name"]]
+            frames.append(pa.ipc.open_stream(raw).read_pandas() if isinstance(raw, bytes) else raw)
+        return {k: ([walk(x) for x in v] if k == "layer" else v) for k, v in part.items()
+                if k not in ("data", "datasets")}
+
+    return frames, json.dumps(walk(spec), sort_keys=True)
+
+
+@pytest.mark.parametrize("model", [g.SVM, g.FOREST])
+def test_fast_spec_equals_charts_to_spec(moons, model):
+    """boundary.fast_spec (frames straight to Arrow) sends what charts.to_spec sends, data included."""
+    from components import boundary, charts
+
+    r = g.fit_classifier(moons, model, g.default_params(model), SEED)
+    extra = charts.outline_layer(r.extras["margin"], r.extras["support"]) if model == g.SVM else None
+    built = [charts.boundary_chart(r.grid, r.points, title="t", height=300, extra=extra).configure_legend(
+        gradientLength=120), charts.line_chart(r.grid.assign(k=np.arange(len(r.grid))), "k", "proba", rule_x=3)]
+    for chart in built:
+        fast_frames, fast_rest = _decoded(boundary.fast_spec(chart))
+        slow_frames, slow_rest = _decoded(charts.to_spec(chart))
+        assert fast_rest == slow_rest
+        assert len(fast_frames) == len(slow_frames) >= 2
+        for a, b in zip(fast_frames, slow_frames):
+            pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from components import charts, datasets
+from components import boundary, charts, datasets
 from components import gallery as g
-from components.ui import common
+from components.ui import chart_cache, common
 
 QUESTIONS = [
     "How does linear regression fit its coefficients, and what do R² and RMSE measure?",
@@ -132,27 +132,46 @@ def show_linear(p: dict) -> str:
     with left:
         if r.line is not None:
             pts = r.points.rename(columns={"split": "group"})
-            st.altair_chart(charts.points_lines_chart(pts, r.line.assign(series="fitted line"), r.features[0],
-                                                      "disease progression", f"Disease progression vs {r.features[0]}"),
-                            width="stretch")
+            chart_cache.draw(charts.points_lines_chart, pts, r.line.assign(series="fitted line"), r.features[0],
+                             "disease progression", f"Disease progression vs {r.features[0]}")
         else:  # a plane in more than 2-D: actual against predicted, the diagonal is a perfect fit
             pts = r.residuals.rename(columns={"fitted": "x", "actual": "y", "split": "group"})[["x", "y", "group"]]
             lo, hi = float(min(pts["x"].min(), pts["y"].min())), float(max(pts["x"].max(), pts["y"].max()))
             diag = pd.DataFrame({"x": [lo, hi], "y": [lo, hi], "series": "perfect prediction"})
-            st.altair_chart(charts.points_lines_chart(pts, diag, "predicted", "actual",
-                                                      f"Actual vs predicted ({len(r.features)} features: the fit "
-                                                      "is a hyperplane)"), width="stretch")
+            chart_cache.draw(charts.points_lines_chart, pts, diag, "predicted", "actual",
+                             f"Actual vs predicted ({len(r.features)} features: the fit is a hyperplane)")
     with right:
         res = r.residuals.rename(columns={"fitted": "x", "residual": "y", "split": "group"})
-        st.altair_chart(charts.points_lines_chart(res, None, "fitted value", "residual (actual − fitted)",
-                                                  "Residuals", rule_y=0.0), width="stretch")
-    st.altair_chart(charts.bar_chart(r.coef, "coefficient", "feature", title="Coefficients",
-                                     height=110 + 28 * len(r.coef)), width="stretch")  # + title and axis
+        chart_cache.draw(charts.points_lines_chart, res, None, "fitted value", "residual (actual − fitted)",
+                         "Residuals", rule_y=0.0)
+    chart_cache.draw(charts.bar_chart, r.coef, "coefficient", "feature", title="Coefficients",
+                     height=110 + 28 * len(r.coef))  # + title and axis
     with st.expander("Numbers behind the charts"):
         st.dataframe(pd.concat([pd.DataFrame({"feature": ["(intercept)"], "coefficient": [r.intercept]}), r.coef],
                      ignore_index=True), hide_index=True)
         st.dataframe(r.residuals, hide_index=True, height=240)
     return g.export_code(g.LINEAR, {}, common.seed(), features=p["features"])
+
+
+def _boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str, height: int,
+                    margin: pd.DataFrame | None = None, support: pd.DataFrame | None = None):
+    extra = charts.outline_layer(margin, support) if margin is not None else None
+    # a shorter colour ramp, or the class legend below it is cut off at the chart's bottom
+    return charts.boundary_chart(grid, points, title=title, height=height, extra=extra).configure_legend(
+        gradientLength=120)
+
+
+def _member_chart(grid: pd.DataFrame, title: str):
+    # background only, no dots; no legends in the small charts (the big one explains the colours), or the
+    # plot collapses
+    empty = pd.DataFrame({"x1": [], "x2": [], "label": [], "split": []})
+    return charts.boundary_chart(grid, empty, title=title, height=210).configure_legend(disable=True)
+
+
+def _tree_chart(nodes: pd.DataFrame, edges: pd.DataFrame):
+    # legends below the tree: the leaves' labels need the whole width
+    return charts.tree_chart(nodes, edges, title="The tree itself: left branch = test true (solid)",
+                             height=440).configure_legend(orient="bottom", gradientLength=100)
 
 
 def show_classifier(model: str, p: dict, ds_key: tuple) -> str:
@@ -179,30 +198,20 @@ def show_classifier(model: str, p: dict, ds_key: tuple) -> str:
         st.caption("The optimiser hit its iteration cap before converging (scikit-learn's ConvergenceWarning): "
                    "more epochs or a larger learning rate would change the result.")
 
-    extra = charts.outline_layer(x["margin"], x["support"]) if model == g.SVM else None
-    # a shorter colour ramp, or the class legend below it is cut off at the chart's bottom
-    boundary = charts.boundary_chart(r.grid, r.points, title=f"{model} on {ds_key[0]}: P(class 1)",
-                                     height=460 if model == g.SVM else 380,  # SVM: full width, one more legend
-                                     extra=extra).configure_legend(gradientLength=120)
+    title = f"{model} on {ds_key[0]}: P(class 1)"
     if model in (g.LOGISTIC, g.TREE, g.MLP, g.FOREST):
         left, right = st.columns(2)
-        left.altair_chart(boundary, width="stretch")
+        boundary.draw(_boundary_chart, r.grid, r.points, title, 380, target=left)
         with right:
             if model == g.LOGISTIC:
                 pts = x["sigmoid_points"].rename(columns={"z": "x", "y": "y"}).assign(group=lambda d: d["label"])
                 curve = x["sigmoid"].rename(columns={"z": "x", "p": "y"}).assign(series="sigmoid 1/(1+e^-z)")
-                st.altair_chart(charts.points_lines_chart(pts[["x", "y", "group", "split"]], curve,
-                                                          "linear score z", "P(class 1) / true class",
-                                                          "Each point at its score z and its true class (0 or 1)",
-                                                          height=380), width="stretch")
+                chart_cache.draw(charts.points_lines_chart, pts[["x", "y", "group", "split"]], curve,
+                                 "linear score z", "P(class 1) / true class",
+                                 "Each point at its score z and its true class (0 or 1)", height=380)
             elif model == g.TREE:
                 if x["leaves"] <= g.TREE_DIAGRAM_MAX_LEAVES:
-                    # legends below the tree: the leaves' labels need the whole width
-                    st.altair_chart(charts.tree_chart(x["nodes"], x["edges"],
-                                                      title="The tree itself: left branch = test true (solid)",
-                                                      height=440).configure_legend(orient="bottom",
-                                                                                   gradientLength=100),
-                                    width="stretch")
+                    chart_cache.draw(_tree_chart, x["nodes"], x["edges"])
                     with st.expander("The same tree as text"):
                         st.code(x["text"], language=None)
                 else:
@@ -211,17 +220,15 @@ def show_classifier(model: str, p: dict, ds_key: tuple) -> str:
                     with st.container(height=360):
                         st.code(x["text"], language=None)
             elif model == g.MLP:
-                st.altair_chart(charts.line_chart(x["loss"], "epoch", "loss", title="Training loss per epoch",
-                                                  y_title="log-loss", height=380), width="stretch")
+                chart_cache.draw(charts.line_chart, x["loss"], "epoch", "loss", title="Training loss per epoch",
+                                 y_title="log-loss", height=380)
             elif model == g.FOREST:
                 for label, grid, acc in x["members"]:
-                    member_pts = r.points[r.points["split"] == "train"].iloc[:0]  # background only, no dots
-                    # no legends in the small charts (the big one explains the colours), or the plot collapses
-                    st.altair_chart(charts.boundary_chart(grid, member_pts, title=f"{label.capitalize()}: test acc "
-                                                          f"{acc:.3f}", height=210).configure_legend(disable=True),
-                                    width="stretch")
+                    boundary.draw(_member_chart, grid, f"{label.capitalize()}: test acc {acc:.3f}")
+    elif model == g.SVM:  # full width, one more legend
+        boundary.draw(_boundary_chart, r.grid, r.points, title, 460, x["margin"], x["support"])
     else:
-        st.altair_chart(boundary, width="stretch")
+        boundary.draw(_boundary_chart, r.grid, r.points, title, 380)
     with st.expander("Numbers behind the charts"):
         st.dataframe(r.points, hide_index=True, height=240)
         if model == g.MLP:
