@@ -270,15 +270,30 @@ def early_stopping(noise: float, seed: int, learning_rate: float, patience: int)
 
 
 # ---------------------------------------------------------------- learning curve
-def learning_curve_frame(noise: float, seed: int, degree: int, penalty: str, alpha: float) -> pd.DataFrame:
-    """RMSE against training-set size for the current polynomial model, on the POOL_N-point sample."""
+LEARNING_SIZES = (10, 15, 20, 30, 45, 60, 90, 120, 180, 240)
+
+
+def learning_curve_frame(noise: float, seed: int, degree: int, penalty: str, alpha: float,
+                         progress: Callable[[float], None] | None = None) -> pd.DataFrame:
+    """RMSE against training-set size for the current polynomial model, on the POOL_N-point sample.
+
+    scikit-learn's learning_curve, one size at a time so that ``progress`` can report: its shuffle
+    draws one permutation per fold whatever the sizes, so each call sees the same rows as a single
+    call over all sizes would (the tests check that)."""
     data = make_data(POOL_N, noise, seed + 1)
+    sizes, train, val = [], [], []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        sizes, train, val = learning_curve(poly_model(degree, penalty, alpha), data[["x"]], data["y"],
-                                           train_sizes=np.array([10, 15, 20, 30, 45, 60, 90, 120, 180, 240]),
-                                           cv=cv(seed), scoring="neg_root_mean_squared_error", shuffle=True,
-                                           random_state=seed)
+        for i, size in enumerate(LEARNING_SIZES):
+            s, tr, va = learning_curve(poly_model(degree, penalty, alpha), data[["x"]], data["y"],
+                                       train_sizes=np.array([size]), cv=cv(seed),
+                                       scoring="neg_root_mean_squared_error", shuffle=True, random_state=seed)
+            sizes.append(s[0])
+            train.append(tr[0])
+            val.append(va[0])
+            if progress:
+                progress((i + 1) / len(LEARNING_SIZES))
+    sizes, train, val = np.array(sizes), np.array(train), np.array(val)
     # a degree-20 fit on 10 points can predict absurd values: clip so the chart stays readable
     return pd.concat([pd.DataFrame({"n_train": sizes, "split": "train", "rmse": -train.mean(axis=1)}),
                       pd.DataFrame({"n_train": sizes, "split": "validation", "rmse": -val.mean(axis=1)})],

@@ -116,6 +116,42 @@ def test_learning_curve_shape():
     assert val[-1] < val[0] and set(lc["split"]) == {"train", "validation"}
 
 
+@pytest.mark.parametrize("degree,penalty", [(3, "none"), (12, "lasso (L1)")])
+def test_learning_curve_size_by_size_equals_one_call(degree, penalty):
+    """The page computes one size at a time (to show progress): the same numbers as one call of
+    scikit-learn's learning_curve over every size."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.model_selection import learning_curve
+    data = o.make_data(o.POOL_N, 0.3, SEED + 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        sizes, train, val = learning_curve(o.poly_model(degree, penalty, 0.01), data[["x"]], data["y"],
+                                           train_sizes=np.array(o.LEARNING_SIZES), cv=KFold(5, shuffle=True,
+                                                                                            random_state=SEED),
+                                           scoring="neg_root_mean_squared_error", shuffle=True, random_state=SEED)
+    seen = []
+    lc = o.learning_curve_frame(0.3, SEED, degree, penalty, 0.01, progress=seen.append)
+    np.testing.assert_allclose(lc[lc["split"] == "validation"]["rmse"], -val.mean(axis=1), rtol=1e-9)
+    np.testing.assert_allclose(lc[lc["split"] == "train"]["rmse"], -train.mean(axis=1), rtol=1e-9)
+    assert list(lc[lc["split"] == "train"]["n_train"]) == list(sizes)
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) == len(o.LEARNING_SIZES)
+
+
+def test_curve_views_compute_once_with_progress_then_replay():
+    at = open_page(PAGE)
+    with mock.patch.object(o, "learning_curve_frame", wraps=o.learning_curve_frame) as lc, \
+            mock.patch.object(o, "bias_variance", wraps=o.bias_variance) as bv:
+        for _ in range(2):
+            for view in ("Learning curve", "Bias–variance", "Fit & validation curve"):
+                at.button_group(key=VIEW_KEY).set_value(view).run()
+                assert_clean(at, view)
+        assert lc.call_count == 1 and bv.call_count == 1
+        assert lc.call_args.kwargs["progress"] is not None and bv.call_args.kwargs["progress"] is not None
+    assert not at.get("progress")  # the bars are emptied once the curves are done
+
+
 def test_page_default_and_degree_labels():
     at = open_page(PAGE)
     assert_clean(at, "default")

@@ -4,9 +4,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components import charts, datasets
+from components import boundary, charts, datasets
 from components import overfitting as o
-from components.ui import common
+from components.ui import chart_cache, common
 
 VIEWS, VIEW_KEY = o.VIEWS, o.VIEW_KEY
 
@@ -54,15 +54,24 @@ def coefficient_path(n: int, noise: float, seed: int, degree: int, penalty: str)
     return o.coefficient_path(n, noise, seed, degree, penalty)
 
 
-@st.cache_data(max_entries=64, show_spinner="Learning curve: refitting on growing training sets…")
+@st.cache_data(max_entries=64, show_spinner=False)
 def learning_curve(noise: float, seed: int, degree: int, penalty: str, alpha: float) -> pd.DataFrame:
-    return o.learning_curve_frame(noise, seed, degree, penalty, alpha)
+    # the bar lives inside the cached function: a cache hit replays it already emptied
+    bar = st.progress(0.0, text="Learning curve: refitting on growing training sets (first time only)…")
+    lc = o.learning_curve_frame(noise, seed, degree, penalty, alpha,
+                                progress=lambda f: bar.progress(f, text=f"Learning curve: {f:.0%} of the sizes"))
+    bar.empty()
+    return lc
 
 
-@st.cache_data(max_entries=32, show_spinner=f"Refitting {o.BV_DEGREE_MAX} degrees on {o.BOOTSTRAPS} bootstrap "
-                                             "resamples each…")
+@st.cache_data(max_entries=32, show_spinner=False)
 def bias_variance(n: int, noise: float, seed: int, penalty: str, alpha: float) -> o.BiasVariance:
-    return o.bias_variance(n, noise, seed, penalty, alpha)
+    bar = st.progress(0.0, text=f"Refitting {o.BV_DEGREE_MAX} degrees on {o.BOOTSTRAPS} bootstrap resamples "
+                                "(first time only)…")
+    bv = o.bias_variance(n, noise, seed, penalty, alpha,
+                         progress=lambda f: bar.progress(f, text=f"Bias–variance: {f:.0%} of the resamples"))
+    bar.empty()
+    return bv
 
 
 @st.cache_data(max_entries=32, show_spinner="Fitting trees at every depth and pruning strength…")
@@ -96,16 +105,15 @@ def view_fit(n, noise, seed, degree, penalty, alpha) -> None:
     pts = r.data.assign(group="data")
     lines = pd.concat([r.curve[["x", "fitted"]].rename(columns={"fitted": "y"}).assign(series=f"degree {degree} fit"),
                        r.curve[["x", "truth"]].rename(columns={"truth": "y"}).assign(series="true function")])
-    left.altair_chart(charts.points_lines_chart(pts, lines, "x", "y", f"Degree {degree}, penalty: {penalty}",
-                                                y_domain=y_domain(noise)), width="stretch")
+    chart_cache.draw(charts.points_lines_chart, pts, lines, "x", "y", f"Degree {degree}, penalty: {penalty}",
+                     y_domain=y_domain(noise), target=left)
     vc = r.curve_by_degree
     long = pd.concat([vc[["degree", "train_rmse"]].rename(columns={"degree": "x", "train_rmse": "y"}).assign(series="train"),
                       vc[["degree", "val_rmse"]].rename(columns={"degree": "x", "val_rmse": "y"}).assign(series="validation")])
     marker = pd.DataFrame({"x": [degree], "y": [r.cv_rmse], "group": [f"degree {degree}: {r.regime}"]})
     cap = clamp_cap(vc["val_rmse"], 0.5 + noise)
-    right.altair_chart(charts.points_lines_chart(marker, long, "polynomial degree", "RMSE",
-                                                 "Validation curve, every degree (clipped at the top)",
-                                                 y_domain=(0, cap)), width="stretch")
+    chart_cache.draw(charts.points_lines_chart, marker, long, "polynomial degree", "RMSE",
+                     "Validation curve, every degree (clipped at the top)", y_domain=(0, cap), target=right)
     with st.expander("Numbers behind the charts"):
         st.dataframe(vc.round(4), hide_index=True)
         st.dataframe(r.coefficients, hide_index=True)
@@ -128,18 +136,16 @@ def view_path(n, noise, seed, degree, penalty, alpha) -> None:
     left, right = st.columns(2)
     lines = path.rename(columns={"alpha": "x", "coefficient": "y", "term": "series"})
     marker = current.rename(columns={"alpha": "x", "coefficient": "y"}).assign(group=f"alpha = {alpha:g}")
-    left.altair_chart(charts.points_lines_chart(marker[["x", "y", "group"]], lines, "alpha (log scale)",
-                                                "coefficient (standardised)",  # longer overflows the plot
-                                                f"Coefficient path, degree {degree}, {penalty}", log_x=True,
-                                                # one legend line per term: grow with the degree or it is cut off
-                                                height=max(charts.HEIGHT, 20 * degree + 150)),
-                      width="stretch")
+    chart_cache.draw(charts.points_lines_chart, marker[["x", "y", "group"]], lines, "alpha (log scale)",
+                     "coefficient (standardised)",  # longer overflows the plot
+                     f"Coefficient path, degree {degree}, {penalty}", log_x=True,
+                     # one legend line per term: grow with the degree or it is cut off
+                     height=max(charts.HEIGHT, 20 * degree + 150), target=left)
     long = pd.concat([by_alpha[["alpha", "train_rmse"]].rename(columns={"alpha": "x", "train_rmse": "y"}).assign(series="train"),
                       by_alpha[["alpha", "val_rmse"]].rename(columns={"alpha": "x", "val_rmse": "y"}).assign(series="validation")])
     point = pd.DataFrame({"x": [alpha], "y": [by_alpha["val_rmse"].iloc[idx]], "group": [f"alpha = {alpha:g}: {label}"]})
-    right.altair_chart(charts.points_lines_chart(point, long, "alpha (log scale)", "RMSE", "Error against alpha",
-                                                 log_x=True, y_domain=(0, clamp_cap(by_alpha["val_rmse"], 0.5 + noise))),
-                       width="stretch")
+    chart_cache.draw(charts.points_lines_chart, point, long, "alpha (log scale)", "RMSE", "Error against alpha",
+                     log_x=True, y_domain=(0, clamp_cap(by_alpha["val_rmse"], 0.5 + noise)), target=right)
     with st.expander("Numbers behind the charts"):
         st.dataframe(by_alpha.round(4), hide_index=True)
         st.dataframe(path.pivot(index="term", columns="alpha", values="coefficient").round(4))
@@ -155,16 +161,18 @@ def view_learning(noise, seed, degree, penalty, alpha) -> None:
     m[2].metric("Still improving?", "yes" if val.iloc[-1] < val.iloc[-2] - 1e-3 else "flat",
                 help="Does the validation error still fall between the two largest sizes?")
     lines = lc.rename(columns={"n_train": "x", "rmse": "y", "split": "series"})
-    chart = charts.points_lines_chart(None, lines, "training-set size", "RMSE",
-                                      f"Learning curve, degree {degree} ({penalty}), on {o.POOL_N} fresh "
-                                      "points from the same function", log_x=True,
-                                      y_domain=(0, clamp_cap(val, 0.5 + noise)))
-    for layer in chart.layer:  # a "nice" log axis runs on to 1,000, far past the largest training set
-        layer.encoding.x.scale = alt.Scale(type="log", nice=False)
-    st.altair_chart(chart, width="stretch")
+    chart_cache.draw(_learning_chart, lines, f"Learning curve, degree {degree} ({penalty}), on {o.POOL_N} fresh "
+                     "points from the same function", (0, clamp_cap(val, 0.5 + noise)))
     st.caption(f"The noise floor is {noise:.2f}: no model's validation RMSE can go much below it.")
     with st.expander("Numbers behind the chart"):
         st.dataframe(lc.pivot(index="n_train", columns="split", values="rmse").round(4))
+
+
+def _learning_chart(lines: pd.DataFrame, title: str, y_dom: tuple):
+    chart = charts.points_lines_chart(None, lines, "training-set size", "RMSE", title, log_x=True, y_domain=y_dom)
+    for layer in chart.layer:  # a "nice" log axis runs on to 1,000, far past the largest training set
+        layer.encoding.x.scale = alt.Scale(type="log", nice=False)
+    return chart
 
 
 def view_bias_variance(n, noise, seed, degree, penalty, alpha) -> None:
@@ -184,16 +192,15 @@ def view_bias_variance(n, noise, seed, degree, penalty, alpha) -> None:
     truth = pd.DataFrame({"x": xs["x"].unique()}).assign(y=lambda f: o.true_function(f["x"]), series="true function",
                                                          line="truth")
     lines = pd.concat([xs.assign(alpha=0.35), truth.assign(alpha=1.0)])
-    left.altair_chart(charts.points_lines_chart(None, lines, "x", "y",
-                                                f"{o.CURVES_SHOWN} of {o.BOOTSTRAPS} bootstrap refits, degree {d}",
-                                                y_domain=y_domain(noise)), width="stretch")
+    boundary.draw(charts.points_lines_chart, None, lines, "x", "y",
+                  f"{o.CURVES_SHOWN} of {o.BOOTSTRAPS} bootstrap refits, degree {d}", y_domain=y_domain(noise),
+                  target=left)
     long = bv.table.melt(id_vars="degree", value_vars=["bias2", "variance", "noise", "total"], var_name="series",
                          value_name="y").rename(columns={"degree": "x"})
     marker = pd.DataFrame({"x": [d], "y": [row["total"]], "group": [f"degree {d}: {label}"]})
     cap = float(2 * bv.table["total"].iloc[0] + noise ** 2)
-    right.altair_chart(charts.points_lines_chart(marker, long, "polynomial degree", "expected squared error",
-                                                 "Bias² + variance + noise against complexity", y_domain=(0, cap)),
-                       width="stretch")
+    chart_cache.draw(charts.points_lines_chart, marker, long, "polynomial degree", "expected squared error",
+                     "Bias² + variance + noise against complexity", y_domain=(0, cap), target=right)
     with st.expander("Numbers behind the charts"):
         st.dataframe(bv.table.round(5), hide_index=True)
 
@@ -216,12 +223,10 @@ def view_trees(seed: int) -> None:
                   f"one binomial standard error on {r.n_test} test rows.")
     regime_metric(m[4], f"ccp_alpha {ccp:g} is", r.regime_ccp, f"Best test accuracy at ccp_alpha {r.best_ccp:g}.")
     left, right = st.columns(2)
-    left.altair_chart(charts.line_chart(r.by_depth, "max_depth", "accuracy", color="split",
-                                        title=f"Accuracy against depth (ccp_alpha = {ccp:g})",
-                                        rule_x=depth), width="stretch")
-    right.altair_chart(charts.line_chart(r.by_ccp, "ccp_alpha", "accuracy", color="split",
-                                         title=f"Accuracy against pruning (max depth {depth})", rule_x=ccp),
-                       width="stretch")
+    chart_cache.draw(charts.line_chart, r.by_depth, "max_depth", "accuracy", color="split",
+                     title=f"Accuracy against depth (ccp_alpha = {ccp:g})", rule_x=depth, target=left)
+    chart_cache.draw(charts.line_chart, r.by_ccp, "ccp_alpha", "accuracy", color="split",
+                     title=f"Accuracy against pruning (max depth {depth})", rule_x=ccp, target=right)
     with st.expander("Numbers behind the charts"):
         st.dataframe(r.by_depth.pivot(index="max_depth", columns="split", values="accuracy"))
         st.dataframe(r.by_ccp.pivot(index="ccp_alpha", columns="split", values="accuracy"))
@@ -239,10 +244,9 @@ def view_early_stopping(noise: float, seed: int) -> None:
     m[1].metric("Lowest validation loss at stage", r.best_stage)
     m[2].metric("Test MSE, early-stopped", f"{r.test_mse_stopped:.4f}")
     m[3].metric(f"Test MSE, all {o.GB_STAGES} stages", f"{r.test_mse_full:.4f}")
-    st.altair_chart(charts.line_chart(r.losses, "stage", "mse", color="split", y_title="mean squared error",
-                                      title=f"Gradient boosting (learning rate {lr:g}): loss per stage; the rule "
-                                            "marks where early stopping halted", rule_x=r.stopped_at),
-                    width="stretch")
+    boundary.draw(charts.line_chart, r.losses, "stage", "mse", color="split", y_title="mean squared error",
+                  title=f"Gradient boosting (learning rate {lr:g}): loss per stage; the rule marks where early "
+                        "stopping halted", rule_x=r.stopped_at)
     with st.expander("Numbers behind the chart"):
         st.dataframe(r.losses.pivot(index="stage", columns="split", values="mse"), height=240)
 
