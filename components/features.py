@@ -12,9 +12,12 @@ from __future__ import annotations
 import textwrap
 import time
 import warnings
+from typing import Callable
 
 import numpy as np
 import pandas as pd
+from sklearn import config_context
+from sklearn.base import clone, is_classifier
 from sklearn.decomposition import PCA
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
@@ -22,7 +25,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import RFE, chi2, mutual_info_classif, mutual_info_regression, r_regression
 from sklearn.linear_model import Lasso, LogisticRegression, Ridge, RidgeClassifier
 from sklearn.manifold import TSNE
-from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score, train_test_split
+from sklearn.model_selection import KFold, StratifiedKFold, check_cv, cross_val_score, train_test_split
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from components.models import quiet_convergence
@@ -108,28 +111,36 @@ def rfe_ranking(X: pd.DataFrame, y: pd.Series, task: str) -> tuple[pd.Series, fl
 
 
 @quiet_convergence
-def sequential_path(X: pd.DataFrame, y: pd.Series, task: str, direction: str) -> tuple[list[str], float]:
+def sequential_path(X: pd.DataFrame, y: pd.Series, task: str, direction: str,
+                    progress: Callable[[float], None] | None = None) -> tuple[list[str], float]:
     """The order of greedy sequential selection, as SequentialFeatureSelector(cv=3) runs it.
 
     forward: features in the order they are added. backward: features in the *reverse* order they
     are removed (the last survivor first), so for both the first k are the subset of size k.
+    Each candidate is scored as ``cross_val_score(est, X[:, cols], y, cv=3).mean()`` is (same
+    folds, a fresh estimator per fold, its own score), without cross_val_score's per-call
+    machinery: hundreds of candidates. ``progress(fraction)`` is called after every step.
     """
     t = time.perf_counter()
     est = wrapper_model(task)
-    Xv = X.to_numpy()
+    Xv, yv = X.to_numpy(), np.asarray(y)
+    folds = list(check_cv(WRAPPER_CV, yv, classifier=is_classifier(est)).split(Xv, yv))
     p = Xv.shape[1]
     mask = np.zeros(p, dtype=bool)  # forward: selected so far; backward: removed so far
     order: list[int] = []
-    for _ in range(p - 1):
-        scores = {}
-        for j in np.flatnonzero(~mask):
-            cand = mask.copy()
-            cand[j] = True
-            cols = cand if direction == "forward" else ~cand
-            scores[j] = cross_val_score(est, Xv[:, cols], y, cv=WRAPPER_CV).mean()
-        best = max(scores, key=lambda j: scores[j])
-        mask[best] = True
-        order.append(int(best))
+    with config_context(assume_finite=True, skip_parameter_validation=True):  # checked once, above
+        for step in range(p - 1):
+            scores = {}
+            for j in np.flatnonzero(~mask):
+                cand = mask.copy()
+                cand[j] = True
+                Xc = Xv[:, cand if direction == "forward" else ~cand]
+                scores[j] = np.mean([clone(est).fit(Xc[tr], yv[tr]).score(Xc[te], yv[te]) for tr, te in folds])
+            best = max(scores, key=lambda j: scores[j])
+            mask[best] = True
+            order.append(int(best))
+            if progress is not None:
+                progress((step + 1) / (p - 1))
     order.append(int(np.flatnonzero(~mask)[0]))
     if direction == "backward":
         order = order[::-1]
@@ -287,7 +298,7 @@ def export_code(dataset: str, task: str, n_noise: int, k: int, alpha: float, see
         from sklearn.feature_selection import (RFE, SequentialFeatureSelector, chi2, mutual_info_classif,
                                                mutual_info_regression, r_regression)
         from sklearn.linear_model import Lasso, LogisticRegression, Ridge, RidgeClassifier
-        from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score, train_test_split
+        from sklearn.model_selection import KFold, StratifiedKFold, check_cv, cross_val_score, train_test_split
         from sklearn.preprocessing import MinMaxScaler, StandardScaler
         warnings.simplefilter("ignore", ConvergenceWarning)
 

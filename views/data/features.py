@@ -5,7 +5,7 @@ import streamlit as st
 
 from components import charts, datasets
 from components import features as fe
-from components.ui import common
+from components.ui import chart_cache, common
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -28,10 +28,35 @@ def _rfe(data_key, n_noise):
     return fe.rfe_ranking(X, y, task)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _sequential(data_key, n_noise, direction):
-    X, y, task, _ = _prepared(data_key, n_noise)
-    return fe.sequential_path(X, y, task, direction)
+@st.cache_resource(show_spinner=False)
+def _sequential_memo() -> dict:
+    """Process-wide results of the sequential searches. Not st.cache_data: a progress bar updated
+    from inside a cached function would be recorded and replayed on every cache hit."""
+    return {}
+
+
+MEMO_ENTRIES = 32
+
+
+def _sequential(data_key, n_noise):
+    """Forward and backward sequential selection (the page's heaviest fit: hundreds of 3-fold CVs),
+    once per table, with a progress bar while it runs."""
+    memo = _sequential_memo()
+    key = (data_key, n_noise)
+    if key not in memo:
+        X, y, task, _ = _prepared(data_key, n_noise)
+        text = "Sequential selection: scoring every candidate subset with 3-fold CV ({})…"
+        bar = st.progress(0.0, text=text.format("forward"))
+        out = {}
+        for i, direction in enumerate(("forward", "backward")):
+            out[direction] = fe.sequential_path(
+                X, y, task, direction,
+                progress=lambda f, i=i, d=direction: bar.progress(min(1.0, (i + f) / 2), text=text.format(d)))
+        bar.empty()
+        while len(memo) >= MEMO_ENTRIES:
+            memo.pop(next(iter(memo)))
+        memo[key] = out
+    return memo[key]["forward"], memo[key]["backward"]
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -59,23 +84,78 @@ def _score(data_key, n_noise, columns):
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
+def _labels(data_key, n_noise):
+    _, y, task, target_names = _prepared(data_key, n_noise)
+    return fe.label_for(y, task, target_names)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
 def _pca(data_key, n_noise):
+    """The PCA summary, its scree curves as a long frame, and the 2-D projection with the labels."""
     X, _, _, _ = _prepared(data_key, n_noise)
     summary, pca = fe.pca_summary(X)
     Z = pca.transform(X)
-    return summary, Z[:, : min(2, Z.shape[1])]
+    long = summary.melt(id_vars="components", value_vars=["explained variance", "cumulative"],
+                        var_name="curve", value_name="share")
+    proj = pd.DataFrame({"PC1": Z[:, 0], "PC2": Z[:, 1] if Z.shape[1] > 1 else 0.0,
+                         "class": _labels(data_key, n_noise)})
+    return summary, long, proj
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _lda(data_key, n_noise):
+    """The LDA projection with the labels, and its per-class summary table."""
     X, y, _, _ = _prepared(data_key, n_noise)
-    return fe.lda_projection(X, y)
+    lda = fe.lda_projection(X, y).assign(**{"class": _labels(data_key, n_noise)})
+    return lda, lda.groupby("class")[["LD1", "LD2"]].describe().round(3)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _tsne(data_key, n_noise, perplexity):
     X, _, _, _ = _prepared(data_key, n_noise)
-    return fe.tsne_projection(X, perplexity, data_key[-1])
+    return fe.tsne_projection(X, perplexity, data_key[-1]).assign(**{"class": _labels(data_key, n_noise)})
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _selection_view(data_key, n_noise, k_eff, alpha, forward, backward, t_fw, t_bw):
+    """Every method's subset for k, the methods table (CV score of each subset, time), the tiles'
+    frame and every feature's scores: pandas work done once per input."""
+    X, _, _, _ = _prepared(data_key, n_noise)
+    filters = _filters(data_key, n_noise)
+    rfe, t_rfe = _rfe(data_key, n_noise)
+    lasso, coef, t_l1 = _l1_selection(data_key, n_noise, alpha)
+    tree, t_tree = _tree(data_key, n_noise)
+    chosen = fe.selections(k_eff, filters, rfe, list(forward), list(backward), lasso, tree)
+    times = {**{m: filters[m][1] for m in fe.FILTERS}, "RFE": t_rfe, "forward SFS": t_fw,
+             "backward SFS": t_bw, "Lasso (L1)": t_l1, "tree importance": t_tree}
+    rows = []
+    for method, subset in chosen.items():
+        rows.append({"method": method, "family": fe.FAMILY[method],
+                     "features kept": None if subset is None else len(subset),
+                     "noise kept": None if subset is None else sum(f.startswith(fe.NOISE_PREFIX) for f in subset),
+                     "CV score": np.nan if subset is None else _score(data_key, n_noise, tuple(subset)),
+                     "time (s)": times[method]})
+    table = pd.DataFrame(rows)
+    scores = pd.DataFrame({m: filters[m][0] for m in fe.FILTERS if filters[m][0] is not None})
+    scores["RFE rank"] = rfe
+    scores["forward order"] = [list(forward).index(f) + 1 for f in X.columns]
+    scores["backward order"] = [list(backward).index(f) + 1 for f in X.columns]
+    scores[f"L1 coef (α={alpha:g})"] = coef
+    scores["forest importance"] = tree
+    return (chosen, table, fe.picks_frame(list(X.columns), chosen), table.dropna(subset=["CV score"]),
+            table.round(4), scores.round(4), len(lasso))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _path_table(data_key, n_noise):
+    return _l1_path(data_key, n_noise).pivot(index="feature", columns="alpha", values="coef").round(4)
+
+
+def _picks_chart(picks, methods, features, height):
+    return charts.tile_chart(picks, "method", "feature", "picked",
+                             domain=["picked", "not picked", "picked (noise!)", "n/a"],
+                             palette=[charts.BLUE, "#eeeeee", charts.VERMILION, "#bbbbbb"],
+                             x_sort=methods, y_sort=features, height=height).configure_axisY(labelOverlap=False)
 
 
 st.title("Features lab")
@@ -113,25 +193,11 @@ k_eff = min(k, p)
 selection, extraction = st.tabs(["Selection", "Extraction"])
 
 with selection:
-    with st.spinner("Running the filters, RFE, forward and backward selection, Lasso and a forest…"):
-        filters = _filters(data_key, n_noise)
-        rfe, t_rfe = _rfe(data_key, n_noise)
-        forward, t_fw = _sequential(data_key, n_noise, "forward")
-        backward, t_bw = _sequential(data_key, n_noise, "backward")
-        lasso, coef, t_l1 = _l1_selection(data_key, n_noise, alpha)
-        tree, t_tree = _tree(data_key, n_noise)
-        chosen = fe.selections(k_eff, filters, rfe, forward, backward, lasso, tree)
+    (forward, t_fw), (backward, t_bw) = _sequential(data_key, n_noise)
+    with st.spinner("Running the filters, RFE, Lasso and a forest, and scoring every subset…"):
         all_score = _score(data_key, n_noise, tuple(X.columns))
-        times = {**{m: filters[m][1] for m in fe.FILTERS}, "RFE": t_rfe, "forward SFS": t_fw,
-                 "backward SFS": t_bw, "Lasso (L1)": t_l1, "tree importance": t_tree}
-        rows = []
-        for method, subset in chosen.items():
-            rows.append({"method": method, "family": fe.FAMILY[method],
-                         "features kept": None if subset is None else len(subset),
-                         "noise kept": None if subset is None else sum(f.startswith(fe.NOISE_PREFIX) for f in subset),
-                         "CV score": np.nan if subset is None else _score(data_key, n_noise, tuple(subset)),
-                         "time (s)": times[method]})
-        table = pd.DataFrame(rows)
+        chosen, table, picks, scored, table_shown, scores, n_lasso = _selection_view(
+            data_key, n_noise, k_eff, alpha, tuple(forward), tuple(backward), t_fw, t_bw)
     metric = "accuracy" if task == "classification" else "R²"
     m1, m2, m3 = st.columns(3)
     m1.metric(f"CV {metric}, all {p} features", f"{all_score:.3f}")
@@ -140,48 +206,33 @@ with selection:
     m3.metric("Noise features kept (all methods)", int(table["noise kept"].fillna(0).sum()))
 
     st.markdown(f"##### Which features each method keeps (k = {k_eff}; Lasso keeps what α leaves non-zero)")
-    picks = fe.picks_frame(list(X.columns), chosen)
-    st.altair_chart(charts.tile_chart(picks, "method", "feature", "picked",
-                                      domain=["picked", "not picked", "picked (noise!)", "n/a"],
-                                      palette=[charts.BLUE, "#eeeeee", charts.VERMILION, "#bbbbbb"],
-                                      x_sort=list(fe.METHODS), y_sort=list(X.columns),
-                                      # + room for the rotated method names under the tiles
-                                      height=max(220, 20 * p) + 130).configure_axisY(labelOverlap=False))
+    # + room for the rotated method names under the tiles
+    chart_cache.draw(_picks_chart, picks, list(fe.METHODS), list(X.columns), max(220, 20 * p) + 130)
     left, right = st.columns(2)
-    with left:
-        st.altair_chart(charts.bar_chart(table.dropna(subset=["CV score"]), "CV score", "method", sort=None,
-                                         title=f"{fe.SCORE_CV}-fold CV {metric} per subset (all: {all_score:.3f})",
-                                         height=260))
-    with right:
-        st.altair_chart(charts.bar_chart(table, "time (s)", "method", sort=None, height=260,
-                                         title="Time to select (wrappers: the whole path, every k)"))
+    chart_cache.draw(charts.bar_chart, scored, "CV score", "method", sort=None,
+                     title=f"{fe.SCORE_CV}-fold CV {metric} per subset (all: {all_score:.3f})", height=260,
+                     target=left)
+    chart_cache.draw(charts.bar_chart, table, "time (s)", "method", sort=None, height=260,
+                     title="Time to select (wrappers: the whole path, every k)", target=right)
     with st.expander("Methods as a table, and every feature's scores"):
-        st.dataframe(table.round(4), hide_index=True)
-        scores = pd.DataFrame({m: filters[m][0] for m in fe.FILTERS if filters[m][0] is not None})
-        scores["RFE rank"] = rfe
-        scores["forward order"] = [forward.index(f) + 1 for f in X.columns]
-        scores["backward order"] = [backward.index(f) + 1 for f in X.columns]
-        scores[f"L1 coef (α={alpha:g})"] = coef
-        scores["forest importance"] = tree
-        st.dataframe(scores.round(4))
+        st.dataframe(table_shown, hide_index=True)
+        st.dataframe(scores)
 
     st.markdown("##### Embedded: the L1 coefficient path")
     path = _l1_path(data_key, n_noise)
-    st.altair_chart(charts.path_chart(path, "alpha", "coef", line="feature", color="kind", rule_x=alpha,
-                                      height=280, x_title="α (log scale)", y_title="coefficient",
-                                      title=f"At α = {alpha:.3g}: {len(lasso)} of {p} features non-zero"))
+    chart_cache.draw(charts.path_chart, path, "alpha", "coef", line="feature", color="kind", rule_x=alpha,
+                     height=280, x_title="α (log scale)", y_title="coefficient",
+                     title=f"At α = {alpha:.3g}: {n_lasso} of {p} features non-zero")
     st.caption("Lasso for a regression target (standardised), L1 logistic regression with C = 1/(α·n) for classes "
                "(for several classes: the largest coefficient over the classes). Strong α zeroes noise first.")
     with st.expander("Path as a table"):
-        st.dataframe(path.pivot(index="feature", columns="alpha", values="coef").round(4))
-
-labels = fe.label_for(y, task, target_names)
+        st.dataframe(_path_table(data_key, n_noise))
 
 
 @st.fragment
 def pca_section():
     """Cheap: the components slider reruns only this part and reads the cached PCA."""
-    summary, Z = _pca(data_key, n_noise)
+    summary, long, proj = _pca(data_key, n_noise)
     n_comp = st.slider("PCA components kept", fe.N_COMPONENTS_MIN, fe.N_COMPONENTS_MAX, fe.N_COMPONENTS_DEFAULT,
                        key=fe.N_COMPONENTS_KEY, bind="query-params")
     n_eff = min(n_comp, len(summary))
@@ -191,17 +242,14 @@ def pca_section():
     e2.metric("Reconstruction RMSE (standardised units)", f"{row['reconstruction RMSE']:.3f}")
     left, right = st.columns(2)
     with left:
-        long = summary.melt(id_vars="components", value_vars=["explained variance", "cumulative"],
-                            var_name="curve", value_name="share")
-        st.altair_chart(charts.line_chart(long, "components", "share", color="curve", rule_x=n_eff,
-                                          title="Explained variance (scree) and cumulative", height=260))
+        chart_cache.draw(charts.line_chart, long, "components", "share", color="curve", rule_x=n_eff,
+                         title="Explained variance (scree) and cumulative", height=260)
         # a short y title: one longer than the plot pushes the chart's title out of view
-        st.altair_chart(charts.line_chart(summary, "components", "reconstruction RMSE", rule_x=n_eff, y_title="RMSE",
-                                          title="Reconstruction error with the first n components", height=220))
+        chart_cache.draw(charts.line_chart, summary, "components", "reconstruction RMSE", rule_x=n_eff,
+                         y_title="RMSE", title="Reconstruction error with the first n components", height=220)
     with right:
-        proj = pd.DataFrame({"PC1": Z[:, 0], "PC2": Z[:, 1] if Z.shape[1] > 1 else 0.0, "class": labels})
-        st.altair_chart(charts.scatter_chart(proj, "PC1", "PC2", color="class", size=25, height=300,
-                                             title="PCA: the first two components (no labels used)"))
+        chart_cache.draw(charts.scatter_chart, proj, "PC1", "PC2", color="class", size=25, height=300,
+                         title="PCA: the first two components (no labels used)")
     with st.expander("PCA as a table"):
         st.dataframe(summary.round(4), hide_index=True)
 
@@ -216,13 +264,13 @@ def tsne_section():
     if not show_tsne:
         st.caption("t-SNE keeps neighbours together and ignores global distances; turn it on to compute.")
         return
-    progress = st.progress(0.1, text="t-SNE: optimising the 2-D layout…")
-    emb = _tsne(data_key, n_noise, perplexity).assign(**{"class": labels})
-    progress.progress(1.0, text="t-SNE done (cached for this perplexity)")
-    st.altair_chart(charts.scatter_chart(emb, "tSNE1", "tSNE2", color="class", size=25, height=300,
-                                         title=f"t-SNE, perplexity {perplexity}"))
+    with st.spinner(f"t-SNE: optimising the 2-D layout (perplexity {perplexity}; cached afterwards)…"):
+        emb = _tsne(data_key, n_noise, perplexity)
+    chart_cache.draw(charts.scatter_chart, emb, "tSNE1", "tSNE2", color="class", size=25, height=300,
+                     title=f"t-SNE, perplexity {perplexity}")
     with st.expander("t-SNE coordinates as a table"):
-        st.dataframe(emb.round(3))
+        st.dataframe(emb, column_config={c: st.column_config.NumberColumn(format="%.3f")
+                                         for c in ("tSNE1", "tSNE2")})
 
 
 with extraction:
@@ -233,15 +281,15 @@ with extraction:
         if task != "classification":
             st.info("LDA needs class labels; this is a regression dataset.")
         else:
-            lda = _lda(data_key, n_noise).assign(**{"class": labels})
+            lda, lda_table = _lda(data_key, n_noise)
             if lda["LD2"].abs().sum() == 0:
-                st.altair_chart(charts.histogram(lda, "LD1", color="class", bins=30, height=280,
-                                                 title="LDA: one discriminant for two classes"))
+                chart_cache.draw(charts.histogram, lda, "LD1", color="class", bins=30, height=280,
+                                 title="LDA: one discriminant for two classes")
             else:
-                st.altair_chart(charts.scatter_chart(lda, "LD1", "LD2", color="class", size=25, height=300,
-                                                     title="LDA: directions that separate the classes"))
+                chart_cache.draw(charts.scatter_chart, lda, "LD1", "LD2", color="class", size=25, height=300,
+                                 title="LDA: directions that separate the classes")
             with st.expander("LDA projection as a table"):
-                st.dataframe(lda.groupby("class")[["LD1", "LD2"]].describe().round(3))
+                st.dataframe(lda_table)
     with l2c:
         tsne_section()
 
