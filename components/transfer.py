@@ -1,21 +1,27 @@
 """Transfer learning on digits: a network trained on 0–4 (source) reused for 5–9 (target).
 
-Three ways to learn the target from a few labels, all with scikit-learn's MLPClassifier:
+Three ways to learn the target from a few labels:
 (a) feature extraction: the source network's hidden layer, frozen, feeds a new logistic regression;
 (b) fine-tuning: start from the source weights (new output layer) and keep training on the target;
 (c) from scratch: the same architecture, randomly initialised, the same number of epochs.
-Training runs epoch by epoch with ``partial_fit`` so the epochs are exactly the ones asked for.
+
+The networks are scikit-learn's ``MLPClassifier(solver="adam")`` trained with ``fit`` for exactly
+``epochs`` passes (no early stop). The page trains them with ``Adam``/``MLP`` below: the same
+computation step for step (initialisation, per-epoch shuffle, mini-batches, L2 term, Adam), without
+scikit-learn's per-call input checks, which were most of the time of a curve (~1.1 s -> ~0.1 s).
+tests/test_transfer.py checks the weights and loss curves against MLPClassifier itself, and the
+exported script (plain MLPClassifier) reproduces the page's accuracies.
 """
 from __future__ import annotations
 
-import copy
+import functools
 
 import numpy as np
 import pandas as pd
+from scipy.special import xlogy
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
-from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -37,6 +43,18 @@ BATCH = 64
 TARGET_TEST_SIZE = 0.3
 LEARNING_RATE = 3e-3
 METHODS = ("feature extraction (frozen)", "fine-tuning", "from scratch")
+ALPHA = 1e-4  # MLPClassifier's default L2 penalty
+N_CLASSES = 5
+
+
+@functools.lru_cache(maxsize=1)
+def _digits() -> tuple[np.ndarray, np.ndarray]:
+    """load_digits scaled to 0..1, read once per process (parsing the bundled file took ~15 ms a call)."""
+    d = load_digits()
+    X, y = d.data / 16.0, d.target
+    X.setflags(write=False)
+    y.setflags(write=False)
+    return X, y
 
 
 def task_split(direction: str = DIRECTION_DEFAULT, seed: int = 0):
@@ -44,8 +62,7 @@ def task_split(direction: str = DIRECTION_DEFAULT, seed: int = 0):
 
     Returns (X_src, y_src, X_tgt_pool, y_tgt_pool, X_tgt_test, y_tgt_test, target_digits); target
     labels are recoded 0..4 (digit - offset) so the output layer has the same five units."""
-    d = load_digits()
-    X, y = d.data / 16.0, d.target
+    X, y = _digits()
     if direction == DIRECTIONS[2]:
         # same classes, new domain: half of the 0–4 images stay clean (source), the other half get noise
         m = y < 5
@@ -73,68 +90,181 @@ def labelled_subset(X_pool, y_pool, n: int, seed: int):
     return X_pool[take], y_pool[take]
 
 
-def new_net(hidden: int, seed: int, n: int = BATCH) -> MLPClassifier:
-    return MLPClassifier(hidden_layer_sizes=(hidden,), learning_rate_init=LEARNING_RATE,
-                         batch_size=min(BATCH, n), random_state=seed)
+class MLP:
+    """One hidden ReLU layer and a softmax output over classes 0..4: the network MLPClassifier builds
+    (coefs_ / intercepts_ as in scikit-learn), with predict, predict_proba and score."""
+
+    def __init__(self, coefs: list, intercepts: list):
+        self.coefs_, self.intercepts_ = coefs, intercepts
+        self.loss_curve_: list[float] = []
+
+    @property
+    def hidden_layer_sizes(self) -> tuple[int]:
+        return (self.coefs_[0].shape[1],)
+
+    def copy(self) -> "MLP":
+        return MLP([c.copy() for c in self.coefs_], [b.copy() for b in self.intercepts_])
+
+    def predict_proba(self, X) -> np.ndarray:
+        z = np.maximum(X @ self.coefs_[0] + self.intercepts_[0], 0.0) @ self.coefs_[1] + self.intercepts_[1]
+        z = np.exp(z - z.max(axis=1, keepdims=True))
+        return z / z.sum(axis=1, keepdims=True)
+
+    def predict(self, X) -> np.ndarray:
+        return self.predict_proba(X).argmax(axis=1)
+
+    def score(self, X, y) -> float:
+        return float(np.mean(self.predict(X) == y))
 
 
-def train_epochs(net: MLPClassifier, X, y, epochs: int, classes=None) -> MLPClassifier:
-    """`epochs` passes of mini-batch Adam via partial_fit (one call = one epoch)."""
+def glorot(rs: np.random.RandomState, fan_in: int, fan_out: int) -> tuple[np.ndarray, np.ndarray]:
+    """MLPClassifier's initialisation of one layer (uniform, bound sqrt(6 / (fan_in + fan_out)))."""
+    bound = np.sqrt(6.0 / (fan_in + fan_out))
+    return rs.uniform(-bound, bound, (fan_in, fan_out)), rs.uniform(-bound, bound, fan_out)
+
+
+def init_net(n_in: int, hidden: int, seed: int) -> tuple[MLP, np.random.RandomState]:
+    """A fresh network as MLPClassifier(random_state=seed).fit draws it; the generator goes on to
+    shuffle the epochs, so it is returned too."""
+    rs = np.random.RandomState(seed)
+    W1, b1 = glorot(rs, n_in, hidden)
+    W2, b2 = glorot(rs, hidden, N_CLASSES)
+    return MLP([W1, W2], [b1, b2]), rs
+
+
+def adam_epochs(net: MLP, X, y, epochs: int, rs: np.random.RandomState) -> MLP:
+    """`epochs` passes of mini-batch Adam over (X, y), in place, exactly as MLPClassifier.fit runs them
+    (solver="adam", learning_rate_init=LEARNING_RATE, batch_size=min(BATCH, n), alpha=ALPHA, shuffle):
+    a fresh optimiser, the indices reshuffled by `rs` each epoch, the loss of each epoch (log-loss of
+    the batches, weighted by size, plus the L2 term) appended to net.loss_curve_."""
+    X = np.asarray(X, dtype=float)
+    Y = np.eye(N_CLASSES)[np.asarray(y)]
+    n = len(X)
+    batch = min(BATCH, n)
+    slices = [slice(i, min(i + batch, n)) for i in range(0, n, batch)]
+    # All weights live in one flat vector (the network's arrays become views into it), so Adam updates
+    # them with a handful of vector operations: elementwise, the same arithmetic as one array at a time.
+    shapes = [a.shape for a in net.coefs_ + net.intercepts_]
+    flat = np.concatenate([a.ravel() for a in net.coefs_ + net.intercepts_])
+    grad = np.empty_like(flat)
+    views, grads, at = [], [], 0
+    for shape in shapes:
+        size = int(np.prod(shape))
+        views.append(flat[at:at + size].reshape(shape))
+        grads.append(grad[at:at + size].reshape(shape))
+        at += size
+    W1, W2, c1, c2 = views
+    g_W1, g_W2, g_c1, g_c2 = grads
+    net.coefs_, net.intercepts_ = [W1, W2], [c1, c2]
+    ms, vs = np.zeros_like(flat), np.zeros_like(flat)
+    b1, b2, eps, t = 0.9, 0.999, 1e-8, 0
+    clip_eps = np.finfo(float).eps
+    idx = np.arange(n)
     for _ in range(epochs):
-        net.partial_fit(X, y, classes=classes) if classes is not None and not hasattr(net, "coefs_") \
-            else net.partial_fit(X, y)
+        perm = np.arange(n)
+        rs.shuffle(perm)  # sklearn.utils.shuffle, as MLPClassifier does at the start of each epoch
+        idx = idx[perm]
+        total = 0.0
+        for sl in slices:
+            bi = idx[sl]
+            Xb, Yb = X[bi], Y[bi]
+            m = len(bi)
+            A1 = Xb @ W1
+            A1 += c1
+            np.maximum(A1, 0, out=A1)
+            A2 = A1 @ W2
+            A2 += c2
+            tmp = A2 - A2.max(axis=1)[:, np.newaxis]
+            np.exp(tmp, out=A2)
+            A2 /= A2.sum(axis=1)[:, np.newaxis]
+            loss = -xlogy(Yb, np.clip(A2, clip_eps, 1 - clip_eps)).mean(axis=0).sum()  # np.average, unweighted
+            w1, w2 = W1.ravel(), W2.ravel()
+            loss += (0.5 * ALPHA) * (0 + np.dot(w1, w1) + np.dot(w2, w2)) / m
+            d2 = A2 - Yb
+            np.matmul(A1.T, d2, out=g_W2)
+            g_W2 += ALPHA * W2
+            g_W2 /= m
+            np.divide(np.sum(d2, axis=0), m, out=g_c2)
+            d1 = d2 @ W2.T
+            d1[A1 == 0] = 0
+            np.matmul(Xb.T, d1, out=g_W1)
+            g_W1 += ALPHA * W1
+            g_W1 /= m
+            np.divide(np.sum(d1, axis=0), m, out=g_c1)
+            t += 1
+            ms *= b1  # in place, the same arithmetic as m = b1 * m + (1 - b1) * g
+            ms += (1 - b1) * grad
+            vs *= b2
+            np.square(grad, out=grad)
+            grad *= 1 - b2
+            vs += grad
+            lr = LEARNING_RATE * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+            step = np.sqrt(vs)
+            step += eps
+            flat += np.divide(-lr * ms, step, out=step)
+            total += loss * m
+        net.loss_curve_.append(total / n)
     return net
 
 
-def train_source(direction: str, hidden: int, seed: int) -> tuple[MLPClassifier, float]:
-    """The source network and its accuracy on a held-out 25% of the source digits."""
+def train_source(direction: str, hidden: int, seed: int) -> tuple[MLP, float]:
+    """The source network (SOURCE_EPOCHS epochs) and its accuracy on a held-out 25% of the source digits."""
     X_src, y_src, *_ = task_split(direction, seed)
     Xa, Xb, ya, yb = train_test_split(X_src, y_src, test_size=0.25, random_state=seed, stratify=y_src)
-    net = train_epochs(new_net(hidden, seed, len(ya)), Xa, ya, SOURCE_EPOCHS, classes=np.arange(5))
+    net, rs = init_net(Xa.shape[1], hidden, seed)
+    adam_epochs(net, Xa, ya, SOURCE_EPOCHS, rs)
     return net, float(net.score(Xb, yb))
 
 
-def hidden_features(net: MLPClassifier, X) -> np.ndarray:
+def hidden_features(net: MLP, X) -> np.ndarray:
     """The frozen hidden layer: relu(X W1 + b1), exactly what the network computes internally."""
     return np.maximum(X @ net.coefs_[0] + net.intercepts_[0], 0.0)
 
 
-def fine_tune(source: MLPClassifier, X, y, epochs: int, seed: int) -> MLPClassifier:
-    """Copy the source network, replace its output layer with a fresh one (the target classes mean
-    other digits), reset the optimiser, and keep training every weight on the target labels."""
-    net = copy.deepcopy(source)
-    fresh = new_net(source.hidden_layer_sizes[0], seed + 1, 1)
-    fresh.partial_fit(X[:1], y[:1], classes=np.arange(5))  # only to draw a fresh output layer
-    net.coefs_[-1] = fresh.coefs_[-1].copy()
-    net.intercepts_[-1] = fresh.intercepts_[-1].copy()
-    for attr in ("_optimizer", "loss_curve_"):
-        if hasattr(net, attr):
-            delattr(net, attr)
-    net.loss_curve_ = []
-    net.random_state = seed
-    net.batch_size = min(BATCH, len(y))
-    return train_epochs(net, X, y, epochs)
+def fine_tune(source: MLP, X, y, epochs: int, seed: int) -> MLP:
+    """Copy the source network, replace its output layer with a fresh one (drawn like MLPClassifier
+    draws it, from seed + 1: the target classes mean other digits), then train every weight on the
+    target labels with a fresh optimiser (MLPClassifier: warm_start=True, fit)."""
+    net = source.copy()
+    net.coefs_[-1], net.intercepts_[-1] = glorot(np.random.RandomState(seed + 1), source.hidden_layer_sizes[0],
+                                                 N_CLASSES)
+    return adam_epochs(net, X, y, epochs, np.random.RandomState(seed))
 
 
-def scratch(X, y, hidden: int, epochs: int, seed: int) -> MLPClassifier:
-    return train_epochs(new_net(hidden, seed + 1, len(y)), X, y, epochs, classes=np.arange(5))
+def scratch(X, y, hidden: int, epochs: int, seed: int) -> MLP:
+    net, rs = init_net(X.shape[1], hidden, seed + 1)
+    return adam_epochs(net, X, y, epochs, rs)
 
 
-def extract(source: MLPClassifier, X, y):
+def extract(source: MLP, X, y):
     """A new linear classifier on the frozen hidden activations (standardised: lbfgs converges fast)."""
     return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(hidden_features(source, X), y)
 
 
-def run_one(source, X_pool, y_pool, X_test, y_test, n: int, hidden: int, epochs: int, seed: int) -> dict:
-    """Accuracy on the target test set of the three approaches with n labelled target examples."""
+def extraction_accuracies(source: MLP, direction: str, seed: int, grid=LABEL_GRID) -> dict[int, float]:
+    """(a) at every label count: test accuracy of a new linear classifier on the frozen hidden layer.
+    It does not depend on the target epochs, so the page caches it per source network."""
+    _, _, X_pool, y_pool, X_test, y_test, _ = task_split(direction, seed)
+    H_test = hidden_features(source, X_test)
+    out = {}
+    for n in grid:
+        X, y = labelled_subset(X_pool, y_pool, n, seed)
+        out[len(y)] = float(extract(source, X, y).score(H_test, y_test))
+    return out
+
+
+def run_one(source, X_pool, y_pool, X_test, y_test, n: int, hidden: int, epochs: int, seed: int,
+            fe_acc: float | None = None) -> dict:
+    """Accuracy on the target test set of the three approaches with n labelled target examples
+    (fe_acc: feature extraction's accuracy when already known)."""
     X, y = labelled_subset(X_pool, y_pool, n, seed)
-    fe = extract(source, X, y)
+    if fe_acc is None:
+        fe_acc = float(extract(source, X, y).score(hidden_features(source, X_test), y_test))
     ft = fine_tune(source, X, y, epochs, seed)
     sc = scratch(X, y, hidden, epochs, seed)
-    H_test = hidden_features(source, X_test)
     return {
         "n": len(y),
-        METHODS[0]: float(fe.score(H_test, y_test)),
+        METHODS[0]: fe_acc,
         METHODS[1]: float(ft.score(X_test, y_test)),
         METHODS[2]: float(sc.score(X_test, y_test)),
         "loss fine-tuning": list(ft.loss_curve_),
@@ -142,13 +272,17 @@ def run_one(source, X_pool, y_pool, X_test, y_test, n: int, hidden: int, epochs:
     }
 
 
-def experiment(direction: str, hidden: int, epochs: int, seed: int, grid=LABEL_GRID, progress=None) -> dict:
-    """Source network once, then the three approaches at every label count of the grid."""
-    source, source_acc = train_source(direction, hidden, seed)
+def experiment(direction: str, hidden: int, epochs: int, seed: int, grid=LABEL_GRID, progress=None,
+               source: tuple[MLP, float] | None = None, extraction: dict[int, float] | None = None) -> dict:
+    """Source network once, then the three approaches at every label count of the grid. The page
+    passes the source (network, accuracy) and extraction_accuracies, cached per source network, so
+    a new number of epochs retrains only fine-tuning and from scratch."""
+    source, source_acc = source or train_source(direction, hidden, seed)
     _, _, X_pool, y_pool, X_test, y_test, tgt_digits = task_split(direction, seed)
     rows = []
     for i, n in enumerate(grid):
-        rows.append(run_one(source, X_pool, y_pool, X_test, y_test, n, hidden, epochs, seed))
+        fe = extraction.get(min(n, len(y_pool))) if extraction else None
+        rows.append(run_one(source, X_pool, y_pool, X_test, y_test, n, hidden, epochs, seed, fe))
         if progress:
             progress((i + 1) / len(grid), n)
     return {"source_acc": source_acc, "rows": rows, "target_digits": tgt_digits, "n_test": len(y_test),
@@ -186,14 +320,17 @@ X_src, y_src = X[s], y[s] - min(SOURCE_DIGITS)           # source task: 5 digits
 X_t, y_t = X[~s], y[~s] - y[~s].min()                   # target task: the other 5, labels 0..4"""
     return f'''import copy
 import json
+import warnings
 import numpy as np
 from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+warnings.filterwarnings("ignore", category=ConvergenceWarning)  # a fixed number of epochs, on purpose
 SEED, HIDDEN, EPOCHS, N_LABELS = {seed}, {hidden}, {epochs}, {n}
 
 d = load_digits()
@@ -201,17 +338,14 @@ X, y = d.data / 16.0, d.target
 {split_code}
 X_pool, X_test, y_pool, y_test = train_test_split(X_t, y_t, test_size={TARGET_TEST_SIZE}, random_state=SEED, stratify=y_t)
 
-def net(seed, n):
-    return MLPClassifier(hidden_layer_sizes=(HIDDEN,), learning_rate_init={LEARNING_RATE}, batch_size=min({BATCH}, n), random_state=seed)
-
-def train(model, X, y, epochs):
-    for _ in range(epochs):                             # one partial_fit call = one epoch of mini-batch Adam
-        model.partial_fit(X, y, classes=np.arange(5))
-    return model
+def net(seed, n, epochs):
+    # exactly `epochs` passes of mini-batch Adam (n_iter_no_change so large that it never stops early)
+    return MLPClassifier(hidden_layer_sizes=(HIDDEN,), learning_rate_init={LEARNING_RATE}, batch_size=min({BATCH}, n),
+                         max_iter=epochs, n_iter_no_change=10**6, random_state=seed)
 
 # 1. the source network
 Xa, Xb, ya, yb = train_test_split(X_src, y_src, test_size=0.25, random_state=SEED, stratify=y_src)
-source = train(net(SEED, len(ya)), Xa, ya, {SOURCE_EPOCHS})
+source = net(SEED, len(ya), {SOURCE_EPOCHS}).fit(Xa, ya)
 print("source-task accuracy:", round(source.score(Xb, yb), 4))
 
 # 2. a few labelled target examples (round-robin over classes from a seeded shuffle)
@@ -225,21 +359,23 @@ X_few, y_few = X_pool[take], y_pool[take]
 hidden = lambda A: np.maximum(A @ source.coefs_[0] + source.intercepts_[0], 0.0)
 fe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(hidden(X_few), y_few)
 
-# (b) fine-tuning: source weights, a fresh output layer, a fresh optimiser, train everything
+# (b) fine-tuning: source weights, a fresh output layer (MLPClassifier's own uniform initialisation),
+#     then every weight trained on the target; warm_start keeps the weights, fit starts a fresh optimiser
 ft = copy.deepcopy(source)
-fresh = net(SEED + 1, 1); fresh.partial_fit(X_few[:1], y_few[:1], classes=np.arange(5))
-ft.coefs_[-1], ft.intercepts_[-1] = fresh.coefs_[-1].copy(), fresh.intercepts_[-1].copy()
-del ft._optimizer
-ft.loss_curve_, ft.random_state, ft.batch_size = [], SEED, min({BATCH}, len(y_few))
-ft = train(ft, X_few, y_few, EPOCHS)
+bound = np.sqrt(6 / (HIDDEN + 5))
+head = np.random.RandomState(SEED + 1)
+ft.coefs_[-1], ft.intercepts_[-1] = head.uniform(-bound, bound, (HIDDEN, 5)), head.uniform(-bound, bound, 5)
+ft.set_params(warm_start=True, max_iter=EPOCHS, batch_size=min({BATCH}, len(y_few)), random_state=SEED)
+ft.loss_curve_ = []                                     # the target epochs' losses only
+ft.fit(X_few, y_few)
 
 # (c) from scratch: same architecture, random start, same epochs
-sc = train(net(SEED + 1, len(y_few)), X_few, y_few, EPOCHS)
+sc = net(SEED + 1, len(y_few), EPOCHS).fit(X_few, y_few)
 
 acc = {{"feature extraction (frozen)": fe.score(hidden(X_test), y_test),
        "fine-tuning": ft.score(X_test, y_test), "from scratch": sc.score(X_test, y_test)}}
 for k, v in acc.items():
     print(f"{{k:>28}}: {{v:.4f}}")
-print(json.dumps({{k: float(v) for k, v in acc.items()}}))
+print(json.dumps({{**{{k: float(v) for k, v in acc.items()}},
+                  "loss fine-tuning": ft.loss_curve_, "loss from scratch": sc.loss_curve_}}))
 '''
-

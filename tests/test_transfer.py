@@ -1,9 +1,14 @@
 """Transfer-learning page: the three approaches against independent computations, then the page."""
+import copy
+import warnings
 from unittest import mock
 
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier
 
 from components import transfer as T
 from tests.apptest_utils import assert_clean, metric_values, open_page, run_exported_script
@@ -61,6 +66,45 @@ def test_fine_tuning_starts_from_the_source_weights(setup):
     np.testing.assert_array_equal(source.coefs_[0], T.train_source(T.DIRECTION_DEFAULT, 32, SEED)[0].coefs_[0])
 
 
+def _sk_net(hidden, seed, n, epochs):
+    return MLPClassifier(hidden_layer_sizes=(hidden,), learning_rate_init=T.LEARNING_RATE,
+                         batch_size=min(T.BATCH, n), max_iter=epochs, n_iter_no_change=10**6, random_state=seed)
+
+
+def _same_network(mine, sk):
+    for a, b in zip(mine.coefs_ + mine.intercepts_, sk.coefs_ + sk.intercepts_):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(mine.loss_curve_, sk.loss_curve_, rtol=0, atol=1e-12)
+
+
+def test_page_trainer_is_mlpclassifier_step_for_step():
+    """The page trains with its own Adam loop (no per-call input checks): it must be scikit-learn's
+    MLPClassifier.fit exactly: the same weights and losses after the source, fine-tuning and from scratch."""
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    hidden = 24
+    X_src, y_src, X_pool, y_pool, X_test, y_test, _ = T.task_split(T.DIRECTIONS[1], SEED)
+    Xa, Xb, ya, yb = train_test_split(X_src, y_src, test_size=0.25, random_state=SEED, stratify=y_src)
+    sk_source = _sk_net(hidden, SEED, len(ya), T.SOURCE_EPOCHS).fit(Xa, ya)
+    source, acc = T.train_source(T.DIRECTIONS[1], hidden, SEED)
+    _same_network(source, sk_source)
+    assert acc == sk_source.score(Xb, yb)
+    X, y = T.labelled_subset(X_pool, y_pool, 100, SEED)  # two mini-batches per epoch, the last one short
+    sk_ft = copy.deepcopy(sk_source)
+    head = np.random.RandomState(SEED + 1)
+    bound = np.sqrt(6 / (hidden + 5))
+    sk_ft.coefs_[-1], sk_ft.intercepts_[-1] = head.uniform(-bound, bound, (hidden, 5)), head.uniform(-bound, bound, 5)
+    sk_ft.set_params(warm_start=True, max_iter=7, batch_size=min(T.BATCH, len(y)), random_state=SEED)
+    sk_ft.loss_curve_ = []
+    sk_ft.fit(X, y)
+    ft = T.fine_tune(source, X, y, 7, SEED)
+    _same_network(ft, sk_ft)
+    np.testing.assert_array_equal(ft.predict(X_test), sk_ft.predict(X_test))
+    sk_sc = _sk_net(hidden, SEED + 1, len(y), 7).fit(X, y)
+    sc = T.scratch(X, y, hidden, 7, SEED)
+    _same_network(sc, sk_sc)
+    np.testing.assert_array_equal(sc.predict_proba(X_test).argmax(1), sk_sc.predict(X_test))
+
+
 def test_experiment_is_reproducible_and_matches_the_exported_script():
     a = T.experiment(T.DIRECTION_DEFAULT, 32, 10, SEED, grid=(20,))
     b = T.experiment(T.DIRECTION_DEFAULT, 32, 10, SEED, grid=(20,))
@@ -68,6 +112,13 @@ def test_experiment_is_reproducible_and_matches_the_exported_script():
     out = run_exported_script(T.export_code(T.DIRECTION_DEFAULT, 32, 10, SEED, 20))
     for m in T.METHODS:
         assert out[m] == pytest.approx(a["rows"][0][m], abs=1e-12), m
+    for m in ("fine-tuning", "from scratch"):  # the loss curves the page draws, too
+        np.testing.assert_allclose(out["loss " + m], a["rows"][0]["loss " + m], rtol=0, atol=1e-12)
+    # cached parts (source network, feature extraction) give the same numbers as a run from nothing
+    source = T.train_source(T.DIRECTION_DEFAULT, 32, SEED)
+    c = T.experiment(T.DIRECTION_DEFAULT, 32, 10, SEED, grid=(20,), source=source,
+                     extraction=T.extraction_accuracies(source[0], T.DIRECTION_DEFAULT, SEED, grid=(20,)))
+    assert c == a
     assert 0.3 < a["rows"][0][T.METHODS[2]] <= 1.0  # chance is 0.2
 
 
@@ -79,7 +130,9 @@ def test_more_labels_help():
 
 # ---------------------------------------------------------------- the page
 def test_page_renders_and_labels_slider_does_not_retrain():
-    with mock.patch.object(T, "experiment", wraps=T.experiment) as spy:
+    with mock.patch.object(T, "experiment", wraps=T.experiment) as spy, \
+            mock.patch.object(T, "train_source", wraps=T.train_source) as source_spy, \
+            mock.patch.object(T, "extraction_accuracies", wraps=T.extraction_accuracies) as fe_spy:
         at = open_page(PAGE, query={"app.seed": str(SEED)})
         assert_clean(at, PAGE)
         assert spy.call_count == 1
@@ -90,9 +143,16 @@ def test_page_renders_and_labels_slider_does_not_retrain():
         after = metric_values(at)
         assert after != before
         assert "With 200 labels" in " ".join(c.value for c in at.caption)
+        sources, extractions = source_spy.call_count, fe_spy.call_count
         at.select_slider(key=T.EPOCHS_KEY).set_value(10).run()
         assert_clean(at)
         assert spy.call_count == 2
+        # new epochs retrain fine-tuning and from scratch only: the source and feature extraction are cached
+        assert (source_spy.call_count, fe_spy.call_count) == (sources, extractions)
+        at.select_slider(key=T.HIDDEN_KEY).set_value(16).run()
+        assert_clean(at)
+        assert source_spy.call_count == sources + 1 and fe_spy.call_count == extractions + 1
+        at.select_slider(key=T.HIDDEN_KEY).set_value(T.HIDDEN_DEFAULT).run()
     res = T.experiment(T.DIRECTION_DEFAULT, T.HIDDEN_DEFAULT, 10, SEED)
     row = next(r for r in res["rows"] if r["n"] == 200)
     assert metric_values(at)["From scratch"] == f"{row[T.METHODS[2]]:.3f}"
@@ -106,6 +166,13 @@ def test_url_sets_widgets():
     assert at.select_slider(key=T.HIDDEN_KEY).value == 16
     assert at.selectbox(key=T.DIRECTION_KEY).value == T.DIRECTIONS[1]
     assert "With 20 labels" in " ".join(c.value for c in at.caption)
+
+
+def test_no_gain_from_0_4_to_5_9():
+    """The page's finding for new classes: with 10 or 20 labels neither transfer beats from scratch."""
+    for seed in (0, 1, 2):
+        for r in T.experiment(T.DIRECTIONS[0], T.HIDDEN_DEFAULT, T.EPOCHS_DEFAULT, seed, grid=(10, 20))["rows"]:
+            assert r[T.METHODS[2]] >= max(r[T.METHODS[0]], r[T.METHODS[1]]), (seed, r)
 
 
 def test_transfer_pays_on_the_noisy_scanner():

@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import charts
 from components import transfer as T
-from components.ui import common
+from components.ui import chart_cache, common
 
 st.title("Transfer learning")
 st.caption("A network learns one digits task (the source); can what it learned help with another task (the "
@@ -20,13 +20,56 @@ epochs = c3.select_slider("Target training epochs", T.EPOCH_OPTIONS, value=T.EPO
                           bind="query-params", help="For fine-tuning and from scratch alike (a fair race).")
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def get_source(direction: str, hidden: int, seed: int):
+    """The source network and its accuracy, per architecture: the target epochs do not touch it."""
+    return T.train_source(direction, hidden, seed)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def get_extraction(direction: str, hidden: int, seed: int) -> dict:
+    """Feature extraction's accuracy at every label count: depends on the source network only."""
+    return T.extraction_accuracies(get_source(direction, hidden, seed)[0], direction, seed)
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def get_experiment(direction: str, hidden: int, epochs: int, seed: int) -> dict:
-    return T.experiment(direction, hidden, epochs, seed)
+    """The whole accuracy-vs-labels curve, once per (architecture, epochs): the labels slider only reads it."""
+    return T.experiment(direction, hidden, epochs, seed, source=get_source(direction, hidden, seed),
+                        extraction=get_extraction(direction, hidden, seed))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def get_code(direction: str, hidden: int, epochs: int, seed: int, n: int) -> str:
+    return T.export_code(direction, hidden, epochs, seed, n)
+
+
+def _accuracy_chart(key: tuple, n: int):
+    acc = T.accuracy_long(get_experiment(*key))
+    chart = charts.line_chart(acc, x="labelled target examples", y="test accuracy", color="method",
+                              title="Target test accuracy vs labelled target examples", log_x=True, rule_x=n)
+    # The three methods differ by a few points: on a 0–1 axis their lines sat on top of each other (and the log
+    # axis ran on to 1,000 past the last point). Zoom on the data, the scale's numbers say where it starts.
+    ns = acc["labelled target examples"]
+    lines = chart.layer[0] if hasattr(chart, "layer") else chart
+    lines.encoding.y.scale = alt.Scale(zero=False)
+    lines.encoding.x.scale = alt.Scale(type="log", domain=[float(ns.min()), float(ns.max())], nice=False)
+    return chart
+
+
+def _loss_chart(key: tuple, n: int):
+    losses = T.loss_long(next(r for r in get_experiment(*key)["rows"] if r["n"] == n))
+    chart = charts.line_chart(losses, x="epoch", y="training loss", color="method",
+                              title=f"Training loss on the {n} target labels")
+    # the same colour per method as in the accuracy chart above (only two of the three methods have a loss)
+    shown = [m for m in T.METHODS if m in set(losses["method"])]
+    chart.encoding.color.scale = alt.Scale(domain=shown, range=[charts.OKABE_ITO[T.METHODS.index(m)] for m in shown])
+    return chart
 
 
 with st.spinner("Training the source network, then the three approaches at every label count (first time only)…"):
-    res = get_experiment(direction, int(hidden), int(epochs), seed)
+    key = (direction, int(hidden), int(epochs), seed)
+    res = get_experiment(*key)
 
 if direction == T.DIRECTIONS[2]:
     src_text = "half of the images of digits 0–4"
@@ -36,7 +79,7 @@ else:
     src_text = "digits " + ("0–4" if direction == T.DIRECTIONS[0] else "5–9")
     tgt_text = "digits " + ("5–9" if direction == T.DIRECTIONS[0] else "0–4") + ": new classes, same kind of image"
 st.markdown(
-    f"**Source**: an `MLPClassifier` with one hidden layer of {hidden} ReLU units, trained on {src_text} "
+    f"**Source**: an `MLPClassifier` (Adam) with one hidden layer of {hidden} ReLU units, trained on {src_text} "
     f"({T.SOURCE_EPOCHS} epochs; held-out source accuracy **{res['source_acc']:.3f}**). **Target**: {tgt_text}; "
     f"{res['n_test']} test images, up to {res['n_pool']} labelled ones to learn from.\n"
     "- **Feature extraction**: the source's hidden layer, frozen, turns each image into features for a new "
@@ -57,27 +100,11 @@ def by_labels():
         col.metric(m.capitalize(), f"{row[m]:.3f}",
                    delta=f"{row[m] - row[T.METHODS[2]]:+.3f} vs scratch" if m != T.METHODS[2] else None)
     st.caption(f"With {row['n']} labels the best is **{best}**.")
-    acc = T.accuracy_long(res)
-    acc_chart = charts.line_chart(acc, x="labelled target examples", y="test accuracy", color="method",
-                                  title="Target test accuracy vs labelled target examples", log_x=True,
-                                  rule_x=row["n"])
-    # The three methods differ by a few points: on a 0–1 axis their lines sat on top of each other (and the log
-    # axis ran on to 1,000 past the last point). Zoom on the data, the scale's numbers say where it starts.
-    ns = acc["labelled target examples"]
-    lines = acc_chart.layer[0] if hasattr(acc_chart, "layer") else acc_chart
-    lines.encoding.y.scale = alt.Scale(zero=False)
-    lines.encoding.x.scale = alt.Scale(type="log", domain=[float(ns.min()), float(ns.max())], nice=False)
-    st.altair_chart(acc_chart, width="stretch")
+    chart_cache.draw(_accuracy_chart, key, row["n"])
     with st.expander("Accuracy table"):
         st.dataframe(T.accuracy_wide(res), hide_index=True)
+    chart_cache.draw(_loss_chart, key, row["n"])
     losses = T.loss_long(row)
-    loss_chart = charts.line_chart(losses, x="epoch", y="training loss", color="method",
-                                   title=f"Training loss on the {row['n']} target labels")
-    # the same colour per method as in the accuracy chart above (only two of the three methods have a loss)
-    shown = [m for m in T.METHODS if m in set(losses["method"])]
-    loss_chart.encoding.color.scale = alt.Scale(
-        domain=shown, range=[charts.OKABE_ITO[T.METHODS.index(m)] for m in shown])
-    st.altair_chart(loss_chart, width="stretch")
     with st.expander("Loss per epoch"):
         st.dataframe(losses.pivot(index="epoch", columns="method", values="training loss"))
 
@@ -107,7 +134,7 @@ common.page_footer(
         "What is negative transfer?",
         "How would you adapt a ResNet pre-trained on ImageNet (or BERT) to a new task with 500 labelled examples?",
     ],
-    code=T.export_code(direction, int(hidden), int(epochs), seed, n_now),
+    code=get_code(direction, int(hidden), int(epochs), seed, n_now),
     explanation=(
         "The chart shows, for each number of labelled target images, the test accuracy of three ways to learn the "
         "target digits: a new linear classifier on the source network's frozen hidden layer, the whole source network "
