@@ -241,8 +241,9 @@ def waterfall_frame(e: Explained, row: int, top: int = 8) -> pd.DataFrame:
     start/end are the running total before/after each step, so the bars chain from the base
     value to the output: base + sum(contributions) == output (SHAP's additivity)."""
     sv = e.shap_values[row]
+    x = e.X_test.iloc[row].to_numpy(dtype=float)  # one row lookup, not one .iloc per feature
     order = np.argsort(-np.abs(sv))
-    steps = [(f"{e.feature_names[j]} = {e.X_test.iloc[row, j]:.4g}", float(sv[j])) for j in order[:top]]
+    steps = [(f"{e.feature_names[j]} = {x[j]:.4g}", float(sv[j])) for j in order[:top]]
     rest = order[top:]
     if len(rest):
         steps.append((f"{len(rest)} other features", float(sv[rest].sum())))
@@ -265,7 +266,8 @@ def narrative(e: Explained, row: int, class_names: tuple[str, ...] = ()) -> str:
     order = np.argsort(-sv)
     up = [j for j in order if sv[j] > 0][:3]
     down = [j for j in order[::-1] if sv[j] < 0][:3]
-    fmt = lambda js: ", ".join(f"**{e.feature_names[j]} = {e.X_test.iloc[row, j]:.4g}** ({sv[j]:+.3g})" for j in js) or "nothing"
+    x = e.X_test.iloc[row].to_numpy(dtype=float)
+    fmt = lambda js: ", ".join(f"**{e.feature_names[j]} = {x[j]:.4g}** ({sv[j]:+.3g})" for j in js) or "nothing"
     pred = e.predictions[row]
     if e.task == datasets.CLASSIFICATION and class_names:
         said = f"predicts **{class_names[int(pred)]}** (true: {class_names[int(e.y_test.iloc[row])]})"

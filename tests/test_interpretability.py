@@ -151,6 +151,24 @@ def test_row_change_reads_cache_and_model_change_refits():
         assert metric_values(at)["Explained output"].startswith("log-odds")
 
 
+def test_row_switch_reads_cached_shap_values_only():
+    """Another row: no refit, no explainer, no new SHAP values; the numbers still come from those values."""
+    at = open_page(PAGE)
+    e = I.explain(datasets.load("breast_cancer"), I.FOREST, 42)  # the page's default fit, independently
+    with mock.patch.object(I.shap, "TreeExplainer", wraps=I.shap.TreeExplainer) as tree, \
+            mock.patch.object(I.shap, "LinearExplainer", wraps=I.shap.LinearExplainer) as linear, \
+            mock.patch.object(I, "explain", wraps=I.explain) as fit:
+        for row in (5, 23, 5):
+            at.slider(key=I.ROW_KEY).set_value(row).run()
+            assert_clean(at)
+            m = metric_values(at)
+            assert m["Model output"] == f"{e.model.predict_proba(e.X_test)[row, 1]:.4f}"
+            assert m["Base + sum of SHAP"] == f"{e.base_value + e.shap_values[row].sum():.4f}"
+            waterfall = next(s for s in chart_specs(at) if "SHAP waterfall for test row" in str(s.get("title")))
+            assert f"test row {row}:" in waterfall["title"]
+        assert (tree.call_count, linear.call_count, fit.call_count) == (0, 0, 0)
+
+
 def test_url_sets_widgets_and_noise_adds_a_feature():
     at = open_page(PAGE, query={I.MODEL_KEY: I.LINEAR, I.NOISE_KEY: "true", I.ROW_KEY: "4",
                                 "app.dataset": "wine"})

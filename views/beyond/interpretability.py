@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import charts, datasets
 from components import interpretability as I
-from components.ui import common
+from components.ui import chart_cache, common
 
 st.title("Interpretability")
 st.caption("Which features matter (impurity vs permutation vs SHAP), why one prediction came out as it did "
@@ -31,16 +31,84 @@ def get_explained(name: str, n_samples: int, noise: float, seed: int, model_kind
     return I.explain(ds, model_kind, seed, noise_feature)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def get_lime(name, n_samples, noise, seed, model_kind, noise_feature, row, k):
-    e = get_explained(name, n_samples, noise, seed, model_kind, noise_feature)
-    return I.lime_surrogate(e, row, k, seed=seed)
+# Everything below reads the cached fit: args = (name, n_samples, noise, seed, model_kind, noise_feature).
+@st.cache_data(max_entries=8, show_spinner=False)
+def get_global(args: tuple):
+    """Importance table (and its long form), the beeswarm's points and the features ranked by permutation."""
+    e = get_explained(*args)
+    table = I.importance_table(e)
+    return table, I.importance_long(table), I.beeswarm_frame(e, seed=args[3]), I.ranked_features(e)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def get_local(args: tuple, row: int, class_names: tuple) -> dict:
+    """One row's story from the cached SHAP values: no model call, no explainer."""
+    e = get_explained(*args)
+    return {"narrative": I.narrative(e, row, class_names), "waterfall": I.waterfall_frame(e, row),
+            "total": e.base_value + float(e.shap_values[row].sum()), "output": float(e.outputs[row])}
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def get_lime(args: tuple, row: int, k: int) -> dict:
+    e = get_explained(*args)
+    return I.lime_surrogate(e, row, k, seed=args[3])
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def get_pdp(name, n_samples, noise, seed, model_kind, noise_feature, feature):
-    e = get_explained(name, n_samples, noise, seed, model_kind, noise_feature)
-    return I.pdp_frame(e, feature, seed=seed)
+def get_pdp(args: tuple, feature: str):
+    e = get_explained(*args)
+    return I.pdp_frame(e, feature, seed=args[3])
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def get_code(*args) -> str:
+    return I.export_code(*args)
+
+
+# ---- chart builders (module level, cached as Vega-Lite by chart_cache; arguments are plain values)
+def _importance_chart(args: tuple):
+    imp_long = get_global(args)[1]
+    return charts.bar_chart(imp_long, x="share", y="feature", color="method",
+                            title="Share of total importance, three ways", sort="-x",
+                            height=min(700, 36 * imp_long["feature"].nunique() + 60),
+                            x_title="share of the method's total")
+
+
+def _beeswarm_chart(args: tuple, output_name: str):
+    bees = get_global(args)[2]
+    chart = charts.beeswarm_chart(bees, title=f"SHAP values for {output_name}",
+                                  height=44 * bees["feature"].nunique() + 40)  # room for the jitter in each band
+    # full feature names: "worst concave points" and "mean concave points" both ended in "concave po…"
+    chart.encoding.y.axis = alt.Axis(labelLimit=220, labelOverlap=False)
+    return chart
+
+
+def _waterfall_chart(wf, height: int):
+    chart = charts.waterfall_chart(wf, height=height)
+    for layer in chart.layer:  # every step named in full ("worst concave points = 0.08045"), none thinned out
+        layer.encoding.y.axis = alt.Axis(labelLimit=260, labelOverlap=False)
+    return chart
+
+
+def _lime_chart(weights, height: int):
+    return charts.bar_chart(weights, x="weight", y="feature", height=height, sort="-x")
+
+
+def _filled(builder, frame, height: int, title: str) -> dict:
+    """builder's chart for `frame` without paying Altair per row: the layout is built and converted once
+    from the frame's empty shape (columns and dtypes), then the one dataset is swapped for this frame."""
+    spec = chart_cache.spec(builder, frame.iloc[:0], height)  # a fresh copy of the cached layout
+    (name,) = spec["datasets"]  # one frame feeds every layer
+    spec["datasets"] = {name: frame}  # st.vega_lite_chart converts it to Arrow
+    spec["title"] = title
+    return spec
+
+
+def _ice_chart(args: tuple, feature: str, out_name: str):
+    pd_df, ice_df = get_pdp(args, feature)
+    return charts.ice_chart(ice_df, pd_df, feature, y_title=out_name,
+                            title=f"Partial dependence of {out_name} on {feature} "
+                                  f"(thick) and {ice_df['line'].nunique()} ICE lines")
 
 
 args = (name, *gen, seed, model_kind, bool(noise_feature))
@@ -58,12 +126,8 @@ if clf and ds.n_classes > 2:
 
 # ---------------------------------------------------------------- global
 st.subheader("Global: which features matter?")
-table = I.importance_table(e)
-imp_long = I.importance_long(table)
-st.altair_chart(charts.bar_chart(imp_long, x="share", y="feature", color="method",
-                                 title="Share of total importance, three ways", sort="-x",
-                                 height=min(700, 36 * imp_long["feature"].nunique() + 60),
-                                 x_title="share of the method's total"), width="stretch")
+table, imp_long, bees, ranked = get_global(args)
+chart_cache.draw(_importance_chart, args)
 with st.expander("Importance table"):
     st.dataframe(table, hide_index=True)
 noise_note = ""
@@ -84,19 +148,18 @@ st.markdown(
 
 st.markdown("**SHAP summary (beeswarm)**: each dot is one test row; right of zero pushes the output up. "
             "Colour is the feature's value (blue low, vermilion high).")
-bees = I.beeswarm_frame(e, seed=seed)
-bee_chart = charts.beeswarm_chart(bees, title=f"SHAP values for {e.output_name}",
-                                  height=44 * bees["feature"].nunique() + 40)  # room for the jitter in each band
-# full feature names: "worst concave points" and "mean concave points" both ended in "concave po…"
-bee_chart.encoding.y.axis = alt.Axis(labelLimit=220, labelOverlap=False)
-st.altair_chart(bee_chart, width="stretch")
+chart_cache.draw(_beeswarm_chart, args, e.output_name)
 with st.expander("Beeswarm data"):
     st.dataframe(bees.drop(columns=["jitter"]), hide_index=True)
+
+class_names = tuple(ds.target_names) if clf else ()
 
 
 # ---------------------------------------------------------------- local (cheap: cached values only)
 @st.fragment
 def local_section():
+    """Reruns alone when the row or the surrogate size moves: slices the cached SHAP values, fills the
+    cached chart layouts with the row's numbers, fits the small surrogate once per (row, k)."""
     st.subheader("Local: why this prediction?")
     a, b = st.columns(2)
     row_pick = a.slider("Row of the test set to explain", I.ROW_MIN, I.ROW_MAX, I.ROW_DEFAULT, key=I.ROW_KEY,
@@ -106,21 +169,18 @@ def local_section():
     row = row_pick % len(e.X_test)
     if row != row_pick:
         st.caption(f"The test set has {len(e.X_test)} rows: showing row {row}.")
-    st.markdown(I.narrative(e, row, ds.target_names if clf else ()))
-    wf = I.waterfall_frame(e, row)
-    total = e.base_value + float(e.shap_values[row].sum())
+    local = get_local(args, row, class_names)
+    st.markdown(local["narrative"])
+    wf = local["waterfall"]
     x1, x2, x3 = st.columns(3)
     x1.metric("Base value", f"{e.base_value:.4f}")
-    x2.metric("Base + sum of SHAP", f"{total:.4f}")
-    x3.metric("Model output", f"{e.outputs[row]:.4f}")
-    wf_chart = charts.waterfall_chart(wf, title=f"SHAP waterfall for test row {row}: base + contributions "
-                                                f"= {e.output_name}", height=30 * len(wf) + 40)
-    for layer in wf_chart.layer:  # every step named in full ("worst concave points = 0.08045"), none thinned out
-        layer.encoding.y.axis = alt.Axis(labelLimit=260, labelOverlap=False)
-    st.altair_chart(wf_chart, width="stretch")
+    x2.metric("Base + sum of SHAP", f"{local['total']:.4f}")
+    x3.metric("Model output", f"{local['output']:.4f}")
+    st.vega_lite_chart(spec=_filled(_waterfall_chart, wf, 30 * len(wf) + 40,
+                                    f"SHAP waterfall for test row {row}: base + contributions = {e.output_name}"))
     with st.expander("Waterfall numbers"):
         st.dataframe(wf.drop(columns=["order"]), hide_index=True)
-    lime = get_lime(*args, row, k)
+    lime = get_lime(args, row, k)
     st.markdown(
         f"**LIME-style surrogate**: {I.LIME_SAMPLES} perturbed copies of the row, weighted by closeness, a "
         f"{len(lime['weights'])}-feature linear model fitted to the model's output around it. Local fidelity "
@@ -128,9 +188,10 @@ def local_section():
         f"model {lime['model_at_row']:.4f}. Weights are per training standard deviation. "
         + ("A low fidelity means no straight line describes the model near this row: trust the surrogate less."
            if lime["fidelity"] < 0.5 else "The surrogate tracks the model well near this row."))
-    st.altair_chart(charts.bar_chart(lime["weights"], x="weight", y="feature",
-                                     title="Local surrogate weights (change in output per +1 std)",
-                                     height=34 * len(lime["weights"]) + 60, sort="-x"), width="stretch")
+    # as before: 34 px per bar + 60
+    n_bars = len(lime["weights"])
+    st.vega_lite_chart(spec=_filled(_lime_chart, lime["weights"], 34 * n_bars + 60,
+                                    "Local surrogate weights (change in output per +1 std)"))
     with st.expander("Surrogate weights"):
         st.dataframe(lime["weights"], hide_index=True)
 
@@ -141,18 +202,14 @@ local_section()
 @st.fragment
 def pdp_section():
     st.subheader("Partial dependence and ICE")
-    ranked = I.ranked_features(e)
     rank = st.slider("Feature: rank by permutation importance", I.PDP_RANK_MIN, I.PDP_RANK_MAX,
                      I.PDP_RANK_DEFAULT, key=I.PDP_RANK_KEY, bind="query-params",
                      help="1 = the feature the model relies on most (on this dataset).")
     feature = ranked[min(rank, len(ranked)) - 1]
     if rank > len(ranked):
         st.caption(f"Only {len(ranked)} features: showing the last one.")
-    pd_df, ice_df = get_pdp(*args, feature)
-    out_name = I.pdp_output_name(e, ds.target_names if clf else ())
-    st.altair_chart(charts.ice_chart(ice_df, pd_df, feature, y_title=out_name,
-                                     title=f"Partial dependence of {out_name} on {feature} "
-                                           f"(thick) and {ice_df['line'].nunique()} ICE lines"), width="stretch")
+    pd_df, _ = get_pdp(args, feature)
+    chart_cache.draw(_ice_chart, args, feature, I.pdp_output_name(e, class_names))
     with st.expander("Partial dependence numbers"):
         st.dataframe(pd_df, hide_index=True)
     st.caption("Parallel ICE lines: the feature acts the same for every row. Crossing lines: it interacts with "
@@ -171,7 +228,7 @@ common.page_footer(
         "What do partial dependence and ICE plots show, and when does a PDP mislead?",
         "How do correlated features affect feature importance?",
     ],
-    code=I.export_code(name, model_kind, seed, bool(noise_feature), row_now, *(gen if name in datasets.TWO_D else (300, 0.25))),
+    code=get_code(name, model_kind, seed, bool(noise_feature), row_now, *(gen if name in datasets.TWO_D else (300, 0.25))),
     explanation=(
         "The bars compare three answers to *which features matter*: the model's built-in importance, the drop in "
         "test score when a column is shuffled, and the mean size of SHAP contributions. The beeswarm shows each "
