@@ -51,10 +51,6 @@ def fast_spec(chart) -> dict:
     them for Arrow: most of the cost of converting a boundary chart (6,400 grid cells). Here Altair
     converts the chart with one row of each DataFrame (enough to infer the field types) and every
     frame goes to Arrow directly under its own name. tests/test_gallery.py checks it against to_spec."""
-    import hashlib
-
-    import pyarrow as pa
-
     from components import charts
 
     full: list[pd.DataFrame | None] = []
@@ -81,18 +77,51 @@ def fast_spec(chart) -> dict:
     for part, data in zip(parts, full):
         if data is None:
             continue
-        table = pa.Table.from_pandas(data, preserve_index=False)
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, table.schema) as writer:
-            writer.write_table(table)
-        arrow = sink.getvalue().to_pybytes()
-        name = "data-" + hashlib.md5(arrow).hexdigest()[:16]
+        name, arrow = _arrow(data)
         replaced.add(part["data"]["name"])
         part["data"] = {"name": name}
         datasets[name] = arrow
     kept = {p["data"]["name"] for p in parts if isinstance(p.get("data"), dict) and "name" in p["data"]}
     spec["datasets"] = {k: v for k, v in datasets.items() if k not in replaced or k in kept}
     return spec
+
+
+def _arrow(frame: pd.DataFrame) -> tuple[str, bytes]:
+    import hashlib
+
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    data = sink.getvalue().to_pybytes()
+    return "data-" + hashlib.md5(data).hexdigest()[:16], data
+
+
+def swap_grid(spec: dict, grid: pd.DataFrame, title: str) -> dict:
+    """Another probability grid on the same cells, in a boundary chart already converted (fast_spec of
+    charts.boundary_chart): the background's P(class 1) and the boundary cells (|P - 0.5| < 0.04, as
+    boundary_chart draws it) are swapped, the rest is kept. Costs ~2 ms where building the chart
+    costs ~30 ms. The tests check the result equals converting a freshly built chart."""
+    import pyarrow as pa
+
+    background = spec["layer"][0]
+    cells = pa.ipc.open_stream(spec["datasets"][background["data"]["name"]]).read_pandas()
+    if not (np.array_equal(cells["x1"].to_numpy(), grid["x1"].to_numpy())
+            and np.array_equal(cells["x2"].to_numpy(), grid["x2"].to_numpy())):
+        raise ValueError("swap_grid needs the template's grid cells")
+    cells["proba"] = grid["proba"].to_numpy()
+    layers = list(spec["layer"])
+    fresh = {}
+    contour = grid[(grid["proba"] - 0.5).abs() < 0.04]
+    for i, frame in ((0, cells), (1, contour if len(contour) else pd.DataFrame())):  # Altair's empty: no columns
+        name, data = _arrow(frame)
+        fresh[name] = data
+        layers[i] = {**layers[i], "data": {"name": name}}
+    used = {layer["data"]["name"] for layer in layers if "name" in layer.get("data", {})}
+    datasets = {k: v for k, v in spec["datasets"].items() if k in used} | fresh
+    return {**spec, "layer": layers, "datasets": datasets, "title": title}
 
 
 def draw(builder, *args, target=None, **kwargs) -> None:

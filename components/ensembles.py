@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import sklearn
 from sklearn.ensemble import AdaBoostClassifier, BaggingClassifier, GradientBoostingClassifier
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
@@ -99,7 +100,8 @@ def fit_bagging_members(ds: datasets.Dataset, bootstrap: bool, max_samples: floa
     """Fit BAG_N_MAX bagged trees once; predict every member on the training rows, the test rows and
     the grid in one call per tree."""
     X_tr, X_te, y_tr, y_te = split(ds, seed)
-    with warnings.catch_warnings():
+    # constant, valid parameters: skipping scikit-learn's per-tree parameter checks changes no number
+    with warnings.catch_warnings(), sklearn.config_context(skip_parameter_validation=True):
         warnings.simplefilter("ignore", UserWarning)  # "a low number of bootstrap samples" on tiny sets
         bag = BaggingClassifier(DecisionTreeClassifier(), n_estimators=BAG_N_MAX, bootstrap=bootstrap,
                                 max_samples=max_samples, random_state=seed, n_jobs=1).fit(X_tr, y_tr)
@@ -182,7 +184,15 @@ def variance_by_trees(ds: datasets.Dataset, bootstrap: bool, max_samples: float,
     # float32 as the trees use internally: fit and predict skip scikit-learn's input checks
     X_tr, X_te = np.ascontiguousarray(X_tr, dtype=np.float32), np.ascontiguousarray(X_te, dtype=np.float32)
     rng = np.random.default_rng(seed)
-    preds = []  # replica x k x test point
+    with sklearn.config_context(skip_parameter_validation=True):  # constant, valid parameters
+        preds = np.array(_variance_replicas(X_tr, X_te, y_tr, bootstrap, max_samples, rng))  # replica x k x point
+    variance = preds.var(axis=0).mean(axis=1)
+    return pd.DataFrame({"n_trees": np.arange(1, VARIANCE_TREES + 1), "variance": variance})
+
+
+def _variance_replicas(X_tr, X_te, y_tr, bootstrap: bool, max_samples: float, rng) -> list:
+    """Each replica's vote of its first k trees at the test points, k = 1..VARIANCE_TREES."""
+    preds = []
     for _ in range(VARIANCE_REPLICAS):
         idx = rng.integers(0, len(X_tr), len(X_tr))
         X_r, y_r = X_tr[idx], y_tr[idx]
@@ -193,9 +203,7 @@ def variance_by_trees(ds: datasets.Dataset, bootstrap: bool, max_samples: float,
             tree.fit(X_r[rows], y_r[rows], check_input=False)
             member.append(positive_column(tree, X_te, check_input=False))
         preds.append(np.cumsum(member, axis=0) / np.arange(1, VARIANCE_TREES + 1)[:, None])
-    preds = np.array(preds)
-    variance = preds.var(axis=0).mean(axis=1)
-    return pd.DataFrame({"n_trees": np.arange(1, VARIANCE_TREES + 1), "variance": variance})
+    return preds
 
 
 # ------------------------------------------------------------------ boosting

@@ -4,6 +4,7 @@ import warnings
 from unittest import mock
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.ensemble import AdaBoostClassifier, BaggingClassifier
 from sklearn.model_selection import train_test_split
@@ -215,3 +216,35 @@ def test_round_charts_validate_and_equal_a_rebuild(moons):
         rule = errors["datasets"][errors["layer"][1]["data"]["name"]]
         assert rule == [{"round": r}]
         charts.line_chart(b.errors, "round", "error", color="series", rule_x=r).to_dict(validate=True)
+
+
+def test_swapped_boundaries_equal_a_rebuild(moons):
+    """The page builds one vote chart per fit and swaps in each n's grid (and one member chart for the
+    three members): every swapped spec must equal converting a freshly built chart."""
+    from components import boundary, charts
+    from tests.test_gallery import _decoded
+
+    m = e.fit_bagging_members(moons, True, 1.0, SEED)
+    first = e.bagging_at(m, 25)
+
+    def vote(r, n):
+        return charts.boundary_chart(r.grid, r.points, title=f"vote {n}", height=400).configure_legend(
+            gradientLength=120)
+
+    template = boundary.fast_spec(vote(first, 25))
+    for n in (1, 2, 60):
+        r = e.bagging_at(m, n)
+        swapped, rebuilt = _decoded(boundary.swap_grid(template, r.grid, f"vote {n}")), _decoded(
+            boundary.fast_spec(vote(r, n)))
+        assert swapped[1] == rebuilt[1]
+        for a, b in zip(swapped[0], rebuilt[0]):
+            pd.testing.assert_frame_equal(a, b)
+    member = boundary.fast_spec(charts.boundary_chart(m.members[0][1], m.points.iloc[:0], title="a", height=210))
+    for _, grid, _ in m.members[1:]:
+        swapped = _decoded(boundary.swap_grid(member, grid, "b"))
+        rebuilt = _decoded(boundary.fast_spec(charts.boundary_chart(grid, m.points.iloc[:0], title="b", height=210)))
+        assert swapped[1] == rebuilt[1]
+        for a, b in zip(swapped[0], rebuilt[0]):
+            pd.testing.assert_frame_equal(a, b)
+    with pytest.raises(ValueError):
+        boundary.swap_grid(template, m.members[0][1], "another grid")

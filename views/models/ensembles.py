@@ -76,6 +76,32 @@ def _member_chart(grid: pd.DataFrame, title: str):
     return charts.boundary_chart(grid, empty, title=title, height=210).configure_legend(disable=True)
 
 
+def vote_title(n: int, dataset: str) -> str:
+    return f"The vote of {n} trees on {dataset}"
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def member_specs(ds_key: tuple, bootstrap: bool, max_samples: float) -> list[dict]:
+    """The small boundaries of the first trees: one chart built, the others swap in their grids."""
+    members = bagging_members(ds_key, bootstrap, max_samples).members
+    titles = [f"{title.capitalize()}: test acc {acc:.3f}" for title, _, acc in members]
+    first = boundary.fast_spec(_member_chart(members[0][1], titles[0]))
+    return [first] + [boundary.swap_grid(first, grid, t) for (_, grid, _), t in zip(members[1:], titles[1:])]
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def vote_template(ds_key: tuple, bootstrap: bool, max_samples: float) -> dict:
+    r = bagging_at(ds_key, bootstrap, max_samples, e.BAG_N_DEFAULT)
+    return boundary.fast_spec(_vote_chart(r.grid, r.points, vote_title(e.BAG_N_DEFAULT, ds_key[0])))
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def vote_spec(ds_key: tuple, bootstrap: bool, max_samples: float, n: int) -> dict:
+    """The vote of n trees: the chart of one fit with this n's P(class 1) swapped in (no Altair)."""
+    return boundary.swap_grid(vote_template(ds_key, bootstrap, max_samples),
+                              bagging_at(ds_key, bootstrap, max_samples, n).grid, vote_title(n, ds_key[0]))
+
+
 @st.cache_data(max_entries=32, show_spinner=f"Refitting on {e.VARIANCE_REPLICAS} resampled training sets…")
 def variance_by_trees(ds_key: tuple, bootstrap: bool, max_samples: float) -> pd.DataFrame:
     return e.variance_by_trees(load(ds_key), bootstrap, max_samples, ds_key[3])
@@ -106,9 +132,9 @@ def bagging_view(ds_key: tuple) -> str:
     if r.oob_score is not None and n < 10:
         st.caption("With few trees some rows are in every bootstrap sample and have no out-of-bag vote.")
     left, right = st.columns([2, 1])
-    boundary.draw(_vote_chart, r.grid, r.points, f"The vote of {n} trees on {ds_key[0]}", target=left)
-    for title, grid, acc in r.members:
-        boundary.draw(_member_chart, grid, f"{title.capitalize()}: test acc {acc:.3f}", target=right)
+    left.vega_lite_chart(spec=vote_spec(ds_key, bootstrap, max_samples, n))
+    for spec in member_specs(ds_key, bootstrap, max_samples):
+        right.vega_lite_chart(spec=spec)
     var = variance_by_trees(ds_key, bootstrap, max_samples)
     c_left, c_right = st.columns(2)
     chart_cache.draw(charts.line_chart, r.by_k, "n_trees", "accuracy", color="split",
