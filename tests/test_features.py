@@ -7,8 +7,8 @@ import pytest
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine
 from sklearn.decomposition import PCA
 from sklearn.feature_selection import RFE, SequentialFeatureSelector, chi2
-from sklearn.linear_model import Lasso, LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.linear_model import Lasso, LogisticRegression, Ridge, RidgeClassifier
+from sklearn.model_selection import StratifiedKFold, check_cv, cross_val_score
 from sklearn.preprocessing import MinMaxScaler
 
 from components import features as fe
@@ -62,6 +62,34 @@ def test_wrapper_paths_match_sklearn_for_every_k():
             assert set(path[:k]) == set(X.columns[sfs.get_support()]), (direction, k)
 
 
+@pytest.mark.parametrize("loader", [load_breast_cancer, load_wine, load_diabetes])
+def test_wrapper_candidate_scores_equal_cross_val_score(loader):
+    """sequential_path scores candidates without cross_val_score (RidgeClassifier taken apart):
+    every score must equal cross_val_score's exactly, or the greedy path could tie-break differently."""
+    X, y, task = _load(loader)
+    Xv, yv = X.to_numpy(), y.to_numpy()
+    est = RidgeClassifier(alpha=1.0) if task == "classification" else Ridge(alpha=1.0)
+    folds = list(check_cv(3, yv, classifier=task == "classification").split(Xv, yv))
+    score = fe._fold_scorer(task, Xv, yv, folds)
+    rng = np.random.default_rng(0)
+    for _ in range(25):
+        cols = np.zeros(Xv.shape[1], dtype=bool)
+        cols[rng.choice(Xv.shape[1], size=rng.integers(1, Xv.shape[1] + 1), replace=False)] = True
+        assert score(cols) == cross_val_score(est, Xv[:, cols], yv, cv=3).mean()
+
+
+def test_sequential_path_matches_sklearn_on_two_classes(bc):
+    X, y, task = bc
+    X = X.iloc[:, 4:]  # 9 columns, 3 of them noise
+    forward, _ = fe.sequential_path(X, y, task, "forward")
+    backward, _ = fe.sequential_path(X, y, task, "backward")
+    for k in (2, 6):
+        for direction, path in (("forward", forward), ("backward", backward)):
+            sfs = SequentialFeatureSelector(RidgeClassifier(alpha=1.0), n_features_to_select=k, direction=direction,
+                                            cv=3).fit(X, y)
+            assert set(path[:k]) == set(X.columns[sfs.get_support()]), (direction, k)
+
+
 def test_lasso_selection_matches_sklearn_and_alpha_prunes():
     X, y, task = _load(load_diabetes)
     kept, coef, _ = fe.l1_selection(X, y, task, 0.05)
@@ -76,7 +104,8 @@ def test_subset_score_and_pca_match_sklearn(bc):
     X, y, task = bc
     cols = ("mean radius", "mean texture")
     expected = cross_val_score(LogisticRegression(max_iter=1000), X[list(cols)], y,
-                               cv=StratifiedKFold(5, shuffle=True, random_state=SEED)).mean()
+                               cv=StratifiedKFold(3, shuffle=True, random_state=SEED)).mean()
+    assert fe.SCORE_CV == 3
     assert fe.subset_score(X, y, task, cols, SEED) == pytest.approx(expected)
     summary, _ = fe.pca_summary(X)
     ratio = PCA().fit(X).explained_variance_ratio_

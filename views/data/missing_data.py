@@ -62,9 +62,36 @@ def _blanked(data_key, mechanism, pct, cols):
     return int(_inject(data_key, mechanism, pct, cols)[list(cols)].isna().to_numpy().sum())
 
 
+def _eff(strategy, k, estimator, m):
+    return md.effective_params(strategy, k, estimator, m)
+
+
+@st.cache_data(max_entries=64, show_spinner="Imputing and cross-validating every strategy…")
+def _results(miss, k, estimator, m):
+    """Everything the page shows about the strategies, assembled once per input. Each strategy's
+    imputation and CV are cached on their own (keyed by the parameters that strategy uses), so a
+    change of k, the estimator or m refits only the strategy it belongs to."""
+    data_key, mechanism, pct, cols = miss
+    results = {s: _impute(data_key, mechanism, pct, cols, s, *_eff(s, k, estimator, m)) for s in md.STRATEGIES}
+    summary = pd.DataFrame([r["row"] for r in results.values()])
+    scored = summary.dropna(subset=["RMSE on missing cells"])
+    cv = pd.DataFrame([_cv(data_key, mechanism, pct, cols, s, *_eff(s, k, estimator, m)) for s in md.STRATEGIES])
+    ceiling = _complete(data_key)
+    cv_table = pd.concat([cv, pd.DataFrame([{"strategy": "complete data (no missing)", "CV score": ceiling,
+                                             "spread between draws": np.nan, "note": ""}])], ignore_index=True)
+    return {"summary": summary.set_index("strategy"), "summary_table": summary.round(4),
+            "rmse": scored[["strategy", "RMSE on missing cells"]],
+            "corr": summary.dropna(subset=[md.CORR_COLUMN])[["strategy", md.CORR_COLUMN]],
+            "best": scored.sort_values("RMSE on missing cells").iloc[0][["strategy", "RMSE on missing cells"]].tolist(),
+            "spread": results["multiple (pooled)"]["spread"],
+            "cv": cv.dropna(subset=["CV score"]), "notes": [(r["strategy"], r["note"]) for _, r in cv.iterrows() if r["note"]],
+            "cv_table": cv_table.round(4), "ceiling": ceiling}
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
-def _pattern(data_key, mechanism, pct, cols, shown):
+def _pattern(miss, shown):
     """The pattern chart's long frame and the per-column table (pandas work: once per input)."""
+    data_key, mechanism, pct, cols = miss
     X, _, _ = _data(*data_key)
     X_miss = _inject(data_key, mechanism, pct, cols)
     shown = list(shown)
@@ -75,9 +102,10 @@ def _pattern(data_key, mechanism, pct, cols, shown):
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def _distributions(data_key, mechanism, pct, cols, strategy, k, estimator, m):
+def _distributions(miss, strategy, k, estimator, m):
     """Long frame of truth / observed / imputed values of the first three affected columns, and its
     summary table."""
+    data_key, mechanism, pct, cols = miss
     X, _, _ = _data(*data_key)
     done = _impute(data_key, mechanism, pct, cols, strategy, k, estimator, m)["completed"]
     dist = md.distribution_frame(X, _inject(data_key, mechanism, pct, cols), done, list(cols[:3]))
@@ -85,11 +113,45 @@ def _distributions(data_key, mechanism, pct, cols, strategy, k, estimator, m):
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _draws(data_key, mechanism, pct, cols, m):
+def _draws(miss, m):
+    data_key, mechanism, pct, cols = miss
     X, _, _ = _data(*data_key)
-    mi = _impute(data_key, mechanism, pct, cols, "multiple (pooled)", *md.effective_params("multiple (pooled)", 0, "", m))
+    mi = _impute(data_key, mechanism, pct, cols, "multiple (pooled)", *_eff("multiple (pooled)", 0, "", m))
     draws = md.draws_frame(X, _inject(data_key, mechanism, pct, cols), cols[0], mi["draws"])
     return draws, draws.pivot_table(index="row", columns="kind", values="value", aggfunc="mean").round(3)
+
+
+# Chart builders take the small keys of their inputs (not the frames) and read the cached frames
+# themselves: chart_cache then hashes a tuple per rerun instead of a DataFrame.
+def _pattern_chart(miss, shown):
+    return charts.tile_chart(_pattern(miss, shown)[0], "column", "row", "missing", domain=["observed", "missing"],
+                             palette=["#e8e8e8", charts.VERMILION], height=300, y_labels=False)
+
+
+def _rmse_chart(miss, k, estimator, m):
+    return charts.bar_chart(_results(miss, k, estimator, m)["rmse"], "RMSE on missing cells", "strategy", height=210)
+
+
+def _corr_chart(miss, k, estimator, m, title, x_title):
+    return charts.bar_chart(_results(miss, k, estimator, m)["corr"], md.CORR_COLUMN, "strategy", sort=None,
+                            height=250, title=title, x_title=x_title)
+
+
+def _histogram_chart(miss, strategy, params, name):
+    # one chart per column, the legend below the plot
+    dist = _distributions(miss, strategy, *params)[0]
+    return charts.histogram(dist[dist["column"] == name], "value", color="version", bins=25, height=330,
+                            title=name).configure_legend(orient="bottom", direction="horizontal", columns=1)
+
+
+def _draws_chart(miss, m, column):
+    return charts.scatter_chart(_draws(miss, m)[0], "row", "value", color="kind", height=240,
+                                x_title=f"row with a missing {column}", y_title=column)
+
+
+def _cv_chart(miss, k, estimator, m, title):
+    return charts.bar_chart(_results(miss, k, estimator, m)["cv"], "CV score", "strategy", sort=None, height=280,
+                            title=title)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -123,10 +185,33 @@ def _holdout(k, estimator, seed):
     return pd.DataFrame(rows), len(md.holdout_cells(_fertility(), seed)[2])
 
 
-def _histogram_chart(dist, title):
-    # one chart per column, the legend below the plot
-    return charts.histogram(dist, "value", color="version", bins=25, height=330, title=title).configure_legend(
-        orient="bottom", direction="horizontal", columns=1)
+def _fertility_chart():
+    long, _, _, _, n_gaps = _fertility_gaps()
+    return charts.tile_chart(long, "year", "country", "missing", domain=["observed", "missing"],
+                             palette=["#e8e8e8", charts.VERMILION], height=max(200, 14 * n_gaps))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _holdout_table(k, estimator, seed):
+    check, n_hidden = _holdout(k, estimator, seed)
+    return check, check.round(4), n_hidden
+
+
+def _holdout_chart(k, estimator, seed):
+    check, _, n_hidden = _holdout_table(k, estimator, seed)
+    return charts.bar_chart(check, "RMSE on hidden cells", "strategy", height=180,
+                            title=f"{n_hidden} observed cells hidden and re-imputed (births per woman)")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _registry_default_columns(name):
+    return md.default_columns(datasets.load(name).X)
+
+
+def _default_columns(ds):
+    """md.default_columns of the shared dataset (nunique over every column: cached per dataset; the
+    generated 2-D sets have two columns and are computed directly)."""
+    return md.default_columns(ds.X) if ds.name in datasets.TWO_D else _registry_default_columns(ds.name)
 
 
 st.title("Missing-data lab")
@@ -139,7 +224,7 @@ ds = common.current_dataset()
 # column names are invalid: start from this dataset's default columns (a deep link's own choice, read
 # on the first run, is kept).
 if st.session_state.get(md.LAST_DATASET_KEY, ds.name) != ds.name:
-    st.session_state[md.COLUMNS_KEY] = md.default_columns(ds.X)
+    st.session_state[md.COLUMNS_KEY] = _default_columns(ds)
 st.session_state[md.LAST_DATASET_KEY] = ds.name
 
 c1, c2, c3 = st.columns([1.1, 1, 2])
@@ -148,7 +233,7 @@ mechanism = c1.segmented_control("Missingness mechanism", md.MECHANISMS, default
                                  help=" ".join(f"**{k}**: {v}" for k, v in md.MECHANISM_HELP.items()))
 pct = c2.slider("Missing % per affected column", md.PCT_MIN, md.PCT_MAX, md.PCT_DEFAULT, md.PCT_STEP,
                 key=md.PCT_KEY, bind="query-params")
-columns = c3.multiselect("Affected columns", ds.feature_names, default=md.default_columns(ds.X),
+columns = c3.multiselect("Affected columns", ds.feature_names, default=_default_columns(ds),
                          key=md.COLUMNS_KEY, bind="query-params",
                          help="Columns of the shared dataset that lose values. Others stay complete.")
 c4, c5, c6 = st.columns(3)
@@ -170,10 +255,9 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
     cols_key = tuple(columns)
     X, y, task = _data(*data_key)
     driver, partner, true_corr = _meta(data_key, cols_key)
-    with st.spinner("Imputing with every strategy…"):
-        results = {s: _impute(data_key, mechanism, pct, cols_key, s, *md.effective_params(s, k, estimator, m))
-                   for s in md.STRATEGIES}
-    summary = pd.DataFrame([r["row"] for r in results.values()])
+    miss = (data_key, mechanism, pct, cols_key)
+    res = _results(miss, k, estimator, m)
+    summary = res["summary"]
 
     if len(X) < len(ds.X):
         st.caption(f"{ds.name} has {len(ds.X):,} rows; this page uses a seeded, stratified sample of {len(X)}.")
@@ -181,12 +265,12 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
         st.caption(f"MAR driver: rows with a large **{driver}** (always observed) lose values more often.")
 
     blanked = _blanked(data_key, mechanism, pct, cols_key)
-    rows_lost = int(summary.set_index("strategy").loc["drop rows", "rows lost"])
-    best = summary.dropna(subset=["RMSE on missing cells"]).sort_values("RMSE on missing cells").iloc[0]
+    rows_lost = int(summary.loc["drop rows", "rows lost"])
+    best_strategy, best_rmse = res["best"]
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("Cells blanked", f"{blanked:,}")
     m2.metric("Rows lost by dropping", f"{rows_lost:,} of {len(X):,}")
-    m3.metric("Lowest imputation RMSE", f"{best['RMSE on missing cells']:.3g}", best["strategy"], delta_color="off")
+    m3.metric("Lowest imputation RMSE", f"{best_rmse:.3g}", best_strategy, delta_color="off")
     m4.metric("True correlation", "n/a" if np.isnan(true_corr) else f"{true_corr:.3f}",
               help=f"corr({columns[0]}, {partner}) on the complete table: {partner} is the column most "
                    f"correlated with {columns[0]}.")
@@ -194,25 +278,20 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
     left, right = st.columns(2)
     with left:
         st.markdown("##### Missingness pattern (first 120 rows)")
-        shown = (columns + [c for c in [driver] if c not in columns])[:15]
-        pattern, per_col = _pattern(data_key, mechanism, pct, cols_key, tuple(shown))
-        chart_cache.draw(charts.tile_chart, pattern, "column", "row", "missing", domain=["observed", "missing"],
-                         palette=["#e8e8e8", charts.VERMILION], height=300, y_labels=False)
+        shown = tuple((columns + [c for c in [driver] if c not in columns])[:15])
+        chart_cache.draw(_pattern_chart, miss, shown)
         with st.expander("Pattern as a table"):
-            st.dataframe(per_col)
+            st.dataframe(_pattern(miss, shown)[1])
     with right:
         st.markdown("##### Imputation error against the truth")
-        rmse_df = summary.dropna(subset=["RMSE on missing cells"])[["strategy", "RMSE on missing cells"]]
-        chart_cache.draw(charts.bar_chart, rmse_df, "RMSE on missing cells", "strategy", height=210)
-        corr_df = summary.dropna(subset=[md.CORR_COLUMN])[["strategy", md.CORR_COLUMN]]
-        if len(corr_df) and not np.isnan(true_corr):
-            chart_cache.draw(charts.bar_chart, corr_df, md.CORR_COLUMN, "strategy", sort=None, height=250,
-                             title=f"corr({columns[0]}, {partner})",
-                             x_title=f"after imputation (truth {true_corr:.3f})")
+        chart_cache.draw(_rmse_chart, miss, k, estimator, m)
+        if len(res["corr"]) and not np.isnan(true_corr):
+            chart_cache.draw(_corr_chart, miss, k, estimator, m, f"corr({columns[0]}, {partner})",
+                             f"after imputation (truth {true_corr:.3f})")
         with st.expander("Error, rows lost and the correlation each strategy leaves, as a table"):
             st.caption(f"`{md.CORR_COLUMN}` is corr({columns[0]}, {partner}) after imputation; the truth is "
                        f"{true_corr:.3f}. Filling with one value flattens it; models of the other columns keep it.")
-            st.dataframe(summary.round(4), hide_index=True)
+            st.dataframe(res["summary_table"], hide_index=True)
 
 
     @st.fragment
@@ -221,61 +300,47 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
         st.markdown("##### Distributions: truth, observed cells, and after imputation")
         strategy = st.selectbox("Strategy to inspect", md.STRATEGIES, index=md.STRATEGIES.index(md.INSPECT_DEFAULT),
                                 key=md.INSPECT_KEY, bind="query-params")
-        dist, described = _distributions(data_key, mechanism, pct, cols_key, strategy,
-                                         *md.effective_params(strategy, k, estimator, m))
+        params = _eff(strategy, k, estimator, m)
         # one chart per column: each gets its own bins and x axis (a shared facet bins every column on the
         # widest range, so a narrow column collapses into two bars), the legend below the plot
         for col, name in zip(st.columns(len(columns[:3])), columns[:3]):
-            chart_cache.draw(_histogram_chart, dist[dist["column"] == name], name, target=col)
-        corr_after = results[strategy]["row"][md.CORR_COLUMN]
+            chart_cache.draw(_histogram_chart, miss, strategy, params, name, target=col)
+        corr_after = summary.loc[strategy, md.CORR_COLUMN]
         st.caption(f"{strategy}: corr({columns[0]}, {partner}) = "
                    f"{'n/a' if np.isnan(corr_after) else f'{corr_after:.3f}'} (truth {true_corr:.3f}); "
-                   f"rows kept {results[strategy]['row']['rows kept']:,}.")
+                   f"rows kept {int(summary.loc[strategy, 'rows kept']):,}.")
         with st.expander("Distributions as a table"):
-            st.dataframe(described)
+            st.dataframe(_distributions(miss, strategy, *params)[1])
 
 
     inspect_section()
 
     st.markdown("##### Multiple imputation: the spread between draws")
-    mi = results["multiple (pooled)"]
-    draws, draws_table = _draws(data_key, mechanism, pct, cols_key, m)
-    chart_cache.draw(charts.scatter_chart, draws, "row", "value", color="kind", height=240,
-                     x_title=f"row with a missing {columns[0]}", y_title=columns[0])
+    chart_cache.draw(_draws_chart, miss, m, columns[0])
     st.caption(f"Each of the m = {m} draws samples from the predictive distribution (`sample_posterior=True`); "
-               f"the mean std between draws over every imputed cell is **{mi['spread']:.3g}**. That spread is the "
+               f"the mean std between draws over every imputed cell is **{res['spread']:.3g}**. That spread is the "
                "uncertainty single imputation hides.")
     with st.expander("Draws as a table"):
-        st.dataframe(draws_table)
+        st.dataframe(_draws(miss, m)[1])
 
     st.markdown("##### Downstream: cross-validated score with each strategy (imputer inside the CV pipeline)")
     model_name = "logistic regression (accuracy)" if task == "classification" else "ridge regression (R²)"
-    with st.spinner("Cross-validating every strategy…"):
-        cv = pd.DataFrame([_cv(data_key, mechanism, pct, cols_key, s, *md.effective_params(s, k, estimator, m))
-                           for s in md.STRATEGIES])
-        ceiling = _complete(data_key)
-    shown_cv = cv.dropna(subset=["CV score"])
-    chart_cache.draw(charts.bar_chart, shown_cv, "CV score", "strategy", sort=None, height=280,
-                     title=f"{md.CV_FOLDS}-fold CV, {model_name}; complete data: {ceiling:.3f}")
-    for _, r in cv[cv["note"] != ""].iterrows():
-        st.info(f"{r['strategy']}: {r['note']}")
+    chart_cache.draw(_cv_chart, miss, k, estimator, m,
+                     f"{md.CV_FOLDS}-fold CV, {model_name}; complete data: {res['ceiling']:.3f}")
+    for strategy, note in res["notes"]:
+        st.info(f"{strategy}: {note}")
     with st.expander("CV scores as a table"):
-        st.dataframe(pd.concat([cv, pd.DataFrame([{"strategy": "complete data (no missing)", "CV score": ceiling,
-                                                   "spread between draws": np.nan, "note": ""}])],
-                               ignore_index=True).round(4), hide_index=True)
+        st.dataframe(res["cv_table"], hide_index=True)
 
     with st.expander("A real table with genuine gaps: World Bank fertility rates, 1990–2011"):
-        long, n_real, n_years, n_missing, n_gaps = _fertility_gaps()
+        _, n_real, n_years, n_missing, n_gaps = _fertility_gaps()
         st.caption(f"{n_real} countries and aggregates × {n_years} years, {n_missing} "
                    f"cells missing in the source, in {n_gaps} rows (sample_data/fertility.csv). Here the truth "
                    f"is unknown, so imputation is judged the usual way: hide {md.HOLDOUT_PCT}% of the *observed* "
                    "cells, impute them, compare.")
-        chart_cache.draw(charts.tile_chart, long, "year", "country", "missing", domain=["observed", "missing"],
-                         palette=["#e8e8e8", charts.VERMILION], height=max(200, 14 * n_gaps))
-        check, n_hidden = _holdout(k, estimator, seed)
-        chart_cache.draw(charts.bar_chart, check, "RMSE on hidden cells", "strategy", height=180,
-                         title=f"{n_hidden} observed cells hidden and re-imputed (births per woman)")
-        st.dataframe(check.round(4), hide_index=True)
+        chart_cache.draw(_fertility_chart)
+        chart_cache.draw(_holdout_chart, k, estimator, seed)
+        st.dataframe(_holdout_table(k, estimator, seed)[1], hide_index=True)
 
     common.page_footer(
         questions=[
