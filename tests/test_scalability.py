@@ -79,20 +79,35 @@ def test_exported_script_matches():
     assert out["final_log_loss"] == pytest.approx(curve["held-out log-loss"].iloc[-1])
 
 
-def test_page_renders_batch_slider_does_not_rerun_the_race():
-    with mock.patch.object(S, "race_point", wraps=S.race_point) as spy:
+def test_binary_log_loss_is_sklearns():
+    rng = np.random.default_rng(SEED)
+    y = rng.integers(0, 2, 500)
+    p = rng.uniform(0, 1, 500)
+    p[:4] = [0.0, 1.0, 1e-30, 1 - 1e-17]  # clipped like sklearn's
+    assert S.binary_log_loss(y, p) == pytest.approx(log_loss(y, np.column_stack([1 - p, p]), labels=[0, 1]),
+                                                    rel=1e-12)
+
+
+def test_page_renders_and_controls_refit_only_what_they_change():
+    with mock.patch.object(S, "race_fit", wraps=S.race_fit) as spy:
         at = open_page(PAGE, query={S.MAX_N_KEY: "2000", S.WIDTH_KEY: "20", "app.seed": str(SEED)})
         assert_clean(at, PAGE)
-        assert spy.call_count == 2
+        assert spy.call_count == 2 * len(S.METHODS)  # n = 1,000 and 2,000
         calls_before = metric_values(at)["partial_fit calls"]
         at.select_slider(key=S.BATCH_KEY).set_value(16).run()
         assert_clean(at)
-        assert spy.call_count == 2
+        assert spy.call_count == 2 * len(S.METHODS)
         assert metric_values(at)["partial_fit calls"] != calls_before == "32"
         assert metric_values(at)["partial_fit calls"] == "125"
         at.select_slider(key=S.MAX_N_KEY).set_value(5000).run()
         assert_clean(at)
-        assert spy.call_count == 3  # only the new n is fitted; 1,000 and 2,000 come from the cache
+        assert spy.call_count == 3 * len(S.METHODS)  # only the new n is fitted; 1,000 and 2,000 come from the cache
+        at.select_slider(key=S.PCA_KEY).set_value(2).run()
+        assert_clean(at)
+        # a new PCA size refits "PCA → batch solver" at each n, nothing else
+        assert spy.call_count == 3 * len(S.METHODS) + 3
+        assert {c.args[0] for c in spy.call_args_list[-3:]} == {S.PCA_LR}
+        at.select_slider(key=S.PCA_KEY).set_value(S.PCA_DEFAULT).run()
     assert at.select_slider(key=S.MAX_N_KEY).value == 5000
     assert len(chart_specs(at)) >= 3
     assert "At n = 5,000" in " ".join(m.value for m in at.markdown)

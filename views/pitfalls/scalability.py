@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import charts
 from components import scalability as S
-from components.ui import common
+from components.ui import chart_cache, common
 
 st.title("Scalability")
 st.caption("How fit time and accuracy grow with the number of rows for a batch solver, stochastic gradient "
@@ -22,9 +22,10 @@ n_comp = c3.select_slider("PCA components", S.PCA_OPTIONS, value=S.PCA_DEFAULT, 
 max_n, width, n_comp = int(max_n), int(width), int(n_comp)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def get_point(n: int, width: int, n_comp: int, seed: int) -> list[dict]:
-    return S.race_point(n, width, n_comp, seed)
+@st.cache_data(max_entries=256, show_spinner=False)
+def get_fit(method: str, n: int, width: int, seed: int, n_comp: int) -> dict:
+    """One point of the race, cached per (method, n): a control refits only the points it changes."""
+    return S.race_fit(method, n, width, seed, n_comp)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -37,15 +38,27 @@ def get_pca_variance(max_n: int, width: int, n_comp: int, seed: int) -> float:
     return S.pca_variance(max_n, width, n_comp, seed)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def get_code(max_n: int, width: int, n_comp: int, batch: int, seed: int) -> str:
+    return S.export_code(max_n, width, n_comp, batch, seed)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def race_tables(rows: tuple) -> tuple:
+    race = pd.DataFrame([dict(r) for r in rows])
+    return race, S.slopes(race)
+
+
 grid = S.n_grid(max_n)
+points = [(n, m) for n in grid for m in S.METHODS]
 bar = st.progress(0.0, text="Fitting every method at every n (first time only)…")
 rows = []
-for i, n in enumerate(grid):
-    rows += get_point(n, width, n_comp, seed)
-    bar.progress((i + 1) / len(grid), text=f"n = {n:,} done")
+for i, (n, m) in enumerate(points):
+    # only PCA → batch solver depends on the number of components: the other points stay cached when it moves
+    rows.append(get_fit(m, n, width, seed, n_comp if m == S.PCA_LR else 0))
+    bar.progress((i + 1) / len(points), text=f"n = {n:,}: {m} done")
 bar.empty()
-race = pd.DataFrame(rows)
-sl = S.slopes(race)
+race, sl = race_tables(tuple(tuple(r.items()) for r in rows))
 
 
 RACE_HEIGHT = 380  # the legend below the plot takes ~100 px of the chart's height
@@ -58,15 +71,26 @@ def _race_legend(chart):
     return chart.configure_legend(orient="bottom", columns=2, labelLimit=0)
 
 
+def _time_chart(race):
+    return _race_legend(charts.loglog_chart(race, x="n", y="fit time (s)", color="method",
+                                            title="Fit time vs rows (log–log: slope = growth exponent)",
+                                            height=RACE_HEIGHT))
+
+
+def _accuracy_chart(race):
+    return _race_legend(charts.line_chart(race, x="n", y="test accuracy", color="method", log_x=True,
+                                          title=f"Test accuracy on {S.TEST_N:,} held-out rows", height=RACE_HEIGHT))
+
+
+def _curve_chart(curve, batch: int):
+    return charts.line_chart(curve, x="rows seen", y="held-out log-loss",
+                             title=f"One streaming pass over {int(curve['rows seen'].iloc[-1]):,} rows in batches "
+                                   f"of {batch}")
+
+
 st.subheader("The race as n grows")
-st.altair_chart(_race_legend(charts.loglog_chart(race, x="n", y="fit time (s)", color="method",
-                                                 title="Fit time vs rows (log–log: slope = growth exponent)",
-                                                 height=RACE_HEIGHT)),
-                width="stretch")
-st.altair_chart(_race_legend(charts.line_chart(race, x="n", y="test accuracy", color="method", log_x=True,
-                                               title=f"Test accuracy on {S.TEST_N:,} held-out rows",
-                                               height=RACE_HEIGHT)),
-                width="stretch")
+chart_cache.draw(_time_chart, race)
+chart_cache.draw(_accuracy_chart, race)
 st.dataframe(sl, hide_index=True)
 with st.expander("Every fit: times and scores"):
     st.dataframe(race, hide_index=True)
@@ -94,9 +118,7 @@ def curve_section():
     a, b = st.columns(2)
     a.metric("Held-out log-loss after one pass", f"{last['held-out log-loss']:.4f}")
     b.metric("partial_fit calls", f"{int(last['batches']):,}")
-    st.altair_chart(charts.line_chart(curve, x="rows seen", y="held-out log-loss",
-                                      title=f"One streaming pass over {int(last['rows seen']):,} rows in batches "
-                                            f"of {batch}"), width="stretch")
+    chart_cache.draw(_curve_chart, curve, int(batch))
     with st.expander("Loss curve numbers"):
         st.dataframe(curve, hide_index=True)
     st.caption("Small batches: many noisy steps (a jagged curve, more Python overhead per row). Large batches: "
@@ -132,7 +154,7 @@ common.page_footer(
         "When would you use PCA or other dimensionality reduction to speed up training?",
         "When do you need Spark or Dask, and what changes in your code?",
     ],
-    code=S.export_code(max_n, width, n_comp, int(st.session_state.get(S.BATCH_KEY, S.BATCH_DEFAULT)), seed),
+    code=get_code(max_n, width, n_comp, int(st.session_state.get(S.BATCH_KEY, S.BATCH_DEFAULT)), seed),
     explanation=(
         "The first chart plots each method's measured fit time against the number of training rows on log–log "
         "axes: a straight line of slope 1 means time grows in proportion to n. The second shows what that time "
