@@ -77,7 +77,7 @@ def fast_spec(chart) -> dict:
     for part, data in zip(parts, full):
         if data is None:
             continue
-        name, arrow = _arrow(data)
+        name, arrow = arrow_dataset(data)
         replaced.add(part["data"]["name"])
         part["data"] = {"name": name}
         datasets[name] = arrow
@@ -86,7 +86,8 @@ def fast_spec(chart) -> dict:
     return spec
 
 
-def _arrow(frame: pd.DataFrame) -> tuple[str, bytes]:
+def arrow_dataset(frame: pd.DataFrame) -> tuple[str, bytes]:
+    """A frame as a named Vega-Lite dataset in Arrow (the name from its content)."""
     import hashlib
 
     import pyarrow as pa
@@ -116,7 +117,7 @@ def swap_grid(spec: dict, grid: pd.DataFrame, title: str) -> dict:
     fresh = {}
     contour = grid[(grid["proba"] - 0.5).abs() < 0.04]
     for i, frame in ((0, cells), (1, contour if len(contour) else pd.DataFrame())):  # Altair's empty: no columns
-        name, data = _arrow(frame)
+        name, data = arrow_dataset(frame)
         fresh[name] = data
         layers[i] = {**layers[i], "data": {"name": name}}
     used = {layer["data"]["name"] for layer in layers if "name" in layer.get("data", {})}

@@ -20,7 +20,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier
 
 from components import datasets
-from components.boundary import GRID_RESOLUTION, grid_for, points_frame
+from components.boundary import GRID_RESOLUTION, arrow_dataset, fast_spec, grid_for, points_frame, swap_grid
 from components.code_export import dataset_code
 
 TEST_SIZE = 0.3
@@ -249,8 +249,9 @@ def fit_boosting(ds: datasets.Dataset, n_rounds: int, learning_rate: float, dept
     Raises ValueError (from scikit-learn) when the first weak learner is no better than chance."""
     X_tr, X_te, y_tr, y_te = split(ds, seed)
     ada, gb = boosting_models(n_rounds, learning_rate, depth, seed)
-    ada.fit(X_tr, y_tr)
-    gb.fit(X_tr, y_tr)
+    with sklearn.config_context(skip_parameter_validation=True):  # constant, valid parameters
+        ada.fit(X_tr, y_tr)
+        gb.fit(X_tr, y_tr)
     rounds = len(ada.estimators_)
     grid = grid_for(np.vstack([X_tr, X_te]), STAGED_RESOLUTION)
     stage_proba = np.array([p[:, 1] for p in ada.staged_predict_proba(grid)], dtype=np.float32)
@@ -284,31 +285,37 @@ def round_title(r: int) -> str:
 
 
 def round_templates(b: BoostingResult) -> tuple[dict, dict]:
-    """Vega-Lite specs of round 1 (boundary and staged errors), built once per fit. Other rounds are
-    the same specs with their data swapped (see round_charts): converting a chart costs far more."""
+    """Vega-Lite specs of round 1 (boundary and staged errors), converted once per fit
+    (boundary.fast_spec). Other rounds are the same specs with their data swapped (see round_charts):
+    building and converting a chart costs far more."""
     from components import charts  # Altair builders; no streamlit
 
     grid, points, r = round_view(b, 1)
-    boundary = charts.boundary_chart(grid, points, title=round_title(r), height=400).to_dict(validate=False)
-    errors = charts.line_chart(b.errors, "round", "error", color="series", y_title="error rate",
-                               title="Staged train and test error", rule_x=r, height=400).to_dict(validate=False)
+    boundary = fast_spec(charts.boundary_chart(grid, points, title=round_title(r), height=400))
+    errors = fast_spec(charts.line_chart(b.errors, "round", "error", color="series", y_title="error rate",
+                                         title="Staged train and test error", rule_x=r, height=400))
     return boundary, errors
 
 
 def round_charts(b: BoostingResult, templates: tuple[dict, dict], round_: int) -> tuple[dict, dict, pd.DataFrame, int]:
-    """The two specs at ``round_``: the background grid's P(class 1), the boundary contour cells
-    (|P - 0.5| < 0.04, as charts.boundary_chart draws it), the points' weights and the error chart's
-    rule swapped into copies of the templates. tests/test_ensembles.py checks them against a rebuild."""
+    """The two specs at ``round_``: the background grid's P(class 1) and the boundary cells
+    (boundary.swap_grid), the points' weights and the error chart's rule swapped into copies of the
+    templates. tests/test_ensembles.py checks them against a rebuild."""
     boundary_t, errors_t = templates
     grid, points, r = round_view(b, round_)
-    names = [layer["data"]["name"] for layer in boundary_t["layer"]]
-    data = dict(boundary_t["datasets"])
-    data[names[0]] = [dict(row, proba=p) for row, p in zip(boundary_t["datasets"][names[0]], grid["proba"].tolist())]
-    data[names[1]] = grid[(grid["proba"] - 0.5).abs() < 0.04].to_dict("records")
-    data[names[2]] = [dict(row, size=s) for row, s in zip(boundary_t["datasets"][names[2]], points["size"].tolist())]
-    boundary = dict(boundary_t, datasets=data, title=round_title(r))
-    rule = errors_t["layer"][1]["data"]["name"]
-    errors = dict(errors_t, datasets=dict(errors_t["datasets"], **{rule: [{"round": r}]}))
+    boundary = swap_grid(boundary_t, grid, round_title(r))
+    name, data = arrow_dataset(points)
+    layers = list(boundary["layer"])
+    layers[2] = {**layers[2], "data": {"name": name}}
+    used = {layer["data"]["name"] for layer in layers}
+    boundary = dict(boundary, layer=layers, datasets={k: v for k, v in boundary["datasets"].items() if k in used}
+                    | {name: data})
+    rule_name, rule = arrow_dataset(pd.DataFrame({"round": [r]}))
+    e_layers = list(errors_t["layer"])
+    e_layers[1] = {**e_layers[1], "data": {"name": rule_name}}
+    e_used = {layer["data"]["name"] for layer in e_layers}
+    errors = dict(errors_t, layer=e_layers,
+                  datasets={k: v for k, v in errors_t["datasets"].items() if k in e_used} | {rule_name: rule})
     return boundary, errors, points, r
 
 

@@ -203,19 +203,28 @@ def test_exported_script_reproduces_numbers():
 
 
 def test_round_charts_validate_and_equal_a_rebuild(moons):
+    from components import boundary as bd
     from components import charts
+    from tests.test_gallery import _decoded
     b = e.fit_boosting(moons, 12, 1.0, 1, SEED)
     templates = e.round_templates(b)
     for r in (1, 4, 12):
         boundary, errors, points, r_shown = e.round_charts(b, templates, r)
         grid, pts, _ = e.round_view(b, r)
-        rebuilt = charts.boundary_chart(grid, pts, title=e.round_title(r), height=400).to_dict(validate=True)
-        swapped = [boundary["datasets"][layer["data"]["name"]] for layer in boundary["layer"]]
-        fresh = [rebuilt["datasets"][layer["data"]["name"]] for layer in rebuilt["layer"]]
-        assert swapped == fresh and boundary["title"] == rebuilt["title"]
-        rule = errors["datasets"][errors["layer"][1]["data"]["name"]]
-        assert rule == [{"round": r}]
-        charts.line_chart(b.errors, "round", "error", color="series", rule_x=r).to_dict(validate=True)
+        rebuilt = charts.boundary_chart(grid, pts, title=e.round_title(r), height=400)
+        rebuilt.to_dict(validate=True)
+        swapped, fresh = _decoded(boundary), _decoded(bd.fast_spec(rebuilt))
+        assert swapped[1] == fresh[1] and boundary["title"] == e.round_title(r)
+        for a, c in zip(swapped[0], fresh[0]):
+            pd.testing.assert_frame_equal(a, c)
+        line = charts.line_chart(b.errors, "round", "error", color="series", y_title="error rate",
+                                 title="Staged train and test error", rule_x=r, height=400)
+        line.to_dict(validate=True)
+        swapped, fresh = _decoded(errors), _decoded(bd.fast_spec(line))
+        assert swapped[1] == fresh[1]
+        for a, c in zip(swapped[0], fresh[0]):
+            pd.testing.assert_frame_equal(a, c, check_dtype=False)
+        assert swapped[0][1]["round"].tolist() == [r]
 
 
 def test_swapped_boundaries_equal_a_rebuild(moons):
