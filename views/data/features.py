@@ -117,10 +117,12 @@ def _tsne(data_key, n_noise, perplexity):
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _selection_view(data_key, n_noise, k_eff, alpha, forward, backward, t_fw, t_bw):
+def _selection_view(data_key, n_noise, k_eff, alpha):
     """Every method's subset for k, the methods table (CV score of each subset, time), the tiles'
-    frame and every feature's scores: pandas work done once per input."""
+    frame and every feature's scores: pandas work done once per input. (The sequential paths come
+    from their memo, filled by the page before this is called.)"""
     X, _, _, _ = _prepared(data_key, n_noise)
+    (forward, t_fw), (backward, t_bw) = _sequential(data_key, n_noise)
     filters = _filters(data_key, n_noise)
     rfe, t_rfe = _rfe(data_key, n_noise)
     lasso, coef, t_l1 = _l1_selection(data_key, n_noise, alpha)
@@ -151,11 +153,59 @@ def _path_table(data_key, n_noise):
     return _l1_path(data_key, n_noise).pivot(index="feature", columns="alpha", values="coef").round(4)
 
 
-def _picks_chart(picks, methods, features, height):
-    return charts.tile_chart(picks, "method", "feature", "picked",
+# Chart builders take the small keys of their inputs (not the frames) and read the cached frames
+# themselves: chart_cache then hashes a tuple per rerun instead of a DataFrame.
+def _picks_chart(sel_key, height):
+    X = _prepared(*sel_key[:2])[0]
+    return charts.tile_chart(_selection_view(*sel_key)[2], "method", "feature", "picked",
                              domain=["picked", "not picked", "picked (noise!)", "n/a"],
                              palette=[charts.BLUE, "#eeeeee", charts.VERMILION, "#bbbbbb"],
-                             x_sort=methods, y_sort=features, height=height).configure_axisY(labelOverlap=False)
+                             x_sort=list(fe.METHODS), y_sort=list(X.columns),
+                             height=height).configure_axisY(labelOverlap=False)
+
+
+def _subset_score_chart(sel_key, title):
+    return charts.bar_chart(_selection_view(*sel_key)[3], "CV score", "method", sort=None, title=title, height=260)
+
+
+def _time_chart(sel_key):
+    return charts.bar_chart(_selection_view(*sel_key)[1], "time (s)", "method", sort=None, height=260,
+                            title="Time to select (wrappers: the whole path, every k)")
+
+
+def _path_chart(data_key, n_noise, alpha, title):
+    return charts.path_chart(_l1_path(data_key, n_noise), "alpha", "coef", line="feature", color="kind",
+                             rule_x=alpha, height=280, x_title="α (log scale)", y_title="coefficient", title=title)
+
+
+def _scree_chart(data_key, n_noise, n_eff):
+    return charts.line_chart(_pca(data_key, n_noise)[1], "components", "share", color="curve", rule_x=n_eff,
+                             title="Explained variance (scree) and cumulative", height=260)
+
+
+def _reconstruction_chart(data_key, n_noise, n_eff):
+    # a short y title: one longer than the plot pushes the chart's title out of view
+    return charts.line_chart(_pca(data_key, n_noise)[0], "components", "reconstruction RMSE", rule_x=n_eff,
+                             y_title="RMSE", title="Reconstruction error with the first n components", height=220)
+
+
+def _pca_scatter(data_key, n_noise):
+    return charts.scatter_chart(_pca(data_key, n_noise)[2], "PC1", "PC2", color="class", size=25, height=300,
+                                title="PCA: the first two components (no labels used)")
+
+
+def _lda_chart(data_key, n_noise):
+    lda = _lda(data_key, n_noise)[0]
+    if lda["LD2"].abs().sum() == 0:
+        return charts.histogram(lda, "LD1", color="class", bins=30, height=280,
+                                title="LDA: one discriminant for two classes")
+    return charts.scatter_chart(lda, "LD1", "LD2", color="class", size=25, height=300,
+                                title="LDA: directions that separate the classes")
+
+
+def _tsne_chart(data_key, n_noise, perplexity):
+    return charts.scatter_chart(_tsne(data_key, n_noise, perplexity), "tSNE1", "tSNE2", color="class", size=25,
+                                height=300, title=f"t-SNE, perplexity {perplexity}")
 
 
 st.title("Features lab")
@@ -193,11 +243,11 @@ k_eff = min(k, p)
 selection, extraction = st.tabs(["Selection", "Extraction"])
 
 with selection:
-    (forward, t_fw), (backward, t_bw) = _sequential(data_key, n_noise)
+    _sequential(data_key, n_noise)  # the heaviest part first, with its progress bar
+    sel_key = (data_key, n_noise, k_eff, alpha)
     with st.spinner("Running the filters, RFE, Lasso and a forest, and scoring every subset…"):
         all_score = _score(data_key, n_noise, tuple(X.columns))
-        chosen, table, picks, scored, table_shown, scores, n_lasso = _selection_view(
-            data_key, n_noise, k_eff, alpha, tuple(forward), tuple(backward), t_fw, t_bw)
+        chosen, table, picks, scored, table_shown, scores, n_lasso = _selection_view(*sel_key)
     metric = "accuracy" if task == "classification" else "R²"
     m1, m2, m3 = st.columns(3)
     m1.metric(f"CV {metric}, all {p} features", f"{all_score:.3f}")
@@ -207,22 +257,17 @@ with selection:
 
     st.markdown(f"##### Which features each method keeps (k = {k_eff}; Lasso keeps what α leaves non-zero)")
     # + room for the rotated method names under the tiles
-    chart_cache.draw(_picks_chart, picks, list(fe.METHODS), list(X.columns), max(220, 20 * p) + 130)
+    chart_cache.draw(_picks_chart, sel_key, max(220, 20 * p) + 130)
     left, right = st.columns(2)
-    chart_cache.draw(charts.bar_chart, scored, "CV score", "method", sort=None,
-                     title=f"{fe.SCORE_CV}-fold CV {metric} per subset (all: {all_score:.3f})", height=260,
-                     target=left)
-    chart_cache.draw(charts.bar_chart, table, "time (s)", "method", sort=None, height=260,
-                     title="Time to select (wrappers: the whole path, every k)", target=right)
+    chart_cache.draw(_subset_score_chart, sel_key,
+                     f"{fe.SCORE_CV}-fold CV {metric} per subset (all: {all_score:.3f})", target=left)
+    chart_cache.draw(_time_chart, sel_key, target=right)
     with st.expander("Methods as a table, and every feature's scores"):
         st.dataframe(table_shown, hide_index=True)
         st.dataframe(scores)
 
     st.markdown("##### Embedded: the L1 coefficient path")
-    path = _l1_path(data_key, n_noise)
-    chart_cache.draw(charts.path_chart, path, "alpha", "coef", line="feature", color="kind", rule_x=alpha,
-                     height=280, x_title="α (log scale)", y_title="coefficient",
-                     title=f"At α = {alpha:.3g}: {n_lasso} of {p} features non-zero")
+    chart_cache.draw(_path_chart, data_key, n_noise, alpha, f"At α = {alpha:.3g}: {n_lasso} of {p} features non-zero")
     st.caption("Lasso for a regression target (standardised), L1 logistic regression with C = 1/(α·n) for classes "
                "(for several classes: the largest coefficient over the classes). Strong α zeroes noise first.")
     with st.expander("Path as a table"):
@@ -242,14 +287,10 @@ def pca_section():
     e2.metric("Reconstruction RMSE (standardised units)", f"{row['reconstruction RMSE']:.3f}")
     left, right = st.columns(2)
     with left:
-        chart_cache.draw(charts.line_chart, long, "components", "share", color="curve", rule_x=n_eff,
-                         title="Explained variance (scree) and cumulative", height=260)
-        # a short y title: one longer than the plot pushes the chart's title out of view
-        chart_cache.draw(charts.line_chart, summary, "components", "reconstruction RMSE", rule_x=n_eff,
-                         y_title="RMSE", title="Reconstruction error with the first n components", height=220)
+        chart_cache.draw(_scree_chart, data_key, n_noise, n_eff)
+        chart_cache.draw(_reconstruction_chart, data_key, n_noise, n_eff)
     with right:
-        chart_cache.draw(charts.scatter_chart, proj, "PC1", "PC2", color="class", size=25, height=300,
-                         title="PCA: the first two components (no labels used)")
+        chart_cache.draw(_pca_scatter, data_key, n_noise)
     with st.expander("PCA as a table"):
         st.dataframe(summary.round(4), hide_index=True)
 
@@ -266,8 +307,7 @@ def tsne_section():
         return
     with st.spinner(f"t-SNE: optimising the 2-D layout (perplexity {perplexity}; cached afterwards)…"):
         emb = _tsne(data_key, n_noise, perplexity)
-    chart_cache.draw(charts.scatter_chart, emb, "tSNE1", "tSNE2", color="class", size=25, height=300,
-                     title=f"t-SNE, perplexity {perplexity}")
+    chart_cache.draw(_tsne_chart, data_key, n_noise, perplexity)
     with st.expander("t-SNE coordinates as a table"):
         st.dataframe(emb, column_config={c: st.column_config.NumberColumn(format="%.3f")
                                          for c in ("tSNE1", "tSNE2")})
@@ -281,13 +321,8 @@ with extraction:
         if task != "classification":
             st.info("LDA needs class labels; this is a regression dataset.")
         else:
-            lda, lda_table = _lda(data_key, n_noise)
-            if lda["LD2"].abs().sum() == 0:
-                chart_cache.draw(charts.histogram, lda, "LD1", color="class", bins=30, height=280,
-                                 title="LDA: one discriminant for two classes")
-            else:
-                chart_cache.draw(charts.scatter_chart, lda, "LD1", "LD2", color="class", size=25, height=300,
-                                 title="LDA: directions that separate the classes")
+            lda_table = _lda(data_key, n_noise)[1]
+            chart_cache.draw(_lda_chart, data_key, n_noise)
             with st.expander("LDA projection as a table"):
                 st.dataframe(lda_table)
     with l2c:
