@@ -12,7 +12,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 
 from components import applications as A
-from tests.apptest_utils import assert_clean, metric_values, open_page, run_exported_script
+from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, run_exported_script
 
 PAGE = "views/beyond/applications.py"
 SEED = 11
@@ -159,6 +159,12 @@ def test_page_renders_and_cheap_controls_do_not_refit():
         at.toggle(key=A.TS_ARIMA_KEY).set_value(False).run()
         assert_clean(at)
         assert "MAE: seasonal ARIMA" not in metric_values(at)
+        # cached charts still follow their inputs
+        at.select_slider(key=A.TS_HORIZON_KEY).set_value(12).run()
+        assert_clean(at)
+        titles = [str(s.get("title")) for s in chart_specs(at)]
+        assert any("and 12-month forecasts" in t for t in titles), titles
+        assert not any("and 24-month forecasts" in t for t in titles)
 
 
 def test_url_sets_widgets_and_hostile_text_is_harmless():

@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import applications as A
 from components import charts
-from components.ui import common
+from components.ui import chart_cache, common
 
 st.title("Applications")
 st.caption("Four classic application areas, each a small live experiment on data the app ships or generates.")
@@ -56,6 +56,78 @@ def get_error_curve(seed, method):
     return A.error_vs_factors(get_ratings(seed), method, seed)
 
 
+@st.cache_data(max_entries=24, show_spinner=False)
+def get_terms(kind, ngram, min_df, max_features, seed):
+    return A.top_terms(get_nlp(kind, ngram, min_df, max_features, seed)["words"], 10)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def get_confusion(name, seed):
+    return A.confusion_long(get_cv(name, seed)["confusion"])
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def get_ts_frame(seed, noise, lags, horizon, with_arima):
+    return A.ts_frame(get_ts(seed, noise, lags, horizon), get_arima(seed, noise, horizon) if with_arima else None)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def get_recommendations(seed, k, method, user):
+    return A.recommend(get_ratings(seed), get_factorised(seed, k, method), user)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def get_code(*args) -> str:
+    return A.export_code(*args)
+
+
+# ---- chart builders: module level, cached as Vega-Lite by chart_cache (arguments are plain values)
+def _terms_chart(kind, ngram, min_df, max_features, seed):
+    return charts.bar_chart(get_terms(kind, ngram, min_df, max_features, seed), x="weight", y="term",
+                            color="direction", title="Most positive and most negative terms (logistic-regression weights)",
+                            height=520, sort="-x")
+
+
+def _confusion_chart(name, seed):
+    cm = get_confusion(name, seed)
+    tiles = charts.tile_chart(cm, x="predicted", y="true", color="count", quantitative=True,
+                              title="Confusion matrix (rows: true digit, columns: predicted)", height=340)
+    tiles.encoding.x.axis = alt.Axis(labelAngle=0)  # digits, not long names: no need to turn them sideways
+    # The few mistakes (1–2 per cell) are all but invisible in the colour scale: write every non-zero count.
+    counts = alt.Chart(cm[cm["count"] > 0]).mark_text(fontSize=12).encode(
+        x="predicted:O", y="true:O", text="count:Q",
+        color=alt.condition(alt.datum["count"] > cm["count"].max() / 2, alt.value("white"), alt.value("black")))
+    return tiles + counts
+
+
+def _wrong_images_chart(name, seed, show):
+    cv = get_cv(name, seed)
+    return charts.pixel_images_chart(A.image_pixels(cv["images"], cv["wrong"], show),
+                                     title="Misclassified test images (8×8 pixels)")
+
+
+def _forecast_chart(seed, noise, lags, horizon, with_arima):
+    return charts.time_series_chart(get_ts_frame(seed, noise, lags, horizon, with_arima), x="month", y="value",
+                                    color="series", rule_x=get_ts(seed, noise, lags, horizon)["train_end"],
+                                    title=f"Monthly series (trend + seasonality) and {horizon}-month forecasts")
+
+
+def _ts_cv_chart(seed, noise, lags):
+    tscv = get_ts_cv(seed, noise, lags)
+    return charts.bar_chart(tscv.assign(fold=tscv["fold"].astype(str)), x="MAE", y="fold", color="scheme",
+                            title="One-step-ahead MAE per fold: time-ordered vs shuffled CV", sort=None, height=340,
+                            # the scheme names are long ("shuffled KFold (leaks the future)"): a legend below
+                            # shows them whole
+                            ).configure_legend(orient="bottom", labelLimit=0)
+
+
+def _error_chart(seed, method, k):
+    chart = charts.line_chart(get_error_curve(seed, method), x="factors", y="error", color="set", rule_x=k,
+                              title="RMSE vs number of latent factors (the data has 3 true tastes)")
+    chart.layer[0].encoding.x.axis = alt.Axis(tickMinStep=1, format="d")  # whole factors, not 1.5
+    return chart
+
+
 nlp_tab, cv_tab, ts_tab, rec_tab = st.tabs(["NLP: sentiment", "Vision: digits", "Time series", "Recommender"])
 
 # ---------------------------------------------------------------- NLP
@@ -75,10 +147,7 @@ with nlp_tab:
     m1.metric("Test accuracy", f"{nlp['accuracy']:.3f}")
     m2.metric("Vocabulary size", f"{nlp['vocab_size']:,}")
     m3.metric("Sentences (train / test)", f"{nlp['n_train']} / {nlp['n_test']}")
-    terms = A.top_terms(nlp["words"], 10)
-    st.altair_chart(charts.bar_chart(terms, x="weight", y="term", color="direction",
-                                     title="Most positive and most negative terms (logistic-regression weights)",
-                                     height=520, sort="-x"), width="stretch")
+    chart_cache.draw(_terms_chart, kind, ngram, int(min_df), int(max_features), seed)
     with st.expander("All term weights"):
         st.dataframe(nlp["words"], hide_index=True)
     text = st.text_input("Type a sentence", value=A.TEXT_DEFAULT, max_chars=A.TEXT_MAX, key=A.NLP_TEXT_KEY,
@@ -104,20 +173,12 @@ with cv_tab:
     m1, m2 = st.columns(2)
     m1.metric("Test accuracy (digits)", f"{cv['accuracy']:.3f}")
     m2.metric("Misclassified test images", f"{len(cv['wrong'])} of {cv['n_test']}")
-    cm = A.confusion_long(cv["confusion"])
-    tiles = charts.tile_chart(cm, x="predicted", y="true", color="count", quantitative=True,
-                              title="Confusion matrix (rows: true digit, columns: predicted)", height=340)
-    tiles.encoding.x.axis = alt.Axis(labelAngle=0)  # digits, not long names: no need to turn them sideways
-    # The few mistakes (1–2 per cell) are all but invisible in the colour scale: write every non-zero count.
-    counts = alt.Chart(cm[cm["count"] > 0]).mark_text(fontSize=12).encode(
-        x="predicted:O", y="true:O", text="count:Q",
-        color=alt.condition(alt.datum["count"] > cm["count"].max() / 2, alt.value("white"), alt.value("black")))
-    st.altair_chart(tiles + counts, width="stretch")
+    cm = get_confusion(cv_name, seed)
+    chart_cache.draw(_confusion_chart, cv_name, seed)
     with st.expander("Confusion matrix numbers"):
         st.dataframe(cm.pivot(index="true", columns="predicted", values="count"))
     if len(cv["wrong"]):
-        st.altair_chart(charts.pixel_images_chart(A.image_pixels(cv["images"], cv["wrong"], int(show)),
-                                                  title="Misclassified test images (8×8 pixels)"))
+        chart_cache.draw(_wrong_images_chart, cv_name, seed, int(show))
         with st.expander("Misclassified images table"):
             st.dataframe(cv["wrong"], hide_index=True)
     else:
@@ -144,18 +205,12 @@ with ts_tab:
     cols = st.columns(3 if arima else 2)
     for col, (k, v) in zip(cols, list(fc["mae"].items()) + ([("seasonal ARIMA", arima["mae"])] if arima else [])):
         col.metric(f"MAE: {k}", f"{v:.2f}")
-    frame = A.ts_frame(fc, arima)
-    st.altair_chart(charts.time_series_chart(frame, x="month", y="value", color="series", rule_x=fc["train_end"],
-                                             title=f"Monthly series (trend + seasonality) and {horizon}-month forecasts"),
-                    width="stretch")
+    frame = get_ts_frame(seed, float(noise), int(lags), int(horizon), bool(with_arima))
+    chart_cache.draw(_forecast_chart, seed, float(noise), int(lags), int(horizon), bool(with_arima))
     with st.expander("Forecast numbers"):
         st.dataframe(frame.pivot(index="month", columns="series", values="value"))
     tscv = get_ts_cv(seed, float(noise), int(lags))
-    st.altair_chart(charts.bar_chart(tscv.assign(fold=tscv["fold"].astype(str)), x="MAE", y="fold", color="scheme",
-                                     title="One-step-ahead MAE per fold: time-ordered vs shuffled CV", sort=None,
-                                     height=340)
-                    # the scheme names are long ("shuffled KFold (leaks the future)"): a legend below shows them whole
-                    .configure_legend(orient="bottom", labelLimit=0), width="stretch")
+    chart_cache.draw(_ts_cv_chart, seed, float(noise), int(lags))
     with st.expander("Cross-validation folds"):
         st.dataframe(tscv, hide_index=True)
     means = tscv.groupby("scheme")["MAE"].mean()
@@ -182,15 +237,12 @@ with rec_tab:
     m2.metric("Ratings seen", f"{int(r['train'].sum()):,} of {A.N_USERS * A.N_ITEMS:,}")
     m3.metric("True tastes in the data", A.TRUE_TASTES)
     curve = get_error_curve(seed, method)
-    err_chart = charts.line_chart(curve, x="factors", y="error", color="set", rule_x=int(k),
-                                  title="RMSE vs number of latent factors (the data has 3 true tastes)")
-    err_chart.layer[0].encoding.x.axis = alt.Axis(tickMinStep=1, format="d")  # whole factors, not 1.5
-    st.altair_chart(err_chart, width="stretch")
+    chart_cache.draw(_error_chart, seed, method, int(k))
     with st.expander("Error per number of factors"):
         st.dataframe(curve.pivot(index="factors", columns="set", values="error"))
     st.markdown(f"**User {user}**'s true tastes (hidden from the model): {A.user_profile(r, int(user))}. "
                 "Top 5 recommendations among the items they have not rated:")
-    st.dataframe(A.recommend(r, pred, int(user)), hide_index=True)
+    st.dataframe(get_recommendations(seed, int(k), method, int(user)), hide_index=True)
     st.caption("Too few factors cannot express the tastes; too many start fitting the noise in the few seen ratings: "
                "the held-out error bottoms out near the true number.")
 
@@ -203,7 +255,7 @@ common.page_footer(
         "How does matrix factorisation make recommendations? How do you pick the number of factors?",
         "What is the cold-start problem in recommender systems?",
     ],
-    code=A.export_code(kind, ngram, int(min_df), int(max_features), cv_name, int(lags), int(horizon), float(noise),
+    code=get_code(kind, ngram, int(min_df), int(max_features), cv_name, int(lags), int(horizon), float(noise),
                        int(k), method, int(user), seed),
     explanation=(
         "**NLP**: sentences become vectors of word (and n-gram) weights; a logistic regression learns one weight per "
