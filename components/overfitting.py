@@ -20,7 +20,7 @@ from sklearn.ensemble import GradientBoostingRegressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Lasso, LinearRegression, Ridge
 from sklearn.metrics import accuracy_score, mean_squared_error
-from sklearn.model_selection import KFold, learning_curve, train_test_split, validation_curve
+from sklearn.model_selection import KFold, learning_curve, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from sklearn.tree import DecisionTreeClassifier
@@ -163,18 +163,33 @@ def fit_poly(n: int, noise: float, seed: int, degree: int, penalty: str, alpha: 
 
 
 def coefficient_path(n: int, noise: float, seed: int, degree: int, penalty: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Coefficients of every alpha (long: alpha, term, coefficient) and the CV RMSE against alpha."""
+    """Coefficients of every alpha (long: alpha, term, coefficient) and the CV RMSE against alpha (the numbers
+    of validation_curve over alpha; each fold is expanded and scaled once, not once per alpha)."""
     data = make_data(n, noise, seed)
+    X, y = data[["x"]].to_numpy(), data["y"].to_numpy()
+
+    def expanded(rows_fit, rows_other):
+        """poly_model's first two steps, fitted on rows_fit: they do not depend on alpha."""
+        steps = poly_model(degree, penalty)[:-1].fit(X[rows_fit])
+        return steps.transform(X[rows_fit]), steps.transform(X[rows_other])
+
     rows = []
+    train = np.zeros((len(ALPHAS), CV_FOLDS))
+    val = np.zeros((len(ALPHAS), CV_FOLDS))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
+        F = poly_model(degree, penalty)[:-1].fit_transform(X)
         for a in ALPHAS:
-            coef = poly_model(degree, penalty, a).fit(data[["x"]], data["y"])[-1].coef_
+            coef = _regressor(penalty, a).fit(F, y).coef_
             rows += [(a, f"x^{k + 1}", float(c)) for k, c in enumerate(coef)]
-        param = "ridge__alpha" if penalty.startswith("ridge") else "lasso__alpha"
-        train, val = validation_curve(poly_model(degree, penalty, 1.0), data[["x"]], data["y"], param_name=param,
-                                      param_range=list(ALPHAS), cv=cv(seed), scoring="neg_root_mean_squared_error")
-    by_alpha = pd.DataFrame({"alpha": ALPHAS, "train_rmse": -train.mean(axis=1), "val_rmse": -val.mean(axis=1),
+        # scikit-learn's validation_curve over alpha, with each fold expanded and scaled once (tested equal)
+        for k, (tr, te) in enumerate(cv(seed).split(X)):
+            F_tr, F_te = expanded(tr, te)
+            for i, a in enumerate(ALPHAS):
+                reg = _regressor(penalty, a).fit(F_tr, y[tr])
+                train[i, k] = np.sqrt(mean_squared_error(y[tr], reg.predict(F_tr)))
+                val[i, k] = np.sqrt(mean_squared_error(y[te], reg.predict(F_te)))
+    by_alpha = pd.DataFrame({"alpha": ALPHAS, "train_rmse": train.mean(axis=1), "val_rmse": val.mean(axis=1),
                              "val_se": val.std(axis=1, ddof=1) / np.sqrt(CV_FOLDS)})
     return pd.DataFrame(rows, columns=["alpha", "term", "coefficient"]), by_alpha
 

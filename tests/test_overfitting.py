@@ -279,3 +279,26 @@ def test_bias_variance_equals_pipeline_refits_at_high_degree():
                       for i in (rng.integers(0, 25, 25) for _ in range(o.BOOTSTRAPS))])
     assert bv.table["variance"].iloc[8] == pytest.approx(np.mean(preds.var(0)), rel=1e-8)
     np.testing.assert_allclose(bv.curves[9]["y"].to_numpy(), preds[: o.CURVES_SHOWN].ravel(), rtol=1e-8)
+
+
+@pytest.mark.parametrize("penalty,degree", [("ridge (L2)", 3), ("ridge (L2)", 20), ("lasso (L1)", 9)])
+def test_coefficient_path_equals_sklearn_validation_curve_and_pipeline_fits(penalty, degree):
+    """The path expands and scales each fold once for every alpha: the numbers of scikit-learn's
+    validation_curve over alpha and of poly_model fitted afresh at every alpha."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.model_selection import validation_curve
+    path, by_alpha = o.coefficient_path(30, 0.3, SEED, degree, penalty)
+    d = o.make_data(30, 0.3, SEED)
+    param = "ridge__alpha" if penalty.startswith("ridge") else "lasso__alpha"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        train, val = validation_curve(o.poly_model(degree, penalty, 1.0), d[["x"]], d["y"], param_name=param,
+                                      param_range=list(o.ALPHAS), cv=KFold(5, shuffle=True, random_state=SEED),
+                                      scoring="neg_root_mean_squared_error")
+        coefs = np.concatenate([o.poly_model(degree, penalty, a).fit(d[["x"]], d["y"])[-1].coef_ for a in o.ALPHAS])
+    np.testing.assert_allclose(by_alpha["train_rmse"], -train.mean(axis=1), rtol=1e-9)
+    np.testing.assert_allclose(by_alpha["val_rmse"], -val.mean(axis=1), rtol=1e-9)
+    np.testing.assert_allclose(by_alpha["val_se"], val.std(axis=1, ddof=1) / np.sqrt(5), rtol=1e-9)
+    np.testing.assert_allclose(path["coefficient"], coefs, rtol=1e-9, atol=1e-12)
