@@ -5,8 +5,8 @@ Most of the lab uses one noisy 1-D function, y = sin(2 pi x) + noise, where the 
 every error can be compared with the noise floor. scikit-learn does the fitting and scoring
 (``validation_curve``, ``learning_curve``, gradient boosting's own ``n_iter_no_change``); written by
 hand: the data generator, the bias-variance decomposition (bootstrap refits compared with the known
-truth), the regime label (the one-standard-error rule) and a faster validation curve over degrees
-(features expanded once per fold; tested equal to ``validation_curve``).
+truth), the regime label (the one-standard-error rule) and faster validation curves over degrees
+and over alpha (features expanded once per fold; tested equal to ``validation_curve``).
 """
 from __future__ import annotations
 
