@@ -80,26 +80,34 @@ def vote_title(n: int, dataset: str) -> str:
     return f"The vote of {n} trees on {dataset}"
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def chart_templates(ds_key: tuple, _m: e.BaggingMembers) -> tuple[dict, dict]:
+    """The vote chart and a member chart, built and converted once per dataset: every fit on it (any
+    bootstrap, max samples, number of trees) has the same grid cells and points, so it only swaps in
+    its probabilities (boundary.swap_grid; it refuses other cells)."""
+    vote = boundary.fast_spec(_vote_chart(grid_frame_of(_m), _m.points, ""))
+    member = boundary.fast_spec(_member_chart(_m.members[0][1], ""))
+    return vote, member
+
+
+def grid_frame_of(m: e.BaggingMembers) -> pd.DataFrame:
+    return e.grid_frame(m.grid_xy, m.grid_proba[0].astype(float))
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def member_specs(ds_key: tuple, bootstrap: bool, max_samples: float) -> list[dict]:
-    """The small boundaries of the first trees: one chart built, the others swap in their grids."""
-    members = bagging_members(ds_key, bootstrap, max_samples).members
-    titles = [f"{title.capitalize()}: test acc {acc:.3f}" for title, _, acc in members]
-    first = boundary.fast_spec(_member_chart(members[0][1], titles[0]))
-    return [first] + [boundary.swap_grid(first, grid, t) for (_, grid, _), t in zip(members[1:], titles[1:])]
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def vote_template(ds_key: tuple, bootstrap: bool, max_samples: float) -> dict:
-    r = bagging_at(ds_key, bootstrap, max_samples, e.BAG_N_DEFAULT)
-    return boundary.fast_spec(_vote_chart(r.grid, r.points, vote_title(e.BAG_N_DEFAULT, ds_key[0])))
+    """The small boundaries of the first trees, swapped into the dataset's member chart."""
+    m = bagging_members(ds_key, bootstrap, max_samples)
+    template = chart_templates(ds_key, m)[1]
+    return [boundary.swap_grid(template, grid, f"{title.capitalize()}: test acc {acc:.3f}")
+            for title, grid, acc in m.members]
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def vote_spec(ds_key: tuple, bootstrap: bool, max_samples: float, n: int) -> dict:
-    """The vote of n trees: the chart of one fit with this n's P(class 1) swapped in (no Altair)."""
-    return boundary.swap_grid(vote_template(ds_key, bootstrap, max_samples),
-                              bagging_at(ds_key, bootstrap, max_samples, n).grid, vote_title(n, ds_key[0]))
+    """The vote of n trees: the dataset's vote chart with this P(class 1) swapped in (no Altair)."""
+    template = chart_templates(ds_key, bagging_members(ds_key, bootstrap, max_samples))[0]
+    return boundary.swap_grid(template, bagging_at(ds_key, bootstrap, max_samples, n).grid, vote_title(n, ds_key[0]))
 
 
 @st.cache_data(max_entries=32, show_spinner=f"Refitting on {e.VARIANCE_REPLICAS} resampled training sets…")
