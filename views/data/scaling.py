@@ -34,11 +34,28 @@ def _scaled(data_key, n, extreme):
                                                                           data_key[-1])
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _squash(data_key, n, extreme):
+    squash = _scaled(data_key, n, extreme)[1]
+    return squash, squash.round(4)
+
+
 @st.cache_data(max_entries=128, show_spinner=False)
 def _cv_row(data_key, n, extreme, scaler):
     X_out, _ = _outliers(data_key, n, extreme)
     _, y, task, _ = _data(*data_key)
     return sc.cv_row(X_out, y, task, scaler, data_key[-1])
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _boundary_acc(data_key, n, extreme, scaler, model):
+    return _boundary(data_key, n, extreme, scaler, model)[2]
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _binary_names(data_key):
+    _, y, _, names = _data(*data_key)
+    return sc.binary_target(y, names)[1]
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -75,19 +92,41 @@ data_key = (ds.name, n_samples, noise, seed)
 
 X, y, task, target_names = _data(*data_key)
 pair = _pair(data_key)
-scaled, squash = _scaled(data_key, n_out, extreme)
+squash, squash_table = _squash(data_key, n_out, extreme)
 if len(X) < len(ds.X):
     st.caption(f"{ds.name} has {len(ds.X):,} rows; this page uses a seeded, stratified sample of {len(X)}.")
 
 
-def _boundary_chart(grid, points, title):
+# Chart builders take the small keys of their inputs (not the frames) and read the cached frames
+# themselves: chart_cache then hashes a tuple per rerun instead of a DataFrame (a boundary grid is
+# thousands of rows).
+def _boundary_chart(data_key, n, extreme, scaler, model, title):
+    grid, points, _ = _boundary(data_key, n, extreme, scaler, model)
     return charts.boundary_chart(grid, points, title=title, height=340).configure_legend(gradientLength=80)
 
 
-def _strip_chart(rows, feature):
+@st.cache_data(max_entries=32, show_spinner=False)
+def _strip_rows(data_key, n, extreme, feature):
+    scaled = _scaled(data_key, n, extreme)[0]
+    return scaled[scaled["feature"] == feature]
+
+
+def _strip_chart(data_key, n, extreme, feature):
     # half the page: the legend goes below to leave room for the row labels
-    return charts.strip_chart(rows, "value", "scaler", color="point", title=f"{feature} (own axis per row)",
-                              width=270).configure_legend(orient="bottom")
+    return charts.strip_chart(_strip_rows(data_key, n, extreme, feature), "value", "scaler", color="point",
+                              title=f"{feature} (own axis per row)", width=270).configure_legend(orient="bottom")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _cv_frames(data_key, n, extreme):
+    """Every model x scaler CV score (each scaler's row cached alone) and the table view of it."""
+    cv = pd.DataFrame([r for s in sc.SCALERS for r in _cv_row(data_key, n, extreme, s)])
+    return cv, cv.pivot(index="model", columns="scaler", values="CV score")[list(sc.SCALERS)].round(4)
+
+
+def _cv_chart(data_key, n, extreme, x_title):
+    return charts.bar_chart(_cv_frames(data_key, n, extreme)[0], "CV score", "model", color="scaler", sort=None,
+                            height=380, x_title=x_title)
 
 
 @st.fragment
@@ -113,12 +152,14 @@ def scaler_section():
         return
     model = s2.selectbox("Model for the boundary", sc.CLASSIFIERS, index=sc.CLASSIFIERS.index(sc.MODEL_DEFAULT),
                          key=sc.MODEL_KEY, bind="query-params")
-    grid_none, points, acc_none = _boundary(data_key, n_out, extreme, "none", model)
-    grid_s, _, acc_s = _boundary(data_key, n_out, extreme, scaler, model)
+    acc_none, acc_s = _boundary_acc(data_key, n_out, extreme, "none", model), _boundary_acc(
+        data_key, n_out, extreme, scaler, model)
     b1, b2 = st.columns(2)
-    chart_cache.draw(_boundary_chart, grid_none, points, f"{model}, no scaling: train acc {acc_none:.3f}", target=b1)
-    chart_cache.draw(_boundary_chart, grid_s, points, f"{model}, {scaler}: train acc {acc_s:.3f}", target=b2)
-    multi = f" ({points['label'].iloc[0]} vs the rest)" if len(target_names) > 2 else ""
+    chart_cache.draw(_boundary_chart, data_key, n_out, extreme, "none", model,
+                     f"{model}, no scaling: train acc {acc_none:.3f}", target=b1)
+    chart_cache.draw(_boundary_chart, data_key, n_out, extreme, scaler, model,
+                     f"{model}, {scaler}: train acc {acc_s:.3f}", target=b2)
+    multi = f" ({_binary_names(data_key)[0]} vs the rest)" if len(target_names) > 2 else ""
     st.caption(f"Decision boundary on two raw features: x1 = **{pair[0]}**, x2 = **{pair[1]}**{multi}, in raw "
                "units; outliers are fitted but off-screen. Unscaled, the feature with the larger range dominates "
                "distances: the k-NN and SVM boundaries run almost parallel to the other axis. The tree's boundary "
@@ -132,24 +173,23 @@ st.markdown("##### Each feature under every scaler")
 left, right = st.columns(2)
 for col, feature in zip((left, right), pair):
     with col:
-        chart_cache.draw(_strip_chart, scaled[scaled["feature"] == feature], feature)
+        chart_cache.draw(_strip_chart, data_key, n_out, extreme, feature)
 st.caption("Each row has its own axis. With outliers, min-max and max-abs crush the inliers into a sliver "
            "near 0; standard scaling squeezes them too (the outliers inflate σ); robust scaling (median and "
            "IQR) keeps the bulk's width; the quantile transform maps ranks, so outliers simply become 1.")
 with st.expander("Squashing as a table: the inliers' IQR after each scaler, without and with the outliers"):
-    st.dataframe(squash.round(4), hide_index=True)
+    st.dataframe(squash_table, hide_index=True)
 
 st.markdown("##### One scaler up close: formula, statistics and a 2-D decision boundary")
 scaler_section()
 
 st.markdown(f"##### {sc.CV_FOLDS}-fold CV score of each model with each scaler (all features)")
 with st.spinner("Cross-validating every model with every scaler…"):
-    cv = pd.DataFrame([r for s in sc.SCALERS for r in _cv_row(data_key, n_out, extreme, s)])
+    cv_table = _cv_frames(data_key, n_out, extreme)[1]
 metric = "accuracy" if task == "classification" else "R²"
-chart_cache.draw(charts.bar_chart, cv, "CV score", "model", color="scaler", sort=None, height=380,
-                 x_title=f"CV {metric}")
+chart_cache.draw(_cv_chart, data_key, n_out, extreme, f"CV {metric}")
 with st.expander("CV scores as a table"):
-    st.dataframe(cv.pivot(index="model", columns="scaler", values="CV score")[list(sc.SCALERS)].round(4))
+    st.dataframe(cv_table)
 
 common.page_footer(
     questions=[
