@@ -1,5 +1,6 @@
 """Ensembles lab: bagging (bootstrap trees, their vote, out-of-bag score, variance reduction) and
 boosting (AdaBoost's sample weights round by round, staged errors, gradient boosting beside it)."""
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -71,9 +72,17 @@ def _vote_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str):
 
 
 def _member_chart(grid: pd.DataFrame, title: str):
-    # a third of the width: no legends (the vote's legend explains the colours), or the plot collapses
+    """A member's boundary, background only, without legends: the big chart's legend explains the
+    colours, and a legend would squeeze the small plot."""
     empty = pd.DataFrame({"x1": [], "x2": [], "label": [], "split": []})
-    return charts.boundary_chart(grid, empty, title=title, height=210).configure_legend(disable=True)
+    chart = charts.boundary_chart(grid, empty, title=title, height=210)
+    # config.legend.disable does not hide a legend the encoding spells out (the colour ramp's): drop them
+    for layer in chart.layer:
+        for channel in ("color", "shape", "size"):
+            enc = getattr(layer.encoding, channel, alt.Undefined)
+            if enc is not alt.Undefined:
+                enc.legend = None
+    return chart
 
 
 def vote_title(n: int, dataset: str) -> str:
@@ -146,7 +155,7 @@ def bagging_view(ds_key: tuple) -> str:
     var = variance_by_trees(ds_key, bootstrap, max_samples)
     c_left, c_right = st.columns(2)
     chart_cache.draw(charts.line_chart, r.by_k, "n_trees", "accuracy", color="split",
-                     title=f"Accuracy of the vote of the first k trees (dashed: k = {n})",
+                     title=f"Vote of the first k trees (dashed: k = {n})",
                      x_title="trees in the vote", rule_x=n, target=c_left)
     reduction = 1 - var["variance"].iloc[-1] / var["variance"].iloc[0] if var["variance"].iloc[0] > 0 else 0.0
     chart_cache.draw(charts.line_chart, var, "n_trees", "variance", x_title="trees in the vote",
@@ -206,7 +215,7 @@ def round_fragment(ds_key: tuple, n_rounds: int, lr: float, depth: int) -> None:
     m[3].metric("AdaBoost test error so far", f"{errors_now['AdaBoost test']:.3f}")
     left, right = st.columns(2)
     # four legends (weight, split, P(class 1), class) need more height than the plot, or the last ones are cut off
-    boundary = {**boundary, "height": max(boundary.get("height", 0), 480),
+    boundary = {**boundary, "height": max(boundary.get("height", 0), 560),
                 "config": {**boundary.get("config", {}),
                            "legend": {**boundary.get("config", {}).get("legend", {}), "gradientLength": 80}}}
     left.vega_lite_chart(spec=boundary, width="stretch")

@@ -1,5 +1,6 @@
 """Model gallery: six classic models, each with its main knobs, its decision boundary on a 2-D set
 (train and test points) or, for linear regression, its fitted line and residuals."""
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -162,10 +163,17 @@ def _boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str, height
 
 
 def _member_chart(grid: pd.DataFrame, title: str):
-    # background only, no dots; no legends in the small charts (the big one explains the colours), or the
-    # plot collapses
+    """A member's boundary, background only, without legends: the big chart's legend explains the
+    colours, and a legend would squeeze the small plot."""
     empty = pd.DataFrame({"x1": [], "x2": [], "label": [], "split": []})
-    return charts.boundary_chart(grid, empty, title=title, height=210).configure_legend(disable=True)
+    chart = charts.boundary_chart(grid, empty, title=title, height=210)
+    # config.legend.disable does not hide a legend the encoding spells out (the colour ramp's): drop them
+    for layer in chart.layer:
+        for channel in ("color", "shape", "size"):
+            enc = getattr(layer.encoding, channel, alt.Undefined)
+            if enc is not alt.Undefined:
+                enc.legend = None
+    return chart
 
 
 def _tree_chart(nodes: pd.DataFrame, edges: pd.DataFrame):
