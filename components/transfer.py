@@ -272,21 +272,34 @@ def run_one(source, X_pool, y_pool, X_test, y_test, n: int, hidden: int, epochs:
     }
 
 
+def label_row(source: MLP, direction: str, hidden: int, epochs: int, seed: int, n: int,
+              extraction: dict[int, float] | None = None) -> dict:
+    """run_one for one label count of the task (feature extraction's accuracy taken from
+    extraction_accuracies when given). The page caches one row per label count."""
+    _, _, X_pool, y_pool, X_test, y_test, _ = task_split(direction, seed)
+    fe = extraction.get(min(n, len(y_pool))) if extraction else None
+    return run_one(source, X_pool, y_pool, X_test, y_test, n, hidden, epochs, seed, fe)
+
+
+def target_sizes(direction: str, seed: int) -> dict:
+    """What the page says about the target task: its digits, test images and labelled pool."""
+    _, _, _, y_pool, _, y_test, tgt_digits = task_split(direction, seed)
+    return {"target_digits": tgt_digits, "n_test": len(y_test), "n_pool": len(y_pool)}
+
+
 def experiment(direction: str, hidden: int, epochs: int, seed: int, grid=LABEL_GRID, progress=None,
                source: tuple[MLP, float] | None = None, extraction: dict[int, float] | None = None) -> dict:
-    """Source network once, then the three approaches at every label count of the grid. The page
-    passes the source (network, accuracy) and extraction_accuracies, cached per source network, so
-    a new number of epochs retrains only fine-tuning and from scratch."""
+    """Source network once, then the three approaches at every label count of the grid (the page
+    assembles the same dict from label_row, cached per label count, with the source network and
+    extraction_accuracies cached per architecture: a new number of epochs retrains only fine-tuning
+    and from scratch)."""
     source, source_acc = source or train_source(direction, hidden, seed)
-    _, _, X_pool, y_pool, X_test, y_test, tgt_digits = task_split(direction, seed)
     rows = []
     for i, n in enumerate(grid):
-        fe = extraction.get(min(n, len(y_pool))) if extraction else None
-        rows.append(run_one(source, X_pool, y_pool, X_test, y_test, n, hidden, epochs, seed, fe))
+        rows.append(label_row(source, direction, hidden, epochs, seed, n, extraction))
         if progress:
             progress((i + 1) / len(grid), n)
-    return {"source_acc": source_acc, "rows": rows, "target_digits": tgt_digits, "n_test": len(y_test),
-            "n_pool": len(y_pool)}
+    return {"source_acc": source_acc, "rows": rows, **target_sizes(direction, seed)}
 
 
 def accuracy_long(res: dict) -> pd.DataFrame:

@@ -32,11 +32,18 @@ def get_extraction(direction: str, hidden: int, seed: int) -> dict:
     return T.extraction_accuracies(get_source(direction, hidden, seed)[0], direction, seed)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=128, show_spinner=False)
+def get_row(direction: str, hidden: int, epochs: int, seed: int, n: int) -> dict:
+    """The three accuracies and two loss curves at one label count, once per (architecture, epochs)."""
+    return T.label_row(get_source(direction, hidden, seed)[0], direction, hidden, epochs, seed, n,
+                       get_extraction(direction, hidden, seed))
+
+
 def get_experiment(direction: str, hidden: int, epochs: int, seed: int) -> dict:
-    """The whole accuracy-vs-labels curve, once per (architecture, epochs): the labels slider only reads it."""
-    return T.experiment(direction, hidden, epochs, seed, source=get_source(direction, hidden, seed),
-                        extraction=get_extraction(direction, hidden, seed))
+    """T.experiment's result from the cached parts: the labels slider only reads them."""
+    return {"source_acc": get_source(direction, hidden, seed)[1],
+            "rows": [get_row(direction, hidden, epochs, seed, n) for n in T.LABEL_GRID],
+            **T.target_sizes(direction, seed)}
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -67,9 +74,15 @@ def _loss_chart(key: tuple, n: int):
     return chart
 
 
-with st.spinner("Training the source network, then the three approaches at every label count (first time only)…"):
-    key = (direction, int(hidden), int(epochs), seed)
-    res = get_experiment(*key)
+key = (direction, int(hidden), int(epochs), seed)
+bar = st.progress(0.0, text="Training the source network (first time only)…")
+get_source(direction, int(hidden), seed)
+get_extraction(direction, int(hidden), seed)
+for i, n_labels in enumerate(T.LABEL_GRID):
+    bar.progress((i + 1) / (len(T.LABEL_GRID) + 1), text=f"Fine-tuning and training from scratch on {n_labels} labels…")
+    get_row(*key, n_labels)
+bar.empty()
+res = get_experiment(*key)
 
 if direction == T.DIRECTIONS[2]:
     src_text = "half of the images of digits 0–4"
