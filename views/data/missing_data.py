@@ -1,4 +1,5 @@
 """Missing-data lab: inject MCAR / MAR / MNAR gaps into a complete table, impute, compare to the truth."""
+import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -101,15 +102,29 @@ def _pattern(miss, shown):
     return md.pattern_frame(X_miss, shown), per_col.round(3)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def _distributions(miss, strategy, k, estimator, m):
-    """Long frame of truth / observed / imputed values of the first three affected columns, and its
-    summary table."""
+@st.cache_data(max_entries=32, show_spinner=False)
+def _distributions(miss, k, estimator, m):
+    """Long frame of the first three affected columns' values: the truth, the observed cells, and
+    every strategy's imputed table (column ``strategy``; "" for the truth and the observed cells),
+    and per strategy the summary table of its three versions."""
     data_key, mechanism, pct, cols = miss
     X, _, _ = _data(*data_key)
-    done = _impute(data_key, mechanism, pct, cols, strategy, k, estimator, m)["completed"]
-    dist = md.distribution_frame(X, _inject(data_key, mechanism, pct, cols), done, list(cols[:3]))
-    return dist, dist.groupby(["column", "version"])["value"].describe().round(3)
+    X_miss = _inject(data_key, mechanism, pct, cols)
+    parts, tables = [], {}
+    for s in md.STRATEGIES:
+        done = _impute(data_key, mechanism, pct, cols, s, *_eff(s, k, estimator, m))["completed"]
+        dist = md.distribution_frame(X, X_miss, done, list(cols[:3]))
+        tables[s] = dist.groupby(["column", "version"])["value"].describe().round(3)
+        after = dist["version"] == "after imputation"
+        if not parts:
+            parts.append(dist[~after].assign(strategy=""))
+        parts.append(dist[after].assign(strategy=s))
+    return pd.concat(parts, ignore_index=True), tables
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _distribution_tables(miss, k, estimator, m):
+    return _distributions(miss, k, estimator, m)[1]
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -137,11 +152,20 @@ def _corr_chart(miss, k, estimator, m, title, x_title):
                             height=250, title=title, x_title=x_title)
 
 
-def _histogram_chart(miss, strategy, params, name):
-    # one chart per column, the legend below the plot
-    dist = _distributions(miss, strategy, *params)[0]
-    return charts.histogram(dist[dist["column"] == name], "value", color="version", bins=25, height=330,
-                            title=name).configure_legend(orient="bottom", direction="horizontal", columns=1)
+INSPECT_PARAM = "inspect"
+
+
+def _histogram_chart(miss, k, estimator, m, name):
+    """One column's histograms with every strategy's imputed values in the data; a Vega-Lite
+    parameter picks the strategy shown, so inspecting another one swaps a value in the cached spec
+    (charts.set_param) instead of building a chart. The filter runs before the binning: the bins
+    are those of the truth, the observed cells and the one strategy shown. The legend goes below."""
+    dist = _distributions(miss, k, estimator, m)[0]
+    chart = charts.histogram(dist[dist["column"] == name], "value", color="version", bins=25, height=330,
+                             title=name)
+    return chart.add_params(alt.param(name=INSPECT_PARAM, value=md.INSPECT_DEFAULT)).transform_filter(
+        f"datum.strategy === '' || datum.strategy === {INSPECT_PARAM}").configure_legend(
+        orient="bottom", direction="horizontal", columns=1)
 
 
 def _draws_chart(miss, m, column):
@@ -300,17 +324,17 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
         st.markdown("##### Distributions: truth, observed cells, and after imputation")
         strategy = st.selectbox("Strategy to inspect", md.STRATEGIES, index=md.STRATEGIES.index(md.INSPECT_DEFAULT),
                                 key=md.INSPECT_KEY, bind="query-params")
-        params = _eff(strategy, k, estimator, m)
         # one chart per column: each gets its own bins and x axis (a shared facet bins every column on the
-        # widest range, so a narrow column collapses into two bars), the legend below the plot
+        # widest range, so a narrow column collapses into two bars)
         for col, name in zip(st.columns(len(columns[:3])), columns[:3]):
-            chart_cache.draw(_histogram_chart, miss, strategy, params, name, target=col)
+            spec = chart_cache.spec(_histogram_chart, miss, k, estimator, m, name)
+            col.vega_lite_chart(spec=charts.set_param(spec, INSPECT_PARAM, strategy))
         corr_after = summary.loc[strategy, md.CORR_COLUMN]
         st.caption(f"{strategy}: corr({columns[0]}, {partner}) = "
                    f"{'n/a' if np.isnan(corr_after) else f'{corr_after:.3f}'} (truth {true_corr:.3f}); "
                    f"rows kept {int(summary.loc[strategy, 'rows kept']):,}.")
         with st.expander("Distributions as a table"):
-            st.dataframe(_distributions(miss, strategy, *params)[1])
+            st.dataframe(_distribution_tables(miss, k, estimator, m)[strategy])
 
 
     inspect_section()
@@ -337,7 +361,7 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
         st.caption(f"{n_real} countries and aggregates × {n_years} years, {n_missing} "
                    f"cells missing in the source, in {n_gaps} rows (sample_data/fertility.csv). Here the truth "
                    f"is unknown, so imputation is judged the usual way: hide {md.HOLDOUT_PCT}% of the *observed* "
-                   "cells, impute them, compare.")
+                   f"cells, impute them, compare (the iterative imputer runs {md.HOLDOUT_ITER_MAX} rounds here).")
         chart_cache.draw(_fertility_chart)
         chart_cache.draw(_holdout_chart, k, estimator, seed)
         st.dataframe(_holdout_table(k, estimator, seed)[1], hide_index=True)
