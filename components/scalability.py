@@ -10,10 +10,10 @@ import time
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 from sklearn.datasets import make_classification
 from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression, SGDClassifier
-from scipy.special import expit
 from sklearn.pipeline import make_pipeline
 
 # ---- widget keys, defaults, options (one source of truth; the tests import them) ----

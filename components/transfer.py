@@ -102,7 +102,7 @@ class MLP:
     def hidden_layer_sizes(self) -> tuple[int]:
         return (self.coefs_[0].shape[1],)
 
-    def copy(self) -> "MLP":
+    def copy(self) -> MLP:
         return MLP([c.copy() for c in self.coefs_], [b.copy() for b in self.intercepts_])
 
     def predict_proba(self, X) -> np.ndarray:

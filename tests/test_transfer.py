@@ -82,7 +82,7 @@ def test_page_trainer_is_mlpclassifier_step_for_step():
     MLPClassifier.fit exactly: the same weights and losses after the source, fine-tuning and from scratch."""
     warnings.simplefilter("ignore", ConvergenceWarning)
     hidden = 24
-    X_src, y_src, X_pool, y_pool, X_test, y_test, _ = T.task_split(T.DIRECTIONS[1], SEED)
+    X_src, y_src, X_pool, y_pool, X_test, _, _ = T.task_split(T.DIRECTIONS[1], SEED)
     Xa, Xb, ya, yb = train_test_split(X_src, y_src, test_size=0.25, random_state=SEED, stratify=y_src)
     sk_source = _sk_net(hidden, SEED, len(ya), T.SOURCE_EPOCHS).fit(Xa, ya)
     source, acc = T.train_source(T.DIRECTIONS[1], hidden, SEED)
