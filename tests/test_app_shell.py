@@ -60,3 +60,26 @@ def test_a_heavy_page_loads_only_its_own_heavy_package():
     page = "views/beyond/interpretability.py"
     loaded = heavy_modules_after_opening(page)
     assert loaded <= HEAVY_ALLOWED[page], loaded
+
+
+def test_every_script_thread_gets_one_openmp_thread():
+    """Streamlit runs each rerun in a new thread; importing the app's components must give that thread
+    one OpenMP thread too (2-core hosts: more threads made k-NN and t-SNE 3-6x slower)."""
+    import subprocess
+    import sys
+
+    from tests.apptest_utils import ROOT
+    probe = """
+import threading, streamlit, components
+from threadpoolctl import threadpool_info
+import sklearn.neighbors  # loads scikit-learn's OpenMP runtime
+seen = []
+t = threading.Thread(target=lambda: seen.extend(i["num_threads"] for i in threadpool_info() if i["user_api"] == "openmp"))
+t.start(); t.join()
+print(seen)
+"""
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         env={k: v for k, v in __import__("os").environ.items() if k != "OMP_NUM_THREADS"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    counts = __import__("json").loads(out.stdout.strip().splitlines()[-1])
+    assert counts and set(counts) == {1}
