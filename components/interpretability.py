@@ -288,6 +288,15 @@ def lime_surrogate(e: Explained, row: int, n_features: int = LIME_K_DEFAULT, see
     scikit-image, and is not a dependency of this project; the method itself is a few lines of
     scikit-learn. Returns the weights (per training std), the local fidelity (weighted R²) and
     the surrogate's prediction at the row next to the model's."""
+    return lime_fit(e.feature_names, lime_samples(e, row, seed, n_samples, scale), n_features)
+
+
+def lime_samples(e: Explained, row: int, seed: int = 0, n_samples: int = LIME_SAMPLES,
+                 scale: float = LIME_SCALE) -> dict:
+    """The part of lime_surrogate that calls the model: the perturbed copies of the row (as
+    displacements D in training standard deviations), the model's output on each, their kernel
+    weights and the full weighted ridge fit that ranks the features. It does not depend on how many
+    features the surrogate keeps, so the page caches it per row."""
     f = output_function(e.model, e.task, e.model_kind, e.class_index)
     x = e.X_test.iloc[[row]].to_numpy(dtype=float)
     sd = e.X_train.to_numpy(dtype=float).std(axis=0)
@@ -300,15 +309,21 @@ def lime_surrogate(e: Explained, row: int, n_features: int = LIME_K_DEFAULT, see
     width = 0.75 * np.sqrt(x.shape[1])
     dist = np.sqrt(((Z * scale) ** 2).sum(axis=1))  # standardised distance to the row
     w = np.exp(-(dist ** 2) / width ** 2)
-    k = int(min(n_features, x.shape[1]))
     D = Z * scale  # displacement in training standard deviations
     full = Ridge(alpha=1e-3).fit(D, yp, sample_weight=w)
-    chosen = np.sort(np.argsort(-np.abs(full.coef_))[:k])
+    return {"x": x[0], "D": D, "y": np.asarray(yp, dtype=float), "w": w, "rank": np.argsort(-np.abs(full.coef_))}
+
+
+def lime_fit(feature_names: list[str], samples: dict, n_features: int = LIME_K_DEFAULT) -> dict:
+    """lime_surrogate's last step: the weighted linear model on the n_features top-ranked features."""
+    D, yp, w, x = samples["D"], samples["y"], samples["w"], samples["x"]
+    k = int(min(n_features, D.shape[1]))
+    chosen = np.sort(samples["rank"][:k])
     sur = LinearRegression().fit(D[:, chosen], yp, sample_weight=w)
     fidelity = float(sur.score(D[:, chosen], yp, sample_weight=w))
-    weights = pd.DataFrame({"feature": [e.feature_names[j] for j in chosen], "weight": sur.coef_,
-                            "value": x[0, chosen]}).sort_values("weight", key=np.abs, ascending=False,
-                                                                 ignore_index=True)
+    weights = pd.DataFrame({"feature": [feature_names[j] for j in chosen], "weight": sur.coef_,
+                            "value": x[chosen]}).sort_values("weight", key=np.abs, ascending=False,
+                                                              ignore_index=True)
     return {"weights": weights, "fidelity": fidelity, "surrogate_at_row": float(sur.intercept_),
             "model_at_row": float(yp[0])}
 

@@ -97,6 +97,10 @@ def test_lime_surrogate_recovers_a_linear_model():
         assert w == pytest.approx(expected[f], rel=1e-6, abs=1e-6)
     small = I.lime_surrogate(e, 3, n_features=3, seed=SEED)
     assert len(small["weights"]) == 3 and small["fidelity"] < 1.0
+    # the page's split: model outputs once per row, then the k-feature fit
+    samples = I.lime_samples(e, 3, seed=SEED)
+    again = I.lime_fit(e.feature_names, samples, 3)
+    assert again["fidelity"] == small["fidelity"] and again["weights"].equals(small["weights"])
 
 
 def test_pdp_matches_sklearn(forest):
@@ -167,6 +171,11 @@ def test_row_switch_reads_cached_shap_values_only():
             waterfall = next(s for s in chart_specs(at) if "SHAP waterfall for test row" in str(s.get("title")))
             assert f"test row {row}:" in waterfall["title"]
         assert (tree.call_count, linear.call_count, fit.call_count) == (0, 0, 0)
+    with mock.patch.object(I, "lime_samples", wraps=I.lime_samples) as samples:
+        at.slider(key=I.LIME_K_KEY).set_value(3).run()  # a smaller surrogate: refit on the cached samples
+        assert_clean(at)
+        assert samples.call_count == 0
+        assert "a 3-feature linear model" in " ".join(m.value for m in at.markdown)
 
 
 def test_url_sets_widgets_and_noise_adds_a_feature():

@@ -48,10 +48,15 @@ def get_local(args: tuple, row: int, class_names: tuple) -> dict:
             "total": e.base_value + float(e.shap_values[row].sum()), "output": float(e.outputs[row])}
 
 
+@st.cache_data(max_entries=128, show_spinner=False)
+def get_lime_samples(args: tuple, row: int) -> dict:
+    """The model's outputs around the row (the costly part of the surrogate), once per row."""
+    return I.lime_samples(get_explained(*args), row, seed=args[3])
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def get_lime(args: tuple, row: int, k: int) -> dict:
-    e = get_explained(*args)
-    return I.lime_surrogate(e, row, k, seed=args[3])
+    return I.lime_fit(get_explained(*args).feature_names, get_lime_samples(args, row), k)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
