@@ -114,6 +114,25 @@ def test_pdp_matches_sklearn(forest):
     np.testing.assert_allclose(ice_df.groupby(feature)["prediction"].mean().to_numpy(), pd_df["average"])
 
 
+@pytest.mark.parametrize("name, kind", [("iris", I.LINEAR), ("diabetes", I.FOREST), ("wine", I.FOREST),
+                                        ("churn", I.LINEAR)])
+def test_pdp_grid_and_ice_match_sklearn_on_every_feature(name, kind):
+    """The page sends the grid's copies of the rows to the model at once: the same grid, ICE lines and
+    average as partial_dependence(kind="both"), for every feature (few-valued ones use their values)."""
+    e = I.explain(datasets.load(name), kind, SEED)
+    k = e.class_index if e.task == datasets.CLASSIFICATION else 0
+    X = e.X_train.sample(min(I.ICE_LINES, len(e.X_train)), random_state=SEED)
+    for feature in e.feature_names:
+        pd_df, ice_df = I.pdp_frame(e, feature, seed=SEED)
+        ref = partial_dependence(e.model, X, [feature], kind="both", grid_resolution=I.PDP_GRID)
+        avg, ind = np.asarray(ref["average"]), np.asarray(ref["individual"])
+        row = k if avg.shape[0] > 1 else 0
+        np.testing.assert_allclose(pd_df[feature], ref["grid_values"][0], rtol=0, atol=1e-12)
+        np.testing.assert_allclose(pd_df["average"], avg[row], rtol=1e-9, atol=1e-12)
+        mine = ice_df.pivot(index="line", columns=feature, values="prediction").to_numpy()
+        np.testing.assert_allclose(mine, ind[row], rtol=1e-9, atol=1e-12)
+
+
 def test_exported_script_reproduces_the_numbers(forest, bc):
     out = run_exported_script(I.export_code("breast_cancer", I.FOREST, SEED, False, 7))
     mine = I.page_numbers(forest, 7)
