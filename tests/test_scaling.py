@@ -126,3 +126,43 @@ def test_exported_script_reproduces_the_cv_scores(bc):
     got = run_exported_script(sc.export_code("breast_cancer", "classification", 4, 15, SEED))
     for _, r in table.iterrows():
         assert got[f"{r['scaler']} | {r['model']}"] == pytest.approx(r["CV score"], rel=1e-9)
+
+
+def _decoded(spec: dict) -> tuple[list, str]:
+    """Each part's data as a DataFrame and the spec without data names, to compare two conversions."""
+    import json
+
+    import pyarrow as pa
+
+    frames = []
+
+    def walk(part):
+        data = part.get("data")
+        if isinstance(data, dict) and "name" in data:
+            frames.append(pa.ipc.open_stream(spec["datasets"][data["name"]]).read_pandas())
+        return {k: ([walk(x) for x in v] if k == "layer" else v) for k, v in part.items()
+                if k not in ("data", "datasets")}
+
+    return frames, json.dumps(walk(spec), sort_keys=True)
+
+
+def test_strip_and_boundary_charts_convert_the_same_through_fast_spec(bc):
+    """The page converts its strips and boundaries with boundary.fast_spec (frames straight to Arrow):
+    the spec and the data must be what charts.to_spec gives."""
+    from components import boundary, charts
+
+    X, y = bc
+    Xo, mask = sc.inject_outliers(X, 5, 10, SEED)
+    pair = sc.boundary_pair(X, y, "classification")
+    scaled = sc.scale_all(Xo, pair, mask, SEED)
+    grid, points, _ = sc.boundary_data(Xo[pair], y.to_numpy(), mask, "standard", "k-NN", SEED, ("a", "b"))
+    built = [charts.strip_chart(scaled[scaled["feature"] == pair[0]], "value", "scaler", color="point",
+                                title="t", width=270).configure_legend(orient="bottom"),
+             charts.boundary_chart(grid, points, title="t", height=340).configure_legend(gradientLength=80)]
+    for chart in built:
+        fast_frames, fast_rest = _decoded(boundary.fast_spec(chart))
+        slow_frames, slow_rest = _decoded(charts.to_spec(chart))
+        assert fast_rest == slow_rest
+        assert len(fast_frames) == len(slow_frames) >= 1
+        for a, b in zip(fast_frames, slow_frames):
+            pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
