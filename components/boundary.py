@@ -100,6 +100,21 @@ def arrow_dataset(frame: pd.DataFrame) -> tuple[str, bytes]:
     return "data-" + hashlib.md5(data).hexdigest()[:16], data
 
 
+def swap_layer_data(spec: dict, frames: dict[int, pd.DataFrame], **top) -> dict:
+    """A converted layered chart (fast_spec) with the data of some layers replaced (layer index ->
+    frame, in the columns the chart's builder would have given it) and top-level keys (e.g. title)
+    set; datasets no layer uses any more are dropped."""
+    layers = list(spec["layer"])
+    fresh = {}
+    for i, frame in frames.items():
+        name, data = arrow_dataset(frame)
+        fresh[name] = data
+        layers[i] = {**layers[i], "data": {"name": name}}
+    used = {layer["data"]["name"] for layer in layers if "name" in layer.get("data", {})}
+    datasets = {k: v for k, v in spec["datasets"].items() if k in used} | fresh
+    return {**spec, **top, "layer": layers, "datasets": datasets}
+
+
 def swap_grid(spec: dict, grid: pd.DataFrame, title: str) -> dict:
     """Another probability grid on the same cells, in a boundary chart already converted (fast_spec of
     charts.boundary_chart): the background's P(class 1) and the boundary cells (|P - 0.5| < 0.04, as
@@ -113,16 +128,9 @@ def swap_grid(spec: dict, grid: pd.DataFrame, title: str) -> dict:
             and np.array_equal(cells["x2"].to_numpy(), grid["x2"].to_numpy())):
         raise ValueError("swap_grid needs the template's grid cells")
     cells["proba"] = grid["proba"].to_numpy()
-    layers = list(spec["layer"])
-    fresh = {}
     contour = grid[(grid["proba"] - 0.5).abs() < 0.04]
-    for i, frame in ((0, cells), (1, contour if len(contour) else pd.DataFrame())):  # Altair's empty: no columns
-        name, data = arrow_dataset(frame)
-        fresh[name] = data
-        layers[i] = {**layers[i], "data": {"name": name}}
-    used = {layer["data"]["name"] for layer in layers if "name" in layer.get("data", {})}
-    datasets = {k: v for k, v in spec["datasets"].items() if k in used} | fresh
-    return {**spec, "layer": layers, "datasets": datasets, "title": title}
+    # Altair sends an empty frame without columns
+    return swap_layer_data(spec, {0: cells, 1: contour if len(contour) else pd.DataFrame()}, title=title)
 
 
 def draw(builder, *args, target=None, **kwargs) -> None:

@@ -20,7 +20,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier
 
 from components import datasets
-from components.boundary import GRID_RESOLUTION, arrow_dataset, fast_spec, grid_for, points_frame, swap_grid
+from components.boundary import GRID_RESOLUTION, fast_spec, grid_for, points_frame, swap_grid, swap_layer_data
 from components.code_export import dataset_code
 
 TEST_SIZE = 0.3
@@ -303,19 +303,8 @@ def round_charts(b: BoostingResult, templates: tuple[dict, dict], round_: int) -
     templates. tests/test_ensembles.py checks them against a rebuild."""
     boundary_t, errors_t = templates
     grid, points, r = round_view(b, round_)
-    boundary = swap_grid(boundary_t, grid, round_title(r))
-    name, data = arrow_dataset(points)
-    layers = list(boundary["layer"])
-    layers[2] = {**layers[2], "data": {"name": name}}
-    used = {layer["data"]["name"] for layer in layers}
-    boundary = dict(boundary, layer=layers, datasets={k: v for k, v in boundary["datasets"].items() if k in used}
-                    | {name: data})
-    rule_name, rule = arrow_dataset(pd.DataFrame({"round": [r]}))
-    e_layers = list(errors_t["layer"])
-    e_layers[1] = {**e_layers[1], "data": {"name": rule_name}}
-    e_used = {layer["data"]["name"] for layer in e_layers}
-    errors = dict(errors_t, layer=e_layers,
-                  datasets={k: v for k, v in errors_t["datasets"].items() if k in e_used} | {rule_name: rule})
+    boundary = swap_layer_data(swap_grid(boundary_t, grid, round_title(r)), {2: points})
+    errors = swap_layer_data(errors_t, {1: pd.DataFrame({"round": [r]})})  # the rule of charts.line_chart
     return boundary, errors, points, r
 
 

@@ -257,3 +257,27 @@ def test_swapped_boundaries_equal_a_rebuild(moons):
             pd.testing.assert_frame_equal(a, b)
     with pytest.raises(ValueError):
         boundary.swap_grid(template, m.members[0][1], "another grid")
+
+
+def test_page_charts_follow_the_number_of_trees():
+    """The vote chart and the first-k chart are swapped per n, not rebuilt: the data the page sends
+    must be the vote of the first n trees of a direct fit, and the rule must sit at n."""
+    import json
+
+    import pyarrow as pa
+
+    at = open_page(PAGE)
+    X_tr, X_te, y_tr, y_te = _split(datasets.load("moons", n_samples=300, noise=0.25, seed=SEED))
+    for n in (7, 40):
+        at.slider(key=e.BAG_N_KEY).set_value(n).run()
+        sent = {}
+        for chart in at.get("vega_lite_chart"):
+            spec = json.loads(chart.proto.spec)
+            data = {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets}
+            sent[spec["title"]] = [data.get(part.get("data", {}).get("name")) for part in spec.get("layer", [spec])]
+        cells = sent[f"The vote of {n} trees on moons"][0]
+        bag = BaggingClassifier(DecisionTreeClassifier(), n_estimators=n, random_state=SEED).fit(X_tr, y_tr)
+        np.testing.assert_allclose(cells["proba"], bag.predict_proba(cells[["x1", "x2"]].to_numpy())[:, 1], atol=1e-6)
+        rule = sent[f"Vote of the first k trees (dashed: k = {n})"][1]
+        assert rule["n_trees"].tolist() == [n]
+    assert_clean(at)

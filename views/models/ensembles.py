@@ -119,6 +119,24 @@ def vote_spec(ds_key: tuple, bootstrap: bool, max_samples: float, n: int) -> dic
     return boundary.swap_grid(template, bagging_at(ds_key, bootstrap, max_samples, n).grid, vote_title(n, ds_key[0]))
 
 
+def by_k_title(n: int) -> str:
+    return f"Vote of the first k trees (dashed: k = {n})"
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def by_k_template(ds_key: tuple, bootstrap: bool, max_samples: float) -> dict:
+    return boundary.fast_spec(charts.line_chart(accuracy_by_k(ds_key, bootstrap, max_samples), "n_trees", "accuracy",
+                                                color="split", title=by_k_title(e.BAG_N_DEFAULT),
+                                                x_title="trees in the vote", rule_x=e.BAG_N_DEFAULT))
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def by_k_spec(ds_key: tuple, bootstrap: bool, max_samples: float, n: int) -> dict:
+    """Accuracy of the first k trees' vote with the rule at n: one chart per fit, the rule swapped in."""
+    return boundary.swap_layer_data(by_k_template(ds_key, bootstrap, max_samples),
+                                    {1: pd.DataFrame({"n_trees": [n]})}, title=by_k_title(n))
+
+
 @st.cache_data(max_entries=32, show_spinner=f"Refitting on {e.VARIANCE_REPLICAS} resampled training sets…")
 def variance_by_trees(ds_key: tuple, bootstrap: bool, max_samples: float) -> pd.DataFrame:
     return e.variance_by_trees(load(ds_key), bootstrap, max_samples, ds_key[3])
@@ -154,9 +172,7 @@ def bagging_view(ds_key: tuple) -> str:
         right.vega_lite_chart(spec=spec)
     var = variance_by_trees(ds_key, bootstrap, max_samples)
     c_left, c_right = st.columns(2)
-    chart_cache.draw(charts.line_chart, r.by_k, "n_trees", "accuracy", color="split",
-                     title=f"Vote of the first k trees (dashed: k = {n})",
-                     x_title="trees in the vote", rule_x=n, target=c_left)
+    c_left.vega_lite_chart(spec=by_k_spec(ds_key, bootstrap, max_samples, n))
     reduction = 1 - var["variance"].iloc[-1] / var["variance"].iloc[0] if var["variance"].iloc[0] > 0 else 0.0
     chart_cache.draw(charts.line_chart, var, "n_trees", "variance", x_title="trees in the vote",
                      y_title="variance of P(class 1)",
