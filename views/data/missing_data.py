@@ -106,25 +106,29 @@ def _pattern(miss, shown):
 def _distributions(miss, k, estimator, m):
     """Long frame of the first three affected columns' values: the truth, the observed cells, and
     every strategy's imputed table (column ``strategy``; "" for the truth and the observed cells),
-    and per strategy the summary table of its three versions."""
+    built only when a histogram is (it is read by the chart builder)."""
     data_key, mechanism, pct, cols = miss
     X, _, _ = _data(*data_key)
     X_miss = _inject(data_key, mechanism, pct, cols)
-    parts, tables = [], {}
+    parts = []
     for s in md.STRATEGIES:
         done = _impute(data_key, mechanism, pct, cols, s, *_eff(s, k, estimator, m))["completed"]
         dist = md.distribution_frame(X, X_miss, done, list(cols[:3]))
-        tables[s] = dist.groupby(["column", "version"])["value"].describe().round(3)
         after = dist["version"] == "after imputation"
         if not parts:
             parts.append(dist[~after].assign(strategy=""))
         parts.append(dist[after].assign(strategy=s))
-    return pd.concat(parts, ignore_index=True), tables
+    return pd.concat(parts, ignore_index=True)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _distribution_tables(miss, k, estimator, m):
-    return _distributions(miss, k, estimator, m)[1]
+@st.cache_data(max_entries=128, show_spinner=False)
+def _distribution_table(miss, strategy, k, estimator, m):
+    """The inspected strategy's summary table (truth, observed, imputed) of the first three columns."""
+    data_key, mechanism, pct, cols = miss
+    X, _, _ = _data(*data_key)
+    done = _impute(data_key, mechanism, pct, cols, strategy, k, estimator, m)["completed"]
+    dist = md.distribution_frame(X, _inject(data_key, mechanism, pct, cols), done, list(cols[:3]))
+    return dist.groupby(["column", "version"])["value"].describe().round(3)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -160,7 +164,7 @@ def _histogram_chart(miss, k, estimator, m, name):
     parameter picks the strategy shown, so inspecting another one swaps a value in the cached spec
     (charts.set_param) instead of building a chart. The filter runs before the binning: the bins
     are those of the truth, the observed cells and the one strategy shown. The legend goes below."""
-    dist = _distributions(miss, k, estimator, m)[0]
+    dist = _distributions(miss, k, estimator, m)
     chart = charts.histogram(dist[dist["column"] == name], "value", color="version", bins=25, height=330,
                              title=name)
     return chart.add_params(alt.param(name=INSPECT_PARAM, value=md.INSPECT_DEFAULT)).transform_filter(
@@ -334,7 +338,7 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
                    f"{'n/a' if np.isnan(corr_after) else f'{corr_after:.3f}'} (truth {true_corr:.3f}); "
                    f"rows kept {int(summary.loc[strategy, 'rows kept']):,}.")
         with st.expander("Distributions as a table"):
-            st.dataframe(_distribution_tables(miss, k, estimator, m)[strategy])
+            st.dataframe(_distribution_table(miss, strategy, *_eff(strategy, k, estimator, m)))
 
 
     inspect_section()
