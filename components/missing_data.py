@@ -211,7 +211,7 @@ def impute_one(X: pd.DataFrame, X_miss: pd.DataFrame, columns: list[str], strate
     elif strategy == "multiple (pooled)":
         return pool_draws(X, X_miss, columns, [impute_draw(X_miss, seed, i) for i in range(m)])
     else:
-        done = pd.DataFrame(make_imputer(strategy, k, estimator, seed).fit_transform(X_miss),
+        done = pd.DataFrame(make_imputer(strategy, k, estimator, seed).fit_transform(X_miss.to_numpy()),
                             columns=X.columns, index=X.index)
     return _scored(X, columns, strategy, done, mask, partner, out)
 
@@ -233,7 +233,7 @@ def _scored(X: pd.DataFrame, columns: list[str], strategy: str, done: pd.DataFra
 def impute_draw(X_miss: pd.DataFrame, seed: int, i: int) -> np.ndarray:
     """Draw ``i`` of multiple imputation (random_state seed + i): the same whatever m is, so a page
     can cache draws one by one and a larger m only computes the new ones."""
-    return make_imputer("multiple (pooled)", 0, "", seed, i).fit_transform(X_miss)
+    return make_imputer("multiple (pooled)", 0, "", seed, i).fit_transform(X_miss.to_numpy())
 
 
 def pool_draws(X: pd.DataFrame, X_miss: pd.DataFrame, columns: list[str], fills: list[np.ndarray]) -> dict:
@@ -286,12 +286,15 @@ def cv_one(X_miss: pd.DataFrame, y: pd.Series, task: str, strategy: str, k: int,
             smallest = int(yk.value_counts().min()) if len(yk) else 0
             if len(yk) < 2 * CV_FOLDS or (task == "classification" and smallest < CV_FOLDS):
                 raise ValueError(f"only {len(yk)} complete rows: too few for {CV_FOLDS}-fold CV")
-            score = float(cross_val_score(model, Xk, yk, cv=make_cv(task, seed), scoring=scoring).mean())
+            score = float(cross_val_score(model, Xk.to_numpy(), yk.to_numpy(), cv=make_cv(task, seed),
+                                          scoring=scoring).mean())
         elif strategy == "multiple (pooled)":
             return pool_cv([cv_draw(X_miss, y, task, seed, i) for i in range(m)])
         else:
+            # arrays, not frames: the same numbers without scikit-learn's per-fit DataFrame checks
             score = float(cross_val_score(make_pipeline(make_imputer(strategy, k, estimator, seed), clone(model)),
-                                          X_miss, y, cv=make_cv(task, seed), scoring=scoring).mean())
+                                          X_miss.to_numpy(), np.asarray(y), cv=make_cv(task, seed),
+                                          scoring=scoring).mean())
     except ValueError as exc:
         score, note = float("nan"), str(exc).splitlines()[0][:160]
     return {"strategy": strategy, "CV score": score, "spread between draws": spread, "note": note}
@@ -303,7 +306,8 @@ def cv_draw(X_miss: pd.DataFrame, y: pd.Series, task: str, seed: int, i: int) ->
     """CV score with draw ``i`` of multiple imputation fitted inside each fold (independent of m)."""
     scoring = "accuracy" if task == "classification" else "r2"
     pipe = make_pipeline(make_imputer("multiple (pooled)", 0, "", seed, i), make_model(task, seed))
-    return float(cross_val_score(pipe, X_miss, y, cv=make_cv(task, seed), scoring=scoring).mean())
+    return float(cross_val_score(pipe, X_miss.to_numpy(), np.asarray(y), cv=make_cv(task, seed),
+                                 scoring=scoring).mean())
 
 
 def pool_cv(per_draw: list[float]) -> dict:
@@ -322,7 +326,8 @@ def cv_scores(X_miss: pd.DataFrame, y: pd.Series, task: str, k: int, estimator: 
 def complete_cv_score(X: pd.DataFrame, y: pd.Series, task: str, seed: int) -> float:
     """The same model on the complete table: the ceiling every strategy is measured against."""
     scoring = "accuracy" if task == "classification" else "r2"
-    return float(cross_val_score(make_model(task, seed), X, y, cv=make_cv(task, seed), scoring=scoring).mean())
+    return float(cross_val_score(make_model(task, seed), X.to_numpy(), np.asarray(y), cv=make_cv(task, seed),
+                                 scoring=scoring).mean())
 
 
 def pattern_frame(X_miss: pd.DataFrame, columns: list[str], n_rows: int = 120) -> pd.DataFrame:
