@@ -105,14 +105,21 @@ def swap_layer_data(spec: dict, frames: dict[int, pd.DataFrame], **top) -> dict:
     frame, in the columns the chart's builder would have given it) and top-level keys (e.g. title)
     set; datasets no layer uses any more are dropped."""
     layers = list(spec["layer"])
+    top_data = spec.get("data")
     fresh = {}
     for i, frame in frames.items():
         name, data = arrow_dataset(frame)
         fresh[name] = data
-        layers[i] = {**layers[i], "data": {"name": name}}
-    used = {layer["data"]["name"] for layer in layers if "name" in layer.get("data", {})}
+        if "data" not in layers[i] and top_data is not None and len(layers) == 1:
+            top_data = {"name": name}  # Altair lifts the data of a lone layer to the chart
+        else:
+            layers[i] = {**layers[i], "data": {"name": name}}
+    used = {part["data"]["name"] for part in layers + [{"data": top_data or {}}] if "name" in part.get("data", {})}
     datasets = {k: v for k, v in spec["datasets"].items() if k in used} | fresh
-    return {**spec, **top, "layer": layers, "datasets": datasets}
+    out = {**spec, **top, "layer": layers, "datasets": datasets}
+    if top_data is not None:
+        out["data"] = top_data
+    return out
 
 
 def swap_grid(spec: dict, grid: pd.DataFrame, title: str) -> dict:

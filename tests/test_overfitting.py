@@ -3,6 +3,7 @@ controls and caching, the URL and the exported script."""
 from unittest import mock
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.ensemble import GradientBoostingRegressor
 from sklearn.model_selection import KFold, train_test_split
@@ -302,3 +303,78 @@ def test_coefficient_path_equals_sklearn_validation_curve_and_pipeline_fits(pena
     np.testing.assert_allclose(by_alpha["val_rmse"], -val.mean(axis=1), rtol=1e-9)
     np.testing.assert_allclose(by_alpha["val_se"], val.std(axis=1, ddof=1) / np.sqrt(5), rtol=1e-9)
     np.testing.assert_allclose(path["coefficient"], coefs, rtol=1e-9, atol=1e-12)
+
+
+def _sent_charts(at) -> dict:
+    """Every chart on screen: title -> (its spec without data names, the frames of its parts)."""
+    import json
+
+    import pyarrow as pa
+    out = {}
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        data = {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets}
+        parts = spec.get("layer", [spec])
+        top = spec.get("data", {}).get("name")  # Altair lifts a lone layer's data to the chart
+        frames = [data.get(part.get("data", {}).get("name", top)) for part in parts]
+        bare = json.dumps({**{k: v for k, v in spec.items() if k != "data"},
+                           "layer": [{k: v for k, v in p.items() if k != "data"} for p in parts]}, sort_keys=True)
+        out[spec.get("title")] = (bare, frames)
+    return out
+
+
+@pytest.mark.parametrize("view,kind,key,first,then,query", [
+    ("Regularisation path", "select_slider", o.ALPHA_KEY, 0.001, 1.0, {o.PENALTY_KEY: "lasso (L1)", o.DEGREE_KEY: "9"}),
+])
+def test_scrubbed_charts_equal_freshly_built_ones(view, kind, key, first, then, query):
+    """Scrubbing alpha on the path view swaps markers into charts built for the first alpha: what the
+    page sends must equal what a page opened at that alpha builds from scratch."""
+    import streamlit as st
+    st.cache_data.clear()
+    at = open_page(PAGE, query={VIEW_KEY: view, key: f"{first:g}", **query})
+    getattr(at, kind)(key=key).set_value(then).run()
+    swapped = _sent_charts(at)
+    st.cache_data.clear()
+    fresh_page = open_page(PAGE, query={VIEW_KEY: view, key: f"{then:g}", **query})
+    assert getattr(fresh_page, kind)(key=key).value == then
+    fresh = _sent_charts(fresh_page)
+    assert swapped.keys() == fresh.keys() and len(fresh) == 2
+    for title, (bare, frames) in fresh.items():
+        assert swapped[title][0] == bare, title
+        for a, b in zip(swapped[title][1], frames):
+            pd.testing.assert_frame_equal(a, b, check_dtype=False)
+
+
+def test_bias_variance_charts_at_a_scrubbed_degree_equal_a_direct_build():
+    """The bias-variance charts are built at degree 1 and each degree's fits swapped in: at degree 7
+    they must equal charts built directly from the decomposition."""
+    from components import charts
+    at = open_page(PAGE, query={VIEW_KEY: "Bias–variance"})
+    at.slider(key=o.DEGREE_KEY).set_value(7).run()
+    sent = _sent_charts(at)
+    bv = o.bias_variance(o.N_POINTS_DEFAULT, o.NOISE_DEFAULT, SEED, "none", o.ALPHA_DEFAULT)
+    xs = bv.curves[7]
+    truth = pd.DataFrame({"x": xs["x"].unique(), "y": np.sin(2 * np.pi * xs["x"].unique()),
+                          "series": "true function", "line": "truth"})
+    lines = pd.concat([xs.assign(alpha=0.35), truth.assign(alpha=1.0)])
+    title = f"{o.CURVES_SHOWN} of {o.BOOTSTRAPS} bootstrap refits, degree 7"
+    noise = o.NOISE_DEFAULT
+    direct = charts.to_spec(charts.points_lines_chart(None, lines, "x", "y", title,
+                                                      y_domain=(-1.5 - 3 * noise, 1.5 + 3 * noise)))
+    import pyarrow as pa
+    frame = pa.ipc.open_stream(direct["datasets"][direct["data"]["name"]]).read_pandas()  # a lone layer's data
+    pd.testing.assert_frame_equal(sent[title][1][0].reset_index(drop=True), frame, check_dtype=False)
+    import json
+    drawn = {k: v for k, v in json.loads(sent[title][0]).items() if k != "autosize"}  # Streamlit adds autosize
+    assert drawn == json.loads(json_without_data(direct))
+    row = bv.table.iloc[6]
+    marker = sent["Bias² + variance + noise against complexity"][1][0]
+    assert marker["x"].tolist() == [7] and marker["y"].tolist() == pytest.approx([row["total"]])
+    assert marker["group"].iloc[0] == f"degree 7: {o.bias_variance_regime(bv.table, 7)[0]}"
+
+
+def json_without_data(spec: dict) -> str:
+    import json
+    parts = spec.get("layer", [spec])
+    return json.dumps({**{k: v for k, v in spec.items() if k not in ("datasets", "data")},
+                       "layer": [{k: v for k, v in p.items() if k != "data"} for p in parts]}, sort_keys=True)

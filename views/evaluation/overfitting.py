@@ -1,6 +1,7 @@
 """Overfitting lab: polynomial degree and regularisation on a noisy 1-D function, learning curves,
 the bias-variance decomposition, tree depth and pruning, early stopping."""
 import altair as alt
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -119,6 +120,24 @@ def view_fit(n, noise, seed, degree, penalty, alpha) -> None:
         st.dataframe(r.coefficients, hide_index=True)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def path_templates(n, noise, seed, degree, penalty, _marker: pd.DataFrame, _point: pd.DataFrame) -> tuple[dict, dict]:
+    """The two charts of one coefficient path, built with the first markers they are drawn with (layer 0
+    of each: the page swaps in the current alpha's)."""
+    path, by_alpha = coefficient_path(n, noise, seed, degree, penalty)
+    lines = path.rename(columns={"alpha": "x", "coefficient": "y", "term": "series"})
+    path_chart = charts.points_lines_chart(_marker, lines, "alpha (log scale)",
+                                           "coefficient (standardised)",  # longer overflows the plot
+                                           f"Coefficient path, degree {degree}, {penalty}", log_x=True,
+                                           # one legend line per term: grow with the degree or it is cut off
+                                           height=max(charts.HEIGHT, 20 * degree + 150))
+    long = pd.concat([by_alpha[["alpha", "train_rmse"]].rename(columns={"alpha": "x", "train_rmse": "y"}).assign(series="train"),
+                      by_alpha[["alpha", "val_rmse"]].rename(columns={"alpha": "x", "val_rmse": "y"}).assign(series="validation")])
+    error_chart = charts.points_lines_chart(_point, long, "alpha (log scale)", "RMSE", "Error against alpha", log_x=True,
+                                            y_domain=(0, clamp_cap(by_alpha["val_rmse"], 0.5 + noise)))
+    return boundary.fast_spec(path_chart), boundary.fast_spec(error_chart)
+
+
 def view_path(n, noise, seed, degree, penalty, alpha) -> None:
     if penalty == "none":
         st.info("Choose **ridge (L2)** or **lasso (L1)** above to see the coefficients shrink as alpha grows.")
@@ -134,18 +153,13 @@ def view_path(n, noise, seed, degree, penalty, alpha) -> None:
     m[2].metric("Coefficients exactly 0", int((current["coefficient"].abs() < 1e-12).sum()))
     regime_metric(m[3], f"alpha = {alpha:g} is", label, "One-standard-error rule on the CV error against alpha.")
     left, right = st.columns(2)
-    lines = path.rename(columns={"alpha": "x", "coefficient": "y", "term": "series"})
     marker = current.rename(columns={"alpha": "x", "coefficient": "y"}).assign(group=f"alpha = {alpha:g}")
-    chart_cache.draw(charts.points_lines_chart, marker[["x", "y", "group"]], lines, "alpha (log scale)",
-                     "coefficient (standardised)",  # longer overflows the plot
-                     f"Coefficient path, degree {degree}, {penalty}", log_x=True,
-                     # one legend line per term: grow with the degree or it is cut off
-                     height=max(charts.HEIGHT, 20 * degree + 150), target=left)
-    long = pd.concat([by_alpha[["alpha", "train_rmse"]].rename(columns={"alpha": "x", "train_rmse": "y"}).assign(series="train"),
-                      by_alpha[["alpha", "val_rmse"]].rename(columns={"alpha": "x", "val_rmse": "y"}).assign(series="validation")])
+    marker = marker[["x", "y", "group"]]
     point = pd.DataFrame({"x": [alpha], "y": [by_alpha["val_rmse"].iloc[idx]], "group": [f"alpha = {alpha:g}: {label}"]})
-    chart_cache.draw(charts.points_lines_chart, point, long, "alpha (log scale)", "RMSE", "Error against alpha",
-                     log_x=True, y_domain=(0, clamp_cap(by_alpha["val_rmse"], 0.5 + noise)), target=right)
+    # alpha only moves the markers: the charts are built once per path and the markers swapped in
+    path_t, error_t = path_templates(n, noise, seed, degree, penalty, marker, point)
+    left.vega_lite_chart(spec=boundary.swap_layer_data(path_t, {0: marker}))
+    right.vega_lite_chart(spec=boundary.swap_layer_data(error_t, {0: point}))
     with st.expander("Numbers behind the charts"):
         st.dataframe(by_alpha.round(4), hide_index=True)
         st.dataframe(path.pivot(index="term", columns="alpha", values="coefficient").round(4))
@@ -175,6 +189,37 @@ def _learning_chart(lines: pd.DataFrame, title: str, y_dom: tuple):
     return chart
 
 
+def bv_title(d: int) -> str:
+    return f"{o.CURVES_SHOWN} of {o.BOOTSTRAPS} bootstrap refits, degree {d}"
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def bv_lines(n, noise, seed, penalty, alpha, d: int) -> pd.DataFrame:
+    """The bootstrap fits of degree d and the true function, as charts.points_lines_chart draws them
+    (its "dash" column: the true function dashed)."""
+    xs = bias_variance(n, noise, seed, penalty, alpha).curves[d]
+    truth = pd.DataFrame({"x": xs["x"].unique()}).assign(y=lambda f: o.true_function(f["x"]), series="true function",
+                                                         line="truth")
+    lines = pd.concat([xs.assign(alpha=0.35), truth.assign(alpha=1.0)])
+    return lines.assign(dash=np.where(lines["series"].str.startswith("true"), "dashed", "solid"))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def bv_templates(n, noise, seed, penalty, alpha) -> tuple[dict, dict]:
+    """The bias-variance view's two charts at degree 1; other degrees swap in their fits and marker."""
+    bv = bias_variance(n, noise, seed, penalty, alpha)
+    fits = charts.points_lines_chart(None, bv_lines(n, noise, seed, penalty, alpha, 1), "x", "y", bv_title(1),
+                                     y_domain=y_domain(noise))
+    long = bv.table.melt(id_vars="degree", value_vars=["bias2", "variance", "noise", "total"], var_name="series",
+                         value_name="y").rename(columns={"degree": "x"})
+    label = o.bias_variance_regime(bv.table, 1)[0]
+    marker = pd.DataFrame({"x": [1], "y": [bv.table["total"].iloc[0]], "group": [f"degree 1: {label}"]})
+    cap = float(2 * bv.table["total"].iloc[0] + noise ** 2)
+    parts = charts.points_lines_chart(marker, long, "polynomial degree", "expected squared error",
+                                      "Bias² + variance + noise against complexity", y_domain=(0, cap))
+    return boundary.fast_spec(fits), boundary.fast_spec(parts)
+
+
 def view_bias_variance(n, noise, seed, degree, penalty, alpha) -> None:
     bv = bias_variance(n, noise, seed, penalty, alpha)
     d = min(degree, o.BV_DEGREE_MAX)
@@ -188,19 +233,12 @@ def view_bias_variance(n, noise, seed, degree, penalty, alpha) -> None:
     m[2].metric("Noise (irreducible)", f"{row['noise']:.4f}")
     regime_metric(m[3], f"Degree {d} is", label, f"Lowest expected error at degree {best}; one-standard-error rule.")
     left, right = st.columns(2)
-    xs = bv.curves[d]
-    truth = pd.DataFrame({"x": xs["x"].unique()}).assign(y=lambda f: o.true_function(f["x"]), series="true function",
-                                                         line="truth")
-    lines = pd.concat([xs.assign(alpha=0.35), truth.assign(alpha=1.0)])
-    boundary.draw(charts.points_lines_chart, None, lines, "x", "y",
-                  f"{o.CURVES_SHOWN} of {o.BOOTSTRAPS} bootstrap refits, degree {d}", y_domain=y_domain(noise),
-                  target=left)
-    long = bv.table.melt(id_vars="degree", value_vars=["bias2", "variance", "noise", "total"], var_name="series",
-                         value_name="y").rename(columns={"degree": "x"})
     marker = pd.DataFrame({"x": [d], "y": [row["total"]], "group": [f"degree {d}: {label}"]})
-    cap = float(2 * bv.table["total"].iloc[0] + noise ** 2)
-    chart_cache.draw(charts.points_lines_chart, marker, long, "polynomial degree", "expected squared error",
-                     "Bias² + variance + noise against complexity", y_domain=(0, cap), target=right)
+    # the degree only picks precomputed fits: both charts are built once, this degree's data swapped in
+    fits_t, parts_t = bv_templates(n, noise, seed, penalty, alpha)
+    left.vega_lite_chart(spec=boundary.swap_layer_data(fits_t, {0: bv_lines(n, noise, seed, penalty, alpha, d)},
+                                                       title=bv_title(d)))
+    right.vega_lite_chart(spec=boundary.swap_layer_data(parts_t, {0: marker}))
     with st.expander("Numbers behind the charts"):
         st.dataframe(bv.table.round(5), hide_index=True)
 
