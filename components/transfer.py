@@ -5,25 +5,26 @@ Three ways to learn the target from a few labels:
 (b) fine-tuning: start from the source weights (new output layer) and keep training on the target;
 (c) from scratch: the same architecture, randomly initialised, the same number of epochs.
 
-The networks are scikit-learn's ``MLPClassifier(solver="adam")`` trained with ``fit`` for exactly
-``epochs`` passes (no early stop). The page trains them with ``Adam``/``MLP`` below: the same
-computation step for step (initialisation, per-epoch shuffle, mini-batches, L2 term, Adam), without
-scikit-learn's per-call input checks, which were most of the time of a curve (~1.1 s -> ~0.1 s).
-tests/test_transfer.py checks the weights and loss curves against MLPClassifier itself, and the
-exported script (plain MLPClassifier) reproduces the page's accuracies.
+The networks are scikit-learn's ``MLPClassifier(solver="adam")``, each trained with one ``fit`` of
+exactly ``epochs`` passes (no early stop); the exported script does the same and reproduces the
+page's accuracies. One fit per network, not one partial_fit per epoch: the per-call checks had been
+most of the time of a curve.
 """
 from __future__ import annotations
 
+import copy
 import functools
 
 import numpy as np
 import pandas as pd
-from scipy.special import xlogy
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+
+from components.models import quiet_convergence
 
 # ---- widget keys, defaults, options (one source of truth; the tests import them) ----
 LABELS_KEY, HIDDEN_KEY, EPOCHS_KEY, DIRECTION_KEY = (
@@ -43,7 +44,6 @@ BATCH = 64
 TARGET_TEST_SIZE = 0.3
 LEARNING_RATE = 3e-3
 METHODS = ("feature extraction (frozen)", "fine-tuning", "from scratch")
-ALPHA = 1e-4  # MLPClassifier's default L2 penalty
 N_CLASSES = 5
 
 
@@ -90,31 +90,11 @@ def labelled_subset(X_pool, y_pool, n: int, seed: int):
     return X_pool[take], y_pool[take]
 
 
-class MLP:
-    """One hidden ReLU layer and a softmax output over classes 0..4: the network MLPClassifier builds
-    (coefs_ / intercepts_ as in scikit-learn), with predict, predict_proba and score."""
-
-    def __init__(self, coefs: list, intercepts: list):
-        self.coefs_, self.intercepts_ = coefs, intercepts
-        self.loss_curve_: list[float] = []
-
-    @property
-    def hidden_layer_sizes(self) -> tuple[int]:
-        return (self.coefs_[0].shape[1],)
-
-    def copy(self) -> MLP:
-        return MLP([c.copy() for c in self.coefs_], [b.copy() for b in self.intercepts_])
-
-    def predict_proba(self, X) -> np.ndarray:
-        z = np.maximum(X @ self.coefs_[0] + self.intercepts_[0], 0.0) @ self.coefs_[1] + self.intercepts_[1]
-        z = np.exp(z - z.max(axis=1, keepdims=True))
-        return z / z.sum(axis=1, keepdims=True)
-
-    def predict(self, X) -> np.ndarray:
-        return self.predict_proba(X).argmax(axis=1)
-
-    def score(self, X, y) -> float:
-        return float(np.mean(self.predict(X) == y))
+def new_net(hidden: int, seed: int, n: int, epochs: int) -> MLPClassifier:
+    """Exactly `epochs` passes of mini-batch Adam with fit (n_iter_no_change so large that it never
+    stops early; the ConvergenceWarning this earns is silenced by quiet_convergence)."""
+    return MLPClassifier(hidden_layer_sizes=(hidden,), learning_rate_init=LEARNING_RATE, batch_size=min(BATCH, n),
+                         max_iter=epochs, n_iter_no_change=10**6, random_state=seed)
 
 
 def glorot(rs: np.random.RandomState, fan_in: int, fan_out: int) -> tuple[np.ndarray, np.ndarray]:
@@ -123,125 +103,46 @@ def glorot(rs: np.random.RandomState, fan_in: int, fan_out: int) -> tuple[np.nda
     return rs.uniform(-bound, bound, (fan_in, fan_out)), rs.uniform(-bound, bound, fan_out)
 
 
-def init_net(n_in: int, hidden: int, seed: int) -> tuple[MLP, np.random.RandomState]:
-    """A fresh network as MLPClassifier(random_state=seed).fit draws it; the generator goes on to
-    shuffle the epochs, so it is returned too."""
-    rs = np.random.RandomState(seed)
-    W1, b1 = glorot(rs, n_in, hidden)
-    W2, b2 = glorot(rs, hidden, N_CLASSES)
-    return MLP([W1, W2], [b1, b2]), rs
-
-
-def adam_epochs(net: MLP, X, y, epochs: int, rs: np.random.RandomState) -> MLP:
-    """`epochs` passes of mini-batch Adam over (X, y), in place, exactly as MLPClassifier.fit runs them
-    (solver="adam", learning_rate_init=LEARNING_RATE, batch_size=min(BATCH, n), alpha=ALPHA, shuffle):
-    a fresh optimiser, the indices reshuffled by `rs` each epoch, the loss of each epoch (log-loss of
-    the batches, weighted by size, plus the L2 term) appended to net.loss_curve_."""
-    X = np.asarray(X, dtype=float)
-    Y = np.eye(N_CLASSES)[np.asarray(y)]
-    n = len(X)
-    batch = min(BATCH, n)
-    slices = [slice(i, min(i + batch, n)) for i in range(0, n, batch)]
-    # All weights live in one flat vector (the network's arrays become views into it), so Adam updates
-    # them with a handful of vector operations: elementwise, the same arithmetic as one array at a time.
-    shapes = [a.shape for a in net.coefs_ + net.intercepts_]
-    flat = np.concatenate([a.ravel() for a in net.coefs_ + net.intercepts_])
-    grad = np.empty_like(flat)
-    views, grads, at = [], [], 0
-    for shape in shapes:
-        size = int(np.prod(shape))
-        views.append(flat[at:at + size].reshape(shape))
-        grads.append(grad[at:at + size].reshape(shape))
-        at += size
-    W1, W2, c1, c2 = views
-    g_W1, g_W2, g_c1, g_c2 = grads
-    net.coefs_, net.intercepts_ = [W1, W2], [c1, c2]
-    ms, vs = np.zeros_like(flat), np.zeros_like(flat)
-    b1, b2, eps, t = 0.9, 0.999, 1e-8, 0
-    clip_eps = np.finfo(float).eps
-    idx = np.arange(n)
-    for _ in range(epochs):
-        perm = np.arange(n)
-        rs.shuffle(perm)  # sklearn.utils.shuffle, as MLPClassifier does at the start of each epoch
-        idx = idx[perm]
-        total = 0.0
-        for sl in slices:
-            bi = idx[sl]
-            Xb, Yb = X[bi], Y[bi]
-            m = len(bi)
-            A1 = Xb @ W1
-            A1 += c1
-            np.maximum(A1, 0, out=A1)
-            A2 = A1 @ W2
-            A2 += c2
-            tmp = A2 - A2.max(axis=1)[:, np.newaxis]
-            np.exp(tmp, out=A2)
-            A2 /= A2.sum(axis=1)[:, np.newaxis]
-            loss = -xlogy(Yb, np.clip(A2, clip_eps, 1 - clip_eps)).mean(axis=0).sum()  # np.average, unweighted
-            w1, w2 = W1.ravel(), W2.ravel()
-            loss += (0.5 * ALPHA) * (0 + np.dot(w1, w1) + np.dot(w2, w2)) / m
-            d2 = A2 - Yb
-            np.matmul(A1.T, d2, out=g_W2)
-            g_W2 += ALPHA * W2
-            g_W2 /= m
-            np.divide(np.sum(d2, axis=0), m, out=g_c2)
-            d1 = d2 @ W2.T
-            d1[A1 == 0] = 0
-            np.matmul(Xb.T, d1, out=g_W1)
-            g_W1 += ALPHA * W1
-            g_W1 /= m
-            np.divide(np.sum(d1, axis=0), m, out=g_c1)
-            t += 1
-            ms *= b1  # in place, the same arithmetic as m = b1 * m + (1 - b1) * g
-            ms += (1 - b1) * grad
-            vs *= b2
-            np.square(grad, out=grad)
-            grad *= 1 - b2
-            vs += grad
-            lr = LEARNING_RATE * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
-            step = np.sqrt(vs)
-            step += eps
-            flat += np.divide(-lr * ms, step, out=step)
-            total += loss * m
-        net.loss_curve_.append(total / n)
-    return net
-
-
-def train_source(direction: str, hidden: int, seed: int) -> tuple[MLP, float]:
+@quiet_convergence  # a fixed number of epochs: max_iter is reached on purpose
+def train_source(direction: str, hidden: int, seed: int) -> tuple[MLPClassifier, float]:
     """The source network (SOURCE_EPOCHS epochs) and its accuracy on a held-out 25% of the source digits."""
     X_src, y_src, *_ = task_split(direction, seed)
     Xa, Xb, ya, yb = train_test_split(X_src, y_src, test_size=0.25, random_state=seed, stratify=y_src)
-    net, rs = init_net(Xa.shape[1], hidden, seed)
-    adam_epochs(net, Xa, ya, SOURCE_EPOCHS, rs)
+    net = new_net(hidden, seed, len(ya), SOURCE_EPOCHS).fit(Xa, ya)
     return net, float(net.score(Xb, yb))
 
 
-def hidden_features(net: MLP, X) -> np.ndarray:
+def hidden_features(net: MLPClassifier, X) -> np.ndarray:
     """The frozen hidden layer: relu(X W1 + b1), exactly what the network computes internally."""
     return np.maximum(X @ net.coefs_[0] + net.intercepts_[0], 0.0)
 
 
-def fine_tune(source: MLP, X, y, epochs: int, seed: int) -> MLP:
+@quiet_convergence  # a fixed number of epochs: max_iter is reached on purpose
+def fine_tune(source: MLPClassifier, X, y, epochs: int, seed: int) -> MLPClassifier:
     """Copy the source network, replace its output layer with a fresh one (drawn like MLPClassifier
     draws it, from seed + 1: the target classes mean other digits), then train every weight on the
     target labels with a fresh optimiser (MLPClassifier: warm_start=True, fit)."""
-    net = source.copy()
+    net = copy.deepcopy(source)
     net.coefs_[-1], net.intercepts_[-1] = glorot(np.random.RandomState(seed + 1), source.hidden_layer_sizes[0],
                                                  N_CLASSES)
-    return adam_epochs(net, X, y, epochs, np.random.RandomState(seed))
+    net.loss_curve_ = []  # the target epochs' losses only
+    if epochs == 0:
+        return net
+    net.set_params(warm_start=True, max_iter=epochs, batch_size=min(BATCH, len(y)), random_state=seed)
+    return net.fit(X, y)
 
 
-def scratch(X, y, hidden: int, epochs: int, seed: int) -> MLP:
-    net, rs = init_net(X.shape[1], hidden, seed + 1)
-    return adam_epochs(net, X, y, epochs, rs)
+@quiet_convergence  # a fixed number of epochs: max_iter is reached on purpose
+def scratch(X, y, hidden: int, epochs: int, seed: int) -> MLPClassifier:
+    return new_net(hidden, seed + 1, len(y), epochs).fit(X, y)
 
 
-def extract(source: MLP, X, y):
+def extract(source: MLPClassifier, X, y):
     """A new linear classifier on the frozen hidden activations (standardised: lbfgs converges fast)."""
     return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(hidden_features(source, X), y)
 
 
-def extraction_accuracies(source: MLP, direction: str, seed: int, grid=LABEL_GRID) -> dict[int, float]:
+def extraction_accuracies(source: MLPClassifier, direction: str, seed: int, grid=LABEL_GRID) -> dict[int, float]:
     """(a) at every label count: test accuracy of a new linear classifier on the frozen hidden layer.
     It does not depend on the target epochs, so the page caches it per source network."""
     _, _, X_pool, y_pool, X_test, y_test, _ = task_split(direction, seed)
@@ -272,7 +173,7 @@ def run_one(source, X_pool, y_pool, X_test, y_test, n: int, hidden: int, epochs:
     }
 
 
-def label_row(source: MLP, direction: str, hidden: int, epochs: int, seed: int, n: int,
+def label_row(source: MLPClassifier, direction: str, hidden: int, epochs: int, seed: int, n: int,
               extraction: dict[int, float] | None = None) -> dict:
     """run_one for one label count of the task (feature extraction's accuracy taken from
     extraction_accuracies when given). The page caches one row per label count."""
@@ -288,7 +189,7 @@ def target_sizes(direction: str, seed: int) -> dict:
 
 
 def experiment(direction: str, hidden: int, epochs: int, seed: int, grid=LABEL_GRID, progress=None,
-               source: tuple[MLP, float] | None = None, extraction: dict[int, float] | None = None) -> dict:
+               source: tuple[MLPClassifier, float] | None = None, extraction: dict[int, float] | None = None) -> dict:
     """Source network once, then the three approaches at every label count of the grid (the page
     assembles the same dict from label_row, cached per label count, with the source network and
     extraction_accuracies cached per architecture: a new number of epochs retrains only fine-tuning

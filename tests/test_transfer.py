@@ -77,9 +77,9 @@ def _same_network(mine, sk):
     np.testing.assert_allclose(mine.loss_curve_, sk.loss_curve_, rtol=0, atol=1e-12)
 
 
-def test_page_trainer_is_mlpclassifier_step_for_step():
-    """The page trains with its own Adam loop (no per-call input checks): it must be scikit-learn's
-    MLPClassifier.fit exactly: the same weights and losses after the source, fine-tuning and from scratch."""
+def test_page_networks_follow_the_plain_mlpclassifier_recipe():
+    """Source, fine-tuning (fresh head, warm start) and from scratch, written out independently with
+    MLPClassifier: the same weights and losses as the page's networks."""
     warnings.simplefilter("ignore", ConvergenceWarning)
     hidden = 24
     X_src, y_src, X_pool, y_pool, X_test, _, _ = T.task_split(T.DIRECTIONS[1], SEED)
