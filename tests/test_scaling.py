@@ -166,3 +166,19 @@ def test_strip_and_boundary_charts_convert_the_same_through_fast_spec(bc):
         assert len(fast_frames) == len(slow_frames) >= 1
         for a, b in zip(fast_frames, slow_frames):
             pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
+
+
+def test_extremity_without_outliers_refits_nothing():
+    at = open_page(PAGE)
+    before = metric_values(at)
+    with mock.patch.object(sc, "cv_row", wraps=sc.cv_row) as cv, \
+            mock.patch.object(sc, "boundary_data", wraps=sc.boundary_data) as bd:
+        at.slider(key=sc.EXTREME_KEY).set_value(30)
+        at.run()
+        assert cv.call_count == 0 and bd.call_count == 0  # no outlier rows: the data did not change
+        assert metric_values(at) == before
+        at.slider(key=sc.N_OUTLIERS_KEY).set_value(3)
+        at.run()
+        assert cv.call_count == len(sc.SCALERS)  # now there are outliers: every scaler's row is refitted
+    assert_clean(at, "outliers at 30 x IQR")
+    assert any("30×IQR" in m.value for m in at.markdown)  # the explanation names the new extremity

@@ -89,10 +89,13 @@ is_2d = ds.name in datasets.TWO_D
 n_samples = int(st.session_state.get(common.N_SAMPLES_KEY, common.N_SAMPLES_DEFAULT)) if is_2d else 0
 noise = float(st.session_state.get(common.NOISE_KEY, common.NOISE_DEFAULT)) if is_2d else 0.0
 data_key = (ds.name, n_samples, noise, seed)
+# with no outlier rows the extremity changes nothing: one cache key for all its values, so moving
+# that slider refits nothing until there are outliers to move
+ext = extreme if n_out else 0
 
 X, y, task, target_names = _data(*data_key)
 pair = _pair(data_key)
-squash, squash_table = _squash(data_key, n_out, extreme)
+squash, squash_table = _squash(data_key, n_out, ext)
 if len(X) < len(ds.X):
     st.caption(f"{ds.name} has {len(ds.X):,} rows; this page uses a seeded, stratified sample of {len(X)}.")
 
@@ -146,19 +149,19 @@ def scaler_section():
               f"vs {pair[1]}: {X[pair[1]].min():.3g} … {X[pair[1]].max():.3g}", delta_color="off",
               delta_arrow="off")  # a comparison, not a change: no up arrow
     with st.expander(f"Every feature's statistics, raw vs {scaler}"):
-        st.dataframe(_stats(data_key, n_out, extreme, scaler))
+        st.dataframe(_stats(data_key, n_out, ext, scaler))
     if task != "classification":
         st.info(f"**{ds.name}** is a regression dataset: the decision boundary needs classes. The scores below "
                 "use regressors. Pick a classification dataset in the sidebar to see the boundary.")
         return
     model = s2.selectbox("Model for the boundary", sc.CLASSIFIERS, index=sc.CLASSIFIERS.index(sc.MODEL_DEFAULT),
                          key=sc.MODEL_KEY, bind="query-params")
-    acc_none, acc_s = _boundary_acc(data_key, n_out, extreme, "none", model), _boundary_acc(
-        data_key, n_out, extreme, scaler, model)
+    acc_none, acc_s = _boundary_acc(data_key, n_out, ext, "none", model), _boundary_acc(
+        data_key, n_out, ext, scaler, model)
     b1, b2 = st.columns(2)
-    boundary.draw(_boundary_chart, data_key, n_out, extreme, "none", model,
+    boundary.draw(_boundary_chart, data_key, n_out, ext, "none", model,
                      f"{model}, no scaling: train acc {acc_none:.3f}", target=b1)
-    boundary.draw(_boundary_chart, data_key, n_out, extreme, scaler, model,
+    boundary.draw(_boundary_chart, data_key, n_out, ext, scaler, model,
                      f"{model}, {scaler}: train acc {acc_s:.3f}", target=b2)
     multi = f" ({_binary_names(data_key)[0]} vs the rest)" if len(target_names) > 2 else ""
     st.caption(f"Decision boundary on two raw features: x1 = **{pair[0]}**, x2 = **{pair[1]}**{multi}, in raw "
@@ -174,7 +177,7 @@ st.markdown("##### Each feature under every scaler")
 left, right = st.columns(2)
 for col, feature in zip((left, right), pair):
     with col:
-        boundary.draw(_strip_chart, data_key, n_out, extreme, feature)
+        boundary.draw(_strip_chart, data_key, n_out, ext, feature)
 st.caption("Each row has its own axis. With outliers, min-max and max-abs crush the inliers into a sliver "
            "near 0; standard scaling squeezes them too (the outliers inflate σ); robust scaling (median and "
            "IQR) keeps the bulk's width; the quantile transform maps ranks, so outliers simply become 1.")
@@ -186,9 +189,9 @@ scaler_section()
 
 st.markdown(f"##### {sc.CV_FOLDS}-fold CV score of each model with each scaler (all features)")
 with st.spinner("Cross-validating every model with every scaler…"):
-    cv_table = _cv_frames(data_key, n_out, extreme)[1]
+    cv_table = _cv_frames(data_key, n_out, ext)[1]
 metric = "accuracy" if task == "classification" else "R²"
-chart_cache.draw(_cv_chart, data_key, n_out, extreme, f"CV {metric}")
+chart_cache.draw(_cv_chart, data_key, n_out, ext, f"CV {metric}")
 with st.expander("CV scores as a table"):
     st.dataframe(cv_table)
 
