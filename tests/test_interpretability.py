@@ -117,8 +117,8 @@ def test_pdp_matches_sklearn(forest):
 @pytest.mark.parametrize("name, kind", [("iris", I.LINEAR), ("diabetes", I.FOREST), ("wine", I.FOREST),
                                         ("churn", I.LINEAR)])
 def test_pdp_grid_and_ice_match_sklearn_on_every_feature(name, kind):
-    """The page sends the grid's copies of the rows to the model at once: the same grid, ICE lines and
-    average as partial_dependence(kind="both"), for every feature (few-valued ones use their values)."""
+    """The frames the page draws hold partial_dependence(kind="both")'s grid, ICE lines and average for
+    the explained class, for every feature (few-valued ones use their values), multi-class included."""
     e = I.explain(datasets.load(name), kind, SEED)
     k = e.class_index if e.task == datasets.CLASSIFICATION else 0
     X = e.X_train.sample(min(I.ICE_LINES, len(e.X_train)), random_state=SEED)
