@@ -1,4 +1,5 @@
 """Features lab: filter, wrapper and embedded selection with noise features; PCA, LDA and t-SNE."""
+import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -178,15 +179,31 @@ def _path_chart(data_key, n_noise, alpha, title):
                              rule_x=alpha, height=280, x_title="α (log scale)", y_title="coefficient", title=title)
 
 
-def _scree_chart(data_key, n_noise, n_eff):
-    return charts.line_chart(_pca(data_key, n_noise)[1], "components", "share", color="curve", rule_x=n_eff,
-                             title="Explained variance (scree) and cumulative", height=260)
+N_COMPONENTS_PARAM = "n_components"
 
 
-def _reconstruction_chart(data_key, n_noise, n_eff):
+def _with_components_rule(line, title, height):
+    """charts.line_chart's dashed rule at the kept number of components, its position a Vega-Lite
+    parameter: the components slider swaps a value in the cached spec (charts.set_param) instead of
+    building two charts."""
+    line = line.copy(deep=False)
+    line.title = line.height = line.width = alt.Undefined  # set on the layer below
+    rule = alt.Chart(pd.DataFrame({"at": [0]})).transform_calculate(components=N_COMPONENTS_PARAM).mark_rule(
+        color=charts.BLACK, strokeDash=[4, 3]).encode(x=alt.X("components:Q"))
+    return alt.layer(line, rule).add_params(alt.param(name=N_COMPONENTS_PARAM, value=fe.N_COMPONENTS_DEFAULT)) \
+        .properties(title=title, height=height, width="container")
+
+
+def _scree_chart(data_key, n_noise):
+    return _with_components_rule(charts.line_chart(_pca(data_key, n_noise)[1], "components", "share", color="curve"),
+                                 "Explained variance (scree) and cumulative", 260)
+
+
+def _reconstruction_chart(data_key, n_noise):
     # a short y title: one longer than the plot pushes the chart's title out of view
-    return charts.line_chart(_pca(data_key, n_noise)[0], "components", "reconstruction RMSE", rule_x=n_eff,
-                             y_title="RMSE", title="Reconstruction error with the first n components", height=220)
+    return _with_components_rule(charts.line_chart(_pca(data_key, n_noise)[0], "components", "reconstruction RMSE",
+                                                   y_title="RMSE"),
+                                 "Reconstruction error with the first n components", 220)
 
 
 def _pca_scatter(data_key, n_noise):
@@ -287,8 +304,9 @@ def pca_section():
     e2.metric("Reconstruction RMSE (standardised units)", f"{row['reconstruction RMSE']:.3f}")
     left, right = st.columns(2)
     with left:
-        chart_cache.draw(_scree_chart, data_key, n_noise, n_eff)
-        chart_cache.draw(_reconstruction_chart, data_key, n_noise, n_eff)
+        for builder in (_scree_chart, _reconstruction_chart):
+            st.vega_lite_chart(spec=charts.set_param(chart_cache.spec(builder, data_key, n_noise),
+                                                     N_COMPONENTS_PARAM, n_eff))
     with right:
         chart_cache.draw(_pca_scatter, data_key, n_noise)
     with st.expander("PCA as a table"):
