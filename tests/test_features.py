@@ -131,8 +131,13 @@ def test_page_renders_and_cheap_controls_do_not_rerun_wrappers():
     assert (table.set_index("method").loc[["Pearson |r|", "RFE", "forward SFS"], "features kept"] == 2).all()
     titles = " ".join(str(s.get("title", "")) for s in chart_specs(at))
     assert "At α = 0.316" in titles
-    at.slider(key=fe.N_COMPONENTS_KEY).set_value(4)
-    at.run()
+    with mock.patch.object(fe, "pca_summary", wraps=fe.pca_summary) as pca, \
+            mock.patch.object(fe, "subset_score", wraps=fe.subset_score) as score:
+        at.slider(key=fe.N_COMPONENTS_KEY).set_value(4)
+        at.run()
+        assert pca.call_count == 0 and score.call_count == 0  # the components slider refits nothing
+    rules = [s["params"][0]["value"] for s in chart_specs(at) if s.get("params")]
+    assert rules == [4, 4]  # the scree and reconstruction charts' rule sits at the kept components
     assert metric_values(at)["Variance explained by 4 component(s)"] != before[
         "Variance explained by 2 component(s)"]
 

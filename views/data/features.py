@@ -323,7 +323,8 @@ def tsne_section():
     if not show_tsne:
         st.caption("t-SNE keeps neighbours together and ignores global distances; turn it on to compute.")
         return
-    with st.spinner(f"t-SNE: optimising the 2-D layout (perplexity {perplexity}; cached afterwards)…"):
+    with st.spinner(f"t-SNE: optimising the 2-D layout (perplexity {perplexity}; a few seconds, cached afterwards)…",
+                    show_time=True):
         emb = _tsne(data_key, n_noise, perplexity)
     chart_cache.draw(_tsne_chart, data_key, n_noise, perplexity)
     with st.expander("t-SNE coordinates as a table"):
