@@ -324,11 +324,12 @@ def _sent_charts(at) -> dict:
 
 
 @pytest.mark.parametrize("view,kind,key,first,then,query", [
+    ("Fit & validation curve", "slider", o.DEGREE_KEY, 3, 8, {}),
     ("Regularisation path", "select_slider", o.ALPHA_KEY, 0.001, 1.0, {o.PENALTY_KEY: "lasso (L1)", o.DEGREE_KEY: "9"}),
 ])
 def test_scrubbed_charts_equal_freshly_built_ones(view, kind, key, first, then, query):
-    """Scrubbing alpha on the path view swaps markers into charts built for the first alpha: what the
-    page sends must equal what a page opened at that alpha builds from scratch."""
+    """Scrubbing the degree (fit view) or alpha (path view) swaps markers into charts built for the first
+    setting: what the page sends must equal what a page opened at that setting builds from scratch."""
     import streamlit as st
     st.cache_data.clear()
     at = open_page(PAGE, query={VIEW_KEY: view, key: f"{first:g}", **query})

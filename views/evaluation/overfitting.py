@@ -93,6 +93,27 @@ def y_domain(noise: float) -> tuple[float, float]:
     return (-1.5 - 3 * noise, 1.5 + 3 * noise)
 
 
+@st.cache_data(max_entries=128, show_spinner=False)
+def fit_spec(n, noise, seed, degree, penalty, alpha) -> dict:
+    """The data and this degree's fit (converted once per setting: a rerun sends the cached dict)."""
+    r = fit_poly(n, noise, seed, degree, penalty, alpha)
+    lines = pd.concat([r.curve[["x", "fitted"]].rename(columns={"fitted": "y"}).assign(series=f"degree {degree} fit"),
+                       r.curve[["x", "truth"]].rename(columns={"truth": "y"}).assign(series="true function")])
+    return boundary.fast_spec(charts.points_lines_chart(r.data.assign(group="data"), lines, "x", "y",
+                                                        f"Degree {degree}, penalty: {penalty}", y_domain=y_domain(noise)))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def validation_template(n, noise, seed, penalty, alpha, _marker: pd.DataFrame) -> dict:
+    """The validation curve across every degree, built with the first marker it is drawn with."""
+    vc = degree_curve(n, noise, seed, penalty, alpha)
+    long = pd.concat([vc[["degree", "train_rmse"]].rename(columns={"degree": "x", "train_rmse": "y"}).assign(series="train"),
+                      vc[["degree", "val_rmse"]].rename(columns={"degree": "x", "val_rmse": "y"}).assign(series="validation")])
+    return boundary.fast_spec(charts.points_lines_chart(_marker, long, "polynomial degree", "RMSE",
+                                                        "Validation curve, every degree (clipped at the top)",
+                                                        y_domain=(0, clamp_cap(vc["val_rmse"], 0.5 + noise))))
+
+
 def view_fit(n, noise, seed, degree, penalty, alpha) -> None:
     r = fit_poly(n, noise, seed, degree, penalty, alpha)
     m = st.columns(4)
@@ -103,18 +124,12 @@ def view_fit(n, noise, seed, degree, penalty, alpha) -> None:
                   "Within one standard error of the best CV error = good fit; simpler and worse = under-fit; "
                   "more complex and worse = over-fit.")
     left, right = st.columns(2)
-    pts = r.data.assign(group="data")
-    lines = pd.concat([r.curve[["x", "fitted"]].rename(columns={"fitted": "y"}).assign(series=f"degree {degree} fit"),
-                       r.curve[["x", "truth"]].rename(columns={"truth": "y"}).assign(series="true function")])
-    chart_cache.draw(charts.points_lines_chart, pts, lines, "x", "y", f"Degree {degree}, penalty: {penalty}",
-                     y_domain=y_domain(noise), target=left)
-    vc = r.curve_by_degree
-    long = pd.concat([vc[["degree", "train_rmse"]].rename(columns={"degree": "x", "train_rmse": "y"}).assign(series="train"),
-                      vc[["degree", "val_rmse"]].rename(columns={"degree": "x", "val_rmse": "y"}).assign(series="validation")])
+    left.vega_lite_chart(spec=fit_spec(n, noise, seed, degree, penalty, alpha))
     marker = pd.DataFrame({"x": [degree], "y": [r.cv_rmse], "group": [f"degree {degree}: {r.regime}"]})
-    cap = clamp_cap(vc["val_rmse"], 0.5 + noise)
-    chart_cache.draw(charts.points_lines_chart, marker, long, "polynomial degree", "RMSE",
-                     "Validation curve, every degree (clipped at the top)", y_domain=(0, cap), target=right)
+    # the degree only moves the marker on the validation curve: built once per curve, the marker swapped in
+    right.vega_lite_chart(spec=boundary.swap_layer_data(validation_template(n, noise, seed, penalty, alpha, marker),
+                                                        {0: marker}))
+    vc = r.curve_by_degree
     with st.expander("Numbers behind the charts"):
         st.dataframe(vc.round(4), hide_index=True)
         st.dataframe(r.coefficients, hide_index=True)
