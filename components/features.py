@@ -9,7 +9,6 @@ the order, which gives the subset for every k from one run. A test checks it aga
 """
 from __future__ import annotations
 
-import functools
 import textwrap
 import time
 import warnings
@@ -28,7 +27,6 @@ from sklearn.linear_model import Lasso, LogisticRegression, Ridge, RidgeClassifi
 from sklearn.manifold import TSNE
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv, cross_val_score, train_test_split
 from sklearn.preprocessing import LabelBinarizer, MinMaxScaler, StandardScaler
-from threadpoolctl import ThreadpoolController
 
 from components.models import quiet_convergence
 
@@ -54,22 +52,6 @@ EMBEDDED = ("Lasso (L1)", "tree importance")
 METHODS = FILTERS + WRAPPERS + EMBEDDED
 FAMILY = {**{m: "filter" for m in FILTERS}, **{m: "wrapper" for m in WRAPPERS}, **{m: "embedded" for m in EMBEDDED}}
 
-
-
-# Streamlit runs every rerun (and every fragment rerun) in a new thread. components/__init__.py limits
-# BLAS and OpenMP to one thread, but OpenMP's thread count is per calling thread: a new thread starts
-# again with one per core, and k-NN, mutual information and t-SNE then ran 3-6x slower on this 2-core
-# host. The heavy functions below set it for the thread they run in (a controller made once: the
-# limit then costs microseconds).
-_THREADPOOLS = ThreadpoolController()
-
-
-def one_openmp_thread(fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        with _THREADPOOLS.limit(limits=1, user_api="openmp"):
-            return fn(*args, **kwargs)
-    return wrapper
 
 def prepare(X: pd.DataFrame, y: pd.Series, task: str, n_noise: int, seed: int) -> tuple[pd.DataFrame, pd.Series]:
     """At most MAX_ROWS rows and the first MAX_FEATURES non-constant features, plus ``n_noise``
@@ -100,7 +82,6 @@ def top_k(scores: pd.Series, k: int) -> list[str]:
     return list(scores.sort_values(ascending=False, kind="stable").index[:k])
 
 
-@one_openmp_thread
 @quiet_convergence
 def filter_scores(X: pd.DataFrame, y: pd.Series, task: str, seed: int) -> dict[str, tuple[pd.Series | None, float]]:
     """Each filter's score per feature (higher = better) and its time in seconds."""
@@ -121,7 +102,6 @@ def filter_scores(X: pd.DataFrame, y: pd.Series, task: str, seed: int) -> dict[s
     return out
 
 
-@one_openmp_thread
 @quiet_convergence
 def rfe_ranking(X: pd.DataFrame, y: pd.Series, task: str) -> tuple[pd.Series, float]:
     """RFE down to one feature: ranking_ <= k is exactly the subset RFE(n_features_to_select=k) keeps."""
@@ -130,7 +110,6 @@ def rfe_ranking(X: pd.DataFrame, y: pd.Series, task: str) -> tuple[pd.Series, fl
     return pd.Series(rfe.ranking_, index=X.columns), time.perf_counter() - t
 
 
-@one_openmp_thread
 @quiet_convergence
 def sequential_path(X: pd.DataFrame, y: pd.Series, task: str, direction: str,
                     progress: Callable[[float], None] | None = None) -> tuple[list[str], float]:
@@ -199,7 +178,6 @@ def _fold_scorer(task: str, Xv: np.ndarray, yv: np.ndarray, folds: list) -> Call
     return score
 
 
-@one_openmp_thread
 @quiet_convergence
 def l1_path(X: pd.DataFrame, y: pd.Series, task: str, alphas=PATH_ALPHAS) -> pd.DataFrame:
     """Coefficient path: Lasso for regression, L1 logistic regression (C = 1 / (alpha n)) for classes.
@@ -237,7 +215,6 @@ def l1_coefficients(X: pd.DataFrame, y: pd.Series, task: str, alpha: float) -> p
     return pd.Series(coef, index=X.columns)
 
 
-@one_openmp_thread
 @quiet_convergence
 def l1_selection(X: pd.DataFrame, y: pd.Series, task: str, alpha: float) -> tuple[list[str], pd.Series, float]:
     t = time.perf_counter()
@@ -245,7 +222,6 @@ def l1_selection(X: pd.DataFrame, y: pd.Series, task: str, alpha: float) -> tupl
     return [f for f in X.columns if abs(coef[f]) > 1e-10], coef, time.perf_counter() - t
 
 
-@one_openmp_thread
 @quiet_convergence
 def tree_importance(X: pd.DataFrame, y: pd.Series, task: str, seed: int) -> tuple[pd.Series, float]:
     t = time.perf_counter()
@@ -254,7 +230,6 @@ def tree_importance(X: pd.DataFrame, y: pd.Series, task: str, seed: int) -> tupl
     return pd.Series(rf.feature_importances_, index=X.columns), time.perf_counter() - t
 
 
-@one_openmp_thread
 @quiet_convergence
 def subset_score(X: pd.DataFrame, y: pd.Series, task: str, columns: tuple[str, ...], seed: int) -> float:
     """CV score (SCORE_CV folds) of the scoring model on the given columns; NaN for an empty subset."""
@@ -296,7 +271,6 @@ def picks_frame(columns: list[str], chosen: dict[str, list[str] | None]) -> pd.D
 
 
 # ---- extraction ----
-@one_openmp_thread
 @quiet_convergence
 def pca_summary(X: pd.DataFrame) -> tuple[pd.DataFrame, PCA]:
     """Explained variance per component, cumulative, and reconstruction RMSE with the first n."""
@@ -317,7 +291,6 @@ def label_for(y: pd.Series, task: str, target_names: tuple[str, ...]) -> np.ndar
     return np.asarray(pd.qcut(y, 3, labels=["low target", "mid target", "high target"]).astype(str))
 
 
-@one_openmp_thread
 @quiet_convergence
 def lda_projection(X: pd.DataFrame, y: pd.Series) -> pd.DataFrame:
     n = min(2, int(y.nunique()) - 1)
@@ -327,7 +300,6 @@ def lda_projection(X: pd.DataFrame, y: pd.Series) -> pd.DataFrame:
     return out
 
 
-@one_openmp_thread
 @quiet_convergence
 def tsne_projection(X: pd.DataFrame, perplexity: float, seed: int) -> pd.DataFrame:
     perplexity = min(float(perplexity), (len(X) - 1) / 3.0)

@@ -9,7 +9,6 @@ no missingness *injector* (no "ampute"), so :func:`inject_missing` is written by
 """
 from __future__ import annotations
 
-import functools
 import textwrap
 from pathlib import Path
 
@@ -24,7 +23,6 @@ from sklearn.neighbors import KNeighborsRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeRegressor
-from threadpoolctl import ThreadpoolController
 
 from components.models import quiet_convergence
 
@@ -56,22 +54,6 @@ MAX_ROWS = 600  # larger tables are subsampled (stratified, seeded) so every ref
 STRENGTH = 2.0  # slope of the logistic selection weights for MAR and MNAR
 TRUTH, OBSERVED = "truth", "observed"
 
-
-
-# Streamlit runs every rerun (and every fragment rerun) in a new thread. components/__init__.py limits
-# BLAS and OpenMP to one thread, but OpenMP's thread count is per calling thread: a new thread starts
-# again with one per core, and k-NN, mutual information and t-SNE then ran 3-6x slower on this 2-core
-# host. The heavy functions below set it for the thread they run in (a controller made once: the
-# limit then costs microseconds).
-_THREADPOOLS = ThreadpoolController()
-
-
-def one_openmp_thread(fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        with _THREADPOOLS.limit(limits=1, user_api="openmp"):
-            return fn(*args, **kwargs)
-    return wrapper
 
 def subsample(X: pd.DataFrame, y: pd.Series, task: str, seed: int) -> tuple[pd.DataFrame, pd.Series]:
     """At most MAX_ROWS rows (stratified for classification), index reset; small tables unchanged."""
@@ -193,7 +175,6 @@ def pair_for_correlation(X: pd.DataFrame, col: str) -> str:
 CORR_COLUMN = "corr after"
 
 
-@one_openmp_thread
 @quiet_convergence
 def impute_one(X: pd.DataFrame, X_miss: pd.DataFrame, columns: list[str], strategy: str, k: int,
                estimator: str, m: int, seed: int) -> dict:
@@ -228,7 +209,6 @@ def _scored(X: pd.DataFrame, columns: list[str], strategy: str, done: pd.DataFra
     return out
 
 
-@one_openmp_thread
 @quiet_convergence
 def impute_draw(X_miss: pd.DataFrame, seed: int, i: int) -> np.ndarray:
     """Draw ``i`` of multiple imputation (random_state seed + i): the same whatever m is, so a page
@@ -266,7 +246,6 @@ def true_correlation(X: pd.DataFrame, columns: list[str]) -> tuple[str, float]:
     return partner, float(np.corrcoef(X[columns[0]], X[partner])[0, 1])
 
 
-@one_openmp_thread
 @quiet_convergence
 def cv_one(X_miss: pd.DataFrame, y: pd.Series, task: str, strategy: str, k: int, estimator: str, m: int,
            seed: int) -> dict:
@@ -300,7 +279,6 @@ def cv_one(X_miss: pd.DataFrame, y: pd.Series, task: str, strategy: str, k: int,
     return {"strategy": strategy, "CV score": score, "spread between draws": spread, "note": note}
 
 
-@one_openmp_thread
 @quiet_convergence
 def cv_draw(X_miss: pd.DataFrame, y: pd.Series, task: str, seed: int, i: int) -> float:
     """CV score with draw ``i`` of multiple imputation fitted inside each fold (independent of m)."""
@@ -321,7 +299,6 @@ def cv_scores(X_miss: pd.DataFrame, y: pd.Series, task: str, k: int, estimator: 
     return pd.DataFrame([cv_one(X_miss, y, task, s, k, estimator, m, seed) for s in STRATEGIES])
 
 
-@one_openmp_thread
 @quiet_convergence
 def complete_cv_score(X: pd.DataFrame, y: pd.Series, task: str, seed: int) -> float:
     """The same model on the complete table: the ceiling every strategy is measured against."""
@@ -475,7 +452,6 @@ def export_numbers(result: pd.DataFrame, cv: pd.DataFrame) -> dict:
     return {"rmse": rmse, "cv": scores, "rows_lost": int(s.loc["drop rows", "rows lost"])}
 
 
-
 def effective_params(strategy: str, k: int, estimator: str, m: int) -> tuple[int, str, int]:
     """Only the parameters a strategy uses, so a cache keyed by them refits only what changed."""
     return (k if strategy == "k-NN" else 0, estimator if strategy == "iterative" else "",
@@ -514,7 +490,6 @@ def holdout_cells(table: pd.DataFrame, seed: int) -> tuple[np.ndarray, np.ndarra
     return values, hidden, pick
 
 
-@one_openmp_thread
 @quiet_convergence
 def holdout_one(table: pd.DataFrame, strategy: str, k: int, estimator: str, seed: int) -> dict:
     """One strategy's row of :func:`holdout_check` (a page caches each, so k refits only k-NN)."""

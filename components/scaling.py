@@ -6,7 +6,6 @@ percentile) is written by hand here: scikit-learn has no such generator.
 """
 from __future__ import annotations
 
-import functools
 import textwrap
 import warnings
 
@@ -21,7 +20,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, QuantileTransformer, RobustScaler, StandardScaler
 from sklearn.svm import SVC, SVR
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
-from threadpoolctl import ThreadpoolController
 
 from components import boundary
 
@@ -48,22 +46,6 @@ FORMULAS = {
     "quantile": r"x' = \hat F(x) \in [0, 1] \quad\text{(empirical CDF: ranks, outliers become 1)}",
 }
 
-
-
-# Streamlit runs every rerun (and every fragment rerun) in a new thread. components/__init__.py limits
-# BLAS and OpenMP to one thread, but OpenMP's thread count is per calling thread: a new thread starts
-# again with one per core, and k-NN, mutual information and t-SNE then ran 3-6x slower on this 2-core
-# host. The heavy functions below set it for the thread they run in (a controller made once: the
-# limit then costs microseconds).
-_THREADPOOLS = ThreadpoolController()
-
-
-def one_openmp_thread(fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        with _THREADPOOLS.limit(limits=1, user_api="openmp"):
-            return fn(*args, **kwargs)
-    return wrapper
 
 def subsample(X: pd.DataFrame, y: pd.Series, task: str, seed: int) -> tuple[pd.DataFrame, pd.Series]:
     """At most MAX_ROWS rows (stratified for classification), index reset."""
@@ -186,7 +168,6 @@ def stats_table(X: pd.DataFrame, scaler_name: str, seed: int, max_features: int 
     return pd.concat(parts, axis=1)
 
 
-@one_openmp_thread
 def cv_row(X: pd.DataFrame, y: pd.Series, task: str, scaler_name: str, seed: int) -> list[dict]:
     """CV score of every model with one scaler (the scaler is fitted inside each fold).
 
@@ -227,7 +208,6 @@ def binary_target(y: pd.Series, target_names: tuple[str, ...]) -> tuple[np.ndarr
     return (y.to_numpy(int) != 0).astype(int), (first, f"not {first}")
 
 
-@one_openmp_thread
 def boundary_data(X2: pd.DataFrame, y_bin: np.ndarray, outliers: np.ndarray, scaler_name: str, model: str,
                   seed: int, class_names: tuple[str, str]) -> tuple[pd.DataFrame, pd.DataFrame, float]:
     """Fit scaler + model on two raw features (outliers included); grid over the inliers' box.
