@@ -189,19 +189,23 @@ def view_learning(noise, seed, degree, penalty, alpha) -> None:
     m[1].metric("Gap (validation − train)", f"{val.iloc[-1] - tr.iloc[-1]:.3f}")
     m[2].metric("Still improving?", "yes" if val.iloc[-1] < val.iloc[-2] - 1e-3 else "flat",
                 help="Does the validation error still fall between the two largest sizes?")
-    lines = lc.rename(columns={"n_train": "x", "rmse": "y", "split": "series"})
-    chart_cache.draw(_learning_chart, lines, f"Learning curve, degree {degree} ({penalty}), on {o.POOL_N} fresh "
-                     "points from the same function", (0, clamp_cap(val, 0.5 + noise)))
+    st.vega_lite_chart(spec=learning_spec(noise, seed, degree, penalty, alpha))
     st.caption(f"The noise floor is {noise:.2f}: no model's validation RMSE can go much below it.")
     with st.expander("Numbers behind the chart"):
         st.dataframe(lc.pivot(index="n_train", columns="split", values="rmse").round(4))
 
 
-def _learning_chart(lines: pd.DataFrame, title: str, y_dom: tuple):
-    chart = charts.points_lines_chart(None, lines, "training-set size", "RMSE", title, log_x=True, y_domain=y_dom)
+@st.cache_data(max_entries=64, show_spinner=False)
+def learning_spec(noise, seed, degree, penalty, alpha) -> dict:
+    lc = learning_curve(noise, seed, degree, penalty, alpha)
+    val = lc[lc["split"] == "validation"]["rmse"]
+    lines = lc.rename(columns={"n_train": "x", "rmse": "y", "split": "series"})
+    chart = charts.points_lines_chart(None, lines, "training-set size", "RMSE",
+                                      f"Learning curve, degree {degree} ({penalty}), on {o.POOL_N} fresh points from "
+                                      "the same function", log_x=True, y_domain=(0, clamp_cap(val, 0.5 + noise)))
     for layer in chart.layer:  # a "nice" log axis runs on to 1,000, far past the largest training set
         layer.encoding.x.scale = alt.Scale(type="log", nice=False)
-    return chart
+    return boundary.fast_spec(chart)
 
 
 def bv_title(d: int) -> str:
@@ -285,6 +289,15 @@ def view_trees(seed: int) -> None:
         st.dataframe(r.by_ccp.pivot(index="ccp_alpha", columns="split", values="accuracy"))
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def early_stopping_spec(noise: float, seed: int, lr: float, patience: int) -> dict:
+    r = early_stopping(noise, seed, lr, patience)
+    return boundary.fast_spec(charts.line_chart(
+        r.losses, "stage", "mse", color="split", y_title="mean squared error",
+        title=f"Gradient boosting (learning rate {lr:g}): loss per stage; the rule marks where early stopping halted",
+        rule_x=r.stopped_at))
+
+
 def view_early_stopping(noise: float, seed: int) -> None:
     c1, c2 = st.columns(2)
     lr = c1.select_slider("Boosting learning rate", o.GB_LR_VALUES, value=o.GB_LR_DEFAULT, key=o.GB_LR_KEY,
@@ -297,9 +310,7 @@ def view_early_stopping(noise: float, seed: int) -> None:
     m[1].metric("Lowest validation loss at stage", r.best_stage)
     m[2].metric("Test MSE, early-stopped", f"{r.test_mse_stopped:.4f}")
     m[3].metric(f"Test MSE, all {o.GB_STAGES} stages", f"{r.test_mse_full:.4f}")
-    boundary.draw(charts.line_chart, r.losses, "stage", "mse", color="split", y_title="mean squared error",
-                  title=f"Gradient boosting (learning rate {lr:g}): loss per stage; the rule marks where early "
-                        "stopping halted", rule_x=r.stopped_at)
+    st.vega_lite_chart(spec=early_stopping_spec(noise, seed, lr, patience))
     with st.expander("Numbers behind the chart"):
         st.dataframe(r.losses.pivot(index="stage", columns="split", values="mse"), height=240)
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import boundary, charts, datasets
 from components import ensembles as e
-from components.ui import chart_cache, common
+from components.ui import common
 
 QUESTIONS = [
     "What is bagging, and why does averaging many deep trees reduce variance but not bias?",
@@ -119,6 +119,15 @@ def vote_spec(ds_key: tuple, bootstrap: bool, max_samples: float, n: int) -> dic
     return boundary.swap_grid(template, bagging_at(ds_key, bootstrap, max_samples, n).grid, vote_title(n, ds_key[0]))
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def variance_spec(ds_key: tuple, bootstrap: bool, max_samples: float) -> dict:
+    var = variance_by_trees(ds_key, bootstrap, max_samples)
+    reduction = 1 - var["variance"].iloc[-1] / var["variance"].iloc[0] if var["variance"].iloc[0] > 0 else 0.0
+    return boundary.fast_spec(charts.line_chart(
+        var, "n_trees", "variance", x_title="trees in the vote", y_title="variance of P(class 1)",
+        title=f"Variance over {e.VARIANCE_REPLICAS} refits: −{reduction:.0%} from 1 to {e.VARIANCE_TREES} trees"))
+
+
 def by_k_title(n: int) -> str:
     return f"Vote of the first k trees (dashed: k = {n})"
 
@@ -173,11 +182,7 @@ def bagging_view(ds_key: tuple) -> str:
     var = variance_by_trees(ds_key, bootstrap, max_samples)
     c_left, c_right = st.columns(2)
     c_left.vega_lite_chart(spec=by_k_spec(ds_key, bootstrap, max_samples, n))
-    reduction = 1 - var["variance"].iloc[-1] / var["variance"].iloc[0] if var["variance"].iloc[0] > 0 else 0.0
-    chart_cache.draw(charts.line_chart, var, "n_trees", "variance", x_title="trees in the vote",
-                     y_title="variance of P(class 1)",
-                     title=f"Variance over {e.VARIANCE_REPLICAS} refits: −{reduction:.0%} from 1 to "
-                           f"{e.VARIANCE_TREES} trees", target=c_right)
+    c_right.vega_lite_chart(spec=variance_spec(ds_key, bootstrap, max_samples))
     with st.expander("Numbers behind the charts"):
         st.dataframe(r.by_k.pivot(index="n_trees", columns="split", values="accuracy"), height=200)
         st.dataframe(var, hide_index=True, height=200)
@@ -213,6 +218,12 @@ def round_templates(ds_key: tuple, n_rounds: int, lr: float, depth: int) -> tupl
     return e.round_templates(fit_boosting(ds_key, n_rounds, lr, depth))
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def round_charts(ds_key: tuple, n_rounds: int, lr: float, depth: int, round_: int):
+    return e.round_charts(fit_boosting(ds_key, n_rounds, lr, depth), round_templates(ds_key, n_rounds, lr, depth),
+                          round_)
+
+
 @st.fragment
 def round_fragment(ds_key: tuple, n_rounds: int, lr: float, depth: int) -> None:
     """The round slider reads the precomputed states: no refit, only this fragment redraws."""
@@ -220,7 +231,7 @@ def round_fragment(ds_key: tuple, n_rounds: int, lr: float, depth: int) -> None:
     round_ = st.slider("Show the state after round", e.ROUND_MIN, e.ROUND_MAX, e.ROUND_DEFAULT, key=e.ROUND_KEY,
                        bind="query-params", help="The dots' size is the weight AdaBoost gave each training point "
                                                  "when fitting this round's weak learner.")
-    boundary, errors, points, r = e.round_charts(b, round_templates(ds_key, n_rounds, lr, depth), round_)
+    boundary, errors, points, r = round_charts(ds_key, n_rounds, lr, depth, round_)
     if r < round_:
         st.caption(f"Only {b.rounds} rounds were fitted: showing round {r}.")
     errors_now = b.errors[b.errors["round"] == r].set_index("series")["error"]

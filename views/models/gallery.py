@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import boundary, charts, datasets
 from components import gallery as g
-from components.ui import chart_cache, common
+from components.ui import common
 
 QUESTIONS = [
     "How does linear regression fit its coefficients, and what do R² and RMSE measure?",
@@ -118,6 +118,28 @@ def controls(model: str) -> dict:
     raise KeyError(model)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def linear_specs(features: tuple, seed: int) -> tuple[dict, dict, dict]:
+    """The linear fit's three charts, converted once per feature set (a rerun sends the cached dicts)."""
+    r = fit_linear(features, seed)
+    if r.line is not None:
+        pts = r.points.rename(columns={"split": "group"})
+        fit_chart = charts.points_lines_chart(pts, r.line.assign(series="fitted line"), r.features[0],
+                                              "disease progression", f"Disease progression vs {r.features[0]}")
+    else:  # a plane in more than 2-D: actual against predicted, the diagonal is a perfect fit
+        pts = r.residuals.rename(columns={"fitted": "x", "actual": "y", "split": "group"})[["x", "y", "group"]]
+        lo, hi = float(min(pts["x"].min(), pts["y"].min())), float(max(pts["x"].max(), pts["y"].max()))
+        diag = pd.DataFrame({"x": [lo, hi], "y": [lo, hi], "series": "perfect prediction"})
+        fit_chart = charts.points_lines_chart(pts, diag, "predicted", "actual",
+                                              f"Actual vs predicted ({len(r.features)} features: the fit is a hyperplane)")
+    res = r.residuals.rename(columns={"fitted": "x", "residual": "y", "split": "group"})
+    residual_chart = charts.points_lines_chart(res, None, "fitted value", "residual (actual − fitted)", "Residuals",
+                                               rule_y=0.0)
+    coef_chart = charts.bar_chart(r.coef, "coefficient", "feature", title="Coefficients",
+                                  height=110 + 28 * len(r.coef))  # + title and axis
+    return tuple(boundary.fast_spec(c) for c in (fit_chart, residual_chart, coef_chart))
+
+
 def show_linear(p: dict) -> str:
     if not p["features"]:
         st.info("Pick at least one feature of the diabetes table to fit a line.")
@@ -130,23 +152,10 @@ def show_linear(p: dict) -> str:
     m[2].metric("RMSE (train)", f"{r.rmse_train:.1f}")
     m[3].metric("RMSE (test)", f"{r.rmse_test:.1f}")
     left, right = st.columns(2)
-    with left:
-        if r.line is not None:
-            pts = r.points.rename(columns={"split": "group"})
-            chart_cache.draw(charts.points_lines_chart, pts, r.line.assign(series="fitted line"), r.features[0],
-                             "disease progression", f"Disease progression vs {r.features[0]}")
-        else:  # a plane in more than 2-D: actual against predicted, the diagonal is a perfect fit
-            pts = r.residuals.rename(columns={"fitted": "x", "actual": "y", "split": "group"})[["x", "y", "group"]]
-            lo, hi = float(min(pts["x"].min(), pts["y"].min())), float(max(pts["x"].max(), pts["y"].max()))
-            diag = pd.DataFrame({"x": [lo, hi], "y": [lo, hi], "series": "perfect prediction"})
-            chart_cache.draw(charts.points_lines_chart, pts, diag, "predicted", "actual",
-                             f"Actual vs predicted ({len(r.features)} features: the fit is a hyperplane)")
-    with right:
-        res = r.residuals.rename(columns={"fitted": "x", "residual": "y", "split": "group"})
-        chart_cache.draw(charts.points_lines_chart, res, None, "fitted value", "residual (actual − fitted)",
-                         "Residuals", rule_y=0.0)
-    chart_cache.draw(charts.bar_chart, r.coef, "coefficient", "feature", title="Coefficients",
-                     height=110 + 28 * len(r.coef))  # + title and axis
+    fit_chart, residual_chart, coef_chart = linear_specs(tuple(p["features"]), common.seed())
+    left.vega_lite_chart(spec=fit_chart)
+    right.vega_lite_chart(spec=residual_chart)
+    st.vega_lite_chart(spec=coef_chart)
     with st.expander("Numbers behind the charts"):
         st.dataframe(pd.concat([pd.DataFrame({"feature": ["(intercept)"], "coefficient": [r.intercept]}), r.coef],
                      ignore_index=True), hide_index=True)
@@ -174,6 +183,31 @@ def _member_chart(grid: pd.DataFrame, title: str):
             if enc is not alt.Undefined:
                 enc.legend = None
     return chart
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def classifier_specs(ds_key: tuple, model: str, params: tuple) -> dict[str, dict]:
+    """The boundary and the model's own chart beside it ("side": the sigmoid, the tree, the loss curve),
+    converted once per fit: a rerun sends the cached dicts, no frames to hash."""
+    r = fit_classifier(ds_key, model, params)
+    x = r.extras
+    title = f"{model} on {ds_key[0]}: P(class 1)"
+    if model == g.SVM:
+        out = {"boundary": boundary.fast_spec(_boundary_chart(r.grid, r.points, title, 460, x["margin"], x["support"]))}
+    else:
+        out = {"boundary": boundary.fast_spec(_boundary_chart(r.grid, r.points, title, 380))}
+    if model == g.LOGISTIC:
+        pts = x["sigmoid_points"].rename(columns={"z": "x", "y": "y"}).assign(group=lambda d: d["label"])
+        curve = x["sigmoid"].rename(columns={"z": "x", "p": "y"}).assign(series="sigmoid 1/(1+e^-z)")
+        out["side"] = boundary.fast_spec(charts.points_lines_chart(
+            pts[["x", "y", "group", "split"]], curve, "linear score z", "P(class 1) / true class",
+            "Each point at its score z and its true class (0 or 1)", height=380))
+    elif model == g.TREE and x["leaves"] <= g.TREE_DIAGRAM_MAX_LEAVES:
+        out["side"] = boundary.fast_spec(_tree_chart(x["nodes"], x["edges"]))
+    elif model == g.MLP:
+        out["side"] = boundary.fast_spec(charts.line_chart(x["loss"], "epoch", "loss", title="Training loss per epoch",
+                                                           y_title="log-loss", height=380))
+    return out
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -215,37 +249,26 @@ def show_classifier(model: str, p: dict, ds_key: tuple) -> str:
         st.caption("The optimiser hit its iteration cap before converging (scikit-learn's ConvergenceWarning): "
                    "more epochs or a larger learning rate would change the result.")
 
-    title = f"{model} on {ds_key[0]}: P(class 1)"
+    specs = classifier_specs(ds_key, model, params)
     if model in (g.LOGISTIC, g.TREE, g.MLP, g.FOREST):
         left, right = st.columns(2)
-        boundary.draw(_boundary_chart, r.grid, r.points, title, 380, target=left)
+        left.vega_lite_chart(spec=specs["boundary"])
         with right:
-            if model == g.LOGISTIC:
-                pts = x["sigmoid_points"].rename(columns={"z": "x", "y": "y"}).assign(group=lambda d: d["label"])
-                curve = x["sigmoid"].rename(columns={"z": "x", "p": "y"}).assign(series="sigmoid 1/(1+e^-z)")
-                chart_cache.draw(charts.points_lines_chart, pts[["x", "y", "group", "split"]], curve,
-                                 "linear score z", "P(class 1) / true class",
-                                 "Each point at its score z and its true class (0 or 1)", height=380)
-            elif model == g.TREE:
-                if x["leaves"] <= g.TREE_DIAGRAM_MAX_LEAVES:
-                    chart_cache.draw(_tree_chart, x["nodes"], x["edges"])
-                    with st.expander("The same tree as text"):
-                        st.code(x["text"], language=None)
-                else:
-                    st.markdown(f"**The tree itself** ({x['leaves']} leaves: too many to draw; each line is a "
-                                "test, `class:` is the leaf's vote)")
-                    with st.container(height=360):
-                        st.code(x["text"], language=None)
-            elif model == g.MLP:
-                chart_cache.draw(charts.line_chart, x["loss"], "epoch", "loss", title="Training loss per epoch",
-                                 y_title="log-loss", height=380)
+            if model == g.TREE and "side" not in specs:
+                st.markdown(f"**The tree itself** ({x['leaves']} leaves: too many to draw; each line is a "
+                            "test, `class:` is the leaf's vote)")
+                with st.container(height=360):
+                    st.code(x["text"], language=None)
             elif model == g.FOREST:
                 for spec in member_specs(ds_key, params):
                     st.vega_lite_chart(spec=spec)
-    elif model == g.SVM:  # full width, one more legend
-        boundary.draw(_boundary_chart, r.grid, r.points, title, 460, x["margin"], x["support"])
-    else:
-        boundary.draw(_boundary_chart, r.grid, r.points, title, 380)
+            else:
+                st.vega_lite_chart(spec=specs["side"])
+                if model == g.TREE:
+                    with st.expander("The same tree as text"):
+                        st.code(x["text"], language=None)
+    else:  # SVM: full width, one more legend
+        st.vega_lite_chart(spec=specs["boundary"])
     with st.expander("Numbers behind the charts"):
         st.dataframe(r.points, hide_index=True, height=240)
         if model == g.MLP:
