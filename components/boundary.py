@@ -1,4 +1,6 @@
-"""Decision-boundary data for 2-D classifiers: a probability grid plus the labelled points."""
+"""Decision-boundary data for 2-D classifiers: a probability grid plus the labelled points; and fast
+conversion of charts with large frames (fast_spec), with data swapped into a converted chart
+(swap_layer_data, swap_grid) so that scrubbing through precomputed states builds no Altair chart."""
 from __future__ import annotations
 
 import numpy as np

@@ -4,7 +4,9 @@ boosting (AdaBoost sample weights round by round, staged errors, gradient boosti
 scikit-learn fits everything. Written by hand, because no library exposes them: AdaBoost's sample
 weights at each round (rebuilt from the fitted stumps and their estimator weights with SAMME's own
 update rule, checked in the tests against ``estimator_errors_``), the running vote of the first k
-bagged trees, and the variance of predictions across resampled training sets.
+bagged trees (one BaggingClassifier of BAG_N_MAX trees serves every smaller ensemble: its first k
+members are what a fit of k draws, checked in the tests), and the variance of predictions across
+resampled training sets.
 """
 from __future__ import annotations
 
