@@ -236,19 +236,35 @@ def tree_split(X: pd.DataFrame, y: pd.Series, seed: int):
     return train_test_split(X, y, test_size=TEST_SIZE, random_state=seed, stratify=strat)
 
 
-def tree_curves(X: pd.DataFrame, y: pd.Series, seed: int, depth: int, ccp_alpha: float) -> TreeResult:
-    """Train and test accuracy against max_depth (at the chosen ccp_alpha) and against ccp_alpha (at
-    the chosen depth); the regime from the binomial standard error of the test accuracy."""
+def tree_depth_curve(X: pd.DataFrame, y: pd.Series, seed: int, ccp_alpha: float) -> pd.DataFrame:
+    """Train and test accuracy against max_depth at one ccp_alpha (it does not depend on the depth
+    chosen, so moving the depth slider does not redo it)."""
     X_tr, X_te, y_tr, y_te = tree_split(X, y, seed)
-    depth_rows, ccp_rows = [], []
+    rows = []
     for d in range(TREE_DEPTH_MIN, TREE_DEPTH_MAX + 1):
         tr, te, _ = _tree_scores(X_tr, X_te, y_tr, y_te, seed, max_depth=d, ccp_alpha=ccp_alpha)
-        depth_rows += [(d, "train", tr), (d, "test", te)]
+        rows += [(d, "train", tr), (d, "test", te)]
+    return pd.DataFrame(rows, columns=["max_depth", "split", "accuracy"])
+
+
+def tree_ccp_curve(X: pd.DataFrame, y: pd.Series, seed: int, depth: int) -> pd.DataFrame:
+    """Train and test accuracy against ccp_alpha at one max_depth."""
+    X_tr, X_te, y_tr, y_te = tree_split(X, y, seed)
+    rows = []
     for a in CCP_VALUES:
         tr, te, _ = _tree_scores(X_tr, X_te, y_tr, y_te, seed, max_depth=depth, ccp_alpha=a)
-        ccp_rows += [(a, "train", tr), (a, "test", te)]
-    by_depth = pd.DataFrame(depth_rows, columns=["max_depth", "split", "accuracy"])
-    by_ccp = pd.DataFrame(ccp_rows, columns=["ccp_alpha", "split", "accuracy"])
+        rows += [(a, "train", tr), (a, "test", te)]
+    return pd.DataFrame(rows, columns=["ccp_alpha", "split", "accuracy"])
+
+
+def tree_curves(X: pd.DataFrame, y: pd.Series, seed: int, depth: int, ccp_alpha: float,
+                by_depth: pd.DataFrame | None = None, by_ccp: pd.DataFrame | None = None) -> TreeResult:
+    """Train and test accuracy against max_depth (at the chosen ccp_alpha) and against ccp_alpha (at
+    the chosen depth); the regime from the binomial standard error of the test accuracy. Pass the
+    curves if they are at hand (tree_depth_curve, tree_ccp_curve): a slider then redoes one of them."""
+    X_tr, X_te, y_tr, y_te = tree_split(X, y, seed)
+    by_depth = tree_depth_curve(X, y, seed, ccp_alpha) if by_depth is None else by_depth
+    by_ccp = tree_ccp_curve(X, y, seed, depth) if by_ccp is None else by_ccp
     tr, te, leaves = _tree_scores(X_tr, X_te, y_tr, y_te, seed, max_depth=depth, ccp_alpha=ccp_alpha)
     n_test = len(y_te)
 

@@ -379,3 +379,23 @@ def json_without_data(spec: dict) -> str:
     parts = spec.get("layer", [spec])
     return json.dumps({**{k: v for k, v in spec.items() if k not in ("datasets", "data")},
                        "layer": [{k: v for k, v in p.items() if k != "data"} for p in parts]}, sort_keys=True)
+
+
+def test_tree_sliders_redo_only_the_curve_they_change():
+    """max_depth moves along the depth curve (fitted at the current ccp_alpha) and re-fits only the
+    pruning curve; ccp_alpha the other way round. The page's numbers stay those of a direct fit."""
+    import streamlit as st
+    st.cache_data.clear()  # counts below must not depend on what earlier tests cached
+    at = open_page(PAGE, query={VIEW_KEY: "Trees: depth & pruning"})
+    with mock.patch.object(o, "tree_depth_curve", wraps=o.tree_depth_curve) as by_depth, \
+            mock.patch.object(o, "tree_ccp_curve", wraps=o.tree_ccp_curve) as by_ccp:
+        at.slider(key=o.TREE_DEPTH_KEY).set_value(5).run()
+        assert by_depth.call_count == 0 and by_ccp.call_count == 1
+        at.select_slider(key=o.CCP_KEY).set_value(0.01).run()
+        assert by_depth.call_count == 1 and by_ccp.call_count == 1
+    ds = datasets.load("breast_cancer")  # the default dataset
+    X_tr, X_te, y_tr, y_te = train_test_split(ds.X, ds.y, test_size=0.3, random_state=SEED, stratify=ds.y)
+    t = DecisionTreeClassifier(max_depth=5, ccp_alpha=0.01, random_state=SEED).fit(X_tr, y_tr)
+    assert metric_values(at)["Test accuracy"] == f"{np.mean(t.predict(X_te) == y_te):.3f}"
+    assert metric_values(at)["Leaves"] == str(t.get_n_leaves())
+    assert_clean(at)

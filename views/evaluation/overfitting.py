@@ -75,9 +75,21 @@ def bias_variance(n: int, noise: float, seed: int, penalty: str, alpha: float) -
     return bv
 
 
-@st.cache_data(max_entries=32, show_spinner="Fitting trees at every depth and pruning strength…")
+@st.cache_data(max_entries=32, show_spinner="Fitting trees at every depth…")
+def tree_depth_curve(_ds: datasets.Dataset, ds_key: tuple, seed: int, ccp: float) -> pd.DataFrame:
+    return o.tree_depth_curve(_ds.X, _ds.y, seed, ccp)
+
+
+@st.cache_data(max_entries=64, show_spinner="Fitting trees at every pruning strength…")
+def tree_ccp_curve(_ds: datasets.Dataset, ds_key: tuple, seed: int, depth: int) -> pd.DataFrame:
+    return o.tree_ccp_curve(_ds.X, _ds.y, seed, depth)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def tree_curves(_ds: datasets.Dataset, ds_key: tuple, seed: int, depth: int, ccp: float) -> o.TreeResult:
-    return o.tree_curves(_ds.X, _ds.y, seed, depth, ccp)
+    """The depth slider redoes the pruning curve only, the ccp_alpha slider the depth curve only."""
+    return o.tree_curves(_ds.X, _ds.y, seed, depth, ccp, tree_depth_curve(_ds, ds_key, seed, ccp),
+                         tree_ccp_curve(_ds, ds_key, seed, depth))
 
 
 @st.cache_data(max_entries=64, show_spinner="Boosting…")
