@@ -290,31 +290,57 @@ class EarlyStopResult:
     test_mse_full: float
 
 
-@lean
-def early_stopping(noise: float, seed: int, learning_rate: float, patience: int) -> EarlyStopResult:
-    """Gradient boosting on a POOL_N-point sample of the same function.
+@dataclass
+class BoostingLosses:
+    losses: pd.DataFrame  # stage, split (train/validation), mse of the full run
+    best_stage: int  # the stage with the lowest validation loss
+    test_mse_full: float
 
-    The full run (GB_STAGES stages, no stopping) gives the train and validation loss of every stage;
-    the stopping point is scikit-learn's own (n_iter_no_change=patience). Both hold out the same
-    validation rows: train_test_split with the estimator's random_state and validation_fraction, as
-    scikit-learn does internally.
-    """
+
+def _early_stopping_split(noise: float, seed: int):
+    """The POOL_N-point sample split as the lab does (test rows) and as scikit-learn's early stopping
+    does inside the training rows (validation rows: train_test_split with the estimator's random_state
+    and validation_fraction)."""
     data = make_data(POOL_N, noise, seed + 1)
     X, y = data[["x"]].to_numpy(), data["y"].to_numpy()
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=TEST_SIZE, random_state=seed)
     X_fit, X_val, y_fit, y_val = train_test_split(X_tr, y_tr, random_state=seed, test_size=GB_VALIDATION_FRACTION)
-    params = dict(n_estimators=GB_STAGES, learning_rate=learning_rate, max_depth=3, random_state=seed)
-    full = GradientBoostingRegressor(**params).fit(X_fit, y_fit)
-    stopped = GradientBoostingRegressor(**params, n_iter_no_change=patience,
-                                        validation_fraction=GB_VALIDATION_FRACTION).fit(X_tr, y_tr)
+    return X_tr, X_te, y_tr, y_te, X_fit, X_val, y_fit, y_val
+
+
+def _boosting_params(learning_rate: float, seed: int) -> dict:
+    return dict(n_estimators=GB_STAGES, learning_rate=learning_rate, max_depth=3, random_state=seed)
+
+
+@lean
+def boosting_losses(noise: float, seed: int, learning_rate: float) -> BoostingLosses:
+    """The full run (GB_STAGES stages, no stopping): train and validation loss of every stage. It
+    does not depend on the patience, so the patience slider does not redo it."""
+    X_tr, X_te, y_tr, y_te, X_fit, X_val, y_fit, y_val = _early_stopping_split(noise, seed)
+    full = GradientBoostingRegressor(**_boosting_params(learning_rate, seed)).fit(X_fit, y_fit)
     train = [mean_squared_error(y_fit, p) for p in full.staged_predict(X_fit)]
     val = [mean_squared_error(y_val, p) for p in full.staged_predict(X_val)]
     stages = np.arange(1, GB_STAGES + 1)
     losses = pd.concat([pd.DataFrame({"stage": stages, "split": "train", "mse": train}),
                         pd.DataFrame({"stage": stages, "split": "validation", "mse": val})], ignore_index=True)
-    return EarlyStopResult(losses, int(stopped.n_estimators_), int(np.argmin(val)) + 1,
-                           float(mean_squared_error(y_te, stopped.predict(X_te))),
-                           float(mean_squared_error(y_te, full.predict(X_te))))
+    return BoostingLosses(losses, int(np.argmin(val)) + 1, float(mean_squared_error(y_te, full.predict(X_te))))
+
+
+@lean
+def early_stopping(noise: float, seed: int, learning_rate: float, patience: int,
+                   full: BoostingLosses | None = None) -> EarlyStopResult:
+    """Gradient boosting on a POOL_N-point sample of the same function.
+
+    The full run (boosting_losses; pass it if at hand) gives the train and validation loss of every
+    stage; the stopping point is scikit-learn's own (n_iter_no_change=patience). Both hold out the
+    same validation rows (see _early_stopping_split).
+    """
+    full = boosting_losses(noise, seed, learning_rate) if full is None else full
+    X_tr, X_te, y_tr, y_te, *_ = _early_stopping_split(noise, seed)
+    stopped = GradientBoostingRegressor(**_boosting_params(learning_rate, seed), n_iter_no_change=patience,
+                                        validation_fraction=GB_VALIDATION_FRACTION).fit(X_tr, y_tr)
+    return EarlyStopResult(full.losses, int(stopped.n_estimators_), full.best_stage,
+                           float(mean_squared_error(y_te, stopped.predict(X_te))), full.test_mse_full)
 
 
 # ---------------------------------------------------------------- learning curve

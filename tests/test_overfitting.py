@@ -399,3 +399,23 @@ def test_tree_sliders_redo_only_the_curve_they_change():
     assert metric_values(at)["Test accuracy"] == f"{np.mean(t.predict(X_te) == y_te):.3f}"
     assert metric_values(at)["Leaves"] == str(t.get_n_leaves())
     assert_clean(at)
+
+
+def test_patience_slider_refits_only_the_early_stopped_model():
+    import streamlit as st
+    st.cache_data.clear()
+    at = open_page(PAGE, query={VIEW_KEY: "Early stopping"})
+    with mock.patch.object(o, "boosting_losses", wraps=o.boosting_losses) as full:
+        at.slider(key=o.PATIENCE_KEY).set_value(4).run()
+        assert full.call_count == 0
+    pool = o.make_data(o.POOL_N, o.NOISE_DEFAULT, SEED + 1)
+    X_tr, X_te, y_tr, y_te = train_test_split(pool[["x"]].to_numpy(), pool["y"].to_numpy(), test_size=0.3,
+                                              random_state=SEED)
+    gb = GradientBoostingRegressor(n_estimators=o.GB_STAGES, learning_rate=o.GB_LR_DEFAULT, max_depth=3,
+                                   random_state=SEED, n_iter_no_change=4,
+                                   validation_fraction=o.GB_VALIDATION_FRACTION).fit(X_tr, y_tr)
+    assert metric_values(at)["Stopped at stage"] == str(gb.n_estimators_)
+    sent = _sent_charts(at)
+    (title,) = sent
+    assert sent[title][1][1]["stage"].tolist() == [gb.n_estimators_]  # the rule
+    assert_clean(at)

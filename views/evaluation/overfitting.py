@@ -92,9 +92,15 @@ def tree_curves(_ds: datasets.Dataset, ds_key: tuple, seed: int, depth: int, ccp
                          tree_ccp_curve(_ds, ds_key, seed, depth))
 
 
-@st.cache_data(max_entries=64, show_spinner="Boosting…")
+@st.cache_data(max_entries=32, show_spinner="Boosting all the stages…")
+def boosting_losses(noise: float, seed: int, lr: float) -> o.BoostingLosses:
+    return o.boosting_losses(noise, seed, lr)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def early_stopping(noise: float, seed: int, lr: float, patience: int) -> o.EarlyStopResult:
-    return o.early_stopping(noise, seed, lr, patience)
+    """The patience slider refits only the early-stopped model (a few stages), not the full run."""
+    return o.early_stopping(noise, seed, lr, patience, boosting_losses(noise, seed, lr))
 
 
 def regime_metric(col, label: str, regime: str, detail: str) -> None:
@@ -301,13 +307,19 @@ def view_trees(seed: int) -> None:
         st.dataframe(r.by_ccp.pivot(index="ccp_alpha", columns="split", values="accuracy"))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def early_stopping_spec(noise: float, seed: int, lr: float, patience: int) -> dict:
-    r = early_stopping(noise, seed, lr, patience)
+@st.cache_data(max_entries=32, show_spinner=False)
+def early_stopping_template(noise: float, seed: int, lr: float, _stopped_at: int) -> dict:
+    """The loss curves of one learning rate, built once; the stopping rule (layer 1) is swapped in."""
     return boundary.fast_spec(charts.line_chart(
-        r.losses, "stage", "mse", color="split", y_title="mean squared error",
+        boosting_losses(noise, seed, lr).losses, "stage", "mse", color="split", y_title="mean squared error",
         title=f"Gradient boosting (learning rate {lr:g}): loss per stage; the rule marks where early stopping halted",
-        rule_x=r.stopped_at))
+        rule_x=_stopped_at))
+
+
+def early_stopping_spec(noise: float, seed: int, lr: float, patience: int) -> dict:
+    stopped_at = early_stopping(noise, seed, lr, patience).stopped_at
+    return boundary.swap_layer_data(early_stopping_template(noise, seed, lr, stopped_at),
+                                    {1: pd.DataFrame({"stage": [stopped_at]})})
 
 
 def view_early_stopping(noise: float, seed: int) -> None:
