@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import functools
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -309,14 +309,14 @@ def _early_stopping_split(noise: float, seed: int):
 
 
 def _boosting_params(learning_rate: float, seed: int) -> dict:
-    return dict(n_estimators=GB_STAGES, learning_rate=learning_rate, max_depth=3, random_state=seed)
+    return {"n_estimators": GB_STAGES, "learning_rate": learning_rate, "max_depth": 3, "random_state": seed}
 
 
 @lean
 def boosting_losses(noise: float, seed: int, learning_rate: float) -> BoostingLosses:
     """The full run (GB_STAGES stages, no stopping): train and validation loss of every stage. It
     does not depend on the patience, so the patience slider does not redo it."""
-    X_tr, X_te, y_tr, y_te, X_fit, X_val, y_fit, y_val = _early_stopping_split(noise, seed)
+    _, X_te, _, y_te, X_fit, X_val, y_fit, y_val = _early_stopping_split(noise, seed)
     full = GradientBoostingRegressor(**_boosting_params(learning_rate, seed)).fit(X_fit, y_fit)
     train = [mean_squared_error(y_fit, p) for p in full.staged_predict(X_fit)]
     val = [mean_squared_error(y_val, p) for p in full.staged_predict(X_val)]
