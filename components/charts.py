@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
 import json
 
 import altair as alt
@@ -128,10 +129,68 @@ def to_spec(chart: alt.TopLevelMixin) -> dict:
     Streamlit's altair_chart converts a chart on every rerun: schema validation plus data
     serialisation, 20-40 ms per chart on this project's pages. A page that keeps this dict (see
     components/ui/chart_cache.py) pays that once per input. The result matches what altair_chart
-    sends: the same marks and encodings, Altair's default theme removed, named datasets as Arrow
-    IPC bytes (which st.vega_lite_chart passes through untouched).
+    sends (tests/test_charts.py compares them): the same marks and encodings, Altair's default theme
+    removed, every DataFrame as a named Arrow IPC dataset (st.vega_lite_chart passes bytes through).
+
+    Altair would turn each DataFrame into a list of row dicts first (most of the cost for a 6,400-cell
+    boundary grid), so it converts the chart with one row of each frame (enough to infer field
+    types) and the whole frame goes to Arrow directly under its own name.
     """
-    spec = chart.to_dict(validate=False)
+    frames: dict[tuple, pd.DataFrame] = {}
+    light = _one_row_frames(chart, (), frames)
+    spec = chart.to_dict(validate=False) if light is None else light.to_dict(validate=False)
+    _drop_default_theme(spec)
+    datasets = {name: _arrow_bytes(pd.DataFrame.from_records(rows)) for name, rows in spec.get("datasets", {}).items()}
+    for path, frame in frames.items():
+        part = spec
+        for step in path:
+            part = part[step]
+        arrow = _arrow_bytes(frame)
+        name = "data-" + hashlib.md5(arrow).hexdigest()[:16]
+        part["data"] = {"name": name}
+        datasets[name] = arrow
+    used = json.dumps({k: v for k, v in spec.items() if k != "datasets"})
+    spec["datasets"] = {name: data for name, data in datasets.items() if json.dumps(name) in used}
+    return spec
+
+
+_SUBCHARTS = ("layer", "hconcat", "vconcat", "concat")
+
+
+def _one_row_frames(chart, path: tuple, frames: dict) -> alt.TopLevelMixin | None:
+    """A shallow copy of chart whose DataFrames (here and in sub-charts) keep only their first row;
+    the full frames are recorded in `frames` by their path in the spec. None when nothing changed or
+    the chart has a shape this does not follow (facets, repeats): then Altair converts the full frames."""
+    if not isinstance(getattr(chart, "spec", alt.Undefined), alt.utils.schemapi.UndefinedType):
+        return None
+    out, changed = chart, False
+    data = getattr(chart, "data", alt.Undefined)
+    if isinstance(data, pd.DataFrame) and len(data) > 1:
+        out = chart.copy(deep=False)
+        out.data = data.iloc[:1]
+        frames[path] = data
+        changed = True
+    for key in _SUBCHARTS:
+        subs = getattr(chart, key, alt.Undefined)
+        if not isinstance(subs, list):
+            continue
+        light = []
+        for i, sub in enumerate(subs):
+            if not isinstance(sub, alt.TopLevelMixin | alt.Chart | alt.LayerChart):
+                light.append(sub)
+                continue
+            got = _one_row_frames(sub, path + (key, i), frames)
+            if got is None and any(p[:len(path) + 2] == path + (key, i) for p in frames):
+                return None
+            light.append(sub if got is None else got)
+            changed |= got is not None
+        if changed:
+            out = out if out is not chart else chart.copy(deep=False)
+            setattr(out, key, light)
+    return out if changed else None
+
+
+def _drop_default_theme(spec: dict) -> None:
     view = spec.get("config", {}).get("view")
     if view is not None:
         for k, v in _DEFAULT_THEME_VIEW.items():
@@ -141,14 +200,12 @@ def to_spec(chart: alt.TopLevelMixin) -> dict:
             del spec["config"]["view"]
         if not spec["config"]:
             del spec["config"]
-    spec["datasets"] = {name: _arrow_bytes(rows) for name, rows in spec.get("datasets", {}).items()}
-    return spec
 
 
-def _arrow_bytes(rows: list[dict]) -> bytes:
+def _arrow_bytes(frame: pd.DataFrame) -> bytes:
     import pyarrow as pa
 
-    table = pa.Table.from_pandas(pd.DataFrame.from_records(rows), preserve_index=False)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)

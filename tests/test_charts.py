@@ -1,4 +1,5 @@
 """Chart builders: specs are valid Vega-Lite, and the threshold parameter selects the right points."""
+import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
@@ -97,7 +98,7 @@ def test_fast_specs_carry_this_fits_data_and_title():
 
 
 def _canonical(spec: dict) -> tuple[str, list]:
-    """A spec with its datasets decoded from Arrow and renamed by order of appearance."""
+    """A spec with its datasets decoded from Arrow and renamed by where the spec first uses them."""
     import json
 
     import pyarrow as pa
@@ -105,11 +106,21 @@ def _canonical(spec: dict) -> tuple[str, list]:
     spec = dict(spec)
     datasets = spec.pop("datasets", {})
     text = json.dumps(spec, sort_keys=True)
+    used = sorted((n for n in datasets if json.dumps(n) in text), key=lambda n: text.index(json.dumps(n)))
     frames = []
-    for i, (name, raw) in enumerate(datasets.items()):
+    for i, name in enumerate(used):
         text = text.replace(json.dumps(name), json.dumps(f"dataset{i}"))
-        frames.append(pa.ipc.open_stream(raw).read_all().to_pandas().to_dict("records"))
+        frames.append(pa.ipc.open_stream(datasets[name]).read_all().to_pandas().to_dict("records"))
     return text, frames
+
+
+_FRAME = pd.DataFrame({"v": [1.5, 2.0, 0.5], "k": ["a", "b", "c"], "g": ["u", "u", "w"],
+                       "c": pd.Categorical(["x", "y", "x"])})
+
+
+def _layered_shared_data() -> alt.LayerChart:
+    base = alt.Chart(_FRAME).encode(x="v:Q", y="k:N", color="c:N")  # one frame, lifted to the layer chart
+    return base.mark_line() + base.mark_point()
 
 
 @pytest.mark.parametrize("build", [
@@ -120,6 +131,9 @@ def _canonical(spec: dict) -> tuple[str, list]:
         pd.DataFrame({"x1": [0.0, 1.0, 0.0, 1.0], "x2": [0.0, 0.0, 1.0, 1.0], "proba": [0.1, 0.4, 0.6, 0.9]}),
         pd.DataFrame({"x1": [0.2], "x2": [0.8], "label": ["1"], "split": ["train"]}), title="b")
     .configure_legend(gradientLength=80),
+    lambda: alt.hconcat(charts.bar_chart(_FRAME, "v", "k"), _layered_shared_data()),
+    lambda: alt.vconcat(_layered_shared_data(), alt.Chart(_FRAME).mark_point().encode(x="v", y="k")),
+    lambda: alt.Chart(_FRAME).mark_point().encode(x="v:Q", y="k:N").facet(column="g:N"),  # left to Altair
 ])
 def test_to_spec_sends_what_streamlit_altair_chart_sends(build):
     """to_spec must be a drop-in for Streamlit's own conversion (st.altair_chart), which is the
