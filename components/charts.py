@@ -146,7 +146,7 @@ def to_spec(chart: alt.TopLevelMixin) -> dict:
         for step in path:
             part = part[step]
         arrow = _arrow_bytes(frame)
-        name = "data-" + hashlib.md5(arrow).hexdigest()[:16]
+        name = _dataset_name(arrow)
         part["data"] = {"name": name}
         datasets[name] = arrow
     used = json.dumps({k: v for k, v in spec.items() if k != "datasets"})
@@ -210,6 +210,53 @@ def _arrow_bytes(frame: pd.DataFrame) -> bytes:
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
     return sink.getvalue().to_pybytes()
+
+
+def _dataset_name(arrow: bytes) -> str:
+    return "data-" + hashlib.md5(arrow).hexdigest()[:16]
+
+
+# Scrubbing through precomputed states: a converted chart (to_spec) with new data swapped in, so a
+# slider that only picks another state builds no Altair chart.
+def swap_layer_data(spec: dict, frames: dict[int, pd.DataFrame], **top) -> dict:
+    """A converted layered chart (to_spec) with the data of some layers replaced (layer index ->
+    frame, in the columns the chart's builder would have given it) and top-level keys (e.g. title)
+    set; datasets no layer uses any more are dropped."""
+    layers = list(spec["layer"])
+    top_data = spec.get("data")
+    fresh = {}
+    for i, frame in frames.items():
+        data = _arrow_bytes(frame)
+        name = _dataset_name(data)
+        fresh[name] = data
+        if "data" not in layers[i] and top_data is not None and len(layers) == 1:
+            top_data = {"name": name}  # Altair lifts the data of a lone layer to the chart
+        else:
+            layers[i] = {**layers[i], "data": {"name": name}}
+    used = {part["data"]["name"] for part in layers + [{"data": top_data or {}}] if "name" in part.get("data", {})}
+    datasets = {k: v for k, v in spec["datasets"].items() if k in used} | fresh
+    out = {**spec, **top, "layer": layers, "datasets": datasets}
+    if top_data is not None:
+        out["data"] = top_data
+    return out
+
+
+def swap_grid(spec: dict, grid: pd.DataFrame, title: str) -> dict:
+    """Another probability grid on the same cells, in a boundary chart already converted (to_spec of
+    boundary_chart): the background's P(class 1) and the boundary cells (|P - 0.5| < 0.04, as
+    boundary_chart draws it) are swapped, the rest is kept. Costs ~2 ms where building the chart
+    costs ~30 ms. The tests check the result equals converting a freshly built chart."""
+    import pyarrow as pa
+
+    background = spec["layer"][0]
+    cells = pa.ipc.open_stream(spec["datasets"][background["data"]["name"]]).read_pandas()
+    if not (np.array_equal(cells["x1"].to_numpy(), grid["x1"].to_numpy())
+            and np.array_equal(cells["x2"].to_numpy(), grid["x2"].to_numpy())):
+        raise ValueError("swap_grid needs the template's grid cells")
+    cells["proba"] = grid["proba"].to_numpy()
+    contour = grid[(grid["proba"] - 0.5).abs() < 0.04]
+    # Altair sends an empty frame without columns
+    return swap_layer_data(spec, {0: cells, 1: contour if len(contour) else pd.DataFrame()}, title=title)
 
 
 def set_param(spec: dict, name: str, value) -> dict:

@@ -21,8 +21,8 @@ from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier
 
-from components import datasets
-from components.boundary import GRID_RESOLUTION, fast_spec, grid_for, points_frame, swap_grid, swap_layer_data
+from components import charts, datasets
+from components.boundary import GRID_RESOLUTION, grid_for, points_frame
 from components.code_export import dataset_code
 
 TEST_SIZE = 0.3
@@ -288,25 +288,23 @@ def round_title(r: int) -> str:
 
 def round_templates(b: BoostingResult) -> tuple[dict, dict]:
     """Vega-Lite specs of round 1 (boundary and staged errors), converted once per fit
-    (boundary.fast_spec). Other rounds are the same specs with their data swapped (see round_charts):
+    (charts.to_spec). Other rounds are the same specs with their data swapped (see round_charts):
     building and converting a chart costs far more."""
-    from components import charts  # Altair builders; no streamlit
-
     grid, points, r = round_view(b, 1)
-    boundary = fast_spec(charts.boundary_chart(grid, points, title=round_title(r), height=400))
-    errors = fast_spec(charts.line_chart(b.errors, "round", "error", color="series", y_title="error rate",
-                                         title="Staged train and test error", rule_x=r, height=400))
+    boundary = charts.to_spec(charts.boundary_chart(grid, points, title=round_title(r), height=400))
+    errors = charts.to_spec(charts.line_chart(b.errors, "round", "error", color="series", y_title="error rate",
+                                              title="Staged train and test error", rule_x=r, height=400))
     return boundary, errors
 
 
 def round_charts(b: BoostingResult, templates: tuple[dict, dict], round_: int) -> tuple[dict, dict, pd.DataFrame, int]:
     """The two specs at ``round_``: the background grid's P(class 1) and the boundary cells
-    (boundary.swap_grid), the points' weights and the error chart's rule swapped into copies of the
+    (charts.swap_grid), the points' weights and the error chart's rule swapped into copies of the
     templates. tests/test_ensembles.py checks them against a rebuild."""
     boundary_t, errors_t = templates
     grid, points, r = round_view(b, round_)
-    boundary = swap_layer_data(swap_grid(boundary_t, grid, round_title(r)), {2: points})
-    errors = swap_layer_data(errors_t, {1: pd.DataFrame({"round": [r]})})  # the rule of charts.line_chart
+    boundary = charts.swap_layer_data(charts.swap_grid(boundary_t, grid, round_title(r)), {2: points})
+    errors = charts.swap_layer_data(errors_t, {1: pd.DataFrame({"round": [r]})})  # the rule of charts.line_chart
     return boundary, errors, points, r
 
 

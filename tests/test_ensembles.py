@@ -203,7 +203,6 @@ def test_exported_script_reproduces_numbers():
 
 
 def test_round_charts_validate_and_equal_a_rebuild(moons):
-    from components import boundary as bd
     from components import charts
     from tests.test_gallery import _decoded
     b = e.fit_boosting(moons, 12, 1.0, 1, SEED)
@@ -213,14 +212,14 @@ def test_round_charts_validate_and_equal_a_rebuild(moons):
         grid, pts, _ = e.round_view(b, r)
         rebuilt = charts.boundary_chart(grid, pts, title=e.round_title(r), height=400)
         rebuilt.to_dict(validate=True)
-        swapped, fresh = _decoded(boundary), _decoded(bd.fast_spec(rebuilt))
+        swapped, fresh = _decoded(boundary), _decoded(charts.to_spec(rebuilt))
         assert swapped[1] == fresh[1] and boundary["title"] == e.round_title(r)
         for a, c in zip(swapped[0], fresh[0]):
             pd.testing.assert_frame_equal(a, c)
         line = charts.line_chart(b.errors, "round", "error", color="series", y_title="error rate",
                                  title="Staged train and test error", rule_x=r, height=400)
         line.to_dict(validate=True)
-        swapped, fresh = _decoded(errors), _decoded(bd.fast_spec(line))
+        swapped, fresh = _decoded(errors), _decoded(charts.to_spec(line))
         assert swapped[1] == fresh[1]
         for a, c in zip(swapped[0], fresh[0]):
             pd.testing.assert_frame_equal(a, c, check_dtype=False)
@@ -230,7 +229,7 @@ def test_round_charts_validate_and_equal_a_rebuild(moons):
 def test_swapped_boundaries_equal_a_rebuild(moons):
     """The page builds one vote chart per fit and swaps in each n's grid (and one member chart for the
     three members): every swapped spec must equal converting a freshly built chart."""
-    from components import boundary, charts
+    from components import charts
     from tests.test_gallery import _decoded
 
     m = e.fit_bagging_members(moons, True, 1.0, SEED)
@@ -240,23 +239,23 @@ def test_swapped_boundaries_equal_a_rebuild(moons):
         return charts.boundary_chart(r.grid, r.points, title=f"vote {n}", height=400).configure_legend(
             gradientLength=120)
 
-    template = boundary.fast_spec(vote(first, 25))
+    template = charts.to_spec(vote(first, 25))
     for n in (1, 2, 60):
         r = e.bagging_at(m, n)
-        swapped, rebuilt = _decoded(boundary.swap_grid(template, r.grid, f"vote {n}")), _decoded(
-            boundary.fast_spec(vote(r, n)))
+        swapped, rebuilt = _decoded(charts.swap_grid(template, r.grid, f"vote {n}")), _decoded(
+            charts.to_spec(vote(r, n)))
         assert swapped[1] == rebuilt[1]
         for a, b in zip(swapped[0], rebuilt[0]):
             pd.testing.assert_frame_equal(a, b)
-    member = boundary.fast_spec(charts.boundary_chart(m.members[0][1], m.points.iloc[:0], title="a", height=210))
+    member = charts.to_spec(charts.boundary_chart(m.members[0][1], m.points.iloc[:0], title="a", height=210))
     for _, grid, _ in m.members[1:]:
-        swapped = _decoded(boundary.swap_grid(member, grid, "b"))
-        rebuilt = _decoded(boundary.fast_spec(charts.boundary_chart(grid, m.points.iloc[:0], title="b", height=210)))
+        swapped = _decoded(charts.swap_grid(member, grid, "b"))
+        rebuilt = _decoded(charts.to_spec(charts.boundary_chart(grid, m.points.iloc[:0], title="b", height=210)))
         assert swapped[1] == rebuilt[1]
         for a, b in zip(swapped[0], rebuilt[0]):
             pd.testing.assert_frame_equal(a, b)
     with pytest.raises(ValueError):
-        boundary.swap_grid(template, m.members[0][1], "another grid")
+        charts.swap_grid(template, m.members[0][1], "another grid")
 
 
 def test_page_charts_follow_the_number_of_trees():

@@ -247,17 +247,20 @@ def _decoded(spec: dict) -> tuple[list, str]:
 
 
 @pytest.mark.parametrize("model", [g.SVM, g.FOREST])
-def test_fast_spec_equals_charts_to_spec(moons, model):
-    """boundary.fast_spec (frames straight to Arrow) sends what charts.to_spec sends, data included."""
-    from components import boundary, charts
+def test_page_charts_convert_as_streamlit_converts_them(moons, model):
+    """charts.to_spec (frames straight to Arrow) sends what st.altair_chart would send for the page's
+    boundary (with the SVM's margin layer) and a line chart, data included."""
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    from components import charts
 
     r = g.fit_classifier(moons, model, g.default_params(model), SEED)
     extra = charts.outline_layer(r.extras["margin"], r.extras["support"]) if model == g.SVM else None
     built = [charts.boundary_chart(r.grid, r.points, title="t", height=300, extra=extra).configure_legend(
         gradientLength=120), charts.line_chart(r.grid.assign(k=np.arange(len(r.grid))), "k", "proba", rule_x=3)]
     for chart in built:
-        fast_frames, fast_rest = _decoded(boundary.fast_spec(chart))
-        slow_frames, slow_rest = _decoded(charts.to_spec(chart))
+        fast_frames, fast_rest = _decoded(charts.to_spec(chart))
+        slow_frames, slow_rest = _decoded(_convert_altair_to_vega_lite_spec(chart))
         assert fast_rest == slow_rest
         assert len(fast_frames) == len(slow_frames) >= 2
         for a, b in zip(fast_frames, slow_frames):

@@ -146,10 +146,12 @@ def _decoded(spec: dict) -> tuple[list, str]:
     return frames, json.dumps(walk(spec), sort_keys=True)
 
 
-def test_strip_and_boundary_charts_convert_the_same_through_fast_spec(bc):
-    """The page converts its strips and boundaries with boundary.fast_spec (frames straight to Arrow):
-    the spec and the data must be what charts.to_spec gives."""
-    from components import boundary, charts
+def test_strip_and_boundary_charts_convert_as_streamlit_converts_them(bc):
+    """The page converts its strips and boundaries with charts.to_spec (frames straight to Arrow):
+    the spec and the data must be what st.altair_chart would send."""
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    from components import charts
 
     X, y = bc
     Xo, mask = sc.inject_outliers(X, 5, 10, SEED)
@@ -160,8 +162,8 @@ def test_strip_and_boundary_charts_convert_the_same_through_fast_spec(bc):
                                 title="t", width=270).configure_legend(orient="bottom"),
              charts.boundary_chart(grid, points, title="t", height=340).configure_legend(gradientLength=80)]
     for chart in built:
-        fast_frames, fast_rest = _decoded(boundary.fast_spec(chart))
-        slow_frames, slow_rest = _decoded(charts.to_spec(chart))
+        fast_frames, fast_rest = _decoded(charts.to_spec(chart))
+        slow_frames, slow_rest = _decoded(_convert_altair_to_vega_lite_spec(chart))
         assert fast_rest == slow_rest
         assert len(fast_frames) == len(slow_frames) >= 1
         for a, b in zip(fast_frames, slow_frames):

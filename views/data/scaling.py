@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from components import boundary, charts, datasets
+from components import charts, datasets
 from components import scaling as sc
 from components.ui import chart_cache, common
 
@@ -102,8 +102,7 @@ if len(X) < len(ds.X):
 
 # Chart builders take the small keys of their inputs (not the frames) and read the cached frames
 # themselves: the chart cache then hashes a tuple per rerun instead of a DataFrame (a boundary grid is
-# thousands of rows). The boundaries and strips, with thousands of rows, are converted with
-# boundary.draw (frames straight to Arrow), the rest with chart_cache.draw.
+# thousands of rows).
 def _boundary_chart(data_key, n, extreme, scaler, model, title):
     grid, points, _ = _boundary(data_key, n, extreme, scaler, model)
     return charts.boundary_chart(grid, points, title=title, height=340).configure_legend(gradientLength=50, rowPadding=0, titlePadding=2, symbolSize=60)
@@ -159,9 +158,9 @@ def scaler_section():
     acc_none, acc_s = _boundary_acc(data_key, n_out, ext, "none", model), _boundary_acc(
         data_key, n_out, ext, scaler, model)
     b1, b2 = st.columns(2)
-    boundary.draw(_boundary_chart, data_key, n_out, ext, "none", model,
+    chart_cache.draw(_boundary_chart, data_key, n_out, ext, "none", model,
                      f"{model}, no scaling: train acc {acc_none:.3f}", target=b1)
-    boundary.draw(_boundary_chart, data_key, n_out, ext, scaler, model,
+    chart_cache.draw(_boundary_chart, data_key, n_out, ext, scaler, model,
                      f"{model}, {scaler}: train acc {acc_s:.3f}", target=b2)
     multi = f" ({_binary_names(data_key)[0]} vs the rest)" if len(target_names) > 2 else ""
     st.caption(f"Decision boundary on two raw features: x1 = **{pair[0]}**, x2 = **{pair[1]}**{multi}, in raw "
@@ -177,7 +176,7 @@ st.markdown("##### Each feature under every scaler")
 left, right = st.columns(2)
 for col, feature in zip((left, right), pair):
     with col:
-        boundary.draw(_strip_chart, data_key, n_out, ext, feature)
+        chart_cache.draw(_strip_chart, data_key, n_out, ext, feature)
 st.caption("Each row has its own axis. With outliers, min-max and max-abs crush the inliers into a sliver "
            "near 0; standard scaling squeezes them too (the outliers inflate σ); robust scaling (median and "
            "IQR) keeps the bulk's width; the quantile transform maps ranks, so outliers simply become 1.")

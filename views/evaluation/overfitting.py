@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from components import boundary, charts, datasets
+from components import charts, datasets
 from components import overfitting as o
 from components.ui import chart_cache, common
 
@@ -117,7 +117,7 @@ def fit_spec(n, noise, seed, degree, penalty, alpha) -> dict:
     r = fit_poly(n, noise, seed, degree, penalty, alpha)
     lines = pd.concat([r.curve[["x", "fitted"]].rename(columns={"fitted": "y"}).assign(series=f"degree {degree} fit"),
                        r.curve[["x", "truth"]].rename(columns={"truth": "y"}).assign(series="true function")])
-    return boundary.fast_spec(charts.points_lines_chart(r.data.assign(group="data"), lines, "x", "y",
+    return charts.to_spec(charts.points_lines_chart(r.data.assign(group="data"), lines, "x", "y",
                                                         f"Degree {degree}, penalty: {penalty}", y_domain=y_domain(noise)))
 
 
@@ -127,7 +127,7 @@ def validation_template(n, noise, seed, penalty, alpha, _marker: pd.DataFrame) -
     vc = degree_curve(n, noise, seed, penalty, alpha)
     long = pd.concat([vc[["degree", "train_rmse"]].rename(columns={"degree": "x", "train_rmse": "y"}).assign(series="train"),
                       vc[["degree", "val_rmse"]].rename(columns={"degree": "x", "val_rmse": "y"}).assign(series="validation")])
-    return boundary.fast_spec(charts.points_lines_chart(_marker, long, "polynomial degree", "RMSE",
+    return charts.to_spec(charts.points_lines_chart(_marker, long, "polynomial degree", "RMSE",
                                                         "Validation curve, every degree (clipped at the top)",
                                                         y_domain=(0, clamp_cap(vc["val_rmse"], 0.5 + noise))))
 
@@ -145,7 +145,7 @@ def view_fit(n, noise, seed, degree, penalty, alpha) -> None:
     left.vega_lite_chart(spec=fit_spec(n, noise, seed, degree, penalty, alpha))
     marker = pd.DataFrame({"x": [degree], "y": [r.cv_rmse], "group": [f"degree {degree}: {r.regime}"]})
     # the degree only moves the marker on the validation curve: built once per curve, the marker swapped in
-    right.vega_lite_chart(spec=boundary.swap_layer_data(validation_template(n, noise, seed, penalty, alpha, marker),
+    right.vega_lite_chart(spec=charts.swap_layer_data(validation_template(n, noise, seed, penalty, alpha, marker),
                                                         {0: marker}))
     vc = r.curve_by_degree
     with st.expander("Numbers behind the charts"):
@@ -168,7 +168,7 @@ def path_templates(n, noise, seed, degree, penalty, _marker: pd.DataFrame, _poin
                       by_alpha[["alpha", "val_rmse"]].rename(columns={"alpha": "x", "val_rmse": "y"}).assign(series="validation")])
     error_chart = charts.points_lines_chart(_point, long, "alpha (log scale)", "RMSE", "Error against alpha", log_x=True,
                                             y_domain=(0, clamp_cap(by_alpha["val_rmse"], 0.5 + noise)))
-    return boundary.fast_spec(path_chart), boundary.fast_spec(error_chart)
+    return charts.to_spec(path_chart), charts.to_spec(error_chart)
 
 
 def view_path(n, noise, seed, degree, penalty, alpha) -> None:
@@ -191,8 +191,8 @@ def view_path(n, noise, seed, degree, penalty, alpha) -> None:
     point = pd.DataFrame({"x": [alpha], "y": [by_alpha["val_rmse"].iloc[idx]], "group": [f"alpha = {alpha:g}: {label}"]})
     # alpha only moves the markers: the charts are built once per path and the markers swapped in
     path_t, error_t = path_templates(n, noise, seed, degree, penalty, marker, point)
-    left.vega_lite_chart(spec=boundary.swap_layer_data(path_t, {0: marker}))
-    right.vega_lite_chart(spec=boundary.swap_layer_data(error_t, {0: point}))
+    left.vega_lite_chart(spec=charts.swap_layer_data(path_t, {0: marker}))
+    right.vega_lite_chart(spec=charts.swap_layer_data(error_t, {0: point}))
     with st.expander("Numbers behind the charts"):
         st.dataframe(by_alpha.round(4), hide_index=True)
         st.dataframe(path.pivot(index="term", columns="alpha", values="coefficient").round(4))
@@ -223,7 +223,7 @@ def learning_spec(noise, seed, degree, penalty, alpha) -> dict:
                                       "the same function", log_x=True, y_domain=(0, clamp_cap(val, 0.5 + noise)))
     for layer in chart.layer:  # a "nice" log axis runs on to 1,000, far past the largest training set
         layer.encoding.x.scale = alt.Scale(type="log", nice=False)
-    return boundary.fast_spec(chart)
+    return charts.to_spec(chart)
 
 
 def bv_title(d: int) -> str:
@@ -254,7 +254,7 @@ def bv_templates(n, noise, seed, penalty, alpha) -> tuple[dict, dict]:
     cap = float(2 * bv.table["total"].iloc[0] + noise ** 2)
     parts = charts.points_lines_chart(marker, long, "polynomial degree", "expected squared error",
                                       "Bias² + variance + noise against complexity", y_domain=(0, cap))
-    return boundary.fast_spec(fits), boundary.fast_spec(parts)
+    return charts.to_spec(fits), charts.to_spec(parts)
 
 
 def view_bias_variance(n, noise, seed, degree, penalty, alpha) -> None:
@@ -273,9 +273,9 @@ def view_bias_variance(n, noise, seed, degree, penalty, alpha) -> None:
     marker = pd.DataFrame({"x": [d], "y": [row["total"]], "group": [f"degree {d}: {label}"]})
     # the degree only picks precomputed fits: both charts are built once, this degree's data swapped in
     fits_t, parts_t = bv_templates(n, noise, seed, penalty, alpha)
-    left.vega_lite_chart(spec=boundary.swap_layer_data(fits_t, {0: bv_lines(n, noise, seed, penalty, alpha, d)},
+    left.vega_lite_chart(spec=charts.swap_layer_data(fits_t, {0: bv_lines(n, noise, seed, penalty, alpha, d)},
                                                        title=bv_title(d)))
-    right.vega_lite_chart(spec=boundary.swap_layer_data(parts_t, {0: marker}))
+    right.vega_lite_chart(spec=charts.swap_layer_data(parts_t, {0: marker}))
     with st.expander("Numbers behind the charts"):
         st.dataframe(bv.table.round(5), hide_index=True)
 
@@ -310,7 +310,7 @@ def view_trees(seed: int) -> None:
 @st.cache_data(max_entries=32, show_spinner=False)
 def early_stopping_template(noise: float, seed: int, lr: float, _stopped_at: int) -> dict:
     """The loss curves of one learning rate, built once; the stopping rule (layer 1) is swapped in."""
-    return boundary.fast_spec(charts.line_chart(
+    return charts.to_spec(charts.line_chart(
         boosting_losses(noise, seed, lr).losses, "stage", "mse", color="split", y_title="mean squared error",
         title=f"Gradient boosting (learning rate {lr:g}): loss per stage; the rule marks where early stopping halted",
         rule_x=_stopped_at))
@@ -318,7 +318,7 @@ def early_stopping_template(noise: float, seed: int, lr: float, _stopped_at: int
 
 def early_stopping_spec(noise: float, seed: int, lr: float, patience: int) -> dict:
     stopped_at = early_stopping(noise, seed, lr, patience).stopped_at
-    return boundary.swap_layer_data(early_stopping_template(noise, seed, lr, stopped_at),
+    return charts.swap_layer_data(early_stopping_template(noise, seed, lr, stopped_at),
                                     {1: pd.DataFrame({"stage": [stopped_at]})})
 
 

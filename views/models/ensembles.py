@@ -4,7 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components import boundary, charts, datasets
+from components import charts, datasets
 from components import ensembles as e
 from components.ui import common
 
@@ -93,9 +93,9 @@ def vote_title(n: int, dataset: str) -> str:
 def chart_templates(ds_key: tuple, _m: e.BaggingMembers) -> tuple[dict, dict]:
     """The vote chart and a member chart, built and converted once per dataset: every fit on it (any
     bootstrap, max samples, number of trees) has the same grid cells and points, so it only swaps in
-    its probabilities (boundary.swap_grid; it refuses other cells)."""
-    vote = boundary.fast_spec(_vote_chart(grid_frame_of(_m), _m.points, ""))
-    member = boundary.fast_spec(_member_chart(_m.members[0][1], ""))
+    its probabilities (charts.swap_grid; it refuses other cells)."""
+    vote = charts.to_spec(_vote_chart(grid_frame_of(_m), _m.points, ""))
+    member = charts.to_spec(_member_chart(_m.members[0][1], ""))
     return vote, member
 
 
@@ -108,7 +108,7 @@ def member_specs(ds_key: tuple, bootstrap: bool, max_samples: float) -> list[dic
     """The small boundaries of the first trees, swapped into the dataset's member chart."""
     m = bagging_members(ds_key, bootstrap, max_samples)
     template = chart_templates(ds_key, m)[1]
-    return [boundary.swap_grid(template, grid, f"{title.capitalize()}: test acc {acc:.3f}")
+    return [charts.swap_grid(template, grid, f"{title.capitalize()}: test acc {acc:.3f}")
             for title, grid, acc in m.members]
 
 
@@ -116,14 +116,14 @@ def member_specs(ds_key: tuple, bootstrap: bool, max_samples: float) -> list[dic
 def vote_spec(ds_key: tuple, bootstrap: bool, max_samples: float, n: int) -> dict:
     """The vote of n trees: the dataset's vote chart with this P(class 1) swapped in (no Altair)."""
     template = chart_templates(ds_key, bagging_members(ds_key, bootstrap, max_samples))[0]
-    return boundary.swap_grid(template, bagging_at(ds_key, bootstrap, max_samples, n).grid, vote_title(n, ds_key[0]))
+    return charts.swap_grid(template, bagging_at(ds_key, bootstrap, max_samples, n).grid, vote_title(n, ds_key[0]))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def variance_spec(ds_key: tuple, bootstrap: bool, max_samples: float) -> dict:
     var = variance_by_trees(ds_key, bootstrap, max_samples)
     reduction = 1 - var["variance"].iloc[-1] / var["variance"].iloc[0] if var["variance"].iloc[0] > 0 else 0.0
-    return boundary.fast_spec(charts.line_chart(
+    return charts.to_spec(charts.line_chart(
         var, "n_trees", "variance", x_title="trees in the vote", y_title="variance of P(class 1)",
         title=f"Variance over {e.VARIANCE_REPLICAS} refits: −{reduction:.0%} from 1 to {e.VARIANCE_TREES} trees"))
 
@@ -134,7 +134,7 @@ def by_k_title(n: int) -> str:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def by_k_template(ds_key: tuple, bootstrap: bool, max_samples: float) -> dict:
-    return boundary.fast_spec(charts.line_chart(accuracy_by_k(ds_key, bootstrap, max_samples), "n_trees", "accuracy",
+    return charts.to_spec(charts.line_chart(accuracy_by_k(ds_key, bootstrap, max_samples), "n_trees", "accuracy",
                                                 color="split", title=by_k_title(e.BAG_N_DEFAULT),
                                                 x_title="trees in the vote", rule_x=e.BAG_N_DEFAULT))
 
@@ -142,7 +142,7 @@ def by_k_template(ds_key: tuple, bootstrap: bool, max_samples: float) -> dict:
 @st.cache_data(max_entries=128, show_spinner=False)
 def by_k_spec(ds_key: tuple, bootstrap: bool, max_samples: float, n: int) -> dict:
     """Accuracy of the first k trees' vote with the rule at n: one chart per fit, the rule swapped in."""
-    return boundary.swap_layer_data(by_k_template(ds_key, bootstrap, max_samples),
+    return charts.swap_layer_data(by_k_template(ds_key, bootstrap, max_samples),
                                     {1: pd.DataFrame({"n_trees": [n]})}, title=by_k_title(n))
 
 

@@ -4,7 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components import boundary, charts, datasets
+from components import charts, datasets
 from components import gallery as g
 from components.ui import common
 
@@ -137,7 +137,7 @@ def linear_specs(features: tuple, seed: int) -> tuple[dict, dict, dict]:
                                                rule_y=0.0)
     coef_chart = charts.bar_chart(r.coef, "coefficient", "feature", title="Coefficients",
                                   height=110 + 28 * len(r.coef))  # + title and axis
-    return tuple(boundary.fast_spec(c) for c in (fit_chart, residual_chart, coef_chart))
+    return tuple(charts.to_spec(c) for c in (fit_chart, residual_chart, coef_chart))
 
 
 def show_linear(p: dict) -> str:
@@ -193,19 +193,19 @@ def classifier_specs(ds_key: tuple, model: str, params: tuple) -> dict[str, dict
     x = r.extras
     title = f"{model} on {ds_key[0]}: P(class 1)"
     if model == g.SVM:
-        out = {"boundary": boundary.fast_spec(_boundary_chart(r.grid, r.points, title, 460, x["margin"], x["support"]))}
+        out = {"boundary": charts.to_spec(_boundary_chart(r.grid, r.points, title, 460, x["margin"], x["support"]))}
     else:
-        out = {"boundary": boundary.fast_spec(_boundary_chart(r.grid, r.points, title, 380))}
+        out = {"boundary": charts.to_spec(_boundary_chart(r.grid, r.points, title, 380))}
     if model == g.LOGISTIC:
         pts = x["sigmoid_points"].rename(columns={"z": "x", "y": "y"}).assign(group=lambda d: d["label"])
         curve = x["sigmoid"].rename(columns={"z": "x", "p": "y"}).assign(series="sigmoid 1/(1+e^-z)")
-        out["side"] = boundary.fast_spec(charts.points_lines_chart(
+        out["side"] = charts.to_spec(charts.points_lines_chart(
             pts[["x", "y", "group", "split"]], curve, "linear score z", "P(class 1) / true class",
             "Each point at its score z and its true class (0 or 1)", height=380))
     elif model == g.TREE and x["leaves"] <= g.TREE_DIAGRAM_MAX_LEAVES:
-        out["side"] = boundary.fast_spec(_tree_chart(x["nodes"], x["edges"]))
+        out["side"] = charts.to_spec(_tree_chart(x["nodes"], x["edges"]))
     elif model == g.MLP:
-        out["side"] = boundary.fast_spec(charts.line_chart(x["loss"], "epoch", "loss", title="Training loss per epoch",
+        out["side"] = charts.to_spec(charts.line_chart(x["loss"], "epoch", "loss", title="Training loss per epoch",
                                                            y_title="log-loss", height=380))
     return out
 
@@ -215,8 +215,8 @@ def member_specs(ds_key: tuple, params: tuple) -> list[dict]:
     """The forest's first trees: one small chart built, the others swap in their grids (same cells)."""
     members = fit_classifier(ds_key, g.FOREST, params).extras["members"]
     titles = [f"{label.capitalize()}: test acc {acc:.3f}" for label, _, acc in members]
-    first = boundary.fast_spec(_member_chart(members[0][1], titles[0]))
-    return [first] + [boundary.swap_grid(first, grid, t) for (_, grid, _), t in zip(members[1:], titles[1:])]
+    first = charts.to_spec(_member_chart(members[0][1], titles[0]))
+    return [first] + [charts.swap_grid(first, grid, t) for (_, grid, _), t in zip(members[1:], titles[1:])]
 
 
 def _tree_chart(nodes: pd.DataFrame, edges: pd.DataFrame):
