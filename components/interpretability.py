@@ -7,6 +7,8 @@ picking another row to explain only slices the cached SHAP values.
 """
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -291,21 +293,46 @@ def lime_surrogate(e: Explained, row: int, n_features: int = LIME_K_DEFAULT, see
     return lime_fit(e.feature_names, lime_samples(e, row, seed, n_samples, scale), n_features)
 
 
-def lime_samples(e: Explained, row: int, seed: int = 0, n_samples: int = LIME_SAMPLES,
-                 scale: float = LIME_SCALE) -> dict:
-    """The part of lime_surrogate that calls the model: the perturbed copies of the row (as
-    displacements D in training standard deviations), the model's output on each, their kernel
-    weights and the full weighted ridge fit that ranks the features. It does not depend on how many
-    features the surrogate keeps, so the page caches it per row."""
-    f = output_function(e.model, e.task, e.model_kind, e.class_index)
-    x = e.X_test.iloc[[row]].to_numpy(dtype=float)
+def _lime_inputs(e: Explained, seed: int, n_samples: int, scale: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Standard normal draws Z (the same for every row: one seed), the training standard deviations
+    and the test rows, as floats."""
     sd = e.X_train.to_numpy(dtype=float).std(axis=0)
     sd = np.where(sd > 0, sd, 1.0)
-    rng = np.random.default_rng(seed)
-    Z = rng.normal(size=(n_samples, x.shape[1]))
+    Z = np.random.default_rng(seed).normal(size=(n_samples, len(e.feature_names)))
     Z[0] = 0.0  # the row itself
-    Xp = pd.DataFrame(x + Z * sd * scale, columns=e.feature_names)
-    yp = f(Xp)
+    return Z, sd, e.X_test.to_numpy(dtype=float)
+
+
+def lime_outputs(e: Explained, seed: int = 0, n_samples: int = LIME_SAMPLES, scale: float = LIME_SCALE,
+                 rows_per_call: int = 64) -> np.ndarray:
+    """The model's output on every test row's perturbed copies, shape (test rows, n_samples): what
+    lime_samples computes for one row, for all rows with one model call per block of rows. Computed
+    once per fit, it makes a row switch free of model calls (a forest's predict_proba for one row's
+    copies cost more than everything else a row switch does)."""
+    f = output_function(e.model, e.task, e.model_kind, e.class_index)
+    Z, sd, X = _lime_inputs(e, seed, n_samples, scale)
+    shift = Z * sd * scale
+    out = np.empty((len(X), n_samples))
+    for s in range(0, len(X), rows_per_call):
+        block = (X[s:s + rows_per_call, None, :] + shift[None]).reshape(-1, X.shape[1])
+        out[s:s + rows_per_call] = np.asarray(f(pd.DataFrame(block, columns=e.feature_names)),
+                                              dtype=float).reshape(-1, n_samples)
+    return out
+
+
+def lime_samples(e: Explained, row: int, seed: int = 0, n_samples: int = LIME_SAMPLES,
+                 scale: float = LIME_SCALE, outputs: np.ndarray | None = None) -> dict:
+    """The part of lime_surrogate that calls the model: the perturbed copies of the row (as
+    displacements D in training standard deviations), the model's output on each (or the row's line
+    of lime_outputs when given), their kernel weights and the full weighted ridge fit that ranks the
+    features. It does not depend on how many features the surrogate keeps, so the page caches it per row."""
+    Z, sd, X = _lime_inputs(e, seed, n_samples, scale)
+    x = X[[row]]
+    if outputs is None:
+        f = output_function(e.model, e.task, e.model_kind, e.class_index)
+        yp = f(pd.DataFrame(x + Z * sd * scale, columns=e.feature_names))
+    else:
+        yp = outputs[row]
     width = 0.75 * np.sqrt(x.shape[1])
     dist = np.sqrt(((Z * scale) ** 2).sum(axis=1))  # standardised distance to the row
     w = np.exp(-(dist ** 2) / width ** 2)
@@ -386,15 +413,22 @@ def loader_code(dataset: str, n_samples: int = 300, noise: float = 0.25, seed: i
     raise KeyError(dataset)
 
 
+@functools.lru_cache(maxsize=32)
+def _dataset_shape(dataset: str, n_samples: int, noise: float, seed: int) -> tuple[int, int]:
+    """Rows and features (export_code needs only these; loading the table took ~4 ms a call)."""
+    ds = datasets.load(dataset, n_samples, noise, seed)
+    return len(ds.y), len(ds.feature_names)
+
+
 def export_code(dataset: str, model_kind: str, seed: int, noise_feature: bool, row: int,
                 n_samples: int = 300, noise: float = 0.25) -> str:
     """A runnable script for the current settings; last stdout line = JSON of the page's numbers."""
     loader = loader_code(dataset, n_samples, noise, seed)
     task = datasets.REGISTRY[dataset].task
-    ds = datasets.load(dataset, n_samples, noise, seed)
-    n_features = len(ds.feature_names) + int(noise_feature)
+    n_rows, n_real = _dataset_shape(dataset, n_samples, noise, seed)
+    n_features = n_real + int(noise_feature)
     reps = n_repeats(n_features)
-    frac = perm_max_samples(int(np.ceil(TEST_SIZE * len(ds.y))), n_features)
+    frac = perm_max_samples(int(np.ceil(TEST_SIZE * n_rows)), n_features)
     clf = task == datasets.CLASSIFICATION
     forest = model_kind == FOREST
     if forest:

@@ -2,6 +2,7 @@
 from unittest import mock
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.inspection import partial_dependence, permutation_importance
@@ -103,6 +104,27 @@ def test_lime_surrogate_recovers_a_linear_model():
     assert again["fidelity"] == small["fidelity"] and again["weights"].equals(small["weights"])
 
 
+@pytest.mark.parametrize("kind", [I.FOREST, I.LINEAR])
+def test_lime_outputs_for_every_row_equal_one_row_at_a_time(forest, kind):
+    """The page asks the model about every row's neighbourhood in blocks, once per fit: each row's
+    line must be the model's output on that row's perturbed copies, built here independently."""
+    e = forest if kind == I.FOREST else I.explain(datasets.load("breast_cancer"), I.LINEAR, SEED)
+    outputs = I.lime_outputs(e, seed=SEED, rows_per_call=7)  # blocks that do not divide the rows
+    assert outputs.shape == (len(e.X_test), I.LIME_SAMPLES)
+    sd = e.X_train.to_numpy(dtype=float).std(axis=0)
+    Z = np.random.default_rng(SEED).normal(size=(I.LIME_SAMPLES, len(e.feature_names)))
+    Z[0] = 0.0
+    for row in (0, 8, len(e.X_test) - 1):
+        copies = pd.DataFrame(e.X_test.to_numpy(dtype=float)[row] + Z * sd * I.LIME_SCALE, columns=e.feature_names)
+        direct = e.model.predict_proba(copies)[:, e.class_index] if kind == I.FOREST else \
+            e.model.decision_function(copies)
+        np.testing.assert_allclose(outputs[row], direct, rtol=1e-9, atol=1e-12)
+        a = I.lime_fit(e.feature_names, I.lime_samples(e, row, seed=SEED, outputs=outputs), 4)
+        b = I.lime_fit(e.feature_names, I.lime_samples(e, row, seed=SEED), 4)
+        assert a["weights"]["feature"].tolist() == b["weights"]["feature"].tolist()
+        np.testing.assert_allclose(a["weights"]["weight"], b["weights"]["weight"], rtol=1e-7, atol=1e-9)
+
+
 def test_pdp_matches_sklearn(forest):
     feature = I.ranked_features(forest)[0]
     pd_df, ice_df = I.pdp_frame(forest, feature, seed=SEED)
@@ -180,7 +202,8 @@ def test_row_switch_reads_cached_shap_values_only():
     e = I.explain(datasets.load("breast_cancer"), I.FOREST, 42)  # the page's default fit, independently
     with mock.patch.object(I.shap, "TreeExplainer", wraps=I.shap.TreeExplainer) as tree, \
             mock.patch.object(I.shap, "LinearExplainer", wraps=I.shap.LinearExplainer) as linear, \
-            mock.patch.object(I, "explain", wraps=I.explain) as fit:
+            mock.patch.object(I, "explain", wraps=I.explain) as fit, \
+            mock.patch.object(I, "output_function", wraps=I.output_function) as model_calls:
         for row in (5, 23, 5):
             at.slider(key=I.ROW_KEY).set_value(row).run()
             assert_clean(at)
@@ -189,7 +212,7 @@ def test_row_switch_reads_cached_shap_values_only():
             assert m["Base + sum of SHAP"] == f"{e.base_value + e.shap_values[row].sum():.4f}"
             waterfall = next(s for s in chart_specs(at) if "SHAP waterfall for test row" in str(s.get("title")))
             assert f"test row {row}:" in waterfall["title"]
-        assert (tree.call_count, linear.call_count, fit.call_count) == (0, 0, 0)
+        assert (tree.call_count, linear.call_count, fit.call_count, model_calls.call_count) == (0, 0, 0, 0)
     with mock.patch.object(I, "lime_samples", wraps=I.lime_samples) as samples:
         at.slider(key=I.LIME_K_KEY).set_value(3).run()  # a smaller surrogate: refit on the cached samples
         assert_clean(at)

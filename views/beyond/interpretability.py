@@ -48,10 +48,15 @@ def get_local(args: tuple, row: int, class_names: tuple) -> dict:
             "total": e.base_value + float(e.shap_values[row].sum()), "output": float(e.outputs[row])}
 
 
+@st.cache_data(max_entries=8, show_spinner="Asking the model about every row's neighbourhood once…")
+def get_lime_outputs(args: tuple):
+    """The model's outputs around every test row, once per fit: a row switch then calls no model."""
+    return I.lime_outputs(get_explained(*args), seed=args[3])
+
+
 @st.cache_data(max_entries=128, show_spinner=False)
 def get_lime_samples(args: tuple, row: int) -> dict:
-    """The model's outputs around the row (the costly part of the surrogate), once per row."""
-    return I.lime_samples(get_explained(*args), row, seed=args[3])
+    return I.lime_samples(get_explained(*args), row, seed=args[3], outputs=get_lime_outputs(args))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
