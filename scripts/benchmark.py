@@ -72,8 +72,8 @@ def widget_values(kind: str, w, repeats: int) -> list:
     return candidate_values(kind, w)
 
 
-def bench_page(path: str, repeats: int, include_globals: bool) -> list[tuple]:
-    at = open_page(path)
+def bench_page(path: str, repeats: int, include_globals: bool, query: dict | None = None) -> list[tuple]:
+    at = open_page(path, query=query)
     at.run()  # warm the page's caches at the defaults
     floor = [timed_run(at) for _ in range(repeats)]
     rows = [(path, "(floor: rerun, nothing changed)", [], floor, floor)]
@@ -161,6 +161,9 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=12)
     ap.add_argument("--globals", action="store_true", help="also time the sidebar's shared controls per page")
     ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--query", action="append", default=[], metavar="KEY=VALUE",
+                    help="open the pages with this URL parameter (e.g. ensembles.view=Boosting), to time the "
+                         "controls of a view other than the default; repeatable")
     ap.add_argument("--recompile", action="store_true", help="let AppTest recompile the scripts on every run")
     a = ap.parse_args()
     if not a.recompile:
@@ -171,7 +174,7 @@ def main() -> None:
           f"{'floor: med p95':>16} {'rep/floor':>9}")
     for path in paths:
         t = time.perf_counter()
-        rows = bench_page(path, a.repeats, a.globals or path == HOME)
+        rows = bench_page(path, a.repeats, a.globals or path == HOME, dict(q.split("=", 1) for q in a.query))
         for page, key, new, repeat, floor in rows:
             ratio = statistics.median(repeat) / statistics.median(floor) if repeat else float("nan")
             print(f"{Path(page).stem:34s} {key:34s} {fmt(new):>16} {fmt(repeat):>16} {fmt(floor):>16} {ratio:9.2f}")
