@@ -64,6 +64,20 @@ def boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str = "", he
         color="independent", shape="independent")
 
 
+def member_boundary_chart(grid: pd.DataFrame, title: str = "", height: int = 210) -> alt.LayerChart:
+    """A small boundary of one ensemble member: the background only, without legends (the big chart
+    beside it explains the colours; a legend would squeeze the small plot)."""
+    empty = pd.DataFrame({"x1": [], "x2": [], "label": [], "split": []})
+    chart = boundary_chart(grid, empty, title=title, height=height)
+    # config.legend.disable does not hide a legend the encoding spells out (the colour ramp's): drop them
+    for layer in chart.layer:
+        for channel in ("color", "shape", "size"):
+            enc = getattr(layer.encoding, channel, alt.Undefined)
+            if enc is not alt.Undefined:
+                enc.legend = None
+    return chart
+
+
 def line_chart(df: pd.DataFrame, x: str, y: str, color: str | None = None, title: str = "",
                x_title: str | None = None, y_title: str | None = None, height: int = HEIGHT,
                log_x: bool = False, rule_x: float | None = None) -> alt.Chart:

@@ -1,6 +1,5 @@
 """Ensembles lab: bagging (bootstrap trees, their vote, out-of-bag score, variance reduction) and
 boosting (AdaBoost's sample weights round by round, staged errors, gradient boosting beside it)."""
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -71,20 +70,6 @@ def _vote_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str):
     return charts.boundary_chart(grid, points, title=title, height=400).configure_legend(gradientLength=120)
 
 
-def _member_chart(grid: pd.DataFrame, title: str):
-    """A member's boundary, background only, without legends: the big chart's legend explains the
-    colours, and a legend would squeeze the small plot."""
-    empty = pd.DataFrame({"x1": [], "x2": [], "label": [], "split": []})
-    chart = charts.boundary_chart(grid, empty, title=title, height=210)
-    # config.legend.disable does not hide a legend the encoding spells out (the colour ramp's): drop them
-    for layer in chart.layer:
-        for channel in ("color", "shape", "size"):
-            enc = getattr(layer.encoding, channel, alt.Undefined)
-            if enc is not alt.Undefined:
-                enc.legend = None
-    return chart
-
-
 def vote_title(n: int, dataset: str) -> str:
     return f"The vote of {n} trees on {dataset}"
 
@@ -95,7 +80,7 @@ def chart_templates(ds_key: tuple, _m: e.BaggingMembers) -> tuple[dict, dict]:
     bootstrap, max samples, number of trees) has the same grid cells and points, so it only swaps in
     its probabilities (charts.swap_grid; it refuses other cells)."""
     vote = charts.to_spec(_vote_chart(grid_frame_of(_m), _m.points, ""))
-    member = charts.to_spec(_member_chart(_m.members[0][1], ""))
+    member = charts.to_spec(charts.member_boundary_chart(_m.members[0][1], ""))
     return vote, member
 
 

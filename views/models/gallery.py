@@ -1,6 +1,5 @@
 """Model gallery: six classic models, each with its main knobs, its decision boundary on a 2-D set
 (train and test points) or, for linear regression, its fitted line and residuals."""
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -171,20 +170,6 @@ def _boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str, height
         gradientLength=120)
 
 
-def _member_chart(grid: pd.DataFrame, title: str):
-    """A member's boundary, background only, without legends: the big chart's legend explains the
-    colours, and a legend would squeeze the small plot."""
-    empty = pd.DataFrame({"x1": [], "x2": [], "label": [], "split": []})
-    chart = charts.boundary_chart(grid, empty, title=title, height=210)
-    # config.legend.disable does not hide a legend the encoding spells out (the colour ramp's): drop them
-    for layer in chart.layer:
-        for channel in ("color", "shape", "size"):
-            enc = getattr(layer.encoding, channel, alt.Undefined)
-            if enc is not alt.Undefined:
-                enc.legend = None
-    return chart
-
-
 @st.cache_data(max_entries=64, show_spinner=False)
 def classifier_specs(ds_key: tuple, model: str, params: tuple) -> dict[str, dict]:
     """The boundary and the model's own chart beside it ("side": the sigmoid, the tree, the loss curve),
@@ -215,7 +200,7 @@ def member_specs(ds_key: tuple, params: tuple) -> list[dict]:
     """The forest's first trees: one small chart built, the others swap in their grids (same cells)."""
     members = fit_classifier(ds_key, g.FOREST, params).extras["members"]
     titles = [f"{label.capitalize()}: test acc {acc:.3f}" for label, _, acc in members]
-    first = charts.to_spec(_member_chart(members[0][1], titles[0]))
+    first = charts.to_spec(charts.member_boundary_chart(members[0][1], titles[0]))
     return [first] + [charts.swap_grid(first, grid, t) for (_, grid, _), t in zip(members[1:], titles[1:])]
 
 
