@@ -179,7 +179,7 @@ def _one_row_frames(chart, path: tuple, frames: dict) -> alt.TopLevelMixin | Non
         return None
     out, changed = chart, False
     data = getattr(chart, "data", alt.Undefined)
-    if isinstance(data, pd.DataFrame) and len(data) > 1:
+    if isinstance(data, pd.DataFrame):  # empty ones too: Arrow keeps their columns, as Streamlit's does
         out = chart.copy(deep=False)
         out.data = data.iloc[:1]
         frames[path] = data
@@ -269,8 +269,7 @@ def swap_grid(spec: dict, grid: pd.DataFrame, title: str) -> dict:
         raise ValueError("swap_grid needs the template's grid cells")
     cells["proba"] = grid["proba"].to_numpy()
     contour = grid[(grid["proba"] - 0.5).abs() < 0.04]
-    # Altair sends an empty frame without columns
-    return swap_layer_data(spec, {0: cells, 1: contour if len(contour) else pd.DataFrame()}, title=title)
+    return swap_layer_data(spec, {0: cells, 1: contour}, title=title)
 
 
 def set_param(spec: dict, name: str, value) -> dict:
