@@ -7,29 +7,21 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.ensemble import AdaBoostClassifier, BaggingClassifier
-from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier
 
 from components import datasets
 from components import ensembles as e
 from tests.apptest_utils import assert_clean, metric_values, open_page, run_exported_script, widgets
+from tests.chart_utils import layer_frames
+from tests.conftest import split_70_30
 
 PAGE = "views/models/ensembles.py"
 SEED = 42
 
 
-@pytest.fixture(scope="module")
-def moons():
-    return datasets.load("moons", n_samples=300, noise=0.25, seed=SEED)
-
-
-def _split(ds):
-    return train_test_split(ds.X.to_numpy(), ds.y.to_numpy(), test_size=0.3, random_state=SEED, stratify=ds.y)
-
-
 def test_bagging_matches_direct_fit(moons):
     r = e.fit_bagging(moons, 15, True, 0.8, SEED)
-    X_tr, X_te, y_tr, y_te = _split(moons)
+    X_tr, X_te, y_tr, y_te = split_70_30(moons)
     bag = BaggingClassifier(DecisionTreeClassifier(), n_estimators=15, max_samples=0.8, oob_score=True,
                             random_state=SEED).fit(X_tr, y_tr)
     assert r.test_accuracy == pytest.approx(bag.score(X_te, y_te))
@@ -48,7 +40,7 @@ def test_first_k_members_are_a_fresh_ensemble_of_k(moons, bootstrap, max_samples
     """The page fits BAG_N_MAX trees once and reads smaller ensembles from the first k: each must be
     exactly what BaggingClassifier(n_estimators=k) fits (vote, accuracies, out-of-bag score)."""
     members = e.fit_bagging_members(moons, bootstrap, max_samples, SEED)
-    X_tr, X_te, y_tr, y_te = _split(moons)
+    X_tr, X_te, y_tr, y_te = split_70_30(moons)
     for k in (1, 2, 7, 25, e.BAG_N_MAX):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # few trees: rows without an out-of-bag vote
@@ -80,7 +72,7 @@ def test_variance_falls_with_more_trees(moons):
 
 def test_variance_curve_equals_a_direct_computation(moons):
     """The same draws done with BaggingClassifier-free numpy/scikit-learn code, step by step."""
-    X_tr, X_te, y_tr, _ = _split(moons)
+    X_tr, X_te, y_tr, _ = split_70_30(moons)
     rng = np.random.default_rng(SEED)
     preds = []
     for _ in range(e.VARIANCE_REPLICAS):
@@ -98,7 +90,7 @@ def test_variance_curve_equals_a_direct_computation(moons):
 
 
 def test_adaboost_weights_reproduce_sklearns_errors(moons):
-    X_tr, X_te, y_tr, y_te = _split(moons)
+    X_tr, X_te, y_tr, y_te = split_70_30(moons)
     ada = AdaBoostClassifier(DecisionTreeClassifier(max_depth=1), n_estimators=30, learning_rate=0.5,
                              random_state=SEED).fit(X_tr, y_tr)
     w = e.adaboost_weights(ada, X_tr, y_tr)
@@ -115,7 +107,7 @@ def test_adaboost_weights_reproduce_sklearns_errors(moons):
 
 def test_boosting_states_are_the_staged_predictions(moons):
     b = e.fit_boosting(moons, 20, 1.0, 1, SEED)
-    X_tr, X_te, y_tr, y_te = _split(moons)
+    X_tr, X_te, y_tr, y_te = split_70_30(moons)
     ada = AdaBoostClassifier(DecisionTreeClassifier(max_depth=1), n_estimators=20, learning_rate=1.0,
                              random_state=SEED).fit(X_tr, y_tr)
     staged = list(ada.staged_predict_proba(b.grid_xy))
@@ -204,7 +196,6 @@ def test_exported_script_reproduces_numbers():
 
 def test_round_charts_validate_and_equal_a_rebuild(moons):
     from components import charts
-    from tests.test_gallery import _decoded
     b = e.fit_boosting(moons, 12, 1.0, 1, SEED)
     templates = e.round_templates(b)
     for r in (1, 4, 12):
@@ -212,14 +203,14 @@ def test_round_charts_validate_and_equal_a_rebuild(moons):
         grid, pts, _ = e.round_view(b, r)
         rebuilt = charts.boundary_chart(grid, pts, title=e.round_title(r), height=400)
         rebuilt.to_dict(validate=True)
-        swapped, fresh = _decoded(boundary), _decoded(charts.to_spec(rebuilt))
+        swapped, fresh = layer_frames(boundary), layer_frames(charts.to_spec(rebuilt))
         assert swapped[1] == fresh[1] and boundary["title"] == e.round_title(r)
         for a, c in zip(swapped[0], fresh[0]):
             pd.testing.assert_frame_equal(a, c)
         line = charts.line_chart(b.errors, "round", "error", color="series", y_title="error rate",
                                  title="Staged train and test error", rule_x=r, height=400)
         line.to_dict(validate=True)
-        swapped, fresh = _decoded(errors), _decoded(charts.to_spec(line))
+        swapped, fresh = layer_frames(errors), layer_frames(charts.to_spec(line))
         assert swapped[1] == fresh[1]
         for a, c in zip(swapped[0], fresh[0]):
             pd.testing.assert_frame_equal(a, c, check_dtype=False)
@@ -230,7 +221,6 @@ def test_swapped_boundaries_equal_a_rebuild(moons):
     """The page builds one vote chart per fit and swaps in each n's grid (and one member chart for the
     three members): every swapped spec must equal converting a freshly built chart."""
     from components import charts
-    from tests.test_gallery import _decoded
 
     m = e.fit_bagging_members(moons, True, 1.0, SEED)
     first = e.bagging_at(m, 25)
@@ -242,15 +232,15 @@ def test_swapped_boundaries_equal_a_rebuild(moons):
     template = charts.to_spec(vote(first, 25))
     for n in (1, 2, 60):
         r = e.bagging_at(m, n)
-        swapped, rebuilt = _decoded(charts.swap_grid(template, r.grid, f"vote {n}")), _decoded(
+        swapped, rebuilt = layer_frames(charts.swap_grid(template, r.grid, f"vote {n}")), layer_frames(
             charts.to_spec(vote(r, n)))
         assert swapped[1] == rebuilt[1]
         for a, b in zip(swapped[0], rebuilt[0]):
             pd.testing.assert_frame_equal(a, b)
     member = charts.to_spec(charts.boundary_chart(m.members[0][1], m.points.iloc[:0], title="a", height=210))
     for _, grid, _ in m.members[1:]:
-        swapped = _decoded(charts.swap_grid(member, grid, "b"))
-        rebuilt = _decoded(charts.to_spec(charts.boundary_chart(grid, m.points.iloc[:0], title="b", height=210)))
+        swapped = layer_frames(charts.swap_grid(member, grid, "b"))
+        rebuilt = layer_frames(charts.to_spec(charts.boundary_chart(grid, m.points.iloc[:0], title="b", height=210)))
         assert swapped[1] == rebuilt[1]
         for a, b in zip(swapped[0], rebuilt[0]):
             pd.testing.assert_frame_equal(a, b)
@@ -266,7 +256,7 @@ def test_page_charts_follow_the_number_of_trees():
     import pyarrow as pa
 
     at = open_page(PAGE)
-    X_tr, X_te, y_tr, y_te = _split(datasets.load("moons", n_samples=300, noise=0.25, seed=SEED))
+    X_tr, X_te, y_tr, y_te = split_70_30(datasets.load("moons", n_samples=300, noise=0.25, seed=SEED))
     for n in (7, 40):
         at.slider(key=e.BAG_N_KEY).set_value(n).run()
         sent = {}

@@ -3,7 +3,6 @@ the exported script."""
 from unittest import mock
 
 import numpy as np
-import pandas as pd
 import pytest
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
@@ -16,23 +15,16 @@ from sklearn.tree import DecisionTreeClassifier
 from components import datasets
 from components import gallery as g
 from tests.apptest_utils import assert_clean, metric_values, open_page, run_exported_script, widgets
+from tests.chart_utils import assert_converts_like_streamlit
+from tests.conftest import split_70_30
 
 PAGE = "views/models/gallery.py"
 SEED = 42
 
 
-@pytest.fixture(scope="module")
-def moons():
-    return datasets.load("moons", n_samples=300, noise=0.25, seed=SEED)
-
-
-def _split(ds):
-    return train_test_split(ds.X.to_numpy(), ds.y.to_numpy(), test_size=0.3, random_state=SEED, stratify=ds.y)
-
-
 def test_tree_matches_direct_fit(moons):
     r = g.fit_classifier(moons, g.TREE, {"max_depth": 3, "min_samples_leaf": 5, "criterion": "entropy"}, SEED)
-    X_tr, X_te, y_tr, y_te = _split(moons)
+    X_tr, X_te, y_tr, y_te = split_70_30(moons)
     tree = DecisionTreeClassifier(max_depth=3, min_samples_leaf=5, criterion="entropy", random_state=SEED).fit(X_tr, y_tr)
     assert r.train_accuracy == pytest.approx(np.mean(tree.predict(X_tr) == y_tr))
     assert r.test_accuracy == pytest.approx(np.mean(tree.predict(X_te) == y_te))
@@ -44,7 +36,7 @@ def test_tree_matches_direct_fit(moons):
 
 def test_svm_support_vectors_and_margin(moons):
     r = g.fit_classifier(moons, g.SVM, {"kernel": "rbf", "C": 10.0, "gamma": 2.0, "degree": 3}, SEED)
-    X_tr, X_te, y_tr, y_te = _split(moons)
+    X_tr, X_te, y_tr, y_te = split_70_30(moons)
     scaler = StandardScaler().fit(X_tr)
     svc = SVC(kernel="rbf", C=10.0, gamma=2.0).fit(scaler.transform(X_tr), y_tr)
     assert r.extras["n_support"] == svc.support_.size
@@ -66,7 +58,7 @@ def test_level_cells_traces_a_vertical_line():
 
 
 def test_logistic_and_forest(moons):
-    X_tr, X_te, y_tr, y_te = _split(moons)
+    X_tr, X_te, y_tr, y_te = split_70_30(moons)
     r = g.fit_classifier(moons, g.LOGISTIC, {"C": 0.1}, SEED)
     lr = LogisticRegression(C=0.1, max_iter=1000).fit(X_tr, y_tr)
     np.testing.assert_allclose(r.extras["coef"], [lr.intercept_[0], *lr.coef_[0]], rtol=1e-4)
@@ -211,7 +203,7 @@ def test_gallery_charts_validate_against_the_vega_lite_schema(moons):
 
 def test_tree_layout_matches_the_fitted_tree(moons):
     from components import charts
-    X_tr, X_te, y_tr, y_te = _split(moons)
+    X_tr, X_te, y_tr, y_te = split_70_30(moons)
     tree = DecisionTreeClassifier(max_depth=3, random_state=SEED).fit(X_tr, y_tr)
     nodes, edges = g.tree_layout(tree)
     assert len(nodes) == tree.tree_.node_count and len(edges) == tree.tree_.node_count - 1
@@ -226,32 +218,10 @@ def test_tree_layout_matches_the_fitted_tree(moons):
     charts.tree_chart(nodes, edges).to_dict(validate=True)
 
 
-def _decoded(spec: dict) -> tuple[list, str]:
-    """Each part's data as a DataFrame (the chart itself, then its layers, nested ones too) and the
-    spec without data names or datasets, for comparing two conversions of one chart."""
-    import json
-
-    import pyarrow as pa
-
-    frames = []
-
-    def walk(part):
-        data = part.get("data")
-        if isinstance(data, dict) and "name" in data:
-            raw = spec["datasets"][data["name"]]
-            frames.append(pa.ipc.open_stream(raw).read_pandas() if isinstance(raw, bytes) else raw)
-        return {k: ([walk(x) for x in v] if k == "layer" else v) for k, v in part.items()
-                if k not in ("data", "datasets")}
-
-    return frames, json.dumps(walk(spec), sort_keys=True)
-
-
 @pytest.mark.parametrize("model", [g.SVM, g.FOREST])
 def test_page_charts_convert_as_streamlit_converts_them(moons, model):
     """charts.to_spec (frames straight to Arrow) sends what st.altair_chart would send for the page's
     boundary (with the SVM's margin layer) and a line chart, data included."""
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-
     from components import charts
 
     r = g.fit_classifier(moons, model, g.default_params(model), SEED)
@@ -259,9 +229,4 @@ def test_page_charts_convert_as_streamlit_converts_them(moons, model):
     built = [charts.boundary_chart(r.grid, r.points, title="t", height=300, extra=extra).configure_legend(
         gradientLength=120), charts.line_chart(r.grid.assign(k=np.arange(len(r.grid))), "k", "proba", rule_x=3)]
     for chart in built:
-        fast_frames, fast_rest = _decoded(charts.to_spec(chart))
-        slow_frames, slow_rest = _decoded(_convert_altair_to_vega_lite_spec(chart))
-        assert fast_rest == slow_rest
-        assert len(fast_frames) == len(slow_frames) >= 2
-        for a, b in zip(fast_frames, slow_frames):
-            pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
+        assert_converts_like_streamlit(chart, min_datasets=2)
