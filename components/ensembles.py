@@ -221,6 +221,8 @@ class BoostingResult:
     rounds: int  # rounds actually fitted (AdaBoost stops early on a perfect stump)
     ada_test_accuracy: float
     gb_test_accuracy: float
+    ada_staged_test_accuracy: np.ndarray  # (rounds,): AdaBoost's test accuracy after each round
+    gb_staged_test_accuracy: np.ndarray  # (n_rounds,): gradient boosting's, after each stage
 
 
 def adaboost_weights(ada: AdaBoostClassifier, X: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -232,7 +234,8 @@ def adaboost_weights(ada: AdaBoostClassifier, X: np.ndarray, y: np.ndarray) -> n
     for est, alpha in zip(ada.estimators_, ada.estimator_weights_):
         out.append(w)
         incorrect = est.predict(X) != y
-        w = np.exp(np.log(w) + alpha * incorrect * (w > 0))
+        with np.errstate(divide="ignore"):  # a zero weight stays zero: log 0 = -inf, as in scikit-learn's update
+            w = np.exp(np.log(w) + alpha * incorrect * (w > 0))
         w = w / w.sum()
     return np.array(out)
 
@@ -257,15 +260,34 @@ def fit_boosting(ds: datasets.Dataset, n_rounds: int, learning_rate: float, dept
     rounds = len(ada.estimators_)
     grid = grid_for(np.vstack([X_tr, X_te]), STAGED_RESOLUTION)
     stage_proba = np.array([p[:, 1] for p in ada.staged_predict_proba(grid)], dtype=np.float32)
-    rows = []
+    rows, test_accuracy = [], {}
     for name, model in (("AdaBoost", ada), ("gradient boosting", gb)):
         for split_name, X, y in (("train", X_tr, y_tr), ("test", X_te, y_te)):
-            for k, pred in enumerate(model.staged_predict(X), start=1):
-                rows.append((k, f"{name} {split_name}", float(np.mean(pred != y))))
+            wrong = np.array([pred != y for pred in model.staged_predict(X)])
+            rows += [(k, f"{name} {split_name}", float(np.mean(w))) for k, w in enumerate(wrong, start=1)]
+        test_accuracy[name] = np.mean(~wrong, axis=1)  # mean(pred == y), as model.score computes it
     return BoostingResult(points_frame(X_tr, y_tr, X_te, y_te, ds.target_names), grid, stage_proba,
                           adaboost_weights(ada, X_tr, y_tr), ada.estimator_weights_[:rounds].copy(),
                           ada.estimator_errors_[:rounds].copy(), pd.DataFrame(rows, columns=["round", "series", "error"]),
-                          rounds, float(ada.score(X_te, y_te)), float(gb.score(X_te, y_te)))
+                          rounds, float(test_accuracy["AdaBoost"][-1]), float(test_accuracy["gradient boosting"][-1]),
+                          test_accuracy["AdaBoost"], test_accuracy["gradient boosting"])
+
+
+def first_rounds(b: BoostingResult, n_rounds: int) -> BoostingResult:
+    """The result of an ``n_rounds`` fit, read from a fit of at least as many rounds.
+
+    Both boosters add one learner per round and never revisit earlier ones, and with a fixed
+    random_state the learners' seeds are drawn in the same order: the first n rounds of a longer
+    run *are* an n-round run (tests/test_ensembles.py checks against fresh fits). So the rounds
+    control only refits when it goes beyond the longest run fitted so far."""
+    if n_rounds > len(b.gb_staged_test_accuracy):
+        raise ValueError(f"only {len(b.gb_staged_test_accuracy)} rounds were fitted, not {n_rounds}")
+    r = min(n_rounds, b.rounds)  # AdaBoost may have stopped early
+    errors = b.errors[b.errors["round"] <= n_rounds].reset_index(drop=True)
+    return BoostingResult(b.points, b.grid_xy, b.stage_proba[:r], b.weights[:r], b.estimator_weights[:r],
+                          b.estimator_errors[:r], errors, r, float(b.ada_staged_test_accuracy[r - 1]),
+                          float(b.gb_staged_test_accuracy[n_rounds - 1]), b.ada_staged_test_accuracy[:r],
+                          b.gb_staged_test_accuracy[:n_rounds])
 
 
 def round_view(b: BoostingResult, round_: int) -> tuple[pd.DataFrame, pd.DataFrame, int]:

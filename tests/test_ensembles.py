@@ -11,6 +11,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from components import datasets
 from components import ensembles as e
+from components.ui import common
 from tests.apptest_utils import assert_clean, metric_values, open_page, run_exported_script, widgets
 from tests.chart_utils import layer_frames
 from tests.conftest import split_70_30
@@ -121,6 +122,46 @@ def test_boosting_states_are_the_staged_predictions(moons):
     assert {"gradient boosting train", "gradient boosting test"} <= set(b.errors["series"])
 
 
+@pytest.mark.parametrize("name,lr,depth", [("moons", 1.0, 1), ("circles", 0.5, 2), ("blobs", 2.0, 4)])
+def test_first_rounds_of_a_longer_run_are_a_fresh_run(name, lr, depth):
+    """The page reads an n-round result from a longer run: it must equal fitting n rounds, checked
+    against scikit-learn's own fresh fits (blobs with deep learners stops early)."""
+    ds = datasets.load(name, n_samples=200, noise=0.3, seed=3)
+    long = e.fit_boosting(ds, 60, lr, depth, 3)
+    X_tr, X_te, y_tr, y_te = e.split(ds, 3)
+    for n in (1, 17, 60):
+        fresh = e.fit_boosting(ds, n, lr, depth, 3)
+        cut = e.first_rounds(long, n)
+        assert cut.rounds == fresh.rounds
+        for field in ("stage_proba", "weights", "estimator_weights", "estimator_errors", "ada_staged_test_accuracy",
+                      "gb_staged_test_accuracy"):
+            np.testing.assert_array_equal(getattr(cut, field), getattr(fresh, field), err_msg=field)
+        pd.testing.assert_frame_equal(cut.errors, fresh.errors)
+        ada, gb = e.boosting_models(n, lr, depth, 3)
+        assert cut.ada_test_accuracy == ada.fit(X_tr, y_tr).score(X_te, y_te)
+        assert cut.gb_test_accuracy == gb.fit(X_tr, y_tr).score(X_te, y_te)
+    with pytest.raises(ValueError):
+        e.first_rounds(long, 61)
+
+
+def test_rounds_control_refits_only_beyond_the_longest_run():
+    # a seed no other test uses: the registry of runs is shared by every session of the process
+    at = open_page(PAGE, query={e.VIEW_KEY: "Boosting", e.DATASET_KEY: "xor", e.ADA_N_KEY: "40", common.SEED_KEY: "77"})
+    accuracy = {}
+    with mock.patch.object(e, "fit_boosting", wraps=e.fit_boosting) as spy:
+        for n in (10, 40, 41, 120, e.ADA_N_MAX, 3):
+            at.slider(key=e.ADA_N_KEY).set_value(n).run()
+            assert_clean(at, f"rounds={n}")
+            accuracy[n] = metric_values(at)["AdaBoost test accuracy (all rounds)"]
+        # going down reads the 40-round run; going up fits the maximum once, then everything is read
+        assert [c.args[1] for c in spy.call_args_list] == [e.ADA_N_MAX]
+    ds = datasets.load("xor", n_samples=common.N_SAMPLES_DEFAULT, noise=common.NOISE_DEFAULT, seed=77)
+    X_tr, X_te, y_tr, y_te = e.split(ds, 77)
+    for n in (3, 41, 120):
+        ada, _ = e.boosting_models(n, e.ADA_LR_DEFAULT, e.BASE_DEPTH_DEFAULT, 77)
+        assert accuracy[n] == f"{ada.fit(X_tr, y_tr).score(X_te, y_te):.3f}"
+
+
 def test_page_bagging_controls():
     at = open_page(PAGE)
     assert_clean(at, "default")
@@ -176,7 +217,8 @@ def test_boosting_widgets_to_extremes():
 
 def test_weak_learner_no_better_than_chance_gives_a_warning():
     with mock.patch.object(e, "fit_boosting", side_effect=ValueError("worse than random")):
-        at = open_page(PAGE, query={e.VIEW_KEY: "Boosting", e.ADA_N_KEY: "137"})
+        # a seed no other test uses: a longer run fitted by another test would be read, not refitted
+        at = open_page(PAGE, query={e.VIEW_KEY: "Boosting", e.ADA_N_KEY: "137", common.SEED_KEY: "78"})
     assert_clean(at)
     assert any("coin flip" in str(w.value) for w in at.warning)
 
@@ -270,3 +312,37 @@ def test_page_charts_follow_the_number_of_trees():
         rule = sent[f"Vote of the first k trees (dashed: k = {n})"][1]
         assert rule["n_trees"].tolist() == [n]
     assert_clean(at)
+
+
+def test_charts_follow_the_dataset():
+    """The chart templates are built once per process (on whichever dataset came first) and redrawn
+    per dataset: after moons, the circles charts must carry circles' cells, axes, points and rows."""
+    import json
+
+    import pyarrow as pa
+
+    at = open_page(PAGE)
+    at.selectbox(key=e.DATASET_KEY).set_value("circles").run()
+    assert_clean(at)
+    ds = datasets.load("circles", n_samples=300, noise=0.25, seed=SEED)
+    X_tr, X_te, y_tr, y_te = split_70_30(ds)
+    sent = {}
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        data = {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets}
+        sent[spec["title"]] = (spec, [data.get(part.get("data", {}).get("name")) for part in spec.get("layer", [spec])])
+    spec, (cells, _, points) = sent[f"The vote of {e.BAG_N_DEFAULT} trees on circles"]
+    bag = BaggingClassifier(DecisionTreeClassifier(), n_estimators=e.BAG_N_DEFAULT, random_state=SEED).fit(X_tr, y_tr)
+    np.testing.assert_allclose(cells["proba"], bag.predict_proba(cells[["x1", "x2"]].to_numpy())[:, 1], atol=1e-6)
+    np.testing.assert_allclose(points[["x1", "x2"]].to_numpy(), np.vstack([X_tr, X_te]))
+    x_scale = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    assert x_scale == [cells["x1"].min(), cells["x1b"].max()]
+    members = [v for k, v in sent.items() if k.startswith("Tree ")]
+    assert len(members) == 3
+    for member_spec, (member_cells, *_) in members:
+        assert member_spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [member_cells["x1"].min(),
+                                                                                member_cells["x1b"].max()]
+    by_k = sent[f"Vote of the first k trees (dashed: k = {e.BAG_N_DEFAULT})"][1][0]
+    last = by_k[(by_k["n_trees"] == e.BAG_N_MAX) & (by_k["split"] == "test")]["accuracy"].iloc[0]
+    full = BaggingClassifier(DecisionTreeClassifier(), n_estimators=e.BAG_N_MAX, random_state=SEED).fit(X_tr, y_tr)
+    assert last == pytest.approx(full.score(X_te, y_te))

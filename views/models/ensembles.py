@@ -74,11 +74,11 @@ def vote_title(n: int, dataset: str) -> str:
     return f"The vote of {n} trees on {dataset}"
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def chart_templates(ds_key: tuple, _m: e.BaggingMembers) -> tuple[dict, dict]:
-    """The vote chart and a member chart, built and converted once per dataset: every fit on it (any
-    bootstrap, max samples, number of trees) has the same grid cells and points, so it only swaps in
-    its probabilities (charts.swap_grid; it refuses other cells)."""
+@st.cache_resource(max_entries=1, show_spinner=False)
+def chart_templates(_m: e.BaggingMembers) -> tuple[dict, dict]:
+    """The vote chart and a member chart, built and converted once per process from the first fit
+    drawn. Every other dataset and fit swaps in its cells, axes, probabilities and points
+    (charts.swap_boundary, tested equal to a fresh chart): building a chart costs 25-30 ms."""
     vote = charts.to_spec(_vote_chart(grid_frame_of(_m), _m.points, ""))
     member = charts.to_spec(charts.member_boundary_chart(_m.members[0][1], ""))
     return vote, member
@@ -90,17 +90,24 @@ def grid_frame_of(m: e.BaggingMembers) -> pd.DataFrame:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def member_specs(ds_key: tuple, bootstrap: bool, max_samples: float) -> list[dict]:
-    """The small boundaries of the first trees, swapped into the dataset's member chart."""
+    """The small boundaries of the first trees, swapped into the member chart."""
     m = bagging_members(ds_key, bootstrap, max_samples)
-    template = chart_templates(ds_key, m)[1]
-    return [charts.swap_grid(template, grid, f"{title.capitalize()}: test acc {acc:.3f}")
+    template = chart_templates(m)[1]
+    return [charts.swap_boundary(template, grid, None, f"{title.capitalize()}: test acc {acc:.3f}")
             for title, grid, acc in m.members]
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def vote_template(ds_key: tuple, bootstrap: bool, max_samples: float) -> dict:
+    """The vote chart on this fit's cells and points: each number of trees then swaps only P(class 1)."""
+    m = bagging_members(ds_key, bootstrap, max_samples)
+    return charts.swap_boundary(chart_templates(m)[0], grid_frame_of(m), m.points, "")
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def vote_spec(ds_key: tuple, bootstrap: bool, max_samples: float, n: int) -> dict:
-    """The vote of n trees: the dataset's vote chart with this P(class 1) swapped in (no Altair)."""
-    template = chart_templates(ds_key, bagging_members(ds_key, bootstrap, max_samples))[0]
+    """The vote of n trees: the fit's vote chart with this P(class 1) swapped in (no Altair)."""
+    template = vote_template(ds_key, bootstrap, max_samples)
     return charts.swap_grid(template, bagging_at(ds_key, bootstrap, max_samples, n).grid, vote_title(n, ds_key[0]))
 
 
@@ -117,18 +124,21 @@ def by_k_title(n: int) -> str:
     return f"Vote of the first k trees (dashed: k = {n})"
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def by_k_template(ds_key: tuple, bootstrap: bool, max_samples: float) -> dict:
-    return charts.to_spec(charts.line_chart(accuracy_by_k(ds_key, bootstrap, max_samples), "n_trees", "accuracy",
-                                                color="split", title=by_k_title(e.BAG_N_DEFAULT),
-                                                x_title="trees in the vote", rule_x=e.BAG_N_DEFAULT))
+@st.cache_resource(max_entries=1, show_spinner=False)
+def by_k_template(_by_k: pd.DataFrame) -> dict:
+    """The first-k chart, built once per process from the first fit drawn (every fit has BAG_N_MAX
+    rows per split, so the same marks): each fit and n swaps in its rows and rule."""
+    return charts.to_spec(charts.line_chart(_by_k, "n_trees", "accuracy", color="split",
+                                            title=by_k_title(e.BAG_N_DEFAULT), x_title="trees in the vote",
+                                            rule_x=e.BAG_N_DEFAULT))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def by_k_spec(ds_key: tuple, bootstrap: bool, max_samples: float, n: int) -> dict:
-    """Accuracy of the first k trees' vote with the rule at n: one chart per fit, the rule swapped in."""
-    return charts.swap_layer_data(by_k_template(ds_key, bootstrap, max_samples),
-                                    {1: pd.DataFrame({"n_trees": [n]})}, title=by_k_title(n))
+    """Accuracy of the first k trees' vote with the rule at n: rows and rule swapped in, no Altair."""
+    by_k = accuracy_by_k(ds_key, bootstrap, max_samples)
+    return charts.swap_layer_data(by_k_template(by_k), {0: by_k, 1: pd.DataFrame({"n_trees": [n]})},
+                                  title=by_k_title(n))
 
 
 @st.cache_data(max_entries=32, show_spinner=f"Refitting on {e.VARIANCE_REPLICAS} resampled training sets…")
@@ -137,11 +147,37 @@ def variance_by_trees(ds_key: tuple, bootstrap: bool, max_samples: float) -> pd.
 
 
 @st.cache_resource(max_entries=8, show_spinner="Boosting: fitting every round once…")
-def fit_boosting(ds_key: tuple, n_rounds: int, lr: float, depth: int) -> e.BoostingResult | str:
+def boosting_run(ds_key: tuple, lr: float, depth: int, n_fit: int) -> e.BoostingResult | str:
     try:
-        return e.fit_boosting(load(ds_key), n_rounds, lr, depth, ds_key[3])
+        return e.fit_boosting(load(ds_key), n_fit, lr, depth, ds_key[3])
     except ValueError as exc:  # the first weak learner is no better than chance
         return str(exc)
+
+
+@st.cache_resource(max_entries=1)
+def longest_runs() -> dict:
+    """(dataset, learning rate, depth) -> rounds of the longest run fitted: shared by every session,
+    as the runs are (a run's result does not depend on who asked first)."""
+    return {}
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def fit_boosting(ds_key: tuple, n_rounds: int, lr: float, depth: int) -> e.BoostingResult | str:
+    """The n-round result, read from a longer run when one exists (e.first_rounds). The first run of
+    a setting fits the rounds asked for; going beyond it fits the slider's maximum at once, so
+    exploring the rounds costs one longer fit, not one per new value."""
+    runs = longest_runs()
+    key = (ds_key, lr, depth)
+    have = runs.get(key)
+    n_fit = n_rounds if have is None else have if n_rounds <= have else e.ADA_N_MAX
+    b = boosting_run(ds_key, lr, depth, n_fit)
+    if isinstance(b, str):
+        return b
+    runs.pop(key, None)
+    runs[key] = n_fit  # newest last: the registry keeps the 64 latest settings
+    while len(runs) > 64:
+        runs.pop(next(iter(runs)))
+    return e.first_rounds(b, n_rounds)
 
 
 def bagging_view(ds_key: tuple) -> str:
