@@ -185,14 +185,26 @@ def seasonal_naive(train: np.ndarray, horizon: int, season: int = 12) -> np.ndar
     return np.array([last[h % season] for h in range(horizon)])
 
 
+ARIMA_ORDER, ARIMA_SEASONAL_ORDER = (0, 1, 1), (0, 1, 1, 12)
+
+
 def arima_forecast(train: pd.Series, horizon: int) -> np.ndarray:
-    """The "airline" seasonal ARIMA(0,1,1)(0,1,1)12 from statsmodels (imported here only: it is heavy)."""
+    """The "airline" seasonal ARIMA(0,1,1)(0,1,1)12 from statsmodels (imported here only: it is heavy).
+
+    Estimated in two statsmodels steps: conditional maximum likelihood on the differenced series
+    (``simple_differencing=True``: a smaller state space), then the model in the original units
+    filters the training series with those parameters and forecasts. The exact-likelihood fit
+    (plain ``.fit()``) gives the same forecasts within a few hundredths here (tests check 0.05) and
+    costs 2-4 times as long: 100-220 ms on each noise change."""
     import warnings
 
     from statsmodels.tsa.statespace.sarimax import SARIMAX
+    y = train.to_numpy()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter from the optimiser on short series
-        res = SARIMAX(train.to_numpy(), order=(0, 1, 1), seasonal_order=(0, 1, 1, 12)).fit(disp=False)
+        params = SARIMAX(y, order=ARIMA_ORDER, seasonal_order=ARIMA_SEASONAL_ORDER,
+                         simple_differencing=True).fit(disp=False).params
+        res = SARIMAX(y, order=ARIMA_ORDER, seasonal_order=ARIMA_SEASONAL_ORDER).filter(params)
     return np.asarray(res.forecast(horizon))
 
 
