@@ -155,6 +155,47 @@ def browser_threshold_latency(samples: int = 20) -> list[float] | None:
         return out
 
 
+# Heavy controls whose page draws its cheap parts before its slow one (the CV comparison last):
+# the browser shows the first redrawn chart long before the rerun ends. (page, slider label prefix)
+REDRAW_SLIDERS = (("/missing-data", "Missing %"), ("/scaling", "Outlier rows"))
+
+
+def browser_redraw_latency(path: str, label: str, presses: int = 6) -> list[tuple[float, float]] | None:
+    """ArrowRight on a slider (each press a value not seen before: a refit) -> (first chart redrawn,
+    last change on screen), in ms, measured in the page. Both include the slider's own debounce
+    (~200 ms before Streamlit sends the value). "First chart redrawn" is the first chart whose
+    DOM changes; a chart that only swaps its data in place may redraw unseen, so the true first
+    feedback can come earlier."""
+    from tests.browser_utils import browser_missing_reason, chromium_page, settle, streamlit_server
+
+    if browser_missing_reason():
+        return None
+    with streamlit_server() as base, chromium_page() as page:
+        page.goto(base + path)
+        settle(page)
+        page.evaluate("""() => {
+            document.addEventListener('keydown', () => { window.__t0 = performance.now(); window.__chart = null; }, true);
+            new MutationObserver((muts) => {
+                const now = performance.now();
+                window.__last = now;
+                for (const m of muts) {
+                    const el = m.target.nodeType === 1 ? m.target : m.target.parentElement;
+                    if (m.type === 'childList' && el && el.closest('[data-testid="stVegaLiteChart"]')
+                        && window.__chart === null) { window.__chart = now; }
+                }
+            }).observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+        }""")
+        page.locator(f"input[type='range'][aria-label^='{label}']").first.focus()
+        out = []
+        for _ in range(presses):
+            page.keyboard.press("ArrowRight")
+            page.wait_for_timeout(200)
+            settle(page)
+            page.wait_for_function("() => performance.now() - window.__last > 600", timeout=60_000)
+            out.append(tuple(page.evaluate("() => [window.__chart - window.__t0, window.__last - window.__t0]")))
+        return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pages", default="", help="comma-separated url paths (default: all, and home)")
@@ -188,6 +229,15 @@ def main() -> None:
         if lat:
             print(f"\nChromium, cockpit threshold keypress -> last change on screen: median "
                   f"{statistics.median(lat):.0f} ms, p95 {pct(lat, 0.95):.0f} ms over {len(lat)} keypresses")
+        for path, label in REDRAW_SLIDERS:
+            if wanted and path.strip("/") not in wanted:
+                continue
+            got = browser_redraw_latency(path, label)
+            if got:
+                first, last = [g[0] for g in got], [g[1] for g in got]
+                print(f"Chromium, {path} '{label}' (new values): first chart redrawn median {statistics.median(first):.0f} "
+                      f"/ p95 {pct(first, 0.95):.0f} ms, last change median {statistics.median(last):.0f} / p95 "
+                      f"{pct(last, 0.95):.0f} ms over {len(got)} keypresses")
 
 
 if __name__ == "__main__":

@@ -194,3 +194,30 @@ def test_real_table_has_genuine_gaps_and_holdout_matches_direct_imputation():
                               random_state=SEED).fit_transform(hidden)
     expected = np.sqrt(np.mean((filled[pick[:, 0], pick[:, 1]] - values[pick[:, 0], pick[:, 1]]) ** 2))
     assert rmse["iterative"] == pytest.approx(expected)
+
+
+def test_page_cv_scores_equal_a_direct_pipeline_and_no_progress_bar_stays(bc):
+    """The CV section is computed after the imputation charts (with a progress bar that is removed
+    when done); its scores equal scikit-learn's cross_val_score with the imputer inside the pipeline."""
+    at = open_page(PAGE, query={md.PCT_KEY: "30", md.MECHANISM_KEY: "MAR"})
+    assert_clean(at)
+    assert not at.get("progress")
+    table = next(df.value for df in at.dataframe
+                 if "strategy" in df.value and "complete data (no missing)" in set(df.value["strategy"]))
+    X, y = bc
+    Xm = md.inject_missing(X, md.default_columns(X), 30, "MAR", SEED)
+    cv = StratifiedKFold(3, shuffle=True, random_state=SEED)
+    for strategy, imputer in (("median", SimpleImputer(strategy="median")),
+                              ("iterative", IterativeImputer(estimator=BayesianRidge(), max_iter=md.ITER_MAX,
+                                                             skip_complete=True, random_state=SEED))):
+        pipe = make_pipeline(imputer, StandardScaler(), LogisticRegression(max_iter=1000))
+        expected = cross_val_score(pipe, Xm.to_numpy(), y.to_numpy(), cv=cv).mean()
+        shown = table.set_index("strategy").loc[strategy, "CV score"]
+        assert shown == pytest.approx(round(expected, 4), abs=1e-9)
+    draws = [cross_val_score(make_pipeline(IterativeImputer(estimator=BayesianRidge(), sample_posterior=True,
+                                                            max_iter=md.ITER_MAX_DRAW, skip_complete=True,
+                                                            random_state=SEED + i),
+                                           StandardScaler(), LogisticRegression(max_iter=1000)),
+                             Xm.to_numpy(), y.to_numpy(), cv=cv).mean() for i in range(md.M_DEFAULT)]
+    assert table.set_index("strategy").loc["multiple (pooled)", "CV score"] == pytest.approx(round(np.mean(draws), 4),
+                                                                                            abs=1e-9)

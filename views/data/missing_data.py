@@ -67,25 +67,52 @@ def _eff(strategy, k, estimator, m):
     return md.effective_params(strategy, k, estimator, m)
 
 
-@st.cache_data(max_entries=64, show_spinner="Imputing and cross-validating every strategy…")
+@st.cache_data(max_entries=64, show_spinner="Imputing with every strategy…")
 def _results(miss, k, estimator, m):
-    """Everything the page shows about the strategies, assembled once per input. Each strategy's
-    imputation and CV are cached on their own (keyed by the parameters that strategy uses), so a
-    change of k, the estimator or m refits only the strategy it belongs to."""
+    """What the page shows about the imputations, assembled once per input. Each strategy's
+    imputation is cached on its own (keyed by the parameters that strategy uses), so a change of k,
+    the estimator or m refits only the strategy it belongs to. The CV scores are apart
+    (_cv_results): the page draws everything else before it starts cross-validating."""
     data_key, mechanism, pct, cols = miss
     results = {s: _impute(data_key, mechanism, pct, cols, s, *_eff(s, k, estimator, m)) for s in md.STRATEGIES}
     summary = pd.DataFrame([r["row"] for r in results.values()])
     scored = summary.dropna(subset=["RMSE on missing cells"])
-    cv = pd.DataFrame([_cv(data_key, mechanism, pct, cols, s, *_eff(s, k, estimator, m)) for s in md.STRATEGIES])
-    ceiling = _complete(data_key)
-    cv_table = pd.concat([cv, pd.DataFrame([{"strategy": "complete data (no missing)", "CV score": ceiling,
-                                             "spread between draws": np.nan, "note": ""}])], ignore_index=True)
     return {"summary": summary.set_index("strategy"), "summary_table": summary.round(4),
             "rmse": scored[["strategy", "RMSE on missing cells"]],
             "corr": summary.dropna(subset=[md.CORR_COLUMN])[["strategy", md.CORR_COLUMN]],
             "best": scored.sort_values("RMSE on missing cells").iloc[0][["strategy", "RMSE on missing cells"]].tolist(),
-            "spread": results["multiple (pooled)"]["spread"],
-            "cv": cv.dropna(subset=["CV score"]), "notes": [(r["strategy"], r["note"]) for _, r in cv.iterrows() if r["note"]],
+            "spread": results["multiple (pooled)"]["spread"]}
+
+
+def _cv_with_progress(miss, k, estimator, m) -> None:
+    """Every strategy's CV score into its cache, with a progress bar while any is computed (the
+    multiple imputation's draws one by one: they are most of the time)."""
+    data_key, mechanism, pct, cols = miss
+    steps = [(s, None) for s in md.STRATEGIES if s != "multiple (pooled)"] + [("multiple (pooled)", i)
+                                                                              for i in range(m)]
+    bar = st.progress(0.0, text="Cross-validating with each strategy…")
+    for done, (strategy, draw) in enumerate(steps):
+        text = (f"Cross-validating with multiple imputation, draw {draw + 1} of {m}…" if draw is not None
+                else f"Cross-validating with {strategy} imputation…")
+        bar.progress(done / len(steps), text=text)
+        if draw is None:
+            _cv(data_key, mechanism, pct, cols, strategy, *_eff(strategy, k, estimator, m))
+        else:
+            _cv_draw(data_key, mechanism, pct, cols, draw)
+    bar.empty()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cv_results(miss, k, estimator, m):
+    """The CV score of the model with each strategy (each cached on its own, see _cv) beside the
+    complete table's."""
+    data_key, mechanism, pct, cols = miss
+    cv = pd.DataFrame([_cv(data_key, mechanism, pct, cols, s, *_eff(s, k, estimator, m)) for s in md.STRATEGIES])
+    ceiling = _complete(data_key)
+    cv_table = pd.concat([cv, pd.DataFrame([{"strategy": "complete data (no missing)", "CV score": ceiling,
+                                             "spread between draws": np.nan, "note": ""}])], ignore_index=True)
+    return {"cv": cv.dropna(subset=["CV score"]),
+            "notes": [(r["strategy"], r["note"]) for _, r in cv.iterrows() if r["note"]],
             "cv_table": cv_table.round(4), "ceiling": ceiling}
 
 
@@ -178,7 +205,7 @@ def _draws_chart(miss, m, column):
 
 
 def _cv_chart(miss, k, estimator, m, title):
-    return charts.bar_chart(_results(miss, k, estimator, m)["cv"], "CV score", "strategy", sort=None, height=280,
+    return charts.bar_chart(_cv_results(miss, k, estimator, m)["cv"], "CV score", "strategy", sort=None, height=280,
                             title=title)
 
 
@@ -352,13 +379,15 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
         st.dataframe(_draws(miss, m)[1])
 
     st.markdown("##### Downstream: cross-validated score with each strategy (imputer inside the CV pipeline)")
+    _cv_with_progress(miss, k, estimator, m)
+    cv = _cv_results(miss, k, estimator, m)
     model_name = "logistic regression (accuracy)" if task == "classification" else "ridge regression (R²)"
     chart_cache.draw(_cv_chart, miss, k, estimator, m,
-                     f"{md.CV_FOLDS}-fold CV, {model_name}; complete data: {res['ceiling']:.3f}")
-    for strategy, note in res["notes"]:
+                     f"{md.CV_FOLDS}-fold CV, {model_name}; complete data: {cv['ceiling']:.3f}")
+    for strategy, note in cv["notes"]:
         st.info(f"{strategy}: {note}")
     with st.expander("CV scores as a table"):
-        st.dataframe(res["cv_table"], hide_index=True)
+        st.dataframe(cv["cv_table"], hide_index=True)
 
     with st.expander("A real table with genuine gaps: World Bank fertility rates, 1990–2011"):
         _, n_real, n_years, n_missing, n_gaps = _fertility_gaps()
