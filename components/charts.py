@@ -117,6 +117,23 @@ def bar_chart(df: pd.DataFrame, x: str, y: str, color: str | None = None, title:
     return alt.Chart(df).mark_bar().encode(**enc).properties(title=title, height=height, width="container")
 
 
+def score_dot_chart(df: pd.DataFrame, x: str, y: str, reference: float | None = None, reference_label: str = "",
+                    title: str = "", height: int = HEIGHT, x_title: str | None = None) -> alt.Chart:
+    """One dot per category (on y, in the frame's order) on an axis zoomed to the scores, with an
+    optional dashed reference line (e.g. the score on complete data). For scores a few hundredths
+    apart, which bars from zero would draw as equal lengths."""
+    enc = dict(x=alt.X(f"{x}:Q", title=x_title or x, scale=alt.Scale(zero=False)),
+               y=alt.Y(f"{y}:N", title=None, sort=None, axis=alt.Axis(labelOverlap=False, labelLimit=220)),
+               tooltip=[alt.Tooltip(c) for c in df.columns])
+    chart = alt.Chart(df).mark_point(filled=True, size=110, color=BLUE, opacity=1).encode(**enc)
+    if reference is not None:
+        ref = pd.DataFrame({x: [reference], "label": [reference_label]})
+        chart = chart + alt.Chart(ref).mark_rule(color=BLACK, strokeDash=[4, 3]).encode(
+            x=alt.X(f"{x}:Q"), tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip(f"{x}:Q")])
+    height = max(height, 24 * df[y].nunique())
+    return chart.properties(title=title, height=height, width="container")
+
+
 def histogram(df: pd.DataFrame, value: str, color: str | None = None, title: str = "", bins: int = 30,
               height: int = 220, facet: str | None = None) -> alt.Chart:
     """Overlaid histograms of one value column, coloured by a category (e.g. before/after)."""

@@ -161,3 +161,15 @@ def test_swap_boundary_onto_another_dataset_equals_a_fresh_chart():
         grid_a, points_a, title="a", height=400).configure_legend(gradientLength=120)))[0]
     np.testing.assert_array_equal(untouched[1][0][["x1", "x2", "proba"]].to_numpy(),
                                   grid_a[["x1", "x2", "proba"]].to_numpy())
+
+
+def test_score_dot_chart_zooms_on_the_scores_and_marks_the_reference():
+    df = pd.DataFrame({"strategy": ["mean", "k-NN", "iterative"], "CV score": [0.962, 0.968, 0.971]})
+    chart = charts.score_dot_chart(df, "CV score", "strategy", reference=0.975, reference_label="complete data")
+    spec = chart.to_dict(validate=True)
+    dots, rule = spec["layer"]
+    assert dots["encoding"]["x"]["scale"] == {"zero": False}
+    assert dots["encoding"]["y"]["sort"] is None  # the frame's order, not alphabetical
+    assert dots["mark"]["type"] == "point" and rule["mark"]["type"] == "rule"
+    assert_converts_like_streamlit(chart, min_datasets=2)
+    assert "layer" not in charts.score_dot_chart(df, "CV score", "strategy").to_dict()
