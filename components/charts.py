@@ -118,19 +118,29 @@ def bar_chart(df: pd.DataFrame, x: str, y: str, color: str | None = None, title:
 
 
 def score_dot_chart(df: pd.DataFrame, x: str, y: str, reference: float | None = None, reference_label: str = "",
-                    title: str = "", height: int = HEIGHT, x_title: str | None = None) -> alt.Chart:
-    """One dot per category (on y, in the frame's order) on an axis zoomed to the scores, with an
-    optional dashed reference line (e.g. the score on complete data). For scores a few hundredths
-    apart, which bars from zero would draw as equal lengths."""
+                    title: str = "", height: int = HEIGHT, x_title: str | None = None, color: str | None = None,
+                    color_order: list[str] | None = None) -> alt.Chart:
+    """One dot per category (on y, in the frame's order; with ``color``, one dot per colour within
+    each category, offset in ``color_order``) on an axis zoomed to the scores, with an optional
+    dashed reference line (e.g. the score on complete data). For scores a few hundredths apart,
+    which bars from zero draw as equal lengths."""
     enc = dict(x=alt.X(f"{x}:Q", title=x_title or x, scale=alt.Scale(zero=False)),
                y=alt.Y(f"{y}:N", title=None, sort=None, axis=alt.Axis(labelOverlap=False, labelLimit=220)),
                tooltip=[alt.Tooltip(c) for c in df.columns])
-    chart = alt.Chart(df).mark_point(filled=True, size=110, color=BLUE, opacity=1).encode(**enc)
+    mark = dict(filled=True, size=110, opacity=1)
+    if color:
+        order = color_order or list(dict.fromkeys(df[color]))
+        enc["color"] = alt.Color(f"{color}:N", title=color, sort=order,
+                                 scale=alt.Scale(domain=order, range=OKABE_ITO[:len(order)]))
+        enc["yOffset"] = alt.YOffset(f"{color}:N", sort=order)
+    else:
+        mark["color"] = BLUE
+    chart = alt.Chart(df).mark_point(**mark).encode(**enc)
     if reference is not None:
         ref = pd.DataFrame({x: [reference], "label": [reference_label]})
         chart = chart + alt.Chart(ref).mark_rule(color=BLACK, strokeDash=[4, 3]).encode(
             x=alt.X(f"{x}:Q"), tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip(f"{x}:Q")])
-    height = max(height, 24 * df[y].nunique())
+    height = max(height, (12 * df[color].nunique() + 8 if color else 24) * df[y].nunique())
     return chart.properties(title=title, height=height, width="container")
 
 

@@ -173,3 +173,8 @@ def test_score_dot_chart_zooms_on_the_scores_and_marks_the_reference():
     assert dots["mark"]["type"] == "point" and rule["mark"]["type"] == "rule"
     assert_converts_like_streamlit(chart, min_datasets=2)
     assert "layer" not in charts.score_dot_chart(df, "CV score", "strategy").to_dict()
+    grouped = df.assign(scaler=["b", "a", "b"])
+    spec = charts.score_dot_chart(grouped, "CV score", "strategy", color="scaler", color_order=["a", "b"]).to_dict(
+        validate=True)
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["a", "b"]  # the given order, not the data's
+    assert spec["encoding"]["yOffset"]["sort"] == ["a", "b"]
