@@ -314,9 +314,15 @@ def round_templates(b: BoostingResult) -> tuple[dict, dict]:
     building and converting a chart costs far more."""
     grid, points, r = round_view(b, 1)
     boundary = charts.to_spec(charts.boundary_chart(grid, points, title=round_title(r), height=400))
-    errors = charts.to_spec(charts.line_chart(b.errors, "round", "error", color="series", y_title="error rate",
-                                              title="Staged train and test error", rule_x=r, height=400))
-    return boundary, errors
+    return boundary, charts.to_spec(errors_chart(b.errors, r))
+
+
+def errors_chart(errors: pd.DataFrame, r: int):
+    """Staged train and test error of both boosters, a rule at round r; the legend below, or in half
+    the page it squeezes the plot to a sliver."""
+    return charts.line_chart(errors, "round", "error", color="series", y_title="error rate",
+                             title="Staged train and test error", rule_x=r, height=540).configure_legend(
+        orient="bottom", columns=2, labelLimit=200)
 
 
 def round_charts(b: BoostingResult, templates: tuple[dict, dict], round_: int) -> tuple[dict, dict, pd.DataFrame, int]:

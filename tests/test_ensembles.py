@@ -194,11 +194,11 @@ def test_round_slider_reads_precomputed_states():
     assert at.button_group(key=e.VIEW_KEY).value == "Boosting"
     assert at.selectbox(key=e.DATASET_KEY).value == "circles"
     assert at.slider(key=e.ROUND_KEY).value == 3
-    assert "Round 3: weighted error of its learner" in metric_values(at)
+    assert "Round 3: weighted error" in metric_values(at)
     with mock.patch.object(e, "fit_boosting", wraps=e.fit_boosting) as spy:
         for r in (1, 10, 40):
             at.slider(key=e.ROUND_KEY).set_value(r).run()
-            assert f"Round {r}: weighted error of its learner" in metric_values(at)
+            assert f"Round {r}: weighted error" in metric_values(at)
         assert spy.call_count == 0
     assert_clean(at)
 
@@ -249,8 +249,7 @@ def test_round_charts_validate_and_equal_a_rebuild(moons):
         assert swapped[1] == fresh[1] and boundary["title"] == e.round_title(r)
         for a, c in zip(swapped[0], fresh[0]):
             pd.testing.assert_frame_equal(a, c)
-        line = charts.line_chart(b.errors, "round", "error", color="series", y_title="error rate",
-                                 title="Staged train and test error", rule_x=r, height=400)
+        line = e.errors_chart(b.errors, r)
         line.to_dict(validate=True)
         swapped, fresh = layer_frames(errors), layer_frames(charts.to_spec(line))
         assert swapped[1] == fresh[1]

@@ -165,8 +165,11 @@ def _picks_chart(sel_key, height):
                              height=height).configure_axisY(labelOverlap=False)
 
 
-def _subset_score_chart(sel_key, title):
-    return charts.bar_chart(_selection_view(*sel_key)[3], "CV score", "method", sort=None, title=title, height=260)
+def _subset_score_chart(sel_key, all_score, title):
+    # dots on a zoomed axis, all features as the dashed line: subsets differ by a point or two, which
+    # bars from 0 drew as equal lengths
+    return charts.score_dot_chart(_selection_view(*sel_key)[3], "CV score", "method", reference=all_score,
+                                  reference_label="all features", title=title, height=260)
 
 
 def _time_chart(sel_key):
@@ -276,8 +279,8 @@ with selection:
     # + room for the rotated method names under the tiles
     chart_cache.draw(_picks_chart, sel_key, max(220, 20 * p) + 130)
     left, right = st.columns(2)
-    chart_cache.draw(_subset_score_chart, sel_key,
-                     f"{fe.SCORE_CV}-fold CV {metric} per subset (all: {all_score:.3f})", target=left)
+    chart_cache.draw(_subset_score_chart, sel_key, all_score,
+                     f"{fe.SCORE_CV}-fold CV {metric} per subset (dashed: all, {all_score:.3f})", target=left)
     chart_cache.draw(_time_chart, sel_key, target=right)
     with st.expander("Methods as a table, and every feature's scores"):
         st.dataframe(table_shown, hide_index=True)

@@ -257,7 +257,8 @@ def round_fragment(ds_key: tuple, n_rounds: int, lr: float, depth: int) -> None:
         st.caption(f"Only {b.rounds} rounds were fitted: showing round {r}.")
     errors_now = b.errors[b.errors["round"] == r].set_index("series")["error"]
     m = st.columns(4)
-    m[0].metric(f"Round {r}: weighted error of its learner", f"{b.estimator_errors[r - 1]:.3f}")
+    m[0].metric(f"Round {r}: weighted error", f"{b.estimator_errors[r - 1]:.3f}",
+                help="This round's weak learner's training error, each point counted with its weight.")
     m[1].metric("Its vote (alpha)", f"{b.estimator_weights[r - 1]:.3f}")
     m[2].metric("AdaBoost train error so far", f"{errors_now['AdaBoost train']:.3f}")
     m[3].metric("AdaBoost test error so far", f"{errors_now['AdaBoost test']:.3f}")
