@@ -18,3 +18,4 @@ page = st.navigation(nav, expanded=True)  # every page visible: the sidebar is t
 common.global_sidebar()
 page.run()
 common.share_link_box()
+common.freeze_startup_objects()  # once per process: no more GC pauses over the libraries

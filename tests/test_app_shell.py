@@ -83,3 +83,21 @@ print(seen)
     assert out.returncode == 0, out.stderr[-2000:]
     counts = __import__("json").loads(out.stdout.strip().splitlines()[-1])
     assert counts and set(counts) == {1}
+
+
+def test_the_first_run_freezes_the_startup_objects_once():
+    """After the first page, the libraries' objects are out of the garbage collector's full passes
+    (they made ~100 ms pauses on random reruns); later runs freeze nothing more."""
+    import subprocess
+    import sys
+
+    from tests.apptest_utils import ROOT
+    probe = ("import gc; from tests.apptest_utils import open_page; "
+             "before = gc.get_freeze_count(); at = open_page(); first = gc.get_freeze_count(); "
+             "at.run(); at.switch_page('views/data/scaling.py'); at.run(); assert not at.exception; "
+             "print(before, first, gc.get_freeze_count())")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    before, first, later = map(int, out.stdout.strip().splitlines()[-1].split())
+    assert first > before + 100_000
+    assert later <= first  # nothing frozen again (frozen objects can still be freed by reference counting)
