@@ -221,3 +221,18 @@ def test_page_cv_scores_equal_a_direct_pipeline_and_no_progress_bar_stays(bc):
                              Xm.to_numpy(), y.to_numpy(), cv=cv).mean() for i in range(md.M_DEFAULT)]
     assert table.set_index("strategy").loc["multiple (pooled)", "CV score"] == pytest.approx(round(np.mean(draws), 4),
                                                                                             abs=1e-9)
+
+
+def test_inspected_distribution_table_equals_a_direct_describe(bc):
+    """The page computes every strategy's table in one groupby; the one shown must equal describing
+    the truth, the observed cells and that strategy's imputed table directly."""
+    at = open_page(PAGE)
+    X, _ = bc
+    cols = md.default_columns(X)
+    Xm = md.inject_missing(X, cols, md.PCT_DEFAULT, md.MECHANISM_DEFAULT, SEED)
+    for strategy, imputer in (("median", SimpleImputer(strategy="median")), ("mean", SimpleImputer())):
+        at.selectbox(key=md.INSPECT_KEY).select(strategy).run()
+        shown = next(df.value for df in at.dataframe if df.value.index.names == ["column", "version"])
+        done = pd.DataFrame(imputer.fit_transform(Xm), columns=X.columns)
+        direct = md.distribution_frame(X, Xm, done, cols[:3]).groupby(["column", "version"])["value"].describe()
+        pd.testing.assert_frame_equal(shown, direct.round(3), check_exact=False, atol=1e-9)
