@@ -234,7 +234,9 @@ def boosting_view(ds_key: tuple) -> str:
     return code
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+# 32, not 8: exploring rounds, rate and depth made more than 8 settings, and coming back to one
+# rebuilt its templates (~60 ms on a round move); each pair is ~0.2 MB
+@st.cache_resource(max_entries=32, show_spinner=False)
 def round_templates(ds_key: tuple, n_rounds: int, lr: float, depth: int) -> tuple[dict, dict]:
     return e.round_templates(fit_boosting(ds_key, n_rounds, lr, depth))
 
