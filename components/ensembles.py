@@ -265,7 +265,8 @@ def fit_boosting(ds: datasets.Dataset, n_rounds: int, learning_rate: float, dept
         for split_name, X, y in (("train", X_tr, y_tr), ("test", X_te, y_te)):
             wrong = np.array([pred != y for pred in model.staged_predict(X)])
             rows += [(k, f"{name} {split_name}", float(np.mean(w))) for k, w in enumerate(wrong, start=1)]
-        test_accuracy[name] = np.mean(~wrong, axis=1)  # mean(pred == y), as model.score computes it
+            if split_name == "test":
+                test_accuracy[name] = np.mean(~wrong, axis=1)  # mean(pred == y), as model.score computes it
     return BoostingResult(points_frame(X_tr, y_tr, X_te, y_te, ds.target_names), grid, stage_proba,
                           adaboost_weights(ada, X_tr, y_tr), ada.estimator_weights_[:rounds].copy(),
                           ada.estimator_errors_[:rounds].copy(), pd.DataFrame(rows, columns=["round", "series", "error"]),
