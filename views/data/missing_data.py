@@ -153,7 +153,12 @@ def _distribution_tables(miss, k, estimator, m):
     """Every strategy's summary table (truth, observed, imputed; the first three columns), computed
     in one groupby with the page's first draw, so inspecting another strategy only reads one."""
     dist = _distributions(miss, k, estimator, m)
-    every = dist.groupby(["strategy", "column", "version"])["value"].describe().round(3)
+    # describe()'s eight statistics, each aggregated over all groups at once: groupby.describe runs
+    # a describe per group (~50 ms for the 30 groups here, this ~6 ms); the test compares the two
+    g = dist.groupby(["strategy", "column", "version"])["value"]
+    q = g.quantile([0.25, 0.5, 0.75]).unstack()
+    every = pd.DataFrame({"count": g.count().astype(float), "mean": g.mean(), "std": g.std(), "min": g.min(),
+                          "25%": q[0.25], "50%": q[0.5], "75%": q[0.75], "max": g.max()}).round(3)
     shared = every.loc[""]  # the truth and the observed cells
     return {s: pd.concat([shared, every.loc[s]]).sort_index() for s in md.STRATEGIES}
 
