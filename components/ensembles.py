@@ -93,11 +93,6 @@ class BaggingResult:
     by_k: pd.DataFrame  # n_trees, split, accuracy: the vote of the first k trees, k = 1..BAG_N_MAX
 
 
-def bagging_model(n_estimators: int, bootstrap: bool, max_samples: float, seed: int) -> BaggingClassifier:
-    return BaggingClassifier(DecisionTreeClassifier(), n_estimators=n_estimators, bootstrap=bootstrap,
-                             max_samples=max_samples, oob_score=bootstrap, random_state=seed, n_jobs=1)
-
-
 def fit_bagging_members(ds: datasets.Dataset, bootstrap: bool, max_samples: float, seed: int) -> BaggingMembers:
     """Fit BAG_N_MAX bagged trees once; predict every member on the training rows, the test rows and
     the grid in one call per tree."""
@@ -314,8 +309,14 @@ def round_templates(b: BoostingResult) -> tuple[dict, dict]:
     (charts.to_spec). Other rounds are the same specs with their data swapped (see round_charts):
     building and converting a chart costs far more."""
     grid, points, r = round_view(b, 1)
-    boundary = charts.to_spec(charts.boundary_chart(grid, points, title=round_title(r), height=400))
-    return boundary, charts.to_spec(errors_chart(b.errors, r))
+    return charts.to_spec(round_boundary_chart(grid, points, r)), charts.to_spec(errors_chart(b.errors, r))
+
+
+def round_boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, r: int):
+    """The ensemble's boundary after round r, dots sized by weight. Four legends (weight, split,
+    P(class 1), class) need more height than the plot and a short colour ramp, or the last ones
+    are cut off."""
+    return charts.boundary_chart(grid, points, title=round_title(r), height=560).configure_legend(gradientLength=80)
 
 
 def errors_chart(errors: pd.DataFrame, r: int):

@@ -6,7 +6,7 @@ from unittest import mock
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.ensemble import AdaBoostClassifier, BaggingClassifier
+from sklearn.ensemble import AdaBoostClassifier, BaggingClassifier, GradientBoostingClassifier
 from sklearn.tree import DecisionTreeClassifier
 
 from components import datasets
@@ -132,7 +132,7 @@ def test_first_rounds_of_a_longer_run_are_a_fresh_run(name, noise, lr, depth):
     long = e.fit_boosting(ds, 60, lr, depth, 3)
     if noise == 0.1:
         assert long.rounds == 9
-    X_tr, X_te, y_tr, y_te = e.split(ds, 3)
+    X_tr, X_te, y_tr, y_te = split_70_30(ds, 3)
     for n in (1, 17, 60):
         fresh = e.fit_boosting(ds, n, lr, depth, 3)
         cut = e.first_rounds(long, n)
@@ -141,7 +141,9 @@ def test_first_rounds_of_a_longer_run_are_a_fresh_run(name, noise, lr, depth):
                       "gb_staged_test_accuracy"):
             np.testing.assert_array_equal(getattr(cut, field), getattr(fresh, field), err_msg=field)
         pd.testing.assert_frame_equal(cut.errors, fresh.errors)
-        ada, gb = e.boosting_models(n, lr, depth, 3)
+        ada = AdaBoostClassifier(DecisionTreeClassifier(max_depth=depth), n_estimators=n, learning_rate=lr,
+                                 random_state=3)
+        gb = GradientBoostingClassifier(n_estimators=n, learning_rate=lr, max_depth=depth, random_state=3)
         assert cut.ada_test_accuracy == ada.fit(X_tr, y_tr).score(X_te, y_te)
         assert cut.gb_test_accuracy == gb.fit(X_tr, y_tr).score(X_te, y_te)
     with pytest.raises(ValueError):
@@ -160,9 +162,10 @@ def test_rounds_control_refits_only_beyond_the_longest_run():
         # going down reads the 40-round run; going up fits the maximum once, then everything is read
         assert [c.args[1] for c in spy.call_args_list] == [e.ADA_N_MAX]
     ds = datasets.load("xor", n_samples=common.N_SAMPLES_DEFAULT, noise=common.NOISE_DEFAULT, seed=77)
-    X_tr, X_te, y_tr, y_te = e.split(ds, 77)
+    X_tr, X_te, y_tr, y_te = split_70_30(ds, 77)
     for n in (3, 41, 120):
-        ada, _ = e.boosting_models(n, e.ADA_LR_DEFAULT, e.BASE_DEPTH_DEFAULT, 77)
+        ada = AdaBoostClassifier(DecisionTreeClassifier(max_depth=e.BASE_DEPTH_DEFAULT), n_estimators=n,
+                                 learning_rate=e.ADA_LR_DEFAULT, random_state=77)
         assert accuracy[n] == f"{ada.fit(X_tr, y_tr).score(X_te, y_te):.3f}"
 
 
@@ -247,7 +250,7 @@ def test_round_charts_validate_and_equal_a_rebuild(moons):
     for r in (1, 4, 12):
         boundary, errors, points, r_shown = e.round_charts(b, templates, r)
         grid, pts, _ = e.round_view(b, r)
-        rebuilt = charts.boundary_chart(grid, pts, title=e.round_title(r), height=400)
+        rebuilt = e.round_boundary_chart(grid, pts, r)
         rebuilt.to_dict(validate=True)
         swapped, fresh = layer_frames(boundary), layer_frames(charts.to_spec(rebuilt))
         assert swapped[1] == fresh[1] and boundary["title"] == e.round_title(r)

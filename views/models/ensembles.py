@@ -265,10 +265,6 @@ def round_fragment(ds_key: tuple, n_rounds: int, lr: float, depth: int) -> None:
     m[2].metric("AdaBoost train error so far", f"{errors_now['AdaBoost train']:.3f}")
     m[3].metric("AdaBoost test error so far", f"{errors_now['AdaBoost test']:.3f}")
     left, right = st.columns(2)
-    # four legends (weight, split, P(class 1), class) need more height than the plot, or the last ones are cut off
-    boundary = {**boundary, "height": max(boundary.get("height", 0), 560),
-                "config": {**boundary.get("config", {}),
-                           "legend": {**boundary.get("config", {}).get("legend", {}), "gradientLength": 80}}}
     left.vega_lite_chart(spec=boundary, width="stretch")
     right.vega_lite_chart(spec=errors, width="stretch")
     with st.expander("Numbers behind the charts"):
