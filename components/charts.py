@@ -30,7 +30,7 @@ def boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str = "", he
     points: columns x1, x2, label (str), split ("train"/"test"); optional "size" for sample weights,
     optional "marker" to mark points (e.g. "support vector", "synthetic").
     """
-    cells, x_domain, y_domain = _boundary_cells(grid)
+    cells, x_domain, y_domain = _background_cells(grid)
     background = alt.Chart(cells).mark_rect(opacity=0.55).encode(
         x=alt.X("x1:Q", title="x1", scale=alt.Scale(domain=x_domain, nice=False)),
         x2=alt.X2("x1b:Q"),
@@ -40,7 +40,7 @@ def boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str = "", he
         color=alt.Color("proba:Q", title="P(class 1)", legend=alt.Legend(gradientLength=90),
                         scale=alt.Scale(domain=[0, 0.5, 1], range=[BLUE, "#f7f7f7", ORANGE])),
     )
-    contour = alt.Chart(grid[(grid["proba"] - 0.5).abs() < 0.04]).mark_point(
+    contour = alt.Chart(on_boundary(grid)).mark_point(
         size=4, color=BLACK, filled=True, opacity=0.6).encode(x=alt.X("x1:Q"), y=alt.Y("x2:Q"))
     enc = dict(
         x=alt.X("x1:Q"), y=alt.Y("x2:Q"),
@@ -60,7 +60,12 @@ def boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str = "", he
         color="independent", shape="independent")
 
 
-def _boundary_cells(grid: pd.DataFrame) -> tuple[pd.DataFrame, list[float], list[float]]:
+def on_boundary(grid: pd.DataFrame) -> pd.DataFrame:
+    """The grid cells on the decision boundary, |P(class 1) - 0.5| < 0.04: drawn as its line."""
+    return grid[(grid["proba"] - 0.5).abs() < 0.04]
+
+
+def _background_cells(grid: pd.DataFrame) -> tuple[pd.DataFrame, list[float], list[float]]:
     """The background's rectangles (each cell spans to the next grid line) and the axes' domains."""
     xs = grid["x1"].drop_duplicates().sort_values()
     ys = grid["x2"].drop_duplicates().sort_values()
@@ -290,9 +295,8 @@ def swap_layer_data(spec: dict, frames: dict[int, pd.DataFrame], **top) -> dict:
 
 def swap_grid(spec: dict, grid: pd.DataFrame, title: str) -> dict:
     """Another probability grid on the same cells, in a boundary chart already converted (to_spec of
-    boundary_chart): the background's P(class 1) and the boundary cells (|P - 0.5| < 0.04, as
-    boundary_chart draws it) are swapped, the rest is kept. Costs ~2 ms where building the chart
-    costs ~30 ms. The tests check the result equals converting a freshly built chart."""
+    boundary_chart): the background's P(class 1) and the boundary cells (on_boundary) are swapped,
+    the rest is kept. Costs ~2 ms where building the chart costs ~30 ms. The tests check the result equals converting a freshly built chart."""
     import pyarrow as pa
 
     background = spec["layer"][0]
@@ -301,8 +305,7 @@ def swap_grid(spec: dict, grid: pd.DataFrame, title: str) -> dict:
             and np.array_equal(cells["x2"].to_numpy(), grid["x2"].to_numpy())):
         raise ValueError("swap_grid needs the template's grid cells")
     cells["proba"] = grid["proba"].to_numpy()
-    contour = grid[(grid["proba"] - 0.5).abs() < 0.04]
-    return swap_layer_data(spec, {0: cells, 1: contour}, title=title)
+    return swap_layer_data(spec, {0: cells, 1: on_boundary(grid)}, title=title)
 
 
 def swap_boundary(spec: dict, grid: pd.DataFrame, points: pd.DataFrame | None, title: str) -> dict:
@@ -312,8 +315,8 @@ def swap_boundary(spec: dict, grid: pd.DataFrame, points: pd.DataFrame | None, t
     replaced; encodings, legends and sizes are kept. The points need the columns the template's
     points had. Costs a few ms where building and converting the chart costs 25-30; the tests
     check the result equals converting a freshly built chart."""
-    cells, x_domain, y_domain = _boundary_cells(grid)
-    frames = {0: cells, 1: grid[(grid["proba"] - 0.5).abs() < 0.04]}
+    cells, x_domain, y_domain = _background_cells(grid)
+    frames = {0: cells, 1: on_boundary(grid)}
     if points is not None:
         frames[2] = points
     out = swap_layer_data(spec, frames, title=title)
@@ -600,7 +603,7 @@ def reference_boundary_layer(grid: pd.DataFrame, label: str = "without resamplin
                              over: alt.Chart | None = None) -> alt.Chart | alt.LayerChart:
     """An overlay for boundary_chart(extra=...): another model's 0.5 boundary (grid: x1, x2, proba) as
     grey dots, so a page can show how far a remedy moved the boundary; `over` is layered on top."""
-    line = grid[(grid["proba"] - 0.5).abs() < 0.04].assign(boundary=label)
+    line = on_boundary(grid).assign(boundary=label)
     ref = alt.Chart(line).mark_point(size=6, filled=True, opacity=0.8).encode(
         x="x1:Q", y="x2:Q",
         stroke=alt.Stroke("boundary:N", title="boundary", scale=alt.Scale(range=["#7f7f7f"])),
