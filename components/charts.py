@@ -89,12 +89,18 @@ def member_boundary_chart(grid: pd.DataFrame, title: str = "", height: int = 210
     return chart
 
 
+def _log_x() -> alt.Scale:
+    """A log x axis that ends where the data ends: a "nice" one ran on to the next power of ten
+    (1,000 after a largest training set of 500), leaving most of the plot empty."""
+    return alt.Scale(type="log", nice=False)
+
+
 def line_chart(df: pd.DataFrame, x: str, y: str, color: str | None = None, title: str = "",
                x_title: str | None = None, y_title: str | None = None, height: int = HEIGHT,
                log_x: bool = False, rule_x: float | None = None) -> alt.Chart:
     """A generic line chart in long format, with an optional vertical rule (the current setting)."""
     enc = dict(
-        x=alt.X(f"{x}:Q", title=x_title or x, scale=alt.Scale(type="log") if log_x else alt.Undefined),
+        x=alt.X(f"{x}:Q", title=x_title or x, scale=_log_x() if log_x else alt.Undefined),
         y=alt.Y(f"{y}:Q", title=y_title or y),
         tooltip=[alt.Tooltip(c) for c in df.columns],
     )
@@ -757,7 +763,7 @@ def points_lines_chart(points: pd.DataFrame | None, lines: pd.DataFrame | None, 
     "alpha" (0..1) for faint curves; optional rule at y = rule_y.
     """
     yscale = alt.Scale(domain=list(y_domain), clamp=True) if y_domain else alt.Scale(zero=False)
-    xscale = alt.Scale(type="log") if log_x else alt.Scale(zero=False)
+    xscale = _log_x() if log_x else alt.Scale(zero=False)
     layers = []
     if points is not None and len(points):
         layers.append(alt.Chart(points).mark_point(filled=True, size=40, opacity=0.75, stroke=BLACK,
@@ -839,7 +845,7 @@ def path_chart(df: pd.DataFrame, x: str, y: str, line: str, color: str, title: s
     """Many lines (one per ``line``, e.g. a feature's coefficient path) coloured by a category
     (e.g. real vs noise feature), with an optional vertical rule at the current setting."""
     base = alt.Chart(df).mark_line(strokeWidth=2, opacity=0.85).encode(
-        x=alt.X(f"{x}:Q", title=x_title or x, scale=alt.Scale(type="log") if log_x else alt.Undefined),
+        x=alt.X(f"{x}:Q", title=x_title or x, scale=_log_x() if log_x else alt.Undefined),
         y=alt.Y(f"{y}:Q", title=y_title or y),
         detail=f"{line}:N",
         color=alt.Color(f"{color}:N", title=color, scale=alt.Scale(range=[BLUE, VERMILION, GREEN, ORANGE])),

@@ -1,6 +1,5 @@
 """Overfitting lab: polynomial degree and regularisation on a noisy 1-D function, learning curves,
 the bias-variance decomposition, tree depth and pruning, early stopping."""
-import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -221,8 +220,6 @@ def learning_spec(noise, seed, degree, penalty, alpha) -> dict:
     chart = charts.points_lines_chart(None, lines, "training-set size", "RMSE",
                                       f"Learning curve, degree {degree} ({penalty}), on {o.POOL_N} fresh points from "
                                       "the same function", log_x=True, y_domain=(0, clamp_cap(val, 0.5 + noise)))
-    for layer in chart.layer:  # a "nice" log axis runs on to 1,000, far past the largest training set
-        layer.encoding.x.scale = alt.Scale(type="log", nice=False)
     return charts.to_spec(chart)
 
 
