@@ -156,6 +156,11 @@ def make_model(task: str, seed: int):
     return make_pipeline(StandardScaler(), Ridge(alpha=1.0))
 
 
+def scoring(task: str) -> str:
+    """The downstream model's CV scorer: accuracy for classes, R² for a number."""
+    return "accuracy" if task == "classification" else "r2"
+
+
 def make_cv(task: str, seed: int):
     if task == "classification":
         return StratifiedKFold(n_splits=CV_FOLDS, shuffle=True, random_state=seed)
@@ -255,7 +260,7 @@ def cv_one(X_miss: pd.DataFrame, y: pd.Series, task: str, strategy: str, k: int,
     m draws and pools them (mean; the std between draws is the extra uncertainty imputation adds).
     """
     model = make_model(task, seed)
-    scoring = "accuracy" if task == "classification" else "r2"
+    scorer = scoring(task)
     note = ""
     spread = float("nan")
     try:
@@ -266,14 +271,14 @@ def cv_one(X_miss: pd.DataFrame, y: pd.Series, task: str, strategy: str, k: int,
             if len(yk) < 2 * CV_FOLDS or (task == "classification" and smallest < CV_FOLDS):
                 raise ValueError(f"only {len(yk)} complete rows: too few for {CV_FOLDS}-fold CV")
             score = float(cross_val_score(model, Xk.to_numpy(), yk.to_numpy(), cv=make_cv(task, seed),
-                                          scoring=scoring).mean())
+                                          scoring=scorer).mean())
         elif strategy == "multiple (pooled)":
             return pool_cv([cv_draw(X_miss, y, task, seed, i) for i in range(m)])
         else:
             # arrays, not frames: the same numbers without scikit-learn's per-fit DataFrame checks
             score = float(cross_val_score(make_pipeline(make_imputer(strategy, k, estimator, seed), clone(model)),
                                           X_miss.to_numpy(), np.asarray(y), cv=make_cv(task, seed),
-                                          scoring=scoring).mean())
+                                          scoring=scorer).mean())
     except ValueError as exc:
         score, note = float("nan"), str(exc).splitlines()[0][:160]
     return {"strategy": strategy, "CV score": score, "spread between draws": spread, "note": note}
@@ -282,10 +287,10 @@ def cv_one(X_miss: pd.DataFrame, y: pd.Series, task: str, strategy: str, k: int,
 @quiet_convergence
 def cv_draw(X_miss: pd.DataFrame, y: pd.Series, task: str, seed: int, i: int) -> float:
     """CV score with draw ``i`` of multiple imputation fitted inside each fold (independent of m)."""
-    scoring = "accuracy" if task == "classification" else "r2"
+    scorer = scoring(task)
     pipe = make_pipeline(make_imputer("multiple (pooled)", 0, "", seed, i), make_model(task, seed))
     return float(cross_val_score(pipe, X_miss.to_numpy(), np.asarray(y), cv=make_cv(task, seed),
-                                 scoring=scoring).mean())
+                                 scoring=scorer).mean())
 
 
 def pool_cv(per_draw: list[float]) -> dict:
@@ -302,9 +307,9 @@ def cv_scores(X_miss: pd.DataFrame, y: pd.Series, task: str, k: int, estimator: 
 @quiet_convergence
 def complete_cv_score(X: pd.DataFrame, y: pd.Series, task: str, seed: int) -> float:
     """The same model on the complete table: the ceiling every strategy is measured against."""
-    scoring = "accuracy" if task == "classification" else "r2"
+    scorer = scoring(task)
     return float(cross_val_score(make_model(task, seed), X.to_numpy(), np.asarray(y), cv=make_cv(task, seed),
-                                 scoring=scoring).mean())
+                                 scoring=scorer).mean())
 
 
 def pattern_frame(X_miss: pd.DataFrame, columns: list[str], n_rows: int = 120) -> pd.DataFrame:
@@ -359,7 +364,7 @@ def export_code(dataset: str, task: str, columns: list[str], pct: int, mechanism
              else "make_pipeline(StandardScaler(), Ridge(alpha=1.0))")
     cv = (f"StratifiedKFold(n_splits={CV_FOLDS}, shuffle=True, random_state={seed})" if task == "classification"
           else f"KFold(n_splits={CV_FOLDS}, shuffle=True, random_state={seed})")
-    scoring = "accuracy" if task == "classification" else "r2"
+    scorer = scoring(task)
     return textwrap.dedent(f'''\
         import json
         import numpy as np
@@ -428,14 +433,14 @@ def export_code(dataset: str, task: str, columns: list[str], pct: int, mechanism
         keep = X_miss.notna().all(axis=1)
         try:
             scores["drop rows"] = float(cross_val_score(model, X_miss[keep], y[keep], cv=cv,
-                                                        scoring="{scoring}").mean())
+                                                        scoring="{scorer}").mean())
         except ValueError:
             scores["drop rows"] = None
         for name, imp in imputers.items():
             scores[name] = float(cross_val_score(make_pipeline(imp, model), X_miss, y, cv=cv,
-                                                 scoring="{scoring}").mean())
+                                                 scoring="{scorer}").mean())
         scores["multiple (pooled)"] = float(np.mean([
-            cross_val_score(make_pipeline(draw(i), model), X_miss, y, cv=cv, scoring="{scoring}").mean()
+            cross_val_score(make_pipeline(draw(i), model), X_miss, y, cv=cv, scoring="{scorer}").mean()
             for i in range(M)]))
         print("rows lost by dropping:", int((~keep).sum()))
         for name in scores:
