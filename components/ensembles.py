@@ -314,9 +314,8 @@ def round_templates(b: BoostingResult) -> tuple[dict, dict]:
 
 def round_boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, r: int):
     """The ensemble's boundary after round r, dots sized by weight. Four legends (weight, split,
-    P(class 1), class) need more height than the plot and a short colour ramp, or the last ones
-    are cut off."""
-    return charts.boundary_chart(grid, points, title=round_title(r), height=560).configure_legend(gradientLength=80)
+    P(class 1), class) need more height than the plot, or the last ones are cut off."""
+    return charts.boundary_chart(grid, points, title=round_title(r), height=560)
 
 
 def errors_chart(errors: pd.DataFrame, r: int):

@@ -274,8 +274,7 @@ def test_swapped_boundaries_equal_a_rebuild(moons):
     first = e.bagging_at(m, 25)
 
     def vote(r, n):
-        return charts.boundary_chart(r.grid, r.points, title=f"vote {n}", height=400).configure_legend(
-            gradientLength=120)
+        return charts.boundary_chart(r.grid, r.points, title=f"vote {n}", height=400)
 
     template = charts.to_spec(vote(first, 25))
     for n in (1, 2, 60):

@@ -105,7 +105,7 @@ if len(X) < len(ds.X):
 # thousands of rows).
 def _boundary_chart(data_key, n, extreme, scaler, model, title):
     grid, points, _ = _boundary(data_key, n, extreme, scaler, model)
-    return charts.boundary_chart(grid, points, title=title, height=340).configure_legend(gradientLength=50, rowPadding=0, titlePadding=2, symbolSize=60)
+    return charts.boundary_chart(grid, points, title=title, height=340).configure_legend(rowPadding=0, titlePadding=2, symbolSize=60)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

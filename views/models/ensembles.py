@@ -65,11 +65,6 @@ def bagging_at(ds_key: tuple, bootstrap: bool, max_samples: float, n: int) -> e.
                         accuracy_by_k(ds_key, bootstrap, max_samples))
 
 
-def _vote_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str):
-    # a shorter colour ramp, or the class legend below it is cut off at the chart's bottom
-    return charts.boundary_chart(grid, points, title=title, height=400).configure_legend(gradientLength=120)
-
-
 def vote_title(n: int, dataset: str) -> str:
     return f"The vote of {n} trees on {dataset}"
 
@@ -79,7 +74,7 @@ def chart_templates(_m: e.BaggingMembers) -> tuple[dict, dict]:
     """The vote chart and a member chart, built and converted once per process from the first fit
     drawn. Every other dataset and fit swaps in its cells, axes, probabilities and points
     (charts.swap_boundary, tested equal to a fresh chart): building a chart costs 25-30 ms."""
-    vote = charts.to_spec(_vote_chart(grid_frame_of(_m), _m.points, ""))
+    vote = charts.to_spec(charts.boundary_chart(grid_frame_of(_m), _m.points, height=400))
     member = charts.to_spec(charts.member_boundary_chart(_m.members[0][1], ""))
     return vote, member
 

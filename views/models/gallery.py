@@ -165,9 +165,7 @@ def show_linear(p: dict) -> str:
 def _boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str, height: int,
                     margin: pd.DataFrame | None = None, support: pd.DataFrame | None = None):
     extra = charts.outline_layer(margin, support) if margin is not None else None
-    # a shorter colour ramp, or the class legend below it is cut off at the chart's bottom
-    return charts.boundary_chart(grid, points, title=title, height=height, extra=extra).configure_legend(
-        gradientLength=120)
+    return charts.boundary_chart(grid, points, title=title, height=height, extra=extra)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
