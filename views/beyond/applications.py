@@ -95,8 +95,9 @@ def _confusion_chart(name, seed):
     tiles.encoding.x.axis = alt.Axis(labelAngle=0)  # digits, not long names: no need to turn them sideways
     # The few mistakes (1–2 per cell) are all but invisible in the colour scale: write every non-zero count.
     counts = alt.Chart(cm[cm["count"] > 0]).mark_text(fontSize=12).encode(
-        x="predicted:O", y="true:O", text="count:Q",
-        color=alt.condition(alt.datum["count"] > cm["count"].max() / 2, alt.value("white"), alt.value("black")))
+        x=alt.X("predicted:O"), y=alt.Y("true:O"), text=alt.Text("count:Q"),
+        color=alt.ColorValue(**alt.condition(alt.datum["count"] > cm["count"].max() / 2, alt.value("white"),
+                                             alt.value("black"))))
     return tiles + counts
 
 
