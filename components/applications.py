@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import sklearn
 from sklearn.datasets import load_digits
 from sklearn.decomposition import NMF, TruncatedSVD
 from sklearn.ensemble import RandomForestClassifier
@@ -115,14 +116,17 @@ def cv_model(name: str, seed: int):
         return make_pipeline(StandardScaler(), SVC(gamma="scale"))
     if name == CV_MODELS[2]:
         return KNeighborsClassifier(n_neighbors=3)
-    return RandomForestClassifier(n_estimators=100, random_state=seed, n_jobs=1)
+    # Two threads (this machine's and Community Cloud's cores): the trees are the same, since each tree's
+    # seed is drawn before any is built; the fit takes 190 ms instead of 230 ms.
+    return RandomForestClassifier(n_estimators=100, random_state=seed, n_jobs=2)
 
 
 def cv_fit(name: str, seed: int) -> dict:
     d = load_digits()
     X_tr, X_te, y_tr, y_te, i_tr, i_te = train_test_split(d.data, d.target, np.arange(len(d.target)),
                                                           test_size=0.25, random_state=seed, stratify=d.target)
-    model = cv_model(name, seed).fit(X_tr, y_tr)
+    with sklearn.config_context(skip_parameter_validation=True):  # constant, valid parameters (100 trees' checks)
+        model = cv_model(name, seed).fit(X_tr, y_tr)
     pred = model.predict(X_te)
     wrong = np.flatnonzero(pred != y_te)
     return {"accuracy": float((pred == y_te).mean()), "confusion": confusion_matrix(y_te, pred, labels=range(10)),
@@ -323,7 +327,7 @@ def export_code(kind: str, ngram: str, min_df: int, max_features: int, cv_name: 
         CV_MODELS[0]: "make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))",
         CV_MODELS[1]: "make_pipeline(StandardScaler(), SVC(gamma='scale'))",
         CV_MODELS[2]: "KNeighborsClassifier(n_neighbors=3)",
-        CV_MODELS[3]: "RandomForestClassifier(n_estimators=100, random_state=SEED, n_jobs=1)",
+        CV_MODELS[3]: "RandomForestClassifier(n_estimators=100, random_state=SEED, n_jobs=2)",
     }[cv_name]
     return f'''import json
 import numpy as np

@@ -224,8 +224,16 @@ _SUBCHARTS = ("layer", "hconcat", "vconcat", "concat")
 def _one_row_frames(chart, path: tuple, frames: dict) -> alt.TopLevelMixin | None:
     """A shallow copy of chart whose DataFrames (here and in sub-charts) keep only their first row;
     the full frames are recorded in `frames` by their path in the spec. None when nothing changed or
-    the chart has a shape this does not follow (facets, repeats): then Altair converts the full frames."""
+    the chart has a shape this does not follow (repeats, facets inside other charts or over data set on
+    the inner chart): then Altair converts the full frames."""
     if not isinstance(getattr(chart, "spec", alt.Undefined), alt.utils.schemapi.UndefinedType):
+        # a facet over its own frame (the inner chart holds no data): the same one-row conversion
+        if (path == () and isinstance(chart, alt.FacetChart) and isinstance(chart.data, pd.DataFrame)
+                and isinstance(getattr(chart.spec, "data", alt.Undefined), alt.utils.schemapi.UndefinedType)):
+            out = chart.copy(deep=False)
+            out.data = chart.data.iloc[:1]
+            frames[path] = chart.data
+            return out
         return None
     out, changed = chart, False
     data = getattr(chart, "data", alt.Undefined)

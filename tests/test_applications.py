@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.datasets import load_digits
+from sklearn.ensemble import RandomForestClassifier
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import confusion_matrix
 from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 
@@ -72,6 +74,15 @@ def test_vision_matches_an_independent_fit():
     assert d.target[int(first["index"])] == first["true"]
     px = A.image_pixels(res["images"], res["wrong"], 3)
     assert len(px) == 64 * min(3, len(res["wrong"]))
+
+
+def test_vision_forest_fitted_on_two_threads_equals_a_one_thread_fit():
+    res = A.cv_fit(A.CV_MODELS[3], SEED)
+    d = load_digits()
+    Xa, Xb, ya, yb = train_test_split(d.data, d.target, test_size=0.25, random_state=SEED, stratify=d.target)
+    pred = RandomForestClassifier(n_estimators=100, random_state=SEED, n_jobs=1).fit(Xa, ya).predict(Xb)
+    assert res["accuracy"] == (pred == yb).mean()
+    np.testing.assert_array_equal(res["confusion"], confusion_matrix(yb, pred, labels=range(10)))
 
 
 # ---------------------------------------------------------------- time series

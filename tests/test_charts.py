@@ -117,7 +117,12 @@ def _layered_shared_data() -> alt.LayerChart:
     .configure_legend(gradientLength=80),
     lambda: alt.hconcat(charts.bar_chart(_FRAME, "v", "k"), _layered_shared_data()),
     lambda: alt.vconcat(_layered_shared_data(), alt.Chart(_FRAME).mark_point().encode(x="v", y="k")),
-    lambda: alt.Chart(_FRAME).mark_point().encode(x="v:Q", y="k:N").facet(column="g:N"),  # left to Altair
+    lambda: alt.Chart(_FRAME).mark_point().encode(x="v:Q", y="k:N").facet(column="g:N"),
+    lambda: alt.Chart(_FRAME).mark_rect().encode(x="v:O", color="v:Q").properties(width=40).facet(
+        facet=alt.Facet("k:N", title=None), columns=2).properties(title="wrapped facets"),
+    lambda: charts.histogram(_FRAME, "v", color="c", facet="g"),
+    lambda: alt.hconcat(alt.Chart(_FRAME).mark_point().encode(x="v:Q").facet(row="g:N"),  # left to Altair
+                        charts.bar_chart(_FRAME, "v", "k")),
 ])
 def test_to_spec_sends_what_streamlit_altair_chart_sends(build):
     """to_spec must be a drop-in for Streamlit's own conversion (st.altair_chart)."""
