@@ -72,7 +72,7 @@ def test_vision_matches_an_independent_fit():
     # the pictures are the misclassified rows of the original data
     first = res["wrong"].iloc[0]
     assert d.target[int(first["index"])] == first["true"]
-    px = A.image_pixels(res["images"], res["wrong"], 3)
+    px = A.image_pixels(d.images, res["wrong"], 3)
     assert len(px) == 64 * min(3, len(res["wrong"]))
 
 

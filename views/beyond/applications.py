@@ -103,7 +103,7 @@ def _confusion_chart(name, seed):
 
 def _wrong_images_chart(name, seed, show):
     cv = get_cv(name, seed)
-    return charts.pixel_images_chart(A.image_pixels(cv["images"], cv["wrong"], show),
+    return charts.pixel_images_chart(A.image_pixels(A.digits().images, cv["wrong"], show),
                                      title="Misclassified test images (8×8 pixels)")
 
 
