@@ -80,6 +80,21 @@ def test_tree_curves_match_direct_fit():
     assert r.regime_depth in o.REGIMES and r.regime_ccp in o.REGIMES
 
 
+@pytest.mark.parametrize("name, seed, ccp", [("breast_cancer", SEED, 0.0), ("wine", 3, 0.0), ("moons", 5, 0.0),
+                                             ("breast_cancer", SEED, 0.005)])
+def test_tree_depth_curve_equals_a_fit_at_every_depth(name, seed, ccp):
+    """The curve reuses a tree that stopped growing before its depth limit for every larger limit: each
+    depth's scores must still be what a fresh tree at that depth gives."""
+    ds = datasets.load(name, seed=seed)
+    curve = o.tree_depth_curve(ds.X, ds.y, seed, ccp)
+    X_tr, X_te, y_tr, y_te = train_test_split(ds.X, ds.y, test_size=0.3, random_state=seed, stratify=ds.y)
+    for d in range(o.TREE_DEPTH_MIN, o.TREE_DEPTH_MAX + 1):
+        t = DecisionTreeClassifier(max_depth=d, ccp_alpha=ccp, random_state=seed).fit(X_tr, y_tr)
+        at_d = curve[curve["max_depth"] == d].set_index("split")["accuracy"]
+        assert at_d["train"] == np.mean(t.predict(X_tr) == y_tr)
+        assert at_d["test"] == np.mean(t.predict(X_te) == y_te)
+
+
 def test_early_stopping_uses_sklearns_own_split_and_stop():
     r = o.early_stopping(0.3, SEED, 0.5, 5)
     pool = o.make_data(o.POOL_N, 0.3, SEED + 1)
