@@ -138,16 +138,16 @@ def scale_all(X: pd.DataFrame, columns: list[str], outliers: np.ndarray, seed: i
 
 
 def squash_table(X: pd.DataFrame, X_out: pd.DataFrame, outliers: np.ndarray, columns: list[str],
-                 seed: int) -> pd.DataFrame:
+                 seed: int, clean: pd.DataFrame | None = None, dirty: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per feature and scaler: the inliers' interquartile range after scaling, without and with the
-    outliers. Min-max squashes the bulk as an outlier sets the maximum; robust scaling keeps it."""
-    clean = scale_all(X, columns, np.zeros(len(X), dtype=bool), seed)
-    dirty = scale_all(X_out, columns, outliers, seed)
+    outliers. Min-max squashes the bulk as an outlier sets the maximum; robust scaling keeps it.
+    clean, dirty: scale_all of X and of X_out when already at hand (the page has both)."""
+    clean = scale_all(X, columns, np.zeros(len(X), dtype=bool), seed) if clean is None else clean
+    dirty = scale_all(X_out, columns, outliers, seed) if dirty is None else dirty
 
     def iqr(frame: pd.DataFrame) -> pd.Series:
-        inl = frame[frame["point"] == "inlier"]
-        return inl.groupby(["feature", "scaler"], sort=False)["value"].agg(
-            lambda v: float(np.percentile(v, 75) - np.percentile(v, 25)))
+        values = frame[frame["point"] == "inlier"].groupby(["feature", "scaler"], sort=False)["value"]
+        return values.quantile(0.75) - values.quantile(0.25)  # linear interpolation, as np.percentile
     # compare the same rows: the inliers of the dirty table
     clean = clean.assign(point=np.tile(np.where(outliers, "outlier", "inlier"), len(SCALERS) * len(columns)))
     out = pd.DataFrame({"inlier IQR, no outliers": iqr(clean), "inlier IQR, with outliers": iqr(dirty)})

@@ -1,4 +1,5 @@
 """Scaling lab: min-max, standard, robust, max-abs and quantile scaling, with outliers on demand."""
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -26,12 +27,20 @@ def _pair(data_key):
     return sc.boundary_pair(X, y, task)
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _scaled_clean(data_key):
+    """The pair under every scaler without outliers: the baseline of the squash table, whatever the outliers."""
+    X = _data(*data_key)[0]
+    return sc.scale_all(X, _pair(data_key), np.zeros(len(X), dtype=bool), data_key[-1])
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def _scaled(data_key, n, extreme):
     X_out, mask = _outliers(data_key, n, extreme)
     pair = _pair(data_key)
-    return sc.scale_all(X_out, pair, mask, data_key[-1]), sc.squash_table(_data(*data_key)[0], X_out, mask, pair,
-                                                                          data_key[-1])
+    dirty = sc.scale_all(X_out, pair, mask, data_key[-1])
+    return dirty, sc.squash_table(_data(*data_key)[0], X_out, mask, pair, data_key[-1],
+                                  clean=_scaled_clean(data_key), dirty=dirty)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
