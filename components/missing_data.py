@@ -172,9 +172,16 @@ def _rmse(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def pair_for_correlation(X: pd.DataFrame, col: str) -> str:
-    """The column most correlated (in the truth) with ``col``: the correlation imputation distorts."""
-    corr = X.astype(float).corrwith(X[col].astype(float)).drop(col).abs().dropna()
-    return str(corr.idxmax()) if len(corr) else col
+    """The column most correlated (in the truth) with ``col``: the correlation imputation distorts.
+    Pearson's r of every column with ``col`` in one array pass (pandas' corrwith took 5 ms, and the page
+    asks once per strategy); constant columns have no correlation and are skipped."""
+    A = X.to_numpy(dtype=float)
+    A = A - A.mean(axis=0)
+    j = X.columns.get_loc(col)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.abs(A.T @ A[:, j] / np.sqrt((A ** 2).sum(axis=0) * (A[:, j] ** 2).sum()))
+    r[j] = np.nan
+    return col if np.isnan(r).all() else str(X.columns[np.nanargmax(r)])
 
 
 CORR_COLUMN = "corr after"

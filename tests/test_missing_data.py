@@ -71,6 +71,15 @@ def test_mean_imputation_rmse_and_correlation_match_numpy(bc):
     assert abs(direct) < abs(np.corrcoef(X[cols[0]], X[partner])[0, 1])
 
 
+@pytest.mark.parametrize("loader", [load_breast_cancer, load_wine])
+def test_correlation_partner_is_pandas_most_correlated_column(loader):
+    X = loader(as_frame=True).data
+    for col in X.columns:
+        assert md.pair_for_correlation(X, col) == X.corr()[col].drop(col).abs().idxmax()
+    flat = pd.DataFrame({"a": [1.0, 2.0, 4.0], "b": [5.0, 5.0, 5.0]})  # a constant column correlates with nothing
+    assert md.pair_for_correlation(flat, "a") == "a"
+
+
 def test_iterative_matches_sklearn_and_beats_the_mean(bc):
     X, _ = bc
     cols = md.default_columns(X)
