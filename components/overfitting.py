@@ -24,7 +24,7 @@ from sklearn.linear_model import Lasso, LinearRegression, Ridge
 from sklearn.metrics import accuracy_score, mean_squared_error
 from sklearn.model_selection import KFold, learning_curve, train_test_split
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import PolynomialFeatures, StandardScaler
+from sklearn.preprocessing import MinMaxScaler, PolynomialFeatures, StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
 from components.code_export import dataset_code
@@ -81,15 +81,28 @@ def make_data(n: int, noise: float, seed: int) -> pd.DataFrame:
     return pd.DataFrame({"x": x, "y": true_function(x) + rng.normal(0, noise, n)})
 
 
+# Least squares keeps singular values down to this fraction of the largest (LinearRegression's tol is
+# scipy's lstsq cond on dense data since scikit-learn 1.9; its default 1e-6 is explained in poly_model).
+LSTSQ_CUTOFF = 1e-12
+
+
 def poly_model(degree: int, penalty: str = "none", alpha: float = 1.0):
-    """PolynomialFeatures -> StandardScaler -> least squares / Ridge / Lasso."""
+    """x rescaled to [-1, 1] -> PolynomialFeatures -> StandardScaler -> least squares / Ridge / Lasso.
+
+    Why the rescale and the small cut-off: the powers of x on [0, 1] are nearly collinear (condition
+    number 3e15 at degree 20), and least squares with LinearRegression's default cut-off for small
+    singular values (tol=1e-6) silently dropped the highest terms: the "degree 20" fit was about a
+    degree 10 one (train RMSE 0.20 where the exact fit gives 0.11), so the page under-showed
+    over-fitting. On [-1, 1] the condition number at degree 20 is about 1e8 and LSTSQ_CUTOFF keeps
+    every term: the unpenalised fits equal numpy's Polynomial.fit (tests/test_overfitting.py)."""
     if penalty.startswith("ridge"):
         reg = Ridge(alpha=alpha)
     elif penalty.startswith("lasso"):
         reg = Lasso(alpha=alpha, max_iter=LASSO_MAX_ITER)
     else:
-        reg = LinearRegression()
-    return make_pipeline(PolynomialFeatures(degree, include_bias=False), StandardScaler(), reg)
+        reg = LinearRegression(tol=LSTSQ_CUTOFF)
+    return make_pipeline(MinMaxScaler(feature_range=(-1, 1)), PolynomialFeatures(degree, include_bias=False),
+                         StandardScaler(), reg)
 
 
 def cv(seed: int) -> KFold:
@@ -135,8 +148,9 @@ def _regressor(penalty: str, alpha: float):
 def degree_curve(data: pd.DataFrame, penalty: str, alpha: float, seed: int) -> pd.DataFrame:
     """Train and cross-validated RMSE for every degree: the numbers scikit-learn's validation_curve
     gives for poly_model (the tests check that), computed faster. The features of degree d are the
-    first d columns of the degree-20 features and StandardScaler scales each column on its own, so each
-    fold expands and scales once and every degree fits the regressor on a slice."""
+    first d columns of the degree-20 features (x is rescaled the same way whatever the degree) and
+    StandardScaler scales each column on its own, so each fold expands and scales once and every degree
+    fits the regressor on a slice."""
     degrees = np.arange(DEGREE_MIN, DEGREE_MAX + 1)
     X, y = data[["x"]].to_numpy(), data["y"].to_numpy()
     train = np.zeros((len(degrees), CV_FOLDS))
@@ -144,9 +158,8 @@ def degree_curve(data: pd.DataFrame, penalty: str, alpha: float, seed: int) -> p
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         for k, (tr, te) in enumerate(cv(seed).split(X)):
-            expand = PolynomialFeatures(DEGREE_MAX, include_bias=False).fit(X[tr])
-            scaler = StandardScaler().fit(expand.transform(X[tr]))
-            F_tr, F_te = scaler.transform(expand.transform(X[tr])), scaler.transform(expand.transform(X[te]))
+            steps = poly_model(DEGREE_MAX)[:-1].fit(X[tr])
+            F_tr, F_te = steps.transform(X[tr]), steps.transform(X[te])
             for i, d in enumerate(degrees):
                 reg = _regressor(penalty, alpha).fit(F_tr[:, :d], y[tr])
                 train[i, k] = np.sqrt(mean_squared_error(y[tr], reg.predict(F_tr[:, :d])))
@@ -382,10 +395,17 @@ def learning_curve_frame(noise: float, seed: int, degree: int, penalty: str, alp
             if progress:
                 progress((i + 1) / len(LEARNING_SIZES))
     sizes, train, val = np.array(sizes), np.array(train), np.array(val)
-    # a degree-20 fit on 10 points can predict absurd values: clip so the chart stays readable
-    return pd.concat([pd.DataFrame({"n_train": sizes, "split": "train", "rmse": -train.mean(axis=1)}),
-                      pd.DataFrame({"n_train": sizes, "split": "validation", "rmse": -val.mean(axis=1)})],
+    se = lambda s: s.std(axis=1, ddof=1) / np.sqrt(s.shape[1])  # noqa: E731  standard error of the fold mean
+    return pd.concat([pd.DataFrame({"n_train": sizes, "split": "train", "rmse": -train.mean(axis=1), "se": se(train)}),
+                      pd.DataFrame({"n_train": sizes, "split": "validation", "rmse": -val.mean(axis=1), "se": se(val)})],
                      ignore_index=True)
+
+
+def still_improving(lc: pd.DataFrame) -> bool:
+    """Does the validation error fall between the two largest training sizes by more than one standard
+    error of the largest one's CV estimate? A smaller drop is within the noise of the estimate."""
+    val = lc[lc["split"] == "validation"].sort_values("n_train")
+    return bool(val["rmse"].iloc[-2] - val["rmse"].iloc[-1] > val["se"].iloc[-1])
 
 
 # ---------------------------------------------------------------- bias-variance
@@ -414,9 +434,8 @@ def bias_variance(n: int, noise: float, seed: int, penalty: str, alpha: float,
         warnings.simplefilter("ignore", ConvergenceWarning)
         for b, idx in enumerate(draws):
             # poly_model(d) for every d, with the features expanded and scaled once (see degree_curve)
-            expand = PolynomialFeatures(BV_DEGREE_MAX, include_bias=False).fit(X[idx])
-            scaler = StandardScaler().fit(expand.transform(X[idx]))
-            F, G = scaler.transform(expand.transform(X[idx])), scaler.transform(expand.transform(xs[:, None]))
+            steps = poly_model(BV_DEGREE_MAX)[:-1].fit(X[idx])
+            F, G = steps.transform(X[idx]), steps.transform(xs[:, None])
             for d in degrees:
                 all_preds[d - 1, b] = _regressor(penalty, alpha).fit(F[:, :d], y[idx]).predict(G[:, :d])
             if progress:
@@ -456,7 +475,7 @@ def export_code(n: int, noise: float, seed: int, degree: int, penalty: str, alph
     elif penalty.startswith("lasso"):
         reg = f"Lasso(alpha={alpha!r}, max_iter={LASSO_MAX_ITER})"
     else:
-        reg = "LinearRegression()"
+        reg = f"LinearRegression(tol={LSTSQ_CUTOFF!r})"
     code = f'''import json
 import warnings
 
@@ -468,7 +487,7 @@ from sklearn.linear_model import Lasso, LinearRegression, Ridge
 from sklearn.metrics import accuracy_score, mean_squared_error
 from sklearn.model_selection import KFold, cross_validate, train_test_split
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import PolynomialFeatures, StandardScaler
+from sklearn.preprocessing import MinMaxScaler, PolynomialFeatures, StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
 warnings.simplefilter("ignore", ConvergenceWarning)
@@ -482,7 +501,10 @@ def make_data(n, noise, seed):
 
 # 1. Polynomial regression of degree {degree}, penalty: {penalty}
 data = make_data({n}, {noise!r}, {seed})
-model = make_pipeline(PolynomialFeatures({degree}, include_bias=False), StandardScaler(), {reg})
+# x rescaled to [-1, 1] first: the powers of x on [0, 1] are nearly collinear, and least squares would drop
+# the highest ones (tol: the smallest singular value kept, relative to the largest)
+model = make_pipeline(MinMaxScaler(feature_range=(-1, 1)), PolynomialFeatures({degree}, include_bias=False),
+                      StandardScaler(), {reg})
 scores = cross_validate(model, data[["x"]], data["y"], cv=KFold({CV_FOLDS}, shuffle=True, random_state={seed}),
                         scoring="neg_root_mean_squared_error", return_train_score=True)
 model.fit(data[["x"]], data["y"])

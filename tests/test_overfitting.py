@@ -267,6 +267,23 @@ def test_exported_script_on_a_generated_set():
     assert out["train_rmse"] == pytest.approx(o.fit_poly(20, 0.2, 7, 2, "none", 1.0).train_rmse)
 
 
+@pytest.mark.parametrize("n, seed", [(30, SEED), (30, 0), (60, 7), (200, 3)])
+def test_unpenalised_fit_is_the_least_squares_polynomial_at_every_degree(n, seed):
+    """Independent of scikit-learn: numpy's Polynomial.fit (its own rescaling and least squares).
+    scikit-learn's default cut-off for small singular values once turned degree 20 into about degree 10."""
+    data = o.make_data(n, 0.3, seed)
+    x, y = data["x"].to_numpy(), data["y"].to_numpy()
+    grid = np.linspace(0, 1, 50)
+    for degree in range(o.DEGREE_MIN, o.DEGREE_MAX + 1):
+        exact = np.polynomial.Polynomial.fit(x, y, degree)
+        model = o.poly_model(degree).fit(data[["x"]], data["y"])
+        np.testing.assert_allclose(model.predict(data[["x"]]), exact(x), atol=1e-6)
+        np.testing.assert_allclose(model.predict(pd.DataFrame({"x": grid})), exact(grid), atol=1e-4, rtol=1e-6)
+    # and the page's numbers: degree 20 on 30 points fits the noise (train RMSE well below noise 0.3)
+    r = o.fit_poly(n, 0.3, seed, 20, "none", 1.0)
+    assert r.train_rmse == pytest.approx(np.sqrt(np.mean((exact(x) - y) ** 2)), abs=1e-6)
+
+
 @pytest.mark.parametrize("penalty,alpha", [("none", 1.0), ("ridge (L2)", 0.01), ("lasso (L1)", 0.001)])
 def test_degree_curve_equals_sklearn_validation_curve(penalty, alpha):
     import warnings
@@ -384,7 +401,7 @@ def test_bias_variance_charts_at_a_scrubbed_degree_equal_a_direct_build():
     drawn = {k: v for k, v in json.loads(sent[title][0]).items() if k != "autosize"}  # Streamlit adds autosize
     assert drawn == json.loads(json_without_data(direct))
     row = bv.table.iloc[6]
-    marker = sent["Bias² + variance + noise against complexity"][1][0]
+    marker = sent["Bias² + variance + noise by degree (clipped)"][1][0]
     assert marker["x"].tolist() == [7] and marker["y"].tolist() == pytest.approx([row["total"]])
     assert marker["group"].iloc[0] == f"degree 7: {o.bias_variance_regime(bv.table, 7)[0]}"
 
@@ -434,3 +451,26 @@ def test_patience_slider_refits_only_the_early_stopped_model():
     (title,) = sent
     assert sent[title][1][1]["stage"].tolist() == [gb.n_estimators_]  # the rule
     assert_clean(at)
+
+
+def test_still_improving_needs_a_drop_larger_than_one_standard_error():
+    lc = pd.DataFrame({"n_train": [60, 240, 60, 240], "split": ["validation"] * 2 + ["train"] * 2,
+                       "rmse": [0.320, 0.307, 0.2, 0.25], "se": [0.02, 0.01, 0.0, 0.0]})
+    assert o.still_improving(lc)  # 0.013 > 0.01
+    assert not o.still_improving(lc.assign(se=[0.02, 0.02, 0.0, 0.0]))  # 0.013 < 0.02: noise
+    real = o.learning_curve_frame(0.3, SEED, 3, "none", 1.0)
+    val = real[real["split"] == "validation"]
+    from sklearn.model_selection import learning_curve
+    data = o.make_data(o.POOL_N, 0.3, SEED + 1)
+    _, _, scores = learning_curve(o.poly_model(3), data[["x"]], data["y"], train_sizes=np.array(o.LEARNING_SIZES),
+                                  cv=o.cv(SEED), scoring="neg_root_mean_squared_error", shuffle=True, random_state=SEED)
+    np.testing.assert_allclose(val["se"], scores.std(axis=1, ddof=1) / np.sqrt(scores.shape[1]), rtol=1e-9)
+
+
+def test_error_metrics_stay_readable_when_a_fit_explodes():
+    from tests.apptest_utils import metric_values
+    at = open_page(PAGE)
+    at.slider(key=o.DEGREE_KEY).set_value(20).run()
+    shown = metric_values(at)["Validation RMSE (5-fold CV)"]
+    cv_rmse = o.degree_curve(o.make_data(o.N_POINTS_DEFAULT, o.NOISE_DEFAULT, SEED), "none", 1.0, SEED)["val_rmse"].iloc[-1]
+    assert cv_rmse > 1000 and shown == f"{cv_rmse:,.0f}"

@@ -23,8 +23,9 @@ QUESTIONS = [
 EXPLANATION = """
 The data are noisy samples of **y = sin(2πx)** (the dashed curve), so the best possible RMSE is the
 noise level itself. A **low degree** cannot bend enough: training and validation errors are both high
-(**under-fit**, high bias). A **high degree** threads through every point: training error falls towards
-zero while validation error shoots up (**over-fit**, high variance). The regime label comes from the
+(**under-fit**, high bias). A **high degree** bends to chase the noise: training error falls below the
+noise level while validation error shoots up, by orders of magnitude between the points (**over-fit**,
+high variance). The regime label comes from the
 **one-standard-error rule**: a setting is a good fit when its cross-validated error is within one
 standard error of the best one; otherwise it is under- or over-fit depending on which side of the best
 it sits. **Ridge** shrinks all coefficients smoothly; **Lasso** sets some exactly to zero; both flatten
@@ -33,6 +34,12 @@ a wild fit. The **learning curve** shows whether more data would help (a gap tha
 and the irreducible noise. Trees over-fit with depth and are pruned back by **ccp_alpha**; boosting
 over-fits with stages and **early stopping** halts it when the validation loss stops improving.
 """
+
+
+def error_text(value: float, places: int = 3) -> str:
+    """An error for a metric: decimals while it is small; an exploding high-degree fit's error (it reaches
+    millions) as a whole number with thousands separators, not a 15-character decimal."""
+    return f"{value:.{places}f}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
 def clamp_cap(values, floor: float) -> float:
@@ -134,8 +141,8 @@ def validation_template(n, noise, seed, penalty, alpha, _marker: pd.DataFrame) -
 def view_fit(n, noise, seed, degree, penalty, alpha) -> None:
     r = fit_poly(n, noise, seed, degree, penalty, alpha)
     m = st.columns(4)
-    m[0].metric("Train RMSE", f"{r.train_rmse:.3f}")
-    m[1].metric("Validation RMSE (5-fold CV)", f"{r.cv_rmse:.3f}")
+    m[0].metric("Train RMSE", error_text(r.train_rmse))
+    m[1].metric("Validation RMSE (5-fold CV)", error_text(r.cv_rmse))
     m[2].metric("Best degree (CV)", r.best_degree)
     regime_metric(m[3], f"Degree {degree} is", r.regime,
                   "Within one standard error of the best CV error = good fit; simpler and worse = under-fit; "
@@ -180,7 +187,7 @@ def view_path(n, noise, seed, degree, penalty, alpha) -> None:
                            complexity_increases=False)
     current = path[path["alpha"] == alpha]
     m = st.columns(4)
-    m[0].metric("Validation RMSE at this alpha", f"{by_alpha['val_rmse'].iloc[idx]:.3f}")
+    m[0].metric("Validation RMSE at this alpha", error_text(by_alpha["val_rmse"].iloc[idx]))
     m[1].metric("Best alpha (CV)", f"{o.ALPHAS[best]:g}")
     m[2].metric("Coefficients exactly 0", int((current["coefficient"].abs() < 1e-12).sum()))
     regime_metric(m[3], f"alpha = {alpha:g} is", label, "One-standard-error rule on the CV error against alpha.")
@@ -202,10 +209,11 @@ def view_learning(noise, seed, degree, penalty, alpha) -> None:
     val = lc[lc["split"] == "validation"].set_index("n_train")["rmse"]
     tr = lc[lc["split"] == "train"].set_index("n_train")["rmse"]
     m = st.columns(3)
-    m[0].metric(f"Validation RMSE with {val.index[-1]} rows", f"{val.iloc[-1]:.3f}")
-    m[1].metric("Gap (validation − train)", f"{val.iloc[-1] - tr.iloc[-1]:.3f}")
-    m[2].metric("Still improving?", "yes" if val.iloc[-1] < val.iloc[-2] - 1e-3 else "flat",
-                help="Does the validation error still fall between the two largest sizes?")
+    m[0].metric(f"Validation RMSE with {val.index[-1]} rows", error_text(val.iloc[-1]))
+    m[1].metric("Gap (validation − train)", error_text(val.iloc[-1] - tr.iloc[-1]))
+    m[2].metric("Still improving?", "yes" if o.still_improving(lc) else "flat",
+                help="Does the validation error fall between the two largest sizes by more than one standard "
+                     "error of the cross-validated estimate? A smaller drop is noise.")
     st.vega_lite_chart(spec=learning_spec(noise, seed, degree, penalty, alpha))
     st.caption(f"The noise floor is {noise:.2f}: no model's validation RMSE can go much below it.")
     with st.expander("Numbers behind the chart"):
@@ -250,7 +258,7 @@ def bv_templates(n, noise, seed, penalty, alpha) -> tuple[dict, dict]:
     marker = pd.DataFrame({"x": [1], "y": [bv.table["total"].iloc[0]], "group": [f"degree 1: {label}"]})
     cap = float(2 * bv.table["total"].iloc[0] + noise ** 2)
     parts = charts.points_lines_chart(marker, long, "polynomial degree", "expected squared error",
-                                      "Bias² + variance + noise against complexity", y_domain=(0, cap))
+                                      "Bias² + variance + noise by degree (clipped)", y_domain=(0, cap))
     return charts.to_spec(fits), charts.to_spec(parts)
 
 
@@ -262,8 +270,8 @@ def view_bias_variance(n, noise, seed, degree, penalty, alpha) -> None:
     row = bv.table.iloc[d - 1]
     label, best = o.bias_variance_regime(bv.table, d)
     m = st.columns(4)
-    m[0].metric("Bias²", f"{row['bias2']:.4f}")
-    m[1].metric("Variance", f"{row['variance']:.4f}")
+    m[0].metric("Bias²", error_text(row["bias2"], 4))
+    m[1].metric("Variance", error_text(row["variance"], 4))
     m[2].metric("Noise (irreducible)", f"{row['noise']:.4f}")
     regime_metric(m[3], f"Degree {d} is", label, f"Lowest expected error at degree {best}; one-standard-error rule.")
     left, right = st.columns(2)
@@ -273,6 +281,9 @@ def view_bias_variance(n, noise, seed, degree, penalty, alpha) -> None:
     left.vega_lite_chart(spec=charts.swap_layer_data(fits_t, {0: bv_lines(n, noise, seed, penalty, alpha, d)},
                                                        title=bv_title(d)))
     right.vega_lite_chart(spec=charts.swap_layer_data(parts_t, {0: marker}))
+    st.caption("At high degrees a few refits swing wildly between the points (a resample repeats some rows and "
+               "leaves gaps): their spread is the variance, and they also drag the average fit away from the "
+               "truth, so bias² climbs back up as well.")
     with st.expander("Numbers behind the charts"):
         st.dataframe(bv.table.round(5), hide_index=True)
 
