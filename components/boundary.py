@@ -32,12 +32,13 @@ def grid_predictions(model, X: np.ndarray, resolution: int = GRID_RESOLUTION) ->
 
 
 def points_frame(X_train, y_train, X_test=None, y_test=None, class_names=None) -> pd.DataFrame:
-    """Train and test points in one frame with a readable label and a split column."""
+    """Train and test points in one frame with a readable label, the class code (charts order the
+    class colours by it: class 0 blue, class 1 orange, as the P(class 1) background) and a split column."""
     def frame(X, y, split):
         X = np.asarray(X, dtype=float)
         y = np.asarray(y)
         labels = [str(class_names[int(v)]) if class_names is not None else str(v) for v in y]
-        return pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1], "label": labels, "split": split})
+        return pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1], "label": labels, "class": y.astype(int), "split": split})
     parts = [frame(X_train, y_train, "train")]
     if X_test is not None:
         parts.append(frame(X_test, y_test, "test"))

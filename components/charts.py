@@ -33,8 +33,8 @@ def boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str = "", he
     """A 2-D decision boundary: the model's probability of class 1 as a background, points on top.
 
     grid: columns x1, x2, proba (a regular grid, see components.boundary.grid_predictions).
-    points: columns x1, x2, label (str), split ("train"/"test"); optional "size" for sample weights,
-    optional "marker" to mark points (e.g. "support vector", "synthetic").
+    points: columns x1, x2, label (str), class (its integer code), split ("train"/"test"); optional "size"
+    for sample weights, optional "marker" to mark points (e.g. "support vector", "synthetic").
     """
     cells, x_domain, y_domain = _background_cells(grid)
     background = alt.Chart(cells).mark_rect(opacity=0.55).encode(
@@ -50,7 +50,10 @@ def boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str = "", he
         size=4, color=BLACK, filled=True, opacity=0.6).encode(x=alt.X("x1:Q"), y=alt.Y("x2:Q"))
     enc = dict(
         x=alt.X("x1:Q"), y=alt.Y("x2:Q"),
-        color=alt.Color("label:N", title="class", scale=alt.Scale(range=[BLUE, ORANGE, GREEN, VERMILION])),
+        # colours in class-code order, not alphabetical: "benign" is class 1 of breast_cancer and must be
+        # orange like the P(class 1) background, though it sorts before "malignant"
+        color=alt.Color("label:N", title="class", sort=alt.EncodingSortField(field="class", op="min"),
+                        scale=alt.Scale(range=[BLUE, ORANGE, GREEN, VERMILION])),
         shape=alt.Shape("split:N", title="split", scale=alt.Scale(domain=["train", "test"],
                                                                     range=["circle", "triangle-up"])),
         tooltip=[alt.Tooltip(c) for c in points.columns if c in ("x1", "x2", "label", "split", "size", "marker")],
@@ -84,7 +87,7 @@ def _background_cells(grid: pd.DataFrame) -> tuple[pd.DataFrame, list[float], li
 def member_boundary_chart(grid: pd.DataFrame, title: str = "", height: int = 210) -> alt.LayerChart:
     """A small boundary of one ensemble member: the background only, without legends (the big chart
     beside it explains the colours; a legend would squeeze the small plot)."""
-    empty = pd.DataFrame({"x1": [], "x2": [], "label": [], "split": []})
+    empty = pd.DataFrame({"x1": [], "x2": [], "label": [], "class": [], "split": []})
     chart = boundary_chart(grid, empty, title=title, height=height)
     # config.legend.disable does not hide a legend the encoding spells out (the colour ramp's): drop them
     for layer in chart.layer:

@@ -113,7 +113,7 @@ def _layered_shared_data() -> alt.LayerChart:
                               "x", "y", color="s", rule_x=2),
     lambda: charts.boundary_chart(
         pd.DataFrame({"x1": [0.0, 1.0, 0.0, 1.0], "x2": [0.0, 0.0, 1.0, 1.0], "proba": [0.1, 0.4, 0.6, 0.9]}),
-        pd.DataFrame({"x1": [0.2], "x2": [0.8], "label": ["1"], "split": ["train"]}), title="b")
+        pd.DataFrame({"x1": [0.2], "x2": [0.8], "label": ["1"], "class": [1], "split": ["train"]}), title="b")
     .configure_legend(gradientLength=80),
     lambda: alt.hconcat(charts.bar_chart(_FRAME, "v", "k"), _layered_shared_data()),
     lambda: alt.vconcat(_layered_shared_data(), alt.Chart(_FRAME).mark_point().encode(x="v", y="k")),

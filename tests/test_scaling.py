@@ -15,6 +15,7 @@ from sklearn.preprocessing import MinMaxScaler, QuantileTransformer, RobustScale
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
+from components import boundary
 from components import scaling as sc
 from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, run_exported_script
 from tests.chart_utils import assert_converts_like_streamlit
@@ -160,3 +161,22 @@ def test_extremity_without_outliers_refits_nothing():
         assert cv.call_count == len(sc.SCALERS)  # now there are outliers: every scaler's row is refitted
     assert_clean(at, "outliers at 30 x IQR")
     assert any("30×IQR" in m.value for m in at.markdown)  # the explanation names the new extremity
+
+
+def test_range_metric_counts_the_outliers_and_class_colours_follow_the_codes(bc):
+    X, y = bc
+    at = open_page(PAGE, query={sc.N_OUTLIERS_KEY: "10"})
+    assert_clean(at)
+    Xs, ys = sc.subsample(X, y, "classification", SEED)
+    pair = sc.boundary_pair(Xs, ys, "classification")
+    X_out, _ = sc.inject_outliers(Xs, 10, sc.EXTREME_DEFAULT, SEED)
+    shown = metric_values(at)[f"Range of {pair[0]}"]
+    assert shown == f"{X_out[pair[0]].min():.3g} … {X_out[pair[0]].max():.3g}"
+    assert X_out[pair[0]].max() > Xs[pair[0]].max()
+    # breast_cancer's class 1 is "benign", which sorts first: the dots' colours follow the class code
+    # (class 1 orange, like the P(class 1) background), not the alphabet
+    boundary = next(s for s in chart_specs(at) if "P(class 1)" in str(s))
+    dots = next(layer for layer in boundary["layer"] if layer["encoding"].get("color", {}).get("field") == "label")
+    assert dots["encoding"]["color"]["sort"] == {"field": "class", "op": "min"}
+    pts = boundary.points_frame(Xs[pair].to_numpy(), ys.to_numpy(), class_names=("malignant", "benign"))
+    assert set(zip(pts["class"], pts["label"])) == {(0, "malignant"), (1, "benign")}

@@ -154,8 +154,9 @@ def scaler_section():
     row = squash[(squash["feature"] == pair[0]) & (squash["scaler"] == scaler)].iloc[0]
     f2.metric(f"Inlier IQR of {pair[0]} after scaling", f"{row['inlier IQR, with outliers']:.3g}",
               f"{row['kept'] - 1:+.0%} vs no outliers" if n_out else None, delta_color="off")
-    f3.metric(f"Range of {pair[0]}", f"{X[pair[0]].min():.3g} … {X[pair[0]].max():.3g}",
-              f"vs {pair[1]}: {X[pair[1]].min():.3g} … {X[pair[1]].max():.3g}", delta_color="off",
+    X_now = _outliers(data_key, n_out, ext)[0]  # the outlier rows included: they set min-max's range
+    f3.metric(f"Range of {pair[0]}", f"{X_now[pair[0]].min():.3g} … {X_now[pair[0]].max():.3g}",
+              f"vs {pair[1]}: {X_now[pair[1]].min():.3g} … {X_now[pair[1]].max():.3g}", delta_color="off",
               delta_arrow="off")  # a comparison, not a change: no up arrow
     with st.expander(f"Every feature's statistics, raw vs {scaler}"):
         st.dataframe(_stats(data_key, n_out, ext, scaler))
@@ -187,9 +188,12 @@ left, right = st.columns(2)
 for col, feature in zip((left, right), pair):
     with col:
         chart_cache.draw(_strip_chart, data_key, n_out, ext, feature)
-st.caption("Each row has its own axis. With outliers, min-max and max-abs crush the inliers into a sliver "
-           "near 0; standard scaling squeezes them too (the outliers inflate σ); robust scaling (median and "
-           "IQR) keeps the bulk's width; the quantile transform maps ranks, so outliers simply become 1.")
+st.caption("Each row has its own axis, so the linear scalers (min-max, standard, robust, max-abs) draw the same "
+           "shape: they only shift and stretch. Read the axis numbers: with outliers, min-max and max-abs crush "
+           "the inliers into a sliver near 0 (an outlier sets the maximum); standard scaling squeezes them too "
+           "(the outliers inflate σ); robust scaling (median and IQR) keeps their width near 1 (the table below "
+           "gives each scaler's inlier IQR). Only the quantile transform changes the shape: it maps ranks, so "
+           "outliers simply become 1.")
 with st.expander("Squashing as a table: the inliers' IQR after each scaler, without and with the outliers"):
     st.dataframe(squash_table, hide_index=True)
 
