@@ -175,8 +175,8 @@ def test_range_metric_counts_the_outliers_and_class_colours_follow_the_codes(bc)
     assert X_out[pair[0]].max() > Xs[pair[0]].max()
     # breast_cancer's class 1 is "benign", which sorts first: the dots' colours follow the class code
     # (class 1 orange, like the P(class 1) background), not the alphabet
-    boundary = next(s for s in chart_specs(at) if "P(class 1)" in str(s))
-    dots = next(layer for layer in boundary["layer"] if layer["encoding"].get("color", {}).get("field") == "label")
+    boundary_spec = next(s for s in chart_specs(at) if "P(class 1)" in str(s))
+    dots = next(layer for layer in boundary_spec["layer"] if layer["encoding"].get("color", {}).get("field") == "label")
     assert dots["encoding"]["color"]["sort"] == {"field": "class", "op": "min"}
     pts = boundary.points_frame(Xs[pair].to_numpy(), ys.to_numpy(), class_names=("malignant", "benign"))
     assert set(zip(pts["class"], pts["label"])) == {(0, "malignant"), (1, "benign")}
