@@ -204,3 +204,14 @@ def test_heavy_packages_are_not_imported_at_start_up():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           cwd=str(A.SAMPLE_DATA.parent))
     assert done.stdout.split() == ["False", "False"], done.stderr[-2000:]
+
+
+@pytest.mark.parametrize("method", A.REC_METHODS)
+def test_recommender_caption_names_the_factor_count_the_curve_shows(method):
+    at = open_page("views/beyond/applications.py", query={A.REC_METHOD_KEY: method})
+    assert_clean(at)
+    r = A.make_ratings(SEED)
+    held = [A.rmse(r, A.factorise(r, k, method, SEED)) for k in range(A.FACTORS_MIN, A.FACTORS_MAX + 1)]
+    best = A.FACTORS_MIN + int(np.argmin(held))
+    caption = next(c.value for c in at.caption if "held-out error is lowest" in c.value)
+    assert f"lowest at **{best}** factors" in caption
