@@ -237,7 +237,10 @@ def beeswarm_frame(e: Explained, top: int = TOP_FEATURES, max_rows: int = BEESWA
     return pd.concat(parts, ignore_index=True)
 
 
-def waterfall_frame(e: Explained, row: int, top: int = 8) -> pd.DataFrame:
+WATERFALL_TOP = 8  # contributions the waterfall shows one by one (the rest are summed)
+
+
+def waterfall_frame(e: Explained, row: int, top: int = WATERFALL_TOP) -> pd.DataFrame:
     """Base value, the row's largest contributions, the rest summed, the model's output.
 
     start/end are the running total before/after each step, so the bars chain from the base
@@ -265,11 +268,13 @@ def waterfall_frame(e: Explained, row: int, top: int = 8) -> pd.DataFrame:
 def narrative(e: Explained, row: int, class_names: tuple[str, ...] = ()) -> str:
     """A plain-language 'why' for one prediction, e.g. why a customer is predicted to churn."""
     sv = e.shap_values[row]
+    shown = set(np.argsort(-np.abs(sv))[:WATERFALL_TOP].tolist())  # the waterfall's own bars, nothing it folds away
     order = np.argsort(-sv)
-    up = [j for j in order if sv[j] > 0][:3]
-    down = [j for j in order[::-1] if sv[j] < 0][:3]
+    up = [j for j in order if sv[j] > 0 and j in shown][:3]
+    down = [j for j in order[::-1] if sv[j] < 0 and j in shown][:3]
     x = e.X_test.iloc[row].to_numpy(dtype=float)
-    fmt = lambda js: ", ".join(f"**{e.feature_names[j]} = {x[j]:.4g}** ({sv[j]:+.3g})" for j in js) or "nothing"
+    fmt = lambda js: (", ".join(f"**{e.feature_names[j]} = {x[j]:.4g}** ({sv[j]:+.3g})" for j in js)  # noqa: E731
+                      or f"nothing among the {WATERFALL_TOP} largest contributions")
     pred = e.predictions[row]
     if e.task == datasets.CLASSIFICATION and class_names:
         said = f"predicts **{class_names[int(pred)]}** (true: {class_names[int(e.y_test.iloc[row])]})"

@@ -84,6 +84,20 @@ def test_waterfall_chains_from_base_to_output(forest):
     assert steps["contribution"].sum() == pytest.approx(forest.shap_values[7].sum())
 
 
+def test_narrative_names_only_features_the_waterfall_draws(forest):
+    """The story and the chart beside it tell the same thing: a feature named as pushing the output up
+    or down is one of the waterfall's own bars, not one folded into "other features"."""
+    for row in range(len(forest.X_test)):
+        wf = I.waterfall_frame(forest, row)
+        bars = {step.split(" = ")[0] for step in wf["step"] if " = " in step}
+        text = I.narrative(forest, row)
+        named = {f for f in forest.feature_names if f"**{f} = " in text}
+        assert named <= bars, (row, named - bars)
+        down = wf[(wf["kind"] == "pushes down") & wf["step"].str.contains(" = ")]
+        if down.empty:
+            assert f"Pushing it down: nothing among the {I.WATERFALL_TOP} largest contributions" in text
+
+
 def test_lime_surrogate_recovers_a_linear_model():
     ds = datasets.load("diabetes")
     e = I.explain(ds, I.LINEAR, SEED)  # standardised ridge: exactly linear in the raw features

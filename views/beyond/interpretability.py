@@ -202,6 +202,10 @@ def local_section():
     n_bars = len(lime["weights"])
     st.vega_lite_chart(spec=_filled(_lime_chart, lime["weights"], 34 * n_bars + 60,
                                     "Local surrogate weights (change in output per +1 std)"))
+    st.caption("SHAP and LIME answer different questions, so their signs can differ: a SHAP value compares this "
+               "row with the average row (where its value sits against the typical one), a LIME weight is the "
+               "slope around this row (what a small change would do). A high value can have pushed the output "
+               "up and still sit where the model's curve turns down.")
     with st.expander("Surrogate weights"):
         st.dataframe(lime["weights"], hide_index=True)
 
