@@ -192,3 +192,14 @@ def test_scanner_split_and_exported_script():
     out = run_exported_script(T.export_code(T.DIRECTIONS[2], 16, 10, SEED, 20))
     for m in T.METHODS:
         assert out[m] == pytest.approx(a[m], abs=1e-12), m
+
+
+@pytest.mark.parametrize("direction", T.DIRECTIONS)
+def test_reading_guide_says_whether_transfer_pays_in_the_scenario_shown(direction):
+    at = open_page("views/beyond/transfer.py", query={T.DIRECTION_KEY: direction})
+    assert_clean(at)
+    fewest = T.experiment(direction, T.HIDDEN_DEFAULT, T.EPOCHS_DEFAULT, SEED)["rows"][0]
+    winner = max(T.METHODS, key=lambda m: fewest[m])
+    text = next(m.value for m in at.markdown if m.value.startswith("**In this scenario**"))
+    assert f"with {fewest['n']} labels, **{winner}** scores best" in text
+    assert ("Transfer pays here." in text) == (winner != T.METHODS[2])

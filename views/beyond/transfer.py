@@ -119,7 +119,13 @@ def by_labels():
 
 by_labels()
 
+fewest = res["rows"][0]
+winner = max(T.METHODS, key=lambda m: fewest[m])
 st.markdown(
+    f"**In this scenario**, with {fewest['n']} labels, **{winner}** scores best: "
+    + ", ".join(f"{m} {fewest[m]:.3f}" for m in T.METHODS)
+    + (". Transfer pays here." if winner != T.METHODS[2] else
+       ". Transfer does not pay here; the next paragraph says when it does.") + "\n\n"
     "**How to read it.** Transfer pays when the target has few labels and the source learned features the target "
     "needs; the gap closes as labels grow, and with plenty of labels from scratch catches up. Compare the scenarios: "
     "**0–4 → 0–4 from a noisy scanner** (same classes, new domain) shows transfer paying — with 10 or 20 labels "
