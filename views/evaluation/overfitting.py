@@ -292,6 +292,9 @@ def view_trees(seed: int) -> None:
     ds = common.current_dataset()
     if not common.require_task(ds, datasets.CLASSIFICATION):
         return
+    st.caption(f"This view fits trees on the sidebar's dataset, **{ds.name}** ({1 - o.TEST_SIZE:.0%} train, "
+               f"{o.TEST_SIZE:.0%} test): the polynomial "
+               "controls above (points, noise, degree, penalty) do not apply to it.")
     c1, c2 = st.columns(2)
     depth = c1.slider("Tree max depth", o.TREE_DEPTH_MIN, o.TREE_DEPTH_MAX, o.TREE_DEPTH_DEFAULT, key=o.TREE_DEPTH_KEY,
                       bind="query-params")
@@ -322,7 +325,8 @@ def early_stopping_template(noise: float, seed: int, lr: float, _stopped_at: int
     return charts.to_spec(charts.line_chart(
         boosting_losses(noise, seed, lr).losses, "stage", "mse", color="split", y_title="mean squared error",
         title=f"Gradient boosting (learning rate {lr:g}): loss per stage; the rule marks where early stopping halted",
-        rule_x=_stopped_at))
+        # log stages: the stop (often within the first 20 of 300 stages) had a few pixels on a linear axis
+        rule_x=_stopped_at, log_x=True, x_title="stage (log scale)"))
 
 
 def early_stopping_spec(noise: float, seed: int, lr: float, patience: int) -> dict:
@@ -332,6 +336,8 @@ def early_stopping_spec(noise: float, seed: int, lr: float, patience: int) -> di
 
 
 def view_early_stopping(noise: float, seed: int) -> None:
+    st.caption(f"Gradient boosting on {o.POOL_N} fresh points of the same curve, with the noise above; the points, "
+               "degree and penalty controls do not apply to this view.")
     c1, c2 = st.columns(2)
     lr = c1.select_slider("Boosting learning rate", o.GB_LR_VALUES, value=o.GB_LR_DEFAULT, key=o.GB_LR_KEY,
                           bind="query-params")
