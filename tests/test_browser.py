@@ -116,3 +116,19 @@ def test_moving_the_threshold_updates_url_and_numbers_without_errors():
         page.goto(page.url)
         settle(page)
         assert threshold_input(page).input_value() == "0.3"
+
+
+def test_presenter_mode_enlarges_metric_values_and_keeps_choices_on_screen():
+    """At a projector's 1280 px: a metric's value must be bigger than its label (a paragraph rule once
+    shrank values below labels) and no row of choice buttons may run out of its column."""
+    with streamlit_server() as base, chromium_page(height=720) as page:
+        page.goto(base + "/gallery?app.presenter=true")
+        settle(page)
+        sizes = page.evaluate("""() => {
+          const px = sel => [...document.querySelectorAll(sel)].map(e => parseFloat(getComputedStyle(e).fontSize));
+          const rows = [...document.querySelectorAll('[data-testid="stButtonGroup"] div:has(> button)')];
+          return {value: px('[data-testid="stMetricValue"] p'), label: px('[data-testid="stMetricLabel"] p'),
+                  overflow: rows.map(d => d.scrollWidth - d.clientWidth)}; }""")
+        assert error_boxes(page) == 0
+        assert sizes["value"] and min(sizes["value"]) > 1.8 * max(sizes["label"])
+        assert sizes["overflow"] and max(sizes["overflow"]) <= 0

@@ -19,10 +19,16 @@ SEED_DEFAULT, SEED_MIN, SEED_MAX = 42, 0, 9999
 N_SAMPLES_DEFAULT, N_SAMPLES_MIN, N_SAMPLES_MAX, N_SAMPLES_STEP = 300, 50, 2000, 50
 NOISE_DEFAULT, NOISE_MIN, NOISE_MAX, NOISE_STEP = 0.25, 0.0, 1.0, 0.05
 
+# Metric labels and values are markdown containers too: the paragraph rule is kept to st.markdown, or
+# it set a metric's value (and label) to 1.15rem, the value smaller than its label. Segmented controls
+# wrap instead of scrolling sideways out of their column (six models did not fit at 1280 px).
 PRESENTER_CSS = """<style>
-html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.15rem; }
-[data-testid="stMetricValue"] { font-size: 2.6rem; }
+html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
+[data-testid="stMarkdown"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMarkdown"] [data-testid="stMarkdownContainer"] li { font-size: 1.15rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 2.4rem; line-height: 1.25; }
+[data-testid="stMetricLabel"] p { font-size: 1rem; }
+[data-testid="stButtonGroup"] div:has(> button) { flex-wrap: wrap; }
 </style>"""
 
 
