@@ -141,12 +141,13 @@ def bar_chart(df: pd.DataFrame, x: str, y: str, color: str | None = None, title:
 
 def score_dot_chart(df: pd.DataFrame, x: str, y: str, reference: float | None = None, reference_label: str = "",
                     title: str = "", height: int = HEIGHT, x_title: str | None = None, color: str | None = None,
-                    color_order: list[str] | None = None) -> alt.Chart:
+                    color_order: list[str] | None = None, log_x: bool = False) -> alt.Chart:
     """One dot per category (on y, in the frame's order; with ``color``, one dot per colour within
     each category, offset in ``color_order``) on an axis zoomed to the scores, with an optional
     dashed reference line (e.g. the score on complete data). For scores a few hundredths apart,
-    which bars from zero draw as equal lengths."""
-    enc = dict(x=alt.X(f"{x}:Q", title=x_title or x, scale=alt.Scale(zero=False)),
+    which bars from zero draw as equal lengths. ``log_x`` for positive values orders of magnitude
+    apart (errors of 1 and 57: on a linear axis, or as bars, the small ones were slivers)."""
+    enc = dict(x=alt.X(f"{x}:Q", title=x_title or x, scale=alt.Scale(type="log") if log_x else alt.Scale(zero=False)),
                y=alt.Y(f"{y}:N", title=None, sort=None, axis=alt.Axis(labelOverlap=False, labelLimit=220)),
                tooltip=[alt.Tooltip(c) for c in df.columns])
     mark = dict(filled=True, size=110, opacity=1)
@@ -167,13 +168,18 @@ def score_dot_chart(df: pd.DataFrame, x: str, y: str, reference: float | None = 
 
 
 def histogram(df: pd.DataFrame, value: str, color: str | None = None, title: str = "", bins: int = 30,
-              height: int = 220, facet: str | None = None) -> alt.Chart:
-    """Overlaid histograms of one value column, coloured by a category (e.g. before/after)."""
+              height: int = 220, facet: str | None = None, steps: bool = False) -> alt.Chart:
+    """Overlaid histograms of one value column, coloured by a category (e.g. before/after).
+    ``steps`` draws each as an outline: three or more overlaid filled histograms blend into one colour
+    (the missing-data lab's observed cells vanished between the truth and the imputed table)."""
     enc = dict(x=alt.X(f"{value}:Q", bin=alt.Bin(maxbins=bins), title=value),
                y=alt.Y("count():Q", stack=None, title="count"))
     if color:
         enc["color"] = alt.Color(f"{color}:N", title=color, scale=alt.Scale(range=OKABE_ITO))
-    chart = alt.Chart(df).mark_bar(opacity=0.55).encode(**enc).properties(height=height, width="container")
+        if steps:  # a dash pattern per category too: where two outlines coincide, both stay visible
+            enc["strokeDash"] = alt.StrokeDash(f"{color}:N", title=color)
+    mark = alt.Chart(df).mark_line(interpolate="step", strokeWidth=2.5) if steps else alt.Chart(df).mark_bar(opacity=0.55)
+    chart = mark.encode(**enc).properties(height=height, width="container")
     if facet:
         chart = chart.properties(width=220).facet(facet=f"{facet}:N", columns=3)
     return chart.properties(title=title)
@@ -730,8 +736,10 @@ def tile_chart(df: pd.DataFrame, x: str, y: str, color: str, title: str = "", he
 
 def scatter_chart(df: pd.DataFrame, x: str, y: str, color: str | None = None, title: str = "",
                   height: int = HEIGHT, x_title: str | None = None, y_title: str | None = None,
-                  shape: str | None = None, size: int = 40, opacity: float = 0.8) -> alt.Chart:
-    """Points coloured by a category (e.g. a 2-D projection coloured by class, draws vs the truth)."""
+                  shape: str | None = None, size: int = 40, opacity: float = 0.8,
+                  rule_y: float | None = None) -> alt.Chart:
+    """Points coloured by a category (e.g. a 2-D projection coloured by class, draws vs the truth),
+    with an optional dashed horizontal rule (e.g. zero error)."""
     enc = dict(x=alt.X(f"{x}:Q", title=x_title or x, scale=alt.Scale(zero=False)),
                y=alt.Y(f"{y}:Q", title=y_title or y, scale=alt.Scale(zero=False)),
                tooltip=[alt.Tooltip(c) for c in df.columns])
@@ -739,8 +747,11 @@ def scatter_chart(df: pd.DataFrame, x: str, y: str, color: str | None = None, ti
         enc["color"] = alt.Color(f"{color}:N", title=color, scale=alt.Scale(range=OKABE_ITO))
     if shape:
         enc["shape"] = alt.Shape(f"{shape}:N", title=shape)
-    return alt.Chart(df).mark_point(filled=True, size=size, opacity=opacity).encode(**enc).properties(
-        title=title, height=height, width="container")
+    chart = alt.Chart(df).mark_point(filled=True, size=size, opacity=opacity).encode(**enc)
+    if rule_y is not None:
+        chart = chart + alt.Chart(pd.DataFrame({y: [rule_y]})).mark_rule(color=BLACK, strokeDash=[4, 3]).encode(
+            y=alt.Y(f"{y}:Q"))
+    return chart.properties(title=title, height=height, width="container")
 
 
 def loglog_chart(df: pd.DataFrame, x: str, y: str, color: str, title: str = "", height: int = HEIGHT) -> alt.Chart:

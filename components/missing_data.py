@@ -353,6 +353,19 @@ def draws_frame(X: pd.DataFrame, X_miss: pd.DataFrame, column: str, draws: np.nd
     return pd.concat(parts, ignore_index=True)
 
 
+ERROR_COLUMN = "imputed − true"
+
+
+def draw_errors(draws: pd.DataFrame) -> pd.DataFrame:
+    """draws_frame as errors: each draw's and the pooled value minus the truth of its cell (row, kind,
+    imputed − true). On the column's own scale the draws hid under the truth; as errors the spread
+    between draws is what the axis shows."""
+    truth = draws[draws["kind"] == "truth"].set_index("row")["value"]
+    out = draws[draws["kind"] != "truth"].copy()
+    out[ERROR_COLUMN] = out["value"] - out["row"].map(truth)
+    return out[["row", "kind", ERROR_COLUMN]].reset_index(drop=True)
+
+
 def export_code(dataset: str, task: str, columns: list[str], pct: int, mechanism: str, k: int,
                 estimator: str, m: int, seed: int) -> str:
     """A runnable script reproducing the RMSEs and CV scores; its last line prints them as JSON."""

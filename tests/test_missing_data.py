@@ -80,6 +80,14 @@ def test_correlation_partner_is_pandas_most_correlated_column(loader):
     assert md.pair_for_correlation(flat, "a") == "a"
 
 
+def test_draw_errors_are_each_value_minus_its_cells_truth():
+    draws = pd.DataFrame({"row": [3, 8, 3, 8, 3, 8, 3, 8], "kind": ["draw"] * 4 + ["pooled"] * 2 + ["truth"] * 2,
+                          "value": [1.0, 5.0, 3.0, 7.0, 2.0, 6.0, 2.5, 6.5]})
+    err = md.draw_errors(draws)
+    assert list(err["kind"]) == ["draw"] * 4 + ["pooled"] * 2
+    np.testing.assert_allclose(err[md.ERROR_COLUMN], [-1.5, -1.5, 0.5, 0.5, -0.5, -0.5])
+
+
 def test_iterative_matches_sklearn_and_beats_the_mean(bc):
     X, _ = bc
     cols = md.default_columns(X)

@@ -81,7 +81,7 @@ def _results(miss, k, estimator, m):
             "rmse": scored[["strategy", "RMSE on missing cells"]],
             "corr": summary.dropna(subset=[md.CORR_COLUMN])[["strategy", md.CORR_COLUMN]],
             "best": scored.sort_values("RMSE on missing cells").iloc[0][["strategy", "RMSE on missing cells"]].tolist(),
-            "spread": results["multiple (pooled)"]["spread"]}
+            "spread": results["multiple (pooled)"]["spread"], "draws": results["multiple (pooled)"]["draws"]}
 
 
 def _cv_with_progress(miss, k, estimator, m) -> None:
@@ -180,7 +180,13 @@ def _pattern_chart(miss, shown):
 
 
 def _rmse_chart(miss, k, estimator, m):
-    return charts.bar_chart(_results(miss, k, estimator, m)["rmse"], "RMSE on missing cells", "strategy", height=210)
+    rmse = _results(miss, k, estimator, m)["rmse"]
+    # a constant fill can be 50x worse than k-NN: as bars on a linear axis the good strategies were 1-3 px
+    # slivers; dots on a log axis, best first
+    log = bool((rmse["RMSE on missing cells"] > 0).all())
+    return charts.score_dot_chart(rmse.sort_values("RMSE on missing cells"), "RMSE on missing cells", "strategy",
+                                  height=210, log_x=log,
+                                  x_title="RMSE on missing cells" + (" (log scale)" if log else ""))
 
 
 def _corr_chart(miss, k, estimator, m, title, x_title):
@@ -198,15 +204,16 @@ def _histogram_chart(miss, k, estimator, m, name):
     are those of the truth, the observed cells and the one strategy shown. The legend goes below."""
     dist = _distributions(miss, k, estimator, m)
     chart = charts.histogram(dist[dist["column"] == name], "value", color="version", bins=25, height=330,
-                             title=name)
+                             title=name, steps=True)
     return chart.add_params(alt.param(name=INSPECT_PARAM, value=md.INSPECT_DEFAULT)).transform_filter(
         f"datum.strategy === '' || datum.strategy === {INSPECT_PARAM}").configure_legend(
         orient="bottom", direction="horizontal", columns=1)
 
 
 def _draws_chart(miss, m, column):
-    return charts.scatter_chart(_draws(miss, m)[0], "row", "value", color="kind", height=240,
-                                x_title=f"row with a missing {column}", y_title=column)
+    return charts.scatter_chart(md.draw_errors(_draws(miss, m)[0]), "row", md.ERROR_COLUMN, color="kind",
+                                height=240, x_title=f"row with a missing {column}", rule_y=0.0,
+                                y_title=md.ERROR_COLUMN, size=60)
 
 
 def _cv_chart(miss, k, estimator, m, title):
@@ -381,9 +388,12 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
 
     st.markdown("##### Multiple imputation: the spread between draws")
     chart_cache.draw(_draws_chart, miss, m, columns[0])
-    st.caption(f"Each of the m = {m} draws samples from the predictive distribution (`sample_posterior=True`); "
-               f"the mean std between draws over every imputed cell is **{res['spread']:.3g}**. That spread is the "
-               "uncertainty single imputation hides.")
+    first_spread = float(np.mean(np.std(res["draws"], axis=0)))
+    st.caption(f"Each dot is one imputed cell's error: each of the m = {m} draws samples from the predictive "
+               "distribution (`sample_posterior=True`), the pooled value is their mean, and 0 is the truth. The "
+               f"mean std between draws is **{first_spread:.3g}** for {columns[0]} and **{res['spread']:.3g}** "
+               "over every imputed cell of the affected columns. That spread is the uncertainty single "
+               "imputation hides.")
     with st.expander("Draws as a table"):
         st.dataframe(_draws(miss, m)[1])
 
