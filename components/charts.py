@@ -70,8 +70,27 @@ def boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str = "", he
 
 
 def on_boundary(grid: pd.DataFrame) -> pd.DataFrame:
-    """The grid cells on the decision boundary, |P(class 1) - 0.5| < 0.04: drawn as its line."""
-    return grid[(grid["proba"] - 0.5).abs() < 0.04]
+    """The grid cells on the decision boundary, drawn as its line: class-1 cells (P >= 0.5) next to a
+    class-0 cell (left, right, below or above), a line one cell wide wherever the prediction flips.
+
+    A band |P - 0.5| < 0.04 drew patches instead of a line where P stays near 0.5 without crossing it
+    (an RBF SVM far from its data) and a gap where P jumps across 0.5 (a tree). A grid that is not a
+    full regular one falls back to that band."""
+    p = grid["proba"].to_numpy()
+    u1, i1 = np.unique(grid["x1"].to_numpy(), return_inverse=True)
+    u2, i2 = np.unique(grid["x2"].to_numpy(), return_inverse=True)
+    if len(grid) != len(u1) * len(u2):
+        return grid[np.abs(p - 0.5) < 0.04]
+    side = np.zeros((len(u2), len(u1)), dtype=bool)
+    side[i2, i1] = p >= 0.5
+    flip = np.zeros_like(side)
+    across = side[:, 1:] != side[:, :-1]
+    flip[:, 1:] |= across
+    flip[:, :-1] |= across
+    up = side[1:, :] != side[:-1, :]
+    flip[1:, :] |= up
+    flip[:-1, :] |= up
+    return grid[(flip & side)[i2, i1]]
 
 
 def _background_cells(grid: pd.DataFrame) -> tuple[pd.DataFrame, list[float], list[float]]:

@@ -231,3 +231,24 @@ def test_shorthand_guard_sees_strings_conditions_and_column_lists(tmp_path):
     assert sorted(h.split(" ", 1)[1] for h in _shorthand_channels(f)) == sorted([
         'x="a:Q"', 'tooltip="a"', "color=alt.condition(t, alt.value(1), alt.value(2))", 'x=f"{x}:Q"',
         "tooltip=list(df.columns)"])
+
+
+def _grid(proba_of) -> pd.DataFrame:
+    from components.boundary import grid_for
+    g = grid_for(np.array([[0.0, 0.0], [1.0, 1.0]]), 20, margin=0.0)
+    return pd.DataFrame({"x1": g[:, 0], "x2": g[:, 1], "proba": proba_of(g[:, 0], g[:, 1])})
+
+
+def test_boundary_cells_are_where_the_prediction_flips():
+    # P = x1: the prediction flips between x1 = 9/19 and 10/19; the line is the class-1 column beside it
+    line = charts.on_boundary(_grid(lambda a, b: a))
+    assert sorted(set(np.round(line["x1"], 6))) == [round(10 / 19, 6)] and len(line) == 20
+    # P near 0.5 everywhere but never crossing it (an RBF SVM far from its data): no boundary at all
+    assert charts.on_boundary(_grid(lambda a, b: 0.5 + 0.01 * b + 1e-3)).empty
+    # a jump straight across 0.5 (a tree's step) is still a line
+    step = charts.on_boundary(_grid(lambda a, b: np.where(b > 0.5, 0.9, 0.1)))
+    assert len(step) == 20 and (step["proba"] == 0.9).all()
+    # not a full regular grid: the band around 0.5
+    ragged = _grid(lambda a, b: a).iloc[:-3]
+    np.testing.assert_array_equal(charts.on_boundary(ragged).index,
+                                  ragged.index[(ragged["proba"] - 0.5).abs() < 0.04])
