@@ -922,13 +922,17 @@ def tree_chart(nodes: pd.DataFrame, edges: pd.DataFrame, title: str = "", height
         x2=alt.X2("x2:Q"), y2=alt.Y2("depth2:Q"),
         strokeDash=alt.StrokeDash("side:N", title="condition", scale=alt.Scale(domain=["yes", "no"],
                                                                              range=[[1, 0], [4, 3]])))
+    # two legend sizes, the smallest and largest node: four circles up to 500 px² ran off the chart's edge
+    sizes = [int(nodes["samples"].min()), int(nodes["samples"].max())] if len(nodes) else alt.Undefined
     dots = alt.Chart(nodes).mark_circle(stroke=BLACK, strokeWidth=0.8, opacity=1).encode(
         x=alt.X("x:Q", scale=x_scale, **axis_off), y=alt.Y("depth:Q", scale=y_scale, **axis_off),
-        size=alt.Size("samples:Q", title="samples", scale=alt.Scale(range=[60, 500])),
+        size=alt.Size("samples:Q", title="samples", scale=alt.Scale(range=[60, 500]),
+                      legend=alt.Legend(values=sizes)),
         color=alt.Color("p1:Q", title="share of class 1",
                         scale=alt.Scale(domain=[0, 0.5, 1], range=[BLUE, "#f7f7f7", ORANGE])),
         tooltip=[alt.Tooltip(c) for c in ("label", "samples", "p1", "depth")])
-    text = alt.Chart(nodes).mark_text(dy=16, fontSize=11).encode(
+    # haloed labels: the edges to the children run through the text under each node
+    text = [alt.Chart(nodes).mark_text(dy=16, fontSize=11, **paint).encode(
         x=alt.X("x:Q", scale=x_scale, **axis_off), y=alt.Y("depth:Q", scale=y_scale, **axis_off),
-        text=alt.Text("label:N"))
-    return alt.layer(lines, dots, text).properties(title=title, height=height, width="container")
+        text=alt.Text("label:N")) for paint in ({"stroke": "white", "strokeWidth": 3}, {})]
+    return alt.layer(lines, dots, *text).properties(title=title, height=height, width="container")

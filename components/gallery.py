@@ -224,7 +224,8 @@ def tree_layout(tree: DecisionTreeClassifier, feature_names=("x1", "x2")) -> tup
         p1 = float(counts[1] / counts.sum()) if len(counts) > 1 and counts.sum() > 0 else 0.0
         leaf = t.children_left[node] == -1
         label = (f"class {int(p1 >= 0.5)}" if leaf
-                 else f"{feature_names[t.feature[node]]} ≤ {t.threshold[node]:.2f}")
+                 # three significant digits: at two decimals two different splits both read "x2 ≤ -0.04"
+                 else f"{feature_names[t.feature[node]]} ≤ {t.threshold[node]:.3g}")
         rows.append((node, xs[node], depth[node], label, int(t.n_node_samples[node]), p1, leaf))
         if not leaf:
             for child, side in ((t.children_left[node], "yes"), (t.children_right[node], "no")):
