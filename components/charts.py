@@ -875,12 +875,16 @@ def pixel_images_chart(df: pd.DataFrame, columns: int = 6, size: int = 90, title
 
 def time_series_chart(df: pd.DataFrame, x: str, y: str, color: str, title: str = "", height: int = HEIGHT,
                       rule_x=None) -> alt.Chart:
-    """Lines over a temporal x (long format), with an optional vertical rule (e.g. the forecast origin)."""
-    chart = alt.Chart(df).mark_line().encode(
+    """Lines over a temporal x (long format), with an optional vertical rule (e.g. the forecast origin).
+    The first series (the actual one) is solid; each other has its own dash, so forecasts that lie on
+    top of each other stay apart."""
+    series = list(dict.fromkeys(df[color]))
+    dashes = [[1, 0], [6, 3], [2, 2], [10, 3, 2, 3], [4, 4]]
+    chart = alt.Chart(df).mark_line(strokeWidth=2).encode(
         x=alt.X(f"{x}:T", title=x), y=alt.Y(f"{y}:Q", title=y, scale=alt.Scale(zero=False)),
-        color=alt.Color(f"{color}:N", title=color, scale=alt.Scale(range=[BLACK] + OKABE_ITO)),
-        strokeDash=alt.StrokeDashValue(**alt.condition(f"datum['{color}'] == 'actual'", alt.value([1, 0]),
-                                                       alt.value([5, 3]))),
+        color=alt.Color(f"{color}:N", title=color, sort=series, scale=alt.Scale(range=[BLACK] + OKABE_ITO)),
+        strokeDash=alt.StrokeDash(f"{color}:N", title=color, sort=series,
+                                  scale=alt.Scale(domain=series, range=dashes[:len(series)])),
         tooltip=[alt.Tooltip(c) for c in df.columns],
     )
     if rule_x is not None:
