@@ -20,20 +20,34 @@ QUESTIONS = [
     "What is early stopping, and why is it a form of regularisation?",
 ]
 
-EXPLANATION = """
-The data are noisy samples of **y = sin(2πx)** (the dashed curve), so the best possible RMSE is the
-noise level itself. A **low degree** cannot bend enough: training and validation errors are both high
-(**under-fit**, high bias). A **high degree** bends to chase the noise: training error falls below the
-noise level while validation error shoots up, by orders of magnitude between the points (**over-fit**,
-high variance). The regime label comes from the
-**one-standard-error rule**: a setting is a good fit when its cross-validated error is within one
-standard error of the best one; otherwise it is under- or over-fit depending on which side of the best
-it sits. **Ridge** shrinks all coefficients smoothly; **Lasso** sets some exactly to zero; both flatten
-a wild fit. The **learning curve** shows whether more data would help (a gap that still closes), the
-**bias–variance** view refits on bootstrap resamples and splits the expected error into bias², variance
-and the irreducible noise. Trees over-fit with depth and are pruned back by **ccp_alpha**; boosting
-over-fits with stages and **early stopping** halts it when the validation loss stops improving.
-"""
+# "What you are seeing" for the view on screen: one paragraph covering all six views was a wall of text
+CURVE_TEXT = ("The data are noisy samples of **y = sin(2πx)** (the dashed curve), so the best possible RMSE is the "
+              "noise level itself. ")
+REGIME_TEXT = ("The regime label comes from the **one-standard-error rule**: a setting is a good fit when its "
+               "cross-validated error is within one standard error of the best one; otherwise it is under- or "
+               "over-fit depending on which side of the best it sits.")
+EXPLANATIONS = (
+    CURVE_TEXT + "A **low degree** cannot bend enough: training and validation errors are both high (**under-fit**, "
+    "high bias). A **high degree** bends to chase the noise: training error falls below the noise level while "
+    "validation error shoots up, by orders of magnitude between the points (**over-fit**, high variance). "
+    + REGIME_TEXT,
+    CURVE_TEXT + "**Ridge** (L2) shrinks every coefficient smoothly as alpha grows; **Lasso** (L1) sets some exactly "
+    "to zero. Both flatten a wild high-degree fit; too much alpha flattens the curve itself (under-fit). "
+    + REGIME_TEXT,
+    CURVE_TEXT + "The **learning curve** refits the current model on more and more rows: a gap between training and "
+    "validation error that is still closing says more data would help; two flat curves near the noise level say "
+    "it would not, and a model that is too simple stays above it whatever the data.",
+    CURVE_TEXT + "The **bias–variance** view refits the same degree on bootstrap resamples: bias² is how far their "
+    "average fit is from the truth, variance how much the fits disagree, and the noise is what no model removes. "
+    "Their sum is the expected error; its minimum is the best complexity. " + REGIME_TEXT,
+    "Trees **over-fit with depth**: each level can split the training rows further, until every leaf is pure "
+    "(training accuracy 1). **ccp_alpha** prunes back the branches whose impurity gain does not pay for their "
+    "size. The labels come from the test accuracy and its binomial standard error: within one standard error "
+    "of the best depth (or alpha) is a good fit.",
+    "Gradient boosting **over-fits with stages**: the training loss keeps falling while the validation loss turns "
+    "back up. **Early stopping** (n_iter_no_change) halts when the validation loss has not improved for "
+    "*patience* stages and keeps the model at that point.",
+)
 
 
 def error_text(value: float, places: int = 3) -> str:
@@ -392,4 +406,4 @@ code = o.export_code(n, noise, seed, degree, penalty, alpha, tree_ds,
                      float(st.session_state.get(o.CCP_KEY, o.CCP_DEFAULT)),
                      float(st.session_state.get(o.GB_LR_KEY, o.GB_LR_DEFAULT)),
                      int(st.session_state.get(o.PATIENCE_KEY, o.PATIENCE_DEFAULT)))
-common.page_footer(QUESTIONS, code, EXPLANATION)
+common.page_footer(QUESTIONS, code, EXPLANATIONS[VIEWS.index(view)])
