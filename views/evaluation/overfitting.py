@@ -40,13 +40,13 @@ EXPLANATIONS = (
     CURVE_TEXT + "The **bias–variance** view refits the same degree on bootstrap resamples: bias² is how far their "
     "average fit is from the truth, variance how much the fits disagree, and the noise is what no model removes. "
     "Their sum is the expected error; its minimum is the best complexity. " + REGIME_TEXT,
-    "Trees **over-fit with depth**: each level can split the training rows further, until every leaf is pure "
-    "(training accuracy 1). **ccp_alpha** prunes back the branches whose impurity gain does not pay for their "
-    "size. The labels come from the test accuracy and its binomial standard error: within one standard error "
-    "of the best depth (or alpha) is a good fit.",
-    "Gradient boosting **over-fits with stages**: the training loss keeps falling while the validation loss turns "
-    "back up. **Early stopping** (n_iter_no_change) halts when the validation loss has not improved for "
-    "*patience* stages and keeps the model at that point.",
+    ("Trees **over-fit with depth**: each level can split the training rows further, until every leaf is pure "
+     "(training accuracy 1). **ccp_alpha** prunes back the branches whose impurity gain does not pay for their "
+     "size. The labels come from the test accuracy and its binomial standard error: within one standard error "
+     "of the best depth (or alpha) is a good fit."),
+    ("Gradient boosting **over-fits with stages**: the training loss keeps falling while the validation loss turns "
+     "back up. **Early stopping** (n_iter_no_change) halts when the validation loss has not improved for "
+     "*patience* stages and keeps the model at that point."),
 )
 
 
