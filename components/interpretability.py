@@ -273,7 +273,7 @@ def narrative(e: Explained, row: int, class_names: tuple[str, ...] = ()) -> str:
     up = [j for j in order if sv[j] > 0 and j in shown][:3]
     down = [j for j in order[::-1] if sv[j] < 0 and j in shown][:3]
     x = e.X_test.iloc[row].to_numpy(dtype=float)
-    fmt = lambda js: (", ".join(f"**{e.feature_names[j]} = {x[j]:.4g}** ({sv[j]:+.3g})" for j in js)  # noqa: E731
+    fmt = lambda js: (", ".join(f"**{e.feature_names[j]} = {x[j]:.4g}** ({sv[j]:+.3g})" for j in js)
                       or f"nothing among the {WATERFALL_TOP} largest contributions")
     pred = e.predictions[row]
     if e.task == datasets.CLASSIFICATION and class_names:

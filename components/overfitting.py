@@ -395,7 +395,7 @@ def learning_curve_frame(noise: float, seed: int, degree: int, penalty: str, alp
             if progress:
                 progress((i + 1) / len(LEARNING_SIZES))
     sizes, train, val = np.array(sizes), np.array(train), np.array(val)
-    se = lambda s: s.std(axis=1, ddof=1) / np.sqrt(s.shape[1])  # noqa: E731  standard error of the fold mean
+    se = lambda s: s.std(axis=1, ddof=1) / np.sqrt(s.shape[1])  # standard error of the fold mean
     return pd.concat([pd.DataFrame({"n_train": sizes, "split": "train", "rmse": -train.mean(axis=1), "se": se(train)}),
                       pd.DataFrame({"n_train": sizes, "split": "validation", "rmse": -val.mean(axis=1), "se": se(val)})],
                      ignore_index=True)
