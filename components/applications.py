@@ -117,8 +117,8 @@ def cv_model(name: str, seed: int):
         return make_pipeline(StandardScaler(), SVC(gamma="scale"))
     if name == CV_MODELS[2]:
         return KNeighborsClassifier(n_neighbors=3)
-    # Two threads (this machine's and Community Cloud's cores): the trees are the same, since each tree's
-    # seed is drawn before any is built; the fit takes 190 ms instead of 230 ms.
+    # Two threads: the trees are the same, since each tree's seed is drawn before any is built; on this
+    # 2-core machine the fit takes 190 ms instead of 230 ms.
     return RandomForestClassifier(n_estimators=100, random_state=seed, n_jobs=2)
 
 
