@@ -28,6 +28,11 @@ HEIGHT = 280
 alt.data_transformers.disable_max_rows()
 
 
+def _tooltips(columns) -> list[alt.Tooltip]:
+    """One tooltip channel per column (channel objects, not names: see the module docstring)."""
+    return [alt.Tooltip(c) for c in columns]
+
+
 def boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str = "", height: int = 320,
                    width: int | str = "container", extra: alt.Chart | None = None) -> alt.LayerChart:
     """A 2-D decision boundary: the model's probability of class 1 as a background, points on top.
@@ -56,7 +61,7 @@ def boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str = "", he
                         scale=alt.Scale(range=[BLUE, ORANGE, GREEN, VERMILION])),
         shape=alt.Shape("split:N", title="split", scale=alt.Scale(domain=["train", "test"],
                                                                     range=["circle", "triangle-up"])),
-        tooltip=[alt.Tooltip(c) for c in points.columns if c in ("x1", "x2", "label", "split", "size", "marker")],
+        tooltip=_tooltips(c for c in points.columns if c in ("x1", "x2", "label", "split", "size", "marker")),
     )
     if "size" in points:
         enc["size"] = alt.Size("size:Q", title="weight", scale=alt.Scale(range=[10, 400]))
@@ -132,7 +137,7 @@ def line_chart(df: pd.DataFrame, x: str, y: str, color: str | None = None, title
     enc = dict(
         x=alt.X(f"{x}:Q", title=x_title or x, scale=_log_x() if log_x else alt.Undefined),
         y=alt.Y(f"{y}:Q", title=y_title or y, scale=alt.Undefined if zero_y else alt.Scale(zero=False)),
-        tooltip=[alt.Tooltip(c) for c in df.columns],
+        tooltip=_tooltips(df.columns),
     )
     if color:
         enc["color"] = alt.Color(f"{color}:N", title=color, scale=alt.Scale(range=OKABE_ITO))
@@ -149,7 +154,7 @@ def bar_chart(df: pd.DataFrame, x: str, y: str, color: str | None = None, title:
     enc = dict(x=alt.X(f"{x}:Q", title=x_title or x),
                # Streamlit's theme thins out overlapping labels; every category must stay named
                y=alt.Y(f"{y}:N", title=None, sort=sort, axis=alt.Axis(labelOverlap=False, labelLimit=220)),
-               tooltip=[alt.Tooltip(c) for c in df.columns])
+               tooltip=_tooltips(df.columns))
     if color:
         enc["color"] = alt.Color(f"{color}:N", title=color, scale=alt.Scale(range=OKABE_ITO))
         enc["yOffset"] = alt.YOffset(f"{color}:N")
@@ -168,7 +173,7 @@ def score_dot_chart(df: pd.DataFrame, x: str, y: str, reference: float | None = 
     apart (errors of 1 and 57: on a linear axis, or as bars, the small ones were slivers)."""
     enc = dict(x=alt.X(f"{x}:Q", title=x_title or x, scale=alt.Scale(type="log") if log_x else alt.Scale(zero=False)),
                y=alt.Y(f"{y}:N", title=None, sort=None, axis=alt.Axis(labelOverlap=False, labelLimit=220)),
-               tooltip=[alt.Tooltip(c) for c in df.columns])
+               tooltip=_tooltips(df.columns))
     mark = dict(filled=True, size=110, opacity=1)
     if color:
         order = color_order or list(dict.fromkeys(df[color]))
@@ -599,7 +604,7 @@ def beeswarm_chart(df: pd.DataFrame, title: str = "", height: int | None = None)
         yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[-1.6, 1.6])),
         color=alt.Color("value rank:Q", title="feature value (rank)",
                         scale=alt.Scale(domain=[0, 1], range=[BLUE, VERMILION])),
-        tooltip=[alt.Tooltip(c) for c in tips],
+        tooltip=_tooltips(tips),
     ).properties(title=title, height=height or 30 * len(order) + 20, width="container")
 
 
@@ -695,7 +700,7 @@ def surface_chart(surface: pd.DataFrame, x: str, y: str, value: str = "score",
     )
     layers = [heat]
     if trials is not None and len(trials):
-        enc = dict(x=alt.X(f"{x}:Q"), y=alt.Y(f"{y}:Q"), tooltip=[alt.Tooltip(c) for c in trials.columns])
+        enc = dict(x=alt.X(f"{x}:Q"), y=alt.Y(f"{y}:Q"), tooltip=_tooltips(trials.columns))
         if color:
             enc["shape"] = alt.Shape(f"{color}:N", title=color)
             enc["fill"] = alt.Fill(f"{color}:N", title=color, scale=alt.Scale(range=[ORANGE, SKY, VERMILION, GREEN]))
@@ -749,7 +754,7 @@ def tile_chart(df: pd.DataFrame, x: str, y: str, color: str, title: str = "", he
         x=alt.X(f"{x}:O", title=x, sort=x_sort, axis=alt.Axis(labelLimit=160)),
         y=alt.Y(f"{y}:O", title=y, sort=y_sort,
                 axis=alt.Axis(labelLimit=200, labelOverlap=False) if y_labels else alt.Axis(labels=False, ticks=False)),
-        color=col, tooltip=[alt.Tooltip(c) for c in df.columns],
+        color=col, tooltip=_tooltips(df.columns),
     ).properties(title=title, height=height, width="container")
 
 
@@ -761,7 +766,7 @@ def scatter_chart(df: pd.DataFrame, x: str, y: str, color: str | None = None, ti
     with an optional dashed horizontal rule (e.g. zero error)."""
     enc = dict(x=alt.X(f"{x}:Q", title=x_title or x, scale=alt.Scale(zero=False)),
                y=alt.Y(f"{y}:Q", title=y_title or y, scale=alt.Scale(zero=False)),
-               tooltip=[alt.Tooltip(c) for c in df.columns])
+               tooltip=_tooltips(df.columns))
     if color:
         enc["color"] = alt.Color(f"{color}:N", title=color, scale=alt.Scale(range=OKABE_ITO))
     if shape:
@@ -779,7 +784,7 @@ def loglog_chart(df: pd.DataFrame, x: str, y: str, color: str, title: str = "", 
         x=alt.X(f"{x}:Q", title=x, scale=alt.Scale(type="log")),
         y=alt.Y(f"{y}:Q", title=y, scale=alt.Scale(type="log")),
         color=alt.Color(f"{color}:N", title=color, scale=alt.Scale(range=OKABE_ITO)),
-        tooltip=[alt.Tooltip(c) for c in df.columns],
+        tooltip=_tooltips(df.columns),
     ).properties(title=title, height=height, width="container")
 
 
@@ -787,7 +792,7 @@ def strip_chart(df: pd.DataFrame, value: str, row: str, color: str | None = None
                 row_height: int = 34, independent_x: bool = True, width: int = 520) -> alt.FacetChart:
     """One strip of ticks per category (e.g. a feature under each scaler), each strip with its own
     x axis when ``independent_x``: where the bulk sits relative to the extremes is what shows."""
-    enc = dict(x=alt.X(f"{value}:Q", title=None, scale=alt.Scale(zero=False)), tooltip=[alt.Tooltip(c) for c in df.columns])
+    enc = dict(x=alt.X(f"{value}:Q", title=None, scale=alt.Scale(zero=False)), tooltip=_tooltips(df.columns))
     if color:
         enc["color"] = alt.Color(f"{color}:N", title=color, scale=alt.Scale(range=[BLUE, VERMILION, GREEN]))
     chart = alt.Chart(df).mark_tick(thickness=1.5, opacity=0.7).encode(**enc).properties(
@@ -820,7 +825,7 @@ def points_lines_chart(points: pd.DataFrame | None, lines: pd.DataFrame | None, 
             x=alt.X("x:Q", title=x_title, scale=xscale), y=alt.Y("y:Q", title=y_title, scale=yscale),
             color=alt.Color("group:N", title=None, scale=alt.Scale(range=[BLUE, ORANGE, GREEN, VERMILION])),
             shape=alt.Shape("group:N", title=None),
-            tooltip=[alt.Tooltip(c) for c in points.columns]))
+            tooltip=_tooltips(points.columns)))
     if lines is not None and len(lines):
         enc = dict(
             x=alt.X("x:Q", title=x_title, scale=xscale), y=alt.Y("y:Q", title=y_title, scale=yscale),
@@ -855,7 +860,7 @@ def outline_layer(margin: pd.DataFrame | None = None, circled: pd.DataFrame | No
             size=170, strokeWidth=1.6, filled=False).encode(
             x=alt.X("x1:Q"), y=alt.Y("x2:Q"),
             stroke=alt.Stroke("ring:N", title=None, scale=alt.Scale(range=[BLACK])),
-            tooltip=[alt.Tooltip(c) for c in ("x1", "x2", "ring")]))
+            tooltip=_tooltips(("x1", "x2", "ring"))))
     if not layers:
         layers.append(alt.Chart(pd.DataFrame({"x1": [], "x2": []})).mark_point().encode(x=alt.X("x1:Q"), y=alt.Y("x2:Q")))
     return alt.layer(*layers)
@@ -885,7 +890,7 @@ def time_series_chart(df: pd.DataFrame, x: str, y: str, color: str, title: str =
         color=alt.Color(f"{color}:N", title=color, sort=series, scale=alt.Scale(range=[BLACK] + OKABE_ITO)),
         strokeDash=alt.StrokeDash(f"{color}:N", title=color, sort=series,
                                   scale=alt.Scale(domain=series, range=dashes[:len(series)])),
-        tooltip=[alt.Tooltip(c) for c in df.columns],
+        tooltip=_tooltips(df.columns),
     )
     if rule_x is not None:
         chart = chart + alt.Chart(pd.DataFrame({x: [rule_x]})).mark_rule(color=BLACK, strokeDash=[2, 2]).encode(
@@ -903,7 +908,7 @@ def path_chart(df: pd.DataFrame, x: str, y: str, line: str, color: str, title: s
         y=alt.Y(f"{y}:Q", title=y_title or y),
         detail=alt.Detail(f"{line}:N"),
         color=alt.Color(f"{color}:N", title=color, scale=alt.Scale(range=[BLUE, VERMILION, GREEN, ORANGE])),
-        tooltip=[alt.Tooltip(c) for c in df.columns],
+        tooltip=_tooltips(df.columns),
     )
     layers = [base]
     if rule_x is not None:
@@ -934,7 +939,7 @@ def tree_chart(nodes: pd.DataFrame, edges: pd.DataFrame, title: str = "", height
                       legend=alt.Legend(values=sizes)),
         color=alt.Color("p1:Q", title="share of class 1",
                         scale=alt.Scale(domain=[0, 0.5, 1], range=[BLUE, "#f7f7f7", ORANGE])),
-        tooltip=[alt.Tooltip(c) for c in ("label", "samples", "p1", "depth")])
+        tooltip=_tooltips(("label", "samples", "p1", "depth")))
     # haloed labels: the edges to the children run through the text under each node
     text = [alt.Chart(nodes).mark_text(dy=16, fontSize=11, **paint).encode(
         x=alt.X("x:Q", scale=x_scale, **axis_off), y=alt.Y("depth:Q", scale=y_scale, **axis_off),
