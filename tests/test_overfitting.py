@@ -468,7 +468,6 @@ def test_still_improving_needs_a_drop_larger_than_one_standard_error():
 
 
 def test_error_metrics_stay_readable_when_a_fit_explodes():
-    from tests.apptest_utils import metric_values
     at = open_page(PAGE)
     at.slider(key=o.DEGREE_KEY).set_value(20).run()
     shown = metric_values(at)["Validation RMSE (5-fold CV)"]

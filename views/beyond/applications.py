@@ -111,22 +111,17 @@ def _wrong_images_chart(name, seed, show):
 FORECAST_HEIGHT = 380  # the legend below the plot takes about 100 px of it
 
 
-def _forecast_chart(seed, noise, lags, horizon, with_arima):
-    return charts.time_series_chart(get_ts_frame(seed, noise, lags, horizon, with_arima), x="month", y="value",
-                                    color="series", rule_x=get_ts(seed, noise, lags, horizon)["train_end"],
-                                    title=f"Monthly series (trend + seasonality) and {horizon}-month forecasts",
-                                    height=FORECAST_HEIGHT).configure_legend(orient="bottom", columns=2, labelLimit=0)
-
-
-def _forecast_closeup_chart(seed, noise, lags, horizon, with_arima):
-    """The forecast window and as many months before it: on the 12-year chart the forecasts took its
-    right edge, a few pixels per month."""
+def _forecast_chart(seed, noise, lags, horizon, with_arima, closeup: bool = False):
+    """The whole series with the forecasts, or (closeup) the forecast window and as many months before
+    it: on the 12-year chart the forecasts took its right edge, a few pixels per month."""
     frame = get_ts_frame(seed, noise, lags, horizon, with_arima)
-    start = frame["month"].max() - pd.DateOffset(months=2 * horizon - 1)
-    return charts.time_series_chart(frame[frame["month"] >= start], x="month", y="value", color="series",
-                                    rule_x=get_ts(seed, noise, lags, horizon)["train_end"],
-                                    title=f"Close-up: the last {horizon} training months and the forecasts",
-                                    height=FORECAST_HEIGHT).configure_legend(orient="bottom", columns=2, labelLimit=0)
+    title = f"Monthly series (trend + seasonality) and {horizon}-month forecasts"
+    if closeup:
+        frame = frame[frame["month"] >= frame["month"].max() - pd.DateOffset(months=2 * horizon - 1)]
+        title = f"Close-up: the last {horizon} training months and the forecasts"
+    return charts.time_series_chart(frame, x="month", y="value", color="series", title=title, height=FORECAST_HEIGHT,
+                                    rule_x=get_ts(seed, noise, lags, horizon)["train_end"]
+                                    ).configure_legend(orient="bottom", columns=2, labelLimit=0)
 
 
 def _ts_cv_chart(seed, noise, lags):
@@ -224,7 +219,7 @@ with ts_tab:
         col.metric(f"MAE: {k}", f"{v:.2f}")
     frame = get_ts_frame(seed, float(noise), int(lags), int(horizon), bool(with_arima))
     chart_cache.draw(_forecast_chart, seed, float(noise), int(lags), int(horizon), bool(with_arima))
-    chart_cache.draw(_forecast_closeup_chart, seed, float(noise), int(lags), int(horizon), bool(with_arima))
+    chart_cache.draw(_forecast_chart, seed, float(noise), int(lags), int(horizon), bool(with_arima), closeup=True)
     with st.expander("Forecast numbers"):
         st.dataframe(frame.pivot(index="month", columns="series", values="value"))
     tscv = get_ts_cv(seed, float(noise), int(lags))
