@@ -150,14 +150,14 @@ def confusion_long(cm: np.ndarray) -> pd.DataFrame:
 
 def image_pixels(images: np.ndarray, wrong: pd.DataFrame, k: int) -> pd.DataFrame:
     """Long format of the first k misclassified images: one row per pixel, with a caption per image."""
-    recs = []
-    for _, r in wrong.head(k).iterrows():
-        img = images[int(r["index"])]
-        cap = f"#{int(r['index'])}: true {int(r['true'])}, said {int(r['predicted'])}"
-        for i in range(8):
-            for j in range(8):
-                recs.append({"image": cap, "row": i, "col": j, "ink": float(img[i, j])})
-    return pd.DataFrame(recs, columns=["image", "row", "col", "ink"])
+    shown = wrong.head(k)
+    idx = shown["index"].to_numpy(dtype=int)
+    caps = [f"#{i}: true {int(t)}, said {int(p)}" for i, t, p in zip(idx, shown["true"], shown["predicted"])]
+    rows, cols = np.divmod(np.arange(64), 8)  # pixel order: row by row, as images[i].ravel()
+    return pd.DataFrame({"image": np.repeat(np.array(caps, dtype=object), 64),
+                         "row": np.tile(rows, len(idx)), "col": np.tile(cols, len(idx)),
+                         "ink": images[idx].reshape(len(idx), 64).astype(float).ravel()},
+                        columns=["image", "row", "col", "ink"])
 
 
 # ================================================================ time series

@@ -72,6 +72,22 @@ def get_ts_frame(seed, noise, lags, horizon, with_arima):
     return A.ts_frame(get_ts(seed, noise, lags, horizon), get_arima(seed, noise, horizon) if with_arima else None)
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def get_confusion_table(name, seed):
+    """The confusion matrix as a true x predicted table (pivoted once, not on every rerun: 3 ms each)."""
+    return get_confusion(name, seed).pivot(index="true", columns="predicted", values="count")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def get_ts_table(seed, noise, lags, horizon, with_arima):
+    return get_ts_frame(seed, noise, lags, horizon, with_arima).pivot(index="month", columns="series", values="value")
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def get_error_table(seed, method):
+    return get_error_curve(seed, method).pivot(index="factors", columns="set", values="error")
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def get_recommendations(seed, k, method, user):
     return A.recommend(get_ratings(seed), get_factorised(seed, k, method), user)
@@ -185,10 +201,9 @@ with cv_tab:
     m1, m2 = st.columns(2)
     m1.metric("Test accuracy (digits)", f"{cv['accuracy']:.3f}")
     m2.metric("Misclassified test images", f"{len(cv['wrong'])} of {cv['n_test']}")
-    cm = get_confusion(cv_name, seed)
     chart_cache.draw(_confusion_chart, cv_name, seed)
     with st.expander("Confusion matrix numbers"):
-        st.dataframe(cm.pivot(index="true", columns="predicted", values="count"))
+        st.dataframe(get_confusion_table(cv_name, seed))
     if len(cv["wrong"]):
         chart_cache.draw(_wrong_images_chart, cv_name, seed, int(show))
         with st.expander("Misclassified images table"):
@@ -217,11 +232,10 @@ with ts_tab:
     cols = st.columns(3 if arima else 2)
     for col, (k, v) in zip(cols, list(fc["mae"].items()) + ([("seasonal ARIMA", arima["mae"])] if arima else [])):
         col.metric(f"MAE: {k}", f"{v:.2f}")
-    frame = get_ts_frame(seed, float(noise), int(lags), int(horizon), bool(with_arima))
     chart_cache.draw(_forecast_chart, seed, float(noise), int(lags), int(horizon), bool(with_arima))
     chart_cache.draw(_forecast_chart, seed, float(noise), int(lags), int(horizon), bool(with_arima), closeup=True)
     with st.expander("Forecast numbers"):
-        st.dataframe(frame.pivot(index="month", columns="series", values="value"))
+        st.dataframe(get_ts_table(seed, float(noise), int(lags), int(horizon), bool(with_arima)))
     tscv = get_ts_cv(seed, float(noise), int(lags))
     chart_cache.draw(_ts_cv_chart, seed, float(noise), int(lags))
     with st.expander("Cross-validation folds"):
@@ -252,7 +266,7 @@ with rec_tab:
     curve = get_error_curve(seed, method)
     chart_cache.draw(_error_chart, seed, method, int(k))
     with st.expander("Error per number of factors"):
-        st.dataframe(curve.pivot(index="factors", columns="set", values="error"))
+        st.dataframe(get_error_table(seed, method))
     st.markdown(f"**User {user}**'s true tastes (hidden from the model): {A.user_profile(r, int(user))}. "
                 "Top 5 recommendations among the items they have not rated:")
     st.dataframe(get_recommendations(seed, int(k), method, int(user)), hide_index=True)
