@@ -74,6 +74,11 @@ def test_vision_matches_an_independent_fit():
     assert d.target[int(first["index"])] == first["true"]
     px = A.image_pixels(d.images, res["wrong"], 3)
     assert len(px) == 64 * min(3, len(res["wrong"]))
+    # every pixel row carries its own image's ink at (row, col), read straight from the 8x8 arrays
+    for (cap, r, c, ink), w in zip(px.itertuples(index=False, name=None),
+                                   np.repeat(res["wrong"].head(3).to_numpy(), 64, axis=0)):
+        assert cap == f"#{w[0]}: true {w[1]}, said {w[2]}" and ink == d.images[w[0]][r, c]
+    assert list(px["row"].head(9)) == [0] * 8 + [1] and list(px["col"].head(9)) == [*range(8), 0]
 
 
 def test_vision_forest_fitted_on_two_threads_equals_a_one_thread_fit():
