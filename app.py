@@ -15,7 +15,7 @@ nav = {"": [home]} | {
     for section, pages in catalog.by_section().items()
 }
 page = st.navigation(nav, expanded=True)  # every page visible: the sidebar is the syllabus
-common.global_sidebar()
+common.global_sidebar(catalog.shared_data(page.url_path))
 page.run()
 common.share_link_box()
 common.freeze_startup_objects()  # once per process: no more GC pauses over the libraries

@@ -12,6 +12,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# What a page takes from the sidebar's shared data controls (the seed and presenter mode serve every
+# page). The sidebar greys out the ones a page never reads, so a learner does not move a slider that
+# cannot change anything on screen.
+SHARED_DATASET = "shared dataset"  # the sidebar's dataset (and, for a generated 2-D set, its samples and noise)
+OWN_2D_SETS = "own 2-D sets"  # the page picks its 2-D set itself; the sidebar's samples and noise apply
+OWN_DATA = "own data"  # the page's data is its own (digits, generated streams, a corpus): none apply
+
+
 @dataclass(frozen=True)
 class PageSpec:
     section: str
@@ -20,6 +28,7 @@ class PageSpec:
     url_path: str
     icon: str
     summary: str
+    data: str = SHARED_DATASET
 
 
 SECTIONS = ("Data", "Models", "Evaluation", "Pitfalls", "Beyond", "Interview")
@@ -36,10 +45,11 @@ PAGES: tuple[PageSpec, ...] = (
              "and the time); PCA, LDA and t-SNE projections."),
     PageSpec("Models", "Model gallery", "views/models/gallery.py", "gallery", ":material/category:",
              "Linear and logistic regression, a decision tree, a random forest, an SVM and a neural network: "
-             "their knobs, decision boundaries on 2-D sets, margins, support vectors, the tree, the loss curve."),
+             "their knobs, decision boundaries on 2-D sets, margins, support vectors, the tree, the loss curve.",
+             OWN_2D_SETS),
     PageSpec("Models", "Ensembles lab", "views/models/ensembles.py", "ensembles", ":material/forest:",
              "Bagging's bootstrap trees and their vote, out-of-bag score and variance reduction; AdaBoost's sample "
-             "weights round by round, staged train/test error, gradient boosting beside it."),
+             "weights round by round, staged train/test error, gradient boosting beside it.", OWN_2D_SETS),
     PageSpec("Evaluation", "Evaluation cockpit", "views/evaluation/cockpit.py", "cockpit", ":material/speed:",
              "One threshold slider re-counts the confusion matrix and moves the ROC and PR operating "
              "points; train/test split and k-fold cross-validation drawn."),
@@ -58,17 +68,17 @@ PAGES: tuple[PageSpec, ...] = (
              "series: the leaky estimate, the correct one and a truly held-out score side by side."),
     PageSpec("Pitfalls", "Scalability", "views/pitfalls/scalability.py", "scalability", ":material/trending_up:",
              "Batch solver vs SGD vs mini-batch partial_fit as rows grow (time, score, growth exponent), PCA "
-             "to shrink the width, and when a distributed engine is worth it."),
+             "to shrink the width, and when a distributed engine is worth it.", OWN_DATA),
     PageSpec("Beyond", "Interpretability", "views/beyond/interpretability.py", "interpretability",
              ":material/lightbulb:",
              "Impurity vs permutation importance vs SHAP; one prediction's SHAP waterfall and a LIME-style "
              "surrogate; partial dependence and ICE."),
     PageSpec("Beyond", "Transfer learning", "views/beyond/transfer.py", "transfer", ":material/move_up:",
              "A network trained on digits 0–4 reused for 5–9: feature extraction vs fine-tuning vs from scratch "
-             "as the number of labels grows."),
+             "as the number of labels grows.", OWN_DATA),
     PageSpec("Beyond", "Applications", "views/beyond/applications.py", "applications", ":material/apps:",
              "NLP sentiment (bag of words, TF-IDF, n-grams), digits vision with its mistakes, time-series "
-             "forecasts vs ARIMA with time-ordered CV, and a matrix-factorisation recommender."),
+             "forecasts vs ARIMA with time-ordered CV, and a matrix-factorisation recommender.", OWN_DATA),
 )
 
 
@@ -83,3 +93,9 @@ def by_section() -> dict[str, list[PageSpec]]:
 
 def find(url_path: str) -> PageSpec:
     return next(p for p in PAGES if p.url_path == url_path)
+
+
+def shared_data(url_path: str) -> str:
+    """What the page at url_path takes from the sidebar's data controls (Home: the shared dataset,
+    which it describes)."""
+    return next((p.data for p in PAGES if p.url_path == url_path), SHARED_DATASET)

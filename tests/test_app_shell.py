@@ -1,6 +1,11 @@
-"""The global sidebar: presenter mode, share link, seed in the URL."""
+"""The global sidebar: presenter mode, share link, seed in the URL, shared controls a page ignores."""
+import re
+
+import pytest
+
+from components import catalog
 from components.ui import common
-from tests.apptest_utils import assert_clean, open_page
+from tests.apptest_utils import ROOT, assert_clean, open_page
 
 PAGE = "views/evaluation/cockpit.py"
 
@@ -20,6 +25,44 @@ def test_share_link_carries_the_non_default_settings():
     assert_clean(at)
     link = next(c.value for c in at.sidebar.code)
     assert "eval.threshold=0.42" in link and "app.seed=3" in link
+
+
+SHARED_CONTROLS = (common.DATASET_KEY, common.N_SAMPLES_KEY, common.NOISE_KEY)
+READS_DATASET = re.compile(r"common\.(current_dataset|dataset_name|dataset_key|two_d_dataset)\(")
+READS_GENERATION = re.compile(r"common\.(N_SAMPLES_KEY|NOISE_KEY)|common\.(current_dataset|two_d_dataset)\(")
+
+
+@pytest.mark.parametrize("spec", catalog.PAGES, ids=lambda p: p.url_path)
+def test_each_page_declares_the_shared_data_controls_it_reads(spec):
+    """The sidebar greys out what catalog.PageSpec.data says a page ignores: check the claim against
+    what the page's script actually reads."""
+    source = (ROOT / spec.path).read_text()
+    reads_dataset, reads_generation = bool(READS_DATASET.search(source)), bool(READS_GENERATION.search(source))
+    expected = {catalog.SHARED_DATASET: (True, True), catalog.OWN_2D_SETS: (False, True),
+                catalog.OWN_DATA: (False, False)}[spec.data]
+    assert (reads_dataset, reads_generation) == expected
+
+
+@pytest.mark.parametrize("spec", [catalog.find("cockpit"), catalog.find("gallery"), catalog.find("applications")],
+                         ids=lambda p: p.url_path)
+def test_the_sidebar_greys_out_the_controls_a_page_ignores(spec):
+    at = open_page(spec.path)
+    assert_clean(at)
+    disabled = {w.key: w.disabled for kind in ("selectbox", "slider") for w in at.sidebar.get(kind)
+                if w.key in SHARED_CONTROLS}
+    assert disabled == {common.DATASET_KEY: spec.data != catalog.SHARED_DATASET,
+                        common.N_SAMPLES_KEY: spec.data == catalog.OWN_DATA,
+                        common.NOISE_KEY: spec.data == catalog.OWN_DATA}
+
+
+def test_greyed_out_controls_keep_their_values_for_the_next_page():
+    at = open_page("views/evaluation/cockpit.py", query={common.DATASET_KEY: "wine", common.NOISE_KEY: "0.5"})
+    at.switch_page(catalog.find("applications").path).run()
+    assert at.selectbox(key=common.DATASET_KEY).disabled and at.selectbox(key=common.DATASET_KEY).value == "wine"
+    at.switch_page("views/evaluation/cockpit.py").run()
+    assert_clean(at)
+    assert not at.selectbox(key=common.DATASET_KEY).disabled
+    assert at.selectbox(key=common.DATASET_KEY).value == "wine" and at.slider(key=common.NOISE_KEY).value == 0.5
 
 
 def test_seed_changes_the_folds():

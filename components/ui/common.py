@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from components import datasets
+from components import catalog, datasets
 
 # One source of truth for the global sidebar's keys, defaults and ranges.
 DATASET_KEY, SEED_KEY, N_SAMPLES_KEY, NOISE_KEY, PRESENTER_KEY = (
@@ -18,6 +18,8 @@ DATASET_OPTIONS = datasets.NAMES + (datasets.UPLOAD,)
 SEED_DEFAULT, SEED_MIN, SEED_MAX = 42, 0, 9999
 N_SAMPLES_DEFAULT, N_SAMPLES_MIN, N_SAMPLES_MAX, N_SAMPLES_STEP = 300, 50, 2000, 50
 NOISE_DEFAULT, NOISE_MIN, NOISE_MAX, NOISE_STEP = 0.25, 0.0, 1.0, 0.05
+NOT_HERE_HELP = "Not used on this page: it brings its own data. The value is kept for the other pages."
+OWN_SETS_HELP = "Not used on this page: it picks its own 2-D set. The value is kept for the other pages."
 
 # Metric labels and values are markdown containers too: the paragraph rule is kept to st.markdown, or
 # it set a metric's value (and label) to 1.15rem, the value smaller than its label. Segmented controls
@@ -32,26 +34,32 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
 </style>"""
 
 
-def global_sidebar() -> None:
-    """Draw the controls every page shares. Called once per run from app.py."""
+def global_sidebar(data: str = catalog.SHARED_DATASET) -> None:
+    """Draw the controls every page shares. Called once per run from app.py with what the page
+    takes from them (catalog.PageSpec.data): the ones it never reads are greyed out, with why, but
+    keep their values (and their place in the URL) for the next page."""
+    own_sets, own_data = data == catalog.OWN_2D_SETS, data == catalog.OWN_DATA
     with st.sidebar:
         choice = st.selectbox("Dataset", DATASET_OPTIONS, index=DATASET_OPTIONS.index(datasets.DEFAULT),
-                              key=DATASET_KEY, bind="query-params",
-                              help="Shared by every page. Pages that need another kind of task say so.")
-        if choice == datasets.UPLOAD:
+                              key=DATASET_KEY, bind="query-params", disabled=own_sets or own_data,
+                              help=(NOT_HERE_HELP if own_data else OWN_SETS_HELP if own_sets else
+                                    "Shared by every page. Pages that need another kind of task say so."))
+        if choice == datasets.UPLOAD:  # drawn on every page: an undrawn uploader would forget the file
             _upload_controls()
-        # Always enabled: pages that draw decision boundaries use the generated 2-D sets even when
-        # the shared dataset is a table.
+        # Enabled on every page that reads a dataset: pages that draw decision boundaries use the
+        # generated 2-D sets even when the shared dataset is a table.
+        generation_help = NOT_HERE_HELP if own_data else None
         st.slider("Samples (generated 2-D sets)", N_SAMPLES_MIN, N_SAMPLES_MAX, N_SAMPLES_DEFAULT, N_SAMPLES_STEP,
-                  key=N_SAMPLES_KEY, bind="query-params")
+                  key=N_SAMPLES_KEY, bind="query-params", disabled=own_data, help=generation_help)
         st.slider("Noise (generated 2-D sets)", NOISE_MIN, NOISE_MAX, NOISE_DEFAULT, NOISE_STEP,
-                  key=NOISE_KEY, bind="query-params")
+                  key=NOISE_KEY, bind="query-params", disabled=own_data, help=generation_help)
         st.number_input("Random seed", SEED_MIN, SEED_MAX, SEED_DEFAULT, 1, key=SEED_KEY, bind="query-params",
                         help="Every split, fold and model uses it: same seed, same numbers.")
         st.toggle("Presenter mode", key=PRESENTER_KEY, bind="query-params",
                   help="Bigger type for projectors; hides the code and the long explanations.")
-        if choice != datasets.UPLOAD:
-            st.caption(datasets.REGISTRY[choice].description)
+        if choice != datasets.UPLOAD and not own_data:
+            st.caption(datasets.REGISTRY[choice].description if not own_sets else
+                       "This page picks its own 2-D set; the samples and noise above apply to it.")
     if presenter():
         st.html(PRESENTER_CSS)
 
