@@ -48,6 +48,24 @@ def test_nlp_matches_an_independent_pipeline():
     assert A.nlp_fit(A.VECTORIZERS[0], A.NGRAMS[1], 1, 20, SEED)["vocab_size"] == 20
 
 
+@pytest.mark.parametrize("vec", A.VECTORIZERS)
+@pytest.mark.parametrize("seed", [0, SEED, 27])
+def test_the_corpus_teaches_good_bad_and_their_negation(vec, seed):
+    """Plain words carry their own sentiment; negated, a unigram model misreads them and a bigram
+    model reads them right, as the page's caption says."""
+    uni = A.nlp_fit(vec, A.NGRAMS[0], A.MINDF_DEFAULT, A.MAXF_DEFAULT, seed)
+    bi = A.nlp_fit(vec, A.NGRAMS[1], A.MINDF_DEFAULT, A.MAXF_DEFAULT, seed)
+    for fit in (uni, bi):
+        weight = fit["words"].set_index("term")["weight"]
+        assert weight["good"] > 0 > weight["bad"]
+        assert A.explain_text(fit, "The food was good.")[0] > 0.5 > A.explain_text(fit, "The food was bad.")[0]
+    weight = bi["words"].set_index("term")["weight"]
+    assert weight["not bad"] > 0 > weight["not good"]
+    assert A.explain_text(uni, A.NEGATED_EXAMPLE)[0] > 0.5  # wrong without word order
+    assert A.explain_text(bi, A.NEGATED_EXAMPLE)[0] < 0.5  # right with bigrams
+    assert bi["accuracy"] > uni["accuracy"]
+
+
 def test_text_contributions_add_up_to_the_log_odds():
     fit = A.nlp_fit(A.VEC_DEFAULT, A.NGRAM_DEFAULT, 2, 1000, SEED)
     p, contrib = A.explain_text(fit, "The service was truly awful. Never again.")

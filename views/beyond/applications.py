@@ -188,7 +188,8 @@ with nlp_tab:
     else:
         st.caption("Each known term's contribution = its feature value × its weight (log-odds).")
         st.dataframe(contrib, hide_index=True)
-    st.caption("Try a bigram setting and compare 'not bad' with 'bad': with unigrams only, word order is lost.")
+    st.caption(f"Try '{A.NEGATED_EXAMPLE}' with unigrams, then with bigrams: unigrams lose word order, so "
+               "'good' outweighs 'not'; a bigram model learns 'not good' as a negative term of its own.")
 
 # ---------------------------------------------------------------- vision
 with cv_tab:
