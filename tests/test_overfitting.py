@@ -1,5 +1,6 @@
 """Overfitting lab: component numbers against direct numpy / scikit-learn computations, the page's
 controls and caching, the URL and the exported script."""
+import json
 from unittest import mock
 
 import numpy as np
@@ -12,7 +13,7 @@ from sklearn.tree import DecisionTreeClassifier
 from components import datasets
 from components import overfitting as o
 from components.ui import common
-from tests.apptest_utils import assert_clean, metric_values, open_page, run_exported_script
+from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, run_exported_script
 
 PAGE = "views/evaluation/overfitting.py"
 VIEW_KEY = o.VIEW_KEY
@@ -202,6 +203,18 @@ def test_url_sets_widgets():
     assert at.select_slider(key=o.ALPHA_KEY).value == 1.0
     assert "Best alpha (CV)" in metric_values(at)
     assert_clean(at)
+
+
+@pytest.mark.parametrize("choice", o.PENALTIES[1:])
+def test_path_view_without_a_penalty_offers_one_click_to_each_path(choice):
+    at = open_page(PAGE, query={VIEW_KEY: "Regularisation path"})
+    assert at.button_group(key=o.PENALTY_KEY).value == "none" and "Best alpha (CV)" not in metric_values(at)
+    at.button(key=f"overfit.path_penalty.{choice}").click().run()
+    assert_clean(at)
+    assert at.button_group(key=o.PENALTY_KEY).value == choice
+    assert not at.select_slider(key=o.ALPHA_KEY).disabled and "Best alpha (CV)" in metric_values(at)
+    assert any(f"Coefficient path, degree {o.DEGREE_DEFAULT}, {choice}" in json.dumps(spec.get("title", ""))
+               for spec in chart_specs(at))
 
 
 def test_every_view_and_its_widgets_to_extremes():

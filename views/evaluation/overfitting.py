@@ -191,9 +191,21 @@ def path_templates(n, noise, seed, degree, penalty, _marker: pd.DataFrame, _poin
     return charts.to_spec(path_chart), charts.to_spec(error_chart)
 
 
+PATH_BUTTON_KEY = "overfit.path_penalty"
+
+
+def _choose_penalty(choice: str) -> None:
+    st.session_state[o.PENALTY_KEY] = choice  # before the next run draws the penalty control
+
+
 def view_path(n, noise, seed, degree, penalty, alpha) -> None:
     if penalty == "none":
-        st.info("Choose **ridge (L2)** or **lasso (L1)** above to see the coefficients shrink as alpha grows.")
+        st.info("A path needs a penalty: with none, alpha changes nothing. Pick one to watch the coefficients "
+                "shrink as alpha grows (lasso sets some of them exactly to 0).")
+        cols = st.columns(4)
+        for col, choice in zip(cols, o.PENALTIES[1:]):
+            col.button(f"Show the {choice} path", key=f"{PATH_BUTTON_KEY}.{choice}", on_click=_choose_penalty,
+                       args=(choice,))
         return
     path, by_alpha = coefficient_path(n, noise, seed, degree, penalty)
     idx = o.ALPHAS.index(alpha)
