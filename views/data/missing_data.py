@@ -129,22 +129,34 @@ def _pattern(miss, shown):
     return md.pattern_frame(X_miss, shown), per_col.round(3)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _distribution_observed(miss):
+    """The truth and the observed cells of the first three affected columns (long; strategy "")."""
+    data_key, mechanism, pct, cols = miss
+    X, _, _ = _data(*data_key)
+    X_miss = _inject(data_key, mechanism, pct, cols)
+    dist = md.distribution_frame(X, X_miss, X_miss, list(cols[:3]))
+    return dist[dist["version"] != "after imputation"].assign(strategy="")
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _distribution_imputed(data_key, mechanism, pct, cols, strategy, *eff):
+    """One strategy's imputed values of the first three affected columns (long), cached like its
+    imputation: a change of k, the estimator or m rebuilds one strategy's part, not eight."""
+    X, _, _ = _data(*data_key)
+    done = _impute(data_key, mechanism, pct, cols, strategy, *eff)["completed"]
+    dist = md.distribution_frame(X, _inject(data_key, mechanism, pct, cols), done, list(cols[:3]))
+    return dist[dist["version"] == "after imputation"].assign(strategy=strategy)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def _distributions(miss, k, estimator, m):
     """Long frame of the first three affected columns' values: the truth, the observed cells, and
     every strategy's imputed table (column ``strategy``; "" for the truth and the observed cells),
     built only when a histogram is (it is read by the chart builder)."""
     data_key, mechanism, pct, cols = miss
-    X, _, _ = _data(*data_key)
-    X_miss = _inject(data_key, mechanism, pct, cols)
-    parts = []
-    for s in md.STRATEGIES:
-        done = _impute(data_key, mechanism, pct, cols, s, *_eff(s, k, estimator, m))["completed"]
-        dist = md.distribution_frame(X, X_miss, done, list(cols[:3]))
-        after = dist["version"] == "after imputation"
-        if not parts:
-            parts.append(dist[~after].assign(strategy=""))
-        parts.append(dist[after].assign(strategy=s))
+    parts = [_distribution_observed(miss)] + [
+        _distribution_imputed(data_key, mechanism, pct, cols, s, *_eff(s, k, estimator, m)) for s in md.STRATEGIES]
     return pd.concat(parts, ignore_index=True)
 
 
