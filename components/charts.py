@@ -348,6 +348,18 @@ def swap_layer_data(spec: dict, frames: dict[int, pd.DataFrame], **top) -> dict:
     return out
 
 
+def swap_top_data(spec: dict, frame: pd.DataFrame) -> dict:
+    """A converted single-view chart (to_spec, data at the top level) with another frame of the same
+    columns as its data: for a chart whose spec depends on its rows only through the data (bins and
+    counts computed by Vega-Lite, no domains taken from the rows). The tests compare it with
+    converting the chart built on the new frame."""
+    if "layer" in spec or "name" not in spec.get("data", {}):
+        raise ValueError("swap_top_data needs a single view with its data at the top level")
+    data = _arrow_bytes(frame)
+    name = _dataset_name(data)
+    return {**spec, "data": {"name": name}, "datasets": {name: data}}
+
+
 def swap_grid(spec: dict, grid: pd.DataFrame, title: str) -> dict:
     """Another probability grid on the same cells, in a boundary chart already converted (to_spec of
     boundary_chart): the background's P(class 1) and the boundary cells (on_boundary) are swapped,

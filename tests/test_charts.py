@@ -168,6 +168,31 @@ def test_swap_boundary_onto_another_dataset_equals_a_fresh_chart():
                                   grid_a[["x1", "x2", "proba"]].to_numpy())
 
 
+def test_swap_top_data_equals_a_histogram_built_on_the_new_rows():
+    """The Missing-data lab builds each column's histogram once and swaps every input's rows in."""
+    from tests.chart_utils import canonical
+    rng = np.random.default_rng(3)
+
+    def rows(n, shift):
+        return pd.DataFrame({"column": "x", "value": rng.normal(shift, 1, n),
+                             "version": rng.choice(["truth", "observed", "after imputation"], n),
+                             "strategy": rng.choice(["", "mean", "k-NN"], n)})
+
+    def build(df):
+        return charts.histogram(df, "value", color="version", bins=25, title="x", steps=True).add_params(
+            alt.param(name="inspect", value="k-NN")).transform_filter("datum.strategy === inspect")
+
+    first, other = rows(300, 0.0), rows(500, 2.0)
+    template = charts.to_spec(build(first))
+    ours_text, ours = canonical(charts.swap_top_data(template, other))
+    theirs_text, theirs = canonical(charts.to_spec(build(other)))
+    assert ours_text == theirs_text and len(ours) == len(theirs) == 1
+    pd.testing.assert_frame_equal(ours[0], theirs[0], check_exact=True)
+    assert canonical(template)[1][0]["value"].tolist() == first["value"].tolist()  # the template is untouched
+    with pytest.raises(ValueError):
+        charts.swap_top_data(charts.to_spec(build(first) + build(first)), other)
+
+
 def test_score_dot_chart_zooms_on_the_scores_and_marks_the_reference():
     df = pd.DataFrame({"strategy": ["mean", "k-NN", "iterative"], "CV score": [0.962, 0.968, 0.971]})
     chart = charts.score_dot_chart(df, "CV score", "strategy", reference=0.975, reference_label="complete data")

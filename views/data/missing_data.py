@@ -209,17 +209,29 @@ def _corr_chart(miss, k, estimator, m, title, x_title):
 INSPECT_PARAM = "inspect"
 
 
-def _histogram_chart(miss, k, estimator, m, name):
+def _histogram_chart(rows: pd.DataFrame, name: str):
     """One column's histograms with every strategy's imputed values in the data; a Vega-Lite
     parameter picks the strategy shown, so inspecting another one swaps a value in the cached spec
     (charts.set_param) instead of building a chart. The filter runs before the binning: the bins
     are those of the truth, the observed cells and the one strategy shown. The legend goes below."""
-    dist = _distributions(miss, k, estimator, m)
-    chart = charts.histogram(dist[dist["column"] == name], "value", color="version", bins=25, height=330,
-                             title=name, steps=True)
+    chart = charts.histogram(rows, "value", color="version", bins=25, height=330, title=name, steps=True)
     return chart.add_params(alt.param(name=INSPECT_PARAM, value=md.INSPECT_DEFAULT)).transform_filter(
         f"datum.strategy === '' || datum.strategy === {INSPECT_PARAM}").configure_legend(
         orient="bottom", direction="horizontal", columns=1)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _histogram_template(name: str, _rows: pd.DataFrame) -> dict:
+    """A column's histogram, converted once: its spec depends on the rows only through its data (Vega-Lite
+    bins and counts them), so every input swaps its rows in (charts.swap_top_data) without Altair."""
+    return charts.to_spec(_histogram_chart(_rows, name))
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _histogram_spec(miss, k, estimator, m, name) -> dict:
+    dist = _distributions(miss, k, estimator, m)
+    rows = dist[dist["column"] == name]
+    return charts.swap_top_data(_histogram_template(name, rows), rows)
 
 
 def _draws_chart(miss, m, column):
@@ -386,7 +398,7 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
         # one chart per column: each gets its own bins and x axis (a shared facet bins every column on the
         # widest range, so a narrow column collapses into two bars)
         for col, name in zip(st.columns(len(columns[:3])), columns[:3]):
-            spec = chart_cache.spec(_histogram_chart, miss, k, estimator, m, name)
+            spec = _histogram_spec(miss, k, estimator, m, name)
             col.vega_lite_chart(spec=charts.set_param(spec, INSPECT_PARAM, strategy))
         corr_after = summary.loc[strategy, md.CORR_COLUMN]
         st.caption(f"{strategy}: corr({columns[0]}, {partner}) = "
