@@ -39,11 +39,26 @@ def get_row(direction: str, hidden: int, epochs: int, seed: int, n: int) -> dict
                        get_extraction(direction, hidden, seed))
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
 def get_experiment(direction: str, hidden: int, epochs: int, seed: int) -> dict:
-    """T.experiment's result from the cached parts: the labels slider only reads them."""
+    """T.experiment's result from the cached parts, assembled once per setting: the labels slider
+    only reads it."""
     return {"source_acc": get_source(direction, hidden, seed)[1],
             "rows": [get_row(direction, hidden, epochs, seed, n) for n in T.LABEL_GRID],
             **T.target_sizes(direction, seed)}
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def get_accuracy_table(key: tuple):
+    return T.accuracy_wide(get_experiment(*key))
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def get_losses(key: tuple, n: int):
+    """One label count's loss curves, long (for the chart) and wide (for the table): pandas work done
+    once, not on every move of the labels slider."""
+    losses = T.loss_long(next(r for r in get_experiment(*key)["rows"] if r["n"] == n))
+    return losses, losses.pivot(index="epoch", columns="method", values="training loss")
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -60,7 +75,7 @@ def _accuracy_chart(key: tuple, n: int):
 
 
 def _loss_chart(key: tuple, n: int):
-    losses = T.loss_long(next(r for r in get_experiment(*key)["rows"] if r["n"] == n))
+    losses = get_losses(key, n)[0]
     chart = charts.line_chart(losses, x="epoch", y="training loss", color="method",
                               title=f"Training loss on the {n} target labels")
     # the same colour per method as in the accuracy chart above (only two of the three methods have a loss)
@@ -110,11 +125,10 @@ def by_labels():
     st.caption(f"With {row['n']} labels the best is **{best}**.")
     chart_cache.draw(_accuracy_chart, key, row["n"])
     with st.expander("Accuracy table"):
-        st.dataframe(T.accuracy_wide(res), hide_index=True)
+        st.dataframe(get_accuracy_table(key), hide_index=True)
     chart_cache.draw(_loss_chart, key, row["n"])
-    losses = T.loss_long(row)
     with st.expander("Loss per epoch"):
-        st.dataframe(losses.pivot(index="epoch", columns="method", values="training loss"))
+        st.dataframe(get_losses(key, row["n"])[1])
 
 
 by_labels()
