@@ -145,8 +145,10 @@ class FoldResult:
 def cross_validate_folds(X: pd.DataFrame, y_binary: np.ndarray, model_name: str, value, k: int,
                          stratified: bool, shuffle: bool, seed: int) -> FoldResult:
     """k-fold CV over every row in file order (as cross_val_score(model, X, y) does), keeping which
-    rows each fold tests so the folds can be drawn. Accuracy and F1 use the 0.5 threshold; ROC AUC
-    is undefined (NaN) for a fold whose test rows hold one class only."""
+    rows each fold tests so the folds can be drawn. Accuracy and F1 use the 0.5 threshold. ROC AUC
+    is undefined (NaN) for a fold whose test rows hold one class only, and F1 for a fold whose test
+    rows hold no positive (its recall is 0/0: scikit-learn's zero_division would score it 0 and
+    drag the mean down for a fold that measured nothing)."""
     n = len(y_binary)
     role = np.empty((k, n), dtype=object)
     score_rows = []
@@ -165,7 +167,7 @@ def cross_validate_folds(X: pd.DataFrame, y_binary: np.ndarray, model_name: str,
             "one class in training": len(np.unique(y_binary[train])) < 2,
             "accuracy": float(metrics.accuracy_score(yt, pred)),
             "ROC AUC": float(metrics.roc_auc_score(yt, proba)) if len(np.unique(yt)) == 2 else float("nan"),
-            "F1": float(metrics.f1_score(yt, pred, zero_division=0)),
+            "F1": float(metrics.f1_score(yt, pred, zero_division=0)) if yt.any() else float("nan"),
         })
     assignment = pd.DataFrame({
         "row": np.tile(np.arange(n), k), "fold": np.repeat(np.arange(1, k + 1), n),
@@ -175,9 +177,11 @@ def cross_validate_folds(X: pd.DataFrame, y_binary: np.ndarray, model_name: str,
 
 
 def fold_summary(scores: pd.DataFrame) -> pd.DataFrame:
-    """Mean and standard deviation (ddof=1, as a sample of folds) of each fold score."""
+    """Mean and standard deviation (ddof=1, as a sample of folds) of each fold score over the folds
+    where it is defined, and how many those are ("folds")."""
     cols = ["accuracy", "ROC AUC", "F1"]
-    return pd.DataFrame({"mean": scores[cols].mean(), "std": scores[cols].std(ddof=1)}).rename_axis("score")
+    return pd.DataFrame({"mean": scores[cols].mean(), "std": scores[cols].std(ddof=1),
+                         "folds": scores[cols].notna().sum()}).rename_axis("score")
 
 
 def fold_runs(assignment: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from sklearn.preprocessing import StandardScaler
 
 from components import datasets
 from components import evaluation as ev
+from components.ui import common
 from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, run_exported_script
 
 PAGE = "views/evaluation/cockpit.py"
@@ -129,3 +130,19 @@ def test_exported_script_prints_the_numbers_the_page_shows(query):
         assert f"{printed[name]:.3f}" == shown[name], name
     folds = next(df.value for df in at.dataframe if "fold" in df.value.columns)
     np.testing.assert_allclose(printed["fold accuracy"], folds["accuracy"].to_numpy())
+
+
+def test_fold_means_say_over_how_many_folds_a_score_exists():
+    """Unshuffled, unstratified folds on iris: only one fold tests both classes. The headline AUC is
+    that fold's, and the page says so instead of presenting it as the mean of five."""
+    at = open_page(PAGE, query={common.DATASET_KEY: "iris", ev.CV_SHUFFLE_KEY: "false",
+                                ev.CV_STRATIFIED_KEY: "false", ev.FOLDS_KEY: "5"})
+    assert_clean(at)
+    folds = next(df.value for df in at.dataframe if "fold" in df.value.columns)
+    shown = metric_values(at)
+    assert folds["ROC AUC"].notna().sum() == 1
+    assert shown["mean ROC AUC over folds"] == f"{folds['ROC AUC'].dropna().iloc[0]:.3f}"
+    assert shown["mean F1 over folds"] == f"{folds['F1'].dropna().mean():.3f}"
+    captions = [c.value for c in at.caption]
+    assert "over 1 of 5 folds: 4 test one class only" in captions
+    assert f"over {folds['F1'].notna().sum()} of 5 folds: {folds['F1'].isna().sum()} test no positive" in " ".join(captions)

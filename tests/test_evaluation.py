@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from sklearn import metrics
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_score, train_test_split
+from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -122,6 +122,27 @@ def test_unshuffled_unstratified_folds_on_sorted_iris_test_one_class():
     res = ev.cross_validate_folds(d.X, y, "Logistic regression", 1.0, 3, False, False, 0)
     assert res.scores["positive share"].tolist() == [0.0, 0.0, 1.0]
     assert res.scores["ROC AUC"].isna().all()
+    assert res.scores["F1"].isna().tolist() == [True, True, False]  # no positive to recall in folds 1 and 2
+    assert ev.fold_summary(res.scores)["folds"].tolist() == [3, 0, 1]
+
+
+def test_fold_means_skip_only_the_folds_where_a_score_is_undefined():
+    """5 unshuffled folds on iris (virginica = the last 50 rows): AUC exists in one fold, F1 in two;
+    the summary averages those and counts them, against scikit-learn fold by fold."""
+    d = datasets.load("iris")
+    y = ev.binarize(d.y, 2)
+    res = ev.cross_validate_folds(d.X, y, "Logistic regression", 1.0, 5, False, False, 0)
+    auc, f1 = [], []
+    for train, test in KFold(5).split(d.X):
+        model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=5000)).fit(d.X.iloc[train], y[train])
+        p = model.predict_proba(d.X.iloc[test])[:, 1]
+        auc.append(metrics.roc_auc_score(y[test], p) if len(set(y[test])) == 2 else np.nan)
+        f1.append(metrics.f1_score(y[test], p >= 0.5) if y[test].any() else np.nan)
+    np.testing.assert_allclose(res.scores["ROC AUC"], auc)
+    np.testing.assert_allclose(res.scores["F1"], f1)
+    summary = ev.fold_summary(res.scores)
+    assert summary.loc["ROC AUC", "folds"] == 1 and summary.loc["F1", "folds"] == 2
+    assert summary.loc["F1", "mean"] == pytest.approx(np.nanmean(f1))
 
 
 def test_fold_runs_reconstruct_the_assignment():

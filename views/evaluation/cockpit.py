@@ -126,10 +126,16 @@ def folds_view(folds: dict, k: int) -> None:
     summary = ev.fold_summary(scores)
     c1, c2, c3 = st.columns(3)
     for col, name in zip((c1, c2, c3), ("accuracy", "ROC AUC", "F1")):
-        mean, std = summary.loc[name, "mean"], summary.loc[name, "std"]
-        col.metric(f"mean {name} over folds", "n/a" if np.isnan(mean) else f"{mean:.3f}",
-                   help="Mean ± standard deviation (ddof=1) across folds; accuracy and F1 at threshold 0.5.")
-        col.caption("undefined: a fold tests one class only" if np.isnan(std) else f"± {std:.3f} (std over folds)")
+        mean, std, defined = summary.loc[name, "mean"], summary.loc[name, "std"], int(summary.loc[name, "folds"])
+        col.metric(f"mean {name} over folds", "n/a" if defined == 0 else f"{mean:.3f}",
+                   help="Mean ± standard deviation (ddof=1) across the folds where the score is defined; accuracy "
+                        "and F1 at threshold 0.5. ROC AUC needs both classes in a fold's test rows, F1 a positive.")
+        spread = "" if defined < 2 else f"± {std:.3f} (std over folds)"
+        if defined < k:
+            why = "test one class only" if name == "ROC AUC" else "test no positive"
+            col.caption(f"over {defined} of {k} folds: {k - defined} {why}" + (f"; {spread}" if spread else ""))
+        else:
+            col.caption(spread)
     st.vega_lite_chart(spec=folds["spec"])
     st.caption("Every row in file order; the top lane shows each row's class. Grey rows train, red rows test.")
     with st.expander("Per-fold scores (table)"):
