@@ -2,7 +2,6 @@
 precision-recall operating points and the metrics-vs-threshold rule, over cached predictions."""
 from dataclasses import replace
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
