@@ -231,3 +231,14 @@ def test_the_page_charts_validate_against_the_vega_lite_schema():
                                         extra=charts.reference_boundary_layer(
                                             plain.grid, "plain", over=charts.marked_points_layer(res.points)))):
         chart.to_dict(validate=True)
+
+
+def test_the_caption_names_the_class_and_says_when_the_share_is_above_the_datas_own():
+    at = open_page(PAGE, query={im.DATA_KEY: "churn", im.RATIO_KEY: "0.5"})
+    assert_clean(at)
+    text = " ".join(c.value for c in at.caption)
+    y = datasets.load("churn").y
+    assert "positive (minority) class = **churned**" in text
+    assert f"The data's own minority share is {y.mean():.1%}" in text  # 0.5 asked, the data has a third
+    at = open_page(PAGE, query={im.DATA_KEY: "churn", im.RATIO_KEY: "0.1"})
+    assert "The data's own minority share" not in " ".join(c.value for c in at.caption)

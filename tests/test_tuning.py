@@ -83,16 +83,19 @@ def test_bayes_concentrates_trials_near_the_optimum():
 
 
 # ---- AppTest ------------------------------------------------------------------------------------
-def test_page_default_numbers(full_surface):
+def test_page_default_numbers(full_surface, cancer_xy):
     at = open_page(PAGE)
     assert_clean(at, PAGE)
     m = metric_values(at)
-    assert m["Best on the full grid (100 settings)"] == f"{full_surface['score'].max():.4f}"
+    assert m["Best on the full grid (100 settings)"] == f"{full_surface['score'].max():.3f}"
     trials = tn.run_searches(full_surface, tn.BUDGET_DEFAULT, SEED)
     best = trials.groupby("strategy")["score"].max()
-    assert m[f"{tn.RANDOM}, best of {tn.BUDGET_DEFAULT}"] == f"{best[tn.RANDOM]:.4f}"
-    assert m[f"{tn.BAYES}, best of {tn.BUDGET_DEFAULT}"] == f"{best[tn.BAYES]:.4f}"
-    assert m[f"{tn.GRID}, best of 16"] == f"{best[tn.GRID]:.4f}"
+    assert m[f"{tn.RANDOM}, best of {tn.BUDGET_DEFAULT}"] == f"{best[tn.RANDOM]:.3f}"
+    assert m[f"{tn.BAYES}, best of {tn.BUDGET_DEFAULT}"] == f"{best[tn.BAYES]:.3f}"
+    assert m[f"{tn.GRID}, best of 16"] == f"{best[tn.GRID]:.3f}"
+    rows = len(cancer_xy[1])
+    assert f"one row is worth {1 / rows:.3f}" in " ".join(c.value for c in at.caption)
+    assert f"Showing all {tn.BUDGET_DEFAULT} trials" in " ".join(c.value for c in at.caption)  # replay past the budget
 
 
 def test_budget_reruns_searches_not_surface_and_replay_is_cheap():

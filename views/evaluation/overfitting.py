@@ -23,6 +23,8 @@ QUESTIONS = [
 # "What you are seeing" for the view on screen: one paragraph covering all six views was a wall of text
 CURVE_TEXT = ("The data are noisy samples of **y = sin(2πx)** (the dashed curve), so the best possible RMSE is the "
               "noise level itself. ")
+TRUTH_TEXT = ("The data are noisy samples of **y = sin(2πx)**, so the best possible RMSE is the noise level "
+              "itself. ")  # for the views that do not draw the truth
 REGIME_TEXT = ("The regime label comes from the **one-standard-error rule**: a setting is a good fit when its "
                "cross-validated error is within one standard error of the best one; otherwise it is under- or "
                "over-fit depending on which side of the best it sits.")
@@ -31,10 +33,10 @@ EXPLANATIONS = (
     "high bias). A **high degree** bends to chase the noise: training error falls below the noise level while "
     "validation error shoots up, by orders of magnitude between the points (**over-fit**, high variance). "
     + REGIME_TEXT,
-    CURVE_TEXT + "**Ridge** (L2) shrinks every coefficient smoothly as alpha grows; **Lasso** (L1) sets some exactly "
+    TRUTH_TEXT + "**Ridge** (L2) shrinks every coefficient smoothly as alpha grows; **Lasso** (L1) sets some exactly "
     "to zero. Both flatten a wild high-degree fit; too much alpha flattens the curve itself (under-fit). "
     + REGIME_TEXT,
-    CURVE_TEXT + "The **learning curve** refits the current model on more and more rows: a gap between training and "
+    TRUTH_TEXT + "The **learning curve** refits the current model on more and more rows: a gap between training and "
     "validation error that is still closing says more data would help; two flat curves near the noise level say "
     "it would not, and a model that is too simple stays above it whatever the data.",
     CURVE_TEXT + "The **bias–variance** view refits the same degree on bootstrap resamples: bias² is how far their "
@@ -45,8 +47,10 @@ EXPLANATIONS = (
      "size. The labels come from the test accuracy and its binomial standard error: within one standard error "
      "of the best depth (or alpha) is a good fit."),
     ("Gradient boosting **over-fits with stages**: the training loss keeps falling while the validation loss turns "
-     "back up. **Early stopping** (n_iter_no_change) halts when the validation loss has not improved for "
-     "*patience* stages and keeps the model at that point."),
+     "back up. **Early stopping** (scikit-learn's n_iter_no_change = *patience*) halts at the first stage whose "
+     "validation loss is no lower than any of the previous *patience* stages' (by tol = 1e-4), and keeps every "
+     "stage fitted so far: it can stop before *best + patience*, and it keeps a few stages past the lowest "
+     "validation loss rather than rolling back to it."),
 )
 
 

@@ -38,6 +38,13 @@ def surface(name: str, seed: int, n_samples: int, noise: float, fraction: float 
     return tn.score_surface(*tn.fraction_rows(X, y, clf, seed, fraction), clf, seed)
 
 
+@st.cache_data(max_entries=48, show_spinner=False)
+def n_rows(name: str, seed: int, n_samples: int, noise: float) -> int:
+    """Rows the surface is cross-validated on (every row is tested once across the folds)."""
+    ds = datasets.load(name, n_samples=n_samples, noise=noise, seed=seed)
+    return len(tn.subsample(ds.X, ds.y, ds.task == datasets.CLASSIFICATION, seed)[1])
+
+
 @st.cache_data(max_entries=64, show_spinner="Running the searches…")
 def searches(name: str, seed: int, n_samples: int, noise: float, budget: int, halving: bool) -> pd.DataFrame:
     trials = tn.run_searches(surface(name, seed, n_samples, noise), budget, seed)
@@ -73,6 +80,7 @@ def chart_specs(name: str, seed: int, n_samples: int, noise: float, budget: int,
 
 
 surf = surface(name, seed, n_samples, noise)
+rows = n_rows(name, seed, n_samples, noise)
 trials = searches(name, seed, n_samples, noise, budget, halving)
 specs = chart_specs(name, seed, n_samples, noise, budget, show, halving)
 strategies = tn.STRATEGIES + ((tn.HALVING,) if halving else ())
@@ -86,16 +94,21 @@ def replay() -> None:
     n = min(step, budget)
     upto = trials[trials["trial"] <= n]
     cols = st.columns(len(strategies) + 1)
-    cols[0].metric(f"Best on the full grid ({len(surf)} settings)", f"{surf['score'].max():.4f}")
+    cols[0].metric(f"Best on the full grid ({len(surf)} settings)", f"{surf['score'].max():.3f}")
     for col, strat in zip(cols[1:], strategies):
         part = upto[upto["strategy"] == strat]
         if strat == tn.HALVING:
             full = part[part["rows used"] >= 1]
             col.metric(f"{strat}, {len(part)} tried, {len(full)} on all rows",
-                       f"{full['score'].max():.4f}" if len(full) else "–",
+                       f"{full['score'].max():.3f}" if len(full) else "–",
                        help="Only scores on all the rows count: the cheap rungs only decide who is promoted.")
         else:
-            col.metric(f"{strat}, best of {len(part)}", f"{part['score'].max():.4f}" if len(part) else "–")
+            col.metric(f"{strat}, best of {len(part)}", f"{part['score'].max():.3f}" if len(part) else "–")
+    if step > budget:
+        st.caption(f"Showing all {budget} trials: the budget ends the replay.")
+    if classification:
+        st.caption(f"A cross-validated accuracy here is a share of {rows} rows: one row is worth "
+                   f"{1 / rows:.3f}, so strategies within that of each other are tied.")
     if show == tn.HALVING and not halving:
         st.info("Turn on *Add successive halving* to draw its trials.")
     if int(budget ** 0.5) ** 2 < budget:

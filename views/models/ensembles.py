@@ -23,8 +23,9 @@ jagged and over-fits its own sample (the small boundaries); their average is smo
 the rows are left out of each bootstrap sample: predicting each row with only the trees that never saw it
 gives the **out-of-bag score**, a validation estimate without a hold-out set. The variance curve refits
 the whole ensemble on resampled training sets: the prediction of one tree swings a lot, the vote of many
-much less, while the bias (the average prediction) barely moves. Switch bootstrap off and trees drawn on
-the full data are all identical: no variance reduction (pasting with *max samples* < 1 restores it).""",
+much less, while the bias (the average prediction) barely moves. Switch bootstrap off and every tree sees
+the same full data: they are nearly identical (they differ only where two splits tie and each tree's seed
+picks another), so the vote barely reduces variance; pasting with *max samples* < 1 restores it.""",
     "Boosting": """**AdaBoost** fits weak learners (stumps by default) one after another. After each round
 the points the new stump got wrong gain weight (bigger dots) and the ones it got right lose weight,
 so the next stump concentrates on the hard cases; each stump's vote is weighted by how accurate it was
@@ -257,7 +258,9 @@ def round_fragment(ds_key: tuple, n_rounds: int, lr: float, depth: int) -> None:
         st.caption(f"Only {b.rounds} rounds were fitted: showing round {r}.")
     errors_now = b.errors[b.errors["round"] == r].set_index("series")["error"]
     m = st.columns(4)
-    m[0].metric(f"Round {r}: weighted error", f"{b.estimator_errors[r - 1]:.3f}",
+    error = b.estimator_errors[r - 1]
+    # a learner that is right on all but negligible weight has an error like 1e-14: 0.000 read as "perfect"
+    m[0].metric(f"Round {r}: weighted error", f"{error:.3f}" if error == 0 or error >= 0.001 else f"{error:.1e}",
                 help="This round's weak learner's training error, each point counted with its weight.")
     m[1].metric("Its vote (alpha)", f"{b.estimator_weights[r - 1]:.3f}")
     m[2].metric("AdaBoost train error so far", f"{errors_now['AdaBoost train']:.3f}")

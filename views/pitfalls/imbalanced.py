@@ -51,6 +51,11 @@ k_used = k if strategy in im.USES_K else im.K_DEFAULT
 weight_ratio_used = weight_ratio if weight == "custom" else im.WEIGHT_RATIO_DEFAULT
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def target_names(name: str, seed: int, n_samples: int, noise: float) -> tuple:
+    return tuple(datasets.load(name, n_samples=n_samples, noise=noise, seed=seed).target_names)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def load_split(name: str, ratio: float, seed: int, n_samples: int, noise: float) -> im.Split:
     ds = datasets.load(name, n_samples=n_samples, noise=noise, seed=seed)
@@ -97,7 +102,7 @@ def sweep_spec(name, seed, n_samples, noise) -> dict:
     """Independent of the share slider, so moving it never rebuilds this chart."""
     sw = sweep(name, seed, n_samples, noise)
     chart = charts.line_chart(sw, "minority share", "value", color="metric", log_x=True, y_title="score",
-                              height=260, title="No resampling: ROC AUC barely moves, AP falls with the share")
+                              height=260, title="No resampling: AP falls with the share far more than ROC AUC")
     # the log axis would otherwise run on to 1 although the largest share is 0.5
     chart.encoding.x.scale = alt.Scale(type="log", domain=[float(sw["minority share"].min()),
                                                            float(sw["minority share"].max())], nice=False)
@@ -157,11 +162,15 @@ def render() -> None:
     with st.spinner("Fitting…"):
         bundle = fit(name, ratio, strategy, k_used, weight, weight_ratio_used, seed, n_samples, noise)
     res: im.Result = bundle["res"]
-    names = common.current_dataset().target_names if data_opt == im.SIDEBAR else ("class 0", "class 1")
+    names = target_names(name, seed, n_samples, noise)
+    share = float(split.y_train.mean())
     st.caption(f"**{name}**: positive (minority) class = **{names[split.positive]}** "
                f"(the least frequent; one-vs-rest if there are more classes). Training: {len(split.y_train)} rows, "
-               f"{int(split.y_train.sum())} positive; test: {len(split.y_test)} rows, {int(split.y_test.sum())} "
-               "positive.")
+               f"{int(split.y_train.sum())} positive ({share:.1%}); test: {len(split.y_test)} rows, "
+               f"{int(split.y_test.sum())} positive.")
+    if ratio > share + 0.005:
+        st.caption(f"The data's own minority share is {share:.1%}: the slider only removes minority rows, so any "
+                   "share above it keeps them all (resampling, below, is what adds minority points).")
     if split.floored:
         st.warning(f"At this share a split would keep fewer than {im.MIN_POSITIVES} positives; "
                    f"{im.MIN_POSITIVES} are kept so that the curves and SMOTE still have something to work on.")
