@@ -41,7 +41,7 @@ def test_forest_matches_an_independent_fit(bc, forest):
     rf = RandomForestClassifier(n_estimators=I.N_ESTIMATORS, min_samples_leaf=2, random_state=SEED).fit(X_tr, y_tr)
     assert forest.test_score == pytest.approx(rf.score(X_te, y_te))
     np.testing.assert_allclose(forest.builtin, rf.feature_importances_)
-    perm = permutation_importance(rf, X_te, y_te, n_repeats=I.n_repeats(30), random_state=SEED)
+    perm = permutation_importance(rf, X_te, y_te, scoring="neg_log_loss", n_repeats=I.n_repeats(30), random_state=SEED)
     np.testing.assert_allclose(forest.perm_mean, perm.importances_mean)
     # SHAP additivity against sklearn's own probabilities: base + sum(contributions) = P(class 1)
     np.testing.assert_allclose(forest.base_value + forest.shap_values.sum(axis=1), rf.predict_proba(X_te)[:, 1],

@@ -151,8 +151,10 @@ st.markdown(
      "splits that only fit noise. " if model_kind == I.FOREST else
      "**Why they disagree.** A standardised coefficient says how much the output moves per standard "
      "deviation of a feature *holding the others fixed*; correlated features share or swap that weight. ")
-    + "Permutation importance shuffles one column of the *test* set and measures the drop in score: "
-      "what the model really relies on to generalise, but correlated features hide each other (shuffle one "
+    + "Permutation importance shuffles one column of the *test* set and measures how much worse the "
+    + ("test log loss gets (log loss, not accuracy: on a small test set accuracy moves in steps of one row): "
+       if clf else "test R² gets: ")
+    + "what the model really relies on to generalise, but correlated features hide each other (shuffle one "
       "and its twin still carries the signal). Mean |SHAP| is the average size of each feature's push on the "
       "output." + noise_note)
 
