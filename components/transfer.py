@@ -2,7 +2,8 @@
 
 Three ways to learn the target from a few labels:
 (a) feature extraction: the source network's hidden layer, frozen, feeds a new logistic regression;
-(b) fine-tuning: start from the source weights (new output layer) and keep training on the target;
+(b) fine-tuning: start from the source weights with (a)'s classifier as the output layer, then train
+    every weight on the target;
 (c) from scratch: the same architecture, randomly initialised, the same number of epochs.
 
 The networks are scikit-learn's ``MLPClassifier(solver="adam")``, each trained with one ``fit`` of
@@ -117,14 +118,26 @@ def hidden_features(net: MLPClassifier, X) -> np.ndarray:
     return np.maximum(X @ net.coefs_[0] + net.intercepts_[0], 0.0)
 
 
+def probe_head(source: MLPClassifier, X, y) -> tuple[np.ndarray, np.ndarray]:
+    """The feature-extraction classifier (extract: standardise, then logistic regression on the frozen
+    hidden layer) folded into one output layer on the raw hidden activations: coef / scale and
+    intercept - coef . mean / scale. Softmax of h W + b is then exactly that classifier's predict_proba."""
+    probe = extract(source, X, y)
+    scaler, lr = probe[0], probe[-1]
+    weights = lr.coef_ / scaler.scale_
+    return weights.T, lr.intercept_ - weights @ scaler.mean_
+
+
 @quiet_convergence  # a fixed number of epochs: max_iter is reached on purpose
 def fine_tune(source: MLPClassifier, X, y, epochs: int, seed: int) -> MLPClassifier:
-    """Copy the source network, replace its output layer with a fresh one (drawn like MLPClassifier
-    draws it, from seed + 1: the target classes mean other digits), then train every weight on the
-    target labels with a fresh optimiser (MLPClassifier: warm_start=True, fit)."""
+    """Copy the source network, give it the linear probe's output layer (probe_head: at epoch 0 it *is*
+    feature extraction), then train every weight on the target labels with a fresh optimiser
+    (MLPClassifier: warm_start=True, fit). A random new head had to be learnt in the same few Adam
+    steps (with 10 labels one epoch is one mini-batch) and scored below chance with 16 hidden units and
+    10 epochs: the head, not the transferred layer, was untrained. Training the head first and then
+    every layer is the usual recipe (Keras' transfer-learning guide; "linear probing then fine-tuning")."""
     net = copy.deepcopy(source)
-    net.coefs_[-1], net.intercepts_[-1] = glorot(np.random.RandomState(seed + 1), source.hidden_layer_sizes[0],
-                                                 N_CLASSES)
+    net.coefs_[-1], net.intercepts_[-1] = probe_head(source, X, y)
     net.loss_curve_ = []  # the target epochs' losses only
     if epochs == 0:
         return net
@@ -180,6 +193,15 @@ def label_row(source: MLPClassifier, direction: str, hidden: int, epochs: int, s
     _, _, X_pool, y_pool, X_test, y_test, _ = task_split(direction, seed)
     fe = extraction.get(min(n, len(y_pool))) if extraction else None
     return run_one(source, X_pool, y_pool, X_test, y_test, n, hidden, epochs, seed, fe)
+
+
+def source_as_is(source: MLPClassifier, direction: str, seed: int) -> float | None:
+    """The source network itself on the target test set, with no target label at all: only meaningful
+    when the target has the source's classes (the noisy scanner); None otherwise."""
+    if direction != DIRECTIONS[2]:
+        return None
+    *_, X_test, y_test, _ = task_split(direction, seed)
+    return float(source.score(X_test, y_test))
 
 
 def target_sizes(direction: str, seed: int) -> dict:
@@ -273,12 +295,11 @@ X_few, y_few = X_pool[take], y_pool[take]
 hidden = lambda A: np.maximum(A @ source.coefs_[0] + source.intercepts_[0], 0.0)
 fe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(hidden(X_few), y_few)
 
-# (b) fine-tuning: source weights, a fresh output layer (MLPClassifier's own uniform initialisation),
+# (b) fine-tuning: source weights, (a)'s classifier folded into the output layer (train the head first),
 #     then every weight trained on the target; warm_start keeps the weights, fit starts a fresh optimiser
 ft = copy.deepcopy(source)
-bound = np.sqrt(6 / (HIDDEN + 5))
-head = np.random.RandomState(SEED + 1)
-ft.coefs_[-1], ft.intercepts_[-1] = head.uniform(-bound, bound, (HIDDEN, 5)), head.uniform(-bound, bound, 5)
+scaler, lr = fe[0], fe[-1]
+ft.coefs_[-1], ft.intercepts_[-1] = (lr.coef_ / scaler.scale_).T, lr.intercept_ - (lr.coef_ / scaler.scale_) @ scaler.mean_
 ft.set_params(warm_start=True, max_iter=EPOCHS, batch_size=min({BATCH}, len(y_few)), random_state=SEED)
 ft.loss_curve_ = []                                     # the target epochs' losses only
 ft.fit(X_few, y_few)

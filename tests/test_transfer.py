@@ -7,10 +7,14 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from components import transfer as T
+from components.ui import common
 from tests.apptest_utils import assert_clean, metric_values, open_page, run_exported_script
 
 PAGE = "views/beyond/transfer.py"
@@ -60,6 +64,11 @@ def test_fine_tuning_starts_from_the_source_weights(setup):
     ft0 = T.fine_tune(source, X, y, 0, SEED)
     np.testing.assert_array_equal(ft0.coefs_[0], source.coefs_[0])  # hidden layer copied
     assert not np.allclose(ft0.coefs_[1], source.coefs_[1])  # new head
+    # the new head is the linear probe folded in: at epoch 0 fine-tuning *is* feature extraction
+    H = np.maximum(split[4] @ source.coefs_[0] + source.intercepts_[0], 0.0)
+    probe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(
+        np.maximum(X @ source.coefs_[0] + source.intercepts_[0], 0.0), y)
+    np.testing.assert_allclose(ft0.predict_proba(split[4]), probe.predict_proba(H), rtol=1e-9, atol=1e-12)
     ft = T.fine_tune(source, X, y, 5, SEED)
     assert not np.allclose(ft.coefs_[0], source.coefs_[0])  # fine-tuning moves every weight
     assert len(ft.loss_curve_) == 5
@@ -78,7 +87,7 @@ def _same_network(mine, sk):
 
 
 def test_page_networks_follow_the_plain_mlpclassifier_recipe():
-    """Source, fine-tuning (fresh head, warm start) and from scratch, written out independently with
+    """Source, fine-tuning (the linear probe as head, warm start) and from scratch, written out independently with
     MLPClassifier: the same weights and losses as the page's networks."""
     warnings.simplefilter("ignore", ConvergenceWarning)
     hidden = 24
@@ -90,9 +99,11 @@ def test_page_networks_follow_the_plain_mlpclassifier_recipe():
     assert acc == sk_source.score(Xb, yb)
     X, y = T.labelled_subset(X_pool, y_pool, 100, SEED)  # two mini-batches per epoch, the last one short
     sk_ft = copy.deepcopy(sk_source)
-    head = np.random.RandomState(SEED + 1)
-    bound = np.sqrt(6 / (hidden + 5))
-    sk_ft.coefs_[-1], sk_ft.intercepts_[-1] = head.uniform(-bound, bound, (hidden, 5)), head.uniform(-bound, bound, 5)
+    H = np.maximum(X @ sk_source.coefs_[0] + sk_source.intercepts_[0], 0.0)
+    mean, std = H.mean(axis=0), H.std(axis=0)
+    std[std == 0] = 1.0  # StandardScaler leaves constant (dead ReLU) columns unscaled
+    lr = LogisticRegression(max_iter=2000).fit((H - mean) / std, y)
+    sk_ft.coefs_[-1], sk_ft.intercepts_[-1] = (lr.coef_ / std).T, lr.intercept_ - (lr.coef_ / std) @ mean
     sk_ft.set_params(warm_start=True, max_iter=7, batch_size=min(T.BATCH, len(y)), random_state=SEED)
     sk_ft.loss_curve_ = []
     sk_ft.fit(X, y)
@@ -196,10 +207,24 @@ def test_scanner_split_and_exported_script():
 
 @pytest.mark.parametrize("direction", T.DIRECTIONS)
 def test_reading_guide_says_whether_transfer_pays_in_the_scenario_shown(direction):
-    at = open_page("views/beyond/transfer.py", query={T.DIRECTION_KEY: direction})
+    at = open_page("views/beyond/transfer.py", query={T.DIRECTION_KEY: direction, common.SEED_KEY: str(SEED)})
     assert_clean(at)
-    fewest = T.experiment(direction, T.HIDDEN_DEFAULT, T.EPOCHS_DEFAULT, SEED)["rows"][0]
+    fewest = T.experiment(direction, T.HIDDEN_DEFAULT, T.EPOCHS_DEFAULT, SEED)["rows"][0]  # the page's seed
     winner = max(T.METHODS, key=lambda m: fewest[m])
     text = next(m.value for m in at.markdown if m.value.startswith("**In this scenario**"))
     assert f"with {fewest['n']} labels, **{winner}** scores best" in text
     assert ("Transfer pays here." in text) == (winner != T.METHODS[2])
+
+
+def test_scanner_guide_reports_the_source_network_used_as_is():
+    """Same classes: the source network needs no target label at all; the guide gives its accuracy on
+    the noisy test images (and no such line where the classes differ)."""
+    at = open_page("views/beyond/transfer.py", query={T.DIRECTION_KEY: T.DIRECTIONS[2], common.SEED_KEY: str(SEED)})
+    assert_clean(at)
+    source, _ = T.train_source(T.DIRECTIONS[2], T.HIDDEN_DEFAULT, SEED)
+    *_, X_test, y_test, _ = T.task_split(T.DIRECTIONS[2], SEED)
+    as_is = (source.predict(X_test) == y_test).mean()
+    text = next(m.value for m in at.markdown if m.value.startswith("**In this scenario**"))
+    assert f"used **as is**, with no target label: **{as_is:.3f}**" in text
+    at = open_page("views/beyond/transfer.py", query={common.SEED_KEY: str(SEED)})
+    assert "as is" not in next(m.value for m in at.markdown if m.value.startswith("**In this scenario**"))

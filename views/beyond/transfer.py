@@ -48,6 +48,11 @@ def get_experiment(direction: str, hidden: int, epochs: int, seed: int) -> dict:
             **T.target_sizes(direction, seed)}
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def get_as_is(direction: str, hidden: int, seed: int) -> float | None:
+    return T.source_as_is(get_source(direction, hidden, seed)[0], direction, seed)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def get_accuracy_table(key: tuple):
     return T.accuracy_wide(get_experiment(*key))
@@ -107,8 +112,8 @@ st.markdown(
     f"{res['n_test']} test images, up to {res['n_pool']} labelled ones to learn from.\n"
     "- **Feature extraction**: the source's hidden layer, frozen, turns each image into features for a new "
     "logistic regression.\n"
-    f"- **Fine-tuning**: the source network with a new output layer, then {epochs} more epochs on the target, "
-    "every weight free to move.\n"
+    f"- **Fine-tuning**: the source network with feature extraction's classifier as its new output layer (the head "
+    f"trained first), then {epochs} more epochs on the target, every weight free to move.\n"
     f"- **From scratch**: the same architecture, random start, the same {epochs} epochs.")
 
 
@@ -135,11 +140,17 @@ by_labels()
 
 fewest = res["rows"][0]
 winner = max(T.METHODS, key=lambda m: fewest[m])
+as_is = get_as_is(direction, int(hidden), seed)
+as_is_text = ("" if as_is is None else
+              f" Same classes, so the source network can also be used **as is**, with no target label: "
+              f"**{as_is:.3f}** on the noisy test images" + (", better than all three: with this few labels, try "
+                                                               "the model you have before training anything."
+                                                               if as_is > max(fewest[m] for m in T.METHODS) else "."))
 st.markdown(
     f"**In this scenario**, with {fewest['n']} labels, **{winner}** scores best: "
     + ", ".join(f"{m} {fewest[m]:.3f}" for m in T.METHODS)
     + (". Transfer pays here." if winner != T.METHODS[2] else
-       ". Transfer does not pay here; the next paragraph says when it does.") + "\n\n"
+       ". Transfer does not pay here; the next paragraph says when it does.") + as_is_text + "\n\n"
     "**How to read it.** Transfer pays when the target has few labels and the source learned features the target "
     "needs; the gap closes as labels grow, and with plenty of labels from scratch catches up. Compare the scenarios: "
     "**0–4 → 0–4 from a noisy scanner** (same classes, new domain) shows transfer paying — with 10 or 20 labels "
