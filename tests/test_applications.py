@@ -8,12 +8,13 @@ import pytest
 from sklearn.datasets import load_digits
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.metrics import confusion_matrix
 from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 
 from components import applications as A
+from components.ui import common
 from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, run_exported_script
 
 PAGE = "views/beyond/applications.py"
@@ -116,13 +117,40 @@ def test_lag_forecast_and_seasonal_naive_are_exact_on_clean_patterns():
     np.testing.assert_allclose(A.seasonal_naive(season, 18), np.tile(np.arange(12.0), 2)[:18])
 
 
-def test_ts_cv_time_order_and_leak():
+def test_ts_cv_time_order_and_folds():
     cv = A.ts_cv(SEED, 3.0, 12)
-    ordered = cv[cv["scheme"].str.startswith("time")]
+    ordered = cv[cv["scheme"] == A.TS_ORDERED]
     assert ordered["train rows"].is_monotonic_increasing
-    assert len(ordered) == A.TS_SPLITS
+    assert len(ordered) == A.TS_SPLITS == len(cv[cv["scheme"] == A.TS_SHUFFLED])
+
+
+@pytest.mark.parametrize("seed", [0, SEED])
+def test_future_error_is_the_next_months_of_the_same_process(seed):
+    """The CV chart's reference: fit on the 144 months shown, then predict each of the next 24 months of
+    the same random process from its real lags. Written out with numpy and LinearRegression."""
+    lags, noise, months = 12, 3.0, A.TS_FUTURE_MONTHS
+    t = np.arange(A.TS_LENGTH + months)
+    y = (100 + 0.8 * t + 12 * np.sin(2 * np.pi * t / 12) + 8 * (t % 12 == 11)
+         + np.random.default_rng(seed).normal(0, noise, len(t)))
+    np.testing.assert_array_equal(y[:A.TS_LENGTH], A.make_series(seed, noise).to_numpy())  # the shown series
+    rows = np.arange(lags, len(y))
+    X = np.column_stack([rows] + [y[rows - k] for k in range(1, lags + 1)])
+    seen = rows < A.TS_LENGTH
+    model = LinearRegression().fit(X[seen], y[rows][seen])
+    want = np.mean(np.abs(model.predict(X[~seen]) - y[rows][~seen]))
+    assert A.ts_future_mae(seed, noise, lags) == pytest.approx(want, rel=1e-12)
+
+
+def test_time_series_text_compares_both_cv_estimates_with_the_real_error():
+    at = open_page(PAGE, query={common.SEED_KEY: str(SEED)})
+    assert_clean(at)
+    cv = A.ts_cv(SEED, A.TS_NOISE_DEFAULT, A.LAGS_DEFAULT)
     means = cv.groupby("scheme")["MAE"].mean()
-    assert means["shuffled KFold (leaks the future)"] < means["time-ordered (TimeSeriesSplit)"]
+    future = A.ts_future_mae(SEED, A.TS_NOISE_DEFAULT, A.LAGS_DEFAULT)
+    closer = "time-ordered" if abs(means[A.TS_ORDERED] - future) < abs(means[A.TS_SHUFFLED] - future) else "shuffled"
+    text = next(m.value for m in at.markdown if m.value.startswith("Time-ordered CV trains on the past"))
+    assert f"(mean MAE **{means[A.TS_ORDERED]:.2f}**)" in text and f"(mean MAE **{means[A.TS_SHUFFLED]:.2f}**)" in text
+    assert f"is **{future:.2f}**: here the **{closer}** estimate is closer" in text
 
 
 @pytest.mark.parametrize("noise", [0.0, 0.5, 3.0, 10.0])
