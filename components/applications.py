@@ -324,6 +324,15 @@ def rmse(r: dict, pred: np.ndarray, mask_name: str = "held") -> float:
     return float(np.sqrt(np.mean((pred[m] - r["full"][m]) ** 2)))
 
 
+def user_mean_baseline(r: dict) -> float:
+    """Held-out RMSE of predicting every rating by its user's mean seen rating (3 for a user with none):
+    the bar a factorisation has to clear to have learnt anything about tastes."""
+    seen = np.where(r["train"], r["full"], np.nan)
+    counts = r["train"].sum(axis=1, keepdims=True)
+    mean = np.where(counts > 0, np.nansum(seen, axis=1, keepdims=True) / np.maximum(counts, 1), 3.0)
+    return rmse(r, np.broadcast_to(mean, r["full"].shape))
+
+
 def error_vs_factors(r: dict, method: str, seed: int) -> pd.DataFrame:
     recs = []
     for k in range(FACTORS_MIN, FACTORS_MAX + 1):

@@ -1,4 +1,5 @@
 """Applications page: each tab's numbers against independent computations, then the page."""
+import json
 import warnings
 from unittest import mock
 
@@ -266,3 +267,24 @@ def test_recommender_caption_names_the_factor_count_the_curve_shows(method):
     best = A.FACTORS_MIN + int(np.argmin(held))
     caption = next(c.value for c in at.caption if "held-out error is lowest" in c.value)
     assert f"lowest at **{best}** factors" in caption
+
+
+def test_recommender_baseline_is_each_users_mean_seen_rating():
+    r = A.make_ratings(SEED)
+    want = []
+    for u in range(A.N_USERS):
+        seen = r["full"][u][r["train"][u]]
+        guess = seen.mean() if len(seen) else 3.0
+        want += [(guess - v) ** 2 for v in r["full"][u][r["held"][u]]]
+    assert A.user_mean_baseline(r) == pytest.approx(np.sqrt(np.mean(want)), rel=1e-12)
+    best = A.error_vs_factors(r, A.REC_DEFAULT, SEED).query("set == 'held-out ratings'")["error"].min()
+    assert best < A.user_mean_baseline(r)  # the factorisation clears the bar, if not by much
+
+
+def test_recommender_page_draws_the_baseline_and_says_it():
+    at = open_page(PAGE, query={common.SEED_KEY: str(SEED)})
+    assert_clean(at)
+    base = A.user_mean_baseline(A.make_ratings(SEED))
+    assert f"scores **{base:.3f}**" in " ".join(c.value for c in at.caption)
+    spec = next(s for s in chart_specs(at) if "latent factors" in json.dumps(s.get("title", "")))
+    assert any(layer.get("mark", {}).get("type") == "rule" and layer["encoding"].get("y") for layer in spec["layer"])
