@@ -22,7 +22,12 @@ from sklearn.ensemble import GradientBoostingRegressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Lasso, LinearRegression, Ridge
 from sklearn.metrics import accuracy_score, mean_squared_error
-from sklearn.model_selection import KFold, learning_curve, train_test_split
+from sklearn.model_selection import (
+    KFold,
+    StratifiedKFold,
+    learning_curve,
+    train_test_split,
+)
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, PolynomialFeatures, StandardScaler
 from sklearn.tree import DecisionTreeClassifier
@@ -226,8 +231,8 @@ def coefficient_path(n: int, noise: float, seed: int, degree: int, penalty: str)
 # ---------------------------------------------------------------- trees: depth and pruning
 @dataclass
 class TreeResult:
-    by_depth: pd.DataFrame  # max_depth, split, accuracy
-    by_ccp: pd.DataFrame  # ccp_alpha, split, accuracy
+    by_depth: pd.DataFrame  # max_depth, split (train, test, CV), accuracy, se
+    by_ccp: pd.DataFrame  # ccp_alpha, split, accuracy, se
     train_accuracy: float
     test_accuracy: float
     leaves: int
@@ -245,6 +250,20 @@ def _tree_scores(X_tr, X_te, y_tr, y_te, seed, **params) -> tuple[float, float, 
             int(t.get_n_leaves()), int(t.get_depth()))
 
 
+def _fold_score(fold: tuple, seed: int, **params) -> tuple[float, int]:
+    """Validation accuracy and fitted depth of one tree on one CV fold. The folds are float32 arrays
+    (what trees use internally), so fit and predict skip scikit-learn's input checks; the parameters
+    are constant and valid: their per-fit validation is skipped too (the curves fit ~150 trees)."""
+    a, b, ya, yb = fold
+    with sklearn.config_context(skip_parameter_validation=True):
+        t = DecisionTreeClassifier(random_state=seed, **params).fit(a, ya, check_input=False)
+        return float(np.mean(t.predict(b, check_input=False) == yb)), int(t.get_depth())
+
+
+TREE_CV_FOLDS = 5
+TRAIN, TEST, CV = "train", "test", f"{TREE_CV_FOLDS}-fold CV (training split)"
+
+
 def tree_split(X: pd.DataFrame, y: pd.Series, seed: int) -> list[np.ndarray]:
     """The train/test split as arrays: the curves fit dozens of trees, and a DataFrame costs each fit and
     predict its feature-name checks (7.4 -> 5.4 ms a tree on breast_cancer)."""
@@ -252,58 +271,87 @@ def tree_split(X: pd.DataFrame, y: pd.Series, seed: int) -> list[np.ndarray]:
     return [np.asarray(a) for a in train_test_split(X, y, test_size=TEST_SIZE, random_state=seed, stratify=strat)]
 
 
-def tree_depth_curve(X: pd.DataFrame, y: pd.Series, seed: int, ccp_alpha: float) -> pd.DataFrame:
-    """Train and test accuracy against max_depth at one ccp_alpha (it does not depend on the depth
-    chosen, so moving the depth slider does not redo it).
+def tree_cv_folds(X_tr: np.ndarray, y_tr: np.ndarray, seed: int) -> list[tuple[np.ndarray, ...]]:
+    """The folds the regime labels are chosen on: inside the training split, so the test rows stay
+    untouched until the final score (choosing the depth on them would leak the test set into the model)."""
+    counts = np.unique(y_tr, return_counts=True)[1]
+    cv = (StratifiedKFold(TREE_CV_FOLDS, shuffle=True, random_state=seed) if counts.min() >= TREE_CV_FOLDS
+          else KFold(TREE_CV_FOLDS, shuffle=True, random_state=seed))
+    X32 = np.ascontiguousarray(X_tr, dtype=np.float32)
+    return [(X32[a], X32[b], y_tr[a], y_tr[b]) for a, b in cv.split(X_tr, y_tr)]
 
-    Without pruning, a tree that stops growing (pure leaves) before the depth limit never met the limit:
-    every larger limit builds the same tree, from the same random draws, so its scores are reused
-    rather than refitted (tests/test_overfitting.py checks them against a fit at every depth). With
-    pruning the fitted depth is the pruned one, which says nothing about the limit: every depth is fitted."""
+
+def _cv_row(scores: list[float]) -> tuple[float, float]:
+    """Mean accuracy over the folds and its standard error (fold std, ddof=1, over sqrt(folds))."""
+    return float(np.mean(scores)), float(np.std(scores, ddof=1) / np.sqrt(len(scores)))
+
+
+def tree_depth_curve(X: pd.DataFrame, y: pd.Series, seed: int, ccp_alpha: float) -> pd.DataFrame:
+    """Train, test and cross-validated accuracy against max_depth at one ccp_alpha (it does not depend
+    on the depth chosen, so moving the depth slider does not redo it). Columns max_depth, split,
+    accuracy, se (the CV mean's standard error; NaN for train and test).
+
+    A tree is grown to its depth limit and then pruned. Grown without a limit it stops at some depth
+    G (pure leaves); any limit >= G grows that same tree, from the same random draws, so it prunes to
+    the same tree too: the scores at depth G are reused for every larger limit, on the split and in
+    each fold, instead of refitted (tests/test_overfitting.py checks them against a fit at every depth
+    and cross_val_score)."""
     X_tr, X_te, y_tr, y_te = tree_split(X, y, seed)
-    rows, grown = [], None
+    folds = tree_cv_folds(X_tr, y_tr, seed)
+    split_full = _tree_scores(X_tr, X_te, y_tr, y_te, seed)[3]  # G of the unlimited, unpruned tree
+    fold_full = [_fold_score(fold, seed)[1] for fold in folds]
+    split_scores: dict[int, tuple[float, float]] = {}
+    fold_scores: list[dict[int, float]] = [{} for _ in folds]
+    rows = []
     for d in range(TREE_DEPTH_MIN, TREE_DEPTH_MAX + 1):
-        if grown is None:
-            tr, te, _, depth = _tree_scores(X_tr, X_te, y_tr, y_te, seed, max_depth=d, ccp_alpha=ccp_alpha)
-            if ccp_alpha == 0.0 and depth < d:
-                grown = tr, te
-        else:
-            tr, te = grown
-        rows += [(d, "train", tr), (d, "test", te)]
-    return pd.DataFrame(rows, columns=["max_depth", "split", "accuracy"])
+        d_split = min(d, max(split_full, 1))
+        if d_split not in split_scores:
+            split_scores[d_split] = _tree_scores(X_tr, X_te, y_tr, y_te, seed, max_depth=d_split,
+                                                 ccp_alpha=ccp_alpha)[:2]
+        scores = []
+        for fold, full, done in zip(folds, fold_full, fold_scores):
+            d_fold = min(d, max(full, 1))
+            if d_fold not in done:
+                done[d_fold] = _fold_score(fold, seed, max_depth=d_fold, ccp_alpha=ccp_alpha)[0]
+            scores.append(done[d_fold])
+        tr, te = split_scores[d_split]
+        rows += [(d, TRAIN, tr, np.nan), (d, TEST, te, np.nan), (d, CV, *_cv_row(scores))]
+    return pd.DataFrame(rows, columns=["max_depth", "split", "accuracy", "se"])
 
 
 def tree_ccp_curve(X: pd.DataFrame, y: pd.Series, seed: int, depth: int) -> pd.DataFrame:
-    """Train and test accuracy against ccp_alpha at one max_depth."""
+    """Train, test and cross-validated accuracy against ccp_alpha at one max_depth (columns as
+    tree_depth_curve's)."""
     X_tr, X_te, y_tr, y_te = tree_split(X, y, seed)
+    folds = tree_cv_folds(X_tr, y_tr, seed)
     rows = []
     for a in CCP_VALUES:
         tr, te, _, _ = _tree_scores(X_tr, X_te, y_tr, y_te, seed, max_depth=depth, ccp_alpha=a)
-        rows += [(a, "train", tr), (a, "test", te)]
-    return pd.DataFrame(rows, columns=["ccp_alpha", "split", "accuracy"])
+        scores = [_fold_score(fold, seed, max_depth=depth, ccp_alpha=a)[0] for fold in folds]
+        rows += [(a, TRAIN, tr, np.nan), (a, TEST, te, np.nan), (a, CV, *_cv_row(scores))]
+    return pd.DataFrame(rows, columns=["ccp_alpha", "split", "accuracy", "se"])
 
 
 def tree_curves(X: pd.DataFrame, y: pd.Series, seed: int, depth: int, ccp_alpha: float,
                 by_depth: pd.DataFrame | None = None, by_ccp: pd.DataFrame | None = None) -> TreeResult:
-    """Train and test accuracy against max_depth (at the chosen ccp_alpha) and against ccp_alpha (at
-    the chosen depth); the regime from the binomial standard error of the test accuracy. Pass the
-    curves if they are at hand (tree_depth_curve, tree_ccp_curve): a slider then redoes one of them."""
+    """Train, test and cross-validated accuracy against max_depth (at the chosen ccp_alpha) and against
+    ccp_alpha (at the chosen depth); the regime from the CV accuracy on the training split and its
+    standard error (the one-standard-error rule). Pass the curves if they are at hand
+    (tree_depth_curve, tree_ccp_curve): a slider then redoes one of them."""
     X_tr, X_te, y_tr, y_te = tree_split(X, y, seed)
     by_depth = tree_depth_curve(X, y, seed, ccp_alpha) if by_depth is None else by_depth
     by_ccp = tree_ccp_curve(X, y, seed, depth) if by_ccp is None else by_ccp
     tr, te, leaves, _ = _tree_scores(X_tr, X_te, y_tr, y_te, seed, max_depth=depth, ccp_alpha=ccp_alpha)
-    n_test = len(y_te)
 
-    def label(test_acc: np.ndarray, index: int, complexity_increases: bool) -> tuple[str, int]:
-        se = np.sqrt(test_acc * (1 - test_acc) / n_test)
-        return regime(test_acc, se, index, lower_is_better=False, complexity_increases=complexity_increases)
+    def label(curve: pd.DataFrame, index: int, complexity_increases: bool) -> tuple[str, int]:
+        cv = curve[curve["split"] == CV]
+        return regime(cv["accuracy"].to_numpy(), cv["se"].to_numpy(), index, lower_is_better=False,
+                      complexity_increases=complexity_increases)
 
-    d_acc = by_depth.loc[by_depth["split"] == "test", "accuracy"].to_numpy()
-    c_acc = by_ccp.loc[by_ccp["split"] == "test", "accuracy"].to_numpy()
-    r_depth, best_d = label(d_acc, depth - TREE_DEPTH_MIN, True)
-    r_ccp, best_c = label(c_acc, CCP_VALUES.index(ccp_alpha), False)
+    r_depth, best_d = label(by_depth, depth - TREE_DEPTH_MIN, True)
+    r_ccp, best_c = label(by_ccp, CCP_VALUES.index(ccp_alpha), False)
     return TreeResult(by_depth, by_ccp, tr, te, leaves, r_depth, best_d + TREE_DEPTH_MIN, r_ccp,
-                      CCP_VALUES[best_c], n_test)
+                      CCP_VALUES[best_c], len(y_te))
 
 
 # ---------------------------------------------------------------- early stopping

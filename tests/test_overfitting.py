@@ -7,13 +7,24 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.ensemble import GradientBoostingRegressor
-from sklearn.model_selection import KFold, train_test_split
+from sklearn.model_selection import (
+    KFold,
+    StratifiedKFold,
+    cross_val_score,
+    train_test_split,
+)
 from sklearn.tree import DecisionTreeClassifier
 
 from components import datasets
 from components import overfitting as o
 from components.ui import common
-from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, run_exported_script
+from tests.apptest_utils import (
+    assert_clean,
+    chart_specs,
+    metric_values,
+    open_page,
+    run_exported_script,
+)
 
 PAGE = "views/evaluation/overfitting.py"
 VIEW_KEY = o.VIEW_KEY
@@ -89,11 +100,34 @@ def test_tree_depth_curve_equals_a_fit_at_every_depth(name, seed, ccp):
     ds = datasets.load(name, seed=seed)
     curve = o.tree_depth_curve(ds.X, ds.y, seed, ccp)
     X_tr, X_te, y_tr, y_te = train_test_split(ds.X, ds.y, test_size=0.3, random_state=seed, stratify=ds.y)
+    folds = StratifiedKFold(o.TREE_CV_FOLDS, shuffle=True, random_state=seed)
     for d in range(o.TREE_DEPTH_MIN, o.TREE_DEPTH_MAX + 1):
         t = DecisionTreeClassifier(max_depth=d, ccp_alpha=ccp, random_state=seed).fit(X_tr, y_tr)
-        at_d = curve[curve["max_depth"] == d].set_index("split")["accuracy"]
-        assert at_d["train"] == np.mean(t.predict(X_tr) == y_tr)
-        assert at_d["test"] == np.mean(t.predict(X_te) == y_te)
+        at_d = curve[curve["max_depth"] == d].set_index("split")
+        assert at_d.loc[o.TRAIN, "accuracy"] == np.mean(t.predict(X_tr) == y_tr)
+        assert at_d.loc[o.TEST, "accuracy"] == np.mean(t.predict(X_te) == y_te)
+        cv = cross_val_score(DecisionTreeClassifier(max_depth=d, ccp_alpha=ccp, random_state=seed), X_tr, y_tr,
+                             cv=folds)  # the label's folds: inside the training split only
+        assert at_d.loc[o.CV, "accuracy"] == pytest.approx(cv.mean(), abs=1e-12)
+        assert at_d.loc[o.CV, "se"] == pytest.approx(cv.std(ddof=1) / np.sqrt(o.TREE_CV_FOLDS), abs=1e-12)
+
+
+def test_tree_ccp_curve_cv_equals_cross_val_score():
+    ds = datasets.load("breast_cancer")
+    curve = o.tree_ccp_curve(ds.X, ds.y, SEED, 6).query("split == @o.CV")
+    X_tr, _, y_tr, _ = train_test_split(ds.X, ds.y, test_size=0.3, random_state=SEED, stratify=ds.y)
+    folds = StratifiedKFold(o.TREE_CV_FOLDS, shuffle=True, random_state=SEED)
+    want = [cross_val_score(DecisionTreeClassifier(max_depth=6, ccp_alpha=a, random_state=SEED), X_tr, y_tr,
+                            cv=folds).mean() for a in o.CCP_VALUES]
+    np.testing.assert_allclose(curve["accuracy"], want, rtol=0, atol=1e-12)
+
+
+def test_tree_labels_come_from_cv_on_the_training_split():
+    """On breast_cancer a full-depth tree is over-fit and a stump under-fit by the CV one-SE rule (with
+    the test accuracy's binomial error every depth had been 'good fit')."""
+    ds = datasets.load("breast_cancer")
+    labels = {d: o.tree_curves(ds.X, ds.y, SEED, d, 0.0).regime_depth for d in (1, 20)}
+    assert labels == {1: o.REGIMES[0], 20: o.REGIMES[2]}
 
 
 def test_early_stopping_uses_sklearns_own_split_and_stop():

@@ -44,8 +44,9 @@ EXPLANATIONS = (
     "Their sum is the expected error; its minimum is the best complexity. " + REGIME_TEXT,
     ("Trees **over-fit with depth**: each level can split the training rows further, until every leaf is pure "
      "(training accuracy 1). **ccp_alpha** prunes back the branches whose impurity gain does not pay for their "
-     "size. The labels come from the test accuracy and its binomial standard error: within one standard error "
-     "of the best depth (or alpha) is a good fit."),
+     "size. The labels come from cross-validation on the *training* split (one standard error of the best CV "
+     "accuracy is a good fit); the test rows stay out of that choice and give the final score, as they would in "
+     "practice (picking the depth on them would leak the test set into the model)."),
     ("Gradient boosting **over-fits with stages**: the training loss keeps falling while the validation loss turns "
      "back up. **Early stopping** (scikit-learn's n_iter_no_change = *patience*) halts at the first stage whose "
      "validation loss is no lower than any of the previous *patience* stages' (by tol = 1e-4), and keeps every "
@@ -335,9 +336,11 @@ def view_trees(seed: int) -> None:
     m[0].metric("Train accuracy", f"{r.train_accuracy:.3f}")
     m[1].metric("Test accuracy", f"{r.test_accuracy:.3f}")
     m[2].metric("Leaves", r.leaves)
-    regime_metric(m[3], f"Depth {depth} is", r.regime_depth, f"Best test accuracy at depth {r.best_depth}; "
-                  f"one binomial standard error on {r.n_test} test rows.")
-    regime_metric(m[4], f"ccp_alpha {ccp:g} is", r.regime_ccp, f"Best test accuracy at ccp_alpha {r.best_ccp:g}.")
+    regime_metric(m[3], f"Depth {depth} is", r.regime_depth,
+                  f"Best {o.TREE_CV_FOLDS}-fold CV accuracy on the training split at depth {r.best_depth}; within "
+                  "one standard error of it is a good fit. The test rows only give the final score.")
+    regime_metric(m[4], f"ccp_alpha {ccp:g} is", r.regime_ccp,
+                  f"Best CV accuracy at ccp_alpha {r.best_ccp:g} (same rule).")
     left, right = st.columns(2)
     # zoomed on the accuracies: on a 0-1 axis the train/test gap (1.00 vs 0.92) was a hairline
     chart_cache.draw(charts.line_chart, r.by_depth, "max_depth", "accuracy", color="split",
