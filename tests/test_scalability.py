@@ -111,3 +111,15 @@ def test_page_renders_and_controls_refit_only_what_they_change():
     assert at.select_slider(key=S.MAX_N_KEY).value == 5000
     assert len(chart_specs(at)) >= 3
     assert "At n = 5,000" in " ".join(m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("durations, fits, best", [([0.02, 0.01, 0.015], 3, 0.01), ([0.03, 0.025], 2, 0.025),
+                                                   ([0.2], 1, 0.2)])
+def test_a_short_fit_is_timed_several_times_and_the_fastest_kept(durations, fits, best):
+    """Repeats stop at TIMING_REPEATS fits or once TIMING_BUDGET seconds are spent; the minimum is kept."""
+    S.warm_up(20, 1)
+    clock = iter([t for d in durations for t in (100.0, 100.0 + d)])
+    with mock.patch.object(S.time, "perf_counter", lambda: next(clock)), \
+            mock.patch.object(S, "fit", wraps=S.fit) as fitted:
+        row = S.race_fit(S.BATCH_LR, 1_000, 20, 1)
+    assert fitted.call_count == fits and row["fit time (s)"] == pytest.approx(best)
