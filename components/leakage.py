@@ -118,10 +118,16 @@ def preprocessing_experiment(X: pd.DataFrame, y: pd.Series, prep: str, seed: int
         X_dev, y_dev, X_hold, y_hold = X_dev[i_dev], y_dev[i_dev], X_hold[i_hold], y_hold[i_hold]
         n_pos = int(y_dev.sum())  # SMOTE's k must fit the positives of the smallest training fold
         k_smote = max(1, min(5, n_pos - -(-n_pos // FOLDS) - 1))
-        # leaky: oversample the whole development set, then cross-validate on it
+        # leaky: oversample the whole development set, then cross-validate on it. Each test fold is scored
+        # on its real rows only: its synthetic rows would also turn the 15 % minority into half of it, and
+        # F1 rises with the positive share by itself, which is not the leak (the correct CV and the held-out
+        # set keep 15 %). What is left is the leak: synthetic neighbours of every test row sit in training.
         X_res, y_res = SMOTE(k_neighbors=k_smote, random_state=seed).fit_resample(
             StandardScaler().fit_transform(X_dev), y_dev)
-        leaky = cross_val_score(KNeighborsClassifier(), X_res, y_res, cv=cv, scoring="f1")
+        real = np.arange(len(y_res)) < len(y_dev)  # imblearn puts the original rows first
+        leaky = np.array([metrics.f1_score(y_res[te][real[te]], KNeighborsClassifier().fit(X_res[tr], y_res[tr])
+                                           .predict(X_res[te][real[te]]), zero_division=0)
+                          for tr, te in cv.split(X_res, y_res)])
         pipe = imb_make_pipeline(StandardScaler(), SMOTE(k_neighbors=k_smote, random_state=seed),
                                  KNeighborsClassifier())
         correct = cross_val_score(pipe, X_dev, y_dev, cv=cv, scoring="f1")
@@ -129,7 +135,9 @@ def preprocessing_experiment(X: pd.DataFrame, y: pd.Series, prep: str, seed: int
         held = metrics.f1_score(y_hold, pipe.predict(X_hold), zero_division=0)
         return LeakResult("F1 (minority class)", True, float(leaky.mean()), float(correct.mean()), float(held),
                           float(held), _folds(leaky, correct),
-                          note=f"Minority share set to {SMOTE_SHARE:.0%}; model: 5-nearest neighbours.")
+                          note=f"Minority share set to {SMOTE_SHARE:.0%}; model: 5-nearest neighbours. Every "
+                               "estimate is scored on real rows only (the leaky one's test folds also hold "
+                               "synthetic rows, which would change the class share F1 depends on).")
     # imputation + scaling: blank MISSING_RATE of the cells at random (MCAR)
     rng = np.random.default_rng(seed)
     X_dev = np.where(rng.random(X_dev.shape) < MISSING_RATE, np.nan, X_dev)
@@ -277,9 +285,12 @@ n_pos = int(y_dev.sum())  # SMOTE's k must fit the positives of the smallest tra
 k_smote = max(1, min(5, n_pos - -(-n_pos // {FOLDS}) - 1))
 cv = StratifiedKFold({FOLDS}, shuffle=True, random_state=SEED)
 
-# LEAKY: oversample everything, then cross-validate (synthetic copies of test rows sit in training)
+# LEAKY: oversample everything, then cross-validate (synthetic copies of test rows sit in training);
+#        each test fold scored on its real rows only, at the real class share
 X_res, y_res = SMOTE(k_neighbors=k_smote, random_state=SEED).fit_resample(StandardScaler().fit_transform(X_dev), y_dev)
-leaky = cross_val_score(KNeighborsClassifier(), X_res, y_res, cv=cv, scoring="f1")
+real = np.arange(len(y_res)) < len(y_dev)  # imblearn puts the original rows first
+leaky = np.array([metrics.f1_score(y_res[te][real[te]], KNeighborsClassifier().fit(X_res[tr], y_res[tr])
+                                   .predict(X_res[te][real[te]]), zero_division=0) for tr, te in cv.split(X_res, y_res)])
 
 # CORRECT: SMOTE inside an imblearn pipeline resamples training folds only
 pipe = make_pipeline(StandardScaler(), SMOTE(k_neighbors=k_smote, random_state=SEED), KNeighborsClassifier())

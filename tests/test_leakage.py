@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.feature_selection import f_classif
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from components import datasets
 from components import leakage as lk
@@ -174,3 +174,31 @@ def test_preprocessing_on_the_sidebar_dataset(results):
     at.selectbox(key=lk.PREP_KEY).set_value(lk.PREP_SCALE).run()
     assert_clean(at)
     assert metric_values(at)["Correct CV estimate"] == f"{results['scale'].correct:.3f}"
+
+
+def test_smote_leak_is_scored_on_real_rows_at_the_real_class_share(results):
+    """SMOTE before the split: the leaky folds are scored on their original rows only, so the gap to the
+    correct estimate is the leak itself, not F1's dependence on a 50 % positive share."""
+    from imblearn.over_sampling import SMOTE
+    from sklearn.metrics import f1_score
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.preprocessing import StandardScaler
+
+    from components.imbalanced import binarize, subsample_minority
+    churn = datasets.load("churn")
+    Xv, (yb, _) = np.asarray(churn.X, dtype=float), binarize(np.asarray(churn.y))
+    X_dev, _, y_dev, _ = train_test_split(Xv, yb, test_size=lk.TEST_SIZE, stratify=yb, random_state=SEED)
+    keep, _ = subsample_minority(y_dev, lk.SMOTE_SHARE, np.random.default_rng(SEED))
+    X_dev, y_dev = X_dev[keep], y_dev[keep]
+    n_pos = int(y_dev.sum())
+    k = max(1, min(5, n_pos - -(-n_pos // lk.FOLDS) - 1))
+    Z = StandardScaler().fit_transform(X_dev)
+    X_res, y_res = SMOTE(k_neighbors=k, random_state=SEED).fit_resample(Z, y_dev)
+    np.testing.assert_array_equal(X_res[:len(y_dev)], Z)  # the real rows come first
+    scores, shares = [], []
+    for tr, te in StratifiedKFold(lk.FOLDS, shuffle=True, random_state=SEED).split(X_res, y_res):
+        te = te[te < len(y_dev)]
+        scores.append(f1_score(y_res[te], KNeighborsClassifier().fit(X_res[tr], y_res[tr]).predict(X_res[te])))
+        shares.append(y_res[te].mean())
+    assert results["smote"].leaky == pytest.approx(np.mean(scores))
+    assert np.mean(shares) == pytest.approx(lk.SMOTE_SHARE, abs=0.02)
