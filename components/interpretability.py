@@ -208,9 +208,10 @@ def importance_table(e: Explained) -> pd.DataFrame:
 
 
 def importance_long(table: pd.DataFrame, top: int = TOP_FEATURES) -> pd.DataFrame:
-    """Long format for a grouped bar chart over the union of each method's top features."""
+    """Long format for a grouped bar chart over the union of each method's top features, and the
+    pure-noise column whenever it is there (its small or zero shares are the point of adding it)."""
     share_cols = [c for c in table.columns if c.startswith("share: ")]
-    keep = set()
+    keep = set(table["feature"]) & {NOISE_COLUMN}
     for c in share_cols:
         keep |= set(table.nlargest(top, c)["feature"])
     sub = table[table["feature"].isin(keep)]

@@ -252,3 +252,14 @@ def test_regression_dataset_and_pdp_rank():
     at.slider(key=I.PDP_RANK_KEY).set_value(10).run()
     assert_clean(at)
     assert chart_specs(at) != specs_before
+
+
+def test_the_noise_column_is_always_in_the_importance_chart():
+    """On breast_cancer it ranks 25th-30th by every method: the chart still shows it, so the toggle shows
+    something."""
+    e = I.explain(datasets.load("breast_cancer"), I.FOREST, SEED, noise_feature=True)
+    table = I.importance_table(e)
+    assert I.NOISE_COLUMN not in set(table.head(I.TOP_FEATURES)["feature"])
+    assert I.NOISE_COLUMN in set(I.importance_long(table)["feature"])
+    assert I.NOISE_COLUMN not in set(I.importance_long(I.importance_table(I.explain(
+        datasets.load("breast_cancer"), I.FOREST, SEED)))["feature"])
