@@ -1,5 +1,6 @@
 """Overfitting lab: polynomial degree and regularisation on a noisy 1-D function, learning curves,
 the bias-variance decomposition, tree depth and pruning, early stopping."""
+import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -189,6 +190,11 @@ def path_templates(n, noise, seed, degree, penalty, _marker: pd.DataFrame, _poin
                                            f"Coefficient path, degree {degree}, {penalty}", log_x=True,
                                            # one legend line per term: grow with the degree or it is cut off
                                            height=max(charts.HEIGHT, 20 * degree + 150))
+    # up to 20 terms: one hue each from a sequential scheme in order of power (x^1 ... x^20), not a repeating
+    # 7-colour palette sorted as text (x^1, x^10, x^11, ... with x^1, x^9 and x^2 all black)
+    terms = sorted(lines["series"].unique(), key=lambda t: int(str(t).split("^")[1]))
+    path_chart.layer[-1].encoding.color = alt.Color("series:O", title="term", sort=terms,
+                                                    scale=alt.Scale(scheme="viridis", domain=terms))
     long = pd.concat([by_alpha[["alpha", "train_rmse"]].rename(columns={"alpha": "x", "train_rmse": "y"}).assign(series="train"),
                       by_alpha[["alpha", "val_rmse"]].rename(columns={"alpha": "x", "val_rmse": "y"}).assign(series="validation")])
     error_chart = charts.points_lines_chart(_point, long, "alpha (log scale)", "RMSE", "Error against alpha", log_x=True,
