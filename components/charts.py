@@ -63,8 +63,13 @@ def boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str = "", he
                                                                     range=["circle", "triangle-up"])),
         tooltip=_tooltips(c for c in points.columns if c in ("x1", "x2", "label", "split", "size", "marker")),
     )
+    # Legends on the right are cut off at the plot's height: with an extra layer's legends the split
+    # legend ended at "split / train", and the seven weight sizes hid the split legend. Those go below.
+    if extra is not None:
+        enc["shape"].legend = alt.Legend(orient="bottom", direction="horizontal")
     if "size" in points:
-        enc["size"] = alt.Size("size:Q", title="weight", scale=alt.Scale(range=[10, 400]))
+        enc["size"] = alt.Size("size:Q", title="weight", scale=alt.Scale(range=[10, 400]),
+                               legend=alt.Legend(orient="bottom", direction="horizontal", columns=4))
     dots = alt.Chart(points).mark_point(filled=True, stroke=BLACK, strokeWidth=0.6, opacity=0.9).encode(**enc)
     layers = [background, contour, dots]
     if extra is not None:
@@ -673,9 +678,12 @@ def reference_boundary_layer(grid: pd.DataFrame, label: str = "without resamplin
     line = on_boundary(grid).assign(boundary=label)
     ref = alt.Chart(line).mark_point(size=6, filled=True, opacity=0.8).encode(
         x=alt.X("x1:Q"), y=alt.Y("x2:Q"),
-        stroke=alt.Stroke("boundary:N", title="boundary", scale=alt.Scale(range=["#7f7f7f"])),
-        # same title as the stroke: Vega-Lite merges the two into one legend entry
-        fill=alt.Fill("boundary:N", title="boundary", scale=alt.Scale(range=["#7f7f7f"])),
+        # below the plot, with boundary_chart's split legend: on the right it pushed the others past the
+        # plot's height. Same title and orient for stroke and fill: Vega-Lite merges them into one entry.
+        stroke=alt.Stroke("boundary:N", title="boundary", scale=alt.Scale(range=["#7f7f7f"]),
+                          legend=alt.Legend(orient="bottom")),
+        fill=alt.Fill("boundary:N", title="boundary", scale=alt.Scale(range=["#7f7f7f"]),
+                      legend=alt.Legend(orient="bottom")),
     )
     return alt.layer(ref, over) if over is not None else ref
 
