@@ -474,8 +474,10 @@ def _confusion_layout(positive: str) -> alt.LayerChart:
 def _roc_layout(height: int) -> alt.LayerChart:
     # Drawn in roc_curve's own order (order=index): points sharing an FPR must not be re-sorted.
     curve = alt.Chart(alt.NamedData(name="roc")).mark_line(color=BLUE).encode(
-        x=alt.X("FPR:Q", title="false positive rate (1 - specificity)", scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y("TPR:Q", title="true positive rate (recall)", scale=alt.Scale(domain=[0, 1])),
+        # axis titles on two lines: in a third of the page (presenter type) the one-line y title was taller
+        # than the plot, pushing the chart title out of the frame, and the x title was cut off
+        x=alt.X("FPR:Q", title=["false positive rate", "(1 − specificity)"], scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("TPR:Q", title=["true positive rate", "(recall)"], scale=alt.Scale(domain=[0, 1])),
         order=alt.Order("index:Q"),
         tooltip=[alt.Tooltip("threshold:Q", format=".3f"), alt.Tooltip("FPR:Q"), alt.Tooltip("TPR:Q")])
     chance = alt.Chart(pd.DataFrame({"FPR": [0, 1], "TPR": [0, 1]})).mark_line(
@@ -534,7 +536,7 @@ def _layout(kind: str, *static) -> dict:
 
 
 def _spec(kind: str, static: tuple, datasets: dict[str, pd.DataFrame], threshold: float | None = None,
-          title: str | None = None) -> dict:
+          title: str | list[str] | None = None) -> dict:
     layout = _layout(kind, *static)
     spec = copy.deepcopy(layout)  # the cached layout must never see a caller's edits
     spec["datasets"] = {**layout.get("datasets", {}), **{n: _records(f) for n, f in datasets.items()}}
@@ -557,14 +559,15 @@ def confusion_matrix_spec(scores: pd.DataFrame, positive: str, threshold: float)
 def roc_spec(roc: pd.DataFrame, auc: float, threshold: float, height: int = HEIGHT) -> dict:
     """ROC curve (columns FPR, TPR, threshold from roc_curve), the chance diagonal and the operating
     point at the threshold parameter."""
-    title = f"ROC curve, AUC = {auc:.3f}" if auc == auc else "ROC curve (one class only in test)"
+    # two lines: three charts share a row, and on one line the number was cut off ("AP = …") in presenter mode
+    title = ["ROC curve", f"AUC = {auc:.3f}"] if auc == auc else ["ROC curve", "(one class only in test)"]
     return _spec("roc", (height,), {"roc": _finite_thresholds(roc).reset_index()}, threshold, title)
 
 
 def pr_spec(pr: pd.DataFrame, ap: float, prevalence: float, threshold: float, height: int = HEIGHT) -> dict:
     """Precision-recall curve, the no-skill line at the positive prevalence, and the operating point
     at the threshold parameter (no positive prediction: the curve's own (0, 1) end)."""
-    title = f"Precision-recall, AP = {ap:.3f}" if ap == ap else "Precision-recall (no positives in test)"
+    title = ["Precision-recall", f"AP = {ap:.3f}"] if ap == ap else ["Precision-recall", "(no positives in test)"]
     return _spec("pr", (height,), {"pr": _finite_thresholds(pr).reset_index(),
                                    "baseline": pd.DataFrame({"precision": [prevalence]})}, threshold, title)
 

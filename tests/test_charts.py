@@ -88,7 +88,7 @@ def test_fast_specs_carry_this_fits_data_and_title():
     roc_a, auc_a = ev.roc_frame(Y, S)
     roc_b, auc_b = ev.roc_frame(Y[::-1], S)
     a, b = charts.roc_spec(roc_a, auc_a, 0.5), charts.roc_spec(roc_b, auc_b, 0.5)
-    assert a["title"] == f"ROC curve, AUC = {auc_a:.3f}" and b["title"] == f"ROC curve, AUC = {auc_b:.3f}"
+    assert a["title"] == ["ROC curve", f"AUC = {auc_a:.3f}"] and b["title"] == ["ROC curve", f"AUC = {auc_b:.3f}"]
     assert [r["TPR"] for r in a["datasets"]["roc"]] == pytest.approx(roc_a["TPR"].tolist())
     assert [r["TPR"] for r in b["datasets"]["roc"]] == pytest.approx(roc_b["TPR"].tolist())
     assert a["layer"] == b["layer"]  # one layout
