@@ -300,8 +300,9 @@ def round_view(b: BoostingResult, round_: int) -> tuple[pd.DataFrame, pd.DataFra
 
 
 # ------------------------------------------------------------------ round charts, swapped not rebuilt
-def round_title(r: int) -> str:
-    return f"AdaBoost after {r} round(s); dot size = weight"
+def round_title(r: int) -> list[str]:
+    # two lines: at half the page in presenter type one line ended in "dot size = wei…"
+    return [f"AdaBoost after {r} round{'s' if r > 1 else ''}", "dot size = sample weight"]
 
 
 def round_templates(b: BoostingResult) -> tuple[dict, dict]:
@@ -320,10 +321,11 @@ def round_boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, r: int):
 
 def errors_chart(errors: pd.DataFrame, r: int):
     """Staged train and test error of both boosters, a rule at round r; the legend below, or in half
-    the page it squeezes the plot to a sliver."""
+    the page it squeezes the plot to a sliver. One column: two were cut off at presenter type
+    ("gradient boo")."""
     return charts.line_chart(errors, "round", "error", color="series", y_title="error rate",
                              title="Staged train and test error", rule_x=r, height=540).configure_legend(
-        orient="bottom", columns=2, labelLimit=200)
+        orient="bottom", columns=1, labelLimit=0)
 
 
 def round_charts(b: BoostingResult, templates: tuple[dict, dict], round_: int) -> tuple[dict, dict, pd.DataFrame, int]:

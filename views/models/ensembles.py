@@ -226,7 +226,7 @@ def boosting_view(ds_key: tuple) -> str:
                    f"(scikit-learn: “{b}”). Deeper weak learners (depth 2 or more) can split this data.")
         return code
     m = st.columns(3)
-    m[0].metric("AdaBoost test accuracy (all rounds)", f"{b.ada_test_accuracy:.3f}")
+    m[0].metric("AdaBoost test accuracy", f"{b.ada_test_accuracy:.3f}", help="After all the rounds fitted.")
     m[1].metric("Gradient boosting test accuracy", f"{b.gb_test_accuracy:.3f}")
     m[2].metric("Rounds fitted", b.rounds, help="AdaBoost stops early when a weak learner makes no mistake.")
     round_fragment(ds_key, n_rounds, lr, depth)
@@ -260,11 +260,11 @@ def round_fragment(ds_key: tuple, n_rounds: int, lr: float, depth: int) -> None:
     m = st.columns(4)
     error = b.estimator_errors[r - 1]
     # a learner that is right on all but negligible weight has an error like 1e-14: 0.000 read as "perfect"
-    m[0].metric(f"Round {r}: weighted error", f"{error:.3f}" if error == 0 or error >= 0.001 else f"{error:.1e}",
+    m[0].metric(f"Round {r} error", f"{error:.3f}" if error == 0 or error >= 0.001 else f"{error:.1e}",
                 help="This round's weak learner's training error, each point counted with its weight.")
     m[1].metric("Its vote (alpha)", f"{b.estimator_weights[r - 1]:.3f}")
-    m[2].metric("AdaBoost train error so far", f"{errors_now['AdaBoost train']:.3f}")
-    m[3].metric("AdaBoost test error so far", f"{errors_now['AdaBoost test']:.3f}")
+    m[2].metric("Train error so far", f"{errors_now['AdaBoost train']:.3f}", help="AdaBoost's, after this round.")
+    m[3].metric("Test error so far", f"{errors_now['AdaBoost test']:.3f}", help="AdaBoost's, after this round.")
     left, right = st.columns(2)
     left.vega_lite_chart(spec=boundary, width="stretch")
     right.vega_lite_chart(spec=errors, width="stretch")
