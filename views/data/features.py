@@ -169,12 +169,13 @@ def _subset_score_chart(sel_key, all_score, title):
     # dots on a zoomed axis, all features as the dashed line: subsets differ by a point or two, which
     # bars from 0 drew as equal lengths
     return charts.score_dot_chart(_selection_view(*sel_key)[3], "CV score", "method", reference=all_score,
-                                  reference_label="all features", title=title, height=260)
+                                  reference_label="all features", title=title, height=300)
 
 
 def _time_chart(sel_key):
-    return charts.bar_chart(_selection_view(*sel_key)[1], "time (s)", "method", sort=None, height=260,
-                            title="Time to select (wrappers: the whole path, every k)")
+    # two-line titles: in half the page at presenter type one line was cut off
+    return charts.bar_chart(_selection_view(*sel_key)[1], "time (s)", "method", sort=None, height=300,
+                            title=["Time to select", "wrappers: the whole path, every k"])
 
 
 def _path_chart(data_key, n_noise, alpha, title):
@@ -273,14 +274,15 @@ with selection:
     m1.metric(f"CV {metric}, all {p} features", f"{all_score:.3f}")
     best = table.dropna(subset=["CV score"]).sort_values("CV score", ascending=False).iloc[0]
     m2.metric(f"Best subset ({best['method']})", f"{best['CV score']:.3f}", f"{best['CV score'] - all_score:+.3f}")
-    m3.metric("Noise features kept (all methods)", int(table["noise kept"].fillna(0).sum()))
+    m3.metric("Noise features kept", int(table["noise kept"].fillna(0).sum()), help="Summed over all the methods.")
 
     st.markdown(f"##### Which features each method keeps (k = {k_eff}; Lasso keeps what α leaves non-zero)")
     # + room for the rotated method names under the tiles
-    chart_cache.draw(_picks_chart, sel_key, max(220, 20 * p) + 130)
+    chart_cache.draw(_picks_chart, sel_key, max(220, 24 * p) + 130)  # 24 px a row: at 20 labels touched
     left, right = st.columns(2)
     chart_cache.draw(_subset_score_chart, sel_key, all_score,
-                     f"{fe.SCORE_CV}-fold CV {metric} per subset (dashed: all, {all_score:.3f})", target=left)
+                     [f"{fe.SCORE_CV}-fold CV {metric} per subset", f"dashed: all features, {all_score:.3f}"],
+                     target=left)
     chart_cache.draw(_time_chart, sel_key, target=right)
     with st.expander("Methods as a table, and every feature's scores"):
         st.dataframe(table_shown, hide_index=True)
