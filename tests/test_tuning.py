@@ -221,3 +221,15 @@ def test_the_page_charts_validate_against_the_vega_lite_schema(full_surface):
         charts.surface_chart(full_surface, "log10 C", "log10 gamma", "score", trials=trials, color="strategy",
                              label=label, value_domain=(0.5, 1.0), step=10).to_dict(validate=True)
     charts.best_so_far_chart(trials, 10).to_dict(validate=True)
+
+
+def test_the_page_flags_the_budgets_where_the_grid_reads_exact_surface_points(full_surface):
+    """4 x 4 (budget 16-24) and 2 x 2 lattices fall on the 10 x 10 surface's points; 3 x 3 does not."""
+    axis = tn.axes(tn.RESOLUTION)[0]
+    for budget, on in ((16, True), (4, True), (9, False), (25, False)):
+        on_axis = np.isclose(tn.grid_points(budget)[:, 0][:, None], axis[None, :]).any(axis=1).all()
+        assert tn.grid_on_surface(budget) == on == on_axis, budget
+    at = open_page(PAGE, query={tn.BUDGET_KEY: "16"})
+    assert "reads exact scores" in " ".join(c.value for c in at.caption)
+    at = open_page(PAGE, query={tn.BUDGET_KEY: "12"})
+    assert "reads exact scores" not in " ".join(c.value for c in at.caption)

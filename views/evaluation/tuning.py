@@ -111,6 +111,11 @@ def replay() -> None:
                    f"{1 / rows:.3f}, so strategies within that of each other are tied.")
     if show == tn.HALVING and not halving:
         st.info("Turn on *Add successive halving* to draw its trials.")
+    if tn.grid_on_surface(budget):
+        m = int(budget ** 0.5)
+        st.caption(f"At this budget the {m} × {m} grid falls on the surface's own points and reads exact scores; "
+                   "every other trial is interpolated, which never scores above the points around it. The replay "
+                   "favours grid search here: try a budget of 9–15 or 25+.")
     if int(budget ** 0.5) ** 2 < budget:
         st.caption(f"Grid search can only use a full m × m grid: {int(budget ** 0.5) ** 2} of the {budget} trials.")
     left, right = st.columns([3, 2])
@@ -143,8 +148,9 @@ common.page_footer(
     explanation=(
         f"The heatmap is the {tn.FOLDS}-fold cross-validated {metric} of an RBF SVM for every (C, gamma) on a "
         f"{tn.RESOLUTION} × {tn.RESOLUTION} log grid (at most {tn.MAX_ROWS} rows of **{name}**), computed once. "
-        "Each search then spends the budget on it, every proposed point scored by interpolating the surface, so "
-        "the comparison is fair and instant. **Grid search** spends the budget on a coarse lattice and tests only "
+        "Each search then spends the budget on it, every proposed point scored by interpolating the surface: the "
+        "same landscape for every strategy, instantly, with one bias the caption flags (a grid whose points fall "
+        "on the surface's reads exact scores, and interpolation never exceeds them). **Grid search** spends the budget on a coarse lattice and tests only "
         "a few distinct values of each parameter; **random search** tries a new value of both on every trial; "
         "**Bayesian optimisation** (optuna's TPE) starts randomly, then concentrates trials where good scores "
         "were found. The line chart is the best score each has found after n trials. **Successive halving** "
