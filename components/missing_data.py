@@ -327,17 +327,20 @@ def pattern_frame(X_miss: pd.DataFrame, columns: list[str], n_rows: int = 120) -
     return long
 
 
-def distribution_frame(X: pd.DataFrame, X_miss: pd.DataFrame, completed: pd.DataFrame,
-                       columns: list[str]) -> pd.DataFrame:
-    """Long frame (column, value, version) of truth, observed-only and the imputed table."""
-    parts = []
-    for col in columns:
-        parts.append(pd.DataFrame({"column": col, "value": X[col].to_numpy(float), "version": TRUTH}))
-        parts.append(pd.DataFrame({"column": col, "value": X_miss[col].dropna().to_numpy(float),
-                                   "version": OBSERVED}))
-        parts.append(pd.DataFrame({"column": col, "value": completed[col].to_numpy(float),
-                                   "version": "after imputation"}))
-    return pd.concat(parts, ignore_index=True)
+def observed_frame(X: pd.DataFrame, X_miss: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Long frame (column, value, version) of each column's truth and its observed cells."""
+    return pd.concat([pd.DataFrame({"column": col, "value": values, "version": version})
+                      for col in columns
+                      for values, version in ((X[col].to_numpy(float), TRUTH),
+                                              (X_miss[col].dropna().to_numpy(float), OBSERVED))],
+                     ignore_index=True)
+
+
+def imputed_frame(completed: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Long frame (column, value, version "after imputation") of an imputed table's columns: apart from
+    observed_frame, so a page builds the shared truth once and only each strategy's part per strategy."""
+    return pd.concat([pd.DataFrame({"column": col, "value": completed[col].to_numpy(float),
+                                    "version": "after imputation"}) for col in columns], ignore_index=True)
 
 
 def draws_frame(X: pd.DataFrame, X_miss: pd.DataFrame, column: str, draws: np.ndarray,

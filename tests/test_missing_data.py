@@ -251,5 +251,8 @@ def test_inspected_distribution_table_equals_a_direct_describe(bc):
         at.selectbox(key=md.INSPECT_KEY).select(strategy).run()
         shown = next(df.value for df in at.dataframe if df.value.index.names == ["column", "version"])
         done = pd.DataFrame(imputer.fit_transform(Xm), columns=X.columns)
-        direct = md.distribution_frame(X, Xm, done, cols[:3]).groupby(["column", "version"])["value"].describe()
+        long = pd.concat([pd.DataFrame({"column": c, "value": v.to_numpy(float), "version": version})
+                          for c in cols[:3] for v, version in ((X[c], md.TRUTH), (Xm[c].dropna(), md.OBSERVED),
+                                                               (done[c], "after imputation"))])
+        direct = long.groupby(["column", "version"])["value"].describe()
         pd.testing.assert_frame_equal(shown, direct.round(3), check_exact=False, atol=1e-9)

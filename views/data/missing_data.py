@@ -134,19 +134,15 @@ def _distribution_observed(miss):
     """The truth and the observed cells of the first three affected columns (long; strategy "")."""
     data_key, mechanism, pct, cols = miss
     X, _, _ = _data(*data_key)
-    X_miss = _inject(data_key, mechanism, pct, cols)
-    dist = md.distribution_frame(X, X_miss, X_miss, list(cols[:3]))
-    return dist[dist["version"] != "after imputation"].assign(strategy="")
+    return md.observed_frame(X, _inject(data_key, mechanism, pct, cols), list(cols[:3])).assign(strategy="")
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _distribution_imputed(data_key, mechanism, pct, cols, strategy, *eff):
     """One strategy's imputed values of the first three affected columns (long), cached like its
     imputation: a change of k, the estimator or m rebuilds one strategy's part, not eight."""
-    X, _, _ = _data(*data_key)
     done = _impute(data_key, mechanism, pct, cols, strategy, *eff)["completed"]
-    dist = md.distribution_frame(X, _inject(data_key, mechanism, pct, cols), done, list(cols[:3]))
-    return dist[dist["version"] == "after imputation"].assign(strategy=strategy)
+    return md.imputed_frame(done, list(cols[:3])).assign(strategy=strategy)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
