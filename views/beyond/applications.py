@@ -283,8 +283,9 @@ with rec_tab:
     r = get_ratings(seed)
     pred = get_factorised(seed, int(k), method)
     m1, m2, m3 = st.columns(3)
-    m1.metric("Held-out RMSE", f"{A.rmse(r, pred):.3f}",
-              delta=f"{A.rmse(r, pred) - get_baseline(seed):+.3f} vs each user's mean", delta_color="inverse")
+    held_out = A.rmse(r, pred)
+    m1.metric("Held-out RMSE", f"{held_out:.3f}",
+              delta=f"{held_out - get_baseline(seed):+.3f} vs each user's mean", delta_color="inverse")
     m2.metric("Ratings seen", f"{int(r['train'].sum()):,} of {A.N_USERS * A.N_ITEMS:,}")
     m3.metric("True tastes in the data", A.TRUE_TASTES)
     curve = get_error_curve(seed, method)
@@ -321,7 +322,8 @@ common.page_footer(
         "term, so the most positive and negative terms are readable. **Vision**: the digits' 64 pixels feed a "
         "classifier; the confusion matrix shows which digits it mixes up and the pictures show the images it got "
         "wrong. **Time series**: a lag-feature linear model, a seasonal-naive baseline and a seasonal ARIMA forecast "
-        "the last months of a generated series; time-ordered and shuffled CV are compared with the real error on unseen months. **Recommender**: "
+        "the last months of a generated series; time-ordered and shuffled CV are compared with the real error on "
+        "unseen months. **Recommender**: "
         "a sparse user–item matrix with known tastes is factorised; the held-out error against the number of factors "
         "shows the sweet spot."),
 )

@@ -141,11 +141,13 @@ by_labels()
 fewest = res["rows"][0]
 winner = max(T.METHODS, key=lambda m: fewest[m])
 as_is = get_as_is(direction, int(hidden), seed)
-as_is_text = ("" if as_is is None else
-              f" Same classes, so the source network can also be used **as is**, with no target label: "
-              f"**{as_is:.3f}** on the noisy test images" + (", better than all three: with this few labels, try "
-                                                               "the model you have before training anything."
-                                                               if as_is > max(fewest[m] for m in T.METHODS) else "."))
+as_is_text = ""
+if as_is is not None:
+    beats_all = as_is > max(fewest[m] for m in T.METHODS)
+    as_is_text = (f" Same classes, so the source network can also be used **as is**, with no target label: "
+                  f"**{as_is:.3f}** on the noisy test images"
+                  + (", better than all three: with this few labels, try the model you have before training anything."
+                     if beats_all else "."))
 st.markdown(
     f"**In this scenario**, with {fewest['n']} labels, **{winner}** scores best: "
     + ", ".join(f"{m} {fewest[m]:.3f}" for m in T.METHODS)

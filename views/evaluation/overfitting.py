@@ -22,10 +22,8 @@ QUESTIONS = [
 ]
 
 # "What you are seeing" for the view on screen: one paragraph covering all six views was a wall of text
-CURVE_TEXT = ("The data are noisy samples of **y = sin(2πx)** (the dashed curve), so the best possible RMSE is the "
-              "noise level itself. ")
-TRUTH_TEXT = ("The data are noisy samples of **y = sin(2πx)**, so the best possible RMSE is the noise level "
-              "itself. ")  # for the views that do not draw the truth
+TRUTH = "The data are noisy samples of **y = sin(2πx)**{}, so the best possible RMSE is the noise level itself. "
+CURVE_TEXT, TRUTH_TEXT = TRUTH.format(" (the dashed curve)"), TRUTH.format("")  # views that draw the truth, and not
 REGIME_TEXT = ("The regime label comes from the **one-standard-error rule**: a setting is a good fit when its "
                "cross-validated error is within one standard error of the best one; otherwise it is under- or "
                "over-fit depending on which side of the best it sits.")
