@@ -326,14 +326,17 @@ def test_page_renders_and_controls_refit_only_what_they_change():
         assert_clean(at, PAGE)
         assert spy.call_count == 2 * len(S.METHODS)  # n = 1,000 and 2,000
         metrics = metric_values(at)
-        assert metrics["partial_fit calls"] == "32" and metrics["Gradient steps (mini-batch GD)"] == "32"
-        assert metrics["SGD updates (partial_fit)"] == "2,000"
+        assert metrics["partial_fit calls"] == "32" and metrics["Mini-batch GD steps"] == "32"
+        assert metrics["partial_fit updates"] == "2,000"
         at.select_slider(key=S.BATCH_KEY).set_value(16).run()
         assert_clean(at)
         assert spy.call_count == 2 * len(S.METHODS)
         metrics = metric_values(at)
-        assert metrics["partial_fit calls"] == "125" and metrics["Gradient steps (mini-batch GD)"] == "125"
-        assert metrics["SGD updates (partial_fit)"] == "2,000"
+        assert metrics["partial_fit calls"] == "125" and metrics["Mini-batch GD steps"] == "125"
+        assert metrics["partial_fit updates"] == "2,000"
+        X, y, Xt, yt = _data(20)
+        mlp = _mlp_gd_pass(X[:2000], y[:2000], 16, S.GD_LEARNING_RATE)
+        assert metrics["Mini-batch GD log-loss"] == f"{log_loss(yt, mlp.predict_proba(Xt)):.4f}"
         texts = [m.value for m in at.markdown]
         stream = S.stream_curve(2_000, 20, 16, SEED)
         assert S.batch_text(S.gd_table(2_000, 20, SEED), stream, 16) in texts

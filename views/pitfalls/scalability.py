@@ -95,7 +95,8 @@ def _accuracy_chart(race):
                                           zero_y=False))
 
 
-def _curve_chart(curve, batch: int):
+def _curve_chart(gd, stream, batch: int):
+    curve = S.curve_frame(gd, stream, batch)
     chart = charts.line_chart(curve, x="rows seen", y="held-out log-loss", color="method",
                               zero_y=False,  # the fall, not the zero
                               title=f"One pass over {int(curve['rows seen'].max()):,} rows, batches or chunks of "
@@ -124,12 +125,16 @@ def batch_section():
     stream = get_stream_curve(max_n, width, batch, seed)
     table = get_gd_table(max_n, width, seed)
     a, b, c, d = st.columns(4)
-    a.metric("Gradient steps (mini-batch GD)", f"{int(gd['gradient steps'].iloc[-1]):,}")
-    b.metric("Held-out log-loss (mini-batch GD)", f"{gd['held-out log-loss'].iloc[-1]:.4f}")
-    c.metric("partial_fit calls", f"{int(stream['partial_fit calls'].iloc[-1]):,}")
-    d.metric("SGD updates (partial_fit)", f"{int(stream['SGD updates'].iloc[-1]):,}",
+    # short labels (presenter type cuts long ones in four columns); the detail in help
+    a.metric("Mini-batch GD steps", f"{int(gd['gradient steps'].iloc[-1]):,}",
+             help="Gradient steps in one pass of mini-batch gradient descent: one per batch.")
+    b.metric("Mini-batch GD log-loss", f"{gd['held-out log-loss'].iloc[-1]:.4f}",
+             help="Held-out log-loss after one pass of mini-batch gradient descent.")
+    c.metric("partial_fit calls", f"{int(stream['partial_fit calls'].iloc[-1]):,}",
+             help="One call per chunk of the stream.")
+    d.metric("partial_fit updates", f"{int(stream['SGD updates'].iloc[-1]):,}",
              help="SGDClassifier's own count of weight updates (t_ - 1): one per row, whatever the chunk size.")
-    chart_cache.draw(_curve_chart, S.curve_frame(gd, stream, batch), batch)
+    chart_cache.draw(_curve_chart, gd, stream, batch)
     st.caption("Mini-batch gradient descent at every batch size of the slider, one pass each:")
     st.dataframe(table, hide_index=True)
     st.markdown(S.batch_text(table, stream, batch))
