@@ -67,8 +67,8 @@ PAGES: tuple[PageSpec, ...] = (
              "Feature selection, SMOTE or a target-derived column before the split, shuffled folds on a time "
              "series: the leaky estimate, the correct one and a truly held-out score side by side."),
     PageSpec("Pitfalls", "Scalability", "views/pitfalls/scalability.py", "scalability", ":material/trending_up:",
-             "Batch solver vs SGD vs mini-batch partial_fit as rows grow (time, score, growth exponent), PCA "
-             "to shrink the width, and when a distributed engine is worth it.", OWN_DATA),
+             "Batch solver vs SGD vs out-of-core partial_fit as rows grow (time, score, growth exponent), PCA "
+             "to shrink the width, what batch size changes, and when a distributed engine is worth it.", OWN_DATA),
     PageSpec("Beyond", "Interpretability", "views/beyond/interpretability.py", "interpretability",
              ":material/lightbulb:",
              "Impurity vs permutation importance vs SHAP; one prediction's SHAP waterfall and a LIME-style "

@@ -1,4 +1,5 @@
-"""Scalability: batch solver vs SGD vs mini-batch partial_fit as n grows; PCA to shrink the width."""
+"""Scalability: batch solver vs SGD vs out-of-core partial_fit as n grows; PCA to shrink the width;
+what the batch size of mini-batch gradient descent changes (and what partial_fit's chunk size does not)."""
 import pandas as pd
 import streamlit as st
 
@@ -8,8 +9,8 @@ from components.ui import chart_cache, common
 
 st.title("Scalability")
 st.caption("How fit time and accuracy grow with the number of rows for a batch solver, stochastic gradient "
-           "descent and mini-batch streaming, and what PCA buys by shrinking the width. Times are measured live "
-           "on this machine.")
+           "descent and out-of-core streaming, what PCA buys by shrinking the width, and what the batch size of "
+           "mini-batch gradient descent changes. Times are measured live on this machine.")
 
 seed = common.seed()
 c1, c2, c3 = st.columns(3)
@@ -29,8 +30,18 @@ def get_fit(method: str, n: int, width: int, seed: int, n_comp: int) -> dict:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def get_curve(max_n: int, width: int, batch: int, seed: int):
-    return S.minibatch_curve(max_n, width, batch, seed)
+def get_stream_curve(max_n: int, width: int, chunk: int, seed: int):
+    return S.stream_curve(max_n, width, chunk, seed)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def get_gd_curve(max_n: int, width: int, batch: int, seed: int):
+    return S.gd_curve(max_n, width, batch, seed)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def get_gd_table(max_n: int, width: int, seed: int):
+    return S.gd_table(max_n, width, seed)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -84,10 +95,14 @@ def _accuracy_chart(race):
                                           zero_y=False))
 
 
-def _curve_chart(curve, batch: int):
-    return charts.line_chart(curve, x="rows seen", y="held-out log-loss", zero_y=False,  # the fall, not the zero
-                             title=f"One streaming pass over {int(curve['rows seen'].iloc[-1]):,} rows in batches "
-                                   f"of {batch}")
+def _curve_chart(gd, stream, batch: int):
+    curve = S.curve_frame(gd, stream, batch)
+    chart = charts.line_chart(curve, x="rows seen", y="held-out log-loss", color="method",
+                              zero_y=False,  # the fall, not the zero
+                              title=f"One pass over {int(curve['rows seen'].max()):,} rows, batches or chunks of "
+                                    f"{batch}")
+    chart.encoding.color.sort = [S.gd_label(batch), S.stream_label(batch)]
+    return chart.configure_legend(orient="bottom", labelLimit=0)
 
 
 st.subheader("The race as n grows")
@@ -96,46 +111,41 @@ chart_cache.draw(_accuracy_chart, race)
 st.dataframe(sl, hide_index=True)
 with st.expander("Every fit: times and scores"):
     st.dataframe(race, hide_index=True)
-fastest = sl.loc[sl["time at largest n (s)"].idxmin(), "method"]
-lr_row = sl[sl["method"] == S.BATCH_LR].iloc[0]
-mini_row = sl[sl["method"] == S.MINI].iloc[0]
-sgd_row = sl[sl["method"] == S.SGD].iloc[0]
-exponent = "time exponent (slope of log t vs log n)"
-st.markdown(
-    f"At n = {max_n:,} the fastest fit is **{fastest}**. One pass of mini-batch SGD took "
-    f"**{mini_row['time at largest n (s)']:.3f} s** for accuracy **{mini_row['accuracy at largest n']:.3f}**; the "
-    f"batch solver took **{lr_row['time at largest n (s)']:.3f} s** for **{lr_row['accuracy at largest n']:.3f}**. "
-    "In theory an SGD epoch costs O(n·d) and a few epochs suffice, while a batch solver touches all the data at "
-    "every one of many iterations and needs the whole matrix in memory. At the sizes this machine holds, lbfgs "
-    "needs few iterations on this data and each is one vectorised matrix product, so it keeps up: its time grew "
-    f"with exponent **{lr_row[exponent]:.1f}** against SGD's **{sgd_row[exponent]:.1f}** in this run (each time is "
-    "the fastest of up to three fits; exponents measured over one decade of n move by a few tenths between runs). "
-    "SGD and "
-    "`partial_fit` win when the data no longer fit in memory (streamed from disk in batches, as below) or n reaches "
-    "millions. "
-    f"PCA to {n_comp} components keeps **{get_pca_variance(max_n, width, n_comp, seed):.1%}** of the variance of "
-    f"{width} columns, so the solver works on a much narrower matrix (the PCA itself costs a pass over the data). "
-    "Small-n times are dominated by fixed overheads, so slopes are most honest between the larger n.")
+st.markdown(S.race_text(race, max_n, width, n_comp, get_pca_variance(max_n, width, n_comp, seed)))
 
 
 @st.fragment
-def curve_section():
-    st.subheader("Mini-batch learning")
-    batch = st.select_slider("Mini-batch size", S.BATCH_OPTIONS, value=S.BATCH_DEFAULT, key=S.BATCH_KEY,
-                             bind="query-params")
-    curve = get_curve(max_n, width, int(batch), seed)
-    last = curve.iloc[-1]
-    a, b = st.columns(2)
-    a.metric("Held-out log-loss after one pass", f"{last['held-out log-loss']:.4f}")
-    b.metric("partial_fit calls", f"{int(last['batches']):,}")
-    chart_cache.draw(_curve_chart, curve, int(batch))
+def batch_section():
+    st.subheader("Batch size: mini-batch gradient descent vs out-of-core partial_fit")
+    batch = int(st.select_slider("Batch size (mini-batch GD) = chunk size (partial_fit)", S.BATCH_OPTIONS,
+                                 value=S.BATCH_DEFAULT, key=S.BATCH_KEY, bind="query-params",
+                                 help="Mini-batch gradient descent takes one step per batch; partial_fit "
+                                      "reads one chunk per call and updates once per row inside it."))
+    gd = get_gd_curve(max_n, width, batch, seed)
+    stream = get_stream_curve(max_n, width, batch, seed)
+    table = get_gd_table(max_n, width, seed)
+    a, b, c, d = st.columns(4)
+    # short labels (presenter type cuts long ones in four columns); the detail in help
+    a.metric("Mini-batch GD steps", f"{int(gd['gradient steps'].iloc[-1]):,}",
+             help="Gradient steps in one pass of mini-batch gradient descent: one per batch.")
+    b.metric("Mini-batch GD log-loss", f"{gd['held-out log-loss'].iloc[-1]:.4f}",
+             help="Held-out log-loss after one pass of mini-batch gradient descent.")
+    c.metric("partial_fit calls", f"{int(stream['partial_fit calls'].iloc[-1]):,}",
+             help="One call per chunk of the stream.")
+    d.metric("partial_fit updates", f"{int(stream['SGD updates'].iloc[-1]):,}",
+             help="SGDClassifier's own count of weight updates (t_ - 1): one per row, whatever the chunk size.")
+    chart_cache.draw(_curve_chart, gd, stream, batch)
+    st.caption("Mini-batch gradient descent at every batch size of the slider, one pass each:")
+    st.dataframe(table, hide_index=True)
+    st.markdown(S.batch_text(table, stream, batch))
     with st.expander("Loss curve numbers"):
-        st.dataframe(curve, hide_index=True)
-    st.caption("Small batches: many noisy steps (a jagged curve, more Python overhead per row). Large batches: "
-               "smoother, fewer steps per pass, so less progress per pass at a fixed learning-rate schedule.")
+        st.caption(S.gd_label(batch))
+        st.dataframe(gd, hide_index=True)
+        st.caption(S.stream_label(batch))
+        st.dataframe(stream, hide_index=True)
 
 
-curve_section()
+batch_section()
 
 st.subheader("When to move to a distributed engine")
 st.markdown(
@@ -151,9 +161,12 @@ st.markdown(
     "rather than one huge fit: the code barely changes.\n"
     "The costs: data shuffling over the network, serialisation, cluster set-up and debugging. Distributed "
     "training is slower per row than one machine's memory; it only wins when one machine cannot hold or finish the job.")
+st.caption("The snippets below are not run here: each needs a package this app does not install and a "
+           "cluster, as its first line says.")
 tabs = st.tabs(list(S.DISTRIBUTED))
 for tab, (engine, snippet) in zip(tabs, S.DISTRIBUTED.items()):
     with tab:
+        st.caption(f"Needs {S.snippet_needs(snippet)}.")
         st.code(snippet, language="python")
 
 common.page_footer(
@@ -168,6 +181,9 @@ common.page_footer(
     explanation=(
         "The first chart plots each method's measured fit time against the number of training rows on log–log "
         "axes: a straight line of slope 1 means time grows in proportion to n. The second shows what that time "
-        "buys in test accuracy. The loss curve follows one streaming pass of `SGDClassifier.partial_fit`, "
-        "evaluated on held-out rows after evenly spaced batches."),
+        "buys in test accuracy. In the batch-size section both curves follow one pass over the same first rows "
+        f"(at most {S.CURVE_ROWS:,}), scored on held-out rows at evenly spaced points: mini-batch gradient "
+        f"descent (a few lines of numpy, one step per batch along its average gradient, at a fixed learning rate "
+        f"of {S.GD_LEARNING_RATE}) and out-of-core SGD (`SGDClassifier.partial_fit` on chunks, one update per "
+        "row). The table runs mini-batch gradient descent at every batch size of the slider."),
 )
