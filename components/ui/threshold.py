@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import charts
 from components import evaluation as ev
+from components.ui import show
 
 
 def snap(threshold: float) -> float:
@@ -23,9 +23,8 @@ def snap(threshold: float) -> float:
 def draw(specs: dict[str, dict], frames: dict[str, list[dict]]) -> None:
     """Confusion matrix | ROC | precision-recall, then metrics vs threshold, with the threshold's
     datasets (components.evaluation.threshold_frames) swapped into the cached specs."""
-    moved = {name: charts.with_datasets(specs[name], frames) for name in ("confusion", "roc", "pr", "sweep")}
     c1, c2, c3 = st.columns([1.2, 1, 1])
-    c1.vega_lite_chart(spec=moved["confusion"])
-    c2.vega_lite_chart(spec=moved["roc"])
-    c3.vega_lite_chart(spec=moved["pr"])
-    st.vega_lite_chart(spec=moved["sweep"])
+    show.chart(specs["confusion"], target=c1, moving=frames)
+    show.chart(specs["roc"], target=c2, moving=frames)
+    show.chart(specs["pr"], target=c3, moving=frames)
+    show.chart(specs["sweep"], moving=frames)

@@ -4,9 +4,9 @@ from dataclasses import replace
 
 import streamlit as st
 
-from components import charts, cockpit, datasets, models
+from components import cockpit, datasets, models
 from components import evaluation as ev
-from components.ui import common, threshold
+from components.ui import common, show, threshold
 
 QUESTIONS = [
     "Why split into training and test sets, and why stratify the split?",
@@ -113,7 +113,7 @@ def folds_panel(ds: datasets.Dataset, settings: cockpit.CockpitSettings) -> None
             col.caption(f"over {defined} of {k} folds: {k - defined} {why}" + (f"; {spread}" if spread else ""))
         else:
             col.caption(spread)
-    st.vega_lite_chart(spec=spec)
+    show.chart(spec)
     st.caption("Every row in file order; the top lane shows each row's class. Grey rows train, red rows test.")
     with st.expander("Per-fold scores (table)"):
         st.dataframe(scores.style.format({"positive share": "{:.1%}", "accuracy": "{:.3f}",
