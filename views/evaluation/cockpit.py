@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import cockpit, datasets, models
 from components import evaluation as ev
-from components.ui import common, show, threshold
+from components.ui import common, controls, show, threshold
 
 QUESTIONS = [
     "Why split into training and test sets, and why stratify the split?",
@@ -31,23 +31,21 @@ stratification off on *iris* or *wine* (rows sorted by class) to watch folds go 
 """
 
 
-def controls(ds: datasets.Dataset) -> cockpit.CockpitSettings:
+def shared_controls(ds: datasets.Dataset) -> cockpit.CockpitSettings:
     """The controls every panel reads; the threshold and the fold controls live in their panels."""
     c1, c2, c3, c4 = st.columns(4)
-    model = c1.selectbox("Model", models.MODEL_NAMES, key=ev.MODEL_KEY, bind="query-params")
+    model = controls.bound(c1.selectbox, "Model", models.MODEL_NAMES, key=ev.MODEL_KEY)
     spec = models.CLASSIFIERS[model]
-    value = c2.select_slider(spec.param_label, spec.options, value=spec.default, key=spec.key,
-                             bind="query-params", help=spec.why)
+    value = controls.bound(c2.select_slider, spec.param_label, spec.options, value=spec.default, key=spec.key, help=spec.why)
     default = ev.default_positive(ds.name, ds.target_names)
-    positive = c3.selectbox("Positive class", ds.target_names, index=ds.target_names.index(default),
-                            key=ev.POSITIVE_KEY, bind="query-params",
+    positive = controls.bound(c3.selectbox, "Positive class", ds.target_names, index=ds.target_names.index(default),
+                            key=ev.POSITIVE_KEY,
                             help="The class the metrics are about; every other class is negative "
                                  "(one-vs-rest).")
     lo, hi, step = ev.TEST_SIZE_RANGE
     with c4:
-        test_size = st.slider("Test share", lo, hi, ev.TEST_SIZE_DEFAULT, step, key=ev.TEST_SIZE_KEY,
-                              bind="query-params", help="Share of rows held out for the test split.")
-        stratify = st.toggle("Stratified split", True, key=ev.STRATIFY_KEY, bind="query-params",
+        test_size = controls.bound(st.slider, "Test share", lo, hi, ev.TEST_SIZE_DEFAULT, step, key=ev.TEST_SIZE_KEY, help="Share of rows held out for the test split.")
+        stratify = controls.bound(st.toggle, "Stratified split", True, key=ev.STRATIFY_KEY,
                              help="Keep the class shares equal in the training and test splits.")
     ds_key = common.dataset_key(allow_upload=True)
     generated = ds.name in datasets.TWO_D  # key: (name, n_samples, noise, seed)
@@ -64,9 +62,8 @@ def threshold_panel(h: cockpit.Holdout, settings: cockpit.CockpitSettings) -> No
     """Everything the threshold changes; reruns alone when the slider moves (no refit, no re-split),
     and the charts only swap four tiny datasets (components/ui/threshold.py)."""
     fit = h.fit
-    t = threshold.snap(st.slider("Decision threshold: predict positive when P(positive) ≥ threshold", 0.0, 1.0,
-                                 ev.THRESHOLD_DEFAULT, ev.THRESHOLD_STEP, key=ev.THRESHOLD_KEY,
-                                 bind="query-params"))
+    t = threshold.snap(controls.bound(st.slider, "Decision threshold: predict positive when P(positive) ≥ threshold", 0.0, 1.0,
+                                 ev.THRESHOLD_DEFAULT, ev.THRESHOLD_STEP, key=ev.THRESHOLD_KEY))
     cm = ev.confusion_at(fit.y_test, fit.scores, t)
     (tn, fp), (fn, tp) = cm
     scores = ev.metrics_from_counts(tn, fp, fn, tp)
@@ -95,9 +92,9 @@ def curve_tables(h: cockpit.Holdout) -> None:
 def folds_panel(ds: datasets.Dataset, settings: cockpit.CockpitSettings) -> None:
     """k-fold cross-validation with its own controls: they rerun this panel only."""
     c1, c2, c3 = st.columns([2, 1, 1])
-    k = c1.slider("k (folds)", *ev.FOLDS_RANGE, ev.FOLDS_DEFAULT, key=ev.FOLDS_KEY, bind="query-params")
-    stratified = c2.toggle("Stratified folds", True, key=ev.CV_STRATIFIED_KEY, bind="query-params")
-    shuffle = c3.toggle("Shuffle before folding", True, key=ev.CV_SHUFFLE_KEY, bind="query-params")
+    k = controls.bound(c1.slider, "k (folds)", *ev.FOLDS_RANGE, ev.FOLDS_DEFAULT, key=ev.FOLDS_KEY)
+    stratified = controls.bound(c2.toggle, "Stratified folds", True, key=ev.CV_STRATIFIED_KEY)
+    shuffle = controls.bound(c3.toggle, "Shuffle before folding", True, key=ev.CV_SHUFFLE_KEY)
     scores, spec = cockpit.folds(ds, settings.data_key, settings.positive_index, settings.model, settings.value,
                                  k, stratified, shuffle, settings.seed)
     summary = ev.fold_summary(scores)
@@ -127,7 +124,7 @@ st.caption("Train/test split, k-fold cross-validation, the confusion matrix, ROC
            "one threshold drives them all.")
 ds = common.current_dataset(allow_upload=True)
 if common.require_task(ds, datasets.CLASSIFICATION):
-    settings = controls(ds)
+    settings = shared_controls(ds)
     h = cockpit.holdout(ds, settings.data_key, settings.positive, settings.positive_index, settings.model,
                         settings.value, settings.test_size, settings.stratify, settings.seed)
     st.subheader("Hold-out evaluation at a threshold")
