@@ -4,7 +4,9 @@ from pathlib import Path
 import streamlit as st
 
 from components import catalog
-from components.ui import common
+from components.ui import common, memo_backend
+
+memo_backend.install()  # the labs' cached computations (components.memo) use Streamlit's caches
 
 # A local icon: a material-symbol favicon would be fetched from fonts.gstatic.com (the app works offline)
 st.set_page_config(page_title="ML Explorer", page_icon=str(Path(__file__).parent / "assets" / "icon.png"), layout="wide")

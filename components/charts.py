@@ -19,6 +19,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from components.evaluation import THRESHOLD_DEFAULT, confusion_at, finite_thresholds, threshold_frames
+
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY, YELLOW, BLACK = OKABE_ITO
 HEIGHT = 280
@@ -215,12 +217,6 @@ def histogram(df: pd.DataFrame, value: str, color: str | None = None, title: str
 
 
 # --- Evaluation: confusion matrix, ROC, precision-recall, metrics vs threshold, folds -------------
-# The threshold-driven charts take the threshold as a Vega-Lite parameter: everything it moves (the
-# confusion counts, the operating points, the rule) is derived inside the chart from data that do
-# not depend on it. A page builds each chart once per fitted model, keeps its spec, and on a
-# threshold move only swaps the parameter's value (set_param): no Altair rebuild, no validation.
-THRESHOLD_PARAM = "threshold"
-ABOVE_EVERY_SCORE = 2.0  # stands in for scikit-learn's +inf curve threshold (JSON has no infinity)
 
 
 # Altair's default theme; Streamlit switches it off before converting a chart, so to_spec drops it too.
@@ -407,68 +403,57 @@ def set_param(spec: dict, name: str, value) -> dict:
     return out
 
 
-def _threshold(value: float) -> alt.Parameter:
-    return alt.param(name=THRESHOLD_PARAM, value=float(value))
-
-
-def _finite_thresholds(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.assign(threshold=frame["threshold"].replace([np.inf, -np.inf], [ABOVE_EVERY_SCORE, -1.0]))
-
-
 def _records(frame: pd.DataFrame) -> list[dict]:
     """Rows as JSON-ready dicts, sanitised the way Altair's own data transformer does it."""
     return alt.utils.sanitize_pandas_dataframe(frame.copy()).to_dict("records")
 
 
 def _operating_point(data: str, x_col: str, y_col: str) -> alt.Chart:
-    """The curve row with the smallest curve threshold >= t: exactly the rates of "score >= t"."""
-    return alt.Chart(alt.NamedData(name=data)).transform_filter(
-        f"datum.threshold >= {THRESHOLD_PARAM}").transform_joinaggregate(
-        t_min="min(threshold)").transform_filter("datum.threshold == datum.t_min").mark_point(
+    """The operating point at the current threshold: a one-row dataset the page recomputes on every
+    threshold move (components.evaluation.threshold_frames), so the spec itself never changes."""
+    return alt.Chart(alt.NamedData(name=data)).mark_point(
         size=160, filled=True, color=VERMILION, stroke=BLACK, opacity=1).encode(
         x=alt.X(f"{x_col}:Q"), y=alt.Y(f"{y_col}:Q"),
-        tooltip=[alt.Tooltip(f"{x_col}:Q", format=".3f"), alt.Tooltip(f"{y_col}:Q", format=".3f")])
+        tooltip=[alt.Tooltip("threshold:Q", format=".2f"), alt.Tooltip(f"{x_col}:Q", format=".3f"),
+                 alt.Tooltip(f"{y_col}:Q", format=".3f")])
 
 
-# Each evaluation chart is a layout (marks, encodings, transforms; data referenced by name) plus
-# named datasets. Altair builds a layout once per process and its few static arguments (_layout is
-# cached): a refit then only fills in the datasets and the title, instead of paying Altair's
-# ~40 ms per chart again. The *_spec functions return Vega-Lite dicts for st.vega_lite_chart; the
-# *_chart functions wrap the same dicts as Altair charts.
+# Threshold-driven charts scrub without a re-embed: their spec (marks, encodings, titles) does not
+# depend on the threshold; what moves is a few small named datasets (the four confusion cells, the
+# operating points, the rule's position) that the page recomputes and swaps in (with_datasets).
+# Streamlit's frontend applies a change that is only in a named dataset to the live Vega view in
+# place; any change in the spec itself (a parameter's value, a title) re-embeds the chart.
+#
+# Each evaluation chart is a layout (marks, encodings; data referenced by name) plus named datasets.
+# Altair builds a layout once per process and its few static arguments (_layout is cached): a refit
+# then only fills in the datasets and the title, instead of paying Altair's ~40 ms per chart again.
+# The *_spec functions return Vega-Lite dicts for st.vega_lite_chart; the *_chart functions wrap the
+# same dicts as Altair charts.
+THRESHOLD_DATASETS = ("cells", "roc_point", "pr_point", "at")
+
 
 def _confusion_layout(positive: str) -> alt.LayerChart:
     negative = f"not {positive}"
-    t, pos, neg = THRESHOLD_PARAM, json.dumps(str(positive)), json.dumps(negative)
     dark = alt.ColorValue(**alt.condition("datum.share > 0.6", alt.value("white"), alt.value(BLACK)))
     heat = alt.Chart().mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color(field="share", type="quantitative", legend=None,
                         scale=alt.Scale(domain=[0, 1], scheme="blues")),
         tooltip=[alt.Tooltip(field=f, type="nominal") for f in ("cell", "actual", "predicted")]
         + [alt.Tooltip(field="count", type="quantitative"),
-           alt.Tooltip(field="share", type="quantitative", format=".1%")],
+           alt.Tooltip(field="share", type="quantitative", format=".1%", title="share of actual")],
     )
     label = alt.Chart().mark_text(dy=-28, fontSize=13).encode(text=alt.Text(field="cell", type="nominal"), color=dark)
     count = alt.Chart().mark_text(fontSize=24, fontWeight="bold").encode(
         text=alt.Text(field="count", type="quantitative", format="d"), color=dark)
     share = alt.Chart().mark_text(dy=22, fontSize=13).encode(
         text=alt.Text(field="share", type="quantitative", format=".1%"), color=dark)
-    title = alt.Title(alt.expr(f"'Confusion matrix at ' + format({t}, '.2f')"))
-    return alt.layer(heat, label, count, share, data=alt.NamedData(name="scores")).transform_calculate(
-        # zero-weight anchor rows keep all four cells present when a cell is empty
-        cell=f"datum.anchor != '' ? datum.anchor : (datum.actual == 1 ? (datum.score >= {t} ? 'TP' : 'FN') "
-             f": (datum.score >= {t} ? 'FP' : 'TN'))",
-    ).transform_aggregate(count="sum(w)", groupby=["cell"]).transform_calculate(
-        actual=f"(datum.cell == 'FN' || datum.cell == 'TP') ? {pos} : {neg}",
-        predicted=f"(datum.cell == 'FP' || datum.cell == 'TP') ? {pos} : {neg}",
-    ).transform_joinaggregate(row_total="sum(count)", groupby=["actual"]).transform_calculate(
-        share="datum.row_total > 0 ? datum.count / datum.row_total : 0",
-    ).encode(
+    return alt.layer(heat, label, count, share, data=alt.NamedData(name="cells")).encode(
         # class names break into lines at spaces, so "not malignant" fits a narrow column
         x=alt.X(field="predicted", type="nominal", title="predicted", sort=[negative, positive],
                 axis=alt.Axis(labelAngle=0, orient="top", labelExpr="split(datum.label, ' ')")),
         y=alt.Y(field="actual", type="nominal", title="actual", sort=[negative, positive],
                 axis=alt.Axis(labelExpr="split(datum.label, ' ')", labelLimit=90)),
-    ).properties(title=title, height=HEIGHT, width=260)
+    ).properties(title="Confusion matrix at the threshold", height=HEIGHT, width=260)
 
 
 def _roc_layout(height: int) -> alt.LayerChart:
@@ -482,7 +467,7 @@ def _roc_layout(height: int) -> alt.LayerChart:
         tooltip=[alt.Tooltip("threshold:Q", format=".3f"), alt.Tooltip("FPR:Q"), alt.Tooltip("TPR:Q")])
     chance = alt.Chart(pd.DataFrame({"FPR": [0, 1], "TPR": [0, 1]})).mark_line(
         color="gray", strokeDash=[4, 4]).encode(x=alt.X("FPR:Q"), y=alt.Y("TPR:Q"))
-    return alt.layer(chance, curve, _operating_point("roc", "FPR", "TPR")).properties(
+    return alt.layer(chance, curve, _operating_point("roc_point", "FPR", "TPR")).properties(
         height=height, width="container")
 
 
@@ -495,7 +480,7 @@ def _pr_layout(height: int) -> alt.LayerChart:
         tooltip=[alt.Tooltip("threshold:Q", format=".3f"), alt.Tooltip("recall:Q"), alt.Tooltip("precision:Q")])
     baseline = alt.Chart(alt.NamedData(name="baseline")).mark_rule(
         color="gray", strokeDash=[4, 4]).encode(y=alt.Y("precision:Q"))
-    return alt.layer(baseline, curve, _operating_point("pr", "recall", "precision")).properties(
+    return alt.layer(baseline, curve, _operating_point("pr_point", "recall", "precision")).properties(
         height=height, width="container")
 
 
@@ -506,8 +491,8 @@ def _sweep_layout(height: int) -> alt.LayerChart:
         color=alt.Color("metric:N", scale=alt.Scale(range=OKABE_ITO), sort=None),
         strokeDash=alt.StrokeDash("metric:N", sort=None),
         tooltip=[alt.Tooltip("metric:N"), alt.Tooltip("threshold:Q", format=".2f"), alt.Tooltip("value:Q", format=".3f")])
-    rule = alt.Chart(pd.DataFrame({"at": [0]})).transform_calculate(t=THRESHOLD_PARAM).mark_rule(
-        color=BLACK, strokeWidth=2).encode(x=alt.X("t:Q"))
+    rule = alt.Chart(alt.NamedData(name="at")).mark_rule(color=BLACK, strokeWidth=2).encode(
+        x=alt.X("threshold:Q"), tooltip=[alt.Tooltip("threshold:Q", format=".2f")])
     return alt.layer(lines, rule).properties(title="Metrics vs threshold", height=height, width="container")
 
 
@@ -524,58 +509,83 @@ def _folds_layout(lanes: tuple[str, ...]) -> alt.Chart:
 
 _LAYOUTS = {"confusion": _confusion_layout, "roc": _roc_layout, "pr": _pr_layout, "sweep": _sweep_layout,
             "folds": _folds_layout}
-_THRESHOLD_DRIVEN = {"confusion", "roc", "pr", "sweep"}
 
 
 @functools.lru_cache(maxsize=64)
 def _layout(kind: str, *static) -> dict:
-    chart = _LAYOUTS[kind](*static)
-    if kind in _THRESHOLD_DRIVEN:
-        chart = chart.add_params(_threshold(0.5))
-    return chart.to_dict(validate=False)
+    return _LAYOUTS[kind](*static).to_dict(validate=False)
 
 
-def _spec(kind: str, static: tuple, datasets: dict[str, pd.DataFrame], threshold: float | None = None,
+def _spec(kind: str, static: tuple, datasets: dict[str, pd.DataFrame | list[dict]],
           title: str | list[str] | None = None) -> dict:
     layout = _layout(kind, *static)
     spec = copy.deepcopy(layout)  # the cached layout must never see a caller's edits
-    spec["datasets"] = {**layout.get("datasets", {}), **{n: _records(f) for n, f in datasets.items()}}
+    spec["datasets"] = {**layout.get("datasets", {}), **{n: _arrow_of(f) for n, f in datasets.items()}}
     if title is not None:
         spec["title"] = title
-    return set_param(spec, THRESHOLD_PARAM, float(threshold)) if threshold is not None else spec
+    return spec
 
 
-def confusion_matrix_spec(scores: pd.DataFrame, positive: str, threshold: float) -> dict:
-    """The 2x2 confusion matrix at the threshold parameter, counted inside the chart.
+def _arrow_of(data: pd.DataFrame | list[dict]) -> bytes:
+    """A dataset as Arrow IPC bytes, which st.vega_lite_chart passes through unconverted."""
+    if isinstance(data, pd.DataFrame):
+        return _arrow_bytes(data)
+    import pyarrow as pa
 
-    scores: one row per test example, columns actual (0/1) and score (P(positive)). Each cell shows
-    its name (TN, FP, FN, TP), its count and its share of the actual class (row-normalised).
-    """
-    anchors = pd.DataFrame({"actual": [0, 0, 1, 1], "score": [0.0] * 4, "anchor": ["TN", "FP", "FN", "TP"], "w": 0})
-    data = pd.concat([scores[["actual", "score"]].assign(anchor="", w=1), anchors], ignore_index=True)
-    return _spec("confusion", (str(positive),), {"scores": data}, threshold)
+    table = pa.Table.from_pylist(data)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
 
 
-def roc_spec(roc: pd.DataFrame, auc: float, threshold: float, height: int = HEIGHT) -> dict:
+def with_datasets(spec: dict, frames: dict[str, pd.DataFrame | list[dict]]) -> dict:
+    """A copy of a spec with some of its named datasets replaced (names the spec does not use are
+    ignored); the rest of the spec is shared, not copied. For scrubbing: the spec stays byte-identical
+    and the browser updates the drawn chart in place."""
+    datasets = spec.get("datasets", {})
+    return {**spec, "datasets": {**datasets, **{n: _arrow_of(f) for n, f in frames.items() if n in datasets}}}
+
+
+def confusion_matrix_spec(cells: list[dict], positive: str) -> dict:
+    """The 2x2 confusion matrix: cells from components.evaluation.threshold_frames (cell, actual,
+    predicted, count, share of the actual class); each cell shows its name, count and share."""
+    return _spec("confusion", (str(positive),), {"cells": cells})
+
+
+def roc_spec(roc: pd.DataFrame, auc: float, point: list[dict], height: int = HEIGHT) -> dict:
     """ROC curve (columns FPR, TPR, threshold from roc_curve), the chance diagonal and the operating
-    point at the threshold parameter."""
+    point (one row: threshold, FPR, TPR)."""
     # two lines: three charts share a row, and on one line the number was cut off ("AP = …") in presenter mode
     title = ["ROC curve", f"AUC = {auc:.3f}"] if auc == auc else ["ROC curve", "(one class only in test)"]
-    return _spec("roc", (height,), {"roc": _finite_thresholds(roc).reset_index()}, threshold, title)
+    return _spec("roc", (height,), {"roc": finite_thresholds(roc).reset_index(), "roc_point": point}, title)
 
 
-def pr_spec(pr: pd.DataFrame, ap: float, prevalence: float, threshold: float, height: int = HEIGHT) -> dict:
+def pr_spec(pr: pd.DataFrame, ap: float, prevalence: float, point: list[dict], height: int = HEIGHT) -> dict:
     """Precision-recall curve, the no-skill line at the positive prevalence, and the operating point
-    at the threshold parameter (no positive prediction: the curve's own (0, 1) end)."""
+    (one row: threshold, recall, precision; with no positive prediction, the curve's own (0, 1) end)."""
     title = ["Precision-recall", f"AP = {ap:.3f}"] if ap == ap else ["Precision-recall", "(no positives in test)"]
-    return _spec("pr", (height,), {"pr": _finite_thresholds(pr).reset_index(),
-                                   "baseline": pd.DataFrame({"precision": [prevalence]})}, threshold, title)
+    return _spec("pr", (height,), {"pr": finite_thresholds(pr).reset_index(),
+                                   "baseline": pd.DataFrame({"precision": [prevalence]}), "pr_point": point}, title)
 
 
-def threshold_metrics_spec(sweep: pd.DataFrame, threshold: float, height: int = HEIGHT) -> dict:
+def threshold_metrics_spec(sweep: pd.DataFrame, at: list[dict], height: int = HEIGHT) -> dict:
     """Each metric against the threshold (long format: threshold, metric, value) with a rule at the
-    threshold parameter."""
-    return _spec("sweep", (height,), {"sweep": sweep}, threshold)
+    current threshold (one row: threshold)."""
+    return _spec("sweep", (height,), {"sweep": sweep, "at": at})
+
+
+def threshold_specs(y_test: np.ndarray, scores: np.ndarray, positive: str, roc: pd.DataFrame, auc: float,
+                    pr: pd.DataFrame, ap: float, sweep: pd.DataFrame) -> dict[str, dict]:
+    """The four threshold-driven charts of one fitted model (confusion, roc, pr, sweep), drawn at the
+    default threshold until a page swaps in the current one (with_datasets + threshold_frames)."""
+    at = threshold_frames(confusion_at(y_test, scores, THRESHOLD_DEFAULT), THRESHOLD_DEFAULT, positive, roc, pr)
+    return {
+        "confusion": confusion_matrix_spec(at["cells"], positive),
+        "roc": roc_spec(roc, auc, at["roc_point"]),
+        "pr": pr_spec(pr, ap, float(np.mean(y_test)), at["pr_point"]),
+        "sweep": threshold_metrics_spec(sweep, at["at"], height=220),
+    }
 
 
 def folds_spec(runs: pd.DataFrame) -> dict:
@@ -586,25 +596,30 @@ def folds_spec(runs: pd.DataFrame) -> dict:
 
 
 def as_chart(spec: dict) -> alt.TopLevelMixin:
-    """An Altair chart of a spec dict (for callers that compose or save charts)."""
+    """An Altair chart of a spec dict (for callers that compose, save or validate charts); Arrow
+    datasets become rows again."""
+    import pyarrow as pa
+
+    datasets = {n: pa.ipc.open_stream(d).read_all().to_pylist() if isinstance(d, bytes) else d
+                for n, d in spec.get("datasets", {}).items()}
     kind = alt.LayerChart if "layer" in spec else alt.Chart
-    return kind.from_dict(spec, validate=False)
+    return kind.from_dict({**spec, "datasets": datasets}, validate=False)
 
 
-def confusion_matrix_chart(scores: pd.DataFrame, positive: str, threshold: float) -> alt.LayerChart:
-    return as_chart(confusion_matrix_spec(scores, positive, threshold))
+def confusion_matrix_chart(cells: list[dict], positive: str) -> alt.LayerChart:
+    return as_chart(confusion_matrix_spec(cells, positive))
 
 
-def roc_chart(roc: pd.DataFrame, auc: float, threshold: float, height: int = HEIGHT) -> alt.LayerChart:
-    return as_chart(roc_spec(roc, auc, threshold, height))
+def roc_chart(roc: pd.DataFrame, auc: float, point: list[dict], height: int = HEIGHT) -> alt.LayerChart:
+    return as_chart(roc_spec(roc, auc, point, height))
 
 
-def pr_chart(pr: pd.DataFrame, ap: float, prevalence: float, threshold: float, height: int = HEIGHT) -> alt.LayerChart:
-    return as_chart(pr_spec(pr, ap, prevalence, threshold, height))
+def pr_chart(pr: pd.DataFrame, ap: float, prevalence: float, point: list[dict], height: int = HEIGHT) -> alt.LayerChart:
+    return as_chart(pr_spec(pr, ap, prevalence, point, height))
 
 
-def threshold_metrics_chart(sweep: pd.DataFrame, threshold: float, height: int = HEIGHT) -> alt.LayerChart:
-    return as_chart(threshold_metrics_spec(sweep, threshold, height))
+def threshold_metrics_chart(sweep: pd.DataFrame, at: list[dict], height: int = HEIGHT) -> alt.LayerChart:
+    return as_chart(threshold_metrics_spec(sweep, at, height))
 
 
 def folds_chart(runs: pd.DataFrame) -> alt.Chart:

@@ -1,9 +1,12 @@
-"""The Evaluation cockpit's settings and its "Show the code" script (the numbers the page shows)."""
+"""The Evaluation cockpit's settings, its cached computations and its "Show the code" script."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from components import code_export, models
+import pandas as pd
+
+from components import charts, code_export, datasets, memo, models
+from components import evaluation as ev
 
 
 @dataclass(frozen=True)
@@ -23,19 +26,50 @@ class CockpitSettings:
     n_samples: int = 300
     noise: float = 0.25
     upload_target: str = ""  # the target column when the dataset is an uploaded CSV
+    data_key: tuple = ()  # plain values that identify the dataset (common.dataset_key), for cache keys
 
 
-def script(s: CockpitSettings) -> str:
-    """A standalone scikit-learn script that reproduces every number of the cockpit."""
-    splitter = "StratifiedKFold" if s.cv_stratified else "KFold"
-    rs = str(s.seed) if s.cv_shuffle else "None"
-    return f'''"""Evaluation cockpit, reproduced: {s.model} on {s.dataset}, positive class "{s.positive}"."""
+@dataclass(frozen=True)
+class Holdout:
+    """One fitted model's test scores and every threshold-independent curve, with their charts."""
+    fit: ev.Holdout
+    roc: pd.DataFrame
+    auc: float
+    pr: pd.DataFrame
+    ap: float
+    sweep: pd.DataFrame
+    specs: dict  # the four threshold-driven charts (charts.threshold_specs)
+
+
+@memo.cached(max_entries=64, progress="Fitting the model…")
+def holdout(_data: datasets.Dataset, data_key: tuple, positive: str, positive_index: int, model: str, value,
+            test_size: float, stratify: bool, seed: int) -> Holdout:
+    """Fit once on the training split; a threshold move then only re-counts these test scores."""
+    y = ev.binarize(_data.y, positive_index)
+    h = ev.fit_holdout(_data.X, y, model, value, test_size, stratify, seed)
+    roc, auc = ev.roc_frame(h.y_test, h.scores)
+    pr, ap = ev.pr_frame(h.y_test, h.scores)
+    sweep = ev.threshold_sweep(h.y_test, h.scores)
+    return Holdout(h, roc, auc, pr, ap, sweep, charts.threshold_specs(h.y_test, h.scores, positive, roc, auc,
+                                                                     pr, ap, sweep))
+
+
+@memo.cached(max_entries=64, progress="Fitting one model per fold…")
+def folds(_data: datasets.Dataset, data_key: tuple, positive_index: int, model: str, value, k: int,
+          stratified: bool, shuffle: bool, seed: int) -> tuple[pd.DataFrame, dict]:
+    """Per-fold scores and the chart of which rows each fold tests."""
+    result = ev.cross_validate_folds(_data.X, ev.binarize(_data.y, positive_index), model, value, k,
+                                     stratified, shuffle, seed)
+    return result.scores, charts.folds_spec(ev.fold_runs(result.assignment))
+
+
+def _preamble(s: CockpitSettings, purpose: str, imports: str) -> str:
+    return f'''"""Evaluation cockpit, reproduced ({purpose}): {s.model} on {s.dataset}, positive class "{s.positive}"."""
 import json
 
 import numpy as np
 from sklearn import metrics
-from sklearn.dummy import DummyClassifier
-from sklearn.model_selection import {splitter}, train_test_split
+{imports}
 {models.IMPORTS}
 
 {code_export.dataset_code(s.dataset, s.n_samples, s.noise, s.seed, target=s.upload_target)}
@@ -43,8 +77,12 @@ y = (np.asarray(y) == {s.positive_index}).astype(int)  # one-vs-rest: "{s.positi
 
 def make_model():
     return {models.model_code(s.model, s.value, s.seed)}
+'''
 
-# Hold-out evaluation
+
+def holdout_script(s: CockpitSettings) -> str:
+    """A standalone scikit-learn script that reproduces the hold-out panel at the threshold."""
+    return _preamble(s, "hold-out split at a threshold", "from sklearn.model_selection import train_test_split") + f'''
 X_train, X_test, y_train, y_test = train_test_split(
     X, y, test_size={s.test_size!r}, random_state={s.seed}, stratify={"y" if s.stratify else "None"})
 model = make_model().fit(X_train, y_train)
@@ -67,7 +105,16 @@ print(np.array(results["confusion"]))
 for name, value in results.items():
     if name != "confusion":
         print(f"{{name:>18}}: {{value:.4f}}")
+print(json.dumps({{k: (float(v) if k != "confusion" else v) for k, v in results.items()}}))
+'''
 
+
+def folds_script(s: CockpitSettings) -> str:
+    """A standalone scikit-learn script that reproduces the k-fold panel's per-fold accuracy."""
+    splitter = "StratifiedKFold" if s.cv_stratified else "KFold"
+    rs = str(s.seed) if s.cv_shuffle else "None"
+    return _preamble(s, "k-fold cross-validation", f"from sklearn.dummy import DummyClassifier\n"
+                                                    f"from sklearn.model_selection import {splitter}") + f'''
 # k-fold cross-validation over every row in file order (accuracy at the 0.5 threshold)
 cv = {splitter}(n_splits={s.k}, shuffle={s.cv_shuffle}, random_state={rs})
 fold_accuracy = []
@@ -80,6 +127,5 @@ for train, test in cv.split(X, y):
     fold_accuracy.append(metrics.accuracy_score(y[test], proba >= 0.5))
 print("fold accuracy:", np.round(fold_accuracy, 4), f"mean {{np.mean(fold_accuracy):.4f}} "
       f"std {{np.std(fold_accuracy, ddof=1):.4f}}")
-results["fold accuracy"] = fold_accuracy
-print(json.dumps({{k: (float(v) if k not in ("confusion", "fold accuracy") else v) for k, v in results.items()}}))
+print(json.dumps({{"fold accuracy": fold_accuracy}}))
 '''

@@ -9,8 +9,10 @@ times reruns:
   process (a cache miss: a refit where the control is expensive), "repeat" = values already seen
   (cache hits; a cheap control is always this).
 It prints median and p95 in ms per interaction, with the ratio of the repeat median to the floor.
-Then, in Chromium, the time from a keypress on the cockpit's threshold slider to the last change on
-screen. Numbers from a loaded machine are slower; compare rows of the same run.
+Then, in Chromium (scripts/browser_bench.py), every control of every page: keypress -> first chart
+changed, first visible change and last change; the cold start of a fresh server; and a summary line
+of how many floors and controls meet their targets. Numbers from a loaded machine are slower;
+compare rows of the same run.
 
 AppTest compiles the app and page scripts again on every run (it makes a new ScriptCache per run);
 a Streamlit server compiles each script once and reuses the bytecode. By default the benchmark
@@ -27,6 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 from components import catalog  # noqa: E402
 from tests.apptest_utils import HOME, open_page, widgets  # noqa: E402
@@ -72,11 +75,14 @@ def widget_values(kind: str, w, repeats: int) -> list:
     return candidate_values(kind, w)
 
 
-def bench_page(path: str, repeats: int, include_globals: bool, query: dict | None = None) -> list[tuple]:
+def bench_page(path: str, repeats: int, include_globals: bool, query: dict | None = None,
+               floors_only: bool = False) -> list[tuple]:
     at = open_page(path, query=query)
     at.run()  # warm the page's caches at the defaults
     floor = [timed_run(at) for _ in range(repeats)]
     rows = [(path, "(floor: rerun, nothing changed)", [], floor, floor)]
+    if floors_only:
+        return rows
     for key, (kind, w) in widgets(at).items():
         if key.startswith("app.") and not include_globals:
             continue
@@ -127,81 +133,39 @@ def startup_times() -> list[tuple[str, float, float]]:
     return out
 
 
-def browser_threshold_latency(samples: int = 20) -> list[float] | None:
-    """Keypress on the threshold slider -> last DOM change on screen, in ms, measured in the page."""
-    from tests.browser_utils import browser_missing_reason, chromium_page, settle, streamlit_server
-
-    reason = browser_missing_reason()
-    if reason:
-        print(f"browser figure skipped: {reason}")
-        return None
-    with streamlit_server() as base, chromium_page() as page:
-        page.goto(base + "/cockpit")
-        settle(page)
-        page.evaluate("""() => {
-            document.addEventListener('keydown', () => { window.__t0 = performance.now(); }, true);
-            new MutationObserver(() => { window.__last = performance.now(); })
-                .observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
-        }""")
-        slider = page.locator("input[type='range'][aria-label^='Decision threshold']")
-        slider.focus()
-        out = []
-        for i in range(samples + 2):
-            page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
-            settle(page)
-            page.wait_for_function("() => performance.now() - window.__last > 400", timeout=10_000)
-            if i >= 2:  # the first moves warm up the fragment path
-                out.append(page.evaluate("() => window.__last - window.__t0"))
-        return out
-
-
-# Heavy controls whose page draws its cheap parts before its slow one (the CV comparison last):
-# the browser shows the first redrawn chart long before the rerun ends. (page, slider label prefix)
-REDRAW_SLIDERS = (("/missing-data", "Missing %"), ("/scaling", "Outlier rows"))
-
-
-def browser_redraw_latency(path: str, label: str, presses: int = 6) -> list[tuple[float, float]] | None:
-    """ArrowRight on a slider (each press a value not seen before: a refit) -> (first chart redrawn,
-    last change on screen), in ms, measured in the page. Both include the slider's own debounce
-    (~200 ms before Streamlit sends the value). "First chart redrawn" is the first chart whose
-    DOM changes; a chart that only swaps its data in place may redraw unseen, so the true first
-    feedback can come earlier."""
-    from tests.browser_utils import browser_missing_reason, chromium_page, settle, streamlit_server
+def cold_start() -> list[tuple[str, float]]:
+    """A fresh server: seconds from the process start until a page is drawn in Chromium (Home first,
+    then the heaviest page's first visit on the same server)."""
+    from tests.browser_utils import browser_missing_reason, chromium_page, streamlit_server
 
     if browser_missing_reason():
-        return None
+        return []
+    out = []
+    t = time.perf_counter()
     with streamlit_server() as base, chromium_page() as page:
-        page.goto(base + path)
-        settle(page)
-        page.evaluate("""() => {
-            document.addEventListener('keydown', () => { window.__t0 = performance.now(); window.__chart = null; }, true);
-            new MutationObserver((muts) => {
-                const now = performance.now();
-                window.__last = now;
-                for (const m of muts) {
-                    const el = m.target.nodeType === 1 ? m.target : m.target.parentElement;
-                    if (m.type === 'childList' && el && el.closest('[data-testid="stVegaLiteChart"]')
-                        && window.__chart === null) { window.__chart = now; }
-                }
-            }).observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
-        }""")
-        page.locator(f"input[type='range'][aria-label^='{label}']").first.focus()
-        out = []
-        for _ in range(presses):
-            page.keyboard.press("ArrowRight")
-            page.wait_for_timeout(200)
-            settle(page)
-            page.wait_for_function("() => performance.now() - window.__last > 600", timeout=60_000)
-            out.append(tuple(page.evaluate("() => [window.__chart - window.__t0, window.__last - window.__t0]")))
-        return out
+        page.goto(base + "/")
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000)
+        out.append(("server start -> Home drawn", time.perf_counter() - t))
+        for url in HEAVIEST_PAGES:
+            t = time.perf_counter()
+            page.goto(base + "/" + url)
+            page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000)
+            out.append((f"first visit of /{url}", time.perf_counter() - t))
+    return out
+
+
+HEAVIEST_PAGES = ("interpretability", "missing-data", "applications")
+FLOOR_TARGET_MS, HOME_TARGET_S, HEAVY_PAGE_TARGET_S = 60, 3.0, 4.0
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pages", default="", help="comma-separated url paths (default: all, and home)")
     ap.add_argument("--repeats", type=int, default=12)
+    ap.add_argument("--browser-repeats", type=int, default=6)
     ap.add_argument("--globals", action="store_true", help="also time the sidebar's shared controls per page")
     ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--floors-only", action="store_true", help="AppTest: time each page's floor, not every widget")
     ap.add_argument("--query", action="append", default=[], metavar="KEY=VALUE",
                     help="open the pages with this URL parameter (e.g. ensembles.view=Boosting), to time the "
                          "controls of a view other than the default; repeatable")
@@ -213,31 +177,34 @@ def main() -> None:
     paths = ([HOME] if not wanted else []) + [p.path for p in catalog.PAGES if not wanted or p.url_path in wanted]
     print(f"{'page':34s} {'interaction':34s} {'new: median p95':>16} {'repeat: med p95':>16} "
           f"{'floor: med p95':>16} {'rep/floor':>9}")
+    floors = {}
     for path in paths:
         t = time.perf_counter()
-        rows = bench_page(path, a.repeats, a.globals or path == HOME, dict(q.split("=", 1) for q in a.query))
+        rows = bench_page(path, a.repeats, a.globals or path == HOME, dict(q.split("=", 1) for q in a.query),
+                          floors_only=a.floors_only)
         for page, key, new, repeat, floor in rows:
             ratio = statistics.median(repeat) / statistics.median(floor) if repeat else float("nan")
             print(f"{Path(page).stem:34s} {key:34s} {fmt(new):>16} {fmt(repeat):>16} {fmt(floor):>16} {ratio:9.2f}")
+            floors[page] = floor
         print(f"  ({Path(path).stem}: {time.perf_counter() - t:.1f} s)", flush=True)
     if not wanted:
         print("\nStart-up, fresh interpreter: import the app and draw the page once (AppTest)")
         for path, first, wall in startup_times():
             print(f"  {Path(path).stem:32s} first page {first:7.0f} ms   whole process {wall:7.0f} ms")
+    summary = [f"page floors (AppTest p95 <= {FLOOR_TARGET_MS} ms): "
+               f"{sum(pct(f, 0.95) <= FLOOR_TARGET_MS for f in floors.values())} of {len(floors)}"]
     if not a.no_browser:
-        lat = browser_threshold_latency()
-        if lat:
-            print(f"\nChromium, cockpit threshold keypress -> last change on screen: median "
-                  f"{statistics.median(lat):.0f} ms, p95 {pct(lat, 0.95):.0f} ms over {len(lat)} keypresses")
-        for path, label in REDRAW_SLIDERS:
-            if wanted and path.strip("/") not in wanted:
-                continue
-            got = browser_redraw_latency(path, label)
-            if got:
-                first, last = [g[0] for g in got], [g[1] for g in got]
-                print(f"Chromium, {path} '{label}' (new values): first chart redrawn median {statistics.median(first):.0f} "
-                      f"/ p95 {pct(first, 0.95):.0f} ms, last change median {statistics.median(last):.0f} / p95 "
-                      f"{pct(last, 0.95):.0f} ms over {len(got)} keypresses")
+        import browser_bench
+
+        urls = [p.url_path for p in catalog.PAGES if not wanted or p.url_path in wanted]
+        _, (met, total) = browser_bench.run(urls, a.browser_repeats)
+        summary.append(f"controls within their target (Chromium): {met} of {total}")
+        if not wanted:
+            print("\nCold start (fresh server, Chromium)")
+            for name, seconds in cold_start():
+                limit = HOME_TARGET_S if "Home" in name else HEAVY_PAGE_TARGET_S
+                print(f"  {name:40s} {seconds:5.2f} s  {'ok' if seconds <= limit else 'MISS'} (<= {limit:.0f} s)")
+    print("\nSUMMARY: " + "; ".join(summary))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 import altair as alt
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from components import charts
@@ -17,69 +18,59 @@ def layers(spec):
     return spec.get("layer", [])
 
 
-def test_set_param_swaps_only_the_value_and_copies():
-    spec = charts.roc_chart(*ev.roc_frame(Y, S), threshold=0.5).to_dict()
-    moved = charts.set_param(spec, charts.THRESHOLD_PARAM, 0.31)
-    assert moved["params"] == [{"name": "threshold", "value": 0.31}]
-    assert spec["params"] == [{"name": "threshold", "value": 0.5}]
-    assert moved["layer"] is spec["layer"]  # no rebuild: the rest of the spec is shared
+def frames_at(t: float, positive: str = "yes") -> dict[str, list[dict]]:
+    return ev.threshold_frames(ev.confusion_at(Y, S, t), t, positive, ev.roc_frame(Y, S)[0], ev.pr_frame(Y, S)[0])
 
 
-def emulate_operating_point(frame: pd.DataFrame, t: float) -> pd.Series:
-    """What the chart's transforms do: keep rows with threshold >= t, then the one with the smallest."""
-    frame = frame.replace([np.inf], charts.ABOVE_EVERY_SCORE)
-    kept = frame[frame["threshold"] >= t]
-    return kept.loc[kept["threshold"].idxmin()]
-
-
-def test_operating_point_transform_is_the_rule_we_emulate():
-    spec = charts.roc_chart(*ev.roc_frame(Y, S), threshold=0.5).to_dict()
-    point = next(layer for layer in layers(spec) if layer["mark"]["type"] == "point")
-    assert point["transform"] == [
-        {"filter": "datum.threshold >= threshold"},
-        {"joinaggregate": [{"op": "min", "field": "threshold", "as": "t_min"}]},
-        {"filter": "datum.threshold == datum.t_min"},
-    ]
+def rows(spec: dict, name: str) -> list[dict]:
+    return pa.ipc.open_stream(spec["datasets"][name]).read_all().to_pylist()
 
 
 @pytest.mark.parametrize("t", [0.0, 0.1, 0.35, 0.5, 0.77, 0.99, 1.0])
-def test_operating_points_equal_the_confusion_counts(t):
-    (tn, fp), (fn, tp) = ev.confusion_at(Y, S, t)
-    roc_point = emulate_operating_point(ev.roc_frame(Y, S)[0], t)
+def test_operating_points_and_cells_equal_the_confusion_counts(t):
+    """Counted here from the scores, independently of the curves the points are read from."""
+    pred = S >= t
+    tp, fp = int((pred & (Y == 1)).sum()), int((pred & (Y == 0)).sum())
+    fn, tn = int((~pred & (Y == 1)).sum()), int((~pred & (Y == 0)).sum())
+    at = frames_at(t)
+    (roc_point,), (pr_point,) = at["roc_point"], at["pr_point"]
     assert roc_point["FPR"] == pytest.approx(fp / (fp + tn))
     assert roc_point["TPR"] == pytest.approx(tp / (tp + fn))
-    pr_point = emulate_operating_point(ev.pr_frame(Y, S)[0], t)
     assert pr_point["recall"] == pytest.approx(tp / (tp + fn))
     assert pr_point["precision"] == pytest.approx(tp / (tp + fp) if tp + fp else 1.0)
+    cells = {c["cell"]: c for c in at["cells"]}
+    assert {name: c["count"] for name, c in cells.items()} == {"TN": tn, "FP": fp, "FN": fn, "TP": tp}
+    assert cells["FN"]["share"] == pytest.approx(fn / (fn + tp))
+    assert at["at"] == [{"threshold": t}]
 
 
-def test_confusion_chart_counts_rule_and_anchor_rows():
-    scores = pd.DataFrame({"actual": Y, "score": S})
-    spec = charts.confusion_matrix_chart(scores, 'say "hi"', 0.5).to_dict()
-    data = next(iter(spec["datasets"].values()))
-    assert len(data) == len(Y) + 4  # one zero-weight anchor per cell
-    assert sum(row["w"] for row in data) == len(Y)
-    calc = spec["transform"][0]["calculate"]
-    assert "datum.score >= threshold ? 'TP' : 'FN'" in calc and "datum.score >= threshold ? 'FP' : 'TN'" in calc
-    # class names reach the expression as JSON string literals, quotes escaped
-    assert '"say \\"hi\\""' in spec["transform"][2]["calculate"]
+def test_a_threshold_move_changes_only_the_threshold_datasets():
+    """The browser applies a change confined to named datasets in place; anything else re-embeds."""
+    roc, auc = ev.roc_frame(Y, S)
+    pr, ap = ev.pr_frame(Y, S)
+    specs = charts.threshold_specs(Y, S, "yes", roc, auc, pr, ap, ev.threshold_sweep(Y, S))
+    for name, spec in specs.items():
+        a, b = charts.with_datasets(spec, frames_at(0.2)), charts.with_datasets(spec, frames_at(0.8))
+        assert {k: v for k, v in a.items() if k != "datasets"} == {k: v for k, v in b.items() if k != "datasets"}
+        changed = {n for n in a["datasets"] if a["datasets"][n] != b["datasets"][n]}
+        assert changed and changed <= set(charts.THRESHOLD_DATASETS), (name, changed)
+        assert "params" not in a
 
 
-def test_threshold_metrics_rule_follows_the_parameter():
-    spec = charts.threshold_metrics_chart(ev.threshold_sweep(Y, S), 0.4).to_dict()
-    rule = layers(spec)[1]
-    assert rule["transform"] == [{"calculate": "threshold", "as": "t"}]
-    assert spec["params"] == [{"name": "threshold", "value": 0.4}]
+def test_class_names_reach_the_confusion_chart_as_data_not_code():
+    spec = charts.confusion_matrix_spec(frames_at(0.5, 'say "hi"')["cells"], 'say "hi"')
+    assert {row["actual"] for row in rows(spec, "cells")} == {'say "hi"', 'not say "hi"'}
+    assert spec["encoding"]["x"]["sort"] == ['not say "hi"', 'say "hi"']
 
 
 def test_every_cockpit_chart_validates_against_the_vega_lite_schema():
-    scores = pd.DataFrame({"actual": Y, "score": S})
     roc, auc = ev.roc_frame(Y, S)
     pr, ap = ev.pr_frame(Y, S)
+    at = frames_at(0.5)
     res = ev.cross_validate_folds(pd.DataFrame({"s": S}), Y, "Decision tree", 2, 3, True, True, 0)
-    for chart in (charts.confusion_matrix_chart(scores, "yes", 0.5), charts.roc_chart(roc, auc, 0.5),
-                  charts.pr_chart(pr, ap, float(Y.mean()), 0.5), charts.threshold_metrics_chart(
-                      ev.threshold_sweep(Y, S), 0.5), charts.folds_chart(ev.fold_runs(res.assignment))):
+    for chart in (charts.confusion_matrix_chart(at["cells"], "yes"), charts.roc_chart(roc, auc, at["roc_point"]),
+                  charts.pr_chart(pr, ap, float(Y.mean()), at["pr_point"]), charts.threshold_metrics_chart(
+                      ev.threshold_sweep(Y, S), at["at"]), charts.folds_chart(ev.fold_runs(res.assignment))):
         chart.to_dict(validate=True)  # raises on a schema error
 
 
@@ -87,15 +78,16 @@ def test_fast_specs_carry_this_fits_data_and_title():
     """The cached layouts are filled with each call's own rows: two fits never share data."""
     roc_a, auc_a = ev.roc_frame(Y, S)
     roc_b, auc_b = ev.roc_frame(Y[::-1], S)
-    a, b = charts.roc_spec(roc_a, auc_a, 0.5), charts.roc_spec(roc_b, auc_b, 0.5)
+    point = frames_at(0.5)["roc_point"]
+    a, b = charts.roc_spec(roc_a, auc_a, point), charts.roc_spec(roc_b, auc_b, point)
     assert a["title"] == ["ROC curve", f"AUC = {auc_a:.3f}"] and b["title"] == ["ROC curve", f"AUC = {auc_b:.3f}"]
-    assert [r["TPR"] for r in a["datasets"]["roc"]] == pytest.approx(roc_a["TPR"].tolist())
-    assert [r["TPR"] for r in b["datasets"]["roc"]] == pytest.approx(roc_b["TPR"].tolist())
+    assert [r["TPR"] for r in rows(a, "roc")] == pytest.approx(roc_a["TPR"].tolist())
+    assert [r["TPR"] for r in rows(b, "roc")] == pytest.approx(roc_b["TPR"].tolist())
     assert a["layer"] == b["layer"]  # one layout
     a["layer"].clear()
-    assert charts.roc_spec(roc_a, auc_a, 0.5)["layer"] == b["layer"]  # edits never reach the cache
+    assert charts.roc_spec(roc_a, auc_a, point)["layer"] == b["layer"]  # edits never reach the cache
     pr, ap = ev.pr_frame(Y, S)
-    assert charts.pr_spec(pr, ap, 0.123, 0.5)["datasets"]["baseline"] == [{"precision": 0.123}]
+    assert rows(charts.pr_spec(pr, ap, 0.123, frames_at(0.5)["pr_point"]), "baseline") == [{"precision": 0.123}]
 
 
 _FRAME = pd.DataFrame({"v": [1.5, 2.0, 0.5], "k": ["a", "b", "c"], "g": ["u", "u", "w"],

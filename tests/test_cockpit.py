@@ -122,14 +122,15 @@ def test_folds_table_matches_cross_val_score():
 def test_exported_script_prints_the_numbers_the_page_shows(query):
     at = open_page(PAGE, query=query)
     assert_clean(at)
-    code = next(c.value for c in at.code if "train_test_split" in c.value)
-    printed = run_exported_script(code)
+    holdout_code = next(c.value for c in at.code if "train_test_split" in c.value)
+    printed = run_exported_script(holdout_code)
     assert printed["confusion"] == shown_confusion(at)
     shown = metric_values(at)
     for name in ev.METRIC_NAMES:
         assert f"{printed[name]:.3f}" == shown[name], name
+    folds_code = next(c.value for c in at.code if "cv.split" in c.value)
     folds = next(df.value for df in at.dataframe if "fold" in df.value.columns)
-    np.testing.assert_allclose(printed["fold accuracy"], folds["accuracy"].to_numpy())
+    np.testing.assert_allclose(run_exported_script(folds_code)["fold accuracy"], folds["accuracy"].to_numpy())
 
 
 def test_fold_means_say_over_how_many_folds_a_score_exists():

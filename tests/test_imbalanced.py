@@ -213,8 +213,6 @@ def test_every_strategy_survives_every_dataset_at_extreme_ratios(name):
 
 def test_the_page_charts_validate_against_the_vega_lite_schema():
     """The page builds its cached specs with validate=False (speed); validate the same builders here."""
-    import pandas as pd
-
     from components import charts, evaluation
     ds = datasets.load("moons", n_samples=300, noise=0.25, seed=SEED)
     sp = im.make_split(ds.X, ds.y, 0.1, SEED)
@@ -222,11 +220,11 @@ def test_the_page_charts_validate_against_the_vega_lite_schema():
     plain = im.fit_strategy(sp, im.NONE, 5, "none", 1, SEED, two_d=True)
     roc, auc = evaluation.roc_frame(res.y_test, res.proba)
     pr, ap = evaluation.pr_frame(res.y_test, res.proba)
-    scores = pd.DataFrame({"actual": res.y_test, "score": res.proba})
+    at = evaluation.threshold_frames(evaluation.confusion_at(res.y_test, res.proba, 0.5), 0.5, "minority", roc, pr)
     for chart in (charts.bar_chart(res.counts, x="count", y="stage", color="class", sort=None),
-                  charts.confusion_matrix_chart(scores, "minority", 0.5), charts.roc_chart(roc, auc, 0.5),
-                  charts.pr_chart(pr, ap, float(res.y_test.mean()), 0.5),
-                  charts.threshold_metrics_chart(evaluation.threshold_sweep(res.y_test, res.proba), 0.5),
+                  charts.confusion_matrix_chart(at["cells"], "minority"), charts.roc_chart(roc, auc, at["roc_point"]),
+                  charts.pr_chart(pr, ap, float(res.y_test.mean()), at["pr_point"]),
+                  charts.threshold_metrics_chart(evaluation.threshold_sweep(res.y_test, res.proba), at["at"]),
                   charts.boundary_chart(res.grid, res.points[res.points["marker"] != "synthetic"],
                                         extra=charts.reference_boundary_layer(
                                             plain.grid, "plain", over=charts.marked_points_layer(res.points)))):

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components import catalog, datasets
+from components.ui import controls
 
 # One source of truth for the global sidebar's keys, defaults and ranges.
 DATASET_KEY, SEED_KEY, N_SAMPLES_KEY, NOISE_KEY, PRESENTER_KEY = (
@@ -40,8 +41,8 @@ def global_sidebar(data: str = catalog.SHARED_DATASET) -> None:
     keep their values (and their place in the URL) for the next page."""
     own_sets, own_data = data == catalog.OWN_2D_SETS, data == catalog.OWN_DATA
     with st.sidebar:
-        choice = st.selectbox("Dataset", DATASET_OPTIONS, index=DATASET_OPTIONS.index(datasets.DEFAULT),
-                              key=DATASET_KEY, bind="query-params", disabled=own_sets or own_data,
+        choice = controls.bound(st.selectbox, "Dataset", DATASET_OPTIONS, index=DATASET_OPTIONS.index(datasets.DEFAULT),
+                              key=DATASET_KEY, disabled=own_sets or own_data,
                               help=(NOT_HERE_HELP if own_data else OWN_SETS_HELP if own_sets else
                                     "Shared by every page. Pages that need another kind of task say so."))
         if choice == datasets.UPLOAD:  # drawn on every page: an undrawn uploader would forget the file
@@ -49,13 +50,13 @@ def global_sidebar(data: str = catalog.SHARED_DATASET) -> None:
         # Enabled on every page that reads a dataset: pages that draw decision boundaries use the
         # generated 2-D sets even when the shared dataset is a table.
         generation_help = NOT_HERE_HELP if own_data else None
-        st.slider("Samples (generated 2-D sets)", N_SAMPLES_MIN, N_SAMPLES_MAX, N_SAMPLES_DEFAULT, N_SAMPLES_STEP,
-                  key=N_SAMPLES_KEY, bind="query-params", disabled=own_data, help=generation_help)
-        st.slider("Noise (generated 2-D sets)", NOISE_MIN, NOISE_MAX, NOISE_DEFAULT, NOISE_STEP,
-                  key=NOISE_KEY, bind="query-params", disabled=own_data, help=generation_help)
-        st.number_input("Random seed", SEED_MIN, SEED_MAX, SEED_DEFAULT, 1, key=SEED_KEY, bind="query-params",
+        controls.bound(st.slider, "Samples (generated 2-D sets)", N_SAMPLES_MIN, N_SAMPLES_MAX, N_SAMPLES_DEFAULT, N_SAMPLES_STEP,
+                  key=N_SAMPLES_KEY, disabled=own_data, help=generation_help)
+        controls.bound(st.slider, "Noise (generated 2-D sets)", NOISE_MIN, NOISE_MAX, NOISE_DEFAULT, NOISE_STEP,
+                  key=NOISE_KEY, disabled=own_data, help=generation_help)
+        controls.bound(st.number_input, "Random seed", SEED_MIN, SEED_MAX, SEED_DEFAULT, 1, key=SEED_KEY,
                         help="Every split, fold and model uses it: same seed, same numbers.")
-        st.toggle("Presenter mode", key=PRESENTER_KEY, bind="query-params",
+        controls.bound(st.toggle, "Presenter mode", key=PRESENTER_KEY,
                   help="Bigger type for projectors; hides the code and the long explanations.")
         if choice != datasets.UPLOAD and not own_data:
             st.caption(datasets.REGISTRY[choice].description if not own_sets else

@@ -1,31 +1,17 @@
 """The threshold dashboard shared by the Evaluation cockpit and the Imbalanced-data lab: confusion
 matrix, ROC and precision-recall operating points, metrics vs threshold.
 
-Charts are built once per fitted model (build_specs, called inside the pages' cached fits) with the
-threshold as a Vega-Lite parameter; draw() only swaps that parameter's value, so a threshold move
-costs no refit and no chart rebuild.
+Charts are built once per fitted model (charts.threshold_specs, inside the pages' cached fits). Their
+specs never depend on the threshold: a move recomputes four tiny datasets (the confusion cells, two
+operating points, the rule) and swaps them in, so the browser updates the drawn charts in place
+instead of embedding them again (components/charts.py, "Threshold-driven charts").
 """
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
 import streamlit as st
 
-from components import charts
 from components import evaluation as ev
-
-
-def build_specs(y_test: np.ndarray, scores: np.ndarray, positive: str, roc: pd.DataFrame, auc: float,
-                pr: pd.DataFrame, ap: float, sweep: pd.DataFrame) -> dict[str, dict]:
-    """Vega-Lite specs of the four threshold-driven charts (tests/test_charts.py validates them)."""
-    t = ev.THRESHOLD_DEFAULT
-    frame = pd.DataFrame({"actual": y_test, "score": scores})
-    return {
-        "confusion": charts.confusion_matrix_spec(frame, positive, t),
-        "roc": charts.roc_spec(roc, auc, t),
-        "pr": charts.pr_spec(pr, ap, float(np.mean(y_test)), t),
-        "sweep": charts.threshold_metrics_spec(sweep, t, height=220),
-    }
+from components.ui import show
 
 
 def snap(threshold: float) -> float:
@@ -34,12 +20,11 @@ def snap(threshold: float) -> float:
     return round(round(float(threshold) / ev.THRESHOLD_STEP) * ev.THRESHOLD_STEP, 10)
 
 
-def draw(specs: dict[str, dict], threshold: float) -> None:
-    """Confusion matrix | ROC | precision-recall, then metrics vs threshold, at the threshold."""
-    moved = {name: charts.set_param(spec, charts.THRESHOLD_PARAM, threshold) for name, spec in specs.items()
-             if name in ("confusion", "roc", "pr", "sweep")}
+def draw(specs: dict[str, dict], frames: dict[str, list[dict]]) -> None:
+    """Confusion matrix | ROC | precision-recall, then metrics vs threshold, with the threshold's
+    datasets (components.evaluation.threshold_frames) swapped into the cached specs."""
     c1, c2, c3 = st.columns([1.2, 1, 1])
-    c1.vega_lite_chart(spec=moved["confusion"])
-    c2.vega_lite_chart(spec=moved["roc"])
-    c3.vega_lite_chart(spec=moved["pr"])
-    st.vega_lite_chart(spec=moved["sweep"])
+    show.chart(specs["confusion"], target=c1, moving=frames)
+    show.chart(specs["roc"], target=c2, moving=frames)
+    show.chart(specs["pr"], target=c3, moving=frames)
+    show.chart(specs["sweep"], moving=frames)

@@ -64,8 +64,8 @@ def load_split(name: str, ratio: float, seed: int, n_samples: int, noise: float)
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def fit(name, ratio, strategy, k, weight, weight_ratio, seed, n_samples, noise) -> dict:
-    """Fit once; keep the result, the threshold-free curves and every chart's spec (the threshold is a
-    Vega-Lite parameter inside them, so a threshold move swaps one value: no refit, no chart rebuild).
+    """Fit once; keep the result, the threshold-free curves and every chart's spec (a threshold move
+    swaps the threshold's tiny datasets into them: no refit, no chart rebuild, no re-embed).
     Specs skip Altair's schema validation (a third of the build time on a refit); tests validate them."""
     split = load_split(name, ratio, seed, n_samples, noise)
     res = im.fit_strategy(split, strategy, k, weight, weight_ratio, seed, name in datasets.TWO_D)
@@ -74,8 +74,8 @@ def fit(name, ratio, strategy, k, weight, weight_ratio, seed, n_samples, noise) 
     specs = {
         "counts": charts.bar_chart(res.counts, x="count", y="stage", color="class", sort=None, height=200,
                                    title="Training rows per class").to_dict(validate=False),
-        **threshold.build_specs(res.y_test, res.proba, "minority", roc, auc, pr, ap,
-                                evaluation.threshold_sweep(res.y_test, res.proba)),
+        **charts.threshold_specs(res.y_test, res.proba, "minority", roc, auc, pr, ap,
+                                 evaluation.threshold_sweep(res.y_test, res.proba)),
     }
     if res.grid is not None:
         base = res.points[res.points["marker"] != "synthetic"]
@@ -143,10 +143,10 @@ def threshold_panel(bundle: dict) -> None:
     cols[0].metric("Recall (minority)", f"{m['recall']:.3f}")
     cols[1].metric("Precision", f"{m['precision']:.3f}")
     cols[2].metric("F1", f"{m['f1']:.3f}")
-    threshold.draw(bundle["specs"], t)
+    cm = evaluation.confusion_at(res.y_test, res.proba, t)
+    threshold.draw(bundle["specs"], evaluation.threshold_frames(cm, t, "minority", bundle["roc"], bundle["pr"]))
     with st.expander("Confusion matrix, ROC and PR numbers (tables)"):
-        st.dataframe(evaluation.confusion_frame(evaluation.confusion_at(res.y_test, res.proba, t),
-                                                "minority"), hide_index=True)
+        st.dataframe(evaluation.confusion_frame(cm, "minority"), hide_index=True)
         st.dataframe(pd.DataFrame({"ROC AUC": [bundle["auc"]], "average precision": [bundle["ap"]],
                                    "positive share in test": [float(res.y_test.mean())]}), hide_index=True)
         t1, t2 = st.columns(2)
