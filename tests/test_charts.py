@@ -235,7 +235,7 @@ def test_encodings_are_channel_objects_not_shorthand_strings():
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    files = [root / "components" / "charts.py", *sorted((root / "views").rglob("*.py"))]
+    files = [*sorted((root / "components" / "charts").glob("*.py")), *sorted((root / "views").rglob("*.py"))]
     found = [hit for f in files for hit in _shorthand_channels(f)]
     assert not found, found
 

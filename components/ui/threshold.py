@@ -4,7 +4,7 @@ matrix, ROC and precision-recall operating points, metrics vs threshold.
 Charts are built once per fitted model (charts.threshold_specs, inside the pages' cached fits). Their
 specs never depend on the threshold: a move recomputes four tiny datasets (the confusion cells, two
 operating points, the rule) and swaps them in, so the browser updates the drawn charts in place
-instead of embedding them again (components/charts.py, "Threshold-driven charts").
+instead of embedding them again (components/charts/evaluation.py).
 """
 from __future__ import annotations
 
