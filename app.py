@@ -8,8 +8,11 @@ from components.ui import common, memo_backend
 
 memo_backend.install()  # the labs' cached computations (components.memo) use Streamlit's caches
 
-# A local icon: a material-symbol favicon would be fetched from fonts.gstatic.com (the app works offline)
-st.set_page_config(page_title="ML Explorer", page_icon=str(Path(__file__).parent / "assets" / "icon.png"), layout="wide")
+# Presenting: the sidebar starts collapsed, so the page's own controls and charts get the projector's width.
+# A local icon: a material-symbol favicon would be fetched from fonts.gstatic.com (the app works offline).
+presenting = str(st.query_params.get(common.PRESENTER_KEY, "")).lower() == "true"
+st.set_page_config(page_title="ML Explorer", page_icon=str(Path(__file__).parent / "assets" / "icon.png"), layout="wide",
+                   initial_sidebar_state="collapsed" if presenting else "auto")
 
 home = st.Page("views/home.py", title="Home", icon=":material/home:", default=True)
 nav = {"": [home]} | {
@@ -18,6 +21,7 @@ nav = {"": [home]} | {
 }
 page = st.navigation(nav, expanded=True)  # every page visible: the sidebar is the syllabus
 common.global_sidebar(catalog.shared_data(page.url_path))
+common.presenter_bar()
 page.run()
 common.share_link_box()
 common.freeze_startup_objects()  # once per process: no more GC pauses over the libraries

@@ -24,7 +24,6 @@ from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from components import boundary, evaluation
 from components.code_export import dataset_code
 
-
 # ---- widgets: one source of truth -------------------------------------------------------------
 DATA_KEY, RATIO_KEY, STRATEGY_KEY, K_KEY, WEIGHT_KEY, WEIGHT_RATIO_KEY, THRESHOLD_KEY = (
     "imbalance.data", "imbalance.ratio", "imbalance.strategy", "imbalance.k", "imbalance.weight",

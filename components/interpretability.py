@@ -8,7 +8,6 @@ picking another row to explain only slices the cached SHAP values.
 from __future__ import annotations
 
 import functools
-
 from dataclasses import dataclass
 
 import numpy as np

@@ -25,7 +25,6 @@ from sklearn.preprocessing import StandardScaler
 from components.code_export import dataset_code
 from components.imbalanced import binarize, subsample_minority
 
-
 # ---- widgets: one source of truth -------------------------------------------------------------
 EXPERIMENT_KEY, LEAKY_KEY, N_FEATURES_KEY, K_KEY, PREP_KEY, LEAK_NOISE_KEY = (
     "leakage.experiment", "leakage.leaky", "leakage.n_features", "leakage.k", "leakage.prep",

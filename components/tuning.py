@@ -21,7 +21,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC, SVR
 
-
 # ---- widgets: one source of truth -------------------------------------------------------------
 BUDGET_KEY, SHOW_KEY, STEP_KEY, HALVING_KEY = "tuning.budget", "tuning.show", "tuning.step", "tuning.halving"
 BUDGET_MIN, BUDGET_MAX, BUDGET_DEFAULT = 4, 60, 20

@@ -213,3 +213,22 @@ def as_chart(spec: dict) -> alt.TopLevelMixin:
                 for n, d in spec.get("datasets", {}).items()}
     kind = alt.LayerChart if "layer" in spec else alt.Chart
     return kind.from_dict({**spec, "datasets": datasets}, validate=False)
+
+
+# Presenter mode (a projector at the back of a room): type sizes in the chart's own Vega-Lite config,
+# so they apply inside the SVG where page CSS cannot reach. Axis labels >= 18 px, titles >= 22 px.
+PRESENTER_CONFIG = {
+    "axis": {"labelFontSize": 18, "titleFontSize": 20, "labelLimit": 260},
+    "legend": {"labelFontSize": 18, "titleFontSize": 18, "symbolSize": 160, "labelLimit": 260},
+    "header": {"labelFontSize": 18, "titleFontSize": 20},
+    "title": {"fontSize": 22, "subtitleFontSize": 18},
+}
+
+
+def for_presenter(spec: dict) -> dict:
+    """A copy of a spec with the presenter type sizes merged over its own config (the chart's own
+    settings for other keys are kept)."""
+    config = dict(spec.get("config", {}))
+    for part, sizes in PRESENTER_CONFIG.items():
+        config[part] = {**config.get(part, {}), **sizes}
+    return {**spec, "config": config}

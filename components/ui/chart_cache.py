@@ -12,6 +12,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from components import charts
+from components.ui import show
 
 MAX_SPECS = 512  # bounded: a spec holds its data (a boundary grid is about 100 kB of Arrow)
 
@@ -35,4 +36,4 @@ def spec(builder: Callable[..., Any], *args, **kwargs) -> dict:
 
 def draw(builder: Callable[..., Any], *args, target=None, **kwargs) -> None:
     """Draw ``builder(*args, **kwargs)`` in ``target`` (a column or container; default: the page)."""
-    (target or st).vega_lite_chart(spec=spec(builder, *args, **kwargs))
+    show.chart(spec(builder, *args, **kwargs), target=target)

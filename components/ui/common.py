@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import re
 from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
-from components import catalog, datasets
+from components import catalog, class_link, datasets
 from components.ui import controls
 
 # One source of truth for the global sidebar's keys, defaults and ranges.
@@ -77,14 +78,40 @@ def freeze_startup_objects() -> int:
     return gc.get_freeze_count()
 
 
-def share_link_box() -> None:
-    """Show a link that reproduces the current view (every bound widget is in the query string)."""
+def current_url() -> str:
+    """The current view's full URL: every bound widget is in the query string."""
     params = {k: st.query_params.get_all(k) for k in st.query_params}
     query = urlencode(params, doseq=True)
     base = str(st.context.url or "").split("?")[0]
+    return base + (("?" + query) if query else "")
+
+
+@st.dialog("Share this view with the class", width="large")
+def class_link_dialog() -> None:
+    """The view's URL as a large QR code and as text, for students to open on their phones."""
+    url = current_url()
+    left, right = st.columns([1, 1])
+    left.image(class_link.qr_png(url), caption="Scan to open this exact view", width=420)
+    right.markdown("Or type this address:")
+    right.code(url, language=None, wrap_lines=True)
+    right.caption("The link holds every setting of the page, the seed included: everyone sees the same numbers. "
+                  "Nothing about the visitor is in it.")
+
+
+def presenter_bar() -> None:
+    """In presenter mode the sidebar is collapsed: the class link stays one click away on the page."""
+    if presenter():
+        if st.button("Share with the class (QR code)", key="app.share_qr_top", icon=":material/qr_code_2:"):
+            class_link_dialog()
+
+
+def share_link_box() -> None:
+    """Show a link that reproduces the current view, and the class link (QR) behind a button."""
     with st.sidebar:
         st.caption("Share this view")
-        st.code(base + (("?" + query) if query else ""), language=None, wrap_lines=True)
+        st.code(current_url(), language=None, wrap_lines=True)
+        if st.button("Share with the class (QR code)", key="app.share_qr", icon=":material/qr_code_2:"):
+            class_link_dialog()
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -193,12 +220,26 @@ def show_code(code: str) -> None:
             st.code(code, language="python")
 
 
+def first_sentence(text: str) -> tuple[str, str]:
+    """(the first sentence, the rest) of a Markdown paragraph; a sentence ends at . ! or ? followed by
+    a space and a capital, a digit or Markdown emphasis."""
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9*_`])", text.strip(), maxsplit=1)
+    return parts[0], (parts[1] if len(parts) > 1 else "")
+
+
 def page_footer(questions: list[str], code: str | None, explanation: str) -> None:
     """The end of every page: what you are seeing, the interview questions, the runnable code.
     Pass code=None when the page shows its code elsewhere (e.g. inside a fragment)."""
     st.divider()
     st.markdown("#### What you are seeing")
-    st.markdown(explanation)
+    if presenter():  # one line from the back of the room; the rest a click away
+        first, rest = first_sentence(explanation)
+        st.markdown(first)
+        if rest:
+            with st.expander("The rest of the explanation"):
+                st.markdown(rest)
+    else:
+        st.markdown(explanation)
     if not presenter():
         st.markdown("#### Interview questions this page answers")
         st.markdown("\n".join(f"- {q}" for q in questions))

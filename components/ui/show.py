@@ -12,7 +12,14 @@ import streamlit as st
 
 from components import charts
 
+PRESENTER_KEY = "app.presenter"  # components.ui.common.PRESENTER_KEY (common imports this module)
+
 
 def chart(spec: dict, *, target=None, moving: dict[str, list[dict]] | None = None) -> None:
-    """Draw ``spec`` in ``target`` (a column or container; default: the page)."""
-    (target or st).vega_lite_chart(spec=charts.with_datasets(spec, moving) if moving else spec)
+    """Draw ``spec`` in ``target`` (a column or container; default: the page); in presenter mode with
+    the projector's type sizes (charts.PRESENTER_CONFIG)."""
+    if moving:
+        spec = charts.with_datasets(spec, moving)
+    if st.session_state.get(PRESENTER_KEY, False):
+        spec = charts.for_presenter(spec)
+    (target or st).vega_lite_chart(spec=spec)
