@@ -4,7 +4,7 @@ from pathlib import Path
 import streamlit as st
 
 from components import catalog
-from components.ui import common, memo_backend
+from components.ui import common, lesson_bar, memo_backend
 
 memo_backend.install()  # the labs' cached computations (components.memo) use Streamlit's caches
 
@@ -22,6 +22,7 @@ nav = {"": [home]} | {
 page = st.navigation(nav, expanded=True)  # every page visible: the sidebar is the syllabus
 common.global_sidebar(catalog.shared_data(page.url_path))
 common.presenter_bar()
+lesson_bar.bar(page.url_path)
 page.run()
 common.share_link_box()
 common.freeze_startup_objects()  # once per process: no more GC pauses over the libraries

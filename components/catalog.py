@@ -35,7 +35,7 @@ class PageSpec:
     heavy_keys: tuple[str, ...] = ()
 
 
-SECTIONS = ("Data", "Models", "Evaluation", "Pitfalls", "Beyond", "Interview")
+SECTIONS = ("Data", "Models", "Evaluation", "Pitfalls", "Beyond", "Interview", "Teach")
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("Data", "Missing-data lab", "views/data/missing_data.py", "missing-data", ":material/grid_off:",
@@ -80,6 +80,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("Beyond", "Transfer learning", "views/beyond/transfer.py", "transfer", ":material/move_up:",
              "A network trained on digits 0–4 reused for 5–9: feature extraction vs fine-tuning vs from scratch "
              "as the number of labels grows.", OWN_DATA),
+    PageSpec("Teach", "Lesson paths", "views/teach/lessons.py", "lessons", ":material/school:",
+             "Guided sequences for a class: threshold and ROC, bias and variance, missing data, leakage, "
+             "imbalanced classes, tuning. Each step a linked view with talking points and a question.", OWN_DATA),
     PageSpec("Beyond", "Applications", "views/beyond/applications.py", "applications", ":material/apps:",
              "NLP sentiment (bag of words, TF-IDF, n-grams), digits vision with its mistakes, time-series "
              "forecasts vs ARIMA with time-ordered CV, and a matrix-factorisation recommender.", OWN_DATA),
