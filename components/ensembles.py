@@ -5,8 +5,8 @@ scikit-learn fits everything. Written by hand, because no library exposes them: 
 weights at each round (rebuilt from the fitted stumps and their estimator weights with SAMME's own
 update rule, checked in the tests against ``estimator_errors_``), the running vote of the first k
 bagged trees (one BaggingClassifier of BAG_N_MAX trees serves every smaller ensemble: its first k
-members are what a fit of k draws, checked in the tests), and the variance of predictions across
-resampled training sets.
+members are what a fit of k draws, checked in the tests), the bias-variance decomposition of the
+predictions across resampled training sets, and the sentences about what is on screen.
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from sklearn.tree import DecisionTreeClassifier
 from components import charts, datasets
 from components.boundary import GRID_RESOLUTION, grid_for, points_frame
 from components.code_export import dataset_code
+from components.wording import change, relation
 
 TEST_SIZE = 0.3
 MEMBER_RESOLUTION = 60
@@ -172,19 +173,31 @@ def draw_sample(rng: np.random.Generator, n_rows: int, bootstrap: bool, max_samp
 
 
 def variance_by_trees(ds: datasets.Dataset, bootstrap: bool, max_samples: float, seed: int) -> pd.DataFrame:
-    """Variance of P(class 1) at the test points across VARIANCE_REPLICAS resampled training sets,
-    for the vote of k = 1..VARIANCE_TREES bagged trees (k = 1: one tree). Lower is steadier.
+    """Bias-variance of the bagged vote, k = 1..VARIANCE_TREES trees (k = 1: one bagged tree).
 
-    Bagging written out (draw each tree's sample, fit, average): the same procedure as
-    BaggingClassifier without its per-tree overhead, which doubled the cost of this curve."""
-    X_tr, X_te, y_tr, _ = split(ds, seed)
+    VARIANCE_REPLICAS bootstrap resamples of the training split stand in for independent training sets
+    (the generator of a 2-D set cannot supply them: make_blobs draws new centres with every seed). The
+    whole ensemble is refitted on each; at every test point x with label y, over the resamples r:
+
+    - variance: the sample variance (ddof=1) of P_r(x), the prediction's spread between training sets;
+    - bias² + noise: (mean_r P_r(x) - y)² - variance / R, the squared gap between the average prediction
+      and the label, unbiased for its expected value (the raw gap carries variance / R more, which would
+      make one tree look more biased than many). The label's own noise is in it: no model removes that;
+    - error: the mean over resamples of (P_r(x) - y)², the Brier score, which is exactly the sum of the two.
+
+    Each is averaged over the test points. Bagging written out (draw each tree's sample, fit, average):
+    the same procedure as BaggingClassifier without its per-tree overhead, which doubled the cost."""
+    X_tr, X_te, y_tr, y_te = split(ds, seed)
     # float32 as the trees use internally: fit and predict skip scikit-learn's input checks
     X_tr, X_te = np.ascontiguousarray(X_tr, dtype=np.float32), np.ascontiguousarray(X_te, dtype=np.float32)
     rng = np.random.default_rng(seed)
     with sklearn.config_context(skip_parameter_validation=True):  # constant, valid parameters
         preds = np.array(_variance_replicas(X_tr, X_te, y_tr, bootstrap, max_samples, rng))  # replica x k x point
-    variance = preds.var(axis=0).mean(axis=1)
-    return pd.DataFrame({"n_trees": np.arange(1, VARIANCE_TREES + 1), "variance": variance})
+    variance = preds.var(axis=0, ddof=1)
+    bias_noise = (preds.mean(axis=0) - y_te) ** 2 - variance / VARIANCE_REPLICAS
+    return pd.DataFrame({"n_trees": np.arange(1, VARIANCE_TREES + 1), "variance": variance.mean(axis=1),
+                         "bias² + noise": bias_noise.mean(axis=1),
+                         "error": ((preds - y_te) ** 2).mean(axis=(0, 2))})
 
 
 def _variance_replicas(X_tr, X_te, y_tr, bootstrap: bool, max_samples: float, rng) -> list:
@@ -201,6 +214,73 @@ def _variance_replicas(X_tr, X_te, y_tr, bootstrap: bool, max_samples: float, rn
             member.append(positive_column(tree, X_te, check_input=False))
         preds.append(np.cumsum(member, axis=0) / np.arange(1, VARIANCE_TREES + 1)[:, None])
     return preds
+
+
+# ------------------------------------------------------------------ sentences about the bagging view
+# Each takes the numbers the page shows and returns its sentence (comparisons: components.wording).
+def variance_change(variance: pd.Series) -> str:
+    """The relative change of the variance from one tree to the most, e.g. "−72 %" or "+6 %"."""
+    first, last = float(variance.iloc[0]), float(variance.iloc[-1])
+    if first <= 0:
+        return "±0 %"
+    pct = round(100 * (last / first - 1))
+    return "±0 %" if pct == 0 else f"{'−' if pct < 0 else '+'}{abs(pct)} %"
+
+
+def variance_title(var: pd.DataFrame) -> str:
+    return (f"Over {VARIANCE_REPLICAS} resamples: variance {variance_change(var['variance'])} from 1 to "
+            f"{int(var['n_trees'].iloc[-1])} trees")
+
+
+def variance_chart(var: pd.DataFrame):
+    """Bias² + noise, variance and their sum against the number of trees in the vote; the legend below,
+    as the chart takes half the page."""
+    parts = var.rename(columns={"error": "error (their sum)"}).melt(
+        id_vars="n_trees", value_vars=["bias² + noise", "variance", "error (their sum)"], var_name="part")
+    return charts.line_chart(parts, "n_trees", "value", color="part", x_title="trees in the vote",
+                             y_title="squared error of P(class 1)", title=variance_title(var)).configure_legend(
+        orient="bottom", labelLimit=0)
+
+
+def variance_sentence(var: pd.DataFrame) -> str:
+    first, last = var.iloc[0], var.iloc[-1]
+    return (f"Over {VARIANCE_REPLICAS} bootstrap resamples of the training split, going from one tree to the vote "
+            f"of {int(last['n_trees'])}, the variance of P(class 1), averaged over the test points, "
+            f"{change(first['variance'], last['variance'])} ({variance_change(var['variance'])}), while bias² + "
+            f"noise {change(first['bias² + noise'], last['bias² + noise'])}. The vote of k trees has the same "
+            f"expected prediction as one tree, so averaging cannot move the bias: that line moves only by the "
+            f"noise of estimating it from {VARIANCE_REPLICAS} resamples.")
+
+
+def out_of_bag_left_out(m: BaggingMembers, n: int) -> tuple[float, int]:
+    """Over the first n trees: the mean share of training rows each tree's sample left out, and the
+    number of rows no tree left out (no out-of-bag vote; scikit-learn's score counts them as class 0)."""
+    mask = m.out_of_bag[:n]
+    return float(mask.mean()), int((~mask.any(axis=0)).sum())
+
+
+def expected_left_out(n_rows: int, max_samples: float) -> float:
+    """Chance that a row is missing from a bootstrap sample of max(1, int(max_samples * n)) draws, as
+    scikit-learn sizes it: (1 - 1/n)^draws, about e^-1 = 37 % for n draws."""
+    draws = max(1, int(max_samples * n_rows))
+    return (1 - 1 / n_rows) ** draws
+
+
+def out_of_bag_sentence(left_out: float, expected: float, no_vote: int, n_trees: int) -> str:
+    text = (f"Each tree's bootstrap sample left out {left_out:.0%} of the training rows on average "
+            f"(expected: {expected:.0%}).")
+    if no_vote:
+        rows, are, get = ("rows", "are", "get") if no_vote > 1 else ("row", "is", "gets")
+        text += (f" {no_vote} {rows} {are} in all {n_trees} samples and {get} no out-of-bag vote: scikit-learn's "
+                 "score counts them as predicted class 0.")
+    return text
+
+
+def vote_sentence(n: int, vote_test: float, single_test: float, member_tests: list[float]) -> str:
+    members = ", ".join(f"{a:.3f}" for a in member_tests)
+    return (f"The vote of {n} tree{'s' if n > 1 else ''} scores a test accuracy of {vote_test:.3f}, "
+            f"{relation(vote_test, single_test)} one full tree on all the training rows ({single_test:.3f}); "
+            f"the {len(member_tests)} bagged trees drawn score {members}.")
 
 
 # ------------------------------------------------------------------ boosting
@@ -297,6 +377,27 @@ def round_view(b: BoostingResult, round_: int) -> tuple[pd.DataFrame, pd.DataFra
     size[:n_train] = b.weights[r - 1] * n_train  # 1 = the average weight
     points["size"] = size
     return grid, points, r
+
+
+def staged_errors(b: BoostingResult, series: str) -> np.ndarray:
+    """One series' error after each round, rounds in order (e.g. "AdaBoost train")."""
+    return b.errors[b.errors["series"] == series].sort_values("round")["error"].to_numpy()
+
+
+def boosting_sentence(name: str, train_error: np.ndarray, test_error: np.ndarray) -> str:
+    """What a booster's staged errors did over its rounds, and where its test error was lowest."""
+    best = int(np.argmin(np.round(test_error, 3)))  # the first round at the lowest error shown
+    text = (f"{name[0].upper() + name[1:]}: over {len(train_error)} round{'s' if len(train_error) > 1 else ''} "
+            f"its training error {change(train_error[0], train_error[-1])} and its test error "
+            f"{change(test_error[0], test_error[-1])}")
+    if round(test_error[best], 3) < round(test_error[-1], 3):
+        text += f"; the test error was lowest ({test_error[best]:.3f}) at round {best + 1} and ended higher"
+    return text + "."
+
+
+def boosting_sentences(b: BoostingResult) -> str:
+    return " ".join(boosting_sentence(name, staged_errors(b, f"{name} train"), staged_errors(b, f"{name} test"))
+                    for name in ("AdaBoost", "gradient boosting"))
 
 
 # ------------------------------------------------------------------ round charts, swapped not rebuilt

@@ -5,7 +5,8 @@ decision boundary, the train points and the test points can all be drawn. Linear
 bundled diabetes table (the only regression set) with the features the learner picks.
 
 Written by hand (no library draws them): the sigmoid view's frame, the SVM margin lines (cells of
-the prediction grid where the decision function crosses +-1) and the code export text.
+the prediction grid where the decision function crosses +-1), the sentences about what is on screen
+(generated from the fitted numbers) and the code export text.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from sklearn.tree import DecisionTreeClassifier, export_text
 from components import datasets
 from components.boundary import GRID_RESOLUTION, grid_predictions, points_frame
 from components.code_export import dataset_code
+from components.wording import relation, share_text
 
 TEST_SIZE = 0.3
 MEMBER_RESOLUTION = 60  # the random forest's member trees are drawn smaller
@@ -68,6 +70,10 @@ MLP_ACTIVATION_KEY, MLP_ACTIVATIONS, MLP_ACTIVATION_DEFAULT = "gallery.mlp_activ
 LR_VALUES = (0.0001, 0.001, 0.01, 0.1, 0.5)
 MLP_LR_KEY, MLP_LR_DEFAULT = "gallery.mlp_lr", 0.01
 MLP_SOLVER_KEY, MLP_SOLVERS, MLP_SOLVER_DEFAULT = "gallery.mlp_solver", ("adam", "sgd"), "adam"
+# scikit-learn's "sgd" solver defaults to momentum 0.9 with Nesterov's correction: the page keeps them and
+# writes them out in the model's expression, so the "Show the code" script shows what the page fits
+MLP_MOMENTUM, MLP_NESTEROV = 0.9, True
+SOLVER_NAMES = {"adam": "Adam", "sgd": f"SGD with Nesterov momentum {MLP_MOMENTUM}"}
 MLP_EPOCHS_KEY, MLP_EPOCHS_DEFAULT, MLP_EPOCHS_MIN, MLP_EPOCHS_MAX, MLP_EPOCHS_STEP = "gallery.mlp_epochs", 200, 10, 500, 10
 
 
@@ -108,9 +114,11 @@ def estimator_expr(model: str, p: dict, seed: int) -> str:
                 f"max_iter={SVM_MAX_ITER}))")
     if model == MLP:
         hidden = tuple([int(p["width"])] * int(p["layers"]))
+        momentum = (f", momentum={MLP_MOMENTUM!r}, nesterovs_momentum={MLP_NESTEROV!r}"
+                    if p["solver"] == "sgd" else "")
         return (f"make_pipeline(StandardScaler(), MLPClassifier(hidden_layer_sizes={hidden!r}, "
-                f"activation={p['activation']!r}, solver={p['solver']!r}, learning_rate_init={p['learning_rate']!r}, "
-                f"max_iter={p['epochs']}, random_state={seed}))")
+                f"activation={p['activation']!r}, solver={p['solver']!r}{momentum}, "
+                f"learning_rate_init={p['learning_rate']!r}, max_iter={p['epochs']}, random_state={seed}))")
     raise KeyError(model)
 
 
@@ -166,6 +174,7 @@ def fit_classifier(ds: datasets.Dataset, model: str, params: dict, seed: int,
         extras["sigmoid_points"] = pd.DataFrame({
             "z": z, "y": y_all.astype(float), "label": points["label"], "split": points["split"],
             "p": 1 / (1 + np.exp(-z))})
+        extras["proba_range"] = (float(extras["sigmoid_points"]["p"].min()), float(extras["sigmoid_points"]["p"].max()))
     elif model == TREE:
         extras["text"] = export_text(est, feature_names=["x1", "x2"], show_weights=False)
         extras["nodes"], extras["edges"] = tree_layout(est)
@@ -176,6 +185,9 @@ def fit_classifier(ds: datasets.Dataset, model: str, params: dict, seed: int,
             g = grid_predictions(tree, X_all, MEMBER_RESOLUTION)
             members.append((f"tree {i + 1}", g, float(accuracy_score(y_te, tree.predict(X_te)))))
         extras["members"] = members
+        extras["members_disagree"] = disagreement_share([g["proba"].to_numpy() for _, g, _ in members])
+        extras["max_features_used"] = int(est.estimators_[0].max_features_)  # what each split draws
+        extras["n_features"] = int(est.n_features_in_)
     elif model == SVM:
         svc = est[-1]
         dec = est.decision_function(grid[["x1", "x2"]].to_numpy())
@@ -232,6 +244,103 @@ def tree_layout(tree: DecisionTreeClassifier, feature_names=("x1", "x2")) -> tup
                 edges.append((xs[node], depth[node], xs[child], depth[child], side))
     return (pd.DataFrame(rows, columns=["id", "x", "depth", "label", "samples", "p1", "leaf"]),
             pd.DataFrame(edges, columns=["x", "depth", "x2", "depth2", "side"]))
+
+
+# ------------------------------------------------------------------ sentences about what is on screen
+# Each takes the numbers the page shows and returns its sentence (comparisons: components.wording).
+def disagreement_share(probas: list[np.ndarray]) -> float:
+    """Share of grid cells where the given trees do not all predict the same class (P(class 1) > 0.5)."""
+    votes = np.array([np.asarray(p) > 0.5 for p in probas])
+    return float(np.mean(votes.any(axis=0) & ~votes.all(axis=0)))
+
+
+def linear_sentence(r2_train: float, r2_test: float) -> str:
+    text = (f"R² on the test rows ({r2_test:.3f}) is {relation(r2_test, r2_train)} R² on the training rows "
+            f"({r2_train:.3f}).")
+    if r2_test < 0:
+        text += " Below 0: on the test rows the fit does worse than predicting their own mean."
+    return text
+
+
+def logistic_sentence(c: float, weight_norm: float, p_min: float, p_max: float) -> str:
+    return (f"At C = {c:g} the weights' size ‖w‖ is {weight_norm:.2f}, and P(class 1) over the drawn points "
+            f"runs from {p_min:.2f} to {p_max:.2f}.")
+
+
+def tree_sentence(depth: int, leaves: int, max_depth: int, train_accuracy: float, test_accuracy: float) -> str:
+    text = f"The tree reached depth {depth} with {leaves} leaves"
+    if depth < max_depth:
+        text += (f", short of the limit of {max_depth}: every leaf is pure or has no cut left that keeps the "
+                 "minimum samples per leaf")
+    every = ", every training point classified correctly" if train_accuracy == 1.0 else ""
+    return text + (f". Test accuracy ({test_accuracy:.3f}) is {relation(test_accuracy, train_accuracy)} training "
+                   f"accuracy ({train_accuracy:.3f}{every}).")
+
+
+def forest_features_sentence(max_features: int, n_features: int) -> str:
+    """What max_features means on this data; 'sqrt' rounds as scikit-learn does: max(1, int(sqrt(n)))."""
+    sqrt_k = max(1, int(np.sqrt(n_features)))
+    default = f"scikit-learn's default, max_features='sqrt', gives max(1, int(√{n_features})) = {sqrt_k}"
+    if max_features < n_features:
+        return (f"Each split draws {max_features} of the {n_features} features at random (more only when none "
+                f"of those can be cut) and takes the best cut among them: max_features = {max_features}; "
+                f"{default}.")
+    return (f"Each split tries all {n_features} features (max_features = {n_features}), so the trees differ "
+            f"only by their bootstrap samples (and how they break ties): plain bagged trees; {default}.")
+
+
+def forest_members_sentence(forest_test: float, member_tests: list[float], disagree: float) -> str:
+    m = len(member_tests)
+    scores = ", ".join(f"{a:.3f}" for a in member_tests)
+    if m == 1:
+        return (f"The forest's test accuracy ({forest_test:.3f}) is {relation(forest_test, member_tests[0])} the "
+                f"test accuracy of its one tree ({scores}).")
+    counts = {word: sum(relation(forest_test, a) == word for a in member_tests)
+              for word in ("above", "equal to", "below")}
+    if max(counts.values()) == m:
+        where = f"{next(w for w, c in counts.items() if c == m)} {'both' if m == 2 else f'all {m}'} trees"
+    else:
+        parts = [f"{w} {c}" for w, c in counts.items() if c]
+        where = ", ".join(parts[:-1]) + f" and {parts[-1]} of the {m} trees"
+    return (f"The forest's test accuracy ({forest_test:.3f}) is {where} drawn on the right ({scores}); those "
+            f"trees predict different classes on {share_text(disagree)} of the plane.")
+
+
+def svm_sentence(c: float, n_support: int, n_train: int) -> str:
+    return (f"At C = {c:g}, {n_support} of the {n_train} training points ({n_support / n_train:.0%}) are support "
+            "vectors: the points on the margin, inside it or on the wrong side of the boundary.")
+
+
+def mlp_sentence(solver: str, n_iter: int, max_iter: int, first_loss: float, last_loss: float) -> str:
+    went = "fell" if round(last_loss, 3) < round(first_loss, 3) else "rose" if round(last_loss, 3) > round(
+        first_loss, 3) else "stayed"
+    text = (f"{SOLVER_NAMES[solver]} ran {n_iter} of at most {max_iter} epochs; the training loss {went} from "
+            f"{first_loss:.3f} after the first to {last_loss:.3f} after the last")
+    if n_iter < max_iter:
+        return text + (": it stopped early, as for more than 10 epochs in a row the loss had not beaten its best "
+                       "by tol = 0.0001 (scikit-learn's stopping rule).")
+    return text + ": it used every epoch allowed."
+
+
+def observation(model: str, r, params: dict) -> str:
+    """The sentence about the fitted model on screen (r: a ClassifierResult, or a LinearResult)."""
+    if model == LINEAR:
+        return linear_sentence(r.r2_train, r.r2_test)
+    x = r.extras
+    if model == LOGISTIC:
+        _, w1, w2 = x["coef"]
+        return logistic_sentence(params["C"], float(np.hypot(w1, w2)), *x["proba_range"])
+    if model == TREE:
+        return tree_sentence(x["depth"], x["leaves"], params["max_depth"], r.train_accuracy, r.test_accuracy)
+    if model == FOREST:
+        return (forest_features_sentence(x["max_features_used"], x["n_features"]) + " "
+                + forest_members_sentence(r.test_accuracy, [a for _, _, a in x["members"]], x["members_disagree"]))
+    if model == SVM:
+        return svm_sentence(params["C"], x["n_support"], int((r.points["split"] == "train").sum()))
+    if model == MLP:
+        loss = x["loss"]["loss"]
+        return mlp_sentence(params["solver"], x["n_iter"], params["epochs"], float(loss.iloc[0]), float(loss.iloc[-1]))
+    raise KeyError(model)
 
 
 TREE_DIAGRAM_MAX_LEAVES = 16  # beyond this the diagram gets unreadable: the page shows the text tree
@@ -321,7 +430,7 @@ def export_code(model: str, params: dict, seed: int, dataset: str = DATASET_DEFA
     extra_out = {
         LOGISTIC: "out['intercept'] = float(model.intercept_[0]); out['coef'] = model.coef_[0].tolist()\n",
         TREE: "print(export_text(model, feature_names=['x1', 'x2']))\nout['leaves'] = int(model.get_n_leaves())\n",
-        FOREST: "",
+        FOREST: "out['max_features_used'] = int(model.estimators_[0].max_features_)\n",
         SVM: "out['n_support_vectors'] = int(model[-1].n_support_.sum())\n",
         MLP: "out['epochs_run'] = int(model[-1].n_iter_); out['final_loss'] = float(model[-1].loss_)\n",
     }[model]

@@ -23,6 +23,7 @@ from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
 from components import boundary, evaluation
 from components.code_export import dataset_code
+from components.wording import change, relation
 
 # ---- widgets: one source of truth -------------------------------------------------------------
 DATA_KEY, RATIO_KEY, STRATEGY_KEY, K_KEY, WEIGHT_KEY, WEIGHT_RATIO_KEY, THRESHOLD_KEY = (
@@ -270,8 +271,13 @@ def compare_strategies(split: Split, k: int, seed: int, two_d: bool) -> pd.DataF
     return pd.DataFrame(rows)
 
 
+NO_SKILL_AP = "no-skill AP (positive share)"
+
+
 def ratio_sweep(X: pd.DataFrame, y: pd.Series, seed: int, two_d: bool) -> pd.DataFrame:
-    """ROC AUC and average precision of the plain model as the minority share falls."""
+    """ROC AUC and average precision of the plain model as the minority share falls, and the AP of a
+    model without skill: a constant score's AP is exactly the test split's positive share (a random
+    ranking's expected AP is close to it, a little higher when positives are few)."""
     rows = []
     for r in RATIO_SWEEP:
         split = make_split(X, y, r, seed)
@@ -280,8 +286,47 @@ def ratio_sweep(X: pd.DataFrame, y: pd.Series, seed: int, two_d: bool) -> pd.Dat
         share = float(split.y_test.mean())
         rows += [{"minority share": r, "metric": "ROC AUC", "value": sc["roc_auc"]},
                  {"minority share": r, "metric": "average precision (AP)", "value": sc["ap"]},
-                 {"minority share": r, "metric": "AP of a random ranking", "value": share}]
+                 {"minority share": r, "metric": NO_SKILL_AP, "value": share}]
     return pd.DataFrame(rows)
+
+
+# ---- sentences about what is on screen ----------------------------------------------------------
+# Each takes the numbers the page shows and returns its sentence (comparisons: components.wording).
+def paradox_sentence(majority_accuracy: float, accuracy: float, recall: float, threshold: float) -> str:
+    """The accuracy paradox at this threshold, from the metrics on screen."""
+    return (f"At threshold {threshold:.2f} the model's accuracy ({accuracy:.3f}) is "
+            f"{relation(accuracy, majority_accuracy)} that of always predicting the majority "
+            f"({majority_accuracy:.3f}), which finds no minority row; the model finds {recall:.0%} of them "
+            f"(recall {recall:.3f}).")
+
+
+def ap_sentence(roc_auc: float, ap: float, positive_share: float) -> str:
+    """The current model's AP against its no-skill line."""
+    if np.isnan(ap) or np.isnan(roc_auc):
+        return "The test split holds one class only: ROC AUC (and AP without positives) is undefined."
+    return (f"Here ROC AUC is {roc_auc:.3f} and AP is {ap:.3f}, {relation(ap, positive_share)} the no-skill AP "
+            f"of {positive_share:.3f} (the test split's positive share).")
+
+
+def sweep_sentence(sw: pd.DataFrame) -> str:
+    """What the sweep shows from the largest minority share to the smallest, read from its numbers."""
+    wide = sw.pivot(index="minority share", columns="metric", values="value").dropna().sort_index(ascending=False)
+    if len(wide) < 2:
+        return ""
+    hi, lo = wide.iloc[0], wide.iloc[-1]
+    auc, ap = "ROC AUC", "average precision (AP)"
+    d_auc, d_ap = round(abs(hi[auc] - lo[auc]), 3), round(abs(hi[ap] - lo[ap]), 3)
+    size = "more than" if d_ap > d_auc else "less than" if d_ap < d_auc else "as much as"
+    gaps = (wide[ap] - wide[NO_SKILL_AP]).round(3)
+    if (gaps > 0).all():
+        line = (f"AP stays above its no-skill line at every share (at the smallest, {lo[ap]:.3f} against "
+                f"{lo[NO_SKILL_AP]:.3f}): it would reach that line only if the ranking lost all its skill.")
+    else:
+        at = ", ".join(f"{r:g}" for r in gaps[gaps <= 0].index)
+        line = f"AP is at or below its no-skill line at share{'s' if (gaps <= 0).sum() > 1 else ''} {at}."
+    return (f"From a minority share of {wide.index[0]:g} (test split: {hi[NO_SKILL_AP]:.1%} positive) to "
+            f"{wide.index[-1]:g} ({lo[NO_SKILL_AP]:.1%}), ROC AUC {change(hi[auc], lo[auc])} "
+            f"and AP {change(hi[ap], lo[ap])}: AP moved {size} ROC AUC. {line}")
 
 
 # ---- code export --------------------------------------------------------------------------------

@@ -34,7 +34,8 @@ CLASSIFIERS: dict[str, ModelSpec] = {m.name: m for m in (
     ModelSpec("Logistic regression", "eval.logreg_C", "C (inverse regularisation strength)",
               (0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0), 1.0,
               "make_pipeline(StandardScaler(), LogisticRegression(C={value}, max_iter=5000))",
-              "Scaled inputs, so C means the same on every dataset."),
+              "Inputs are standardised, so the L2 penalty treats every feature alike; small C = strong "
+              "regularisation."),
     ModelSpec("k-NN", "eval.knn_k", "k (neighbours)", (1, 3, 5, 7, 9, 15, 25, 51), 5,
               "make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors={value}))",
               "Distances need scaled inputs; probabilities are the share of the k neighbours."),
@@ -44,7 +45,8 @@ CLASSIFIERS: dict[str, ModelSpec] = {m.name: m for m in (
     ModelSpec("Random forest", "eval.forest_trees", "number of trees", (10, 25, 50, 100, 200), 50,
               "RandomForestClassifier(n_estimators={value}, random_state={seed})",
               "Averaging many deep trees smooths the probabilities."),
-    ModelSpec("SVM (RBF)", "eval.svm_C", "C (margin softness)", (0.01, 0.1, 1.0, 10.0, 100.0), 1.0,
+    ModelSpec("SVM (RBF)", "eval.svm_C", "C (penalty on margin violations: large C = harder margin)",
+              (0.01, 0.1, 1.0, 10.0, 100.0), 1.0,
               "make_pipeline(StandardScaler(), CalibratedClassifierCV(SVC(C={value}, random_state={seed}), "
               "ensemble=False))",
               "An SVM outputs distances, not probabilities: Platt calibration (CalibratedClassifierCV) maps "

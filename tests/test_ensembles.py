@@ -71,23 +71,40 @@ def test_variance_falls_with_more_trees(moons):
     assert flat["variance"].iloc[-1] > 0.8 * flat["variance"].iloc[0]
 
 
-def test_variance_curve_equals_a_direct_computation(moons):
-    """The same draws done with BaggingClassifier-free numpy/scikit-learn code, step by step."""
-    X_tr, X_te, y_tr, _ = split_70_30(moons)
-    rng = np.random.default_rng(SEED)
+def direct_replica_predictions(ds, seed: int, bootstrap: bool, max_samples: float) -> tuple[np.ndarray, np.ndarray]:
+    """The variance curve's draws done with plain numpy/scikit-learn code, step by step: for each of the
+    resamples of the training split, P(class 1) at the test points of the vote of its first k trees."""
+    X_tr, X_te, y_tr, y_te = split_70_30(ds, seed)
+    rng = np.random.default_rng(seed)
     preds = []
     for _ in range(e.VARIANCE_REPLICAS):
         idx = rng.integers(0, len(X_tr), len(X_tr))
         trees = []
         for _ in range(e.VARIANCE_TREES):
-            rows = rng.integers(0, len(idx), int(0.6 * len(idx)))
+            size = max(1, int(max_samples * len(idx)))
+            rows = rng.integers(0, len(idx), size) if bootstrap else rng.permutation(len(idx))[:size]
             tree = DecisionTreeClassifier(random_state=int(rng.integers(2 ** 31 - 1)))
             tree.fit(X_tr[idx][rows], y_tr[idx][rows])
             trees.append(tree.predict_proba(X_te)[:, list(tree.classes_).index(1)] if 1 in tree.classes_
                          else np.zeros(len(X_te)))
         preds.append([np.mean(trees[:k], axis=0) for k in range(1, e.VARIANCE_TREES + 1)])
-    expected = np.array(preds).var(axis=0).mean(axis=1)
-    np.testing.assert_allclose(e.variance_by_trees(moons, True, 0.6, SEED)["variance"], expected, rtol=1e-6)
+    return np.array(preds), y_te
+
+
+def test_variance_curve_equals_a_direct_computation(moons):
+    preds, y_te = direct_replica_predictions(moons, SEED, True, 0.6)  # replica x k x test point
+    R = e.VARIANCE_REPLICAS
+    variance = preds.var(axis=0, ddof=1)
+    # the gap of the average prediction to the label, minus the variance / R its estimate carries
+    bias_noise = ((preds.mean(axis=0) - y_te) ** 2 - variance / R).mean(axis=1)
+    brier = np.array([[np.mean((preds[r, k] - y_te) ** 2) for r in range(R)] for k in range(e.VARIANCE_TREES)])
+    got = e.variance_by_trees(moons, True, 0.6, SEED)
+    np.testing.assert_allclose(got["variance"], variance.mean(axis=1), rtol=1e-6)
+    np.testing.assert_allclose(got["bias² + noise"], bias_noise, rtol=1e-5, atol=1e-9)
+    np.testing.assert_allclose(got["error"], brier.mean(axis=1), rtol=1e-6)
+    # the decomposition is exact: mean squared error = bias² + noise + variance
+    np.testing.assert_allclose(got["error"], got["bias² + noise"] + got["variance"], rtol=1e-6)
+    e.variance_chart(got).to_dict(validate=True)
 
 
 def test_adaboost_weights_reproduce_sklearns_errors(moons):
@@ -351,3 +368,113 @@ def test_charts_follow_the_dataset():
     last = by_k[(by_k["n_trees"] == e.BAG_N_MAX) & (by_k["split"] == "test")]["accuracy"].iloc[0]
     full = BaggingClassifier(DecisionTreeClassifier(), n_estimators=e.BAG_N_MAX, random_state=SEED).fit(X_tr, y_tr)
     assert last == pytest.approx(full.score(X_te, y_te))
+
+
+# ---- sentences about the screen: generated from the numbers, checked against direct fits --------
+SENTENCE_SEEDS = (0, 1, 2)
+
+
+def shown(a: float, b: float) -> str:
+    """The comparison a reader sees at three decimals, written out for the tests."""
+    a, b = float(f"{a:.3f}"), float(f"{b:.3f}")
+    return "above" if a > b else "below" if a < b else "equal to"
+
+
+def moved(first: float, last: float) -> str:
+    word = {"below": "fell", "above": "rose", "equal to": "stayed"}[shown(last, first)]
+    return f"stayed at {first:.3f}" if word == "stayed" else f"{word} from {first:.3f} to {last:.3f}"
+
+
+@pytest.mark.parametrize("name", ["moons", "xor"])
+@pytest.mark.parametrize("seed", SENTENCE_SEEDS)
+def test_bagging_sentences_hold(name, seed):
+    ds = datasets.load(name, n_samples=300, noise=0.25, seed=seed)
+    X_tr, X_te, y_tr, y_te = split_70_30(ds, seed)
+    members = e.fit_bagging_members(ds, True, 1.0, seed)
+    single = DecisionTreeClassifier(random_state=seed).fit(X_tr, y_tr).score(X_te, y_te)
+    for n in (3, 25):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # few trees: rows without an out-of-bag vote
+            bag = BaggingClassifier(DecisionTreeClassifier(), n_estimators=n, oob_score=True,
+                                    random_state=seed).fit(X_tr, y_tr)
+        r = e.bagging_at(members, n)
+        vote = bag.score(X_te, y_te)
+        drawn = [np.mean(t.predict(X_te) == y_te) for t in bag.estimators_[:e.MEMBERS_SHOWN]]
+        text = e.vote_sentence(n, r.test_accuracy, r.single_tree_test_accuracy, [a for _, _, a in r.members])
+        assert f"test accuracy of {vote:.3f}, {shown(vote, single)} one full tree" in text
+        assert f"({single:.3f})" in text and ", ".join(f"{a:.3f}" for a in drawn) in text
+        in_bag = np.zeros((n, len(y_tr)), dtype=bool)
+        for i, rows in enumerate(bag.estimators_samples_):
+            in_bag[i, rows] = True
+        left_out, no_vote = e.out_of_bag_left_out(members, n)
+        text = e.out_of_bag_sentence(left_out, e.expected_left_out(len(y_tr), 1.0), no_vote, n)
+        assert f"left out {np.mean(~in_bag):.0%} of the training rows" in text
+        assert f"(expected: {(1 - 1 / len(y_tr)) ** len(y_tr):.0%})" in text
+        assert (f"{in_bag.all(axis=0).sum()} row" in text) == bool(in_bag.all(axis=0).any())
+
+
+@pytest.mark.parametrize("name", ["moons", "xor", "circles"])
+@pytest.mark.parametrize("seed", SENTENCE_SEEDS)
+def test_variance_sentence_and_claims_hold(name, seed):
+    """The sentence reads the curve's first and last points; the explanation's claims hold on each set:
+    bagging with bootstrap cuts the variance by more than half, switching bootstrap off (every tree on the
+    same rows) removes far less, pasting (max samples < 1) makes the trees differ again, and bias² + noise
+    moves less than the variance."""
+    ds = datasets.load(name, n_samples=300, noise=0.25, seed=seed)
+    cut = {}
+    for bootstrap, max_samples in ((True, 1.0), (False, 1.0), (False, 0.5)):
+        preds, y_te = direct_replica_predictions(ds, seed, bootstrap, max_samples)
+        variance = preds.var(axis=0, ddof=1).mean(axis=1)
+        bias = ((preds.mean(axis=0) - y_te) ** 2).mean(axis=1) - variance / e.VARIANCE_REPLICAS
+        frame = e.variance_by_trees(ds, bootstrap, max_samples, seed)
+        text = e.variance_sentence(frame)
+        assert f"the variance of P(class 1), averaged over the test points, {moved(variance[0], variance[-1])}" in text
+        assert f"bias² + noise {moved(bias[0], bias[-1])}" in text
+        pct = round(100 * (variance[-1] / variance[0] - 1))
+        percent = "±0 %" if pct == 0 else f"{'−' if pct < 0 else '+'}{abs(pct)} %"
+        assert f"({percent})" in text
+        assert e.variance_title(frame) == f"Over 8 resamples: variance {percent} from 1 to {e.VARIANCE_TREES} trees"
+        cut[bootstrap, max_samples] = 1 - variance[-1] / variance[0]
+        if bootstrap:
+            assert abs(bias[-1] - bias[0]) < abs(variance[-1] - variance[0])
+    assert cut[True, 1.0] > 0.5
+    assert cut[False, 1.0] < cut[True, 1.0] - 0.3 and cut[False, 1.0] < cut[False, 0.5] - 0.3
+
+
+@pytest.mark.parametrize("name,depth", [("moons", 1), ("circles", 1), ("xor", 2)])
+@pytest.mark.parametrize("seed", SENTENCE_SEEDS)
+def test_boosting_sentences_hold(name, depth, seed):
+    ds = datasets.load(name, n_samples=300, noise=0.25, seed=seed)
+    X_tr, X_te, y_tr, y_te = split_70_30(ds, seed)
+    text = e.boosting_sentences(e.fit_boosting(ds, 60, 1.0, depth, seed))
+    ada = AdaBoostClassifier(DecisionTreeClassifier(max_depth=depth), n_estimators=60, learning_rate=1.0,
+                             random_state=seed)
+    gb = GradientBoostingClassifier(n_estimators=60, learning_rate=1.0, max_depth=depth, random_state=seed)
+    for label, model in (("AdaBoost", ada), ("Gradient boosting", gb)):
+        model.fit(X_tr, y_tr)
+        train = [np.mean(p != y_tr) for p in model.staged_predict(X_tr)]
+        test = np.array([np.mean(p != y_te) for p in model.staged_predict(X_te)])
+        rounds = len(train)
+        assert (f"{label}: over {rounds} rounds its training error {moved(train[0], train[-1])} and its test error "
+                f"{moved(test[0], test[-1])}") in text
+        best = min(range(rounds), key=lambda k: (float(f"{test[k]:.3f}"), k))
+        rose = float(f"{test[best]:.3f}") < float(f"{test[-1]:.3f}")
+        assert (f"lowest ({test[best]:.3f}) at round {best + 1} and ended higher" in text) == rose
+
+
+def test_the_page_says_what_it_measures():
+    at = open_page(PAGE)
+    assert_clean(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "the bias (the average prediction)" not in text
+    ds = datasets.load("moons", n_samples=300, noise=0.25, seed=SEED)
+    X_tr, X_te, y_tr, y_te = split_70_30(ds)
+    vote = BaggingClassifier(DecisionTreeClassifier(), n_estimators=e.BAG_N_DEFAULT, random_state=SEED).fit(
+        X_tr, y_tr).score(X_te, y_te)
+    assert f"**On screen now:** The vote of {e.BAG_N_DEFAULT} trees scores a test accuracy of {vote:.3f}" in text
+    assert "Over 8 bootstrap resamples of the training split" in text
+    caption = " ".join(c.value for c in at.caption)
+    assert "Each tree's bootstrap sample left out" in caption
+    at.button_group(key=e.VIEW_KEY).set_value("Boosting").run()
+    assert_clean(at)
+    assert "**On screen now:** AdaBoost: over" in " ".join(m.value for m in at.markdown)

@@ -1,10 +1,12 @@
 """Model gallery: component numbers against direct scikit-learn fits, the page's controls, the URL and
 the exported script."""
+import warnings
 from unittest import mock
 
 import numpy as np
 import pytest
 from sklearn.ensemble import RandomForestClassifier
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import r2_score
 from sklearn.model_selection import train_test_split
@@ -230,3 +232,154 @@ def test_page_charts_convert_as_streamlit_converts_them(moons, model):
         gradientLength=120), charts.line_chart(r.grid.assign(k=np.arange(len(r.grid))), "k", "proba", rule_x=3)]
     for chart in built:
         assert_converts_like_streamlit(chart, min_datasets=2)
+
+
+# ---- sentences about the screen: generated from the numbers, checked against direct fits --------
+SENTENCE_SEEDS = (0, 1, 2)
+SENTENCE_SETS = ("moons", "xor")
+
+
+def shown(a: float, b: float) -> str:
+    """The comparison a reader sees at three decimals, written out for the tests."""
+    a, b = float(f"{a:.3f}"), float(f"{b:.3f}")
+    return "above" if a > b else "below" if a < b else "equal to"
+
+
+def sentence_data(name: str, seed: int):
+    ds = datasets.load(name, n_samples=300, noise=0.25, seed=seed)
+    return (ds, *split_70_30(ds, seed))
+
+
+@pytest.mark.parametrize("name", SENTENCE_SETS)
+@pytest.mark.parametrize("seed", SENTENCE_SEEDS)
+def test_tree_and_forest_sentences_hold(name, seed):
+    ds, X_tr, X_te, y_tr, y_te = sentence_data(name, seed)
+    for depth in (2, 15):
+        p = {"max_depth": depth, "min_samples_leaf": 1, "criterion": "gini"}
+        text = g.observation(g.TREE, g.fit_classifier(ds, g.TREE, p, seed), p)
+        tree = DecisionTreeClassifier(max_depth=depth, random_state=seed).fit(X_tr, y_tr)
+        train, test = np.mean(tree.predict(X_tr) == y_tr), np.mean(tree.predict(X_te) == y_te)
+        assert f"depth {tree.get_depth()} with {tree.get_n_leaves()} leaves" in text
+        assert ("short of the limit" in text) == (tree.get_depth() < depth)
+        assert f"Test accuracy ({test:.3f}) is {shown(test, train)} training accuracy ({train:.3f}" in text
+        assert ("every training point classified correctly" in text) == (train == 1.0)
+    for max_features in (1, 2):
+        p = {"n_estimators": 30, "max_features": max_features}
+        r = g.fit_classifier(ds, g.FOREST, p, seed)
+        text = g.observation(g.FOREST, r, p)
+        forest = RandomForestClassifier(n_estimators=30, max_features=max_features, random_state=seed).fit(X_tr, y_tr)
+        assert forest.estimators_[0].max_features_ == max_features
+        assert f"max_features = {max_features}" in text
+        assert ("draws 1 of the 2 features" in text) == (max_features == 1)
+        assert "max(1, int(√2)) = 1" in text and int(np.sqrt(2)) == 1  # scikit-learn's 'sqrt' on 2 features
+        acc = np.mean(forest.predict(X_te) == y_te)
+        members = [np.mean(t.predict(X_te) == y_te) for t in forest.estimators_[:g.RF_MEMBERS_SHOWN]]
+        words = [shown(acc, m) for m in members]
+        assert f"The forest's test accuracy ({acc:.3f}) is " in text
+        assert "(" + ", ".join(f"{m:.3f}" for m in members) + ")" in text
+        if len(set(words)) == 1:
+            assert f"is {words[0]} all 3 trees" in text
+        else:
+            for w in set(words):
+                assert f"{w} {words.count(w)}" in text
+        cells = r.extras["members"][0][1][["x1", "x2"]].to_numpy()
+        votes = np.array([t.predict_proba(cells)[:, 1] > 0.5 for t in forest.estimators_[:g.RF_MEMBERS_SHOWN]])
+        disagree = np.mean(votes.min(axis=0) != votes.max(axis=0))
+        assert f"different classes on {disagree:.0%} of the plane" in text or (0 < disagree < 0.005
+                                                                              and "under 1%" in text)
+
+
+@pytest.mark.parametrize("name", SENTENCE_SETS)
+@pytest.mark.parametrize("seed", SENTENCE_SEEDS)
+def test_logistic_svm_and_network_sentences_hold(name, seed):
+    ds, X_tr, X_te, y_tr, y_te = sentence_data(name, seed)
+    X_all = np.vstack([X_tr, X_te])
+    for c in (0.01, 1.0):
+        text = g.observation(g.LOGISTIC, g.fit_classifier(ds, g.LOGISTIC, {"C": c}, seed), {"C": c})
+        lr = LogisticRegression(C=c, max_iter=1000).fit(X_tr, y_tr)
+        p = lr.predict_proba(X_all)[:, 1]
+        assert f"‖w‖ is {np.linalg.norm(lr.coef_):.2f}" in text
+        assert f"runs from {p.min():.2f} to {p.max():.2f}" in text
+    p = g.default_params(g.SVM)
+    text = g.observation(g.SVM, g.fit_classifier(ds, g.SVM, p, seed), p)
+    svc = SVC(C=p["C"], gamma=p["gamma"]).fit(StandardScaler().fit(X_tr).transform(X_tr), y_tr)
+    assert f"{svc.support_.size} of the {len(y_tr)} training points ({svc.support_.size / len(y_tr):.0%})" in text
+    from sklearn.neural_network import MLPClassifier
+    for solver in g.MLP_SOLVERS:
+        p = {**g.default_params(g.MLP), "solver": solver}
+        text = g.observation(g.MLP, g.fit_classifier(ds, g.MLP, p, seed), p)
+        # scikit-learn's own defaults: "sgd" means momentum 0.9 with Nesterov's correction, as the page says
+        mlp = MLPClassifier(hidden_layer_sizes=(16, 16), learning_rate_init=0.01, solver=solver, max_iter=200,
+                            random_state=seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the iteration cap, on purpose
+            mlp.fit(StandardScaler().fit(X_tr).transform(X_tr), y_tr)
+        if solver == "sgd":
+            assert (mlp.momentum, mlp.nesterovs_momentum) == (0.9, True)
+            assert text.startswith("SGD with Nesterov momentum 0.9 ran")
+        assert f"ran {mlp.n_iter_} of at most 200 epochs" in text
+        first, last = mlp.loss_curve_[0], mlp.loss_curve_[-1]
+        verb = {"below": "fell", "above": "rose", "equal to": "stayed"}[shown(last, first)]
+        assert f"loss {verb} from {first:.3f} after the first to {last:.3f}" in text
+        assert ("stopped early" in text) == (mlp.n_iter_ < 200)
+
+
+@pytest.mark.parametrize("seed", SENTENCE_SEEDS)
+def test_linear_sentence_holds(seed):
+    ds = datasets.load("diabetes")
+    for feats in (["bmi"], list(g.LIN_FEATURES)):
+        X_tr, X_te, y_tr, y_te = train_test_split(ds.X[feats].to_numpy(), ds.y.to_numpy(), test_size=0.3,
+                                                  random_state=seed)
+        beta = np.linalg.lstsq(np.column_stack([np.ones(len(X_tr)), X_tr]), y_tr, rcond=None)[0]
+        r2_tr = r2_score(y_tr, np.column_stack([np.ones(len(X_tr)), X_tr]) @ beta)
+        r2_te = r2_score(y_te, np.column_stack([np.ones(len(X_te)), X_te]) @ beta)
+        text = g.observation(g.LINEAR, g.fit_linear(feats, seed), {"features": feats})
+        assert f"({r2_te:.3f}) is {shown(r2_te, r2_tr)} R² on the training rows ({r2_tr:.3f})" in text
+        assert ("Below 0" in text) == (r2_te < 0)
+
+
+@pytest.mark.parametrize("name", datasets.TWO_D)
+@pytest.mark.parametrize("seed", SENTENCE_SEEDS)
+def test_explanation_trends_hold(name, seed):
+    """The explanations' general claims, on every 2-D set: a larger SVM C (harder margin) leaves no more
+    support vectors, and a smaller logistic C shrinks the weights."""
+    ds, X_tr, X_te, y_tr, y_te = sentence_data(name, seed)
+    Xs = StandardScaler().fit(X_tr).transform(X_tr)
+    for kernel, extra in (("rbf", {"gamma": 1.0}), ("linear", {}), ("poly", {"degree": 3, "coef0": 1.0})):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # the page's iteration cap; the trend holds with it
+            counts = [SVC(kernel=kernel, C=c, max_iter=g.SVM_MAX_ITER, **extra).fit(Xs, y_tr).support_.size
+                      for c in (0.01, 1.0, 100.0)]
+        assert counts[0] >= counts[1] >= counts[2], (kernel, counts)
+    norms = [np.linalg.norm(LogisticRegression(C=c, max_iter=5000).fit(X_tr, y_tr).coef_) for c in g.C_VALUES]
+    assert all(a <= b * (1 + 1e-3) for a, b in zip(norms, norms[1:])), norms
+
+
+def test_the_page_says_what_it_fits():
+    """The sentence under "What you are seeing" is the one for the model on screen, and the SVM's C
+    control reads the right way round."""
+    at = open_page(PAGE, query={g.MODEL_KEY: g.FOREST, g.RF_FEATURES_KEY: "2"})
+    assert_clean(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "**On screen now:** Each split tries all 2 features (max_features = 2)" in text
+    assert "1 of the 2" not in text
+    at = open_page(PAGE, query={g.MODEL_KEY: g.SVM})
+    assert at.select_slider(key=g.SVM_C_KEY).label.startswith("C (penalty on margin violations: large C = harder")
+    at = open_page(PAGE, query={g.MODEL_KEY: g.MLP, g.MLP_SOLVER_KEY: "sgd"})
+    assert_clean(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "is not plain SGD" in text and "**On screen now:** SGD with Nesterov momentum 0.9 ran" in text
+    assert any("momentum=0.9, nesterovs_momentum=True" in c.value for c in at.code)
+
+
+@pytest.mark.parametrize("model,change", [(g.MLP, {"solver": "sgd"}), (g.FOREST, {"max_features": 2})])
+def test_exported_script_keeps_the_settings_the_text_names(model, change):
+    p = {**g.default_params(model), **change}
+    ds = datasets.load("moons", n_samples=200, noise=0.3, seed=3)
+    r = g.fit_classifier(ds, model, p, 3)
+    out = run_exported_script(g.export_code(model, p, 3, "moons", 200, 0.3))
+    assert out["test_accuracy"] == pytest.approx(r.test_accuracy)
+    if model == g.MLP:
+        assert out["epochs_run"] == r.extras["n_iter"]
+    else:
+        assert out["max_features_used"] == r.extras["max_features_used"] == 2

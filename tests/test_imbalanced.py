@@ -103,12 +103,15 @@ def test_two_d_smote_marks_synthetic_points():
     assert removed == len(sp.y_train) - after
 
 
-def test_ratio_sweep_random_ap_is_the_share():
+def test_ratio_sweep_no_skill_ap_is_the_share():
     ds = datasets.load("churn")
     sw = im.ratio_sweep(ds.X, ds.y, SEED, two_d=False)
-    rand = sw[sw["metric"].str.startswith("AP of a random")].set_index("minority share")["value"]
+    no_skill = sw[sw["metric"] == im.NO_SKILL_AP].set_index("minority share")["value"]
     for r in (0.3, 0.1, 0.02):
-        assert rand[r] == pytest.approx(r, abs=0.01)
+        y_test = im.make_split(ds.X, ds.y, r, SEED).y_test
+        # a model that gives every row the same score: its AP is exactly the positive share
+        assert no_skill[r] == pytest.approx(metrics.average_precision_score(y_test, np.zeros(len(y_test))))
+        assert no_skill[r] == pytest.approx(r, abs=0.01)
     ap = sw[sw["metric"] == "average precision (AP)"].set_index("minority share")["value"]
     auc = sw[sw["metric"] == "ROC AUC"].set_index("minority share")["value"]
     assert ap[0.5] - ap[0.02] > 0.3  # AP falls with the share ...
@@ -240,3 +243,84 @@ def test_the_caption_names_the_class_and_says_when_the_share_is_above_the_datas_
     assert f"The data's own minority share is {y.mean():.1%}" in text  # 0.5 asked, the data has a third
     at = open_page(PAGE, query={im.DATA_KEY: "churn", im.RATIO_KEY: "0.1"})
     assert "The data's own minority share" not in " ".join(c.value for c in at.caption)
+
+
+# ---- sentences about the screen: generated from the numbers, checked against direct fits --------
+SENTENCE_SEEDS = (0, 1, 2)
+
+
+def shown(a: float, b: float) -> str:
+    """The comparison a reader sees at three decimals, written out for the tests."""
+    a, b = float(f"{a:.3f}"), float(f"{b:.3f}")
+    return "above" if a > b else "below" if a < b else "equal to"
+
+
+def moved(first: float, last: float) -> str:
+    word = {"below": "fell", "above": "rose", "equal to": "stayed"}[shown(last, first)]
+    return f"stayed at {first:.3f}" if word == "stayed" else f"{word} from {first:.3f} to {last:.3f}"
+
+
+def plain_model_scores(X_tr, y_tr, X_te, two_d: bool) -> np.ndarray:
+    """The lab's plain model written out: scaled, cubic features on 2-D sets, logistic regression."""
+    from sklearn.pipeline import make_pipeline as sk_pipeline
+    from sklearn.preprocessing import PolynomialFeatures
+    steps = [StandardScaler()] + ([PolynomialFeatures(3, include_bias=False)] if two_d else [])
+    return sk_pipeline(*steps, LogisticRegression(C=1.0, max_iter=5000)).fit(X_tr, y_tr).predict_proba(X_te)[:, 1]
+
+
+@pytest.mark.parametrize("name", ["churn", "moons", "xor"])
+@pytest.mark.parametrize("seed", SENTENCE_SEEDS)
+def test_sweep_and_ap_sentences_hold(name, seed):
+    ds = datasets.load(name, n_samples=300, noise=0.25, seed=seed)
+    two_d = name in datasets.TWO_D
+    rows = {}
+    for r in im.RATIO_SWEEP:
+        sp = im.make_split(ds.X, ds.y, r, seed)
+        p = plain_model_scores(sp.X_train, sp.y_train, sp.X_test, two_d)
+        rows[r] = (metrics.roc_auc_score(sp.y_test, p), metrics.average_precision_score(sp.y_test, p),
+                   sp.y_test.mean())
+        if r == im.RATIO_DEFAULT or r == 0.05:
+            text = im.ap_sentence(rows[r][0], rows[r][1], rows[r][2])
+            assert f"ROC AUC is {rows[r][0]:.3f} and AP is {rows[r][1]:.3f}, {shown(rows[r][1], rows[r][2])} the " \
+                   f"no-skill AP of {rows[r][2]:.3f}" in text
+    text = im.sweep_sentence(im.ratio_sweep(ds.X, ds.y, seed, two_d))
+    (auc_hi, ap_hi, share_hi), (auc_lo, ap_lo, share_lo) = rows[max(rows)], rows[min(rows)]
+    assert f"ROC AUC {moved(auc_hi, auc_lo)} and AP {moved(ap_hi, ap_lo)}" in text
+    d_ap, d_auc = float(f"{abs(ap_hi - ap_lo):.3f}"), float(f"{abs(auc_hi - auc_lo):.3f}")
+    assert f"AP moved {'more than' if d_ap > d_auc else 'less than' if d_ap < d_auc else 'as much as'} ROC AUC" in text
+    above = all(float(f"{ap - share:.3f}") > 0 for _, ap, share in rows.values())
+    assert ("AP stays above its no-skill line at every share" in text) == above
+    assert f"(test split: {share_hi:.1%} positive) to {min(rows):g} ({share_lo:.1%})" in text
+
+
+@pytest.mark.parametrize("name", ["churn", "moons"])
+@pytest.mark.parametrize("seed", SENTENCE_SEEDS)
+def test_paradox_sentence_holds(name, seed):
+    ds = datasets.load(name, n_samples=300, noise=0.25, seed=seed)
+    sp = im.make_split(ds.X, ds.y, 0.05, seed)
+    p = plain_model_scores(sp.X_train, sp.y_train, sp.X_test, name in datasets.TWO_D)
+    for t in (0.2, 0.5):
+        pred = (p >= t).astype(int)
+        acc, recall = metrics.accuracy_score(sp.y_test, pred), metrics.recall_score(sp.y_test, pred, zero_division=0)
+        majority = np.mean(sp.y_test == 0)
+        text = im.paradox_sentence(im.majority_accuracy(sp.y_test), acc, recall, t)
+        assert f"accuracy ({acc:.3f}) is {shown(acc, majority)} that of always predicting the majority " \
+               f"({majority:.3f})" in text
+        assert f"the model finds {recall:.0%} of them (recall {recall:.3f})" in text
+
+
+def test_the_page_says_what_it_shows():
+    at = open_page(PAGE)
+    assert_clean(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "falls towards the share itself" not in text
+    ds = datasets.load(im.DATA_DEFAULT)
+    sp = im.make_split(ds.X, ds.y, im.RATIO_DEFAULT, SEED)
+    p = plain_model_scores(sp.X_train, sp.y_train, sp.X_test, False)
+    auc, ap = metrics.roc_auc_score(sp.y_test, p), metrics.average_precision_score(sp.y_test, p)
+    assert f"**On screen now:** Here ROC AUC is {auc:.3f} and AP is {ap:.3f}" in text
+    captions = " ".join(c.value for c in at.caption)
+    assert "AP moved" in captions and "At threshold 0.50 the model's accuracy" in captions
+    titles = json.dumps(chart_specs(at))
+    assert "far more than ROC AUC" not in titles
+    assert any(im.NO_SKILL_AP in map(str, d.value.columns) for d in at.dataframe)

@@ -23,8 +23,12 @@ probability of the positive class. The **threshold** turns scores into decisions
 score ≥ threshold), so moving it re-counts the confusion matrix without refitting: lower it and
 recall rises while precision usually falls. The ROC curve and the precision-recall curve are every
 threshold at once; the red dot is the one you chose. AUC is the chance that a random positive
-scores above a random negative. Average precision summarises the PR curve, and its no-skill line
-sits at the share of positives, so it reacts to rare classes where ROC AUC hardly moves.
+scores above a random negative. Average precision (AP) summarises the PR curve. Its no-skill line
+is the share of positives: a model that gives every row the same score has exactly that AP, a random
+ranking about that (a little more when positives are few). A model's AP sits above the line when its
+ranking beats chance and falls toward it only as that skill vanishes. For the same ranking quality, AP
+is lower when positives are rarer (each false positive costs more precision), while ROC AUC, computed
+within each class, does not depend on the class balance: AP reacts to rare classes where ROC AUC does not.
 **k-fold cross-validation** refits the model k times, each time testing on a different fold:
 the spread of the fold scores is the uncertainty a single split hides. Turn shuffling and
 stratification off on *iris* or *wine* (rows sorted by class) to watch folds go wrong.

@@ -17,22 +17,30 @@ QUESTIONS = [
 ]
 
 EXPLANATION = {
-    "Bagging": """**Bagging** (bootstrap aggregating) fits many full-depth trees, each on a bootstrap sample
-(rows drawn with replacement; *max samples* sets how many), and averages their votes. Each member is
-jagged and over-fits its own sample (the small boundaries); their average is smoother. About a third of
-the rows are left out of each bootstrap sample: predicting each row with only the trees that never saw it
-gives the **out-of-bag score**, a validation estimate without a hold-out set. The variance curve refits
-the whole ensemble on resampled training sets: the prediction of one tree swings a lot, the vote of many
-much less, while the bias (the average prediction) barely moves. Switch bootstrap off and every tree sees
-the same full data: they are nearly identical (they differ only where two splits tie and each tree's seed
-picks another), so the vote barely reduces variance; pasting with *max samples* < 1 restores it.""",
-    "Boosting": """**AdaBoost** fits weak learners (stumps by default) one after another. After each round
-the points the new stump got wrong gain weight (bigger dots) and the ones it got right lose weight,
-so the next stump concentrates on the hard cases; each stump's vote is weighted by how accurate it was
-(alpha). Scrub the **round** slider: the weights and the ensemble's boundary are precomputed for every
-round, so nothing is refitted. **Gradient boosting** (same depth, rounds and learning rate) fits each new
-tree to the residual errors of the current ensemble instead of re-weighting points. Boosting reduces bias;
-with many rounds and a large learning rate the test error can climb again: boosting can over-fit.""",
+    "Bagging": """**Bagging** (bootstrap aggregating) fits many full-depth trees, each on its own sample of the
+training rows (with *bootstrap* on, drawn with replacement; *max samples* sets how many draws), and averages
+their predicted probabilities (for full-depth trees, nearly 0/1 votes). Each member is jagged and fits its
+own sample (the small boundaries). A bootstrap sample of n draws from n rows misses each row with chance
+(1 − 1/n)ⁿ ≈ 37 %: predicting each row with only the trees whose sample missed it gives the **out-of-bag
+score**, a validation estimate without a hold-out set.
+The **bias-variance chart** refits the whole bagged ensemble on bootstrap resamples of the training split,
+standing in for independent training sets, and measures at the test points how far the predicted
+P(class 1) swings between them (**variance**) and the squared gap between its average and the test label
+(**bias² + noise**; the labels' own noise is in it, and no model removes that). Their sum is the expected
+squared error. Averaging k trees leaves the expected prediction where one tree has it, so averaging can
+only cut the variance, and only as far as the trees differ. Switch bootstrap off and every tree sees the
+same full data: the trees differ only where two splits tie and each tree's seed picks another, so the
+vote removes far less variance; pasting (no bootstrap, *max samples* < 1) makes them differ again.""",
+    "Boosting": """**AdaBoost** fits weak learners (depth-1 trees, stumps, by default here) one after another.
+After each round the points the new learner got wrong gain weight (bigger dots) and the ones it got right
+lose weight, so the next learner concentrates on the hard cases; each learner's vote (alpha) grows with
+its accuracy on the weighted points. Scrub the **round** slider: the weights and the ensemble's boundary
+are precomputed for every round, so nothing is refitted. **Gradient boosting** (same depth, rounds and
+learning rate) fits each new regression tree to the current ensemble's residuals y − p (the negative gradient
+of the log-loss with respect to its log-odds) instead of re-weighting points. Boosting mainly reduces bias:
+each round corrects what the ensemble still gets wrong, so training error tends to fall round after round.
+With many rounds and a large learning rate the test error can stop improving and climb again: boosting
+can over-fit.""",
 }
 
 
@@ -109,11 +117,7 @@ def vote_spec(ds_key: tuple, bootstrap: bool, max_samples: float, n: int) -> dic
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def variance_spec(ds_key: tuple, bootstrap: bool, max_samples: float) -> dict:
-    var = variance_by_trees(ds_key, bootstrap, max_samples)
-    reduction = 1 - var["variance"].iloc[-1] / var["variance"].iloc[0] if var["variance"].iloc[0] > 0 else 0.0
-    return charts.to_spec(charts.line_chart(
-        var, "n_trees", "variance", x_title="trees in the vote", y_title="variance of P(class 1)",
-        title=f"Variance over {e.VARIANCE_REPLICAS} refits: −{reduction:.0%} from 1 to {e.VARIANCE_TREES} trees"))
+    return charts.to_spec(e.variance_chart(variance_by_trees(ds_key, bootstrap, max_samples)))
 
 
 def by_k_title(n: int) -> str:
@@ -176,7 +180,8 @@ def fit_boosting(ds_key: tuple, n_rounds: int, lr: float, depth: int) -> e.Boost
     return e.first_rounds(b, n_rounds)
 
 
-def bagging_view(ds_key: tuple) -> str:
+def bagging_view(ds_key: tuple) -> tuple[str, str]:
+    """Draw the bagging view; returns the exported code and the sentences about what is on screen."""
     c1, c2, c3 = st.columns(3)
     n = c1.slider("Number of trees", e.BAG_N_MIN, e.BAG_N_MAX, e.BAG_N_DEFAULT, key=e.BAG_N_KEY, bind="query-params")
     max_samples = c2.slider("Max samples (share of training rows per tree)", e.MAX_SAMPLES_MIN, e.MAX_SAMPLES_MAX,
@@ -191,10 +196,14 @@ def bagging_view(ds_key: tuple) -> str:
                 help="Needs bootstrap: each row is scored by the trees whose sample left it out.")
     m[3].metric("One full tree's test accuracy", f"{r.single_tree_test_accuracy:.3f}",
                 help="One unpruned tree on all the training rows (not one of the bagged trees, which each see a "
-                     "sample). On one test split of a small set it can match or beat a vote; bagging's sure gain "
-                     "is steadier predictions, in the variance chart below.")
-    if r.oob_score is not None and n < 10:
-        st.caption("With few trees some rows are in every bootstrap sample and have no out-of-bag vote.")
+                     "sample). On one test split of a small set it can match or beat the vote: what bagging "
+                     "buys is steadier predictions when its trees differ, measured in the bias-variance chart "
+                     "below.")
+    members = bagging_members(ds_key, bootstrap, max_samples)
+    if bootstrap:
+        left_out, no_vote = e.out_of_bag_left_out(members, n)
+        st.caption(e.out_of_bag_sentence(left_out, e.expected_left_out(len(members.y_train), max_samples),
+                                         no_vote, n))
     left, right = st.columns([2, 1])
     left.vega_lite_chart(spec=vote_spec(ds_key, bootstrap, max_samples, n))
     for spec in member_specs(ds_key, bootstrap, max_samples):
@@ -208,10 +217,14 @@ def bagging_view(ds_key: tuple) -> str:
         st.dataframe(var, hide_index=True, height=200)
         st.dataframe(pd.DataFrame([(t, a) for t, _, a in r.members], columns=["member", "test accuracy"]),
                      hide_index=True)
-    return e.export_code(*ds_key, n, bootstrap, max_samples, e.ADA_N_DEFAULT, e.ADA_LR_DEFAULT, e.BASE_DEPTH_DEFAULT)
+    now = (e.vote_sentence(n, r.test_accuracy, r.single_tree_test_accuracy, [a for _, _, a in r.members]) + " "
+           + e.variance_sentence(var))
+    return e.export_code(*ds_key, n, bootstrap, max_samples, e.ADA_N_DEFAULT, e.ADA_LR_DEFAULT,
+                         e.BASE_DEPTH_DEFAULT), now
 
 
-def boosting_view(ds_key: tuple) -> str:
+def boosting_view(ds_key: tuple) -> tuple[str, str]:
+    """Draw the boosting view; returns the exported code and the sentences about what is on screen."""
     c1, c2, c3 = st.columns(3)
     n_rounds = c1.slider("Rounds (n_estimators)", e.ADA_N_MIN, e.ADA_N_MAX, e.ADA_N_DEFAULT, key=e.ADA_N_KEY,
                          bind="query-params")
@@ -223,14 +236,15 @@ def boosting_view(ds_key: tuple) -> str:
     code = e.export_code(*ds_key, e.BAG_N_DEFAULT, e.BOOTSTRAP_DEFAULT, e.MAX_SAMPLES_DEFAULT, n_rounds, lr, depth)
     if isinstance(b, str):
         st.warning("AdaBoost could not start: its first weak learner is no better than a coin flip here "
-                   f"(scikit-learn: “{b}”). Deeper weak learners (depth 2 or more) can split this data.")
-        return code
+                   f"(scikit-learn: “{b}”). Deeper weak learners (depth 2 or more) may split it.")
+        return code, ""
     m = st.columns(3)
     m[0].metric("AdaBoost test accuracy", f"{b.ada_test_accuracy:.3f}", help="After all the rounds fitted.")
     m[1].metric("Gradient boosting test accuracy", f"{b.gb_test_accuracy:.3f}")
-    m[2].metric("Rounds fitted", b.rounds, help="AdaBoost stops early when a weak learner makes no mistake.")
+    m[2].metric("Rounds fitted", b.rounds, help="AdaBoost stops early when a weak learner makes no mistake on the "
+                                                "weighted points, or does no better than chance on them.")
     round_fragment(ds_key, n_rounds, lr, depth)
-    return code
+    return code, e.boosting_sentences(b)
 
 
 # 32, not 8: exploring rounds, rate and depth made more than 8 settings, and coming back to one
@@ -282,5 +296,5 @@ view = top1.segmented_control("Ensemble", e.VIEWS, default=e.VIEWS[0], required=
 dataset = top2.selectbox("2-D dataset", datasets.TWO_D, index=datasets.TWO_D.index(e.DATASET_DEFAULT),
                          key=e.DATASET_KEY, bind="query-params")
 key = two_d_key(dataset)
-code = bagging_view(key) if view == "Bagging" else boosting_view(key)
-common.page_footer(QUESTIONS, code, EXPLANATION[view])
+code, now = bagging_view(key) if view == "Bagging" else boosting_view(key)
+common.page_footer(QUESTIONS, code, EXPLANATION[view] + (f"\n\n**On screen now:** {now}" if now else ""))

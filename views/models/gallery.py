@@ -19,31 +19,42 @@ QUESTIONS = [
 EXPLANATION = {
     g.LINEAR: """Ordinary least squares picks the intercept and coefficients that minimise the squared
 residuals on the training rows (the 70 % split of the bundled *diabetes* table). With one feature
-you see the fitted line; with more, the prediction is a plane you cannot draw, so the residual plot
-(residual against fitted value) is the view that works in any dimension: a good linear fit leaves a
-shapeless cloud around zero. R² is the share of the target's variance explained; RMSE is the typical
-error in the target's units. Compare train and test: a big gap would mean overfitting.""",
+you see the fitted line; with more, the prediction is a plane (a hyperplane beyond two features), so the
+page plots actual against predicted instead, and the residual plot (residual against fitted value) works
+in any dimension: a good linear fit leaves a shapeless cloud around zero. On the training rows R² is the
+share of the target's variance the fit explains; on the test rows it is 1 − (squared error / the rows'
+variance around their own mean), which goes below 0 when the fit predicts worse than that mean. RMSE is
+the typical error in the target's units. A test score far below the training score signals overfitting.""",
     g.LOGISTIC: """Logistic regression computes a linear score z = b0 + w1·x1 + w2·x2 and squashes it with
-the sigmoid p = 1/(1+e^-z). The boundary p = 0.5 is where z = 0: always a straight line, which is
-why it fails on *circles* and *xor*. Small C means strong L2 regularisation: the weights shrink, the
-sigmoid flattens and probabilities stay near 0.5.""",
+the sigmoid p = 1/(1+e^-z). The boundary p = 0.5 is where z = 0: always a straight line, so it cannot
+separate *circles* (no line cuts a disc out of a ring) or *xor* (opposite corners share a class). C is the
+inverse of the L2 penalty's strength: the smaller C, the smaller the weights w (the intercept b0 is not
+penalised), so the scores z crowd together and the probabilities flatten towards the training share of
+class 1.""",
     g.TREE: """A tree splits the plane with axis-parallel cuts, choosing at each node the threshold that
-most reduces impurity (Gini or entropy). Each extra level can double the number of regions, so deep
-trees carve out single training points: training accuracy climbs to 100 % while test accuracy falls.
-Minimum samples per leaf stops that from the other side.""",
-    g.FOREST: """A random forest fits many deep trees, each on a bootstrap sample of the training rows and
-choosing each split among a random subset of features (max_features = 1 of the 2 here), then averages
-their votes. The members (right) are jagged and disagree; their average is smoother and generalises
-better: bagging cuts variance without adding much bias.""",
+most reduces impurity (Gini or entropy; log_loss is the same criterion as entropy). Each extra level can
+double the number of regions, so a deep tree can carve out single training points: training accuracy
+climbs towards 100 % while test accuracy stops improving or falls. Raising the minimum samples per leaf
+limits that from the other side.""",
+    g.FOREST: """A random forest fits many full-depth trees, each on a bootstrap sample of the training rows
+(rows drawn with replacement) and choosing each split among a random subset of the features, then
+averages their predicted probabilities (for full-depth trees, nearly 0/1 votes). Averaging leaves the
+trees' expected prediction, and so their bias, where it was and cuts the variance that comes from their
+disagreement: the Ensembles page measures both.""",
     g.SVM: """The SVM finds the boundary (black) with the widest margin (green dotted lines, where the decision
-function is ±1) between the classes. Only the ringed points, the support vectors, define it. Small C tolerates
-points inside the margin (wide margin, many support vectors); large C fights every mistake. Kernels
-bend the boundary: polynomial of a chosen degree, or RBF, where a large gamma makes each point's
-influence local and the boundary wiggly. Inputs are standardised first.""",
+function is ±1) between the classes. Only the ringed points, the support vectors, define it. **C** is the
+penalty on margin violations: small C lets points sit inside the margin or on the wrong side cheaply, so
+the margin is wide and many points are support vectors; large C makes every violation expensive, so the
+margin hardens and narrows and usually fewer points are support vectors. Kernels bend the boundary:
+polynomial of a chosen degree, or RBF, where a large gamma makes each point's influence local and the
+boundary wiggly. Inputs are standardised first.""",
     g.MLP: """A multi-layer perceptron stacks layers of weighted sums followed by a non-linear activation; it
-learns by gradient descent on the log-loss (the curve on the right, one point per epoch). Adam adapts
-the step size per weight and usually converges faster than plain SGD; too large a learning rate makes
-the loss bounce, too small makes it crawl. Inputs are standardised first.""",
+learns by gradient descent on the log-loss plus a small L2 penalty (alpha = 0.0001), in mini-batches of
+up to 200 rows (the curve on the right: the loss averaged over each epoch). **Adam** adapts each weight's step
+size from running averages of its gradients. scikit-learn's **sgd** solver is not plain SGD: by default it
+adds momentum 0.9 with Nesterov's correction, which the page keeps and the code shows. Which one reaches a
+lower loss depends on the data and the learning rate: switch the solver and compare. Too large a learning
+rate can make the loss bounce; too small makes it crawl. Inputs are standardised first.""",
 }
 
 
@@ -90,12 +101,14 @@ def controls(model: str) -> dict:
                 "max_features": c2.segmented_control("Features tried per split (max_features)", g.RF_FEATURES,
                                                      default=g.RF_FEATURES_DEFAULT, required=True,
                                                      key=g.RF_FEATURES_KEY, bind="query-params",
-                                         help="1 = a random feature per split (sqrt of 2 features); "
-                                              "2 = all features, i.e. plain bagged trees.")}
+                                         help="1 = one feature drawn at random per split, what scikit-learn's "
+                                              "default 'sqrt' gives on 2 features (int(√2) = 1); 2 = all "
+                                              "features, i.e. plain bagged trees.")}
     if model == g.SVM:
         kernel = c1.segmented_control("Kernel", g.SVM_KERNELS, default=g.SVM_KERNEL_DEFAULT, required=True,
                                       key=g.SVM_KERNEL_KEY, bind="query-params")
-        c = c1.select_slider("C", g.C_VALUES, value=g.SVM_C_DEFAULT, key=g.SVM_C_KEY, bind="query-params")
+        c = c1.select_slider("C (penalty on margin violations: large C = harder margin)", g.C_VALUES,
+                             value=g.SVM_C_DEFAULT, key=g.SVM_C_KEY, bind="query-params")
         gamma = c2.select_slider("gamma (RBF)", g.GAMMA_VALUES, value=g.SVM_GAMMA_DEFAULT, key=g.SVM_GAMMA_KEY,
                                  bind="query-params", disabled=kernel != "rbf")
         degree = c3.slider("Degree (polynomial)", g.SVM_DEGREE_MIN, g.SVM_DEGREE_MAX, g.SVM_DEGREE_DEFAULT,
@@ -109,7 +122,9 @@ def controls(model: str) -> dict:
                 "activation": c2.segmented_control("Activation", g.MLP_ACTIVATIONS, default=g.MLP_ACTIVATION_DEFAULT,
                                                    required=True, key=g.MLP_ACTIVATION_KEY, bind="query-params"),
                 "solver": c2.segmented_control("Solver", g.MLP_SOLVERS, default=g.MLP_SOLVER_DEFAULT, required=True,
-                                               key=g.MLP_SOLVER_KEY, bind="query-params"),
+                                               key=g.MLP_SOLVER_KEY, bind="query-params",
+                                               help=f"adam: a step size per weight. sgd: {g.SOLVER_NAMES['sgd']}, "
+                                                    "scikit-learn's defaults."),
                 "learning_rate": c3.select_slider("Learning rate", g.LR_VALUES, value=g.MLP_LR_DEFAULT,
                                                   key=g.MLP_LR_KEY, bind="query-params"),
                 "epochs": c3.slider("Epochs (max_iter)", g.MLP_EPOCHS_MIN, g.MLP_EPOCHS_MAX, g.MLP_EPOCHS_DEFAULT,
@@ -139,10 +154,11 @@ def linear_specs(features: tuple, seed: int) -> tuple[dict, dict, dict]:
     return tuple(charts.to_spec(c) for c in (fit_chart, residual_chart, coef_chart))
 
 
-def show_linear(p: dict) -> str:
+def show_linear(p: dict) -> tuple[str, str]:
+    """Draw the linear fit; returns the exported code and the sentence about what is on screen."""
     if not p["features"]:
         st.info("Pick at least one feature of the diabetes table to fit a line.")
-        return g.export_code(g.LINEAR, {}, common.seed(), features=g.LIN_FEATURES_DEFAULT)
+        return g.export_code(g.LINEAR, {}, common.seed(), features=g.LIN_FEATURES_DEFAULT), ""
     r = fit_linear(tuple(p["features"]), common.seed())
     st.markdown(f"**Fitted equation:** `{r.equation}`")
     m = st.columns(4)
@@ -159,7 +175,7 @@ def show_linear(p: dict) -> str:
         st.dataframe(pd.concat([pd.DataFrame({"feature": ["(intercept)"], "coefficient": [r.intercept]}), r.coef],
                      ignore_index=True), hide_index=True)
         st.dataframe(r.residuals, hide_index=True, height=240)
-    return g.export_code(g.LINEAR, {}, common.seed(), features=p["features"])
+    return g.export_code(g.LINEAR, {}, common.seed(), features=p["features"]), g.observation(g.LINEAR, r, p)
 
 
 def _boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str, height: int,
@@ -208,7 +224,8 @@ def _tree_chart(nodes: pd.DataFrame, edges: pd.DataFrame):
                              height=440).configure_legend(orient="bottom", gradientLength=100)
 
 
-def show_classifier(model: str, p: dict, ds_key: tuple) -> str:
+def show_classifier(model: str, p: dict, ds_key: tuple) -> tuple[str, str]:
+    """Draw the fitted classifier; returns the exported code and the sentence about what is on screen."""
     params = tuple(sorted(p.items()))
     r = fit_classifier(ds_key, model, params)
     x = r.extras
@@ -263,7 +280,7 @@ def show_classifier(model: str, p: dict, ds_key: tuple) -> str:
                                       columns=["member", "test accuracy"]), hide_index=True)
         st.caption("The background grid has one cell per 80×80 point; P(class 1) per cell is in the chart tooltip.")
     name, n_samples, noise, seed = ds_key
-    return g.export_code(model, p, seed, name, n_samples, noise)
+    return g.export_code(model, p, seed, name, n_samples, noise), g.observation(model, r, p)
 
 
 st.title("Model gallery")
@@ -277,7 +294,7 @@ dataset = top2.selectbox("2-D dataset", datasets.TWO_D, index=datasets.TWO_D.ind
                          help="Linear regression uses the diabetes table instead (a regression target).")
 params = controls(model)
 if model == g.LINEAR:
-    code = show_linear(params)
+    code, now = show_linear(params)
 else:
-    code = show_classifier(model, params, two_d_key(dataset))
-common.page_footer(QUESTIONS, code, EXPLANATION[model])
+    code, now = show_classifier(model, params, two_d_key(dataset))
+common.page_footer(QUESTIONS, code, EXPLANATION[model] + (f"\n\n**On screen now:** {now}" if now else ""))

@@ -102,7 +102,7 @@ def sweep_spec(name, seed, n_samples, noise, ratio) -> dict:
     """The sweep (refitted once per dataset) with a dashed rule at the share slider's value."""
     sw = sweep(name, seed, n_samples, noise)
     chart = charts.line_chart(sw, "minority share", "value", color="metric", log_x=True, y_title="score",
-                              height=260, title="No resampling: AP falls with the share far more than ROC AUC")
+                              height=260, title="No resampling: ROC AUC and AP as the minority share falls")
     # the log axis would otherwise run on to 1 although the largest share is 0.5
     chart.encoding.x.scale = alt.Scale(type="log", domain=[float(sw["minority share"].min()),
                                                            float(sw["minority share"].max())], nice=False)
@@ -136,13 +136,15 @@ def threshold_panel(bundle: dict) -> None:
     # two rows of three: six columns truncate "Majority-class accuracy" at 1280 px
     cols = st.columns(3)
     cols[0].metric("Majority-class accuracy", f"{im.majority_accuracy(res.y_test):.3f}",
-                   help="Always predicting the majority class: high accuracy, zero recall.")
+                   help="Always predicting the majority class: its accuracy is the majority's share of the test "
+                        "split, its recall zero.")
     cols[1].metric("Model accuracy", f"{m['accuracy']:.3f}")
     cols[2].metric("Balanced accuracy", f"{m['balanced_accuracy']:.3f}")
     cols = st.columns(3)
     cols[0].metric("Recall (minority)", f"{m['recall']:.3f}")
     cols[1].metric("Precision", f"{m['precision']:.3f}")
     cols[2].metric("F1", f"{m['f1']:.3f}")
+    st.caption(im.paradox_sentence(im.majority_accuracy(res.y_test), m["accuracy"], m["recall"], t))
     cm = evaluation.confusion_at(res.y_test, res.proba, t)
     threshold.draw(bundle["specs"], evaluation.threshold_frames(cm, t, "minority", bundle["roc"], bundle["pr"]))
     with st.expander("Confusion matrix, ROC and PR numbers (tables)"):
@@ -203,8 +205,10 @@ def render() -> None:
         st.vega_lite_chart(spec=sweep_spec(name, seed, n_samples, noise, ratio))
     st.caption(f"Plain model (no remedy) refitted at each share on the same split; the dashed line is the slider "
                f"({ratio:.2f}). Shares with fewer than about 10 test positives rest on a handful of rows. "
-               "A random ranking's AP is the test split's actual positive share: it stops "
-               "rising at the data's own share, since dropping minority rows cannot make a split more balanced.")
+               "The no-skill AP is the test split's actual positive share, the AP of a model that gives every "
+               "row the same score (a random ranking scores about the same, a little more when positives are "
+               "few). It stops rising at the data's own share, since dropping minority rows cannot make a split "
+               "more balanced. " + im.sweep_sentence(sw))
     with st.expander("ROC AUC and AP per share (table)"):
         st.dataframe(sw.pivot(index="minority share", columns="metric", values="value"))
 
@@ -233,13 +237,19 @@ def render() -> None:
                             n_samples or 300, noise, n_pos_train=res.extra["n_pos_train"]),
         explanation=(
             "The minority class is shrunk to the chosen share in both splits. The **majority-class accuracy** "
-            "is what a model that never predicts the minority would score: at small shares it beats most real "
-            "models while catching nothing (the accuracy paradox); recall tells the truth. Resamplers run inside "
-            "an imbalanced-learn pipeline, so only training rows are resampled; the class counts show what the "
-            "model trained on. On a 2-D set, green diamonds are the synthetic points SMOTE/ADASYN made and "
-            "crosses mark the rows an under-sampler removed. ROC AUC hardly notices the imbalance, while average "
-            "precision (the area under the PR curve) falls towards the share itself: with rare positives, read "
-            "the PR curve. Moving the threshold trades precision for recall without refitting."),
+            "is what a model that never predicts the minority would score: one minus the minority share, so at "
+            "small shares it is high while catching nothing (the accuracy paradox); compare the model's accuracy "
+            "with it, and read recall. Resamplers run inside an imbalanced-learn pipeline, so only training rows "
+            "are resampled; the class counts show what the model trained on. On a 2-D set, green diamonds are "
+            "the synthetic points SMOTE/ADASYN (or SMOTE-ENN) made and black crosses mark the rows an "
+            "under-sampler or cleaning step removed. ROC AUC is computed within each class (true-positive rate "
+            "against false-positive rate), so the class balance itself does not enter it. Precision does: each "
+            "false positive costs more when positives are rare, so the same ranking earns a lower average "
+            "precision (AP, the area under the PR curve) at a smaller share. A model without skill has an AP "
+            "about equal to the positive share, the no-skill line; a model's AP sits above that line when its "
+            "ranking beats chance and falls toward it only as that skill vanishes. With rare positives, read the "
+            "PR curve. Moving the threshold trades precision for recall without refitting.\n\n"
+            f"**On screen now:** {im.ap_sentence(bundle['auc'], bundle['ap'], float(res.y_test.mean()))}"),
     )
 
 

@@ -1,7 +1,7 @@
 """Lesson paths: guided sequences for a class, each step a deep-linked view with talking points."""
 import streamlit as st
 
-from components import catalog, lessons
+from components import catalog
 from components.ui import lesson_bar
 
 st.title("Lesson paths")
