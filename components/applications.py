@@ -172,6 +172,25 @@ def make_series(seed: int, noise: float = TS_NOISE_DEFAULT, length: int = TS_LEN
     return pd.Series(y, index=pd.date_range("2014-01-01", periods=length, freq="MS"), name="sales")
 
 
+def mean_standard_error(values: np.ndarray) -> tuple[float, float]:
+    """Standard error of the mean of a sequence whose neighbours may be correlated (errors along a time
+    series), and the number of independent values it is worth.
+
+    Textbook s / sqrt(n) assumes independent values. Positively correlated neighbours carry less
+    information: with lag-1 autocorrelation r, an AR(1) sequence's mean has the variance of
+    n_eff = n (1 - r) / (1 + r) independent values. r is estimated from the sequence and clipped to
+    [0, 0.95] (a negative r would claim more than n values' worth; near 1 the estimate is unstable).
+    Written by hand: scipy.stats.sem assumes independence and statsmodels' HAC estimators need a
+    regression and a bandwidth choice, more machinery than a page caption warrants."""
+    v = np.asarray(values, dtype=float)
+    n = len(v)
+    d = v - v.mean()
+    r = float(d[:-1] @ d[1:] / (d @ d)) if n > 2 and d @ d > 0 else 0.0
+    r = min(max(r, 0.0), 0.95)
+    n_eff = n * (1 - r) / (1 + r)
+    return float(v.std(ddof=1) / np.sqrt(n_eff)) if n > 1 else float("nan"), float(n_eff)
+
+
 def lag_frame(y: np.ndarray, lags: int) -> tuple[np.ndarray, np.ndarray]:
     """Rows t >= lags: features [t, y[t-1], ..., y[t-lags]], target y[t]."""
     t = np.arange(lags, len(y))
@@ -271,15 +290,49 @@ def ts_cv(seed: int, noise: float, lags: int, n_splits: int = TS_SPLITS) -> pd.D
     return pd.DataFrame(recs)
 
 
-def ts_future_mae(seed: int, noise: float, lags: int, months: int = TS_FUTURE_MONTHS) -> float:
+def ts_future_errors(seed: int, noise: float, lags: int, months: int = TS_FUTURE_MONTHS) -> np.ndarray:
     """What both CV estimates try to predict: the model fitted on the whole series, then its one-step-
-    ahead error on the next `months` months of the same process (make_series with a longer length
-    draws the same first TS_LENGTH values, then the future), each month predicted from real lags."""
+    ahead absolute errors on the next `months` months of the same process (make_series with a longer
+    length draws the same first TS_LENGTH values, then the future), each month predicted from real lags."""
     y = make_series(seed, noise, TS_LENGTH + months).to_numpy()
     X, target = lag_frame(y, lags)
     seen = TS_LENGTH - lags  # lag rows whose target lies inside the series the page shows
     model = LinearRegression().fit(X[:seen], target[:seen])
-    return float(mean_absolute_error(target[seen:], model.predict(X[seen:])))
+    return np.abs(target[seen:] - model.predict(X[seen:]))
+
+
+def ts_future_mae(seed: int, noise: float, lags: int, months: int = TS_FUTURE_MONTHS) -> float:
+    return float(ts_future_errors(seed, noise, lags, months).mean())
+
+
+def ts_cv_sentence(tscv: pd.DataFrame, future_errors: np.ndarray) -> str:
+    """Both CV estimates against the real error on the next months, with that error's standard error (it is
+    a sample of a few months too), and how each fold of time-ordered CV fared with the data it had."""
+    means = tscv.groupby("scheme")["MAE"].mean()
+    ordered, shuffled = means[TS_ORDERED], means[TS_SHUFFLED]
+    future = float(np.mean(future_errors))
+    se, _ = mean_standard_error(future_errors)
+    d_o, d_s = abs(ordered - future), abs(shuffled - future)
+    tie = round(d_o, 2) == round(d_s, 2)
+    closer = "both estimates are equally close" if tie else \
+        f"the **{'time-ordered' if d_o < d_s else 'shuffled'}** estimate is closer"
+    text = (f"Time-ordered CV trains on the past and tests on the future (mean MAE **{ordered:.2f}**); shuffled folds "
+            f"train on months on both sides of each test month (mean MAE **{shuffled:.2f}**). The real one-step error "
+            f"on the next {len(future_errors)} months, which no fold saw, is **{future:.2f}**")
+    if round(se, 2) == 0:  # a noiseless series the lags fit exactly: no spread to measure against
+        return text + f". Time-ordered CV is off by {d_o:.2f}, shuffled CV by {d_s:.2f}: {closer}."
+    text += (f", itself a small sample (standard error {se:.2f}). Time-ordered CV is off by {d_o:.2f} "
+             f"({d_o / se:.1f} standard errors), shuffled CV by {d_s:.2f} ({d_s / se:.1f}): here {closer}.")
+    if not tie:
+        k_flip = abs(future - (ordered + shuffled) / 2) / se  # the closer one changes where the truth crosses this
+        if k_flip < 1:
+            text += (f" A real error {k_flip:.1f} standard errors away would reverse that: these months cannot tell "
+                     "which estimate is nearer the truth.")
+    first = tscv[tscv["scheme"] == TS_ORDERED].sort_values("fold")
+    text += (f" Time-ordered CV's first fold trains on {int(first['train rows'].iloc[0])} months and scores "
+             f"{first['MAE'].iloc[0]:.2f}; its last trains on {int(first['train rows'].iloc[-1])} and scores "
+             f"{first['MAE'].iloc[-1]:.2f}.")
+    return text
 
 
 # ================================================================ recommender

@@ -1,12 +1,15 @@
 """Tuning lab: grid vs random vs Bayesian (optuna TPE) search on one precomputed 2-D score surface.
 
-The surface is the cross-validated score of an RBF SVM over a log grid of C and gamma (computed once,
-cached). The three searches then *replay* against it: each proposed (C, gamma) is scored by linear
-interpolation of the surface in log space, so every strategy gets the same budget on the same
-landscape in milliseconds. Successive halving replays the same way on surfaces cross-validated on a
-quarter and a half of the rows (its cheap rungs). Written by hand (no library has it): that replay,
-the halving schedule over precomputed surfaces and the best-so-far bookkeeping. The Bayesian search
-is optuna's TPESampler; the surface is what scikit-learn's GridSearchCV computes (the exported
+A quarter of the rows is locked away first as a test set; the rest (at most MAX_ROWS) is the development
+set. The surface is the cross-validated score of an RBF SVM over a log grid of C and gamma on the
+development set (computed once, cached). The three searches then *replay* against it: each proposed
+(C, gamma) is scored by linear interpolation of the surface in log space, so every strategy gets the same
+budget on the same landscape in milliseconds. Interpolation is exact on the surface's points and elsewhere
+differs from the true CV score in either direction, so each search's winner is then cross-validated for real
+and scored on the test set (check_winners). Successive halving replays the same way on surfaces
+cross-validated on a quarter and a half of the rows (its cheap rungs). Written by hand (no library has it):
+that replay, the halving schedule over precomputed surfaces and the best-so-far bookkeeping. The Bayesian
+search is optuna's TPESampler; the surface is what scikit-learn's GridSearchCV computes (the exported
 script uses it).
 """
 from __future__ import annotations
@@ -39,19 +42,33 @@ LOG_C = (-2.0, 3.0)
 LOG_GAMMA = (-4.0, 1.0)
 RESOLUTION = 10  # 10 x 10 = 100 settings x 3 folds: ~1-2 s on two slow cores, once per dataset/seed
 FOLDS = 3
-MAX_ROWS = 300
+MAX_ROWS = 300  # development rows the surface is cross-validated on
+TEST_SHARE = 0.25  # locked away before anything is tuned
+N_BOOTSTRAP = 1000  # resamples for the standard error of a test R² (no closed form)
+NOISE_SE = 2.0  # a gap within this many standard errors of the test score is within its noise
 
 
 def axes(resolution: int = RESOLUTION) -> tuple[np.ndarray, np.ndarray]:
     return np.linspace(*LOG_C, resolution), np.linspace(*LOG_GAMMA, resolution)
 
 
-def subsample(X: pd.DataFrame, y: pd.Series, classification: bool, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _split(X: np.ndarray, y: np.ndarray, classification: bool, seed: int, **size) -> list[np.ndarray]:
+    """train_test_split, stratified when every class has enough rows for it."""
+    try:
+        return train_test_split(X, y, random_state=seed, stratify=y if classification else None, **size)
+    except ValueError:  # a class too small to stratify
+        return train_test_split(X, y, random_state=seed, **size)
+
+
+def split_rows(X: pd.DataFrame, y: pd.Series, classification: bool, seed: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Development rows (at most MAX_ROWS, for the surface and the searches) and a test set locked away first
+    (TEST_SHARE of all rows), which no search sees: X_dev, y_dev, X_test, y_test."""
     Xv, yv = np.asarray(X, dtype=float), np.asarray(y)
-    if len(yv) > MAX_ROWS:
-        Xv, _, yv, _ = train_test_split(Xv, yv, train_size=MAX_ROWS, random_state=seed,
-                                        stratify=yv if classification else None)
-    return Xv, yv
+    X_dev, X_test, y_dev, y_test = _split(Xv, yv, classification, seed, test_size=TEST_SHARE)
+    if len(y_dev) > MAX_ROWS:
+        X_dev, _, y_dev, _ = _split(X_dev, y_dev, classification, seed, train_size=MAX_ROWS)
+    return X_dev, y_dev, X_test, y_test
 
 
 def make_model(log_c: float, log_gamma: float, classification: bool):
@@ -145,10 +162,7 @@ def fraction_rows(X: np.ndarray, y: np.ndarray, classification: bool, seed: int,
     n = max(12, int(round(len(y) * fraction)))
     if n >= len(y):
         return X, y
-    try:
-        Xs, _, ys, _ = train_test_split(X, y, train_size=n, random_state=seed, stratify=y if classification else None)
-    except ValueError:  # a class too small to stratify
-        Xs, _, ys, _ = train_test_split(X, y, train_size=n, random_state=seed)
+    Xs, _, ys, _ = _split(X, y, classification, seed, train_size=n)
     return Xs, ys
 
 
@@ -197,6 +211,110 @@ def best_per_strategy(trials: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns={"trial": "found at trial"})
 
 
+# ---- the winners, checked: true CV score and a held-out test score ---------------------------------
+FULL_GRID = "full grid"
+REPLAYED, TRUE_CV, TEST, TEST_SE, EXACT = "replayed score", "true CV score", "test score", "test SE", "surface point"
+
+
+def test_score_se(y_true: np.ndarray, y_pred: np.ndarray, classification: bool, seed: int) -> float:
+    """Standard error of a test score: binomial for accuracy; for R² (no closed form) the bootstrap over
+    the test rows."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    n = len(y_true)
+    if classification:
+        acc = float((y_true == y_pred).mean())
+        return float(np.sqrt(acc * (1 - acc) / n))
+    idx = np.random.default_rng(seed).integers(0, n, (N_BOOTSTRAP, n))
+    t, p = y_true[idx], y_pred[idx]
+    ss_res = ((t - p) ** 2).sum(axis=1)
+    ss_tot = ((t - t.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+    r2 = 1 - ss_res / np.where(ss_tot > 0, ss_tot, np.nan)
+    return float(np.nanstd(r2, ddof=1))
+
+
+def on_surface(surface: pd.DataFrame, c: float, g: float) -> float | None:
+    """The surface's own score when (c, g) is one of its grid points (then the replay read the true CV
+    score), else None."""
+    hit = surface[np.isclose(surface["log10 C"], c) & np.isclose(surface["log10 gamma"], g)]
+    return float(hit["score"].iloc[0]) if len(hit) else None
+
+
+def check_winners(surface: pd.DataFrame, trials: pd.DataFrame, X_dev: np.ndarray, y_dev: np.ndarray,
+                  X_test: np.ndarray, y_test: np.ndarray, classification: bool, seed: int) -> pd.DataFrame:
+    """The full grid's best setting and each search's best (full-data) trial: the score the replay read,
+    the true cross-validated score at that setting (the same folds as the surface) and the score of a model
+    fitted on every development row, on the test set no search saw."""
+    best = surface.loc[surface["score"].idxmax()]
+    rows = [{"search": FULL_GRID, "log10 C": float(best["log10 C"]), "log10 gamma": float(best["log10 gamma"]),
+             REPLAYED: float(best["score"])}]
+    for _, r in best_per_strategy(trials).iterrows():
+        rows.append({"search": r["strategy"], "log10 C": float(r["log10 C"]), "log10 gamma": float(r["log10 gamma"]),
+                     REPLAYED: float(r["score"])})
+    cv = splitter(classification, seed)
+    for row in rows:
+        c, g = row["log10 C"], row["log10 gamma"]
+        exact = on_surface(surface, c, g)
+        model = make_model(c, g, classification)
+        row[EXACT] = exact is not None
+        row[TRUE_CV] = exact if exact is not None else float(cross_val_score(model, X_dev, y_dev, cv=cv).mean())
+        pred = model.fit(X_dev, y_dev).predict(X_test)
+        row[TEST] = float(model.score(X_test, y_test))
+        row[TEST_SE] = test_score_se(y_test, pred, classification, seed)
+    return pd.DataFrame(rows)
+
+
+def _leaders(values: pd.Series) -> str:
+    """The name(s) with the highest value at the four decimals the sentence shows."""
+    shown = values.round(4)
+    names = list(shown.index[shown == shown.max()])
+    return names[0] if len(names) == 1 else " and ".join([", ".join(names[:-1]), names[-1]]) + " (tied)"
+
+
+def interpolation_sentence(checks: pd.DataFrame, budget: int) -> str:
+    """What the replay's interpolation did to each search's best trial, in whichever direction it went
+    (four decimals: the differences are often a few thousandths)."""
+    parts = []
+    searches = checks[checks["search"] != FULL_GRID]
+    for _, r in searches.iterrows():
+        diff = r[REPLAYED] - r[TRUE_CV]
+        if r[EXACT]:
+            how = "a surface point, read exactly"
+        elif round(diff, 4) == 0:
+            how = "the same to four decimals"
+        else:
+            how = f"the replay {'flattered' if diff > 0 else 'understated'} it by {abs(diff):.4f}"
+        parts.append(f"{r['search']} read {r[REPLAYED]:.4f}, truly {r[TRUE_CV]:.4f} ({how})")
+    text = ("The replay scores a trial by interpolating linearly between the surface's grid points: exact on those "
+            "points, never above the best of the four around a trial, while the true cross-validated score between "
+            "them can be higher or lower. Each search's best trial, cross-validated for real: "
+            + "; ".join(parts) + ".")
+    if grid_on_surface(budget):
+        m = int(np.floor(np.sqrt(budget)))
+        text += (f" At this budget grid search's {m} × {m} lattice falls on the surface's own points, so all its "
+                 "trials read exact scores.")
+    ranked = searches.set_index("search")
+    by_replay, by_cv, by_test = (_leaders(ranked[col]) for col in (REPLAYED, TRUE_CV, TEST))
+    text += f" Best by the replay: {by_replay}; by true CV: {by_cv}; on the test set: {by_test}."
+    return text
+
+
+def grid_max_sentence(checks: pd.DataFrame, n_settings: int, n_test: int) -> str:
+    """The full grid's best CV score is the maximum of many noisy scores: say so, then set its test score
+    against it."""
+    r = checks.set_index("search").loc[FULL_GRID]
+    gap = r[TEST] - r[TRUE_CV]
+    text = (f"The full grid's best, {r[TRUE_CV]:.3f}, is the largest of {n_settings} cross-validated scores. Each "
+            "carries noise, and the largest of many noisy scores tends to be one whose noise happened to help: as an "
+            "estimate of how that setting does on new data it is biased upwards (the winner's curse), and so is each "
+            f"search's best. On the {n_test} test rows no search saw, that setting scores {r[TEST]:.3f}")
+    if round(gap, 3) == 0:
+        return text + ", the same as its CV score to three decimals."
+    k = round(abs(gap) / r[TEST_SE], 1) if r[TEST_SE] > 0 else float("inf")
+    noise = "within the test set's noise" if k <= NOISE_SE else "more than the test set's noise explains"
+    return (text + f": {abs(gap):.3f} {'lower' if gap < 0 else 'higher'} than its CV score, {k:.1f} standard errors "
+            f"of the test score (SE {r[TEST_SE]:.3f}): {noise}.")
+
+
 HYPER_VS_LEARNED = pd.DataFrame([
     ("learning rate", "gradient boosting, neural networks", "the weights each step updates"),
     ("number of trees (n_estimators)", "random forest, boosting", "each tree's splits and leaf values"),
@@ -211,10 +329,10 @@ HYPER_VS_LEARNED = pd.DataFrame([
 # ---- code export --------------------------------------------------------------------------------
 def export_code(dataset_src: str, classification: bool, budget: int, seed: int, resolution: int = RESOLUTION,
                 halving: bool = False) -> str:
-    """A standalone script: the surface via GridSearchCV, then the searches replayed on it."""
+    """A standalone script: a locked-away test set, the surface via GridSearchCV, the searches replayed on
+    it, then each winner cross-validated for real and scored on the test set."""
     est = "SVC" if classification else "SVR"
     cv = "StratifiedKFold" if classification else "KFold"
-    strat = "y if CLASSIFICATION else None"
     halving_src = f'''
 
 # 5. Successive halving: surfaces on a quarter and a half of the rows are the cheap rungs.
@@ -222,10 +340,7 @@ def fraction_rows(X, y, fraction):
     n = max(12, int(round(len(y) * fraction)))
     if n >= len(y):
         return X, y
-    try:
-        Xs, _, ys, _ = train_test_split(X, y, train_size=n, random_state=SEED, stratify={strat})
-    except ValueError:  # a class too small to stratify
-        Xs, _, ys, _ = train_test_split(X, y, train_size=n, random_state=SEED)
+    Xs, _, ys, _ = split(X, y, train_size=n)
     return Xs, ys
 
 
@@ -250,6 +365,7 @@ for frac, n in zip(RUNGS, sizes(n0)):
     cand = cand[np.argsort(-scores, kind="stable")]  # the better half goes on to more rows
 halving_best = float(scores.max())  # the last rung used every row
 print(f"halving: best {{halving_best:.4f}} ({{sum(sizes(n0))}} candidates tried, {{sizes(n0)[-1]}} on all rows)")
+winners["halving"] = cand[0]  # sorted: the best of the last rung first
 ''' if halving else "\n"
     json_extra = ', "halving": halving_best' if halving else ""
     rivals = "grid vs random vs Bayesian search" + (" vs successive halving" if halving else "")
@@ -260,7 +376,7 @@ import numpy as np
 import optuna
 import pandas as pd
 from scipy.interpolate import RegularGridInterpolator
-from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, train_test_split
+from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, cross_val_score, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC, SVR
@@ -269,10 +385,20 @@ SEED, BUDGET, RES, CLASSIFICATION = {seed}, {budget}, {resolution}, {classificat
 LOG_C, LOG_GAMMA = {LOG_C}, {LOG_GAMMA}
 
 {dataset_src}
-Xv, yv = np.asarray(X, dtype=float), np.asarray(y)
+
+
+def split(X, y, **size):
+    """train_test_split, stratified when every class has enough rows for it."""
+    try:
+        return train_test_split(X, y, random_state=SEED, stratify=y if CLASSIFICATION else None, **size)
+    except ValueError:  # a class too small to stratify
+        return train_test_split(X, y, random_state=SEED, **size)
+
+
+# 0. Lock a test set away before anything is tuned; the development rows (at most {MAX_ROWS}) are for the search.
+Xv, X_test, yv, y_test = split(np.asarray(X, dtype=float), np.asarray(y), test_size={TEST_SHARE})
 if len(yv) > {MAX_ROWS}:
-    Xv, _, yv, _ = train_test_split(Xv, yv, train_size={MAX_ROWS}, random_state=SEED,
-                                    stratify=yv if CLASSIFICATION else None)
+    Xv, _, yv, _ = split(Xv, yv, train_size={MAX_ROWS})
 lc, lg = np.linspace(*LOG_C, RES), np.linspace(*LOG_GAMMA, RES)
 
 
@@ -315,7 +441,20 @@ bayes_scores = [t.value for t in study.trials]
 print("best CV score on the surface:", z.max(), "at", search.best_params_)
 for name, s in (("grid", grid_scores), ("random", random_scores), ("bayes", bayes_scores)):
     print(f"{{name:>6}}: best {{max(s):.4f}} after {{len(s)}} trials")
+i, j = np.unravel_index(np.argmax(z), z.shape)
+winners = {{"surface_max": (lc[i], lg[j]), "grid": [(c, g) for c in gc for g in gg][int(np.argmax(grid_scores))],
+           "random": (rc[int(np.argmax(random_scores))], rg[int(np.argmax(random_scores))]),
+           "bayes": tuple(study.trials[int(np.argmax(bayes_scores))].params.values())}}
 {halving_src}
-print(json.dumps({{"surface_max": float(z.max()), "grid": max(grid_scores), "random": max(random_scores),
-                  "bayes": max(bayes_scores){json_extra}}}))
+# 6. The winners, checked: the replay read an interpolated score, so cross-validate each winner for real (the
+#    same folds), then fit it on every development row and score it on the test set no search saw.
+out = {{"surface_max": float(z.max()), "grid": max(grid_scores), "random": max(random_scores),
+       "bayes": max(bayes_scores){json_extra}}}
+folds = {cv}({FOLDS}, shuffle=True, random_state=SEED)  # the surface's folds
+for name, (c, g) in winners.items():
+    model = make_pipeline(StandardScaler(), {est}(C=10.0 ** c, gamma=10.0 ** g))
+    out[name + "_true"] = float(cross_val_score(model, Xv, yv, cv=folds).mean())
+    out[name + "_test"] = float(model.fit(Xv, yv).score(X_test, y_test))
+    print(f"{{name:>11}}: true CV {{out[name + '_true']:.4f}}  test {{out[name + '_test']:.4f}}")
+print(json.dumps(out))
 '''

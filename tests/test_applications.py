@@ -142,16 +142,108 @@ def test_future_error_is_the_next_months_of_the_same_process(seed):
     assert A.ts_future_mae(seed, noise, lags) == pytest.approx(want, rel=1e-12)
 
 
-def test_time_series_text_compares_both_cv_estimates_with_the_real_error():
+def _independent_ts_numbers(seed, noise, lags):
+    """Both CV schemes, the future errors and their standard error, written out with numpy and scikit-learn."""
+    from sklearn.model_selection import KFold, TimeSeriesSplit
+    months = A.TS_LENGTH + A.TS_FUTURE_MONTHS
+    t = np.arange(months)
+    y = (100 + 0.8 * t + 12 * np.sin(2 * np.pi * t / 12) + 8 * (t % 12 == 11)
+         + np.random.default_rng(seed).normal(0, noise, months))
+    rows = np.arange(lags, months)
+    X = np.column_stack([rows] + [y[rows - k] for k in range(1, lags + 1)])
+    seen = rows < A.TS_LENGTH
+    Xs, ys = X[seen], y[rows][seen]
+    means, first_last = {}, None
+    for name, cv in (("ordered", TimeSeriesSplit(A.TS_SPLITS)), ("shuffled", KFold(A.TS_SPLITS, shuffle=True,
+                                                                                    random_state=seed))):
+        folds = [(len(tr), np.mean(np.abs(LinearRegression().fit(Xs[tr], ys[tr]).predict(Xs[te]) - ys[te])))
+                 for tr, te in cv.split(Xs)]
+        means[name] = np.mean([m for _, m in folds])
+        if name == "ordered":
+            first_last = folds[0], folds[-1]
+    err = np.abs(LinearRegression().fit(Xs, ys).predict(X[~seen]) - y[rows][~seen])
+    d = err - err.mean()
+    r = min(max(np.sum(d[:-1] * d[1:]) / np.sum(d * d), 0.0), 0.95)
+    se = err.std(ddof=1) / np.sqrt(len(err) * (1 - r) / (1 + r))
+    return means["ordered"], means["shuffled"], err, se, first_last
+
+
+@pytest.mark.parametrize("seed", [SEED, 4, 42])
+@pytest.mark.parametrize("noise,lags", [(A.TS_NOISE_DEFAULT, A.LAGS_DEFAULT), (3.0, 1), (10.0, 24)])
+def test_time_series_cv_sentence_states_what_the_numbers_say(seed, noise, lags):
+    ordered, shuffled, err, se, ((n1, m1), (n5, m5)) = _independent_ts_numbers(seed, noise, lags)
+    future = err.mean()
+    np.testing.assert_allclose(A.ts_future_errors(seed, noise, lags), err, rtol=1e-9)
+    text = A.ts_cv_sentence(A.ts_cv(seed, noise, lags), A.ts_future_errors(seed, noise, lags))
+    d_o, d_s = abs(ordered - future), abs(shuffled - future)
+    assert f"(mean MAE **{ordered:.2f}**)" in text and f"(mean MAE **{shuffled:.2f}**)" in text
+    assert f"is **{future:.2f}**, itself a small sample (standard error {se:.2f})" in text
+    assert f"Time-ordered CV is off by {d_o:.2f} ({d_o / se:.1f} standard errors), shuffled CV by {d_s:.2f}" in text
+    if round(d_o, 2) == round(d_s, 2):
+        assert "both estimates are equally close" in text
+    else:
+        assert f"the **{'time-ordered' if d_o < d_s else 'shuffled'}** estimate is closer" in text
+        # the verdict flips where the real error crosses the midpoint of the two estimates
+        flips_within_one_se = abs(future - (ordered + shuffled) / 2) < se
+        assert ("would reverse that" in text) == flips_within_one_se
+    assert f"first fold trains on {n1} months and scores {m1:.2f}; its last trains on {n5} and scores {m5:.2f}" in text
+
+
+def test_time_series_cv_sentence_on_a_noiseless_series_claims_no_spread():
+    text = A.ts_cv_sentence(A.ts_cv(SEED, 0.0, 12), A.ts_future_errors(SEED, 0.0, 12))
+    assert "standard error" not in text and "equally close" in text
+
+
+def test_mean_standard_error_is_the_textbook_one_for_independent_values_and_honest_for_correlated_ones():
+    rng = np.random.default_rng(0)
+    iid = rng.normal(size=400)
+    se, n_eff = A.mean_standard_error(iid)
+    d = iid - iid.mean()
+    r = np.sum(d[:-1] * d[1:]) / np.sum(d * d)
+    want_n = 400 * (1 - max(r, 0)) / (1 + max(r, 0))
+    assert n_eff == pytest.approx(want_n) and se == pytest.approx(iid.std(ddof=1) / np.sqrt(want_n))
+    # AR(1) errors with phi = 0.6: the spread of many series' means is what the formula promises, while the
+    # textbook s / sqrt(n) would understate it by half
+    n, phi, means, ses, naive = 80, 0.6, [], [], []
+    for _ in range(600):
+        z = rng.normal(size=n + 50)
+        e = np.zeros(n + 50)
+        for i in range(1, n + 50):
+            e[i] = phi * e[i - 1] + z[i]
+        e = e[50:]
+        means.append(e.mean())
+        ses.append(A.mean_standard_error(e)[0])
+        naive.append(e.std(ddof=1) / np.sqrt(n))
+    assert np.median(ses) == pytest.approx(np.std(means), rel=0.2)
+    assert np.median(naive) < 0.65 * np.std(means)
+
+
+@pytest.mark.parametrize("noise", [1.0, 3.0])
+def test_one_or_two_lags_flatten_the_forecast_and_twelve_keep_the_season(noise):
+    """The caption's claim, over seeds: the forecast's swing around its own trend line."""
+    def swing(seed, lags):
+        p = A.ts_forecasts(seed, noise, lags, 24)["preds"]["lag features + linear model"]
+        h = np.arange(24)
+        return np.std(p - np.polyval(np.polyfit(h, p, 1), h))
+    t = np.arange(24)
+    season = np.std(12 * np.sin(2 * np.pi * t / 12) + 8 * (t % 12 == 11))
+    for seed in (0, 4, SEED, 42):
+        flat = max(swing(seed, 1), swing(seed, 2))
+        assert flat < 0.3 * season
+        assert swing(seed, 12) > max(0.6 * season, 3 * flat)
+
+
+def test_time_series_text_on_the_page():
     at = open_page(PAGE, query={common.SEED_KEY: str(SEED)})
     assert_clean(at)
-    cv = A.ts_cv(SEED, A.TS_NOISE_DEFAULT, A.LAGS_DEFAULT)
-    means = cv.groupby("scheme")["MAE"].mean()
-    future = A.ts_future_mae(SEED, A.TS_NOISE_DEFAULT, A.LAGS_DEFAULT)
-    closer = "time-ordered" if abs(means[A.TS_ORDERED] - future) < abs(means[A.TS_SHUFFLED] - future) else "shuffled"
+    ordered, shuffled, err, _, _ = _independent_ts_numbers(SEED, A.TS_NOISE_DEFAULT, A.LAGS_DEFAULT)
     text = next(m.value for m in at.markdown if m.value.startswith("Time-ordered CV trains on the past"))
-    assert f"(mean MAE **{means[A.TS_ORDERED]:.2f}**)" in text and f"(mean MAE **{means[A.TS_SHUFFLED]:.2f}**)" in text
-    assert f"is **{future:.2f}**: here the **{closer}** estimate is closer" in text
+    assert text == A.ts_cv_sentence(A.ts_cv(SEED, A.TS_NOISE_DEFAULT, A.LAGS_DEFAULT),
+                                     A.ts_future_errors(SEED, A.TS_NOISE_DEFAULT, A.LAGS_DEFAULT))
+    closer = "time-ordered" if abs(ordered - err.mean()) < abs(shuffled - err.mean()) else "shuffled"
+    assert f"here the **{closer}** estimate is closer" in text
+    lesson = next(m.value for m in at.markdown if m.value.startswith("Shuffled folds put months"))
+    assert "Data leakage page" in lesson and "random forest" in lesson
 
 
 @pytest.mark.parametrize("noise", [0.0, 0.5, 3.0, 10.0])

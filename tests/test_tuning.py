@@ -23,9 +23,14 @@ SEED = 42
 
 
 @pytest.fixture(scope="module")
-def cancer_xy():
+def cancer_split():
     ds = datasets.load("breast_cancer")
-    return tn.subsample(ds.X, ds.y, True, SEED)
+    return tn.split_rows(ds.X, ds.y, True, SEED)
+
+
+@pytest.fixture(scope="module")
+def cancer_xy(cancer_split):
+    return cancer_split[:2]
 
 
 @pytest.fixture(scope="module")
@@ -136,17 +141,23 @@ def test_exported_script_matches(full_surface):
     assert out["random"] == pytest.approx(best[tn.RANDOM])
     assert out["bayes"] == pytest.approx(best[tn.BAYES])
     ds = datasets.load("breast_cancer")
-    X, y = tn.subsample(ds.X, ds.y, True, SEED)
+    X, y = tn.split_rows(ds.X, ds.y, True, SEED)[:2]
     surfaces = {1.0: full_surface}
     for f in (0.25, 0.5):
         surfaces[f] = tn.score_surface(*tn.fraction_rows(X, y, True, SEED, f), True, SEED)
     h = tn.run_halving(surfaces, 20, SEED)
     assert out["halving"] == pytest.approx(h.loc[h["rows used"] >= 1, "score"].max())
+    checks = tn.check_winners(full_surface, pd.concat([trials.assign(**{"rows used": 1.0}), h], ignore_index=True),
+                              X, y, *tn.split_rows(ds.X, ds.y, True, SEED)[2:], True, SEED).set_index("search")
+    for key, search in (("surface_max", tn.FULL_GRID), ("grid", tn.GRID), ("random", tn.RANDOM),
+                        ("bayes", tn.BAYES), ("halving", tn.HALVING)):
+        assert out[key + "_true"] == pytest.approx(checks.loc[search, tn.TRUE_CV]), key
+        assert out[key + "_test"] == pytest.approx(checks.loc[search, tn.TEST]), key
 
 
 def test_exported_script_regression_without_halving():
     ds = datasets.load("diabetes")
-    X, y = tn.subsample(ds.X, ds.y, False, SEED)
+    X, y = tn.split_rows(ds.X, ds.y, False, SEED)[:2]
     surf = tn.score_surface(X, y, False, SEED, resolution=4)
     out = run_exported_script(tn.export_code(dataset_code("diabetes"), False, 6, SEED, resolution=4))
     assert out["surface_max"] == pytest.approx(surf["score"].max())
@@ -206,7 +217,7 @@ def test_halving_toggle_on_the_page():
 def test_halving_rungs_work_on_every_dataset(name):
     ds = datasets.load(name, n_samples=50, noise=0.3, seed=SEED)  # the smallest 2-D sets the sidebar allows
     clf = ds.task == datasets.CLASSIFICATION
-    X, y = tn.subsample(ds.X, ds.y, clf, SEED)
+    X, y = tn.split_rows(ds.X, ds.y, clf, SEED)[:2]
     Xs, ys = tn.fraction_rows(X, y, clf, SEED, tn.RUNGS[0])
     assert len(ys) >= 12
     surf = tn.score_surface(Xs, ys, clf, SEED, resolution=2)
@@ -223,13 +234,119 @@ def test_the_page_charts_validate_against_the_vega_lite_schema(full_surface):
     charts.best_so_far_chart(trials, 10).to_dict(validate=True)
 
 
-def test_the_page_flags_the_budgets_where_the_grid_reads_exact_surface_points(full_surface):
+def test_the_page_says_where_the_grid_reads_exact_surface_points(full_surface):
     """4 x 4 (budget 16-24) and 2 x 2 lattices fall on the 10 x 10 surface's points; 3 x 3 does not."""
     axis = tn.axes(tn.RESOLUTION)[0]
     for budget, on in ((16, True), (4, True), (9, False), (25, False)):
         on_axis = np.isclose(tn.grid_points(budget)[:, 0][:, None], axis[None, :]).any(axis=1).all()
         assert tn.grid_on_surface(budget) == on == on_axis, budget
     at = open_page(PAGE, query={tn.BUDGET_KEY: "16"})
-    assert "reads exact scores" in " ".join(c.value for c in at.caption)
+    assert "so all its trials read exact scores" in " ".join(m.value for m in at.markdown)
     at = open_page(PAGE, query={tn.BUDGET_KEY: "12"})
-    assert "reads exact scores" not in " ".join(c.value for c in at.caption)
+    text = " ".join(m.value for m in at.markdown)
+    assert "so all its trials read exact scores" not in text and "favours grid search" not in text
+
+
+def test_split_rows_locks_a_test_set_away_first():
+    ds = datasets.load("breast_cancer")
+    X_dev, y_dev, X_test, y_test = tn.split_rows(ds.X, ds.y, True, SEED)
+    assert len(y_test) == int(np.ceil(tn.TEST_SHARE * len(ds.y))) and len(y_dev) == tn.MAX_ROWS
+    dev_rows = {tuple(r) for r in X_dev}
+    assert not any(tuple(r) in dev_rows for r in X_test)  # no test row is ever searched on
+    assert abs(y_test.mean() - np.asarray(ds.y).mean()) < 0.01  # stratified
+    small = datasets.load("iris")
+    X_dev, y_dev, X_test, y_test = tn.split_rows(small.X, small.y, True, SEED)
+    assert len(y_dev) + len(y_test) == len(small.y)
+
+
+def _independent_checks(surface, trials, X_dev, y_dev, X_test, y_test, clf, seed, memo):
+    """Each winner's true CV score and test score (with its standard error), by scikit-learn directly
+    (memo: a setting already checked at another budget)."""
+    from sklearn.metrics import r2_score
+    from sklearn.model_selection import KFold, cross_val_score
+    from sklearn.svm import SVR
+    best = surface.loc[surface["score"].idxmax()]
+    points = {tn.FULL_GRID: (best["log10 C"], best["log10 gamma"], best["score"])}
+    for strat, part in trials.groupby("strategy", sort=False):
+        top = part.loc[part["score"].idxmax()]
+        points[strat] = (top["log10 C"], top["log10 gamma"], top["score"])
+    out = {}
+    for name, (c, g, read) in points.items():
+        if (c, g) in memo:
+            out[name] = dict(memo[c, g], read=read)
+            continue
+        est = (SVC if clf else SVR)(C=10.0 ** c, gamma=10.0 ** g)
+        model = make_pipeline(StandardScaler(), est)
+        cv = (StratifiedKFold if clf else KFold)(3, shuffle=True, random_state=seed)
+        true = cross_val_score(model, X_dev, y_dev, cv=cv).mean()
+        pred = model.fit(X_dev, y_dev).predict(X_test)
+        if clf:
+            test = np.mean(pred == y_test)
+            se = np.sqrt(test * (1 - test) / len(y_test))
+        else:
+            test = r2_score(y_test, pred)
+            idx = np.random.default_rng(seed).integers(0, len(y_test), (1000, len(y_test)))
+            se = np.std([r2_score(y_test[i], pred[i]) for i in idx], ddof=1)
+        out[name] = memo[c, g] = dict(read=read, true=true, test=test, se=se)
+    return out
+
+
+@pytest.mark.parametrize("name,seed", [("breast_cancer", 0), ("breast_cancer", 4), ("breast_cancer", SEED),
+                                       ("diabetes", 4), ("diabetes", 7), ("diabetes", SEED)])
+def test_winners_checked_and_every_sentence_true(name, seed):
+    """The replay's reading of each winner against its true CV score (both directions occur), the test
+    scores, and each comparison the two sentences state, over three seeds of two datasets."""
+    ds = datasets.load(name)
+    clf = ds.task == datasets.CLASSIFICATION
+    X_dev, y_dev, X_test, y_test = tn.split_rows(ds.X, ds.y, clf, seed)
+    surf = tn.score_surface(X_dev, y_dev, clf, seed)
+    memo = {}
+    for budget in (12, 20):
+        trials = tn.run_searches(surf, budget, seed)
+        checks = tn.check_winners(surf, trials, X_dev, y_dev, X_test, y_test, clf, seed)
+        mine = _independent_checks(surf, trials, X_dev, y_dev, X_test, y_test, clf, seed, memo)
+        got = checks.set_index("search")
+        for search, want in mine.items():
+            assert got.loc[search, tn.REPLAYED] == pytest.approx(want["read"])
+            assert got.loc[search, tn.TRUE_CV] == pytest.approx(want["true"])
+            assert got.loc[search, tn.TEST] == pytest.approx(want["test"])
+            assert got.loc[search, tn.TEST_SE] == pytest.approx(want["se"])
+        text = tn.interpolation_sentence(checks, budget)
+        for search in tn.STRATEGIES:
+            w = mine[search]
+            diff = w["read"] - w["true"]
+            stated = text.split(f"{search} read {w['read']:.4f}, truly {w['true']:.4f} (")[1].split(")")[0]
+            if got.loc[search, tn.EXACT]:
+                assert stated == "a surface point, read exactly" and abs(diff) < 1e-12
+            elif round(diff, 4) == 0:
+                assert stated == "the same to four decimals"
+            else:
+                assert stated == f"the replay {'flattered' if diff > 0 else 'understated'} it by {abs(diff):.4f}"
+        for col, label in (("read", "Best by the replay: "), ("true", "by true CV: "), ("test", "on the test set: ")):
+            vals = {s_: round(mine[s_][col], 4) for s_ in tn.STRATEGIES}
+            leaders = [s_ for s_ in tn.STRATEGIES if vals[s_] == max(vals.values())]
+            named = text.split(label)[1].split(";")[0].rstrip(".")
+            assert all(s_ in named for s_ in leaders) and ("(tied)" in named) == (len(leaders) > 1), (label, named)
+        g = mine[tn.FULL_GRID]
+        grid_text = tn.grid_max_sentence(checks, len(surf), len(y_test))
+        assert f"The full grid's best, {g['true']:.3f}, is the largest of {len(surf)} cross-validated" in grid_text
+        assert "biased upwards" in grid_text and f"that setting scores {g['test']:.3f}" in grid_text
+        gap = g["test"] - g["true"]
+        if round(gap, 3) != 0:
+            k = round(abs(gap) / g["se"], 1)
+            assert f"{abs(gap):.3f} {'lower' if gap < 0 else 'higher'} than its CV score, {k:.1f} standard" in grid_text
+            assert ("within the test set's noise" in grid_text) == (k <= 2.0)
+
+
+def test_page_shows_the_checked_winners_and_names_successive_halving_rightly(cancer_split, full_surface):
+    at = open_page(PAGE, query={tn.BUDGET_KEY: "12"})
+    assert_clean(at)
+    trials = tn.run_searches(full_surface, 12, SEED)
+    checks = tn.check_winners(full_surface, trials, *cancer_split, True, SEED)
+    texts = [m.value for m in at.markdown]
+    assert tn.interpolation_sentence(checks, 12) in texts
+    assert tn.grid_max_sentence(checks, len(full_surface), len(cancer_split[3])) in texts
+    table = next(df.value for df in at.dataframe if tn.TRUE_CV in df.value.columns)
+    np.testing.assert_allclose(table[tn.TEST].to_numpy(), checks[tn.TEST].to_numpy())
+    page = " ".join(texts)
+    assert "successive halving (Hyperband)" not in page and "several successive-halving brackets" in page

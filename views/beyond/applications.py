@@ -43,8 +43,12 @@ def get_ts_cv(seed, noise, lags):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+def get_ts_future_errors(seed, noise, lags):
+    return A.ts_future_errors(seed, noise, lags)
+
+
 def get_ts_future(seed, noise, lags):
-    return A.ts_future_mae(seed, noise, lags)
+    return float(get_ts_future_errors(seed, noise, lags).mean())
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -256,21 +260,20 @@ with ts_tab:
     chart_cache.draw(_ts_cv_chart, seed, float(noise), int(lags))
     with st.expander("Cross-validation folds"):
         st.dataframe(tscv, hide_index=True)
-    means = tscv.groupby("scheme")["MAE"].mean()
-    ordered, shuffled = means[A.TS_ORDERED], means[A.TS_SHUFFLED]
-    future = get_ts_future(seed, float(noise), int(lags))
-    closer = "time-ordered" if abs(ordered - future) < abs(shuffled - future) else "shuffled"
+    st.markdown(A.ts_cv_sentence(tscv, get_ts_future_errors(seed, float(noise), int(lags))))
     st.markdown(
-        f"Time-ordered CV trains on the past and tests on the future (mean MAE **{ordered:.2f}**); shuffled folds "
-        f"train on months on both sides of each test month (mean MAE **{shuffled:.2f}**). The real one-step error "
-        f"on the next {A.TS_FUTURE_MONTHS} months, which no fold saw, is **{future:.2f}**: here the **{closer}** "
-        "estimate is closer. Time-ordered CV's first folds train on only a few years, so it is pessimistic for a model "
-        "that keeps improving with data. Shuffling is harmless only while every feature comes from before the target "
-        "month, as these lags do; a centred moving average, a statistic of the target computed over the whole "
-        "series, or a model that interpolates between neighbouring months makes shuffled CV optimistic. Only "
-        "time-ordered CV cannot leak, which is why it is the default. The forecasts above are recursive: each "
-        "predicted month becomes a lag for the next, so errors compound with the horizon. With fewer than 12 lags the "
-        "linear model cannot see last year's same month and the seasonal shape fades.")
+        "Shuffled folds put months that come after each test month into training. Whether that flatters the "
+        "estimate depends on what the model can do with them. This linear model reads only earlier months (its "
+        "lags) and the time index, and extrapolates the trend; for an autoregression whose lags capture the "
+        "dependence (its errors uncorrelated), shuffled K-fold is close to valid (Bergmeir, Hyndman & Koo, 2018). "
+        "A model that cannot extrapolate gets no such pass: on the Data leakage page a random forest on a trending "
+        "series scores far better in shuffled folds than on the future, because the later points in training show "
+        "it levels the future reaches. Features computed over a window that reaches forward (a centred moving "
+        "average, a statistic of the whole series) leak in any shuffled fold. Time-ordered CV never trains on the "
+        "future, which is why it is the safe default; its price is that early folds train on less data. The "
+        "forecasts above are recursive: each predicted month becomes a lag for the next, so errors compound with "
+        "the horizon. With one or two lags the forecast flattens towards the trend (too short a memory to "
+        "reproduce the season); twelve let the model read last year's same month.")
 
 # ---------------------------------------------------------------- recommender
 with rec_tab:

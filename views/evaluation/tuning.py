@@ -9,7 +9,8 @@ from components.ui import common
 
 st.title("Hyper-parameter tuning")
 st.caption("An RBF support-vector machine has two hyper-parameters, C and gamma. Their cross-validated score "
-           "is computed once over a log grid; three search strategies then spend the same budget on it.")
+           "is computed once over a log grid; three search strategies then spend the same budget on it, and each "
+           "one's winner is checked on a test set that no search saw.")
 
 c1, c2, c3 = st.columns([1.8, 1.8, 1.4])  # room for the toggle's label on one line
 budget = c1.slider("Budget (trials per strategy)", tn.BUDGET_MIN, tn.BUDGET_MAX, tn.BUDGET_DEFAULT, 1,
@@ -30,19 +31,18 @@ classification = datasets.REGISTRY[name].task == datasets.CLASSIFICATION
 metric = "accuracy" if classification else "R²"
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def rows(name: str, seed: int, n_samples: int, noise: float) -> tuple:
+    """Development rows (the surface and the searches) and the test rows locked away before them."""
+    ds = datasets.load(name, n_samples=n_samples, noise=noise, seed=seed)
+    return tn.split_rows(ds.X, ds.y, ds.task == datasets.CLASSIFICATION, seed)
+
+
 @st.cache_data(max_entries=48, show_spinner="Computing the score surface once (100 settings × 3 folds)…")
 def surface(name: str, seed: int, n_samples: int, noise: float, fraction: float = 1.0) -> pd.DataFrame:
-    ds = datasets.load(name, n_samples=n_samples, noise=noise, seed=seed)
-    clf = ds.task == datasets.CLASSIFICATION
-    X, y = tn.subsample(ds.X, ds.y, clf, seed)
+    clf = datasets.REGISTRY[name].task == datasets.CLASSIFICATION
+    X, y = rows(name, seed, n_samples, noise)[:2]
     return tn.score_surface(*tn.fraction_rows(X, y, clf, seed, fraction), clf, seed)
-
-
-@st.cache_data(max_entries=48, show_spinner=False)
-def n_rows(name: str, seed: int, n_samples: int, noise: float) -> int:
-    """Rows the surface is cross-validated on (every row is tested once across the folds)."""
-    ds = datasets.load(name, n_samples=n_samples, noise=noise, seed=seed)
-    return len(tn.subsample(ds.X, ds.y, ds.task == datasets.CLASSIFICATION, seed)[1])
 
 
 @st.cache_data(max_entries=64, show_spinner="Running the searches…")
@@ -54,6 +54,14 @@ def searches(name: str, seed: int, n_samples: int, noise: float, budget: int, ha
         trials = pd.concat([trials.assign(**{"rows used": 1.0}), tn.run_halving(surfaces, budget, seed)],
                            ignore_index=True)
     return trials
+
+
+@st.cache_data(max_entries=64, show_spinner="Cross-validating each winner for real and scoring it on the test set…")
+def winners(name: str, seed: int, n_samples: int, noise: float, budget: int, halving: bool) -> pd.DataFrame:
+    clf = datasets.REGISTRY[name].task == datasets.CLASSIFICATION
+    trials = searches(name, seed, n_samples, noise, budget, halving)
+    return tn.check_winners(surface(name, seed, n_samples, noise), trials, *rows(name, seed, n_samples, noise), clf,
+                            seed)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -80,7 +88,8 @@ def chart_specs(name: str, seed: int, n_samples: int, noise: float, budget: int,
 
 
 surf = surface(name, seed, n_samples, noise)
-rows = n_rows(name, seed, n_samples, noise)
+_, y_dev, _, y_test = rows(name, seed, n_samples, noise)
+n_dev, n_test = len(y_dev), len(y_test)
 trials = searches(name, seed, n_samples, noise, budget, halving)
 specs = chart_specs(name, seed, n_samples, noise, budget, show, halving)
 strategies = tn.STRATEGIES + ((tn.HALVING,) if halving else ())
@@ -94,7 +103,9 @@ def replay() -> None:
     n = min(step, budget)
     upto = trials[trials["trial"] <= n]
     cols = st.columns(len(strategies) + 1)
-    cols[0].metric(f"Best on the full grid ({len(surf)} settings)", f"{surf['score'].max():.3f}")
+    cols[0].metric(f"Best on the full grid ({len(surf)} settings)", f"{surf['score'].max():.3f}",
+                   help=f"The largest of {len(surf)} noisy cross-validated scores: an optimistic estimate for new "
+                        "data (its test score is in the table below).")
     for col, strat in zip(cols[1:], strategies):
         part = upto[upto["strategy"] == strat]
         if strat == tn.HALVING:
@@ -103,19 +114,15 @@ def replay() -> None:
                        f"{full['score'].max():.3f}" if len(full) else "–",
                        help="Only scores on all the rows count: the cheap rungs only decide who is promoted.")
         else:
-            col.metric(f"{strat}, best of {len(part)}", f"{part['score'].max():.3f}" if len(part) else "–")
+            col.metric(f"{strat}, best of {len(part)}", f"{part['score'].max():.3f}" if len(part) else "–",
+                       help="Read from the surface by interpolation; below, the winner is cross-validated for real.")
     if step > budget:
         st.caption(f"Showing all {budget} trials: the budget ends the replay.")
     if classification:
-        st.caption(f"A cross-validated accuracy here is a share of {rows} rows: one row is worth "
-                   f"{1 / rows:.3f}, so strategies within that of each other are tied.")
+        st.caption(f"A cross-validated accuracy here is a share of {n_dev} rows: one row is worth "
+                   f"{1 / n_dev:.3f}, so strategies within that of each other are tied.")
     if show == tn.HALVING and not halving:
         st.info("Turn on *Add successive halving* to draw its trials.")
-    if tn.grid_on_surface(budget):
-        m = int(budget ** 0.5)
-        st.caption(f"At this budget the {m} × {m} grid falls on the surface's own points and reads exact scores; "
-                   "every other trial is interpolated, which never scores above the points around it. The replay "
-                   "favours grid search here: try a budget of 9–15 or 25+.")
     if int(budget ** 0.5) ** 2 < budget:
         st.caption(f"Grid search can only use a full m × m grid: {int(budget ** 0.5) ** 2} of the {budget} trials.")
     left, right = st.columns([3, 2])
@@ -129,6 +136,14 @@ def replay() -> None:
 
 replay()
 
+st.subheader(f"The winners, checked (after all {budget} trials)")
+checks = winners(name, seed, n_samples, noise, budget, halving)
+st.markdown(tn.interpolation_sentence(checks, budget))
+st.markdown(tn.grid_max_sentence(checks, len(surf), n_test))
+st.dataframe(checks.drop(columns=tn.EXACT), hide_index=True,
+             column_config={c: st.column_config.NumberColumn(format="%.4f")
+                            for c in ("log10 C", "log10 gamma", tn.REPLAYED, tn.TRUE_CV, tn.TEST, tn.TEST_SE)})
+
 st.subheader("Hyper-parameters vs learned parameters")
 st.markdown("A **hyper-parameter** is set before training and chosen by search and validation; a **parameter** "
             "is what training itself fits to the data.")
@@ -141,21 +156,25 @@ common.page_footer(
         "How does Bayesian optimisation choose the next hyper-parameters to try?",
         "Why search C and gamma on a log scale?",
         "Why tune with cross-validation, and why keep a separate test set for the final estimate?",
-        "What is successive halving (Hyperband), and when does it save time?",
+        "What is successive halving, how does Hyperband build on it, and when do they save time?",
     ],
     code=tn.export_code(dataset_code(name, n_samples or 300, noise, seed), classification, budget, seed,
                         halving=halving),
     explanation=(
-        f"The heatmap is the {tn.FOLDS}-fold cross-validated {metric} of an RBF SVM for every (C, gamma) on a "
-        f"{tn.RESOLUTION} × {tn.RESOLUTION} log grid (at most {tn.MAX_ROWS} rows of **{name}**), computed once. "
-        "Each search then spends the budget on it, every proposed point scored by interpolating the surface: the "
-        "same landscape for every strategy, instantly, with one bias the caption flags (a grid whose points fall "
-        "on the surface's reads exact scores, and interpolation never exceeds them). **Grid search** spends the "
+        f"A random {tn.TEST_SHARE:.0%} of **{name}** is locked away first as a test set ({n_test} rows). The heatmap is "
+        f"the {tn.FOLDS}-fold cross-validated {metric} of an RBF SVM for every (C, gamma) on a "
+        f"{tn.RESOLUTION} × {tn.RESOLUTION} log grid, on {n_dev} development rows, computed once. Each search then "
+        "spends the budget on it, every proposed point scored by interpolating the surface: the same landscape for "
+        "every strategy, instantly. Interpolation is exact on the surface's points and elsewhere can read above or "
+        "below the true CV score, so each search's winner is cross-validated for real below and scored on the test "
+        "set, beside the full grid's best. **Grid search** spends the "
         "budget on a coarse lattice and tests only a few distinct values of each parameter; **random search** tries a new value of both on every trial; "
         "**Bayesian optimisation** (optuna's TPE) starts randomly, then concentrates trials where good scores "
         "were found. The line chart is the best score each has found after n trials. **Successive halving** "
         "(scikit-learn's `HalvingRandomSearchCV`; toggle it on) spends the same budget differently: it scores many "
         "random candidates on a quarter of the rows (a quarter of the cost each), promotes the better half to half "
         "the rows, and the better half of those to all rows; its line starts only when full-data scores exist. "
-        "Its cheap rungs read their own surfaces, cross-validated on fewer rows."),
+        "Its cheap rungs read their own surfaces, cross-validated on fewer rows. **Hyperband** (not shown) builds on "
+        "it: it runs several successive-halving brackets, from many candidates on a small share of the rows to a few "
+        "candidates on all of them, because how early a candidate can be judged depends on the problem."),
 )
