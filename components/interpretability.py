@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import shap
+from scipy.special import logsumexp
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.inspection import partial_dependence, permutation_importance
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
@@ -62,7 +63,7 @@ class Explained:
     y_train: pd.Series
     y_test: pd.Series
     class_index: int  # the class whose output is explained (classification), 0 for regression
-    output_name: str  # what the explained number is, e.g. "P(malignant)" or "log-odds of ..."
+    output_name: str  # what the explained number is, e.g. "P(malignant)", "log-odds of ..." (see output_function)
     test_score: float
     score_name: str
     builtin_name: str  # "impurity importance" or "|standardised coefficient|"
@@ -73,10 +74,14 @@ class Explained:
     base_value: float
     outputs: np.ndarray  # the explained model output on each test row
     predictions: np.ndarray  # predicted label (classification) or value (regression)
+    n_classes: int = 0  # 0 for regression
+    class_name: str = ""  # the explained class (classification)
+    log_prob: np.ndarray | None = None  # log P(explained class) on each test row (linear classifier)
+    log_odds: np.ndarray | None = None  # log P(k) - log(1 - P(k)) on each test row (linear classifier)
 
 
 def explained_class(ds: datasets.Dataset) -> int:
-    """Binary: the positive class (index 1). Multi-class: the last class (one-vs-rest view)."""
+    """Binary: the positive class (index 1). Multi-class: the last class."""
     return 0 if ds.task == datasets.REGRESSION else ds.n_classes - 1
 
 
@@ -105,17 +110,52 @@ def make_model(task: str, kind: str, seed: int):
 
 
 def output_function(model, task: str, kind: str, k: int):
-    """The number SHAP explains: P(class k) for the forest, the class-k logit for the logistic
-    model (what LinearExplainer is exact for), the prediction for regression."""
+    """The number SHAP explains: P(class k) for the forest; for the logistic model an output linear in
+    the features (what LinearExplainer is exact for): the log-odds of class 1 when binary, class k's
+    softmax logit centred over the classes when multi-class (see linear_output_coefficients); the
+    prediction for regression."""
     if task == datasets.REGRESSION:
         return lambda X: model.predict(X)
     if kind == FOREST:
         return lambda X: model.predict_proba(X)[:, k]
 
     def logit(X):
-        d = model.decision_function(X)
-        return d if d.ndim == 1 else d[:, k]
+        return centred_logit(model.decision_function(X), k)
     return logit
+
+
+def centred_logit(d: np.ndarray, k: int) -> np.ndarray:
+    """decision_function's class-k column minus the mean over classes (multi-class); binary: d itself,
+    the log-odds of class 1."""
+    d = np.asarray(d, dtype=float)
+    return d if d.ndim == 1 else d[:, k] - d.mean(axis=1)
+
+
+def linear_output_coefficients(lin, k: int) -> tuple[np.ndarray, float]:
+    """Weights and intercept, on the standardised features, of the output the linear model explains.
+
+    Binary logistic regression: its own coefficients; the output is the log-odds log P(1) / P(0).
+    Multinomial (softmax) regression: one logit z_j per class and P(k) = exp(z_k) / sum_j exp(z_j). The
+    softmax compares all classes at once (there is no "class k against the rest" model) and ignores a
+    constant added to every logit, so the explained output is class k's logit centred over the classes,
+    z_k - mean_j z_j = log P(k) - mean_j log P(j): coefficients coef_k - mean_j coef_j. scikit-learn's
+    L2-penalised fit already gives logits that sum to zero; centring makes the identity exact by
+    construction. It is not the log-odds log P(k) / (1 - P(k)). Ridge regression: its coefficients."""
+    coef, intercept = np.atleast_2d(lin.coef_), np.atleast_1d(lin.intercept_)
+    if coef.shape[0] == 1:
+        return coef[0], float(intercept[0])
+    return coef[k] - coef.mean(axis=0), float(intercept[k] - intercept.mean())
+
+
+def class_log_probabilities(d: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """log P(k) and the log-odds log P(k) - log(1 - P(k)) from a logistic model's decision_function,
+    without rounding P to 0 or 1 (binary: d is the log-odds of class 1)."""
+    d = np.asarray(d, dtype=float)
+    if d.ndim == 1:
+        d = np.column_stack([np.zeros_like(d), d])  # softmax of (0, d) is the sigmoid of d
+    log_norm = logsumexp(d, axis=1)
+    others = logsumexp(np.delete(d, k, axis=1), axis=1)
+    return d[:, k] - log_norm, d[:, k] - others
 
 
 def n_repeats(n_features: int) -> int:
@@ -144,8 +184,10 @@ def explain(ds: datasets.Dataset, model_kind: str, seed: int, noise_feature: boo
         output_name = "predicted value"
     elif model_kind == FOREST:
         output_name = f"P({cls_name})"
-    else:
+    elif ds.n_classes == 2:
         output_name = f"log-odds of {cls_name}"
+    else:
+        output_name = f"softmax logit z of {cls_name}"
     score_name = "accuracy" if clf else "R²"
     test_score = float(model.score(X_test, y_test))
     perm = permutation_importance(model, X_test, y_test, scoring=PERM_SCORING[ds.task],
@@ -165,15 +207,17 @@ def explain(ds: datasets.Dataset, model_kind: str, seed: int, noise_feature: boo
     else:
         builtin_name = "|standardised coefficient|"
         scaler, lin = model[0], model[-1]
-        coef = np.atleast_2d(lin.coef_)
-        intercept = np.atleast_1d(lin.intercept_)
-        row = k if coef.shape[0] > 1 else 0
-        builtin = np.abs(coef[row])
+        weights, intercept = linear_output_coefficients(lin, k)
+        builtin = np.abs(weights)
         Z_train = scaler.transform(X_train)
-        explainer = shap.LinearExplainer((coef[row], float(intercept[row])), shap.maskers.Independent(Z_train, max_samples=len(Z_train)))
+        explainer = shap.LinearExplainer((weights, intercept),
+                                         shap.maskers.Independent(Z_train, max_samples=len(Z_train)))
         sv = np.asarray(explainer.shap_values(scaler.transform(X_test)))
         base = float(np.atleast_1d(explainer.expected_value)[0])
     f = output_function(model, ds.task, model_kind, k)
+    log_prob = log_odds = None
+    if clf and model_kind == LINEAR:  # what the logit means in probabilities, for the row's story
+        log_prob, log_odds = class_log_probabilities(model.decision_function(X_test), k)
     return Explained(
         dataset=ds.name, task=ds.task, model_kind=model_kind, model=model, feature_names=names,
         X_train=X_train, X_test=X_test, y_train=y_train, y_test=y_test, class_index=k,
@@ -181,7 +225,8 @@ def explain(ds: datasets.Dataset, model_kind: str, seed: int, noise_feature: boo
         builtin_name=builtin_name, builtin=np.asarray(builtin, dtype=float),
         perm_mean=perm.importances_mean, perm_std=perm.importances_std,
         shap_values=sv, base_value=base, outputs=np.asarray(f(X_test), dtype=float),
-        predictions=np.asarray(model.predict(X_test)))
+        predictions=np.asarray(model.predict(X_test)), n_classes=ds.n_classes, class_name=cls_name,
+        log_prob=log_prob, log_odds=log_odds)
 
 
 def _share(v: np.ndarray) -> np.ndarray:
@@ -286,15 +331,57 @@ def narrative(e: Explained, row: int, class_names: tuple[str, ...] = ()) -> str:
     else:
         said = f"predicts **{float(pred):.4g}** (true: {float(e.y_test.iloc[row]):.4g})"
     return (f"For this row the model {said}. Its {e.output_name} is **{e.outputs[row]:.3f}** against an average "
-            f"of **{e.base_value:.3f}**. Pushing it up: {fmt(up)}. Pushing it down: {fmt(down)}.")
+            f"of **{e.base_value:.3f}**.{probability_note(e, row)} Pushing it up: {fmt(up)}. "
+            f"Pushing it down: {fmt(down)}.")
+
+
+def probability_note(e: Explained, row: int) -> str:
+    """What the linear classifier's explained output means for this row in probabilities: binary, the
+    probability its log-odds gives; multi-class, that the softmax logit z is not the log-odds, with both
+    numbers (both are log P(k) minus something: log P(not k) for the log-odds, the mean log P over the
+    classes for z). Empty for other models (the forest's output is already a probability)."""
+    if e.log_odds is None:
+        return ""
+    cls, z, lp, lo = e.class_name, float(e.outputs[row]), float(e.log_prob[row]), float(e.log_odds[row])
+    p = f"P({cls}) = {np.exp(lp):.3g}"
+    if e.n_classes == 2:
+        return f" In probability: {p}."
+    same = round(z, 3) == round(lo, 3)
+    return ((f" Here it happens to equal the log-odds of {cls}" if same else f" It is not the log-odds of {cls}")
+            + f": {p} gives log P/(1 − P) = **{lo:.3f}**. Both start from log P({cls}) = {lp:.3f}: the log-odds "
+            f"subtracts log P(not {cls}) = {lp - lo:.3g}, z subtracts the mean of log P over the {e.n_classes} "
+            f"classes, {lp - z:.3g}.")
+
+
+def class_note(e: Explained) -> str:
+    """For multi-class data: which class the page explains and what the explained number is."""
+    cls, n = e.class_name, e.n_classes
+    head = f"**{e.dataset}** has {n} classes: the page explains the last one, **{cls}**"
+    if e.model_kind == FOREST:
+        return head + f", through the forest's predicted probability P({cls})."
+    return (head + ". The logistic model is multinomial: one logit z per class, each linear in the features, "
+            f"and the softmax turns all {n} into probabilities at once, P(class) = exp(its z) / the sum of "
+            f"exp(z) over the {n} classes. There is no \"{cls} against the rest\" model. The softmax ignores a "
+            "constant added to every logit, so the page explains the logit centred over the classes: "
+            f"**z = log P({cls}) − the mean of log P over the {n} classes**, not the log-odds log P/(1 − P). "
+            "The row's story below gives both.")
+
+
+def beeswarm_caption(e: Explained, bees: pd.DataFrame) -> str:
+    """The beeswarm's legend in words, with how many test rows it draws."""
+    shown, n_test = bees["row"].nunique(), len(e.X_test)
+    rows = f"one of {shown} test rows" + ("" if shown == n_test else f" (a random {shown} of the {n_test})")
+    return (f"**SHAP summary (beeswarm)**: each dot is {rows}; right of zero pushes the {e.output_name} up. "
+            "Colour is the feature's value, ranked within the feature (blue lowest, vermilion highest).")
 
 
 def lime_surrogate(e: Explained, row: int, n_features: int = LIME_K_DEFAULT, seed: int = 0,
                    n_samples: int = LIME_SAMPLES, scale: float = LIME_SCALE) -> dict:
     """A LIME-style local surrogate, hand-written: perturb around the row (Gaussian, LIME_SCALE
-    training std per feature), weight samples by an exponential kernel on standardised distance
-    (width 0.75·sqrt(p), LIME's default), pick the n_features with the largest weighted ridge
-    weights and refit a weighted linear model on them (LIME's "highest_weights" selection).
+    training std per feature), weight samples by the kernel exp(-d^2 / w^2) on the distance d in
+    training standard deviations (w = 0.75·sqrt(p), LIME's default width; LIME's kernel is the square
+    root of this one), pick the n_features with the largest weighted ridge weights and refit an
+    unpenalised weighted linear model on them. How it differs from the lime package: LIME_VS_PACKAGE.
 
     Why by hand: the `lime` package is unmaintained (last release 2020), pulls matplotlib and
     scikit-image, and is not a dependency of this project; the method itself is a few lines of
@@ -348,7 +435,55 @@ def lime_samples(e: Explained, row: int, seed: int = 0, n_samples: int = LIME_SA
     w = np.exp(-(dist ** 2) / width ** 2)
     D = Z * scale  # displacement in training standard deviations
     full = Ridge(alpha=1e-3).fit(D, yp, sample_weight=w)
-    return {"x": x[0], "D": D, "y": np.asarray(yp, dtype=float), "w": w, "rank": np.argsort(-np.abs(full.coef_))}
+    return {"x": x[0], "D": D, "y": np.asarray(yp, dtype=float), "w": w, "rank": np.argsort(-np.abs(full.coef_)),
+            "full_fidelity": float(full.score(D, yp, sample_weight=w))}
+
+
+LIME_FIDELITY_CLOSE = 0.9  # weighted R² from which the page says the line tracks the model closely
+
+
+def lime_verdict(lime: dict) -> str:
+    """How well the surrogate fits, and why not when it does not: compared with a line on every feature
+    (lime_samples' full fit), a poor k-feature fit either leaves out features that matter here (the full
+    line fits) or meets a model that curves near the row (the full line does not fit either)."""
+    f, full, k, p = lime["fidelity"], lime["full_fidelity"], len(lime["weights"]), lime["n_all"]
+    said = f"The {k}-feature line explains {f:.0%} of the output's weighted variation near this row"
+    if f >= LIME_FIDELITY_CLOSE:
+        return said + ": it tracks the model closely."
+    if full >= LIME_FIDELITY_CLOSE:
+        return (said + f"; a line on all {p} features explains {full:.0%}, so the features left out matter here: "
+                "more features in the surrogate, or read these weights as part of the story.")
+    if k < p:
+        return (said + f"; even a line on all {p} features explains only {full:.0%}: the model is not linear near this "
+                "row, trust the surrogate less.")
+    return said + ": the model is not linear near this row, trust the surrogate less."
+
+
+def lime_text(lime: dict, e: Explained) -> str:
+    """What the surrogate beside it is and how well it fits: its numbers and lime_verdict."""
+    p = len(e.feature_names)
+    f = lime["fidelity"]
+    verdict = lime_verdict(lime)
+    return (f"**LIME-style surrogate**: {LIME_SAMPLES} copies of the row, each feature moved by a normal draw of "
+            f"{LIME_SCALE:g} training standard deviations, weighted by closeness (exp(−d²/w²), d in training "
+            f"standard deviations, w = 0.75·√{p} = {0.75 * np.sqrt(p):.2f}), and a {len(lime['weights'])}-feature "
+            "linear model "
+            f"fitted by weighted least squares to the model's {e.output_name} on them. Local fidelity (weighted R²) "
+            f"**{f:.2f}**; surrogate at the row {lime['surrogate_at_row']:.4f} vs model {lime['model_at_row']:.4f}. "
+            f"Weights are slopes: the change in output per +1 training standard deviation. {verdict}")
+
+
+LIME_VS_PACKAGE = (
+    "**Not the `lime` package's weights.** Its `LimeTabularExplainer`, with its defaults, cuts every feature into "
+    "its training quartiles, draws each perturbed value from the training data (a quartile with its training "
+    "frequency, then a value inside it), not around the row, and fits on yes/no features \"in the same quartile "
+    "as this row\": its weights are the effect of sitting in the row's quartile, not slopes. Its squared distance "
+    "is the number of features outside the row's quartile, its kernel is √exp(−d²/w²) (the same w = 0.75·√p), "
+    "and it takes 5,000 samples, picks features by forward selection (when 6 or fewer are asked for) or by "
+    "largest weights, fits "
+    "Ridge(α = 1) and, for a classifier, explains probabilities. Here: copies around the row, the raw features, "
+    f"exp(−d²/w²) on distance in training standard deviations, {LIME_SAMPLES} samples, largest weights, "
+    "unpenalised least squares, on the same output as SHAP.")
 
 
 def lime_fit(feature_names: list[str], samples: dict, n_features: int = LIME_K_DEFAULT) -> dict:
@@ -362,21 +497,38 @@ def lime_fit(feature_names: list[str], samples: dict, n_features: int = LIME_K_D
                             "value": x[chosen]}).sort_values("weight", key=np.abs, ascending=False,
                                                               ignore_index=True)
     return {"weights": weights, "fidelity": fidelity, "surrogate_at_row": float(sur.intercept_),
-            "model_at_row": float(yp[0])}
+            "model_at_row": float(yp[0]), "full_fidelity": samples["full_fidelity"], "n_all": D.shape[1]}
+
+
+def pdp_rows(e: Explained, seed: int = 0) -> pd.DataFrame:
+    """The training rows the ICE lines follow (ICE_LINES of them, sampled with the seed)."""
+    return e.X_train.sample(ICE_LINES, random_state=seed) if len(e.X_train) > ICE_LINES else e.X_train
+
+
+def pdp_response_method(e: Explained) -> str:
+    """The output partial_dependence averages: the one SHAP explains (probability for the forest,
+    decision_function for the logistic model, whose logits are linear in the features)."""
+    if e.task == datasets.CLASSIFICATION and e.model_kind == LINEAR:
+        return "decision_function"
+    return "auto"
 
 
 def pdp_frame(e: Explained, feature: str, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Partial dependence (average) and ICE lines (one per sampled training row) for one feature,
-    from sklearn.inspection.partial_dependence. For classifiers the curve is P(explained class)."""
-    X = e.X_train
-    if len(X) > ICE_LINES:
-        X = X.sample(ICE_LINES, random_state=seed)
-    res = partial_dependence(e.model, X, [feature], kind="both", grid_resolution=PDP_GRID)
+    from sklearn.inspection.partial_dependence, on the output SHAP explains (e.output_name): a linear
+    model's lines are then exactly parallel (no interactions in its logit), where on the probability
+    scale the sigmoid would bend each row's line differently."""
+    res = partial_dependence(e.model, pdp_rows(e, seed), [feature], kind="both", grid_resolution=PDP_GRID,
+                             response_method=pdp_response_method(e))
     grid = res["grid_values"][0]
     avg = np.asarray(res["average"])
     ice = np.asarray(res["individual"])
     if e.task == datasets.CLASSIFICATION and avg.shape[0] > 1:
-        avg, ice = avg[e.class_index], ice[e.class_index]
+        k = e.class_index
+        if e.model_kind == LINEAR:  # the centred logit (linear_output_coefficients)
+            avg, ice = avg[k] - avg.mean(axis=0), ice[k] - ice.mean(axis=0)
+        else:
+            avg, ice = avg[k], ice[k]
     else:
         avg, ice = avg[0], ice[0]
     pd_df = pd.DataFrame({feature: grid, "average": avg})
@@ -386,10 +538,71 @@ def pdp_frame(e: Explained, feature: str, seed: int = 0) -> tuple[pd.DataFrame, 
     return pd_df, ice_df
 
 
-def pdp_output_name(e: Explained, class_names: tuple[str, ...] = ()) -> str:
-    if e.task == datasets.REGRESSION:
-        return "prediction"
-    return f"P({class_names[e.class_index]})" if class_names else "P(class)"
+PARALLEL_TOL = 1e-9  # centred ICE lines closer than this (relative to the output's size) coincide
+
+
+def ice_summary(e: Explained, feature: str, pd_df: pd.DataFrame, ice_df: pd.DataFrame, seed: int = 0) -> dict:
+    """The numbers the PDP's sentences state.
+
+    Interaction: each ICE line minus its own value at the grid's first point (centred ICE); if the
+    feature acts the same in every row the centred lines coincide. `spread` is the standard deviation
+    across lines of the centred curves, averaged over the grid; `pdp_range` the PDP's max - min.
+    Extrapolation: the feature's most correlated other feature in the training data (`partner`, r) and
+    the share of the PDP's (grid value, sampled row) pairs that lie farther from the straight-line trend
+    of partner on feature than any training row (the least-squares line fitted on the training data)."""
+    lines = ice_df.pivot(index="line", columns=feature, values="prediction").to_numpy(dtype=float)
+    grid = pd_df[feature].to_numpy(dtype=float)
+    centred = lines - lines[:, [0]]
+    spread = float(centred.std(axis=0).mean())
+    parallel = spread <= PARALLEL_TOL * max(1.0, float(np.abs(lines).max()))
+    out = {"n_lines": lines.shape[0], "n_grid": len(grid), "spread": spread, "parallel": bool(parallel),
+           "pdp_range": float(np.ptp(pd_df["average"].to_numpy(dtype=float))), "partner": None}
+    X = e.X_train.to_numpy(dtype=float)
+    j = e.feature_names.index(feature)
+    sd = X.std(axis=0)
+    others = [m for m in range(X.shape[1]) if m != j and sd[m] > 0]
+    if sd[j] == 0 or not others or len(grid) < 2:
+        return out
+    Xc = X - X.mean(axis=0)
+    r = (Xc[:, others] * Xc[:, [j]]).mean(axis=0) / (sd[others] * sd[j])
+    m = others[int(np.argmax(np.abs(r)))]
+    slope = float((Xc[:, m] * Xc[:, j]).mean() / sd[j] ** 2)
+    centre_x, centre_partner = X[:, j].mean(), X[:, m].mean()
+    widest = float(np.abs(Xc[:, m] - slope * Xc[:, j]).max())  # the training rows' largest distance from the trend
+    partner_vals = pdp_rows(e, seed).iloc[:, m].to_numpy(dtype=float)
+    on_trend = centre_partner + slope * (grid - centre_x)
+    off = np.abs(partner_vals[:, None] - on_trend[None, :]) > widest * (1 + 1e-12)
+    out.update(partner=e.feature_names[m], r=float(r[others.index(m)]), off_share=float(off.mean()),
+               n_pairs=int(off.size))
+    return out
+
+
+def ice_text(s: dict, feature: str, output_name: str) -> str:
+    """The PDP's sentences from ice_summary's numbers: how far from parallel the ICE lines are and how
+    much of the average rests on combinations of values the training data does not have."""
+    n = s["n_lines"]
+    if s["parallel"]:
+        shape = (f"The {n} ICE lines are parallel: shifted to start at 0 at the grid's first value, they coincide, so "
+                 f"{feature} moves the {output_name} by the same amount in every row (no interaction with the other "
+                 f"features) and the PDP, range {s['pdp_range']:.3g}, loses nothing by averaging.")
+    else:
+        shape = (f"The {n} ICE lines are not parallel: shifted to start at 0 at the grid's first value, they spread by "
+                 f"{s['spread']:.3g} on average (standard deviation across lines) against a PDP range of "
+                 f"{s['pdp_range']:.3g}. So the effect of {feature} differs from row to row: it interacts with other "
+                 "features, which the average (PDP) hides. Lines need not cross for that; not being parallel is "
+                 "enough.")
+    if s["partner"] is None:
+        return shape
+    share = s["off_share"]
+    pct = f"{share:.1%}" if share < 0.01 else f"{share:.0%}"  # a few pairs do not round to "0%"
+    where = (f"{pct} of those {s['n_pairs']} combinations lie farther from the straight-line trend between the "
+             "two than any training row does: that part of the average rests on inputs the model never saw "
+             "(it extrapolates)." if share > 0 else
+             f"none of those {s['n_pairs']} combinations lies farther from the straight-line trend between the two "
+             "than the training rows do, so by this measure the PDP stays within the data.")
+    return (shape + f" **Correlated features**: the feature most correlated with {feature} in the training data is "
+            f"**{s['partner']}** (r = {s['r']:+.2f}). The PDP sets {feature} to each of its {s['n_grid']} grid "
+            f"values in each of the {n} sampled rows, keeping the row's {s['partner']}: " + where)
 
 
 def loader_code(dataset: str, n_samples: int = 300, noise: float = 0.25, seed: int = 0) -> str:
@@ -424,10 +637,10 @@ def loader_code(dataset: str, n_samples: int = 300, noise: float = 0.25, seed: i
 
 
 @functools.lru_cache(maxsize=32)
-def _dataset_shape(dataset: str, n_samples: int, noise: float, seed: int) -> tuple[int, int]:
-    """Rows and features (export_code needs only these; loading the table took ~4 ms a call)."""
+def _dataset_shape(dataset: str, n_samples: int, noise: float, seed: int) -> tuple[int, int, int]:
+    """Rows, features and classes (export_code needs only these; loading the table took ~4 ms a call)."""
     ds = datasets.load(dataset, n_samples, noise, seed)
-    return len(ds.y), len(ds.feature_names)
+    return len(ds.y), len(ds.feature_names), ds.n_classes
 
 
 def export_code(dataset: str, model_kind: str, seed: int, noise_feature: bool, row: int,
@@ -435,7 +648,7 @@ def export_code(dataset: str, model_kind: str, seed: int, noise_feature: bool, r
     """A runnable script for the current settings; last stdout line = JSON of the page's numbers."""
     loader = loader_code(dataset, n_samples, noise, seed)
     task = datasets.REGISTRY[dataset].task
-    n_rows, n_real = _dataset_shape(dataset, n_samples, noise, seed)
+    n_rows, n_real, n_classes = _dataset_shape(dataset, n_samples, noise, seed)
     n_features = n_real + int(noise_feature)
     reps = n_repeats(n_features)
     frac = perm_max_samples(int(np.ceil(TEST_SIZE * n_rows)), n_features)
@@ -480,25 +693,49 @@ def export_code(dataset: str, model_kind: str, seed: int, noise_feature: bool, r
             "builtin = model.feature_importances_",
         ]
     else:
+        multi = n_classes > 2
+        if multi:
+            weights = ("# multinomial (softmax): explain class k's logit centred over the classes,\n"
+                       "# z = log P(k) - mean over classes of log P (not the log-odds log P / (1 - P))\n"
+                       "w, b = coef[k] - coef.mean(axis=0), float(intercept[k] - intercept.mean())")
+        else:
+            weights = ("w, b = coef[0], float(intercept[0])  # "
+                       + ("the log-odds of class 1" if clf else "the prediction"))
         lines += [
             "scaler, lin = model[0], model[-1]",
             "coef, intercept = np.atleast_2d(lin.coef_), np.atleast_1d(lin.intercept_)",
-            "r = k if coef.shape[0] > 1 else 0",
-            "explainer = shap.LinearExplainer((coef[r], float(intercept[r])), shap.maskers.Independent(scaler.transform(X_train), max_samples=len(X_train)))",
+            weights,
+            "explainer = shap.LinearExplainer((w, b), shap.maskers.Independent(scaler.transform(X_train),",
+            "                                                                  max_samples=len(X_train)))",
             "sv = np.asarray(explainer.shap_values(scaler.transform(X_test)))",
             "base = float(np.atleast_1d(explainer.expected_value)[0])",
-            ("d = model.decision_function(X_test)\noutput = d if d.ndim == 1 else d[:, k]" if clf
-             else "output = model.predict(X_test)"),
-            "builtin = np.abs(coef[r])",
+            "builtin = np.abs(w)",
         ]
+        if multi:
+            lines.insert(lines.index("import shap") + 1, "from scipy.special import logsumexp")
+            lines += [
+                "d = model.decision_function(X_test)",
+                "output = d[:, k] - d.mean(axis=1)",
+                "log_p = d[:, k] - logsumexp(d, axis=1)  # log P(k), without rounding P to 0",
+                "log_odds = d[:, k] - logsumexp(np.delete(d, k, axis=1), axis=1)  # log P(k) - log(1 - P(k))",
+            ]
+        elif clf:
+            lines += ["output = log_odds = model.decision_function(X_test)"]
+        else:
+            lines += ["output = model.predict(X_test)"]
     lines += [
         "row = ROW % len(X_test)",
         "print('test score:', round(model.score(X_test, y_test), 4))",
         "for name, b, p, s in sorted(zip(X.columns, builtin, perm.importances_mean, np.abs(sv).mean(0)), key=lambda t: -t[3])[:10]:",
         "    print(f'{name:>28}  built-in {b:.4f}  permutation {p:+.4f}  mean|SHAP| {s:.4f}')",
         "print('row', row, ': base', round(base, 4), '+ sum of SHAP', round(sv[row].sum(), 4), '= output', round(output[row], 4))",
+    ]
+    if clf and not forest:
+        lines.append("print('row', row, ': log-odds of class k', round(log_odds[row], 4))")
+    lines += [
         "print(json.dumps({'test_score': float(model.score(X_test, y_test)), 'base_value': base,",
         "                  'row_output': float(output[row]), 'row_shap_sum': float(sv[row].sum()),",
+        "                  'row_log_odds': " + ("float(log_odds[row])," if clf and not forest else "None,"),
         "                  'top_permutation_feature': str(X.columns[int(np.argmax(perm.importances_mean))])}))",
     ]
     return "\n".join(lines) + "\n"
@@ -509,5 +746,6 @@ def page_numbers(e: Explained, row: int) -> dict:
     row = row % len(e.X_test)
     return {"test_score": e.test_score, "base_value": e.base_value, "row_output": float(e.outputs[row]),
             "row_shap_sum": float(e.shap_values[row].sum()),
+            "row_log_odds": None if e.log_odds is None else float(e.log_odds[row]),
             "top_permutation_feature": e.feature_names[int(np.argmax(e.perm_mean))]}
 

@@ -1,12 +1,16 @@
 """Interpretability page: component numbers against independent computations, then the page."""
 from unittest import mock
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
+import shap
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.inspection import partial_dependence, permutation_importance
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
+from sklearn.metrics import r2_score
 from sklearn.model_selection import train_test_split
 
 from components import datasets
@@ -54,8 +58,55 @@ def test_linear_shap_adds_up_to_the_logit_and_is_coef_times_centred_x(bc, linear
     Z_te = (X_te - X_tr.mean()) / X_tr.std(ddof=0)
     np.testing.assert_allclose(linear.outputs, lr.decision_function(Z_te), rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(linear.base_value + linear.shap_values.sum(axis=1), linear.outputs, atol=1e-8)
+    # what the label says: the log-odds of benign, log P / (1 - P), from the independent fit's probabilities
+    assert linear.output_name == "log-odds of benign"
+    P = lr.predict_proba(Z_te)[:, 1]
+    np.testing.assert_allclose(linear.base_value + linear.shap_values.sum(axis=1), np.log(P / (1 - P)), atol=1e-6)
     # For an independent masker, a linear model's SHAP value is coef_j * (z_j - mean_train(z_j)) = coef_j * z_j
     np.testing.assert_allclose(linear.shap_values, lr.coef_[0] * Z_te.to_numpy(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("name, seed", [("wine", 0), ("wine", 5), ("iris", 42), ("digits", 1)])
+def test_multiclass_linear_model_explains_the_quantity_its_label_names(name, seed):
+    """Softmax regression: the label says "softmax logit z of <class>", defined on the page as
+    log P(class) - the mean of log P over the classes. Base value + sum of SHAP values equals that, computed
+    here from an independent fit's probabilities; the log-odds log P / (1 - P) the row's story also gives is
+    another number."""
+    ds = datasets.load(name)
+    e = I.explain(ds, I.LINEAR, seed)
+    X = ds.X.astype(float)
+    X_tr, X_te, y_tr, _ = train_test_split(X, ds.y, test_size=I.TEST_SIZE, random_state=seed, stratify=ds.y)
+    sd = X_tr.std(ddof=0).replace(0, 1.0)  # StandardScaler leaves constant columns (digits' blank pixels) as they are
+    lr = LogisticRegression(max_iter=2000).fit((X_tr - X_tr.mean()) / sd, y_tr)
+    log_P = np.log(lr.predict_proba((X_te - X_tr.mean()) / sd))
+    k = ds.n_classes - 1
+    assert e.output_name == f"softmax logit z of {ds.target_names[k]}"
+    labelled = log_P[:, k] - log_P.mean(axis=1)
+    np.testing.assert_allclose(e.base_value + e.shap_values.sum(axis=1), labelled, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(e.outputs, labelled, rtol=1e-6, atol=1e-6)
+    P = lr.predict_proba((X_te - X_tr.mean()) / sd)
+    log_odds = log_P[:, k] - np.log(np.delete(P, k, axis=1).sum(axis=1))  # log P(k) - log P(not k)
+    np.testing.assert_allclose(e.log_odds, log_odds, rtol=1e-6, atol=1e-6)
+    assert np.abs(labelled - log_odds).max() > 0.5  # not the same quantity
+    for row in (0, len(X_te) - 1):
+        text = I.narrative(e, row, tuple(ds.target_names))
+        assert f"is **{labelled[row]:.3f}** against" in text
+        assert f"log P/(1 − P) = **{log_odds[row]:.3f}**" in text
+        assert ("It is not the log-odds" in text) == (f"{labelled[row]:.3f}" != f"{log_odds[row]:.3f}")
+    assert "against the rest\" model" in I.class_note(e)
+
+
+def test_the_issue_example_z_is_not_the_log_odds():
+    """wine, seed 5, the noise column on, test row 20: z = -5.31 where the log-odds of class_2 is -9.62."""
+    ds = datasets.load("wine")
+    e = I.explain(ds, I.LINEAR, 5, noise_feature=True)
+    assert e.outputs[20] == pytest.approx(-5.312, abs=5e-4)
+    assert e.log_odds[20] == pytest.approx(-9.623, abs=5e-4)
+    P = e.model.predict_proba(e.X_test)[20]
+    assert np.log(P[2] / (1 - P[2])) == pytest.approx(e.log_odds[20], abs=1e-6)
+    assert np.log(P[2]) - np.log(P).mean() == pytest.approx(e.outputs[20], abs=1e-6)
+    text = I.narrative(e, 20, tuple(ds.target_names))
+    assert "softmax logit z of class_2 is **-5.312**" in text and "log P/(1 − P) = **-9.623**" in text
 
 
 def test_multiclass_and_regression_add_up():
@@ -150,23 +201,44 @@ def test_pdp_matches_sklearn(forest):
     np.testing.assert_allclose(ice_df.groupby(feature)["prediction"].mean().to_numpy(), pd_df["average"])
 
 
+def _ice_by_hand(output, rows: pd.DataFrame, feature: str, grid) -> np.ndarray:
+    """ICE lines written out: each row's output with the feature set to each grid value."""
+    lines = np.empty((len(rows), len(grid)))
+    for g, v in enumerate(grid):
+        lines[:, g] = output(rows.assign(**{feature: float(v)}))
+    return lines
+
+
 @pytest.mark.parametrize("name, kind", [("iris", I.LINEAR), ("diabetes", I.FOREST), ("wine", I.FOREST),
                                         ("churn", I.LINEAR)])
 def test_pdp_grid_and_ice_match_sklearn_on_every_feature(name, kind):
-    """The frames the page draws hold partial_dependence(kind="both")'s grid, ICE lines and average for
-    the explained class, for every feature (few-valued ones use their values), multi-class included."""
+    """The frames the page draws hold partial_dependence(kind="both")'s grid (few-valued features use their
+    values) and its ICE lines and average for the explained output, for every feature: the forest's
+    P(class) and the regression's prediction as sklearn computes them, the logistic model's explained logit
+    (the same output SHAP explains) written out by hand. The linear model's centred lines coincide."""
     e = I.explain(datasets.load(name), kind, SEED)
     k = e.class_index if e.task == datasets.CLASSIFICATION else 0
     X = e.X_train.sample(min(I.ICE_LINES, len(e.X_train)), random_state=SEED)
+    if kind == I.LINEAR:
+        def output(A):
+            d = e.model.decision_function(A)
+            return d if d.ndim == 1 else d[:, k] - d.mean(axis=1)
     for feature in e.feature_names:
         pd_df, ice_df = I.pdp_frame(e, feature, seed=SEED)
         ref = partial_dependence(e.model, X, [feature], kind="both", grid_resolution=I.PDP_GRID)
-        avg, ind = np.asarray(ref["average"]), np.asarray(ref["individual"])
-        row = k if avg.shape[0] > 1 else 0
         np.testing.assert_allclose(pd_df[feature], ref["grid_values"][0], rtol=0, atol=1e-12)
-        np.testing.assert_allclose(pd_df["average"], avg[row], rtol=1e-9, atol=1e-12)
         mine = ice_df.pivot(index="line", columns=feature, values="prediction").to_numpy()
-        np.testing.assert_allclose(mine, ind[row], rtol=1e-9, atol=1e-12)
+        if kind == I.LINEAR:
+            lines = _ice_by_hand(output, X, feature, ref["grid_values"][0])
+            np.testing.assert_allclose(mine, lines, rtol=1e-9, atol=1e-9)
+            np.testing.assert_allclose(pd_df["average"], lines.mean(axis=0), rtol=1e-9, atol=1e-9)
+            centred = lines - lines[:, [0]]
+            np.testing.assert_allclose(centred, np.broadcast_to(centred[0], centred.shape), atol=1e-9)
+        else:
+            avg, ind = np.asarray(ref["average"]), np.asarray(ref["individual"])
+            row = k if avg.shape[0] > 1 else 0
+            np.testing.assert_allclose(pd_df["average"], avg[row], rtol=1e-9, atol=1e-12)
+            np.testing.assert_allclose(mine, ind[row], rtol=1e-9, atol=1e-12)
 
 
 def test_exported_script_reproduces_the_numbers(forest, bc):
@@ -175,9 +247,183 @@ def test_exported_script_reproduces_the_numbers(forest, bc):
     assert out["top_permutation_feature"] == mine["top_permutation_feature"]
     for k in ("test_score", "base_value", "row_output", "row_shap_sum"):
         assert out[k] == pytest.approx(mine[k], abs=1e-9), k
+    assert out["row_log_odds"] is None
     out = run_exported_script(I.export_code("xor", I.LINEAR, SEED, True, 3, 200, 0.3))
     e = I.explain(datasets.load("xor", 200, 0.3, SEED), I.LINEAR, SEED, True)
     assert out["row_output"] == pytest.approx(I.page_numbers(e, 3)["row_output"], abs=1e-9)
+    assert out["row_log_odds"] == pytest.approx(out["row_output"], abs=1e-12)  # binary: the output is the log-odds
+    # multi-class: the script explains the centred softmax logit and prints the log-odds beside it
+    out = run_exported_script(I.export_code("wine", I.LINEAR, 5, True, 20))
+    mine = I.page_numbers(I.explain(datasets.load("wine"), I.LINEAR, 5, True), 20)
+    for k in ("test_score", "base_value", "row_output", "row_shap_sum", "row_log_odds"):
+        assert out[k] == pytest.approx(mine[k], abs=1e-9), k
+    assert out["row_output"] == pytest.approx(-5.312, abs=5e-4)
+    assert out["row_log_odds"] == pytest.approx(-9.623, abs=5e-4)
+
+
+# ---------------------------------------------------------------- generated texts, across seeds and datasets
+class _Reference:
+    """The page's fit written out independently: split, model, explained output, SHAP values."""
+
+    def __init__(self, name: str, seed: int, kind: str):
+        ds = datasets.load(name)
+        X = ds.X.astype(float)
+        self.X_tr, self.X_te, y_tr, self.y_te = train_test_split(X, ds.y, test_size=I.TEST_SIZE, random_state=seed,
+                                                                 stratify=ds.y)
+        k = self.k = ds.n_classes - 1
+        self.cls = ds.target_names[k]
+        if kind == I.FOREST:
+            rf = RandomForestClassifier(n_estimators=I.N_ESTIMATORS, min_samples_leaf=2, random_state=seed).fit(
+                self.X_tr, y_tr)
+            self.output = lambda A: rf.predict_proba(A)[:, k]
+            ex = shap.TreeExplainer(rf)
+            self.shap = np.asarray(ex.shap_values(self.X_te, check_additivity=False))[:, :, k]
+            self.base = float(ex.expected_value[k])
+            self.name = f"P({self.cls})"
+            self.log_odds = None
+        else:
+            mu, sd = self.X_tr.mean(), self.X_tr.std(ddof=0)
+            lr = LogisticRegression(max_iter=2000).fit((self.X_tr - mu) / sd, y_tr)
+            def proba(A):
+                return lr.predict_proba((A - mu) / sd)
+
+            def output(A):  # the label's quantity, from probabilities
+                log_P = np.log(proba(A))
+                return log_P[:, 1] - log_P[:, 0] if ds.n_classes == 2 else log_P[:, k] - log_P.mean(axis=1)
+            self.output = output
+            coef = lr.coef_[0] if ds.n_classes == 2 else lr.coef_[k] - lr.coef_.mean(axis=0)
+            self.shap = coef * ((self.X_te - mu) / sd).to_numpy()  # linear SHAP, independent masker: w_j (z_j - 0)
+            self.base = float(output(self.X_tr).mean())  # linear: the mean output is the output at the mean
+            self.name = f"log-odds of {self.cls}" if ds.n_classes == 2 else f"softmax logit z of {self.cls}"
+            P = proba(self.X_te)
+            self.log_P = np.log(P[:, k])
+            self.log_odds = self.log_P - np.log(np.delete(P, k, axis=1).sum(axis=1))
+        self.outputs = self.output(self.X_te)
+
+
+TEXT_CASES = [(name, seed, kind) for name in ("breast_cancer", "wine") for seed in (0, 1, SEED) for kind in I.MODELS]
+
+
+@pytest.fixture(scope="module")
+def text_fits():
+    cache = {}
+
+    def get(name, seed, kind):
+        if (name, seed, kind) not in cache:
+            cache[(name, seed, kind)] = (I.explain(datasets.load(name), kind, seed), _Reference(name, seed, kind))
+        return cache[(name, seed, kind)]
+    return get
+
+
+def _lime_by_hand(ref: _Reference, row: int, k: int, seed: int) -> tuple[list[str], float, float]:
+    """The surrogate written out: Gaussian copies (LIME_SCALE training std), kernel exp(-d^2 / w^2) with
+    w = 0.75 sqrt(p), the top-k features by a weighted ridge on all of them, then weighted least squares."""
+    X = ref.X_tr.to_numpy()
+    p = X.shape[1]
+    sd = X.std(axis=0)
+    Z = np.random.default_rng(seed).normal(size=(I.LIME_SAMPLES, p))
+    Z[0] = 0.0
+    D = Z * I.LIME_SCALE
+    y = ref.output(pd.DataFrame(ref.X_te.to_numpy()[row] + D * sd, columns=ref.X_tr.columns))
+    w = np.exp(-(D ** 2).sum(axis=1) / (0.75 ** 2 * p))
+    full = Ridge(alpha=1e-3).fit(D, y, sample_weight=w)
+    chosen = np.sort(np.argsort(-np.abs(full.coef_))[:k])
+    line = LinearRegression().fit(D[:, chosen], y, sample_weight=w)
+    return ([ref.X_tr.columns[j] for j in chosen], r2_score(y, line.predict(D[:, chosen]), sample_weight=w),
+            r2_score(y, full.predict(D), sample_weight=w))
+
+
+@pytest.mark.parametrize("name, seed, kind", TEXT_CASES)
+def test_generated_texts_state_what_independent_numbers_show(text_fits, name, seed, kind):
+    """Every sentence the page generates about the explained output, the row's story, the surrogate and the
+    beeswarm, checked against the fit written out independently in this test, on two datasets, three seeds
+    and both models."""
+    e, ref = text_fits(name, seed, kind)
+    assert e.output_name == ref.name
+    np.testing.assert_allclose(e.outputs, ref.outputs, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(e.base_value + e.shap_values.sum(axis=1), ref.outputs, atol=1e-6)
+    names = list(ref.X_tr.columns)
+    classes = tuple(datasets.load(name).target_names)
+    for row in (0, 7, len(ref.X_te) - 1):
+        text = I.narrative(e, row, classes)
+        assert f"Its {ref.name} is **{ref.outputs[row]:.3f}** against an average of **{ref.base:.3f}**" in text
+        up, down = text.split("Pushing it up:")[1].split("Pushing it down:")
+        for f in names:  # a feature said to push up has a positive SHAP value, one said to push down a negative one
+            if f"**{f} = " in up:
+                assert ref.shap[row, names.index(f)] > 0, (row, f)
+            if f"**{f} = " in down:
+                assert ref.shap[row, names.index(f)] < 0, (row, f)
+        if ref.log_odds is not None:
+            assert f"P({ref.cls}) = {np.exp(ref.log_P[row]):.3g}" in text
+            if len(classes) > 2:
+                assert f"log P/(1 − P) = **{ref.log_odds[row]:.3f}**" in text
+        else:
+            assert "log-odds" not in text
+        for k in (2, I.LIME_K_DEFAULT):
+            lime = I.lime_surrogate(e, row, n_features=k, seed=seed)
+            chosen, fidelity, full = _lime_by_hand(ref, row, k, seed)
+            assert sorted(lime["weights"]["feature"]) == sorted(chosen)
+            said = I.lime_text(lime, e)
+            assert f"Local fidelity (weighted R²) **{fidelity:.2f}**" in said
+            assert f"explains {fidelity:.0%} of the output's weighted variation" in said
+            if fidelity >= 0.9:
+                assert "it tracks the model closely" in said
+            elif full >= 0.9:
+                assert f"a line on all {len(names)} features explains {full:.0%}, so the features left out" in said
+            else:
+                assert "the model is not linear near this row" in said
+                if k < len(names):
+                    assert f"even a line on all {len(names)} features explains only {full:.0%}" in said
+            assert f"fitted by weighted least squares to the model's {ref.name}" in said
+    bees = I.beeswarm_frame(e, seed=seed)
+    caption = I.beeswarm_caption(e, bees)
+    n_test = len(ref.X_te)
+    assert f"each dot is one of {min(n_test, I.BEESWARM_ROWS)} test rows" in caption
+    assert ("a random" in caption) == (n_test > I.BEESWARM_ROWS)
+    if len(classes) > 2:
+        note = I.class_note(e)
+        assert f"the last one, **{ref.cls}**" in note
+        assert ("no \"" + ref.cls + " against the rest\" model" in note) == (kind == I.LINEAR)
+
+
+@pytest.mark.parametrize("name, seed, kind", TEXT_CASES)
+def test_ice_sentences_state_what_the_lines_show(text_fits, name, seed, kind):
+    """The PDP's sentences for the two most important features: parallel or not, the spread of the centred
+    ICE lines and the PDP's range, the most correlated feature and the share of the PDP's points off the
+    data's trend, each computed here from ICE lines written out by hand."""
+    e, ref = text_fits(name, seed, kind)
+    rows = ref.X_tr.sample(I.ICE_LINES, random_state=seed)
+    X = ref.X_tr.to_numpy()
+    names = list(ref.X_tr.columns)
+    for feature in I.ranked_features(e)[:2]:
+        pd_df, ice_df = I.pdp_frame(e, feature, seed=seed)
+        grid = pd_df[feature].to_numpy()
+        lines = _ice_by_hand(ref.output, rows, feature, grid)
+        np.testing.assert_allclose(pd_df["average"], lines.mean(axis=0), rtol=1e-6, atol=1e-6)
+        centred = lines - lines[:, [0]]
+        spread = centred.std(axis=0).mean()
+        text = I.ice_text(I.ice_summary(e, feature, pd_df, ice_df, seed=seed), feature, ref.name)
+        if kind == I.LINEAR:  # no interaction in the logit: the lines coincide once centred (up to the
+            # rounding of log P computed here from probabilities near 0 or 1)
+            assert spread < 1e-6 * max(1.0, np.abs(lines).max()) and "ICE lines are parallel" in text
+        else:
+            assert spread > 1e-6 and "ICE lines are not parallel" in text
+            assert f"they spread by {spread:.3g} on average" in text
+        assert f"range {np.ptp(lines.mean(axis=0)):.3g}" in text.replace("PDP range of", "range")
+        j = names.index(feature)
+        r = np.corrcoef(X, rowvar=False)[j]
+        r[j] = 0.0
+        m = int(np.argmax(np.abs(r)))
+        assert f"**{names[m]}** (r = {r[m]:+.2f})" in text
+        slope, intercept = np.polyfit(X[:, j], X[:, m], 1)
+        widest = np.abs(X[:, m] - (intercept + slope * X[:, j])).max()
+        off = np.abs(rows.iloc[:, m].to_numpy()[:, None] - (intercept + slope * grid)[None, :]) > widest
+        share = off.mean()
+        if share == 0:
+            assert f"none of those {off.size} combinations" in text
+        else:
+            pct = f"{share:.1%}" if share < 0.01 else f"{share:.0%}"
+            assert f"{pct} of those {off.size} combinations lie farther" in text
 
 
 # ---------------------------------------------------------------- the page
@@ -263,3 +509,34 @@ def test_the_noise_column_is_always_in_the_importance_chart():
     assert I.NOISE_COLUMN in set(I.importance_long(table)["feature"])
     assert I.NOISE_COLUMN not in set(I.importance_long(I.importance_table(I.explain(
         datasets.load("breast_cancer"), I.FOREST, SEED)))["feature"])
+
+
+def test_page_on_multiclass_linear_names_the_softmax_logit_and_gives_the_log_odds():
+    """The issue's example on screen: wine, seed 5, the noise column, linear model, test row 20."""
+    at = open_page(PAGE, query={"app.dataset": "wine", "app.seed": "5", I.MODEL_KEY: I.LINEAR, I.NOISE_KEY: "true",
+                                I.ROW_KEY: "20"})
+    assert_clean(at, PAGE)
+    assert metric_values(at)["Explained output"] == "softmax logit z of class_2"
+    note = " ".join(str(i.value) for i in at.info)
+    assert "no \"class_2 against the rest\" model" in note and "against the rest." not in note
+    texts = [m.value for m in at.markdown]
+    story = next(t for t in texts if t.startswith("For this row"))
+    assert "is **-5.312**" in story and "log P/(1 − P) = **-9.623**" in story
+    assert any(t.startswith("**LIME-style surrogate**") and "softmax logit z of class_2" in t for t in texts)
+    assert any("ICE lines are parallel" in t for t in texts)  # a linear logit has no interactions
+    assert any("Not the `lime` package's weights" in str(c.value) for c in at.caption)
+    titles = [str(s.get("title")) for s in chart_specs(at)]
+    assert any("Partial dependence of softmax logit z of class_2" in t for t in titles)
+
+
+def test_page_ice_sentence_follows_the_feature_shown():
+    at = open_page(PAGE, query={"app.seed": "1"})
+    assert_clean(at)
+    e = I.explain(datasets.load("breast_cancer"), I.FOREST, 1)
+    for rank in (1, 4):
+        at.slider(key=I.PDP_RANK_KEY).set_value(rank).run()
+        feature = I.ranked_features(e)[rank - 1]
+        pd_df, ice_df = I.pdp_frame(e, feature, seed=1)
+        expected = I.ice_text(I.ice_summary(e, feature, pd_df, ice_df, seed=1), feature, e.output_name)
+        assert expected in [m.value for m in at.markdown]
+        assert re.search(r"ICE lines are (not )?parallel", expected)

@@ -71,6 +71,12 @@ def get_pdp(args: tuple, feature: str):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+def get_ice_text(args: tuple, feature: str) -> str:
+    e = get_explained(*args)
+    return I.ice_text(I.ice_summary(e, feature, *get_pdp(args, feature), seed=args[3]), feature, e.output_name)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
 def get_code(*args) -> str:
     return I.export_code(*args)
 
@@ -126,13 +132,12 @@ with st.spinner("Fitting the model, permutation importance and SHAP values (firs
     e = get_explained(*args)
 
 clf = e.task == datasets.CLASSIFICATION
-m1, m2, m3 = st.columns([1, 2, 1])  # the middle value is long ("log-odds of benign"): at a third it was cut
+m1, m2, m3 = st.columns([1, 2, 1])  # the middle value is long ("softmax logit z of class_2"): at a third it was cut
 m1.metric(f"Test {e.score_name}", f"{e.test_score:.3f}")
 m2.metric("Explained output", e.output_name)
 m3.metric("Features", len(e.feature_names))
 if clf and ds.n_classes > 2:
-    st.info(f"**{ds.name}** has {ds.n_classes} classes: the page explains the last one, "
-            f"**{ds.target_names[e.class_index]}**, against the rest.")
+    st.info(I.class_note(e))
 
 # ---------------------------------------------------------------- global
 st.subheader("Global: which features matter?")
@@ -158,8 +163,7 @@ st.markdown(
       "and its twin still carries the signal). Mean |SHAP| is the average size of each feature's push on the "
       "output." + noise_note)
 
-st.markdown("**SHAP summary (beeswarm)**: each dot is one test row; right of zero pushes the output up. "
-            "Colour is the feature's value (blue low, vermilion high).")
+st.markdown(I.beeswarm_caption(e, bees))
 chart_cache.draw(_beeswarm_chart, args, e.output_name)
 with st.expander("Beeswarm data"):
     st.dataframe(bees.drop(columns=["jitter"]), hide_index=True)
@@ -193,13 +197,7 @@ def local_section():
     with st.expander("Waterfall numbers"):
         st.dataframe(wf.drop(columns=["order"]), hide_index=True)
     lime = get_lime(args, row, k)
-    st.markdown(
-        f"**LIME-style surrogate**: {I.LIME_SAMPLES} perturbed copies of the row, weighted by closeness, a "
-        f"{len(lime['weights'])}-feature linear model fitted to the model's output around it. Local fidelity "
-        f"(weighted R²) **{lime['fidelity']:.2f}**; surrogate at the row {lime['surrogate_at_row']:.4f} vs "
-        f"model {lime['model_at_row']:.4f}. Weights are per training standard deviation. "
-        + ("A low fidelity means no straight line describes the model near this row: trust the surrogate less."
-           if lime["fidelity"] < 0.5 else "The surrogate tracks the model well near this row."))
+    st.markdown(I.lime_text(lime, e))
     # as before: 34 px per bar + 60
     n_bars = len(lime["weights"])
     st.vega_lite_chart(spec=_filled(_lime_chart, lime["weights"], 34 * n_bars + 60,
@@ -208,6 +206,7 @@ def local_section():
                "row with the average row (where its value sits against the typical one), a LIME weight is the "
                "slope around this row (what a small change would do). A high value can have pushed the output "
                "up and still sit where the model's curve turns down.")
+    st.caption(I.LIME_VS_PACKAGE)
     with st.expander("Surrogate weights"):
         st.dataframe(lime["weights"], hide_index=True)
 
@@ -225,11 +224,10 @@ def pdp_section():
     if rank > len(ranked):
         st.caption(f"Only {len(ranked)} features: showing the last one.")
     pd_df, _ = get_pdp(args, feature)
-    chart_cache.draw(_ice_chart, args, feature, I.pdp_output_name(e, class_names))
+    chart_cache.draw(_ice_chart, args, feature, e.output_name)
     with st.expander("Partial dependence numbers"):
         st.dataframe(pd_df, hide_index=True)
-    st.caption("Parallel ICE lines: the feature acts the same for every row. Crossing lines: it interacts with "
-               "other features, and the average (PDP) hides that.")
+    st.markdown(get_ice_text(args, feature))
 
 
 pdp_section()
@@ -248,8 +246,11 @@ common.page_footer(
     explanation=(
         "The bars compare three answers to *which features matter*: the model's built-in importance, the drop in "
         "test score when a column is shuffled, and the mean size of SHAP contributions. The beeswarm shows each "
-        "row's SHAP value per feature. For one row, the waterfall starts at the average output and adds each "
-        "feature's SHAP contribution until it lands exactly on the model's output; the LIME-style surrogate fits "
-        "a small linear model to the model's behaviour near that row. The PDP averages the output as one feature "
-        "sweeps its range; ICE lines show each row separately."),
+        "row's SHAP value per feature. The explained output is the forest's probability of the explained class, "
+        "the logistic model's log-odds (two classes) or its softmax logit centred over the classes (more than two: "
+        "not a log-odds), or the prediction (regression). For one row, the waterfall starts at the average output "
+        "and adds each feature's SHAP contribution until it lands exactly on the model's output; the LIME-style "
+        "surrogate fits a small linear model to the same output on copies of the row moved a little (not the "
+        "`lime` package's quartile-based defaults). The PDP averages that output as one feature sweeps its "
+        "range; ICE lines show each row separately, and their spread once centred measures the interactions."),
 )

@@ -17,7 +17,9 @@ direction = c1.selectbox("Source → target task", T.DIRECTIONS, index=T.DIRECTI
 hidden = c2.select_slider("Hidden units (source network)", T.HIDDEN_OPTIONS, value=T.HIDDEN_DEFAULT,
                           key=T.HIDDEN_KEY, bind="query-params")
 epochs = c3.select_slider("Target training epochs", T.EPOCH_OPTIONS, value=T.EPOCHS_DEFAULT, key=T.EPOCHS_KEY,
-                          bind="query-params", help="For fine-tuning and from scratch alike (a fair race).")
+                          bind="query-params",
+                          help="The same number of epochs for fine-tuning and from scratch (fine-tuning takes "
+                               "smaller steps: its learning rate is ten times smaller).")
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -106,15 +108,8 @@ if direction == T.DIRECTIONS[2]:
 else:
     src_text = "digits " + ("0–4" if direction == T.DIRECTIONS[0] else "5–9")
     tgt_text = "digits " + ("5–9" if direction == T.DIRECTIONS[0] else "0–4") + ": new classes, same kind of image"
-st.markdown(
-    f"**Source**: an `MLPClassifier` (Adam) with one hidden layer of {hidden} ReLU units, trained on {src_text} "
-    f"({T.SOURCE_EPOCHS} epochs; held-out source accuracy **{res['source_acc']:.3f}**). **Target**: {tgt_text}; "
-    f"{res['n_test']} test images, up to {res['n_pool']} labelled ones to learn from.\n"
-    "- **Feature extraction**: the source's hidden layer, frozen, turns each image into features for a new "
-    "logistic regression.\n"
-    f"- **Fine-tuning**: the source network with feature extraction's classifier as its new output layer (the head "
-    f"trained first), then {epochs} more epochs on the target, every weight free to move.\n"
-    f"- **From scratch**: the same architecture, random start, the same {epochs} epochs.")
+st.markdown(T.methods_text(int(hidden), int(epochs), src_text, tgt_text, res["source_acc"], res["n_test"],
+                           res["n_pool"]))
 
 
 @st.fragment
@@ -123,11 +118,10 @@ def by_labels():
                          bind="query-params", help="Precomputed for every value: moving it does not retrain.")
     row = next(r for r in res["rows"] if r["n"] == min(n, res["n_pool"]))
     cols = st.columns(3)
-    best = max(T.METHODS, key=lambda m: row[m])
     for col, m in zip(cols, T.METHODS):
         col.metric(m.capitalize(), f"{row[m]:.3f}",
                    delta=f"{row[m] - row[T.METHODS[2]]:+.3f} vs scratch" if m != T.METHODS[2] else None)
-    st.caption(f"With {row['n']} labels the best is **{best}**.")
+    st.caption(T.best_caption(row))
     chart_cache.draw(_accuracy_chart, key, row["n"])
     with st.expander("Accuracy table"):
         st.dataframe(get_accuracy_table(key), hide_index=True)
@@ -138,33 +132,14 @@ def by_labels():
 
 by_labels()
 
-fewest = res["rows"][0]
-winner = max(T.METHODS, key=lambda m: fewest[m])
-as_is = get_as_is(direction, int(hidden), seed)
-as_is_text = ""
-if as_is is not None:
-    beats_all = as_is > max(fewest[m] for m in T.METHODS)
-    as_is_text = (f" Same classes, so the source network can also be used **as is**, with no target label: "
-                  f"**{as_is:.3f}** on the noisy test images"
-                  + (", better than all three: with this few labels, try the model you have before training anything."
-                     if beats_all else "."))
 st.markdown(
-    f"**In this scenario**, with {fewest['n']} labels, **{winner}** scores best: "
-    + ", ".join(f"{m} {fewest[m]:.3f}" for m in T.METHODS)
-    + (". Transfer pays here." if winner != T.METHODS[2] else
-       ". Transfer does not pay here; the next paragraph says when it does.") + as_is_text + "\n\n"
-    "**How to read it.** Transfer pays when the target has few labels and the source learned features the target "
-    "needs; the gap closes as labels grow, and with plenty of labels from scratch catches up. Compare the scenarios: "
-    "**0–4 → 0–4 from a noisy scanner** (same classes, new domain) shows transfer paying — with 10 or 20 labels "
-    "the frozen features (and usually fine-tuning) beat from scratch by a wide margin. **0–4 → 5–9** (new classes) shows "
-    "little or no gain: on 8×8 digits the raw pixels are already good features (a linear model on pixels reaches "
-    "~95%), and features tuned to tell 0–4 apart add little for 5–9 — a tie or a loss, *negative transfer*, is a "
-    "real outcome. A frozen layer cannot adapt, so feature extraction can fall behind once labels are plentiful.\n\n"
+    T.scenario_text(res, get_as_is(direction, int(hidden), seed)) + "\n\n" + T.READING_GUIDE + "\n\n"
     "**In practice.** With images you take a VGG/ResNet/EfficientNet pre-trained on ImageNet (1.3M images): "
     "*feature extraction* = drop the classifier head, freeze the convolutional layers, train a new head (few labels, "
-    "cheap); *fine-tuning* = then unfreeze the top blocks (or all) with a small learning rate. With text, BERT-style "
+    "cheap); *fine-tuning* = then unfreeze the top blocks (or all) with a small learning rate (on this page ten "
+    "times smaller than from scratch). With text, BERT-style "
     "encoders pre-trained on billions of words are fine-tuned end to end with a new classification head, or used "
-    "frozen as sentence embeddings. The source there is huge and general, which is why transfer almost always pays.")
+    "frozen as sentence embeddings. The source there is huge and general, which is why transfer usually pays there.")
 
 n_now = int(st.session_state.get(T.LABELS_KEY, T.LABELS_DEFAULT))
 common.page_footer(
@@ -179,6 +154,7 @@ common.page_footer(
     explanation=(
         "The chart shows, for each number of labelled target images, the test accuracy of three ways to learn the "
         "target digits: a new linear classifier on the source network's frozen hidden layer, the whole source network "
-        "fine-tuned, and the same network trained from scratch. The loss curves compare how fast fine-tuning and "
-        "from-scratch training fit the few labels. All runs are seeded: the same seed gives the same numbers."),
+        "fine-tuned (with a learning rate ten times smaller than from scratch's), and the same network trained from "
+        "scratch. The loss curves compare how fast fine-tuning and from-scratch training fit the few labels. All runs "
+        "are seeded: the same seed gives the same numbers."),
 )
