@@ -5,7 +5,7 @@ import streamlit as st
 
 from components import applications as A
 from components import charts
-from components.ui import chart_cache, common
+from components.ui import chart_cache, common, controls
 
 st.title("Applications")
 st.caption("Four classic application areas, each a small live experiment on data the app ships or generates.")
@@ -180,15 +180,12 @@ nlp_tab, cv_tab, ts_tab, rec_tab = st.tabs(["NLP: sentiment", "Vision: digits", 
 # ---------------------------------------------------------------- NLP
 with nlp_tab:
     a, b = st.columns(2)
-    kind = a.selectbox("Vectoriser", A.VECTORIZERS, index=A.VECTORIZERS.index(A.VEC_DEFAULT), key=A.NLP_VEC_KEY,
-                       bind="query-params")
-    ngram = b.selectbox("n-grams", A.NGRAMS, index=A.NGRAMS.index(A.NGRAM_DEFAULT), key=A.NLP_NGRAM_KEY,
-                        bind="query-params")
+    kind = controls.bound(a.selectbox, "Vectoriser", A.VECTORIZERS, index=A.VECTORIZERS.index(A.VEC_DEFAULT), key=A.NLP_VEC_KEY)
+    ngram = controls.bound(b.selectbox, "n-grams", A.NGRAMS, index=A.NGRAMS.index(A.NGRAM_DEFAULT), key=A.NLP_NGRAM_KEY)
     a, b = st.columns(2)
-    min_df = a.slider("Minimum document frequency", A.MINDF_MIN, A.MINDF_MAX, A.MINDF_DEFAULT, key=A.NLP_MINDF_KEY,
-                      bind="query-params", help="Drop terms that appear in fewer sentences than this.")
-    max_features = b.select_slider("Vocabulary cap (most frequent terms)", A.MAXF_OPTIONS, value=A.MAXF_DEFAULT,
-                                   key=A.NLP_MAXF_KEY, bind="query-params")
+    min_df = controls.bound(a.slider, "Minimum document frequency", A.MINDF_MIN, A.MINDF_MAX, A.MINDF_DEFAULT, key=A.NLP_MINDF_KEY, help="Drop terms that appear in fewer sentences than this.")
+    max_features = controls.bound(b.select_slider, "Vocabulary cap (most frequent terms)", A.MAXF_OPTIONS, value=A.MAXF_DEFAULT,
+                                   key=A.NLP_MAXF_KEY)
     nlp = get_nlp(kind, ngram, int(min_df), int(max_features), seed)
     m1, m2, m3 = st.columns(3)
     m1.metric("Test accuracy", f"{nlp['accuracy']:.3f}")
@@ -197,8 +194,7 @@ with nlp_tab:
     chart_cache.draw(_terms_chart, kind, ngram, int(min_df), int(max_features), seed)
     with st.expander("All term weights"):
         st.dataframe(nlp["words"], hide_index=True)
-    text = st.text_input("Type a sentence", value=A.TEXT_DEFAULT, max_chars=A.TEXT_MAX, key=A.NLP_TEXT_KEY,
-                         bind="query-params")
+    text = controls.bound(st.text_input, "Type a sentence", value=A.TEXT_DEFAULT, max_chars=A.TEXT_MAX, key=A.NLP_TEXT_KEY)
     p_pos, contrib = get_text(kind, ngram, int(min_df), int(max_features), seed, text or "")
     st.metric("P(positive) for your sentence", f"{p_pos:.3f}",
               delta="positive" if p_pos >= 0.5 else "negative", delta_color="normal" if p_pos >= 0.5 else "inverse")
@@ -213,10 +209,9 @@ with nlp_tab:
 # ---------------------------------------------------------------- vision
 with cv_tab:
     a, b = st.columns(2)
-    cv_name = a.selectbox("Model", A.CV_MODELS, index=A.CV_MODELS.index(A.CV_DEFAULT), key=A.CV_MODEL_KEY,
-                          bind="query-params")
-    show = b.slider("Misclassified images to show", A.CV_SHOW_MIN, A.CV_SHOW_MAX, A.CV_SHOW_DEFAULT,
-                    key=A.CV_SHOW_KEY, bind="query-params")
+    cv_name = controls.bound(a.selectbox, "Model", A.CV_MODELS, index=A.CV_MODELS.index(A.CV_DEFAULT), key=A.CV_MODEL_KEY)
+    show = controls.bound(b.slider, "Misclassified images to show", A.CV_SHOW_MIN, A.CV_SHOW_MAX, A.CV_SHOW_DEFAULT,
+                    key=A.CV_SHOW_KEY)
     cv = get_cv(cv_name, seed)
     m1, m2 = st.columns(2)
     m1.metric("Test accuracy (digits)", f"{cv['accuracy']:.3f}")
@@ -236,14 +231,12 @@ with cv_tab:
 # ---------------------------------------------------------------- time series
 with ts_tab:
     a, b, c = st.columns(3)
-    lags = a.slider("Lag features", A.LAGS_MIN, A.LAGS_MAX, A.LAGS_DEFAULT, key=A.TS_LAGS_KEY, bind="query-params",
+    lags = controls.bound(a.slider, "Lag features", A.LAGS_MIN, A.LAGS_MAX, A.LAGS_DEFAULT, key=A.TS_LAGS_KEY,
                     help="How many past months the linear model sees (12 covers one season).")
-    horizon = b.select_slider("Forecast horizon (months)", A.HORIZONS, value=A.HORIZON_DEFAULT, key=A.TS_HORIZON_KEY,
-                              bind="query-params")
-    noise = c.slider("Noise", A.TS_NOISE_MIN, A.TS_NOISE_MAX, A.TS_NOISE_DEFAULT, A.TS_NOISE_STEP, key=A.TS_NOISE_KEY,
-                     bind="query-params")
-    with_arima = st.toggle("Fit a seasonal ARIMA too (statsmodels, ~1 s the first time)", value=A.TS_ARIMA_DEFAULT,
-                           key=A.TS_ARIMA_KEY, bind="query-params")
+    horizon = controls.bound(b.select_slider, "Forecast horizon (months)", A.HORIZONS, value=A.HORIZON_DEFAULT, key=A.TS_HORIZON_KEY)
+    noise = controls.bound(c.slider, "Noise", A.TS_NOISE_MIN, A.TS_NOISE_MAX, A.TS_NOISE_DEFAULT, A.TS_NOISE_STEP, key=A.TS_NOISE_KEY)
+    with_arima = controls.bound(st.toggle, "Fit a seasonal ARIMA too (statsmodels, ~1 s the first time)", value=A.TS_ARIMA_DEFAULT,
+                           key=A.TS_ARIMA_KEY)
     fc = get_ts(seed, float(noise), int(lags), int(horizon))
     arima = None
     if with_arima:
@@ -278,11 +271,10 @@ with ts_tab:
 # ---------------------------------------------------------------- recommender
 with rec_tab:
     a, b, c = st.columns(3)
-    method = a.selectbox("Factorisation", A.REC_METHODS, index=A.REC_METHODS.index(A.REC_DEFAULT),
-                         key=A.REC_METHOD_KEY, bind="query-params")
-    k = b.slider("Latent factors", A.FACTORS_MIN, A.FACTORS_MAX, A.FACTORS_DEFAULT, key=A.REC_FACTORS_KEY,
-                 bind="query-params")
-    user = c.slider("User", A.USER_MIN, A.USER_MAX, A.USER_DEFAULT, key=A.REC_USER_KEY, bind="query-params")
+    method = controls.bound(a.selectbox, "Factorisation", A.REC_METHODS, index=A.REC_METHODS.index(A.REC_DEFAULT),
+                         key=A.REC_METHOD_KEY)
+    k = controls.bound(b.slider, "Latent factors", A.FACTORS_MIN, A.FACTORS_MAX, A.FACTORS_DEFAULT, key=A.REC_FACTORS_KEY)
+    user = controls.bound(c.slider, "User", A.USER_MIN, A.USER_MAX, A.USER_DEFAULT, key=A.REC_USER_KEY)
     r = get_ratings(seed)
     pred = get_factorised(seed, int(k), method)
     m1, m2, m3 = st.columns(3)

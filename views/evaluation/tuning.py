@@ -5,7 +5,7 @@ import streamlit as st
 from components import charts, datasets
 from components import tuning as tn
 from components.code_export import dataset_code
-from components.ui import common
+from components.ui import common, controls
 
 st.title("Hyper-parameter tuning")
 st.caption("An RBF support-vector machine has two hyper-parameters, C and gamma. Their cross-validated score "
@@ -13,12 +13,12 @@ st.caption("An RBF support-vector machine has two hyper-parameters, C and gamma.
            "one's winner is checked on a test set that no search saw.")
 
 c1, c2, c3 = st.columns([1.8, 1.8, 1.4])  # room for the toggle's label on one line
-budget = c1.slider("Budget (trials per strategy)", tn.BUDGET_MIN, tn.BUDGET_MAX, tn.BUDGET_DEFAULT, 1,
-                   key=tn.BUDGET_KEY, bind="query-params",
+budget = controls.bound(c1.slider, "Budget (trials per strategy)", tn.BUDGET_MIN, tn.BUDGET_MAX, tn.BUDGET_DEFAULT, 1,
+                   key=tn.BUDGET_KEY,
                    help="Each strategy may evaluate this many (C, gamma) settings.")
-show = c2.selectbox("Trials drawn on the surface", tn.SHOW_OPTIONS, index=tn.SHOW_OPTIONS.index(tn.SHOW_DEFAULT),
-                    key=tn.SHOW_KEY, bind="query-params")
-halving = c3.toggle("Add successive halving", value=tn.HALVING_DEFAULT, key=tn.HALVING_KEY, bind="query-params",
+show = controls.bound(c2.selectbox, "Trials drawn on the surface", tn.SHOW_OPTIONS, index=tn.SHOW_OPTIONS.index(tn.SHOW_DEFAULT),
+                    key=tn.SHOW_KEY)
+halving = controls.bound(c3.toggle, "Add successive halving", value=tn.HALVING_DEFAULT, key=tn.HALVING_KEY,
                     help="A fourth strategy: many candidates on a quarter of the rows, the better half promoted to "
                          "half the rows, then to all. Computes the surface on ¼ and ½ of the rows too (once).")
 
@@ -98,8 +98,7 @@ strategies = tn.STRATEGIES + ((tn.HALVING,) if halving else ())
 @st.fragment
 def replay() -> None:
     """Scrubbing the trials reruns only this: metrics from cached trials, charts by swapping one parameter."""
-    step = st.slider("Replay: show trials 1 … n", tn.STEP_MIN, tn.STEP_MAX, tn.STEP_MAX, 1, key=tn.STEP_KEY,
-                     bind="query-params", help="Scrub through the searches in order (no refit: the trials are cached).")
+    step = controls.bound(st.slider, "Replay: show trials 1 … n", tn.STEP_MIN, tn.STEP_MAX, tn.STEP_MAX, 1, key=tn.STEP_KEY, help="Scrub through the searches in order (no refit: the trials are cached).")
     n = min(step, budget)
     upto = trials[trials["trial"] <= n]
     cols = st.columns(len(strategies) + 1)

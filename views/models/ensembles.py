@@ -5,7 +5,7 @@ import streamlit as st
 
 from components import charts, datasets
 from components import ensembles as e
-from components.ui import common
+from components.ui import common, controls
 
 QUESTIONS = [
     "What is bagging, and why does averaging many deep trees reduce variance but not bias?",
@@ -183,11 +183,10 @@ def fit_boosting(ds_key: tuple, n_rounds: int, lr: float, depth: int) -> e.Boost
 def bagging_view(ds_key: tuple) -> tuple[str, str]:
     """Draw the bagging view; returns the exported code and the sentences about what is on screen."""
     c1, c2, c3 = st.columns(3)
-    n = c1.slider("Number of trees", e.BAG_N_MIN, e.BAG_N_MAX, e.BAG_N_DEFAULT, key=e.BAG_N_KEY, bind="query-params")
-    max_samples = c2.slider("Max samples (share of training rows per tree)", e.MAX_SAMPLES_MIN, e.MAX_SAMPLES_MAX,
-                            e.MAX_SAMPLES_DEFAULT, e.MAX_SAMPLES_STEP, key=e.MAX_SAMPLES_KEY, bind="query-params")
-    bootstrap = c3.toggle("Bootstrap (draw with replacement)", value=e.BOOTSTRAP_DEFAULT, key=e.BOOTSTRAP_KEY,
-                          bind="query-params")
+    n = controls.bound(c1.slider, "Number of trees", e.BAG_N_MIN, e.BAG_N_MAX, e.BAG_N_DEFAULT, key=e.BAG_N_KEY)
+    max_samples = controls.bound(c2.slider, "Max samples (share of training rows per tree)", e.MAX_SAMPLES_MIN, e.MAX_SAMPLES_MAX,
+                            e.MAX_SAMPLES_DEFAULT, e.MAX_SAMPLES_STEP, key=e.MAX_SAMPLES_KEY)
+    bootstrap = controls.bound(c3.toggle, "Bootstrap (draw with replacement)", value=e.BOOTSTRAP_DEFAULT, key=e.BOOTSTRAP_KEY)
     r = bagging_at(ds_key, bootstrap, max_samples, n)
     m = st.columns(4)
     m[0].metric("Train accuracy", f"{r.train_accuracy:.3f}")
@@ -226,12 +225,10 @@ def bagging_view(ds_key: tuple) -> tuple[str, str]:
 def boosting_view(ds_key: tuple) -> tuple[str, str]:
     """Draw the boosting view; returns the exported code and the sentences about what is on screen."""
     c1, c2, c3 = st.columns(3)
-    n_rounds = c1.slider("Rounds (n_estimators)", e.ADA_N_MIN, e.ADA_N_MAX, e.ADA_N_DEFAULT, key=e.ADA_N_KEY,
-                         bind="query-params")
-    lr = c2.select_slider("Learning rate", e.ADA_LR_VALUES, value=e.ADA_LR_DEFAULT, key=e.ADA_LR_KEY,
-                          bind="query-params")
-    depth = c3.slider("Weak learner depth (1 = stumps)", e.BASE_DEPTH_MIN, e.BASE_DEPTH_MAX, e.BASE_DEPTH_DEFAULT,
-                      key=e.BASE_DEPTH_KEY, bind="query-params")
+    n_rounds = controls.bound(c1.slider, "Rounds (n_estimators)", e.ADA_N_MIN, e.ADA_N_MAX, e.ADA_N_DEFAULT, key=e.ADA_N_KEY)
+    lr = controls.bound(c2.select_slider, "Learning rate", e.ADA_LR_VALUES, value=e.ADA_LR_DEFAULT, key=e.ADA_LR_KEY)
+    depth = controls.bound(c3.slider, "Weak learner depth (1 = stumps)", e.BASE_DEPTH_MIN, e.BASE_DEPTH_MAX, e.BASE_DEPTH_DEFAULT,
+                      key=e.BASE_DEPTH_KEY)
     b = fit_boosting(ds_key, n_rounds, lr, depth)
     code = e.export_code(*ds_key, e.BAG_N_DEFAULT, e.BOOTSTRAP_DEFAULT, e.MAX_SAMPLES_DEFAULT, n_rounds, lr, depth)
     if isinstance(b, str):
@@ -264,8 +261,7 @@ def round_charts(ds_key: tuple, n_rounds: int, lr: float, depth: int, round_: in
 def round_fragment(ds_key: tuple, n_rounds: int, lr: float, depth: int) -> None:
     """The round slider reads the precomputed states: no refit, only this fragment redraws."""
     b = fit_boosting(ds_key, n_rounds, lr, depth)
-    round_ = st.slider("Show the state after round", e.ROUND_MIN, e.ROUND_MAX, e.ROUND_DEFAULT, key=e.ROUND_KEY,
-                       bind="query-params", help="The dots' size is the weight AdaBoost gave each training point "
+    round_ = controls.bound(st.slider, "Show the state after round", e.ROUND_MIN, e.ROUND_MAX, e.ROUND_DEFAULT, key=e.ROUND_KEY, help="The dots' size is the weight AdaBoost gave each training point "
                                                  "when fitting this round's weak learner.")
     boundary, errors, points, r = round_charts(ds_key, n_rounds, lr, depth, round_)
     if r < round_:
@@ -291,10 +287,9 @@ st.title("Ensembles lab")
 st.caption("Many weak or wobbly models, combined. Trained on 70 % of a generated 2-D set (circles = train, "
            "triangles = test); sample count and noise are in the sidebar.")
 top1, top2 = st.columns([2, 1])
-view = top1.segmented_control("Ensemble", e.VIEWS, default=e.VIEWS[0], required=True, key=e.VIEW_KEY,
-                              bind="query-params")
-dataset = top2.selectbox("2-D dataset", datasets.TWO_D, index=datasets.TWO_D.index(e.DATASET_DEFAULT),
-                         key=e.DATASET_KEY, bind="query-params")
+view = controls.bound(top1.segmented_control, "Ensemble", e.VIEWS, default=e.VIEWS[0], required=True, key=e.VIEW_KEY)
+dataset = controls.bound(top2.selectbox, "2-D dataset", datasets.TWO_D, index=datasets.TWO_D.index(e.DATASET_DEFAULT),
+                         key=e.DATASET_KEY)
 key = two_d_key(dataset)
 code, now = bagging_view(key) if view == "Bagging" else boosting_view(key)
 common.page_footer(QUESTIONS, code, EXPLANATION[view] + (f"\n\n**On screen now:** {now}" if now else ""))

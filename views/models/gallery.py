@@ -5,7 +5,7 @@ import streamlit as st
 
 from components import charts, datasets
 from components import gallery as g
-from components.ui import common
+from components.ui import common, controls
 
 QUESTIONS = [
     "How does linear regression fit its coefficients, and what do R² and RMSE measure?",
@@ -76,59 +76,58 @@ def fit_linear(features: tuple, seed: int) -> g.LinearResult:
     return g.fit_linear(list(features), seed)
 
 
-def controls(model: str) -> dict:
+def model_controls(model: str) -> dict:
     """The chosen model's own widgets; returns its hyper-parameters."""
     if model == g.LINEAR:
-        feats = st.multiselect("Features of the diabetes table", g.LIN_FEATURES, default=g.LIN_FEATURES_DEFAULT,
-                               key=g.LIN_FEATURES_KEY, bind="query-params",
+        feats = controls.bound(st.multiselect, "Features of the diabetes table", g.LIN_FEATURES, default=g.LIN_FEATURES_DEFAULT,
+                               key=g.LIN_FEATURES_KEY,
                                help="One feature draws the fitted line; more fit a plane (see the residuals).")
         return {"features": [f for f in g.LIN_FEATURES if f in feats]}
     c1, c2, c3 = st.columns(3)
     if model == g.LOGISTIC:
-        c = c1.select_slider("C (inverse regularisation strength)", g.C_VALUES, value=g.LOGIT_C_DEFAULT,
-                             key=g.LOGIT_C_KEY, bind="query-params")
+        c = controls.bound(c1.select_slider, "C (inverse regularisation strength)", g.C_VALUES, value=g.LOGIT_C_DEFAULT,
+                             key=g.LOGIT_C_KEY)
         return {"C": c}
     if model == g.TREE:
-        return {"max_depth": c1.slider("Max depth", g.TREE_DEPTH_MIN, g.TREE_DEPTH_MAX, g.TREE_DEPTH_DEFAULT,
-                                       key=g.TREE_DEPTH_KEY, bind="query-params"),
-                "min_samples_leaf": c2.slider("Min samples per leaf", g.TREE_LEAF_MIN, g.TREE_LEAF_MAX,
-                                              g.TREE_LEAF_DEFAULT, key=g.TREE_LEAF_KEY, bind="query-params"),
-                "criterion": c3.segmented_control("Split criterion", g.TREE_CRITERIA, default=g.TREE_CRITERION_DEFAULT,
-                                                  required=True, key=g.TREE_CRITERION_KEY, bind="query-params")}
+        return {"max_depth": controls.bound(c1.slider, "Max depth", g.TREE_DEPTH_MIN, g.TREE_DEPTH_MAX, g.TREE_DEPTH_DEFAULT,
+                                       key=g.TREE_DEPTH_KEY),
+                "min_samples_leaf": controls.bound(c2.slider, "Min samples per leaf", g.TREE_LEAF_MIN, g.TREE_LEAF_MAX,
+                                              g.TREE_LEAF_DEFAULT, key=g.TREE_LEAF_KEY),
+                "criterion": controls.bound(c3.segmented_control, "Split criterion", g.TREE_CRITERIA, default=g.TREE_CRITERION_DEFAULT,
+                                                  required=True, key=g.TREE_CRITERION_KEY)}
     if model == g.FOREST:
-        return {"n_estimators": c1.slider("Number of trees", g.RF_TREES_MIN, g.RF_TREES_MAX, g.RF_TREES_DEFAULT,
-                                          key=g.RF_TREES_KEY, bind="query-params"),
-                "max_features": c2.segmented_control("Features tried per split (max_features)", g.RF_FEATURES,
+        return {"n_estimators": controls.bound(c1.slider, "Number of trees", g.RF_TREES_MIN, g.RF_TREES_MAX, g.RF_TREES_DEFAULT,
+                                          key=g.RF_TREES_KEY),
+                "max_features": controls.bound(c2.segmented_control, "Features tried per split (max_features)", g.RF_FEATURES,
                                                      default=g.RF_FEATURES_DEFAULT, required=True,
-                                                     key=g.RF_FEATURES_KEY, bind="query-params",
+                                                     key=g.RF_FEATURES_KEY,
                                          help="1 = one feature drawn at random per split, what scikit-learn's "
                                               "default 'sqrt' gives on 2 features (int(√2) = 1); 2 = all "
                                               "features, i.e. plain bagged trees.")}
     if model == g.SVM:
-        kernel = c1.segmented_control("Kernel", g.SVM_KERNELS, default=g.SVM_KERNEL_DEFAULT, required=True,
-                                      key=g.SVM_KERNEL_KEY, bind="query-params")
-        c = c1.select_slider("C (penalty on margin violations: large C = harder margin)", g.C_VALUES,
-                             value=g.SVM_C_DEFAULT, key=g.SVM_C_KEY, bind="query-params")
-        gamma = c2.select_slider("gamma (RBF)", g.GAMMA_VALUES, value=g.SVM_GAMMA_DEFAULT, key=g.SVM_GAMMA_KEY,
-                                 bind="query-params", disabled=kernel != "rbf")
-        degree = c3.slider("Degree (polynomial)", g.SVM_DEGREE_MIN, g.SVM_DEGREE_MAX, g.SVM_DEGREE_DEFAULT,
-                           key=g.SVM_DEGREE_KEY, bind="query-params", disabled=kernel != "poly")
+        kernel = controls.bound(c1.segmented_control, "Kernel", g.SVM_KERNELS, default=g.SVM_KERNEL_DEFAULT, required=True,
+                                      key=g.SVM_KERNEL_KEY)
+        c = controls.bound(c1.select_slider, "C (penalty on margin violations: large C = harder margin)", g.C_VALUES,
+                             value=g.SVM_C_DEFAULT, key=g.SVM_C_KEY)
+        gamma = controls.bound(c2.select_slider, "gamma (RBF)", g.GAMMA_VALUES, value=g.SVM_GAMMA_DEFAULT, key=g.SVM_GAMMA_KEY, disabled=kernel != "rbf")
+        degree = controls.bound(c3.slider, "Degree (polynomial)", g.SVM_DEGREE_MIN, g.SVM_DEGREE_MAX, g.SVM_DEGREE_DEFAULT,
+                           key=g.SVM_DEGREE_KEY, disabled=kernel != "poly")
         return {"kernel": kernel, "C": c, "gamma": gamma, "degree": degree}
     if model == g.MLP:
-        return {"layers": c1.slider("Hidden layers", g.MLP_LAYERS_MIN, g.MLP_LAYERS_MAX, g.MLP_LAYERS_DEFAULT,
-                                    key=g.MLP_LAYERS_KEY, bind="query-params"),
-                "width": c1.slider("Neurons per layer", g.MLP_WIDTH_MIN, g.MLP_WIDTH_MAX, g.MLP_WIDTH_DEFAULT,
-                                   key=g.MLP_WIDTH_KEY, bind="query-params"),
-                "activation": c2.segmented_control("Activation", g.MLP_ACTIVATIONS, default=g.MLP_ACTIVATION_DEFAULT,
-                                                   required=True, key=g.MLP_ACTIVATION_KEY, bind="query-params"),
-                "solver": c2.segmented_control("Solver", g.MLP_SOLVERS, default=g.MLP_SOLVER_DEFAULT, required=True,
-                                               key=g.MLP_SOLVER_KEY, bind="query-params",
+        return {"layers": controls.bound(c1.slider, "Hidden layers", g.MLP_LAYERS_MIN, g.MLP_LAYERS_MAX, g.MLP_LAYERS_DEFAULT,
+                                    key=g.MLP_LAYERS_KEY),
+                "width": controls.bound(c1.slider, "Neurons per layer", g.MLP_WIDTH_MIN, g.MLP_WIDTH_MAX, g.MLP_WIDTH_DEFAULT,
+                                   key=g.MLP_WIDTH_KEY),
+                "activation": controls.bound(c2.segmented_control, "Activation", g.MLP_ACTIVATIONS, default=g.MLP_ACTIVATION_DEFAULT,
+                                                   required=True, key=g.MLP_ACTIVATION_KEY),
+                "solver": controls.bound(c2.segmented_control, "Solver", g.MLP_SOLVERS, default=g.MLP_SOLVER_DEFAULT, required=True,
+                                               key=g.MLP_SOLVER_KEY,
                                                help=f"adam: a step size per weight. sgd: {g.SOLVER_NAMES['sgd']}, "
                                                     "scikit-learn's defaults."),
-                "learning_rate": c3.select_slider("Learning rate", g.LR_VALUES, value=g.MLP_LR_DEFAULT,
-                                                  key=g.MLP_LR_KEY, bind="query-params"),
-                "epochs": c3.slider("Epochs (max_iter)", g.MLP_EPOCHS_MIN, g.MLP_EPOCHS_MAX, g.MLP_EPOCHS_DEFAULT,
-                                    g.MLP_EPOCHS_STEP, key=g.MLP_EPOCHS_KEY, bind="query-params")}
+                "learning_rate": controls.bound(c3.select_slider, "Learning rate", g.LR_VALUES, value=g.MLP_LR_DEFAULT,
+                                                  key=g.MLP_LR_KEY),
+                "epochs": controls.bound(c3.slider, "Epochs (max_iter)", g.MLP_EPOCHS_MIN, g.MLP_EPOCHS_MAX, g.MLP_EPOCHS_DEFAULT,
+                                    g.MLP_EPOCHS_STEP, key=g.MLP_EPOCHS_KEY)}
     raise KeyError(model)
 
 
@@ -287,12 +286,11 @@ st.title("Model gallery")
 st.caption("Six classic models, their knobs and what they draw. Classifiers are fitted on 70 % of a "
            "generated 2-D set (circles = train, triangles = test); sample count and noise are in the sidebar.")
 top1, top2 = st.columns([6, 1])  # the six model buttons need ~680 px on one line
-model = top1.segmented_control("Model", g.MODELS, default=g.MODEL_DEFAULT, required=True, key=g.MODEL_KEY,
-                               bind="query-params")
-dataset = top2.selectbox("2-D dataset", datasets.TWO_D, index=datasets.TWO_D.index(g.DATASET_DEFAULT),
-                         key=g.DATASET_KEY, bind="query-params", disabled=model == g.LINEAR,
+model = controls.bound(top1.segmented_control, "Model", g.MODELS, default=g.MODEL_DEFAULT, required=True, key=g.MODEL_KEY)
+dataset = controls.bound(top2.selectbox, "2-D dataset", datasets.TWO_D, index=datasets.TWO_D.index(g.DATASET_DEFAULT),
+                         key=g.DATASET_KEY, disabled=model == g.LINEAR,
                          help="Linear regression uses the diabetes table instead (a regression target).")
-params = controls(model)
+params = model_controls(model)
 if model == g.LINEAR:
     code, now = show_linear(params)
 else:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from components import charts, datasets, evaluation
 from components import imbalanced as im
-from components.ui import common, threshold
+from components.ui import common, controls, threshold
 
 st.title("Imbalanced data")
 st.caption("Shrink the minority class, then try the remedies: resampling inside a pipeline, class weights, "
@@ -13,27 +13,26 @@ st.caption("Shrink the minority class, then try the remedies: resampling inside 
 
 c1, c2, c3 = st.columns(3)
 with c1:
-    data_opt = st.selectbox("Data", im.DATA_OPTIONS, index=im.DATA_OPTIONS.index(im.DATA_DEFAULT),
-                            key=im.DATA_KEY, bind="query-params",
+    data_opt = controls.bound(st.selectbox, "Data", im.DATA_OPTIONS, index=im.DATA_OPTIONS.index(im.DATA_DEFAULT),
+                            key=im.DATA_KEY,
                             help="The churn table, the sidebar's dataset, or a generated 2-D set to see the "
                                  "boundary move.")
-    ratio = st.slider("Minority share (both splits)", im.RATIO_MIN, im.RATIO_MAX, im.RATIO_DEFAULT,
-                      im.RATIO_STEP, key=im.RATIO_KEY, bind="query-params",
+    ratio = controls.bound(st.slider, "Minority share (both splits)", im.RATIO_MIN, im.RATIO_MAX, im.RATIO_DEFAULT,
+                      im.RATIO_STEP, key=im.RATIO_KEY,
                       help="After a stratified split, minority rows are dropped at random until they make up "
                            "this share of each split. The test split keeps the same share: that is the world "
                            "the model will meet.")
 with c2:
-    strategy = st.selectbox("Strategy", im.STRATEGIES, index=im.STRATEGIES.index(im.STRATEGY_DEFAULT),
-                            key=im.STRATEGY_KEY, bind="query-params",
+    strategy = controls.bound(st.selectbox, "Strategy", im.STRATEGIES, index=im.STRATEGIES.index(im.STRATEGY_DEFAULT),
+                            key=im.STRATEGY_KEY,
                             help="Resamplers run inside an imblearn Pipeline: training data only.")
-    k = st.slider("SMOTE / ADASYN neighbours (k)", im.K_MIN, im.K_MAX, im.K_DEFAULT, 1, key=im.K_KEY,
-                  bind="query-params", disabled=strategy not in im.USES_K,
+    k = controls.bound(st.slider, "SMOTE / ADASYN neighbours (k)", im.K_MIN, im.K_MAX, im.K_DEFAULT, 1, key=im.K_KEY, disabled=strategy not in im.USES_K,
                   help="How many minority neighbours a synthetic point may be interpolated towards.")
 with c3:
-    weight = st.selectbox("Class weight (cost-sensitive learning)", im.WEIGHTS,
-                          index=im.WEIGHTS.index(im.WEIGHT_DEFAULT), key=im.WEIGHT_KEY, bind="query-params")
-    weight_ratio = st.slider("Custom weight of the minority class", im.WEIGHT_RATIO_MIN, im.WEIGHT_RATIO_MAX,
-                             im.WEIGHT_RATIO_DEFAULT, 1, key=im.WEIGHT_RATIO_KEY, bind="query-params",
+    weight = controls.bound(st.selectbox, "Class weight (cost-sensitive learning)", im.WEIGHTS,
+                          index=im.WEIGHTS.index(im.WEIGHT_DEFAULT), key=im.WEIGHT_KEY)
+    weight_ratio = controls.bound(st.slider, "Custom weight of the minority class", im.WEIGHT_RATIO_MIN, im.WEIGHT_RATIO_MAX,
+                             im.WEIGHT_RATIO_DEFAULT, 1, key=im.WEIGHT_RATIO_KEY,
                              disabled=weight != "custom",
                              help="Used when class weight is 'custom': a missed minority row costs this many "
                                   "majority rows.")
@@ -128,9 +127,9 @@ def threshold_panel(bundle: dict) -> None:
     """Everything the threshold changes; reruns alone when the slider moves (no refit, no chart rebuild)."""
     res: im.Result = bundle["res"]
     st.subheader("The accuracy paradox and threshold moving")
-    t = threshold.snap(st.slider(
+    t = threshold.snap(controls.bound(st.slider,
         "Decision threshold", im.THRESHOLD_MIN, im.THRESHOLD_MAX, im.THRESHOLD_DEFAULT, im.THRESHOLD_STEP,
-        key=im.THRESHOLD_KEY, bind="query-params",
+        key=im.THRESHOLD_KEY,
         help="Predict the minority class when P(minority) ≥ threshold. Moving it needs no refit."))
     m = im.threshold_metrics(res.y_test, res.proba, t)
     # two rows of three: six columns truncate "Majority-class accuracy" at 1280 px
@@ -213,8 +212,7 @@ def render() -> None:
         st.dataframe(sw.pivot(index="minority share", columns="metric", values="value"))
 
     st.subheader("Every strategy on the same split")
-    if st.toggle("Compare every strategy (10 fits, threshold 0.5)", value=False, key=im.COMPARE_KEY,
-                 bind="query-params"):
+    if controls.bound(st.toggle, "Compare every strategy (10 fits, threshold 0.5)", value=False, key=im.COMPARE_KEY):
         with st.spinner("Fitting every strategy…"):
             table, spec = compare(name, ratio, k, seed, n_samples, noise)
         st.vega_lite_chart(spec=spec)

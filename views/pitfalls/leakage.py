@@ -4,16 +4,16 @@ import streamlit as st
 
 from components import charts, datasets
 from components import leakage as lk
-from components.ui import common
+from components.ui import common, controls
 
 st.title("Data leakage")
 st.caption("Four classic leaks. Each is measured the leaky way and the correct way, and both are checked "
            "against data the procedure never saw: which estimate lied?")
 
 c1, c2 = st.columns([3, 1])
-experiment = c1.selectbox("Experiment", lk.EXPERIMENTS, index=lk.EXPERIMENTS.index(lk.EXPERIMENT_DEFAULT),
-                          key=lk.EXPERIMENT_KEY, bind="query-params")
-leaky_view = c2.toggle("Do it the leaky way", value=lk.LEAKY_DEFAULT, key=lk.LEAKY_KEY, bind="query-params",
+experiment = controls.bound(c1.selectbox, "Experiment", lk.EXPERIMENTS, index=lk.EXPERIMENTS.index(lk.EXPERIMENT_DEFAULT),
+                          key=lk.EXPERIMENT_KEY)
+leaky_view = controls.bound(c2.toggle, "Do it the leaky way", value=lk.LEAKY_DEFAULT, key=lk.LEAKY_KEY,
                        help="Switch between the leaky and the correct procedure; both are computed once.")
 seed = common.seed()
 
@@ -77,10 +77,9 @@ def render() -> None:
     series = story = repeats = None
     if experiment == lk.SELECTION:
         a, b = st.columns(2)
-        n_features = a.slider("Number of noise features", lk.N_FEATURES_MIN, lk.N_FEATURES_MAX,
-                              lk.N_FEATURES_DEFAULT, lk.N_FEATURES_STEP, key=lk.N_FEATURES_KEY, bind="query-params")
-        k = b.slider("Features kept (SelectKBest k)", lk.K_MIN, lk.K_MAX, lk.K_DEFAULT, 1, key=lk.K_KEY,
-                     bind="query-params")
+        n_features = controls.bound(a.slider, "Number of noise features", lk.N_FEATURES_MIN, lk.N_FEATURES_MAX,
+                              lk.N_FEATURES_DEFAULT, lk.N_FEATURES_STEP, key=lk.N_FEATURES_KEY)
+        k = controls.bound(b.slider, "Features kept (SelectKBest k)", lk.K_MIN, lk.K_MAX, lk.K_DEFAULT, 1, key=lk.K_KEY)
         st.markdown(f"{lk.N_NOISE} rows, {n_features} features of pure Gaussian noise, labels that are coin flips. "
                     "Nothing can be learned: any score above 50% is an illusion.")
         with st.spinner("Cross-validating both ways…"):
@@ -88,10 +87,10 @@ def render() -> None:
         code_args = dict(n_features=n_features, k=k)
     elif experiment == lk.PREPROCESSING:
         a, b = st.columns(2)
-        prep = a.selectbox("What is fitted before the split", lk.PREPS, index=lk.PREPS.index(lk.PREP_DEFAULT),
-                           key=lk.PREP_KEY, bind="query-params")
-        data_opt = b.selectbox("Data", lk.DATA_OPTIONS, index=lk.DATA_OPTIONS.index(lk.DATA_DEFAULT),
-                               key=lk.DATA_KEY, bind="query-params",
+        prep = controls.bound(a.selectbox, "What is fitted before the split", lk.PREPS, index=lk.PREPS.index(lk.PREP_DEFAULT),
+                           key=lk.PREP_KEY)
+        data_opt = controls.bound(b.selectbox, "Data", lk.DATA_OPTIONS, index=lk.DATA_OPTIONS.index(lk.DATA_DEFAULT),
+                               key=lk.DATA_KEY,
                                help="The leak is biggest where the honest score has most room to be flattered.")
         name = common.dataset_name() if data_opt == lk.SIDEBAR else data_opt
         ds_task = datasets.REGISTRY[name].task
@@ -107,9 +106,8 @@ def render() -> None:
             res = run_preprocessing(name, prep, seed, n_samples, noise)
         code_args = dict(prep=prep, dataset=name, n_samples=n_samples or 300, noise=noise)
     elif experiment == lk.TARGET:
-        leak_noise = st.slider("Noise in the leaking column (share of rows flipped)", lk.LEAK_NOISE_MIN,
-                               lk.LEAK_NOISE_MAX, lk.LEAK_NOISE_DEFAULT, lk.LEAK_NOISE_STEP, key=lk.LEAK_NOISE_KEY,
-                               bind="query-params")
+        leak_noise = controls.bound(st.slider, "Noise in the leaking column (share of rows flipped)", lk.LEAK_NOISE_MIN,
+                               lk.LEAK_NOISE_MAX, lk.LEAK_NOISE_DEFAULT, lk.LEAK_NOISE_STEP, key=lk.LEAK_NOISE_KEY)
         st.markdown(f"The churn table plus **{lk.LEAK_FEATURE}**: a column filled in *after* a customer "
                     "churned. It predicts churn almost perfectly in the data you have, and is empty (0) for every "
                     "customer you will actually score.")
@@ -118,14 +116,13 @@ def render() -> None:
         code_args = dict(leak_noise=leak_noise)
     else:
         a, b, c = st.columns([2, 1, 1.4])
-        model_name = a.selectbox("Model on the lags", lk.TS_MODELS, index=lk.TS_MODELS.index(lk.TS_MODEL_DEFAULT),
-                                 key=lk.TS_MODEL_KEY, bind="query-params",
+        model_name = controls.bound(a.selectbox, "Model on the lags", lk.TS_MODELS, index=lk.TS_MODELS.index(lk.TS_MODEL_DEFAULT),
+                                 key=lk.TS_MODEL_KEY,
                                  help="A forest can only predict values like those it trained on; a linear model "
                                       "on the lags extrapolates.")
-        trend = b.toggle("Trend", value=lk.TS_TREND_DEFAULT, key=lk.TS_TREND_KEY, bind="query-params",
+        trend = controls.bound(b.toggle, "Trend", value=lk.TS_TREND_DEFAULT, key=lk.TS_TREND_KEY,
                          help="A rising trend makes the future leave the range of the past.")
-        repeat = c.toggle(f"Repeat on {lk.TS_REPEATS} series", value=lk.TS_REPEAT_DEFAULT, key=lk.TS_REPEAT_KEY,
-                          bind="query-params", help="One held-out future is a noisy judge: run the experiment on "
+        repeat = controls.bound(c.toggle, f"Repeat on {lk.TS_REPEATS} series", value=lk.TS_REPEAT_DEFAULT, key=lk.TS_REPEAT_KEY, help="One held-out future is a noisy judge: run the experiment on "
                                                     f"{lk.TS_REPEATS} series (a few seconds with the forest).")
         st.markdown(f"A seasonal series{' with a rising trend' if trend else ''}; the model predicts the next value "
                     f"from the last {lk.TS_LAGS}. The last {lk.TS_HOLDOUT} points are the future, held out.")

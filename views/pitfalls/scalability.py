@@ -5,7 +5,7 @@ import streamlit as st
 
 from components import charts
 from components import scalability as S
-from components.ui import chart_cache, common
+from components.ui import chart_cache, common, controls
 
 st.title("Scalability")
 st.caption("How fit time and accuracy grow with the number of rows for a batch solver, stochastic gradient "
@@ -14,12 +14,9 @@ st.caption("How fit time and accuracy grow with the number of rows for a batch s
 
 seed = common.seed()
 c1, c2, c3 = st.columns(3)
-max_n = c1.select_slider("Largest training set (rows)", S.MAX_N_OPTIONS, value=S.MAX_N_DEFAULT, key=S.MAX_N_KEY,
-                         bind="query-params")
-width = c2.select_slider("Features (width)", S.WIDTH_OPTIONS, value=S.WIDTH_DEFAULT, key=S.WIDTH_KEY,
-                         bind="query-params", help=f"{S.N_INFORMATIVE} informative, the rest redundant or noise.")
-n_comp = c3.select_slider("PCA components", S.PCA_OPTIONS, value=S.PCA_DEFAULT, key=S.PCA_KEY,
-                          bind="query-params")
+max_n = controls.bound(c1.select_slider, "Largest training set (rows)", S.MAX_N_OPTIONS, value=S.MAX_N_DEFAULT, key=S.MAX_N_KEY)
+width = controls.bound(c2.select_slider, "Features (width)", S.WIDTH_OPTIONS, value=S.WIDTH_DEFAULT, key=S.WIDTH_KEY, help=f"{S.N_INFORMATIVE} informative, the rest redundant or noise.")
+n_comp = controls.bound(c3.select_slider, "PCA components", S.PCA_OPTIONS, value=S.PCA_DEFAULT, key=S.PCA_KEY)
 max_n, width, n_comp = int(max_n), int(width), int(n_comp)
 
 
@@ -117,8 +114,8 @@ st.markdown(S.race_text(race, max_n, width, n_comp, get_pca_variance(max_n, widt
 @st.fragment
 def batch_section():
     st.subheader("Batch size: mini-batch gradient descent vs out-of-core partial_fit")
-    batch = int(st.select_slider("Batch size (mini-batch GD) = chunk size (partial_fit)", S.BATCH_OPTIONS,
-                                 value=S.BATCH_DEFAULT, key=S.BATCH_KEY, bind="query-params",
+    batch = int(controls.bound(st.select_slider, "Batch size (mini-batch GD) = chunk size (partial_fit)", S.BATCH_OPTIONS,
+                                 value=S.BATCH_DEFAULT, key=S.BATCH_KEY,
                                  help="Mini-batch gradient descent takes one step per batch; partial_fit "
                                       "reads one chunk per call and updates once per row inside it."))
     gd = get_gd_curve(max_n, width, batch, seed)
