@@ -69,10 +69,12 @@ PAGES: tuple[PageSpec, ...] = (
              "balanced ensembles, ROC vs precision-recall, threshold moving."),
     PageSpec("Pitfalls", "Data leakage", "views/pitfalls/leakage.py", "leakage", ":material/water_drop:",
              "Feature selection, SMOTE or a target-derived column before the split, shuffled folds on a time "
-             "series: the leaky estimate, the correct one and a truly held-out score side by side."),
+             "series: the leaky estimate, the correct one and a truly held-out score side by side.",
+             heavy_keys=("leakage.ts_repeat",)),
     PageSpec("Pitfalls", "Scalability", "views/pitfalls/scalability.py", "scalability", ":material/trending_up:",
              "Batch solver vs SGD vs out-of-core partial_fit as rows grow (time, score, growth exponent), PCA "
-             "to shrink the width, what batch size changes, and when a distributed engine is worth it.", OWN_DATA),
+             "to shrink the width, what batch size changes, and when a distributed engine is worth it.", OWN_DATA,
+             heavy_keys=("scalab.max_n", "scalab.width", "scalab.pca")),
     PageSpec("Beyond", "Interpretability", "views/beyond/interpretability.py", "interpretability",
              ":material/lightbulb:",
              "Impurity vs permutation importance vs SHAP; one prediction's SHAP waterfall and a LIME-style "
@@ -99,7 +101,8 @@ PAGES: tuple[PageSpec, ...] = (
              "imbalanced classes, tuning. Each step a linked view with talking points and a question.", OWN_DATA),
     PageSpec("Beyond", "Applications", "views/beyond/applications.py", "applications", ":material/apps:",
              "NLP sentiment (bag of words, TF-IDF, n-grams), digits vision with its mistakes, time-series "
-             "forecasts vs ARIMA with time-ordered CV, and a matrix-factorisation recommender.", OWN_DATA),
+             "forecasts vs ARIMA with time-ordered CV, and a matrix-factorisation recommender.", OWN_DATA,
+             heavy_keys=("apps.ts_arima",)),
 )
 
 
