@@ -135,15 +135,20 @@ def test_checklist_ticks_are_kept_in_the_progress():
     assert at.session_state[progress_store.DOC]["checklist"] == ["practice-mock"]
 
 
-def test_an_uploaded_progress_file_fills_the_drafts_and_ticks():
+def test_an_uploaded_progress_file_fills_the_drafts_and_ticks_and_a_bad_one_changes_nothing():
     doc = pg.with_checklist(pg.with_story(pg.empty(), "tight-deadline", GOOD), ["company-team"])
     at = open_page(PAGE, {"star.story": "A tight deadline"})
-    # what the upload callback (progress_store.replace) does, as AppTest cannot send a file
-    at.session_state[progress_store.DOC] = doc
-    at.session_state[progress_store.GENERATION] = 1
+    at.file_uploader(key=progress_store.UPLOAD_KEY).set_value(("mine.json", pg.encode(doc).encode(), "application/json"))
     at.run()
+    assert_clean(at)
     assert at.text_area(key="star.action").value == GOOD["action"]
     assert at.checkbox(key="star.check_company-team").value
+    assert "Progress loaded from mine.json." in [c.value for c in at.caption]
+    at.file_uploader(key=progress_store.UPLOAD_KEY).set_value(("bad.json", b'{"version": 1, "x": 2}', "application/json"))
+    at.run()
+    assert_clean(at)
+    assert any(c.value.startswith("bad.json was not loaded") for c in at.caption)
+    assert at.session_state[progress_store.DOC] == doc
 
 
 def test_a_link_cannot_set_a_draft_or_a_tick():

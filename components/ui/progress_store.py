@@ -60,9 +60,13 @@ def update(change: Callable[..., dict], *args) -> None:
     st.session_state[DOC] = change(current(), *args)
 
 
-def replace(doc: dict) -> None:
+def replace(doc: dict, final: bool = False) -> None:
+    """Put ``doc`` in place of the session's document (widgets that show it redraw from it). ``final``: it
+    also replaces what the browser holds, which is then never read in this session."""
     st.session_state[DOC] = doc
     st.session_state[GENERATION] = generation() + 1
+    if final:
+        st.session_state[LOADED] = True
 
 
 def _on_stored() -> None:
@@ -102,14 +106,14 @@ def _on_upload() -> None:
     if file is None:
         return
     try:
-        replace(pg.decode(file.getvalue()))
+        replace(pg.decode(file.getvalue()), final=True)
         st.session_state[MESSAGE] = f"Progress loaded from {file.name}."
     except pg.ProgressError as exc:
         st.session_state[MESSAGE] = f"{file.name} was not loaded: {exc}."
 
 
 def _forget() -> None:
-    replace(pg.empty())
+    replace(pg.empty(), final=True)
     st.session_state[MESSAGE] = "Progress forgotten in this browser."
 
 
