@@ -91,8 +91,9 @@ def _mount(key: str, read: bool, on_change: Callable | None) -> None:
 
 
 def load() -> None:
-    """Draw once per page run, outside fragments: reads the browser's copy once per session, then
-    stores the current document after every run."""
+    """Draw once per page run, outside fragments and near the top (the browser's answer then interrupts
+    the first run early): reads the browser's copy once per session, then stores the current document
+    after every run."""
     _mount(LOAD_KEY, True, _on_stored)
 
 

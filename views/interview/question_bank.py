@@ -45,8 +45,9 @@ def opened_question(bank: tuple[qb.Question, ...]) -> None:
         interview.answer(q)
 
 
+@st.fragment
 def question_list(chosen: list[qb.Question]) -> None:
-    """The questions by topic, in the article's order; each expands to its answer."""
+    """The questions by topic, in the article's order; each expands to its answer, rerunning this list only."""
     for topic in qb.TOPICS:
         of_topic = [q for q in chosen if q.topic == topic]
         if not of_topic:

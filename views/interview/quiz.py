@@ -170,7 +170,7 @@ def scores(bank: tuple[qb.Question, ...], run: dict) -> None:
     c4.metric("Auto-graded right (all time)", f"{totals['right']} of {totals['asked']}")
     mult = quiz.multipliers(progress_store.current(), bank, settings.adaptive)
     chances = quiz.topic_chances(quiz.pool(bank, settings), settings, mult)
-    left, right = st.columns(2)
+    left, right = show.columns(2)  # presenting: each chart on a full-width row
     frame = quiz.chances_frame(chances, mult)
     show.chart(quiz.chances_spec(tuple(frame.itertuples(index=False, name=None))), target=left)
     session = quiz.session_scores(history)
