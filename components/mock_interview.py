@@ -93,22 +93,24 @@ COUNTDOWN_CSS = "<style>\n" + r"""
 .mlx-bar { flex: 1; height: .6rem; background: #0072B2; border-radius: .3rem; transform-origin: left;
   animation: mlx-shrink linear forwards; animation-duration: inherit; animation-delay: inherit; }
 .mlx-up { visibility: hidden; color: #D55E00; font-weight: 600; animation: mlx-show 1ms linear forwards; }
+.mlx-late { animation: mlx-red 1ms linear forwards; }
 @keyframes mlx-shrink { from { transform: scaleX(1); } to { transform: scaleX(0); background: #D55E00; } }
 @keyframes mlx-show { to { visibility: visible; } }
+@keyframes mlx-red { to { color: #D55E00; } }
 """ + "".join(f"@keyframes mlx-count-{n} {{ from {{ --mlx-left: {n}; }} to {{ --mlx-left: 0; }} }}\n"
               for n in SECONDS_OPTIONS) + "</style>"
 
 
 def countdown_html(limit: int, elapsed: float) -> str:
-    """A countdown from ``limit`` seconds that has already run ``elapsed`` seconds: a clock (m:ss), a
-    shrinking bar and "Time's up" at zero, all CSS animations (the style is :data:`COUNTDOWN_CSS`)."""
+    """A countdown from ``limit`` seconds that has already run ``elapsed`` seconds: a clock (m:ss) that turns
+    red at zero, a shrinking bar and "Time's up", all CSS animations (the style is :data:`COUNTDOWN_CSS`)."""
     if limit not in SECONDS_OPTIONS:
         raise ValueError(f"no countdown of {limit} s")
     elapsed = min(max(float(elapsed), 0.0), float(limit))
     left = limit - elapsed
     return (f'<div class="mlx-countdown" role="timer" aria-label="time left for this answer" '
             f'style="animation-name: mlx-count-{limit}; animation-duration: {limit}s; animation-delay: -{elapsed:.1f}s">'
-            f'<span class="mlx-clock"></span><span class="mlx-bar"></span>'
+            f'<span class="mlx-clock mlx-late" style="animation-delay: {left:.1f}s"></span><span class="mlx-bar"></span>'
             f'<span class="mlx-up" style="animation-delay: {left:.1f}s">Time’s up</span></div>')
 
 

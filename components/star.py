@@ -175,8 +175,8 @@ THEMES = (
                    "within a budget of 2,000 calls a month.",
            "action": "I first checked the baseline and found that predicting that every customer stays also scored "
                      "96%: the old model caught only 12% of the churners. I explained to my manager that accuracy "
-                     "was the wrong target and proposed judging models by the share of churners among the 2,000 "
-                     "customers we could call, and by average precision. I rebuilt the evaluation on a time-ordered "
+                     "was the wrong target and proposed judging models by the share of the month's churners that "
+                     "fell among the 2,000 customers we could call, and by average precision. I rebuilt the evaluation on a time-ordered "
                      "split, training on earlier months and testing on the latest one, with all preprocessing inside "
                      "one pipeline fitted on the training months only. I compared logistic regression with class "
                      "weights against gradient boosting, then set the decision threshold so that about 2,000 "

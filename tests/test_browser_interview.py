@@ -78,3 +78,19 @@ def test_quiz_progress_survives_a_reload_and_stays_in_its_own_browser():
             other.goto(base + "/star")
             settle(other)
             assert not other.evaluate("() => [...document.querySelectorAll('textarea')].some(t => t.value)")
+
+
+def test_the_mock_interview_countdown_runs_in_the_browser_without_reruns():
+    with streamlit_server() as base, chromium_page() as page:
+        page.goto(base + "/mock-interview?mock.n=3&mock.seconds=60")
+        settle(page)
+        page.get_by_role("button", name="Start the interview").click()
+        settle(page)
+        left = "() => parseInt(getComputedStyle(document.querySelector('.mlx-countdown')).getPropertyValue('--mlx-left'))"
+        page.evaluate("() => { document.querySelector('.mlx-countdown').dataset.mark = 'first'; }")
+        before = page.evaluate(left)
+        page.wait_for_timeout(3000)
+        after = page.evaluate(left)
+        assert 55 <= before <= 60 and 2 <= before - after <= 4, (before, after)
+        # the same element kept counting: no rerun redrew it in between
+        assert page.evaluate("() => document.querySelector('.mlx-countdown').dataset.mark") == "first"

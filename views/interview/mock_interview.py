@@ -14,7 +14,7 @@ RUN = "_mock.run"  # session: the interview in progress (reset when its settings
 EXPLANATION = """
 Answer each question **out loud**, as you would in the room, while the countdown runs; the notes box is for
 the points you want to remember, not for writing the answer. The clock runs in your browser and keeps going
-when the page redraws; when it reaches zero it turns red and says so, and the question stays open until you
+when the page redraws; at zero the clock turns red and says "Time's up", and the question stays open until you
 move on (the transcript marks answers that ran over). At the end, rate each answer against the model answer:
 the ratings join your quiz progress, so weak topics come back in the quiz. Technical and behavioural
 questions are mixed about two to one by default; the seed fixes which questions come, so a study group can

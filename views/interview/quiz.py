@@ -19,9 +19,9 @@ metric a formula defines or a situation calls for, and the metric you compute fr
 matrix at a random threshold (right within ±{quiz.TOLERANCE}; the cockpit link shows the same matrix).
 Each item is drawn from the quiz seed and its position, so the same link gives a class the same items in the
 same order while *favour weak topics* is off. With it on, each topic's share of the draw is multiplied by
-{quiz.FLOOR:g} + {quiz.SLOPE:g} × its weakness (0 when everything there was known or right, 1 when everything was
-"not yet" or wrong; 1 for topics you have not been tested on), so weak topics come back more often and known
-ones less. Your ratings are kept in this browser, so the weighting remembers you from one day to the next.
+{quiz.FLOOR:g} + {quiz.SLOPE:g} × its weakness, where weakness is 0 when everything there was known or right and 1
+when everything was "not yet" or wrong; a topic you have not been tested on keeps a multiplier of {quiz.UNTESTED:g}.
+Weak topics come back more often and known ones less. Your ratings are kept in this browser, so the weighting remembers you from one day to the next.
 """
 
 
