@@ -82,6 +82,20 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("Beyond", "Transfer learning", "views/beyond/transfer.py", "transfer", ":material/move_up:",
              "A network trained on digits 0–4 reused for 5–9: feature extraction vs fine-tuning vs from scratch "
              "as the number of labels grows.", OWN_DATA),
+    PageSpec("Interview", "Question bank", "views/interview/question_bank.py", "question-bank",
+             ":material/quiz:",
+             "Every interview question with a model answer, common mistakes and follow-ups; technical answers open "
+             "the page that shows them live. Search, filter, export as Markdown or flash cards.", OWN_DATA),
+    PageSpec("Interview", "Quiz", "views/interview/quiz.py", "quiz", ":material/psychology:",
+             "Flash cards and auto-graded items (a real model's confusion matrix, which metric, which question); "
+             "weak topics come back more often; the seed in the link gives a class the same quiz.", OWN_DATA),
+    PageSpec("Interview", "Mock interview", "views/interview/mock_interview.py", "mock-interview",
+             ":material/timer:",
+             "A timed run of technical and behavioural questions with a countdown and a notes box, then a "
+             "summary with your self-ratings, the model answers and a Markdown transcript.", OWN_DATA),
+    PageSpec("Interview", "Behavioural (STAR)", "views/interview/star.py", "star", ":material/star:",
+             "Build STAR stories with checks you can act on, read worked examples of the classic stories, and "
+             "tick off the preparation checklist; export your stories as Markdown.", OWN_DATA),
     PageSpec("Teach", "Lesson paths", "views/teach/lessons.py", "lessons", ":material/school:",
              "Guided sequences for a class: threshold and ROC, bias and variance, missing data, leakage, "
              "imbalanced classes, tuning. Each step a linked view with talking points and a question.", OWN_DATA),
