@@ -20,6 +20,7 @@ nav = {"": [home]} | {
     for section, pages in catalog.by_section().items()
 }
 page = st.navigation(nav, expanded=True)  # every page visible: the sidebar is the syllabus
+common.set_page(page.url_path)
 common.global_sidebar(catalog.shared_data(page.url_path))
 common.presenter_bar()
 lesson_bar.bar(page.url_path)

@@ -61,5 +61,21 @@ def footer_questions(bank: tuple[qb.Question, ...], url_path: str, topics: tuple
     return [f"[{md(q.question)}]({answer_url(q.id)})" for q in chosen[:MAX_FOOTER_QUESTIONS]]
 
 
+def page_questions(url_path: str) -> list[str]:
+    """What a lab's footer lists: the bank's questions for this page (its ``pages`` name it), each a link to
+    its model answer, and a last link to the rest of the page's topic when there are more."""
+    bank = qb.load()
+    chosen = qb.for_page(bank, url_path)
+    weight = {t: sum(q.topic == t for q in chosen) for t in {q.topic for q in chosen}}
+    chosen = sorted(chosen, key=lambda q: -weight[q.topic])  # the page's own topic first (a stable sort)
+    shown = [f"[{md(q.question)}]({answer_url(q.id)})" for q in chosen[:MAX_FOOTER_QUESTIONS]]
+    if len(chosen) > MAX_FOOTER_QUESTIONS:
+        topics = sorted({q.topic for q in chosen})
+        query = urlencode({qb.TOPICS_KEY: topics}, doseq=True)
+        shown.append(f"[{len(chosen) - MAX_FOOTER_QUESTIONS} more on this page's topics]"
+                     f"(/{catalog.find('question-bank').url_path}?{query})")
+    return shown
+
+
 def footer(bank: tuple[qb.Question, ...], url_path: str, topics: tuple[str, ...], explanation: str) -> None:
     common.page_footer(footer_questions(bank, url_path, topics), None, explanation)
