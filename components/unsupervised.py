@@ -29,6 +29,9 @@ from sklearn.preprocessing import StandardScaler
 
 from components import charts, code_export, datasets, memo
 
+# Cached results are shared (memo shared=True: one read-only object, not a pickled copy per rerun): they
+# hold chart data (up to 24,000 points) that the page only reads, and copying them on every rerun cost
+# about a third of the page's floor.
 FIT_COUNT = {"n": 0}  # clustering models fitted in this process; tests check that k moves add none
 SWEEP_COUNT = {"n": 0}  # runs of the every-k sweep; tests check that k moves start none
 
@@ -236,7 +239,7 @@ class Clustering:
     contingency: pd.DataFrame  # clusters found (rows) x hidden labels (columns), counts
 
 
-@memo.cached(max_entries=64, progress="Clustering…")
+@memo.cached(shared=True, max_entries=64, progress="Clustering…")
 def clustering(s: ClusterSettings, _distances: np.ndarray | None = None) -> Clustering:
     """One clustering and its scores. ``_distances`` (the pairwise distances of the prepared data, not
     part of the cache key) lets the every-k sweep compute silhouettes 2-3x faster; same numbers."""
@@ -266,9 +269,11 @@ class Curves:
     table: pd.DataFrame  # k, wcss, silhouette, ARI
     elbow_spec: dict
     scores_spec: dict
+    marks: dict[int, dict[str, list[dict]]]  # k -> the charts' moving datasets at k (k_frames)
+    sentence: str  # choosing_k_sentence of the table
 
 
-@memo.cached(max_entries=32, progress="Clustering for every k from 2 to 10…")
+@memo.cached(shared=True, max_entries=32, progress="Clustering for every k from 2 to 10…")
 def curves(data: DataSettings, algorithm: str, linkage: str) -> Curves:
     """The within-cluster sum of squares, silhouette and ARI for k = 2..10 (one clustering per k, each
     cached on its own, so moving k afterwards fits nothing). The charts mark the current k through
@@ -282,11 +287,12 @@ def curves(data: DataSettings, algorithm: str, linkage: str) -> Curves:
                        _distances=distances)
         rows.append({"k": k, "wcss": c.wcss, "silhouette": c.silhouette, "ARI": c.ari})
     table = pd.DataFrame(rows)
-    at = k_frames(table, K_DEFAULT)
+    marks = {k: k_frames(table, k) for k in K_RANGE}
+    at = marks[K_DEFAULT]
     n_true = len(prep.class_names)
     elbow = _named_spec(_elbow_chart(table, algorithm), {n: at[n] for n in ("at", "wcss_at")})
     scores = _named_spec(_scores_chart(_scores_long(table), n_true), {n: at[n] for n in ("at", "scores_at")})
-    return Curves(table, elbow, scores)
+    return Curves(table, elbow, scores, marks, choosing_k_sentence(table, n_true, algorithm))
 
 
 SILHOUETTE_LABEL, ARI_LABEL = "silhouette (no labels)", "ARI (hidden labels)"
@@ -324,11 +330,13 @@ SCALED, RAW = "standardised", "raw units"
 
 @dataclass(frozen=True)
 class ScalingComparison:
-    table: pd.DataFrame  # k, scaling, ARI (algorithms with k); or scaling, ARI, clusters, noise (DBSCAN)
-    spec: dict | None  # ARI vs k for both (None for DBSCAN)
+    table: pd.DataFrame  # k, scaling, ARI
+    wide: pd.DataFrame  # the same, one row per k, one column per scaling
+    spec: dict
+    marks: dict[int, dict[str, list[dict]]]  # k -> the chart's moving datasets at k (scaling_frames)
 
 
-@memo.cached(max_entries=32, progress="Clustering again without (or with) scaling…")
+@memo.cached(shared=True, max_entries=32, progress="Clustering again without (or with) scaling…")
 def scaling_comparison(data: DataSettings, algorithm: str, linkage: str) -> ScalingComparison:
     """ARI vs k with and without standardising (the other sweep is cached like the first). Call it with
     data.scale=True whatever the toggle says (both_ways), so the toggle does not rebuild it."""
@@ -337,7 +345,9 @@ def scaling_comparison(data: DataSettings, algorithm: str, linkage: str) -> Scal
         t = curves(replace(data, scale=scale), algorithm, linkage).table
         parts.append(pd.DataFrame({"k": t["k"], "scaling": name, "ARI": t["ARI"]}))
     table = pd.concat(parts, ignore_index=True)
-    return ScalingComparison(table, _named_spec(_scaling_chart(table), scaling_frames(table, K_DEFAULT)))
+    marks = {k: scaling_frames(table, k) for k in K_RANGE}
+    wide = table.pivot(index="k", columns="scaling", values="ARI")[[SCALED, RAW]].rename_axis(columns=None)
+    return ScalingComparison(table, wide, _named_spec(_scaling_chart(table), marks[K_DEFAULT]), marks)
 
 
 def both_ways(data: DataSettings) -> DataSettings:
@@ -361,7 +371,7 @@ class KDistance:
     spec: dict  # eps is the "eps" dataset (moving)
 
 
-@memo.cached(max_entries=32, progress="Measuring neighbour distances…")
+@memo.cached(shared=True, max_entries=32, progress="Measuring neighbour distances…")
 def k_distances(data: DataSettings, min_samples: int) -> KDistance:
     """The usual way to read eps off the data: a point is a DBSCAN core point exactly when its
     min_samples-th nearest point, counting itself as scikit-learn does, lies within eps."""
@@ -428,10 +438,12 @@ def other_class_shares(labels: np.ndarray, y: np.ndarray) -> list[float]:
 @dataclass(frozen=True)
 class Failures:
     table: pd.DataFrame  # set, algorithm, ARI, clusters found, noise points, other-class shares
+    wide: pd.DataFrame  # ARI, one row per set, one column per algorithm
     spec: dict
+    sentences: tuple[str, ...]  # failure_sentences of the table
 
 
-@memo.cached(max_entries=16, progress="Clustering three shapes with four algorithms…")
+@memo.cached(shared=True, max_entries=16, progress="Clustering three shapes with four algorithms…")
 def failures(n_samples: int, noise: float, seed: int) -> Failures:
     rows, frames, panels = [], [], []
     for name in FAILURE_SETS:
@@ -448,7 +460,10 @@ def failures(n_samples: int, noise: float, seed: int) -> Failures:
             frames.append(pd.DataFrame({"x": X[:, 0], "y": X[:, 1], "cluster": cluster_names(labels),
                                         "kind": np.where(kept, IN_A_CLUSTER, NOISE), "panel": panels[-1]}))
     chart = _failures_chart(pd.concat(frames, ignore_index=True), panels)
-    return Failures(pd.DataFrame(rows), charts.to_spec(chart))
+    table = pd.DataFrame(rows)
+    wide = table.pivot(index="set", columns="algorithm", values="ARI").loc[list(FAILURE_SETS), list(FAILURE_ALGORITHMS)]
+    return Failures(table, wide.rename_axis(index=None, columns=None), charts.to_spec(chart),
+                    tuple(failure_sentences(table)))
 
 
 # --- Autoencoder against PCA -------------------------------------------------------------------------
@@ -509,7 +524,7 @@ class AutoencoderResult:
     pca_curve: pd.DataFrame  # width, PCA MSE on the held-out digits, for widths 1..32
 
 
-@memo.cached(max_entries=8, progress="PCA at every width…")
+@memo.cached(shared=True, max_entries=8, progress="PCA at every width…")
 def pca_curve(seed: int, train_rows: int | None) -> pd.DataFrame:
     """PCA's held-out reconstruction error for widths 1..32 from one fit (its components are nested)."""
     X_train, X_test, _ = digits_split(seed, train_rows)
@@ -522,7 +537,7 @@ def pca_curve(seed: int, train_rows: int | None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@memo.cached(max_entries=16, progress="Training the autoencoder (lighter: about a second; fuller: several)…")
+@memo.cached(shared=True, max_entries=16, progress="Training the autoencoder (lighter: about a second; fuller: several)…")
 def autoencoder(width: int, activation: str, training: str, seed: int) -> AutoencoderResult:
     """The autoencoder and PCA at one width, fitted on the same digits; the reconstructions of ten held-out
     digits and PCA's error at every width. One entry: two small charts and a 32-row table."""
@@ -575,7 +590,7 @@ def clusters_sentence(algorithm: str, k: int, n_clusters: int, n_noise: int, n: 
             "(1: the same grouping, whatever the cluster numbers; about 0: no more agreement than chance).")
 
 
-def choosing_k_sentence(table: pd.DataFrame, k: int, n_true: int, algorithm: str) -> str:
+def choosing_k_sentence(table: pd.DataFrame, n_true: int, algorithm: str) -> str:
     """Which k the silhouette prefers, which k the hidden labels prefer (ARI), and how the within-cluster
     sum of squares falls."""
     sil = table.dropna(subset=["silhouette"])
@@ -604,8 +619,8 @@ def dbscan_sentence(distances: np.ndarray, eps: float, min_samples: int) -> str:
     share = core_share(distances, eps)
     return (f"{share:.0%} of the points have their {min_samples}th nearest point (counting themselves) within "
             f"eps = {eps:g}: those are core points, and clusters grow from them. The median such distance is "
-            f"{float(np.median(distances)):.3g}; an eps near where the sorted curve turns up keeps the dense "
-            "regions and calls the sparse points noise.")
+            f"{float(np.median(distances)):.3g}. The usual heuristic puts eps near where the sorted curve turns sharply up: "
+            "the dense regions are kept and the sparse points become noise.")
 
 
 def scaling_sentence(spread: pd.DataFrame, ari_scaled: float, ari_raw: float, where: str) -> str:

@@ -96,11 +96,11 @@ def clusters_view(prep: un.Prepared, c: un.Clustering, s: un.ClusterSettings) ->
 def k_curves(data: un.DataSettings, s: un.ClusterSettings) -> None:
     """Elbow and silhouette/ARI against k, the current k marked through small datasets."""
     curves = un.curves(data, s.algorithm, s.linkage)
-    moving = un.k_frames(curves.table, s.k)
+    moving = curves.marks[s.k]
     a, b = st.columns(2)
     show.chart(curves.elbow_spec, target=a, moving=moving)
     show.chart(curves.scores_spec, target=b, moving=moving)
-    st.markdown(un.choosing_k_sentence(curves.table, s.k, len(un.prepare(data).class_names), s.algorithm))
+    st.markdown(curves.sentence)
     with st.expander("Every k (table)"):
         st.dataframe(curves.table.rename(columns={"wcss": "within-cluster SS"}), hide_index=True)
 
@@ -116,18 +116,18 @@ def scaling_view(prep: un.Prepared, s: un.ClusterSettings) -> None:
     left, right = st.columns([3, 2])
     if s.algorithm in un.TAKES_K:
         comparison = un.scaling_comparison(un.both_ways(s.data), s.algorithm, s.linkage)
-        show.chart(comparison.spec, target=left, moving=un.scaling_frames(comparison.table, s.k))
+        show.chart(comparison.spec, target=left, moving=comparison.marks[s.k])
         with left.expander("ARI at every k, standardised and raw (table)"):
-            st.dataframe(comparison.table.pivot(index="k", columns="scaling", values="ARI")[[un.SCALED, un.RAW]])
-        at_k = comparison.table[comparison.table["k"] == s.k].set_index("scaling")["ARI"]
-        scaled, raw = float(at_k[un.SCALED]), float(at_k[un.RAW])
+            st.dataframe(comparison.wide)
+        scaled, raw = (float(comparison.wide.loc[s.k, name]) for name in (un.SCALED, un.RAW))
         where = f"At k = {s.k}"
     else:
         table = un.dbscan_scaling(s)
         left.dataframe(table, hide_index=True)
         scaled, raw = (float(table.set_index("scaling").loc[name, "ARI"]) for name in (un.SCALED, un.RAW))
         where = f"With eps = {s.eps:g} (a distance in each version's own units)"
-    right.dataframe(prep.spread.style.format({"std (raw units)": "{:.4g}"}), hide_index=True, height=260)
+    right.dataframe(prep.spread, hide_index=True, height=260,
+                    column_config={"std (raw units)": st.column_config.NumberColumn(format="%.4g")})
     st.markdown(un.scaling_sentence(prep.spread, scaled, raw, where))
 
 
@@ -167,10 +167,9 @@ def failures_panel() -> None:
                f"groups; DBSCAN uses eps = {un.FAILURE_EPS}, min_samples = {un.FAILURE_MIN_SAMPLES}; the agglomerative "
                "clustering uses single linkage.")
     show.chart(f.spec)
-    st.markdown("\n".join(f"- {line}" for line in un.failure_sentences(f.table)))
+    st.markdown("\n".join(f"- {line}" for line in f.sentences))
     with st.expander("ARI of every algorithm on every shape (table)"):
-        st.dataframe(f.table.pivot(index="set", columns="algorithm", values="ARI")[list(un.FAILURE_ALGORITHMS)]
-                     .style.format("{:.3f}"))
+        st.dataframe(f.wide, column_config={a: st.column_config.NumberColumn(format="%.3f") for a in un.FAILURE_ALGORITHMS})
     common.show_code(un.failures_script(n_samples, float(noise), seed))
 
 
@@ -199,7 +198,7 @@ def autoencoder_panel() -> None:
     show.chart(r.images_spec)
     show.chart(r.curve_spec)
     with st.expander("PCA's held-out error at every width (table)"):
-        st.dataframe(r.pca_curve.style.format({"PCA MSE": "{:.5f}"}), hide_index=True)
+        st.dataframe(r.pca_curve, hide_index=True, column_config={"PCA MSE": st.column_config.NumberColumn(format="%.5f")})
     common.show_code(un.autoencoder_script(width, activation, training, seed))
 
 
