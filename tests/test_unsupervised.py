@@ -426,16 +426,17 @@ def test_k_scrubs_the_curves_without_fitting_or_rebuilding_them():
     (common.DATASET_KEY, "moons", "iris", dict(dataset="moons")),
     (common.SEED_KEY, 7, "moons", dict(dataset="moons", seed=7)),
     (common.NOISE_KEY, 0.1, "moons", dict(dataset="moons", noise=0.1)),
+    (common.N_SAMPLES_KEY, 100, "moons", dict(dataset="moons", n_samples=100)),
 ])
 def test_each_data_control_changes_the_clustering(key, value, dataset, check):
     at = open_page(PAGE, query={common.DATASET_KEY: dataset})
     before = shown(at)["ARI against the hidden labels"]
     widget = {un.ALGORITHM_KEY: at.selectbox, common.DATASET_KEY: at.selectbox, un.SCALE_KEY: at.toggle,
-              common.SEED_KEY: at.number_input, common.NOISE_KEY: at.slider}[key](key=key)
+              common.SEED_KEY: at.number_input, common.NOISE_KEY: at.slider, common.N_SAMPLES_KEY: at.slider}[key](key=key)
     widget.set_value(value).run()
     assert_clean(at)
     args = dict(dataset=dataset, algorithm=un.KMEANS, scale=True, k=3) | check
-    gen = {k: args.pop(k) for k in ("noise",) if k in args}
+    gen = {k: args.pop(k) for k in ("noise", "n_samples") if k in args}
     want = scores(**args, **gen)
     after = shown(at)["ARI against the hidden labels"]
     assert after == f"{want['ARI']:.3f}" and after != before
@@ -494,6 +495,19 @@ def test_failure_noise_and_the_autoencoder_controls():
     assert shown(at)["autoencoder: held-out MSE"] == f"{want['ae']:.4f}"
     assert shown(at)["PCA (8 components): held-out MSE"] == f"{want['pca']:.4f}"
     assert any("can at best match PCA" in m.value for m in at.markdown)
+
+
+def test_the_fuller_training_control_retrains_and_says_so():
+    at = open_page(PAGE, query={un.AE_WIDTH_KEY: "32", common.SEED_KEY: "0", common.DATASET_KEY: "iris"})
+    light = shown(at)["autoencoder: held-out MSE"]
+    assert any("try the fuller training" in m.value for m in at.markdown)
+    at.selectbox(key=un.AE_TRAINING_KEY).set_value(un.FULLER).run()
+    assert_clean(at)
+    want = independent_autoencoder(32, "tanh", 0, None, 500)
+    assert shown(at)["autoencoder: held-out MSE"] == f"{want['ae']:.4f}" != light
+    assert shown(at)["PCA (32 components): held-out MSE"] == f"{want['pca']:.4f}"
+    assert any("all 1,347 training digits, 500 epochs" in c.value for c in at.caption)
+    assert not any("try the fuller training" in m.value for m in at.markdown)
 
 
 def test_url_restores_every_control():

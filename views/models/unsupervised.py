@@ -187,8 +187,9 @@ def autoencoder_panel() -> None:
     seed = common.seed()
     r = un.autoencoder(width, activation, training, seed)
     rows, epochs = un.TRAINING_BUDGET[training]
-    st.caption(f"{'Lighter' if training == un.LIGHTER else 'Fuller'} training: {rows or 1347} of the 1,347 training "
-               f"digits, {epochs} epochs (Adam, batch {un.AE_BATCH}), layers 64-{un.AE_HIDDEN}-{width}-{un.AE_HIDDEN}-64. "
+    digits = f"{rows:,} of the 1,347 training digits" if rows else "all 1,347 training digits"
+    st.caption(f"{'Lighter' if training == un.LIGHTER else 'Fuller'} training: {digits}, {epochs} epochs (Adam, batch "
+               f"{un.AE_BATCH}), layers 64-{un.AE_HIDDEN}-{width}-{un.AE_HIDDEN}-64. "
                "PCA is fitted on the same digits; both are scored on 450 held-out ones (pixels scaled to [0, 1]).")
     m1, m2 = st.columns(2)
     m1.metric("autoencoder: held-out MSE", f"{r.ae_mse:.4f}")
