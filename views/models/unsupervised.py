@@ -24,7 +24,7 @@ the inputs only and looks for structure in them: groups (clustering) or a smalle
 they are kept hidden and used only afterwards to score the result.
 
 - **k-means** places k centres and assigns each point to the nearest, minimising the within-cluster sum of
-  squares (its *inertia*): round clusters of similar size are what it can find. A **Gaussian mixture** fits
+  squares (its *inertia*): compact, round clusters of similar spread are what it finds well. A **Gaussian mixture** fits
   k Gaussians with their own shapes and spreads. **DBSCAN** grows clusters from *core points* (at least
   `min_samples` points within `eps`) and calls whatever is reached from none of them *noise*; it needs no k.
   **Agglomerative** clustering merges the closest groups until k remain; *single* linkage follows chains
