@@ -522,8 +522,10 @@ async def main_async(args) -> int:
                                 (args.think_min, args.think_max))
             out = report_phase(f"phase {i + 1} ({args.sessions} sessions × {args.seconds:.0f} s)", stats,
                                time.monotonic() - t0, cpu_seconds(pids) - c0)
-            during = [s[1] for s in watch.samples if s[0] >= t0 - watch.t0]
+            phase_samples = [s for s in watch.samples if s[0] >= t0 - watch.t0]
+            during = [s[1] for s in phase_samples]
             out["rss_peak_mb"] = max(during) if during else None
+            print("    server RSS every 30 s (MB): " + " ".join(f"{s[1]:.0f}" for s in phase_samples[::30]), flush=True)
             out["rss_end_mb"] = watch.now()
             if args.settle:
                 print(f"    sessions closed; waiting {args.settle:.0f} s for the server to let them go", flush=True)
