@@ -45,13 +45,24 @@ def upload(page, marker: str) -> None:
     expect(page.locator("[data-testid='stMain']")).to_contain_text(f"(“{marker}”)", timeout=60_000)  # the caption
 
 
+def star_draft(page, marker: str) -> None:
+    """A STAR story's Situation, typed and committed (Ctrl+Enter), then kept as the visitor's draft."""
+    box = page.locator(".st-key-star-situation textarea").first
+    box.fill(f"At {marker} we had a churn model to ship in a week.")
+    box.press("Control+Enter")
+    settle(page)
+
+
 PRIVATE_INPUTS = [
     PrivateInput("an uploaded CSV", "/cockpit?app.dataset=your+CSV", upload),
+    PrivateInput("a STAR draft", "/star", star_draft),
 ]
 
 
 def visible_text(page) -> str:
-    return page.locator("body").inner_text() + page.content()
+    """Everything on screen, with what text boxes hold (a typed value is not part of the page's HTML)."""
+    typed = page.locator("textarea, input").evaluate_all("els => els.map(e => e.value).join(' ')")
+    return page.locator("body").inner_text() + page.content() + typed
 
 
 @pytest.mark.parametrize("item", PRIVATE_INPUTS, ids=lambda i: i.name)
