@@ -67,3 +67,24 @@ def test_cockpit_lesson_holds_on_other_seeds(seed):
     X_tr, X_te, y_tr, y_te = train_test_split(d.X, y, test_size=ev.TEST_SIZE_DEFAULT, random_state=seed, stratify=y)
     s = make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000)).fit(X_tr, y_tr).predict_proba(X_te)[:, 1]
     assert np.mean(s[y_te == 1] >= 0.2) - np.mean(s[y_te == 1] >= 0.8) < 0.2
+
+
+@pytest.mark.parametrize("seed", [0, 1, 42])
+def test_unsupervised_default_silhouette_finds_the_three_cultivars(seed):
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import adjusted_rand_score, silhouette_score
+
+    assert page_lessons.dataset("unsupervised") == "wine"
+    d = datasets.load("wine")
+    X, y = StandardScaler().fit_transform(d.X), d.y.to_numpy()
+    fits = {k: KMeans(k, n_init=10, random_state=seed).fit_predict(X) for k in range(2, 11)}
+    silhouette = {k: silhouette_score(X, labels) for k, labels in fits.items()}
+    ari = {k: adjusted_rand_score(y, labels) for k, labels in fits.items()}
+    assert max(silhouette, key=silhouette.get) == 3 == max(ari, key=ari.get) == len(set(y))
+
+
+def test_unsupervised_page_opens_on_wine_and_says_so():
+    at = open_page("views/models/unsupervised.py")
+    assert_clean(at)
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "highest at k = 3" in text and "agrees with the labels' best k" in text
