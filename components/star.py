@@ -4,11 +4,11 @@ The checks are rules of thumb a candidate can act on, written by hand because no
 interview stories; each returns a message that says what to change:
 
 - every part is present (at least :data:`MIN_PART_WORDS` words);
-- the Action is in the first person: it says "I" (I, I'm, I've, I'd, me, my, myself) at least once
-  and at least as often as "we" (we, we're, we've, us, our, ours, ourselves);
+- the Action is in the first person: it says "I" (I, I'm, I've, I'd, I'll, me, my, mine, myself, the last four also
+  capitalised) at least once and at least as often as "we" (we, we're, we've, we'd, we'll, us, our, ours, ourselves);
 - the Result is measured: it contains a number, in digits or words (two … twelve, twenty … ninety,
-  hundred, thousand, million, billion, half, twice, double, triple, percent); "one" is left out
-  because "no one" and "one of" measure nothing;
+  hundred(s), thousand(s), million(s), billion(s), half, halved, twice, double(d/s), triple(d/s),
+  percent); "one" is left out because "no one" and "one of" measure nothing;
 - the length fits about two minutes of speech: :data:`WORDS_PER_MINUTE` words a minute, between
   :data:`MIN_SECONDS` and :data:`MAX_SECONDS` seconds in all;
 - the Action carries the story: it is the longest of the four parts.
@@ -35,7 +35,9 @@ WORDS_PER_MINUTE = 140  # a calm interview pace; most people speak 120-160 words
 MIN_SECONDS, MAX_SECONDS, TARGET_SECONDS = 60, 150, 120
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’%.,-]*")
-_I_FORMS = re.compile(r"\b(I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|me|my|mine|myself)\b")
+# "I" only as a capital (a lone lowercase "i" is rarely the pronoun); me/my/mine/myself in either case,
+# since "My" opens many sentences
+_I_FORMS = re.compile(r"\b(I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself)\b")
 _WE_FORMS = re.compile(r"\b(we|we're|we’re|we've|we’ve|we'd|we’d|we'll|we’ll|us|our|ours|ourselves)\b", re.I)
 _NUMBER = re.compile(r"\d|\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
                      r"sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|half|halved|twice|"

@@ -48,6 +48,8 @@ def test_first_person_counts_i_against_we():
     assert star.check_first_person(with_part("action", "I wrote the model and we shipped it; my tests caught a bug."))\
         .passed
     assert not star.check_first_person(with_part("action", "Improving the pipeline was key.")).passed  # "I" in a word
+    capitalised = star.check_first_person(with_part("action", "My first step was the baseline. We shipped it."))
+    assert capitalised.passed and "\"I\" 1" in capitalised.message  # "My" opening a sentence counts
 
 
 def test_numbers_in_digits_or_words_count_but_one_does_not():
