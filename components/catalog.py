@@ -63,7 +63,8 @@ PAGES: tuple[PageSpec, ...] = (
              "curves, bias-variance decomposition, each setting labelled under-fit, good or over-fit."),
     PageSpec("Evaluation", "Tuning", "views/evaluation/tuning.py", "tuning", ":material/tune:",
              "Grid vs random vs Bayesian search (optuna) with the same budget on one cross-validated C x gamma "
-             "surface; best score so far against the number of trials."),
+             "surface; best score so far against the number of trials.",
+             scrub_keys=("tuning.step",), heavy_keys=("tuning.halving",)),
     PageSpec("Pitfalls", "Imbalanced data", "views/pitfalls/imbalanced.py", "imbalanced", ":material/balance:",
              "Shrink the minority class: the accuracy paradox, SMOTE's synthetic points, class weights, "
              "balanced ensembles, ROC vs precision-recall, threshold moving."),
