@@ -53,7 +53,10 @@ PAGES: tuple[PageSpec, ...] = (
              OWN_2D_SETS),
     PageSpec("Models", "Ensembles lab", "views/models/ensembles.py", "ensembles", ":material/forest:",
              "Bagging's bootstrap trees and their vote, out-of-bag score and variance reduction; AdaBoost's sample "
-             "weights round by round, staged train/test error, gradient boosting beside it.", OWN_2D_SETS),
+             "weights round by round, staged train/test error, gradient boosting beside it.", OWN_2D_SETS,
+             scrub_keys=("ensembles.bag_n", "ensembles.ada_n", "ensembles.round"),
+             heavy_keys=("ensembles.dataset", "ensembles.max_samples", "ensembles.bootstrap", "ensembles.ada_lr",
+                         "ensembles.base_depth")),
     PageSpec("Evaluation", "Evaluation cockpit", "views/evaluation/cockpit.py", "cockpit", ":material/speed:",
              "One threshold slider re-counts the confusion matrix and moves the ROC and PR operating "
              "points; train/test split and k-fold cross-validation drawn.", scrub_keys=("eval.threshold",)),

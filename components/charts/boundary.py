@@ -1,6 +1,8 @@
 """Decision boundaries on 2-D sets and the layers drawn over them; a tree's structure; digit images."""
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -147,6 +149,20 @@ def swap_boundary(spec: dict, grid: pd.DataFrame, points: pd.DataFrame | None, t
         encoding[channel] = {**encoding[channel], "scale": {**encoding[channel]["scale"], "domain": domain}}
     out["layer"][0] = {**background, "encoding": encoding}
     return out
+
+
+def name_layer_data(spec: dict, names: dict[int, str]) -> dict:
+    """A converted layered chart (to_spec) whose layers read their data under stable names (layer index
+    -> name) instead of content hashes, for a page to replace per move (charts.with_datasets): a
+    scrubbing control then changes those datasets only and the spec stays byte-identical, so the
+    browser updates the drawn chart in place. Each layer keeps its current rows until replaced."""
+    layers = list(spec["layer"])
+    data = dict(spec["datasets"])
+    for i, name in names.items():
+        data[name] = data[layers[i]["data"]["name"]]
+        layers[i] = {**layers[i], "data": {"name": name}}
+    used = json.dumps({k: v for k, v in spec.items() if k not in ("datasets", "layer")}) + json.dumps(layers)
+    return {**spec, "layer": layers, "datasets": {k: v for k, v in data.items() if json.dumps(k) in used}}
 
 
 def marked_points_layer(points: pd.DataFrame) -> alt.Chart:

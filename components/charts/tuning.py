@@ -91,22 +91,25 @@ def surface_spec(surface: pd.DataFrame, x: str, y: str, value: str = "score", **
 
 
 def best_so_far_chart(*, strategies: Sequence[str], colours: Sequence[str], y_title: str = "best so far",
-                      height: int = 360) -> alt.LayerChart:
+                      height: int = 420) -> alt.LayerChart:
     """Best score so far against the budget spent, one line per strategy (named dataset LINES_DATA:
     strategy, trial, best so far), and a dashed rule at the current trial (named dataset STEP_DATA: one
-    row, column trial). Two fifths of the page: the legend goes below the plot, or the plot is a sliver."""
+    row, column trial). Two fifths of the page: the legend goes below the plot, one strategy a line (in
+    two columns the second was cut off), or the plot is a sliver. Streamlit fits the whole chart into
+    its height, legend included: 420 px leaves the plot about the surface's height."""
     domain = alt.Scale(domain=list(strategies), range=list(colours))
     lines = alt.Chart(alt.NamedData(name=LINES_DATA)).mark_line(point=True).encode(
         x=alt.X("trial:Q", title="trials (halving: a trial on fewer rows costs less)"),
         y=alt.Y("best so far:Q", title=y_title, scale=alt.Scale(zero=False)),
-        color=alt.Color("strategy:N", title=None, scale=domain),
-        strokeDash=alt.StrokeDash("strategy:N", title=None, scale=alt.Scale(domain=list(strategies))),
+        color=alt.Color("strategy:N", title=None, scale=domain,
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0)),
+        strokeDash=alt.StrokeDash("strategy:N", title=None, scale=alt.Scale(domain=list(strategies)),
+                                  legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0)),
         tooltip=[alt.Tooltip("strategy:N"), alt.Tooltip("trial:Q"), alt.Tooltip("best so far:Q", format=".4f")])
     rule = alt.Chart(alt.NamedData(name=STEP_DATA)).mark_rule(color=BLACK, strokeDash=[4, 3]).encode(
         x=alt.X("trial:Q"))
-    return alt.layer(lines, rule).properties(
-        title="Best score so far vs number of trials", height=height, width="container").configure_legend(
-        orient="bottom", direction="vertical", labelLimit=0)
+    return alt.layer(lines, rule).properties(title="Best score so far vs number of trials", height=height,
+                                             width="container")
 
 
 def best_so_far_spec(**kwargs) -> dict:
