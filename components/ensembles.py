@@ -33,7 +33,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from components import charts, datasets, memo
 from components.boundary import GRID_RESOLUTION, grid_for, points_frame
-from components.charts.boundary import name_layer_data
+from components.charts.boundary import image_boundary_chart, image_extent, name_layer_data, probability_image, retarget
 from components.code_export import dataset_code
 from components.wording import change, relation
 
@@ -91,7 +91,6 @@ class BaggingMembers:
     points: pd.DataFrame
     members: list  # (title, 60 x 60 grid frame, test accuracy) of the first MEMBERS_SHOWN trees
     single_tree_test_accuracy: float
-    cells: pd.DataFrame | None = None  # the vote chart's background cells on grid_xy (background_cells)
 
 
 @dataclass
@@ -134,7 +133,7 @@ def fit_bagging_members(ds: datasets.Dataset, bootstrap: bool, max_samples: floa
     single = DecisionTreeClassifier(random_state=seed).fit(X_tr, y_tr)
     return BaggingMembers(grid, proba[:, n_tr + n_te:], proba[:, :n_tr], proba[:, n_tr:n_tr + n_te], oob, y_tr, y_te,
                           points_frame(X_tr, y_tr, X_te, y_te, ds.target_names), members,
-                          float(single.score(X_te, y_te)), background_cells(grid))
+                          float(single.score(X_te, y_te)))
 
 
 def vote(proba: np.ndarray) -> np.ndarray:
@@ -476,14 +475,15 @@ def boosting_sentences(b: BoostingResult) -> str:
 
 # ------------------------------------------------------------------ charts: fixed specs, named datasets that move
 # The scrubbing controls (trees in the vote, rounds, the round shown) change only these datasets; the
-# specs are built once per fit (a process-wide template with this fit's data swapped in) and never
-# carry the current number of trees or round in a title or a parameter: a corner label reads it from
-# a one-row dataset instead.
-VOTE_CELLS, VOTE_BOUNDARY, VOTE_LABEL, TREES_RULE = "vote_cells", "vote_boundary", "vote_label", "trees_rule"
-ROUND_CELLS, ROUND_BOUNDARY, ROUND_POINTS, ROUND_LABEL = "round_cells", "round_boundary", "round_points", "round_label"
+# specs are built once per fit and never carry the current number of trees or round in a title or a
+# parameter: a corner label reads it from a one-row dataset instead. The boundaries these controls
+# redraw are one image each (charts.image_boundary_chart): thousands of cells repainted per move kept
+# the browser busy for most of a second.
+VOTE_IMAGE, VOTE_BOUNDARY, VOTE_LABEL, TREES_RULE = "vote_image", "vote_boundary", "vote_label", "trees_rule"
+ROUND_IMAGE, ROUND_BOUNDARY, ROUND_POINTS, ROUND_LABEL = "round_image", "round_boundary", "round_points", "round_label"
 ERRORS, ROUND_RULE = "staged_errors", "round_rule"
-BAGGING_MOVING = (VOTE_CELLS, VOTE_BOUNDARY, VOTE_LABEL, TREES_RULE)
-BOOSTING_MOVING = (ROUND_CELLS, ROUND_BOUNDARY, ROUND_POINTS, ROUND_LABEL, ERRORS, ROUND_RULE)
+BAGGING_MOVING = (VOTE_IMAGE, VOTE_BOUNDARY, VOTE_LABEL, TREES_RULE)
+BOOSTING_MOVING = (ROUND_IMAGE, ROUND_BOUNDARY, ROUND_POINTS, ROUND_LABEL, ERRORS, ROUND_RULE)
 SERIES = ("AdaBoost test", "AdaBoost train", "gradient boosting test", "gradient boosting train")
 BY_K_TITLE = ["Vote of the first k trees", "dashed: the trees in the vote"]
 ROUND_TITLE = ["AdaBoost's vote, round by round", "dot size = sample weight"]
@@ -512,10 +512,48 @@ def vote_title(dataset: str) -> str:
     return f"The bagged trees' vote on {dataset}"
 
 
-def round_boundary_chart(grid: pd.DataFrame, points: pd.DataFrame):
-    """The ensemble's boundary after a round, dots sized by weight. Four legends (weight, split,
-    P(class 1), class) need more height than the plot, or the last ones are cut off."""
-    return with_corner_label(charts.boundary_chart(grid, points, title=ROUND_TITLE, height=560), ROUND_LABEL)
+def trees_label(n: int) -> str:
+    return f"vote of {n} tree{'s' if n > 1 else ''}"
+
+
+def _with_named(spec: dict, frames: dict[str, pd.DataFrame]) -> dict:
+    """A converted chart with its named datasets present (with_datasets replaces only names it has)."""
+    return {**spec, "datasets": {**spec.get("datasets", {}), **{n: charts._arrow_bytes(f) for n, f in frames.items()}}}
+
+
+def boundary_frames(grid: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What a redrawn boundary sends: the probability image and the cells on the 0.5 boundary."""
+    return probability_image(grid), charts.on_boundary(grid)[["x1", "x2"]]
+
+
+def vote_chart(points: pd.DataFrame, x_domain: list[float], y_domain: list[float], dataset: str):
+    """The vote of the bagged trees: its image, boundary and corner label are the named datasets
+    bagging_frames fills."""
+    return with_corner_label(image_boundary_chart(VOTE_IMAGE, VOTE_BOUNDARY, points, x_domain, y_domain,
+                                                         title=vote_title(dataset), height=400), VOTE_LABEL)
+
+
+def member_chart(grid: pd.DataFrame, title: str):
+    """One bagged tree's boundary, small and without legends (the vote chart beside it explains them)."""
+    image, line = boundary_frames(grid)
+    return image_boundary_chart(image, line, pd.DataFrame(), *image_extent(grid), legend=False,
+                                       title=title, height=210)
+
+
+def by_k_chart(by_k: pd.DataFrame):
+    """Train and test accuracy of the vote of the first k trees, a rule (dataset TREES_RULE) at the trees
+    in the vote; the y axis zoomed on the data (gains of a few points)."""
+    return charts.line_chart(by_k, "n_trees", "accuracy", color="split", title=BY_K_TITLE, x_title="trees in the vote",
+                             rule_x=1, zero_y=False)
+
+
+def round_boundary_chart(points: pd.DataFrame, x_domain: list[float], y_domain: list[float]):
+    """The ensemble's boundary after a round, dots sized by weight (image, boundary, points and label:
+    the named datasets boosting_frames fills). Four legends (weight, split, P(class 1), class) need more
+    height than the plot, or the last ones are cut off."""
+    return with_corner_label(image_boundary_chart(ROUND_IMAGE, ROUND_BOUNDARY, points, x_domain, y_domain,
+                                                         points_name=ROUND_POINTS, title=ROUND_TITLE, height=560),
+                             ROUND_LABEL)
 
 
 def errors_chart(height: int = 540):
@@ -533,82 +571,57 @@ def errors_chart(height: int = 540):
     return alt.layer(lines, rule).properties(title="Staged train and test error", height=height, width="container")
 
 
-def _with_empty(spec: dict, frames: dict[str, pd.DataFrame]) -> dict:
-    """A converted chart with its named datasets present, to be replaced on every move."""
-    return {**spec, "datasets": {**spec.get("datasets", {}), **{n: charts._arrow_bytes(f) for n, f in frames.items()}}}
+VOTE_POINTS_LAYER = 3  # image, boundary, legend, points (image_boundary_chart), then the corner label
 
 
-def _template_data(size: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A 2 x 2 grid and two points in the columns every fit's frames have: what the templates are built on."""
-    X = np.array([[0.0, 0.0], [1.0, 1.0]])
-    points = points_frame(X[:1], np.array([0]), X[1:], np.array([1]), ("class 0", "class 1"))
-    if size:
-        points["size"] = 1.0
-    return grid_frame(grid_for(X, 2), np.array([0.2, 0.4, 0.6, 0.8])), points
+def _placeholder_points(size: bool) -> pd.DataFrame:
+    points = points_frame(np.zeros((1, 2)), np.array([0]), np.ones((1, 2)), np.array([1]), ("class 0", "class 1"))
+    return points.assign(size=1.0) if size else points
 
 
 @memo.cached(max_entries=1, shared=True)
 def chart_templates() -> dict[str, dict]:
-    """Every chart of the page, built and converted once per process on placeholder data: each fit swaps
-    in its cells, axes, points and rows (charts.swap_boundary, swap_layer_data; tested equal to a chart
-    built on the fit's own data). Building a boundary chart costs 25-30 ms; a swap a few."""
-    grid, points = _template_data(size=False)
-    by_k = pd.DataFrame({"n_trees": [1, 2, 1, 2], "split": ["train", "train", "test", "test"],
-                         "accuracy": [0.5, 0.6, 0.5, 0.6]}).iloc[[0, 2]]
-    sized_grid, sized_points = _template_data(size=True)
-    return {
-        "vote": _with_empty(charts.to_spec(with_corner_label(charts.boundary_chart(grid, points, height=400),
-                                                             VOTE_LABEL)), {VOTE_LABEL: label_rows("")}),
-        "member": charts.to_spec(charts.member_boundary_chart(grid, "")),
-        # more than 60 rows: no points on the lines, as every fit has 2 x BAG_N_MAX rows
-        "by_k": charts.to_spec(charts.line_chart(pd.concat([by_k] * 31, ignore_index=True), "n_trees", "accuracy",
-                                                 color="split", title=BY_K_TITLE, x_title="trees in the vote",
-                                                 rule_x=1, zero_y=False)),  # gains of a few points
-        "round": _with_empty(charts.to_spec(round_boundary_chart(sized_grid, sized_points)),
-                             {ROUND_LABEL: label_rows("")}),
-        "errors": _with_empty(charts.to_spec(errors_chart()),
-                              {ERRORS: pd.DataFrame({"round": [1], "series": [SERIES[0]], "error": [0.0]}),
-                               ROUND_RULE: pd.DataFrame({"round": [1]})}),
-    }
+    """Every chart of the page built and converted once per process on placeholder data; each fit
+    retargets them to its axes, points and title (charts.boundary.retarget, tested equal to a chart built
+    on the fit's own data). Building and converting costs 20-40 ms a chart; retargeting a few."""
+    grid = grid_frame(grid_for(np.array([[0.0, 0.0], [1.0, 1.0]]), 2), np.array([0.2, 0.4, 0.6, 0.8]))
+    extent = image_extent(grid)
+    by_k = pd.DataFrame({"n_trees": np.tile(np.arange(1, 32), 2), "split": np.repeat(["train", "test"], 31),
+                         "accuracy": 0.5})  # more than 60 rows, as every fit's: lines without points
+    return {"vote": charts.to_spec(vote_chart(_placeholder_points(size=False), *extent, "")),
+            "member": charts.to_spec(member_chart(grid, "")),
+            "by_k": name_layer_data(charts.to_spec(by_k_chart(by_k)), {1: TREES_RULE}),
+            "round": charts.to_spec(round_boundary_chart(_placeholder_points(size=True), *extent)),
+            "errors": charts.to_spec(errors_chart())}
 
 
 def bagging_chart_specs(m: BaggingMembers, by_k: pd.DataFrame, dataset: str) -> dict:
-    """The vote chart (its cells, boundary and corner label named, for bagging_frames to replace), the
-    first members' small boundaries, and the first-k chart (its rule named)."""
+    """The vote chart (to be filled by bagging_frames), the first members' small boundaries and the
+    first-k chart (its rule named), once per fit."""
     t = chart_templates()
-    vote = charts.swap_boundary(t["vote"], grid_frame(m.grid_xy, m.grid_proba.mean(axis=0, dtype=np.float64)),
-                                m.points, vote_title(dataset))
-    members = [charts.swap_boundary(t["member"], grid, None, f"{title.capitalize()}: test acc {acc:.3f}")
-               for title, grid, acc in m.members]
-    first_k = charts.swap_layer_data(t["by_k"], {0: by_k})
-    return {"vote": name_layer_data(vote, {0: VOTE_CELLS, 1: VOTE_BOUNDARY}), "members": members,
-            "by_k": name_layer_data(first_k, {1: TREES_RULE})}
-
-
-def cells_with(cells: pd.DataFrame, proba: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A boundary chart's background cells (x1, x2, proba, x1b, x2b) with another P(class 1), and the
-    cells on its 0.5 boundary: the two datasets a scrub replaces."""
-    out = cells.assign(proba=proba)
-    return out, charts.on_boundary(out[["x1", "x2", "proba"]])
+    x_domain, y_domain = image_extent(grid_frame(m.grid_xy, np.zeros(len(m.grid_xy))))
+    vote = _with_named(retarget(t["vote"], x_domain, y_domain, {VOTE_POINTS_LAYER: m.points}, vote_title(dataset)),
+                       bagging_frames(m, BAG_N_DEFAULT))
+    members = [retarget(t["member"], *image_extent(grid), dict(enumerate(boundary_frames(grid))),
+                        f"{title.capitalize()}: test acc {acc:.3f}") for title, grid, acc in m.members]
+    return {"vote": vote, "members": members, "by_k": charts.swap_layer_data(t["by_k"], {0: by_k})}
 
 
 def bagging_frames(m: BaggingMembers, n: int) -> dict[str, pd.DataFrame]:
-    """What a move of the number of trees changes: the vote's P(class 1) on the cells and its boundary, the
-    corner label and the first-k chart's rule."""
+    """What a move of the number of trees changes: the vote's image and boundary, the corner label and
+    the first-k chart's rule."""
     n = int(min(max(n, 1), BAG_N_MAX))
-    cells, boundary = cells_with(m.cells, m.grid_proba[:n].mean(axis=0, dtype=np.float64))
-    return {VOTE_CELLS: cells, VOTE_BOUNDARY: boundary, VOTE_LABEL: label_rows(f"vote of {n} tree{'s' if n > 1 else ''}"),
+    image, line = boundary_frames(grid_frame(m.grid_xy, m.grid_proba[:n].mean(axis=0, dtype=np.float64)))
+    return {VOTE_IMAGE: image, VOTE_BOUNDARY: line, VOTE_LABEL: label_rows(trees_label(n)),
             TREES_RULE: pd.DataFrame({"n_trees": [n]})}
 
 
 def boosting_chart_specs(b: BoostingResult) -> dict:
-    """The round chart on this fit's cells and points (cells, boundary, points and label named, for
-    boosting_frames to replace) and the staged-errors chart (all its data named)."""
+    """The round chart and the staged-errors chart, every moving part named (boosting_frames fills them)."""
     t = chart_templates()
-    grid, points, _ = round_view(b, 1)
-    spec = charts.swap_boundary(t["round"], grid, points, ROUND_TITLE)
-    return {"round": name_layer_data(spec, {0: ROUND_CELLS, 1: ROUND_BOUNDARY, 2: ROUND_POINTS}),
-            "errors": t["errors"]}
+    first = boosting_frames(b, 1)[0]
+    return {"round": _with_named(retarget(t["round"], *image_extent(round_view(b, 1)[0]), {}, ROUND_TITLE), first),
+            "errors": _with_named(t["errors"], first)}
 
 
 def round_view(b: BoostingResult, round_: int) -> tuple[pd.DataFrame, pd.DataFrame, int]:
@@ -624,20 +637,14 @@ def round_view(b: BoostingResult, round_: int) -> tuple[pd.DataFrame, pd.DataFra
     return grid, points, r
 
 
-def boosting_frames(b: BoostingResult, cells: pd.DataFrame, round_: int) -> tuple[dict[str, pd.DataFrame], int]:
+def boosting_frames(b: BoostingResult, round_: int) -> tuple[dict[str, pd.DataFrame], int]:
     """What a move of the rounds or of the round shown changes, for b = the first n rounds (first_rounds):
-    the boundary after the round shown (cells: the round chart's background cells), the points' weights,
-    the corner label, the staged errors up to n and the rule at the round. Returns them and the round."""
+    the boundary after the round shown, the points' weights, the corner label, the staged errors up to n
+    and the rule at the round. Returns them and the round shown."""
     grid, points, r = round_view(b, round_)
-    cells, boundary = cells_with(cells, grid["proba"].to_numpy())
-    return {ROUND_CELLS: cells, ROUND_BOUNDARY: boundary, ROUND_POINTS: points,
-            ROUND_LABEL: label_rows(f"after round {r}"), ERRORS: b.errors,
-            ROUND_RULE: pd.DataFrame({"round": [r]})}, r
-
-
-def background_cells(grid_xy: np.ndarray) -> pd.DataFrame:
-    """A boundary chart's background cells on a grid (P(class 1) left at 0 until a move sets it)."""
-    return charts._background_cells(grid_frame(grid_xy, np.zeros(len(grid_xy))))[0]
+    image, line = boundary_frames(grid)
+    return {ROUND_IMAGE: image, ROUND_BOUNDARY: line, ROUND_POINTS: points, ROUND_LABEL: label_rows(f"after round {r}"),
+            ERRORS: b.errors, ROUND_RULE: pd.DataFrame({"round": [r]})}, r
 
 
 # ------------------------------------------------------------------ the page: settings and cached computations
@@ -702,11 +709,10 @@ def boosting_run(dataset: str, n_samples: int, noise: float, seed: int, learning
         return str(exc)
 
 
-@memo.cached(max_entries=16, shared=True)
+@memo.cached(max_entries=16)
 def boosting_specs(dataset: str, n_samples: int, noise: float, seed: int, learning_rate: float, depth: int) -> dict:
-    """The boosting view's charts once per fit, and the round chart's background cells."""
-    b = boosting_run(dataset, n_samples, noise, seed, learning_rate, depth)
-    return boosting_chart_specs(b) | {"cells": background_cells(b.grid_xy)}
+    """The boosting view's charts, once per fit."""
+    return boosting_chart_specs(boosting_run(dataset, n_samples, noise, seed, learning_rate, depth))
 
 
 # ------------------------------------------------------------------ code export

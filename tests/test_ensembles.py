@@ -335,27 +335,65 @@ def _no_data(spec: dict) -> str:
     return json.dumps({k: v for k, v in spec.items() if k != "datasets"}, sort_keys=True)
 
 
+STOPS = np.array([[0x00, 0x72, 0xB2], [0xF7, 0xF7, 0xF7], [0xE6, 0x9F, 0x00]], dtype=float)  # blue, grey, orange
+
+
+def decoded(image_row: pd.Series) -> np.ndarray:
+    """The RGBA pixels of a probability image (a data URL)."""
+    import base64
+    import io
+
+    from PIL import Image
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(image_row["url"].split(",", 1)[1]))))
+
+
+def expected_pixels(x1: np.ndarray, x2: np.ndarray, proba: np.ndarray) -> np.ndarray:
+    """The background colours written out: P(class 1) 0 -> blue, 0.5 -> light grey, 1 -> orange, linear in
+    RGB, at opacity 0.55; one pixel per grid cell, the top row at the largest x2."""
+    xs, ys = np.unique(x1), np.unique(x2)
+    p = np.empty((len(ys), len(xs)))
+    p[np.searchsorted(ys, x2), np.searchsorted(xs, x1)] = proba
+    p = p[::-1]
+    rgb = [np.interp(p, [0, 0.5, 1], STOPS[:, c]) for c in range(3)]
+    return np.rint(np.stack(rgb + [np.full(p.shape, 0.55 * 255)], axis=-1)).astype(np.uint8)
+
+
+def test_a_probability_image_is_the_grid_coloured_cell_by_cell():
+    from components import charts
+    from components.boundary import grid_for
+    xy = grid_for(np.array([[-1.0, 0.0], [2.0, 1.0]]), 7)
+    proba = 1 / (1 + np.exp(-3 * xy[:, 1] + xy[:, 0]))  # rises with x2: the top row must be the most orange
+    image = charts.boundary.probability_image(pd.DataFrame({"x1": xy[:, 0], "x2": xy[:, 1], "proba": proba})).iloc[0]
+    pixels = decoded(image)
+    np.testing.assert_array_equal(pixels, expected_pixels(xy[:, 0], xy[:, 1], proba))
+    assert pixels[0, 0, 2] < pixels[-1, 0, 2]  # orange (no blue) at the top, blue at the bottom
+    step = (xy[:, 0].max() - xy[:, 0].min()) / 6
+    assert image["x1"] == pytest.approx(xy[:, 0].min()) and image["x1b"] == pytest.approx(xy[:, 0].max() + step)
+
+
 def test_round_charts_validate_and_equal_a_rebuild(moons):
-    """The round chart and the staged errors with a round's datasets swapped in carry what a chart built
-    on that round's own frames carries."""
+    """The round chart (retargeted from the process's template) and the staged errors, with a round's
+    datasets swapped in, carry what a chart built on that round's own data carries."""
     from components import charts
     run = e.fit_boosting(moons, 30, 1.0, 1, SEED)
     specs = e.boosting_chart_specs(run)
-    cells = e.background_cells(run.grid_xy)
     for n, r in ((12, 1), (12, 4), (12, 12), (30, 20)):
         b = e.first_rounds(run, n)
-        moving, shown = e.boosting_frames(b, cells, r)
+        moving, shown = e.boosting_frames(b, r)
         assert shown == r
         grid, pts, _ = e.round_view(b, r)
-        rebuilt = e.round_boundary_chart(grid, pts)
+        rebuilt = e.round_boundary_chart(pts, *charts.boundary.image_extent(grid))
         rebuilt.to_dict(validate=True)
-        fresh_spec = charts.to_spec(rebuilt)
-        fresh_spec["datasets"][e.ROUND_LABEL] = charts._arrow_bytes(e.label_rows(f"after round {r}"))
-        sent, fresh = layer_frames(_sent(specs["round"], moving)), layer_frames(fresh_spec)
+        sent, fresh = layer_frames(_sent(specs["round"], moving)), layer_frames(
+            _sent(e._with_named(charts.to_spec(rebuilt), moving), {}))
         assert sent[1] == fresh[1]
         for a, c in zip(sent[0], fresh[0]):
             pd.testing.assert_frame_equal(a, c)
-        np.testing.assert_allclose(sent[0][0]["proba"], run.stage_proba[r - 1].astype(float).round(4))
+        image = sent[0][0].iloc[0]
+        np.testing.assert_array_equal(decoded(image), expected_pixels(run.grid_xy[:, 0], run.grid_xy[:, 1],
+                                                                      run.stage_proba[r - 1].astype(float).round(4)))
+        weights = sent[0][3]
+        np.testing.assert_allclose(weights["size"].iloc[:len(run.weights[0])], run.weights[r - 1] * len(run.weights[0]))
         errors = layer_frames(_sent(specs["errors"], moving))[0]
         pd.testing.assert_frame_equal(errors[0], run.errors[run.errors["round"] <= n].reset_index(drop=True))
         assert errors[1]["round"].tolist() == [r]
@@ -374,9 +412,8 @@ def test_a_scrub_changes_only_the_named_datasets(moons):
         assert changed and changed <= set(e.BAGGING_MOVING), (name, changed)
     run = e.fit_boosting(moons, e.ADA_N_MAX, 1.0, 1, SEED)
     specs = e.boosting_chart_specs(run)
-    cells = e.background_cells(run.grid_xy)
     for name in ("round", "errors"):
-        moves = [_sent(specs[name], e.boosting_frames(e.first_rounds(run, n), cells, r)[0])
+        moves = [_sent(specs[name], e.boosting_frames(e.first_rounds(run, n), r)[0])
                  for n, r in ((50, 5), (50, 6), (7, 5), (e.ADA_N_MAX, 150))]
         assert len({_no_data(x) for x in moves}) == 1, name
         changed = {d for a, b in zip(moves, moves[1:]) for d in a["datasets"] if a["datasets"][d] != b["datasets"][d]}
@@ -384,23 +421,35 @@ def test_a_scrub_changes_only_the_named_datasets(moons):
         assert "params" not in specs[name]
 
 
-def test_the_vote_chart_with_n_trees_equals_a_rebuild(moons):
+def test_the_bagging_charts_equal_a_rebuild(moons):
+    """The vote chart with n trees and the members' boundaries, retargeted from the process's templates,
+    carry what charts built on this fit's own data carry; the vote's image is the vote's P(class 1)."""
     from components import charts
     m = e.fit_bagging_members(moons, True, 1.0, SEED)
     specs = e.bagging_chart_specs(m, e.accuracy_by_k(m), "moons")
+    extent = charts.boundary.image_extent(e.grid_frame(m.grid_xy, np.zeros(len(m.grid_xy))))
+    rebuilt = e.vote_chart(m.points, *extent, "moons")
+    rebuilt.to_dict(validate=True)
     for n in (1, 7, 60):
-        r = e.bagging_at(m, n)
-        rebuilt = e.with_corner_label(charts.boundary_chart(r.grid, r.points, title=e.vote_title("moons"), height=400),
-                                      e.VOTE_LABEL)
-        rebuilt.to_dict(validate=True)
-        fresh_spec = charts.to_spec(rebuilt)
-        fresh_spec["datasets"][e.VOTE_LABEL] = charts._arrow_bytes(e.label_rows(f"vote of {n} tree{'s' if n > 1 else ''}"))
-        sent, fresh = layer_frames(_sent(specs["vote"], e.bagging_frames(m, n))), layer_frames(fresh_spec)
+        moving = e.bagging_frames(m, n)
+        sent, fresh = layer_frames(_sent(specs["vote"], moving)), layer_frames(
+            _sent(e._with_named(charts.to_spec(rebuilt), moving), {}))
         assert sent[1] == fresh[1]
         for a, c in zip(sent[0], fresh[0]):
             pd.testing.assert_frame_equal(a, c)
-        rule = layer_frames(_sent(specs["by_k"], e.bagging_frames(m, n)))[0][1]
+        r = e.bagging_at(m, n)
+        np.testing.assert_array_equal(decoded(sent[0][0].iloc[0]),
+                                      expected_pixels(r.grid["x1"], r.grid["x2"], r.grid["proba"]))
+        assert sent[0][-1]["label"].tolist() == [e.trees_label(n)]
+        rule = layer_frames(_sent(specs["by_k"], moving))[0][1]
         assert rule["n_trees"].tolist() == [n]
+    for spec, (title, grid, acc) in zip(specs["members"], m.members):
+        built = e.member_chart(grid, f"{title.capitalize()}: test acc {acc:.3f}")
+        built.to_dict(validate=True)
+        sent, fresh = layer_frames(spec), layer_frames(charts.to_spec(built))
+        assert sent[1] == fresh[1]
+        for a, c in zip(sent[0], fresh[0]):
+            pd.testing.assert_frame_equal(a, c)
 
 
 def test_swapped_boundaries_equal_a_rebuild(moons):
@@ -434,12 +483,15 @@ def test_swapped_boundaries_equal_a_rebuild(moons):
 
 
 def test_page_charts_follow_the_number_of_trees():
-    """The vote chart and the first-k chart are swapped per n, not rebuilt: the data the page sends
-    must be the vote of the first n trees of a direct fit, and the rule must sit at n."""
+    """The vote chart and the first-k chart only swap datasets per n: the image the page sends must be
+    the vote of the first n trees of a direct fit, the label and the rule must say n, the specs stay."""
     import pyarrow as pa
+
+    from components.boundary import grid_for
 
     at = open_page(PAGE)
     X_tr, X_te, y_tr, y_te = split_70_30(datasets.load("moons", n_samples=300, noise=0.25, seed=SEED))
+    grid = grid_for(np.vstack([X_tr, X_te]), 80)
     specs = None
     for n in (7, 40):
         at.slider(key=e.BAG_N_KEY).set_value(n).run()
@@ -449,10 +501,11 @@ def test_page_charts_follow_the_number_of_trees():
             data = {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets}
             sent[json.dumps(spec["title"])] = [data.get(part.get("data", {}).get("name"))
                                                for part in spec.get("layer", [spec])]
-        cells = sent[json.dumps(e.vote_title("moons"))][0]
+        vote = sent[json.dumps(e.vote_title("moons"))]
         bag = BaggingClassifier(DecisionTreeClassifier(), n_estimators=n, random_state=SEED).fit(X_tr, y_tr)
-        np.testing.assert_allclose(cells["proba"], bag.predict_proba(cells[["x1", "x2"]].to_numpy())[:, 1], atol=1e-6)
-        assert sent[json.dumps(e.vote_title("moons"))][3]["label"].tolist() == [f"vote of {n} trees"]
+        want = expected_pixels(grid[:, 0], grid[:, 1], bag.predict_proba(grid)[:, 1])
+        assert np.abs(decoded(vote[0].iloc[0]).astype(int) - want).max() <= 1  # float32 trees: a rounding apart
+        assert vote[-1]["label"].tolist() == [f"vote of {n} trees"]
         rule = sent[json.dumps(e.BY_K_TITLE)][1]
         assert rule["n_trees"].tolist() == [n]
         assert specs is None or chart_specs(at) == specs  # the same specs: the browser redraws in place
@@ -461,8 +514,8 @@ def test_page_charts_follow_the_number_of_trees():
 
 
 def test_charts_follow_the_dataset():
-    """The chart templates are built once per process (on whichever dataset came first) and redrawn
-    per dataset: after moons, the circles charts must carry circles' cells, axes, points and rows."""
+    """The chart templates are built once per process and retargeted per dataset: after moons, the
+    circles charts must carry circles' image extent, axes, points and rows."""
     import pyarrow as pa
 
     at = open_page(PAGE)
@@ -476,17 +529,17 @@ def test_charts_follow_the_dataset():
         data = {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets}
         sent[json.dumps(spec["title"])] = (spec, [data.get(part.get("data", {}).get("name"))
                                                   for part in spec.get("layer", [spec])])
-    spec, (cells, _, points, *_) = sent[json.dumps(e.vote_title("circles"))]
-    bag = BaggingClassifier(DecisionTreeClassifier(), n_estimators=e.BAG_N_DEFAULT, random_state=SEED).fit(X_tr, y_tr)
-    np.testing.assert_allclose(cells["proba"], bag.predict_proba(cells[["x1", "x2"]].to_numpy())[:, 1], atol=1e-6)
+    spec, frames = sent[json.dumps(e.vote_title("circles"))]
+    image, points = frames[0].iloc[0], frames[3]
     np.testing.assert_allclose(points[["x1", "x2"]].to_numpy(), np.vstack([X_tr, X_te]))
-    x_scale = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
-    assert x_scale == [cells["x1"].min(), cells["x1b"].max()]
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [image["x1"], image["x1b"]]
+    assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"] == [image["x2"], image["x2b"]]
+    assert image["x1"] < np.vstack([X_tr, X_te])[:, 0].min() and image["x1b"] > np.vstack([X_tr, X_te])[:, 0].max()
     members = [v for k, v in sent.items() if k.startswith('"Tree ')]
     assert len(members) == 3
-    for member_spec, (member_cells, *_) in members:
-        assert member_spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [member_cells["x1"].min(),
-                                                                                member_cells["x1b"].max()]
+    for member_spec, (member_image, *_) in members:
+        assert member_spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [member_image["x1"].iloc[0],
+                                                                                member_image["x1b"].iloc[0]]
     by_k = sent[json.dumps(e.BY_K_TITLE)][1][0]
     last = by_k[(by_k["n_trees"] == e.BAG_N_MAX) & (by_k["split"] == "test")]["accuracy"].iloc[0]
     full = BaggingClassifier(DecisionTreeClassifier(), n_estimators=e.BAG_N_MAX, random_state=SEED).fit(X_tr, y_tr)

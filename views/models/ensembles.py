@@ -159,7 +159,7 @@ def rounds_panel(s: e.EnsembleSettings, run: e.BoostingResult, specs: dict) -> N
     m[1].metric("Gradient boosting test accuracy", f"{b.gb_test_accuracy:.3f}")
     m[2].metric("Rounds fitted", b.rounds, help="AdaBoost stops early when a weak learner makes no mistake on the "
                                                 "weighted points, or does no better than chance on them.")
-    moving, r = e.boosting_frames(b, specs["cells"], round_)
+    moving, r = e.boosting_frames(b, round_)
     if r < round_:
         st.caption(f"Only {b.rounds} rounds were fitted: showing round {r}.")
     errors_now = b.errors[b.errors["round"] == r].set_index("series")["error"]
