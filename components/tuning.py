@@ -220,6 +220,35 @@ def run_halving(surfaces: dict[float, pd.DataFrame], budget: int, seed: int) -> 
     return pd.DataFrame(rows)
 
 
+def halving_counts(part: pd.DataFrame) -> tuple[int, int, list[int]]:
+    """Successive halving's trials so far (rows of run_halving): the distinct candidates (a (C, gamma)
+    counted once however many rungs scored it), the evaluations (one candidate scored on one rung's rows)
+    and the evaluations per rung, in RUNGS order."""
+    candidates = len(part[["log10 C", "log10 gamma"]].drop_duplicates())
+    rung = part["rung"].to_numpy(dtype=int) if len(part) else np.zeros(0, dtype=int)
+    return candidates, len(part), [int((rung == r + 1).sum()) for r in range(len(RUNGS))]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def halving_label(candidates: int, evaluations: int, on_all_rows: int) -> str:
+    """The halving metric's label: candidates and evaluations are different counts (a promoted candidate
+    is evaluated again on more rows), so both are stated."""
+    return (f"{HALVING}: {_count(candidates, 'candidate')}, {_count(evaluations, 'evaluation')}, "
+            f"{on_all_rows} on all rows")
+
+
+def halving_help(per_rung: list[int]) -> str:
+    """The halving metric's help: what each rung evaluated so far."""
+    shares = ("a quarter of the rows", "half of the rows", "all the rows")
+    parts = [f"{n} on {share}" for n, share in zip(per_rung, shares) if n]
+    done = ", ".join(parts) if parts else "none yet"
+    return (f"An evaluation scores one candidate on one rung's rows; evaluations so far: {done}. Only scores on "
+            "all the rows count: the cheap rungs only decide who is promoted.")
+
+
 def best_per_strategy(trials: pd.DataFrame) -> pd.DataFrame:
     """Each strategy's best trial (the first one at its highest score), strategies in order of appearance;
     successive halving's on all the rows only. numpy, not a pandas groupby: the replay calls it per move."""
@@ -565,7 +594,8 @@ for frac, n in zip(RUNGS, sizes(n0)):
     scores = rung_surface[frac](cand)
     cand = cand[np.argsort(-scores, kind="stable")]  # the better half goes on to more rows
 halving_best = float(scores.max())  # the last rung used every row
-print(f"halving: best {{halving_best:.4f}} ({{sum(sizes(n0))}} candidates tried, {{sizes(n0)[-1]}} on all rows)")
+print(f"halving: best {{halving_best:.4f}} ({{n0}} candidates, {{sum(sizes(n0))}} evaluations, "
+      f"{{sizes(n0)[-1]}} on all rows)")
 winners["halving"] = cand[0]  # sorted: the best of the last rung first
 ''' if halving else "\n"
     json_extra = ', "halving": halving_best' if halving else ""

@@ -270,9 +270,42 @@ def test_halving_promotes_the_best_half_and_counts_full_data_scores_only(cancer_
 def test_halving_toggle_on_the_page():
     at = open_page(PAGE, query={"tuning.halving": "true", "tuning.show": tn.HALVING})
     assert_clean(at)
-    sizes = tn.halving_sizes(tn.BUDGET_DEFAULT)
-    label = f"{tn.HALVING}, {sum(sizes)} tried, {sizes[-1]} on all rows"
-    assert label in metric_values(at)
+    assert tn.BUDGET_DEFAULT == 20  # 26 candidates on 1/4 of the rows, 13 on 1/2, 7 on all: 6.5 + 6.5 + 7 = 20
+    assert f"{tn.HALVING}: 26 candidates, 46 evaluations, 7 on all rows" in metric_values(at)
+    at.slider(key=tn.STEP_KEY).set_value(10).run()  # 10 full-data fits spent: rung 1 (6.5) and 7 of rung 2
+    assert f"{tn.HALVING}: 26 candidates, 33 evaluations, 0 on all rows" in metric_values(at)
+
+
+@pytest.mark.parametrize("name", ["breast_cancer", "moons"])
+def test_the_halving_label_counts_candidates_and_evaluations_apart(name):
+    """A promoted candidate is evaluated again: the label's candidates are the distinct (C, gamma) pairs
+    drawn so far, its evaluations every score computed (on any rung), checked over seeds, budgets and
+    replay steps against counts made here."""
+    ds = datasets.load(name, n_samples=120, noise=0.3, seed=SEED)
+    clf = ds.task == datasets.CLASSIFICATION
+    X, y = tn.split_rows(ds.X, ds.y, clf, SEED)[:2]
+    surfaces = {f: tn.score_surface(*tn.fraction_rows(X, y, clf, SEED, f), clf, SEED, resolution=4) for f in tn.RUNGS}
+    for seed in (0, 1, 2):
+        for budget in (4, 20, 60):
+            h = tn.run_halving(surfaces, budget, seed)
+            for step in (1, budget // 2, budget):
+                part = h[h["trial"] <= step]
+                pairs = {(round(c, 12), round(g, 12)) for c, g in zip(part["log10 C"], part["log10 gamma"])}
+                on_all = int(np.sum(part["rows used"].to_numpy() == 1.0))
+                candidates, evaluations, per_rung = tn.halving_counts(part)
+                assert (candidates, evaluations) == (len(pairs), len(part))
+                assert per_rung == [int(np.sum(part["rung"].to_numpy() == r)) for r in (1, 2, 3)]
+                label = tn.halving_label(candidates, evaluations, on_all)
+                assert label.startswith(f"{tn.HALVING}: {len(pairs)} candidate")
+                assert f", {len(part)} evaluation" in label and label.endswith(f", {on_all} on all rows")
+            # every candidate is drawn in rung 1; the promoted ones are evaluated again, so at the end of a
+            # run that reached rung 2 the evaluations outnumber the candidates
+            n0 = 1
+            while 0.25 * (n0 + 1) + 0.5 * -(-(n0 + 1) // 2) + -(-(n0 + 1) // 4) <= budget:
+                n0 += 1
+            candidates, evaluations, _ = tn.halving_counts(h)
+            assert candidates == n0 and evaluations == n0 + -(-n0 // 2) + -(-n0 // 4) > candidates
+    assert tn.halving_label(1, 1, 0) == f"{tn.HALVING}: 1 candidate, 1 evaluation, 0 on all rows"
 
 
 @pytest.mark.parametrize("name", datasets.NAMES)

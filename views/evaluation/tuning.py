@@ -60,9 +60,9 @@ def replay_panel(s: tn.TuningSettings, surf: pd.DataFrame, trials: pd.DataFrame,
         part = upto[upto["strategy"] == strat]
         if strat == tn.HALVING:
             full = part[part["rows used"] >= 1]
-            col.metric(f"{strat}, {len(part)} tried, {len(full)} on all rows",
-                       f"{full['score'].max():.3f}" if len(full) else "–",
-                       help="Only scores on all the rows count: the cheap rungs only decide who is promoted.")
+            candidates, evaluations, per_rung = tn.halving_counts(part)
+            col.metric(tn.halving_label(candidates, evaluations, len(full)),
+                       f"{full['score'].max():.3f}" if len(full) else "–", help=tn.halving_help(per_rung))
         else:
             col.metric(f"{strat}, best of {len(part)}", f"{part['score'].max():.3f}" if len(part) else "–",
                        help="Read from the surface by interpolation; below, the winner is cross-validated for real.")
