@@ -673,7 +673,9 @@ def load(dataset: str, n_samples: int, noise: float, seed: int) -> datasets.Data
 
 
 # one entry: BAG_N_MAX trees' predictions on 6,400 cells and the rows, ~3 MB
-@memo.cached(max_entries=16, shared=True, progress=f"Bagging {BAG_N_MAX} trees once…")
+# One entry: BAG_N_MAX fitted trees on up to 2,000 points, about 4-6 MB, the largest cache of the app
+# (92 MB at 16 entries after a class): few entries, and gone after an hour unused.
+@memo.cached(max_entries=8, ttl=3600, shared=True, progress=f"Bagging {BAG_N_MAX} trees once…")
 def bagging_members(dataset: str, n_samples: int, noise: float, seed: int, bootstrap: bool,
                     max_samples: float) -> BaggingMembers:
     """Every member of the largest ensemble, fitted once: smaller ensembles are its first trees.
@@ -698,7 +700,8 @@ def variance(dataset: str, n_samples: int, noise: float, seed: int, bootstrap: b
 
 
 # one entry: ADA_N_MAX rounds of states on 3,600 cells, ~3 MB
-@memo.cached(max_entries=16, shared=True, progress=f"Boosting: fitting all {ADA_N_MAX} rounds once…")
+# One entry: both boosters' 200 rounds and their staged predictions on the grid, about 5 MB.
+@memo.cached(max_entries=8, shared=True, progress=f"Boosting: fitting all {ADA_N_MAX} rounds once…")
 def boosting_run(dataset: str, n_samples: int, noise: float, seed: int, learning_rate: float,
                  depth: int) -> BoostingResult | str:
     """Both boosters fitted once at the rounds slider's maximum: any number of rounds is then its first

@@ -1,33 +1,42 @@
 """Features lab: selection (filter, wrapper, embedded) and extraction (PCA, LDA, t-SNE).
 
-Everything comes from scikit-learn (r_regression, chi2, mutual_info_*, RFE, Lasso/L1 logistic,
-random-forest importances, PCA, LinearDiscriminantAnalysis, TSNE) except the *path* of sequential
-selection: ``SequentialFeatureSelector`` returns only the subset for one k, so
-:func:`sequential_path` runs the same greedy search (same CV, same tie-breaking) once and records
-the order, which gives the subset for every k from one run. A test checks it against
-``SequentialFeatureSelector`` for several k.
+Everything comes from scikit-learn (r_regression, f_classif, chi2, mutual_info_*, RFE, Lasso/L1
+logistic, random-forest importances, PCA, LinearDiscriminantAnalysis, TSNE) except two things
+written here for speed, each tested equal to the library:
+
+- the *path* of sequential selection: ``SequentialFeatureSelector`` returns only the subset for one
+  k, so :func:`sequential_path` runs the same greedy search (same CV, same tie-breaking) once and
+  records the order, which gives the subset for every k from one run;
+- the cross-validated score of a selector: ``cross_val_score(Pipeline([selector, model]))`` refits
+  the selector in every fold for every k. :func:`fold_rankings` ranks the features once per outer
+  fold on that fold's training rows, and :func:`nested_cv_scores` fits the model on each fold's
+  top k, which gives the pipeline's fold scores for every k from one ranking per fold.
 """
 from __future__ import annotations
 
 import textwrap
 import time
 import warnings
+from functools import partial
 from typing import Callable
 
+import altair as alt
 import numpy as np
 import pandas as pd
 from sklearn import config_context
 from sklearn.base import clone, is_classifier
+from sklearn.compose import TransformedTargetRegressor
 from sklearn.decomposition import PCA
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_selection import RFE, chi2, mutual_info_classif, mutual_info_regression, r_regression
+from sklearn.feature_selection import RFE, chi2, f_classif, mutual_info_classif, mutual_info_regression, r_regression
 from sklearn.linear_model import Lasso, LogisticRegression, Ridge, RidgeClassifier
 from sklearn.manifold import TSNE
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv, cross_val_score, train_test_split
 from sklearn.preprocessing import LabelBinarizer, MinMaxScaler, StandardScaler
 
+from components import charts
 from components.models import quiet_convergence
 
 # ---- widget keys, defaults, ranges (one source of truth; the page and the tests import them) ----
@@ -42,15 +51,40 @@ PERPLEXITY_DEFAULT, PERPLEXITY_MIN, PERPLEXITY_MAX = 30, 5, 50
 MAX_FEATURES = 10  # real features kept (the first non-constant ones): wrappers stay interactive
 MAX_ROWS = 600
 WRAPPER_CV = 3
-SCORE_CV = 3  # every subset's score is refitted when k or alpha picks a new subset
+SCORE_CV = 3  # outer folds: every selector is refitted on each fold's training rows
 PATH_ALPHAS = np.logspace(LOG_ALPHA_MIN, LOG_ALPHA_MAX, 25)
 NOISE_PREFIX = "noise_"
+L1_THRESHOLD = 1e-10  # L1 solvers set dropped coefficients to exactly 0; this only guards round-off
+VARIANCE_TARGETS = (0.90, 0.95)  # the PCA section marks how many components reach these shares
 
-FILTERS = ("Pearson |r|", "chi²", "mutual information")
+# Each filter is named by what it computes: Pearson's r with arbitrary class codes (0, 1, 2) means
+# nothing, so several classes get the ANOVA F statistic; with a 0/1 class Pearson's r is the
+# point-biserial correlation.
+CORRELATION_FILTER = {"regression": "Pearson |r|", "binary": "point-biserial |r|", "multiclass": "ANOVA F"}
+CHI2_FILTER = "chi² score"
+MI_FILTER = "mutual information"
 WRAPPERS = ("RFE", "forward SFS", "backward SFS")
 EMBEDDED = ("Lasso (L1)", "tree importance")
-METHODS = FILTERS + WRAPPERS + EMBEDDED
-FAMILY = {**{m: "filter" for m in FILTERS}, **{m: "wrapper" for m in WRAPPERS}, **{m: "embedded" for m in EMBEDDED}}
+
+
+def target_kind(y: pd.Series, task: str) -> str:
+    """"regression", "binary" or "multiclass": which correlation filter applies."""
+    if task != "classification":
+        return "regression"
+    return "binary" if y.nunique() <= 2 else "multiclass"
+
+
+def filter_names(kind: str) -> tuple[str, str, str]:
+    return CORRELATION_FILTER[kind], CHI2_FILTER, MI_FILTER
+
+
+def method_names(kind: str) -> tuple[str, ...]:
+    """The eight methods in the page's order (chi² is n/a for a regression target)."""
+    return filter_names(kind) + WRAPPERS + EMBEDDED
+
+
+def family(method: str) -> str:
+    return "wrapper" if method in WRAPPERS else "embedded" if method in EMBEDDED else "filter"
 
 
 def prepare(X: pd.DataFrame, y: pd.Series, task: str, n_noise: int, seed: int) -> tuple[pd.DataFrame, pd.Series]:
@@ -78,27 +112,53 @@ def score_model(task: str):
     return LogisticRegression(max_iter=1000) if task == "classification" else Ridge(alpha=1.0)
 
 
-def top_k(scores: pd.Series, k: int) -> list[str]:
-    return list(scores.sort_values(ascending=False, kind="stable").index[:k])
+def k_best(scores: pd.Series, k: int) -> list[str]:
+    """SelectKBest's rule: the k highest scores, ties going to the later column (a stable argsort's
+    last k), best first."""
+    order = np.argsort(scores.to_numpy(), kind="mergesort")[-k:] if k > 0 else []
+    return [scores.index[i] for i in order[::-1]]
+
+
+def top_by_importance(scores: pd.Series, k: int) -> list[str]:
+    """SelectFromModel(max_features=k, threshold=-inf)'s rule: ties going to the earlier column."""
+    return list(scores.index[np.argsort(-scores.to_numpy(), kind="mergesort")[:k]])
+
+
+def abs_pearson(X, y) -> np.ndarray:
+    """|Pearson r| of each column with y; for a 0/1 target this is the point-biserial correlation."""
+    return np.abs(np.nan_to_num(r_regression(X, y)))
+
+
+def anova_f(X, y) -> np.ndarray:
+    """The one-way ANOVA F statistic of each column across the classes (f_classif's first output)."""
+    return np.nan_to_num(f_classif(X, y)[0])
+
+
+def chi2_score(X, y) -> np.ndarray:
+    """chi² statistic on the columns min-max scaled to [0, 1] (chi² needs non-negative values).
+
+    chi² is a test for counts or frequencies; on min-max-scaled continuous features its statistic
+    only ranks the features and its p-values mean nothing, so only the score is returned."""
+    return np.nan_to_num(chi2(MinMaxScaler().fit_transform(X), y)[0])
+
+
+def filter_functions(kind: str, seed: int) -> dict[str, Callable | None]:
+    """Each filter's score function (SelectKBest's ``score_func``); None where it does not apply."""
+    mi = mutual_info_regression if kind == "regression" else mutual_info_classif
+    corr, chi, info = filter_names(kind)
+    return {corr: anova_f if kind == "multiclass" else abs_pearson,
+            chi: None if kind == "regression" else chi2_score,
+            info: partial(mi, random_state=seed)}
 
 
 @quiet_convergence
 def filter_scores(X: pd.DataFrame, y: pd.Series, task: str, seed: int) -> dict[str, tuple[pd.Series | None, float]]:
     """Each filter's score per feature (higher = better) and its time in seconds."""
     out: dict = {}
-    t = time.perf_counter()
-    out["Pearson |r|"] = (pd.Series(np.abs(np.nan_to_num(r_regression(X, y))), index=X.columns),
-                          time.perf_counter() - t)
-    if task == "classification":
+    for name, func in filter_functions(target_kind(y, task), seed).items():
         t = time.perf_counter()
-        out["chi²"] = (pd.Series(chi2(MinMaxScaler().fit_transform(X), y)[0], index=X.columns),
-                       time.perf_counter() - t)
-        mi = mutual_info_classif
-    else:
-        out["chi²"] = (None, 0.0)
-        mi = mutual_info_regression
-    t = time.perf_counter()
-    out["mutual information"] = (pd.Series(mi(X, y, random_state=seed), index=X.columns), time.perf_counter() - t)
+        out[name] = (None, 0.0) if func is None else (pd.Series(func(X, y), index=X.columns),
+                                                        time.perf_counter() - t)
     return out
 
 
@@ -195,31 +255,43 @@ def l1_path(X: pd.DataFrame, y: pd.Series, task: str, alphas=PATH_ALPHAS) -> pd.
 
 
 def l1_model(task: str, alpha: float, n: int, n_classes: int):
+    """Lasso on the target standardised inside the fit (so alpha means the same on every dataset),
+    or L1 logistic regression with C = 1 / (alpha n). The model SelectFromModel wraps."""
     if task != "classification":
-        return Lasso(alpha=alpha, max_iter=5000)
+        return TransformedTargetRegressor(Lasso(alpha=alpha, max_iter=5000), transformer=StandardScaler())
     solver = "liblinear" if n_classes <= 2 else "saga"
     return LogisticRegression(l1_ratio=1.0, solver=solver, C=1.0 / (alpha * n), max_iter=2000, random_state=0)
 
 
-def l1_coefficients(X: pd.DataFrame, y: pd.Series, task: str, alpha: float) -> pd.Series:
-    """L1 coefficients at ``alpha``; a regression target is standardised first so that alpha means
-    the same on every dataset."""
-    if task != "classification":
-        y = (y - y.mean()) / (y.std() or 1.0)
+def l1_coefficient_matrix(X: pd.DataFrame, y: pd.Series, task: str, alpha: float, n: int | None = None,
+                          n_classes: int | None = None) -> np.ndarray:
+    """L1 coefficients at ``alpha``, one row per class (one row for two classes or a regression).
+    ``n`` (C's row count) and ``n_classes`` default to those of the rows given; the CV folds pass
+    the whole table's, so each fold's model is the one the page fits on all rows."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        m = l1_model(task, alpha, len(X), int(y.nunique())).fit(X, y)
-    coef = np.asarray(m.coef_, dtype=float)
-    if coef.ndim == 2:
-        coef = coef[0] if coef.shape[0] == 1 else coef[np.abs(coef).argmax(axis=0), np.arange(coef.shape[1])]
-    return pd.Series(coef, index=X.columns)
+        m = l1_model(task, alpha, n or len(X), n_classes or int(y.nunique())).fit(X, y)
+    return np.atleast_2d(np.asarray((m.regressor_ if task != "classification" else m).coef_, dtype=float))
+
+
+def l1_coefficients(X: pd.DataFrame, y: pd.Series, task: str, alpha: float) -> pd.Series:
+    """One coefficient per feature: for several classes the one of largest magnitude over them."""
+    coef = l1_coefficient_matrix(X, y, task, alpha)
+    return pd.Series(coef[np.abs(coef).argmax(axis=0), np.arange(coef.shape[1])], index=X.columns)
+
+
+def l1_kept(X: pd.DataFrame, coef: np.ndarray) -> list[str]:
+    """SelectFromModel(threshold=L1_THRESHOLD)'s rule: keep a feature whose coefficients' L1 norm over
+    the classes reaches the threshold."""
+    return list(X.columns[np.abs(coef).sum(axis=0) >= L1_THRESHOLD])
 
 
 @quiet_convergence
 def l1_selection(X: pd.DataFrame, y: pd.Series, task: str, alpha: float) -> tuple[list[str], pd.Series, float]:
     t = time.perf_counter()
-    coef = l1_coefficients(X, y, task, alpha)
-    return [f for f in X.columns if abs(coef[f]) > 1e-10], coef, time.perf_counter() - t
+    coef = l1_coefficient_matrix(X, y, task, alpha)
+    shown = pd.Series(coef[np.abs(coef).argmax(axis=0), np.arange(coef.shape[1])], index=X.columns)
+    return l1_kept(X, coef), shown, time.perf_counter() - t
 
 
 @quiet_convergence
@@ -230,32 +302,116 @@ def tree_importance(X: pd.DataFrame, y: pd.Series, task: str, seed: int) -> tupl
     return pd.Series(rf.feature_importances_, index=X.columns), time.perf_counter() - t
 
 
+def outer_cv(task: str, seed: int):
+    """The folds every score on the page uses (all features, and each selector inside them)."""
+    return (StratifiedKFold(SCORE_CV, shuffle=True, random_state=seed) if task == "classification"
+            else KFold(SCORE_CV, shuffle=True, random_state=seed))
+
+
+def outer_folds(y: pd.Series, task: str, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    return list(outer_cv(task, seed).split(np.zeros((len(y), 1)), y))
+
+
 @quiet_convergence
 def subset_score(X: pd.DataFrame, y: pd.Series, task: str, columns: tuple[str, ...], seed: int) -> float:
     """CV score (SCORE_CV folds) of the scoring model on the given columns; NaN for an empty subset."""
+    return float(np.mean(subset_fold_scores(X, y, task, columns, seed)))
+
+
+@quiet_convergence
+def subset_fold_scores(X: pd.DataFrame, y: pd.Series, task: str, columns: tuple[str, ...], seed: int) -> np.ndarray:
     if not columns:
-        return float("nan")
-    cv = (StratifiedKFold(SCORE_CV, shuffle=True, random_state=seed) if task == "classification"
-          else KFold(SCORE_CV, shuffle=True, random_state=seed))
+        return np.full(SCORE_CV, np.nan)
     scoring = "accuracy" if task == "classification" else "r2"
     # arrays: the same numbers without scikit-learn's per-fit DataFrame checks
-    return float(cross_val_score(score_model(task), X[list(columns)].to_numpy(), np.asarray(y), cv=cv,
-                                 scoring=scoring).mean())
+    return cross_val_score(score_model(task), X[list(columns)].to_numpy(), np.asarray(y), cv=outer_cv(task, seed),
+                           scoring=scoring)
 
 
 def selections(k: int, filters: dict, rfe: pd.Series, forward: list[str], backward: list[str],
                lasso: list[str], tree: pd.Series) -> dict[str, list[str] | None]:
-    """Every method's subset for k (Lasso's size is set by alpha, not k). None = not applicable."""
+    """Every method's subset for k (Lasso's size is set by alpha, not k). None = not applicable.
+    ``filters`` is filter_scores' output; each subset follows its scikit-learn selector's rule."""
     out: dict[str, list[str] | None] = {}
-    for name in FILTERS:
-        scores = filters[name][0]
-        out[name] = None if scores is None else top_k(scores, k)
+    for name, (scores, _) in filters.items():
+        out[name] = None if scores is None else k_best(scores, k)
     out["RFE"] = list(rfe[rfe <= k].sort_values(kind="stable").index)
     out["forward SFS"] = forward[:k]
     out["backward SFS"] = backward[:k]
     out["Lasso (L1)"] = lasso
-    out["tree importance"] = top_k(tree, k)
+    out["tree importance"] = top_by_importance(tree, k)
     return out
+
+
+# ---- selection inside the CV ----
+@quiet_convergence
+def fold_rankings(X: pd.DataFrame, y: pd.Series, task: str, seed: int,
+                  folds: list[tuple[np.ndarray, np.ndarray]]) -> list[dict]:
+    """Per outer fold, the filters' scores, RFE's ranking and the forest's importances from that
+    fold's training rows only (the sequential paths: :func:`fold_sequential_paths`)."""
+    out = []
+    for tr, _ in folds:
+        Xt, yt = X.iloc[tr], y.iloc[tr]
+        out.append({"filters": filter_scores(Xt, yt, task, seed), "rfe": rfe_ranking(Xt, yt, task)[0],
+                    "tree": tree_importance(Xt, yt, task, seed)[0]})
+    return out
+
+
+def fold_sequential_paths(X: pd.DataFrame, y: pd.Series, task: str, direction: str,
+                          folds: list[tuple[np.ndarray, np.ndarray]],
+                          progress: Callable[[float], None] | None = None) -> list[list[str]]:
+    """The sequential path on each outer fold's training rows (its inner CV splits only those)."""
+    out = []
+    for i, (tr, _) in enumerate(folds):
+        step = None if progress is None else (lambda f, i=i: progress((i + f) / len(folds)))
+        out.append(sequential_path(X.iloc[tr], y.iloc[tr], task, direction, progress=step)[0])
+    return out
+
+
+@quiet_convergence
+def fold_lasso(X: pd.DataFrame, y: pd.Series, task: str, alpha: float,
+               folds: list[tuple[np.ndarray, np.ndarray]]) -> list[list[str]]:
+    """What L1 keeps on each outer fold's training rows, with the C the page uses on all rows."""
+    n_classes = int(y.nunique())
+    return [l1_kept(X, l1_coefficient_matrix(X.iloc[tr], y.iloc[tr], task, alpha, len(X), n_classes))
+            for tr, _ in folds]
+
+
+@quiet_convergence
+def nested_cv_scores(X: pd.DataFrame, y: pd.Series, task: str, folds: list[tuple[np.ndarray, np.ndarray]],
+                     fold_chosen: list[dict[str, list[str] | None]]) -> pd.DataFrame:
+    """Each method's score on each outer fold, its subset chosen from that fold's training rows.
+
+    These are the fold scores of ``cross_val_score(Pipeline([selector, model]), X, y, cv=folds)``
+    (a test checks them against it): the model is fitted on the selected columns in the table's
+    order. A method keeping no feature in a fold scores NaN there. Long frame: method, fold, score,
+    kept (the number of features kept; NaN where the method does not apply).
+    """
+    Xv, yv = X.to_numpy(), np.asarray(y)
+    position = {c: i for i, c in enumerate(X.columns)}
+    rows = []
+    for f, ((tr, te), chosen) in enumerate(zip(folds, fold_chosen)):
+        fitted: dict[tuple[int, ...], float] = {}  # methods often agree: one fit per distinct subset
+        for method, subset in chosen.items():
+            cols = None if subset is None else tuple(sorted(position[c] for c in subset))
+            if cols and cols not in fitted:
+                model = score_model(task).fit(Xv[np.ix_(tr, cols)], yv[tr])
+                fitted[cols] = float(model.score(Xv[np.ix_(te, cols)], yv[te]))
+            rows.append({"method": method, "fold": f + 1, "score": fitted[cols] if cols else np.nan,
+                         "kept": np.nan if cols is None else len(cols)})
+    return pd.DataFrame(rows)
+
+
+def cv_summary(cv: pd.DataFrame, methods: tuple[str, ...]) -> pd.DataFrame:
+    """Per method: the mean fold score (NaN if a fold had no feature or the method does not apply),
+    its fold standard error (the standard deviation over folds / sqrt(folds)) and ``empty``, whether
+    it kept no feature in some fold."""
+    g = cv.groupby("method", sort=False)
+    n = g.size()
+    out = pd.DataFrame({"CV score": g["score"].agg(lambda s: s.mean(skipna=False)),
+                        "fold SE": g["score"].agg(lambda s: s.std(ddof=1, skipna=False)) / np.sqrt(n),
+                        "empty": g["kept"].agg(lambda s: bool((s == 0).any()))})
+    return out.reindex([m for m in methods if m in out.index])
 
 
 def picks_frame(columns: list[str], chosen: dict[str, list[str] | None]) -> pd.DataFrame:
@@ -268,6 +424,208 @@ def picks_frame(columns: list[str], chosen: dict[str, list[str] | None]) -> pd.D
                 picked = "picked (noise!)"
             rows.append({"feature": f, "method": method, "picked": picked})
     return pd.DataFrame(rows)
+
+
+def _of(count: int, total: int) -> str:
+    """"all 3", "both", "2 of the 5": a count out of a total, as a sentence says it."""
+    if count == total:
+        return "both" if total == 2 else f"all {total}" if total > 1 else "the one"
+    return f"{count} of the {total}"
+
+
+def _names(methods: list[str]) -> str:
+    return methods[0] if len(methods) == 1 else ", ".join(methods[:-1]) + " and " + methods[-1]
+
+
+def best_methods(summary: pd.DataFrame) -> list[str]:
+    """The method(s) with the highest CV score (ties: identical fold scores, e.g. the same subsets)."""
+    scored = summary["CV score"].dropna()
+    return list(scored.index[np.isclose(scored, scored.max(), rtol=0, atol=1e-12)])
+
+
+def best_label(summary: pd.DataFrame) -> str:
+    best = best_methods(summary)
+    m = int(summary["CV score"].notna().sum())
+    if len(best) == m > 1:
+        return f"All {m} scored methods tie"
+    return f"Best of {m}: {best[0]}" + (f" (+{len(best) - 1} tied)" if len(best) > 1 else "")
+
+
+def best_of_text(summary: pd.DataFrame, n_folds: int = SCORE_CV) -> str:
+    """The "best of m" caption, generated from the methods' CV scores and fold standard errors:
+    how many others lie within two standard errors of the best, and why the best is optimistic."""
+    scored = summary.dropna(subset=["CV score"])
+    m = len(scored)
+    best = best_methods(summary)
+    top = float(scored["CV score"].max())
+    others = scored.drop(index=best)
+    se = float(scored["fold SE"].median())
+    empty = list(summary.index[summary["empty"]]) if "empty" in summary else []
+    missing = (f" ({_names(empty)} kept no feature in some fold, so {'it has' if len(empty) == 1 else 'they have'} "
+               "no score)") if empty else ""
+    if len(best) == m > 1:  # nothing is picked: no winner to be optimistic about
+        return (f"All {m} scored methods tie at {top:.3f}{missing}, every selector refitted inside each of the "
+                f"{n_folds} folds: in every fold they keep subsets that score the same.")
+    who = _names(best) if len(best) <= 2 else f"{len(best)} methods"
+    text = (f"Best of {m}{missing}: {_names(best)} at {top:.3f}" if len(best) == 1 else
+            f"Best of {m}{missing}: {who} tie at {top:.3f}" + (f" ({_names(best)})" if len(best) > 2 else ""))
+    text += f", every selector refitted inside each of the {n_folds} folds. "
+    if len(others) and se > 0:
+        close = int((top - others["CV score"] <= 2 * se).sum())
+        verdict = ("by this yardstick the folds cannot rank the methods" if close == len(others) else
+                   "by this yardstick the folds cannot tell those from the best" if close else
+                   "the rest are further behind")
+        n = len(others)
+        count = ("The other method scores" if n == close == 1 else "Both others score" if n == close == 2 else
+                 f"All {n} others score" if n == close else f"None of the other {n} scores" if close == 0 else
+                 f"{close} of the other {n} score{'s' if close == 1 else ''}")
+        text += (f"A score's fold standard error is about {se:.3f} (the median over the {m} methods; a rough "
+                 f"yardstick from {n_folds} folds that share training rows). {count} within two standard errors "
+                 f"({2 * se:.3f}) of the best: {verdict}. ")
+    elif len(others):
+        text += "The median fold standard error is 0: the folds give no yardstick for these differences. "
+    return text + (f"Picking the highest of {m} scores measured on the same folds is itself optimistic: the "
+                   f"maximum of several noisy scores is on average above the winner's true score, so read {top:.3f} "
+                   f"as an optimistic estimate for {who if len(best) <= 2 else 'them'}.")
+
+
+def fold_agreement_text(chosen: dict[str, list[str] | None], fold_chosen: list[dict[str, list[str] | None]]) -> str:
+    """How many methods keep, in some CV fold, another subset than on all rows (the tiles)."""
+    methods = [m for m, s in chosen.items() if s is not None]
+    differ = [m for m in methods if any(set(fc[m]) != set(chosen[m]) for fc in fold_chosen)]
+    if not differ:
+        return (f"All {len(methods)} methods keep the same subset in every fold as on all rows, so here the "
+                "tiles show exactly what each score was computed with.")
+    verb = "keeps" if len(differ) == 1 else "keep"
+    return (f"{_of(len(differ), len(methods)).capitalize()} methods {verb}, in at least one CV fold, another subset "
+            "than on all rows: a score rates the selection procedure refitted per fold, not one fixed subset of the "
+            "tiles.")
+
+
+def lasso_text(coef: pd.Series, kept: list[str], alpha: float, per_class: bool = False) -> str:
+    """Exact zeros at the current alpha, counted from the coefficients (for several classes, the
+    largest over the classes, so 0 means 0 in every class: ``per_class``)."""
+    p = len(coef)
+    zero = coef.to_numpy() == 0.0
+    noise = coef.index.str.startswith(NOISE_PREFIX)
+    z = int(zero.sum())
+    every = " in every class" if per_class else ""
+    if z == 0:
+        text = f"At α = {alpha:.3g} none of the {p} features has a coefficient of exactly 0{every}."
+    elif z == p:
+        text = f"At α = {alpha:.3g} all {p} features have a coefficient of exactly 0{every}: L1 keeps no feature."
+    else:
+        zn, nn = int((zero & noise).sum()), int(noise.sum())
+        noise_part = f" ({_of(zn, nn)} noise feature{'s' if nn > 1 else ''} among them)" if nn else ""
+        text = (f"At α = {alpha:.3g}, {z} of the {p} features have a coefficient of exactly 0.0{every}{noise_part}, "
+                f"not merely small: the smallest non-zero one is {np.abs(coef.to_numpy()[~zero]).min():.2g}.")
+    tiny = p - len(kept) - z
+    if tiny > 0:
+        text += f" {tiny} more are non-zero but below {L1_THRESHOLD:g} and count as dropped."
+    return text
+
+
+def path_noise_text(path: pd.DataFrame) -> str:
+    """Where the noise coefficients reach 0 along the path, and how many real ones remain there."""
+    wide = path.pivot(index="alpha", columns="feature", values="coef").sort_index()
+    noise = [c for c in wide.columns if c.startswith(NOISE_PREFIX)]
+    real = [c for c in wide.columns if c not in noise]
+    if not noise:
+        return ""
+    alive = wide.to_numpy() != 0.0
+    still = [c for c in noise if alive[-1, wide.columns.get_loc(c)]]
+    if still:
+        return (f"Even at the strongest α on this path ({wide.index[-1]:.3g}), {len(still)} of the {len(noise)} "
+                "noise coefficients are non-zero.")
+    # the first grid alpha from which a feature stays exactly 0
+    zero_from = []
+    for c in noise:
+        on = np.flatnonzero(alive[:, wide.columns.get_loc(c)])
+        zero_from.append(wide.index[on[-1] + 1] if len(on) else wide.index[0])
+    a = max(zero_from)
+    r = int((wide.loc[a, real] != 0.0).sum())
+    if r == 0:
+        return (f"On this path every noise coefficient is 0 from α = {a:.3g} on, and at that α every real one is "
+                "0 too.")
+    return (f"On this path every noise coefficient is 0 from α = {a:.3g} on; at that α {_of(r, len(real))} real "
+            f"one{'s' if len(real) > 1 else ''} {'is' if r == 1 else 'are'} still non-zero.")
+
+
+def components_needed(summary: pd.DataFrame, share: float) -> int:
+    """The fewest leading components whose cumulative explained variance reaches ``share``."""
+    return int(summary["components"][summary["cumulative"] >= share - 1e-12].iloc[0])
+
+
+def pca_text(summary: pd.DataFrame) -> str:
+    need = [components_needed(summary, s) for s in VARIANCE_TARGETS]
+    shares = [f"{s:.0%}" for s in VARIANCE_TARGETS]
+    parts = (f"{need[0]} reach{'es' if need[0] == 1 else ''} both {' and '.join(shares)}" if len(set(need)) == 1 else
+             " and ".join(f"{n} reach{'es' if n == 1 else ''} {s}" for n, s in zip(need, shares)))
+    return (f"Of the {len(summary)} components, the first {parts} of the variance (dotted lines). A variance "
+            "share like this is one way to choose how many to keep; others are the elbow of the scree curve and, "
+            "when PCA feeds a model, the number that gives the best CV score.")
+
+
+TSNE_NOTE = ("t-SNE keeps near neighbours together; the distances between clusters and their sizes are not preserved. "
+             "It cannot place new rows: scikit-learn's TSNE has fit_transform but no transform, so it is a way to "
+             "look at data, not a preprocessing step for a model. PCA and LDA learn a projection whose transform "
+             "applies to new rows.")
+
+
+def lasso_caption(kind: str, n_rows: int) -> str:
+    if kind == "regression":
+        return "Lasso on the target standardised inside each fit (so α means the same on every dataset)."
+    return (f"L1 logistic regression with C = 1/(α·n), n = {n_rows} rows of the table (the same C inside every "
+            "CV fold)" + ("; for several classes the largest coefficient over the classes is drawn." if
+                          kind == "multiclass" else "."))
+
+
+def explanation(kind: str, p: int, n_noise: int) -> str:
+    corr = {"regression": "Pearson |r| with the target",
+            "binary": "the point-biserial |r| (Pearson's r with the 0/1 class)",
+            "multiclass": "the ANOVA F statistic (between-class over within-class variance of the feature; "
+                          "Pearson's r with arbitrary class codes would mean nothing here)"}[kind]
+    chi = ("chi² (for classes: it expects non-negative counts or frequencies, so it runs on min-max-scaled "
+           "features, where its statistic is only a ranking score and its p-values mean nothing)")
+    ridge = "ridge regression" if kind == "regression" else "ridge classifier"
+    return (
+        f"{p} standardised features, {n_noise} of them pure noise. **Filters** score each feature alone, fast but "
+        f"blind to redundancy: {corr}, {chi} and mutual information. **Wrappers** search with a model: RFE fits a "
+        f"{ridge} on the rows it is given, drops the feature with the smallest coefficient"
+        f"{' (summed squares over the classes)' if kind == 'multiclass' else ''} and repeats; its ranking "
+        "uses the model's own coefficients with no CV, and k is your choice. Forward and backward sequential "
+        f"selection add or remove, one at a time, the feature that gives the same model's best {WRAPPER_CV}-fold CV "
+        "score. "
+        "**Embedded** methods select while fitting: L1 sets coefficients to exactly 0, a forest's impurity "
+        "importance ranks features. L1 gives exact zeros because its penalty has a corner at 0: a coefficient "
+        "stays at exactly 0 while the loss's slope there is smaller than α (ridge's L2 penalty only shrinks "
+        "coefficients towards 0).\n\n"
+        "**Scores without leakage.** Every selector sits in a Pipeline before the model, so it is refitted on the "
+        f"training rows of each of the {SCORE_CV} CV folds and the held-out fold never influences which features "
+        "are kept. Selecting on all rows and then cross-validating the chosen subset leaks (the Data-leakage page "
+        "shows how much). The tiles, the feature table and the times are of each selector fitted on all rows.\n\n"
+        "**Extraction.** PCA finds directions of largest variance without looking at the labels; LDA finds "
+        "directions that separate the classes (at most classes − 1 of them); t-SNE draws neighbourhoods, not "
+        "distances.")
+
+
+def subset_score_chart(summary: pd.DataFrame, reference: float, title) -> alt.Chart:
+    """Each method's CV score as a dot with ± one fold standard error as whiskers, on an axis zoomed
+    to the scores, and the all-features score as a dashed line."""
+    df = summary.dropna(subset=["CV score"]).rename_axis("method").reset_index()
+    df["low"], df["high"] = df["CV score"] - df["fold SE"], df["CV score"] + df["fold SE"]
+    y = alt.Y("method:N", title=None, sort=list(df["method"]), axis=alt.Axis(labelOverlap=False, labelLimit=220))
+    def x(field):
+        return alt.X(f"{field}:Q", title="CV score", scale=alt.Scale(zero=False))
+    tips = [alt.Tooltip("method:N"), alt.Tooltip("CV score:Q", format=".4f"), alt.Tooltip("fold SE:Q", format=".4f")]
+    whiskers = alt.Chart(df).mark_rule(color=charts.BLUE, strokeWidth=2).encode(x=x("low"), x2="high:Q", y=y,
+                                                                               tooltip=tips)
+    dots = alt.Chart(df).mark_point(filled=True, size=110, opacity=1, color=charts.BLUE).encode(
+        x=x("CV score"), y=y, tooltip=tips)
+    ref = alt.Chart(pd.DataFrame({"CV score": [reference], "label": ["all features"]})).mark_rule(
+        color=charts.BLACK, strokeDash=[4, 3]).encode(x=x("CV score"),
+                                                      tooltip=[alt.Tooltip("label:N", title=""), "CV score:Q"])
+    return alt.layer(whiskers, dots, ref).properties(title=title, height=max(300, 24 * len(df)), width="container")
 
 
 # ---- extraction ----
@@ -308,8 +666,9 @@ def tsne_projection(X: pd.DataFrame, perplexity: float, seed: int) -> pd.DataFra
     return pd.DataFrame({"tSNE1": Z[:, 0], "tSNE2": Z[:, 1]})
 
 
-def export_code(dataset: str, task: str, n_noise: int, k: int, alpha: float, seed: int) -> str:
-    """A runnable script: every selector's subset for k and the CV score with it (JSON last)."""
+def export_code(dataset: str, task: str, kind: str, n_noise: int, k: int, alpha: float, seed: int) -> str:
+    """A runnable script: every selector's subset for k on all rows, and its CV score with the
+    selector inside a Pipeline, refitted in each fold (JSON last)."""
     loader = {"breast_cancer": "load_breast_cancer", "wine": "load_wine", "iris": "load_iris",
               "diabetes": "load_diabetes", "digits": "load_digits"}.get(dataset)
     if loader:
@@ -321,17 +680,37 @@ def export_code(dataset: str, task: str, n_noise: int, k: int, alpha: float, see
         load = (f"# '{dataset}' comes from ML Explorer's registry (components/datasets.py)\n"
                 f"from components.datasets import load\nds = load({dataset!r})\nX, y = ds.X, ds.y")
     clf = task == "classification"
+    corr, chi, mi = filter_names(kind)
+    corr_func = "anova_f" if kind == "multiclass" else "abs_pearson"
+    if clf:
+        solver = "liblinear" if kind == "binary" else "saga"
+        l1 = ("# keeps what L1 leaves non-zero; C = 1/(α·n), n = the table's rows, the same C in every fold\n"
+              f'l1 = LogisticRegression(l1_ratio=1.0, solver="{solver}", C=1.0 / (ALPHA * len(X)), max_iter=2000, '
+              'random_state=0)')
+        lasso = "SelectFromModel(l1, threshold=1e-10)"
+    else:
+        l1 = ("# keeps what L1 leaves non-zero; Lasso on the target standardised inside each fit, as on the page\n"
+              "l1 = TransformedTargetRegressor(Lasso(alpha=ALPHA, max_iter=5000), transformer=StandardScaler())")
+        lasso = 'SelectFromModel(l1, threshold=1e-10, importance_getter="regressor_.coef_")'
+    l1 = l1.replace(chr(10), chr(10) + "        ")
+    chi_line = (f'selectors["{chi}"] = SelectKBest(chi2_score, k=k)  # a ranking score, not a test' if clf
+                else "# chi² needs class labels")
     return textwrap.dedent(f'''\
         import json
         import warnings
+        from functools import partial
+
         import numpy as np
         import pandas as pd
+        from sklearn.base import clone
+        from sklearn.compose import TransformedTargetRegressor
         from sklearn.ensemble import {"RandomForestClassifier as Forest" if clf else "RandomForestRegressor as Forest"}
         from sklearn.exceptions import ConvergenceWarning
-        from sklearn.feature_selection import (RFE, SequentialFeatureSelector, chi2, mutual_info_classif,
-                                               mutual_info_regression, r_regression)
+        from sklearn.feature_selection import (RFE, SelectFromModel, SelectKBest, SequentialFeatureSelector, chi2,
+                                               f_classif, {"mutual_info_classif" if clf else "mutual_info_regression"}, r_regression)
         from sklearn.linear_model import Lasso, LogisticRegression, Ridge, RidgeClassifier
-        from sklearn.model_selection import KFold, StratifiedKFold, check_cv, cross_val_score, train_test_split
+        from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score, train_test_split
+        from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import MinMaxScaler, StandardScaler
         warnings.simplefilter("ignore", ConvergenceWarning)
 
@@ -348,32 +727,52 @@ def export_code(dataset: str, task: str, n_noise: int, k: int, alpha: float, see
         X = pd.DataFrame(StandardScaler().fit_transform(X), columns=X.columns)
         k = min(K, X.shape[1])
 
-        def top(scores):
-            return list(pd.Series(scores, index=X.columns).sort_values(ascending=False, kind="stable").index[:k])
+
+        def abs_pearson(X, y):  # |Pearson r|; with a 0/1 target, the point-biserial correlation
+            return np.abs(np.nan_to_num(r_regression(X, y)))
+
+
+        def anova_f(X, y):  # for several classes: correlating with class codes 0, 1, 2 would mean nothing
+            return np.nan_to_num(f_classif(X, y)[0])
+
+
+        def chi2_score(X, y):  # chi² needs non-negative values: min-max scaled, a ranking score only
+            return np.nan_to_num(chi2(MinMaxScaler().fit_transform(X), y)[0])
+
 
         wrapper_model = {"RidgeClassifier(alpha=1.0)" if clf else "Ridge(alpha=1.0)"}
-        picked = {{"Pearson |r|": top(np.abs(np.nan_to_num(r_regression(X, y))))}}
-        {"picked['chi²'] = top(chi2(MinMaxScaler().fit_transform(X), y)[0])" if clf else "# chi² needs class labels"}
-        picked["mutual information"] = top({"mutual_info_classif" if clf else "mutual_info_regression"}(X, y, random_state=SEED))
-        picked["RFE"] = list(X.columns[RFE(wrapper_model, n_features_to_select=k).fit(X, y).support_])
-        for direction in ("forward", "backward"):
-            if k < X.shape[1]:
-                sfs = SequentialFeatureSelector(wrapper_model, n_features_to_select=k, direction=direction,
-                                                cv={WRAPPER_CV}).fit(X, y)
-                picked[f"{{direction}} SFS"] = list(X.columns[sfs.get_support()])
-            else:
-                picked[f"{{direction}} SFS"] = list(X.columns)
-        {"l1 = LogisticRegression(l1_ratio=1.0, solver='liblinear' if y.nunique() <= 2 else 'saga', C=1.0 / (ALPHA * len(X)), max_iter=2000, random_state=0)" if clf else "l1 = Lasso(alpha=ALPHA, max_iter=5000)"}
-        coef = np.atleast_2d(l1.fit(X, {"y" if clf else "(y - y.mean()) / y.std()"}).coef_)
-        picked["Lasso (L1)"] = list(X.columns[(np.abs(coef) > 1e-10).any(axis=0)])
-        picked["tree importance"] = top(Forest(n_estimators=100, random_state=SEED).fit(X, y).feature_importances_)
+        selectors = {{"{corr}": SelectKBest({corr_func}, k=k)}}
+        {chi_line}
+        selectors["{mi}"] = SelectKBest(partial({"mutual_info_classif" if clf else "mutual_info_regression"}, random_state=SEED), k=k)
+        selectors["RFE"] = RFE(wrapper_model, n_features_to_select=k)  # the model's own coefficients, no CV
+        for direction in ("forward", "backward"):  # SFS needs k < the number of features
+            selectors[f"{{direction}} SFS"] = (SequentialFeatureSelector(wrapper_model, n_features_to_select=k,
+                                                                        direction=direction, cv={WRAPPER_CV})
+                                              if k < X.shape[1] else "passthrough")
+        {l1}
+        selectors["Lasso (L1)"] = {lasso}
+        selectors["tree importance"] = SelectFromModel(Forest(n_estimators=100, random_state=SEED), max_features=k,
+                                                       threshold=-np.inf)
 
         model = {"LogisticRegression(max_iter=1000)" if clf else "Ridge(alpha=1.0)"}
         cv = {f"StratifiedKFold({SCORE_CV}, shuffle=True, random_state=SEED)" if clf else f"KFold({SCORE_CV}, shuffle=True, random_state=SEED)"}
         scoring = "{"accuracy" if clf else "r2"}"
-        scores = {{"all features": float(cross_val_score(model, X, y, cv=cv, scoring=scoring).mean())}}
-        for name, cols in picked.items():
-            scores[name] = float(cross_val_score(model, X[cols], y, cv=cv, scoring=scoring).mean()) if cols else None
-            print(f"{{name:>20}} {{scores[name]}}  {{cols}}")
-        print(json.dumps({{"picked": {{n: sorted(c) for n, c in picked.items()}}, "scores": scores}}))
+        picked, fold_scores = {{}}, {{"all features": list(cross_val_score(model, X, y, cv=cv, scoring=scoring))}}
+        for name, selector in selectors.items():
+            # fitted on all rows: what the page's tiles show
+            picked[name] = (list(X.columns) if selector == "passthrough"
+                            else list(X.columns[clone(selector).fit(X, y).get_support()]))
+            # the score: the selector inside the pipeline, refitted on each training fold
+            folds = []
+            for train, test in cv.split(X, y):
+                pipe = make_pipeline(clone(selector) if selector != "passthrough" else "passthrough", clone(model))
+                try:
+                    folds.append(float(pipe.fit(X.iloc[train], y.iloc[train]).score(X.iloc[test], y.iloc[test])))
+                except ValueError:  # the selector kept no feature on this fold
+                    folds.append(float("nan"))
+            fold_scores[name] = folds
+            print(f"{{name:>20}} CV {{np.mean(folds):.4f}}  all rows keep {{picked[name]}}")
+        scores = {{n: None if np.isnan(np.mean(f)) else float(np.mean(f)) for n, f in fold_scores.items()}}
+        print(json.dumps({{"picked": {{n: sorted(c) for n, c in picked.items()}}, "scores": scores,
+                          "fold_scores": fold_scores}}))
         ''')

@@ -1,7 +1,6 @@
 """Interpretability page: component numbers against independent computations, then the page."""
-from unittest import mock
-
 import re
+from unittest import mock
 
 import numpy as np
 import pandas as pd

@@ -72,7 +72,7 @@ def replay_panel(s: tn.TuningSettings, surf: pd.DataFrame, trials: pd.DataFrame,
         st.info("Turn on *Add successive halving* to draw its trials.")
     specs = tn.replay_specs(*s.data, s.halving, shown)
     moving = tn.replay_frames(tn.cached_replay_tables(*s.data, s.budget, s.halving, shown), n)
-    left, right = st.columns([3, 2])
+    left, right = show.columns([3, 2])
     show.chart(specs["surface"], target=left, moving=moving)
     show.chart(specs["best"], target=right, moving=moving)
     with st.expander("Trials and the surface (tables)"):

@@ -73,7 +73,7 @@ def bagging_view(s: e.EnsembleSettings) -> None:
     specs = e.bagging_specs(*s.data, bootstrap, max_samples)
     trees_panel(s, members, specs)
     st.markdown("**The first bagged trees**, each on its own sample of the training rows:")
-    for col, spec in zip(st.columns(len(specs["members"])), specs["members"]):
+    for col, spec in zip(show.columns(len(specs["members"])), specs["members"]):
         show.chart(spec, target=col)
     variance_panel(s, len(members.y_train))
 
@@ -99,7 +99,7 @@ def trees_panel(s: e.EnsembleSettings, members: e.BaggingMembers, specs: dict) -
         st.caption(e.out_of_bag_sentence(left_out, e.expected_left_out(len(members.y_train), s.max_samples),
                                          no_vote, n))
     moving = e.bagging_frames(members, n)
-    left, right = st.columns([2, 1])
+    left, right = show.columns([2, 1])
     show.chart(specs["vote"], target=left, moving=moving)
     show.chart(specs["by_k"], target=right, moving=moving)
     st.markdown("**On screen now:** " + e.vote_sentence(n, r.test_accuracy, r.single_tree_test_accuracy,
@@ -171,7 +171,7 @@ def rounds_panel(s: e.EnsembleSettings, run: e.BoostingResult, specs: dict) -> N
     m[1].metric("Its vote (alpha)", f"{b.estimator_weights[r - 1]:.3f}")
     m[2].metric("Train error so far", f"{errors_now['AdaBoost train']:.3f}", help="AdaBoost's, after this round.")
     m[3].metric("Test error so far", f"{errors_now['AdaBoost test']:.3f}", help="AdaBoost's, after this round.")
-    left, right = st.columns(2)
+    left, right = show.columns(2)
     show.chart(specs["round"], target=left, moving=moving)
     show.chart(specs["errors"], target=right, moving=moving)
     st.markdown("**On screen now:** " + e.boosting_sentences(b))
