@@ -53,7 +53,10 @@ PAGES: tuple[PageSpec, ...] = (
              OWN_2D_SETS),
     PageSpec("Models", "Ensembles lab", "views/models/ensembles.py", "ensembles", ":material/forest:",
              "Bagging's bootstrap trees and their vote, out-of-bag score and variance reduction; AdaBoost's sample "
-             "weights round by round, staged train/test error, gradient boosting beside it.", OWN_2D_SETS),
+             "weights round by round, staged train/test error, gradient boosting beside it.", OWN_2D_SETS,
+             scrub_keys=("ensembles.bag_n", "ensembles.ada_n", "ensembles.round"),
+             heavy_keys=("ensembles.dataset", "ensembles.max_samples", "ensembles.bootstrap", "ensembles.ada_lr",
+                         "ensembles.base_depth")),
     PageSpec("Models", "Unsupervised lab", "views/models/unsupervised.py", "unsupervised", ":material/scatter_plot:",
              "k-means, a Gaussian mixture, DBSCAN and agglomerative clustering beside the hidden labels; elbow, "
              "silhouette and ARI against k; where k-means fails; an autoencoder against PCA on digits.",
@@ -68,7 +71,8 @@ PAGES: tuple[PageSpec, ...] = (
              "curves, bias-variance decomposition, each setting labelled under-fit, good or over-fit."),
     PageSpec("Evaluation", "Tuning", "views/evaluation/tuning.py", "tuning", ":material/tune:",
              "Grid vs random vs Bayesian search (optuna) with the same budget on one cross-validated C x gamma "
-             "surface; best score so far against the number of trials."),
+             "surface; best score so far against the number of trials.",
+             scrub_keys=("tuning.step",), heavy_keys=("tuning.halving",)),
     PageSpec("Pitfalls", "Imbalanced data", "views/pitfalls/imbalanced.py", "imbalanced", ":material/balance:",
              "Shrink the minority class: the accuracy paradox, SMOTE's synthetic points, class weights, "
              "balanced ensembles, ROC vs precision-recall, threshold moving."),

@@ -6,23 +6,34 @@ weights at each round (rebuilt from the fitted stumps and their estimator weight
 update rule, checked in the tests against ``estimator_errors_``), the running vote of the first k
 bagged trees (one BaggingClassifier of BAG_N_MAX trees serves every smaller ensemble: its first k
 members are what a fit of k draws, checked in the tests), the bias-variance decomposition of the
-predictions across resampled training sets, and the sentences about what is on screen.
+predictions across training sets drawn afresh from the data's generator, AdaBoost's staged predictions
+from one prediction per weak learner (checked against staged_predict_proba), and the sentences about
+what is on screen.
+
+The page (views/models/ensembles.py) reads everything through the cached functions at the end of each
+section. Its scrubbing controls (the number of trees in the vote, the boosting rounds and the round
+shown) never change a chart's spec: what they move lives in small named datasets with stable names
+(VOTE_CELLS, ...), recomputed per move (bagging_frames, boosting_frames) and swapped in by
+show.chart(moving=...), so the browser updates the drawn charts in place.
 """
 from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import sklearn
+import sklearn.datasets as skd
 from sklearn.ensemble import AdaBoostClassifier, BaggingClassifier, GradientBoostingClassifier
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier
 
-from components import charts, datasets
+from components import charts, datasets, memo
 from components.boundary import GRID_RESOLUTION, grid_for, points_frame
+from components.charts.boundary import image_boundary_chart, image_extent, name_layer_data, probability_image, retarget
 from components.code_export import dataset_code
 from components.wording import change, relation
 
@@ -30,7 +41,7 @@ TEST_SIZE = 0.3
 MEMBER_RESOLUTION = 60
 STAGED_RESOLUTION = 60  # boosting keeps one grid per round: coarser, so the round slider redraws fast
 MEMBERS_SHOWN = 3
-VARIANCE_REPLICAS = 8  # resampled training sets for the variance comparison
+VARIANCE_REPLICAS = 8  # training sets drawn afresh from the generator for the variance comparison
 VARIANCE_TREES = 20  # bagged trees per replica (the curve runs from 1 tree to this many)
 
 VIEW_KEY, VIEWS = "ensembles.view", ("Bagging", "Boosting")
@@ -172,27 +183,58 @@ def draw_sample(rng: np.random.Generator, n_rows: int, bootstrap: bool, max_samp
     return rng.integers(0, n_rows, size) if bootstrap else rng.permutation(n_rows)[:size]
 
 
-def variance_by_trees(ds: datasets.Dataset, bootstrap: bool, max_samples: float, seed: int) -> pd.DataFrame:
-    """Bias-variance of the bagged vote, k = 1..VARIANCE_TREES trees (k = 1: one bagged tree).
+BLOB_CENTRE_BOX = (-10.0, 10.0)  # make_blobs' default center_box
 
-    VARIANCE_REPLICAS bootstrap resamples of the training split stand in for independent training sets
-    (the generator of a 2-D set cannot supply them: make_blobs draws new centres with every seed). The
-    whole ensemble is refitted on each; at every test point x with label y, over the resamples r:
+
+def fresh_training_set(name: str, n_rows: int, noise: float, seed: int, draw_seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A training set of n_rows drawn afresh from the process that generated the 2-D set `name` with
+    `seed` (components.datasets, same noise), with its own random state draw_seed.
+
+    moons, circles and xor have a fixed shape: each draw is the generator called with another seed.
+    make_blobs picks new centres with every seed, so for blobs the centres are the ones `seed` picked
+    (the first draws of its random state) and only the points are drawn afresh: the generator's random
+    state for draw_seed advances past the centres first, exactly as make_blobs does, so draw_seed = seed
+    reproduces the page's own set (tests/test_ensembles.py checks all four)."""
+    if name == "moons":
+        return skd.make_moons(n_samples=n_rows, noise=noise, random_state=draw_seed)
+    if name == "circles":
+        return skd.make_circles(n_samples=n_rows, noise=noise, factor=0.5, random_state=draw_seed)
+    if name == "xor":
+        return datasets.xor(n_rows, noise, draw_seed)
+    if name == "blobs":
+        centres = np.random.RandomState(seed).uniform(*BLOB_CENTRE_BOX, size=(2, 2))
+        state = np.random.RandomState(draw_seed)
+        state.uniform(*BLOB_CENTRE_BOX, size=(2, 2))  # make_blobs draws its centres first
+        return skd.make_blobs(n_samples=n_rows, centers=centres, cluster_std=1.0 + 4 * noise, random_state=state)
+    raise KeyError(name)
+
+
+def variance_by_trees(ds: datasets.Dataset, bootstrap: bool, max_samples: float, seed: int,
+                      noise: float) -> pd.DataFrame:
+    """Bias-variance of the bagged vote, k = 1..VARIANCE_TREES trees (k = 1: one bagged tree), over
+    independent training sets, as the textbook decomposition defines it.
+
+    VARIANCE_REPLICAS training sets, each as large as the page's training split, are drawn afresh from the
+    generator of the 2-D set (fresh_training_set; `noise` is the set's noise); the whole ensemble is fitted
+    on each and predicts the page's test points. At every test point x with label y, over the sets r:
 
     - variance: the sample variance (ddof=1) of P_r(x), the prediction's spread between training sets;
     - bias² + noise: (mean_r P_r(x) - y)² - variance / R, the squared gap between the average prediction
       and the label, unbiased for its expected value (the raw gap carries variance / R more, which would
       make one tree look more biased than many). The label's own noise is in it: no model removes that;
-    - error: the mean over resamples of (P_r(x) - y)², the Brier score, which is exactly the sum of the two.
+    - error: the mean over the sets of (P_r(x) - y)², the Brier score, which is exactly the sum of the two.
 
     Each is averaged over the test points. Bagging written out (draw each tree's sample, fit, average):
     the same procedure as BaggingClassifier without its per-tree overhead, which doubled the cost."""
     X_tr, X_te, y_tr, y_te = split(ds, seed)
-    # float32 as the trees use internally: fit and predict skip scikit-learn's input checks
-    X_tr, X_te = np.ascontiguousarray(X_tr, dtype=np.float32), np.ascontiguousarray(X_te, dtype=np.float32)
     rng = np.random.default_rng(seed)
+    draw_seeds = rng.integers(2 ** 31 - 1, size=VARIANCE_REPLICAS)
+    sets = [fresh_training_set(ds.name, len(y_tr), noise, seed, int(d)) for d in draw_seeds]
+    # float32 as the trees use internally: fit and predict skip scikit-learn's input checks
+    X_te = np.ascontiguousarray(X_te, dtype=np.float32)
+    sets = [(np.ascontiguousarray(X, dtype=np.float32), y) for X, y in sets]
     with sklearn.config_context(skip_parameter_validation=True):  # constant, valid parameters
-        preds = np.array(_variance_replicas(X_tr, X_te, y_tr, bootstrap, max_samples, rng))  # replica x k x point
+        preds = np.array(_variance_replicas(sets, X_te, bootstrap, max_samples, rng))  # set x k x point
     variance = preds.var(axis=0, ddof=1)
     bias_noise = (preds.mean(axis=0) - y_te) ** 2 - variance / VARIANCE_REPLICAS
     return pd.DataFrame({"n_trees": np.arange(1, VARIANCE_TREES + 1), "variance": variance.mean(axis=1),
@@ -200,12 +242,10 @@ def variance_by_trees(ds: datasets.Dataset, bootstrap: bool, max_samples: float,
                          "error": ((preds - y_te) ** 2).mean(axis=(0, 2))})
 
 
-def _variance_replicas(X_tr, X_te, y_tr, bootstrap: bool, max_samples: float, rng) -> list:
-    """Each replica's vote of its first k trees at the test points, k = 1..VARIANCE_TREES."""
+def _variance_replicas(sets: list, X_te, bootstrap: bool, max_samples: float, rng) -> list:
+    """Each training set's vote of its first k trees at the test points, k = 1..VARIANCE_TREES."""
     preds = []
-    for _ in range(VARIANCE_REPLICAS):
-        idx = rng.integers(0, len(X_tr), len(X_tr))
-        X_r, y_r = X_tr[idx], y_tr[idx]
+    for X_r, y_r in sets:
         member = []
         for _ in range(VARIANCE_TREES):
             rows = draw_sample(rng, len(X_r), bootstrap, max_samples)
@@ -228,28 +268,41 @@ def variance_change(variance: pd.Series) -> str:
 
 
 def variance_title(var: pd.DataFrame) -> str:
-    return (f"Over {VARIANCE_REPLICAS} resamples: variance {variance_change(var['variance'])} from 1 to "
+    return (f"Over {VARIANCE_REPLICAS} fresh training sets: variance {variance_change(var['variance'])} from 1 to "
             f"{int(var['n_trees'].iloc[-1])} trees")
 
 
-def variance_chart(var: pd.DataFrame):
-    """Bias² + noise, variance and their sum against the number of trees in the vote; the legend below,
-    as the chart takes half the page."""
+def variance_chart(var: pd.DataFrame) -> alt.Chart:
+    """Bias² + noise, variance and their sum against the number of trees in the vote, over the page's
+    width with the legend on the right: Streamlit fits the whole chart (title, legend, axes) into its
+    height, and with the legend below the plot was drawn 50 px tall and the title dropped."""
     parts = var.rename(columns={"error": "error (their sum)"}).melt(
         id_vars="n_trees", value_vars=["bias² + noise", "variance", "error (their sum)"], var_name="part")
-    return charts.line_chart(parts, "n_trees", "value", color="part", x_title="trees in the vote",
-                             y_title="squared error of P(class 1)", title=variance_title(var)).configure_legend(
-        orient="bottom", labelLimit=0)
+    return alt.Chart(parts).mark_line(point=True).encode(
+        x=alt.X("n_trees:Q", title="trees in the vote"), y=alt.Y("value:Q", title="squared error of P(class 1)"),
+        color=alt.Color("part:N", title=None, scale=alt.Scale(range=charts.OKABE_ITO), legend=alt.Legend(labelLimit=0)),
+        tooltip=[alt.Tooltip("n_trees:Q"), alt.Tooltip("part:N"), alt.Tooltip("value:Q", format=".4f")],
+    ).properties(title=variance_title(var), height=charts.HEIGHT, width="container")
 
 
 def variance_sentence(var: pd.DataFrame) -> str:
     first, last = var.iloc[0], var.iloc[-1]
-    return (f"Over {VARIANCE_REPLICAS} bootstrap resamples of the training split, going from one tree to the vote "
-            f"of {int(last['n_trees'])}, the variance of P(class 1), averaged over the test points, "
+    return (f"Over {VARIANCE_REPLICAS} training sets drawn afresh from the data's generator, going from one tree "
+            f"to the vote of {int(last['n_trees'])}, the variance of P(class 1), averaged over the test points, "
             f"{change(first['variance'], last['variance'])} ({variance_change(var['variance'])}), while bias² + "
             f"noise {change(first['bias² + noise'], last['bias² + noise'])}. The vote of k trees has the same "
             f"expected prediction as one tree, so averaging cannot move the bias: that line moves only by the "
-            f"noise of estimating it from {VARIANCE_REPLICAS} resamples.")
+            f"noise of estimating it from {VARIANCE_REPLICAS} training sets.")
+
+
+def variance_caption(dataset: str, noise: float, n_train: int, bootstrap: bool, max_samples: float) -> str:
+    """How the bias-variance chart's training sets were made, from the settings on screen."""
+    where = ("the same two centres, new points" if dataset == "blobs" else "the same shape, new points")
+    sample = (f"a bootstrap sample of {max_samples:.0%} of its rows" if bootstrap
+              else "all its rows" if max_samples >= 1 else f"{max_samples:.0%} of its rows drawn without replacement")
+    return (f"{VARIANCE_REPLICAS} independent training sets of {n_train} rows, each drawn afresh from the {dataset} "
+            f"generator at noise {noise:g} ({where}); on each, {VARIANCE_TREES} trees, each fitted on {sample}. The "
+            "test points are the page's own test split.")
 
 
 def out_of_bag_left_out(m: BaggingMembers, n: int) -> tuple[float, int]:
@@ -300,15 +353,17 @@ class BoostingResult:
     gb_staged_test_accuracy: np.ndarray  # (n_rounds,): gradient boosting's, after each stage
 
 
-def adaboost_weights(ada: AdaBoostClassifier, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+def adaboost_weights(ada: AdaBoostClassifier, X: np.ndarray, y: np.ndarray,
+                     predictions: np.ndarray | None = None) -> np.ndarray:
     """The sample weights each round's stump was fitted with, rebuilt with SAMME's update:
-    w <- w * exp(alpha_m * [stump m is wrong]), normalised; round 1 starts uniform."""
+    w <- w * exp(alpha_m * [stump m is wrong]), normalised; round 1 starts uniform.
+    predictions: each learner's predicted classes on X (rounds x rows), when already computed."""
     n = len(y)
     w = np.full(n, 1.0 / n)
     out = []
-    for est, alpha in zip(ada.estimators_, ada.estimator_weights_):
+    for m, (est, alpha) in enumerate(zip(ada.estimators_, ada.estimator_weights_)):
         out.append(w)
-        incorrect = est.predict(X) != y
+        incorrect = (est.predict(X) if predictions is None else predictions[m]) != y
         with np.errstate(divide="ignore"):  # a zero weight stays zero: log 0 = -inf, as in scikit-learn's update
             w = np.exp(np.log(w) + alpha * incorrect * (w > 0))
         w = w / w.sum()
@@ -323,6 +378,31 @@ def boosting_models(n_rounds: int, learning_rate: float, depth: int, seed: int):
     return ada, gb
 
 
+def staged_decision(ada: AdaBoostClassifier, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A binary AdaBoost's decision function after each round on the rows X (rounds x rows), with each
+    learner's predicted classes (rounds x rows).
+
+    scikit-learn's staged_decision_function predicts every learner again on every call; here each learner
+    predicts all the rows once (train, test and the grid stacked), then the same running sums as
+    scikit-learn's, in the same order, give every round (tests/test_ensembles.py checks them against
+    staged_predict and staged_predict_proba)."""
+    if len(ada.classes_) != 2:
+        raise ValueError("staged_decision is written for two classes")
+    rows = np.ascontiguousarray(X, dtype=np.float32)  # the trees' own dtype: no input checks per learner
+    predictions = np.array([est.predict(rows, check_input=False) for est in ada.estimators_])
+    classes = ada.classes_[:, np.newaxis]
+    out = np.empty((len(predictions), len(rows)))
+    pred, norm = None, 0.0
+    for m, (weight, predicted) in enumerate(zip(ada.estimator_weights_, predictions)):
+        norm += weight
+        current = np.where((predicted == classes).T, weight, -weight)  # SAMME with K = 2: -1/(K-1) * weight
+        pred = current if pred is None else pred + current
+        signed = pred.copy()
+        signed[:, 0] *= -1
+        out[m] = (signed / norm).sum(axis=1)
+    return out, predictions
+
+
 def fit_boosting(ds: datasets.Dataset, n_rounds: int, learning_rate: float, depth: int, seed: int) -> BoostingResult:
     """Fit AdaBoost and gradient boosting once and keep every round's state for the round slider.
 
@@ -334,18 +414,24 @@ def fit_boosting(ds: datasets.Dataset, n_rounds: int, learning_rate: float, dept
         gb.fit(X_tr, y_tr)
     rounds = len(ada.estimators_)
     grid = grid_for(np.vstack([X_tr, X_te]), STAGED_RESOLUTION)
-    stage_proba = np.array([p[:, 1] for p in ada.staged_predict_proba(grid)], dtype=np.float32)
+    n_tr, n_te = len(X_tr), len(X_te)
+    decision, predictions = staged_decision(ada, np.vstack([X_tr, X_te, grid]))
+    # P(class 1) = softmax([-d, d] / 2)[1], as AdaBoostClassifier.predict_proba computes it
+    stage_proba = (1.0 / (1.0 + np.exp(-decision[:, n_tr + n_te:]))).astype(np.float32)
+    ada_wrong = {"train": ada.classes_.take(decision[:, :n_tr] > 0) != y_tr,
+                 "test": ada.classes_.take(decision[:, n_tr:n_tr + n_te] > 0) != y_te}
     rows, test_accuracy = [], {}
-    for name, model in (("AdaBoost", ada), ("gradient boosting", gb)):
+    for name in ("AdaBoost", "gradient boosting"):
         for split_name, X, y in (("train", X_tr, y_tr), ("test", X_te, y_te)):
-            wrong = np.array([pred != y for pred in model.staged_predict(X)])
+            wrong = ada_wrong[split_name] if name == "AdaBoost" else np.array([p != y for p in gb.staged_predict(X)])
             rows += [(k, f"{name} {split_name}", float(np.mean(w))) for k, w in enumerate(wrong, start=1)]
             if split_name == "test":
                 test_accuracy[name] = np.mean(~wrong, axis=1)  # mean(pred == y), as model.score computes it
     return BoostingResult(points_frame(X_tr, y_tr, X_te, y_te, ds.target_names), grid, stage_proba,
-                          adaboost_weights(ada, X_tr, y_tr), ada.estimator_weights_[:rounds].copy(),
-                          ada.estimator_errors_[:rounds].copy(), pd.DataFrame(rows, columns=["round", "series", "error"]),
-                          rounds, float(test_accuracy["AdaBoost"][-1]), float(test_accuracy["gradient boosting"][-1]),
+                          adaboost_weights(ada, X_tr, y_tr, predictions[:, :n_tr]),
+                          ada.estimator_weights_[:rounds].copy(), ada.estimator_errors_[:rounds].copy(),
+                          pd.DataFrame(rows, columns=["round", "series", "error"]), rounds,
+                          float(test_accuracy["AdaBoost"][-1]), float(test_accuracy["gradient boosting"][-1]),
                           test_accuracy["AdaBoost"], test_accuracy["gradient boosting"])
 
 
@@ -364,19 +450,6 @@ def first_rounds(b: BoostingResult, n_rounds: int) -> BoostingResult:
                           b.estimator_errors[:r], errors, r, float(b.ada_staged_test_accuracy[r - 1]),
                           float(b.gb_staged_test_accuracy[n_rounds - 1]), b.ada_staged_test_accuracy[:r],
                           b.gb_staged_test_accuracy[:n_rounds])
-
-
-def round_view(b: BoostingResult, round_: int) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """The ensemble's boundary after ``round_`` rounds and the points sized by the weights that
-    round's stump was fitted with (test points at the average size). Cheap: no refit."""
-    r = int(min(max(round_, 1), b.rounds))
-    grid = grid_frame(b.grid_xy, b.stage_proba[r - 1].astype(float).round(4))
-    n_train = b.weights.shape[1]
-    points = b.points.copy()
-    size = np.ones(len(points))
-    size[:n_train] = b.weights[r - 1] * n_train  # 1 = the average weight
-    points["size"] = size
-    return grid, points, r
 
 
 def staged_errors(b: BoostingResult, series: str) -> np.ndarray:
@@ -400,44 +473,249 @@ def boosting_sentences(b: BoostingResult) -> str:
                     for name in ("AdaBoost", "gradient boosting"))
 
 
-# ------------------------------------------------------------------ round charts, swapped not rebuilt
-def round_title(r: int) -> list[str]:
-    # two lines: at half the page in presenter type one line ended in "dot size = wei…"
-    return [f"AdaBoost after {r} round{'s' if r > 1 else ''}", "dot size = sample weight"]
+# ------------------------------------------------------------------ charts: fixed specs, named datasets that move
+# The scrubbing controls (trees in the vote, rounds, the round shown) change only these datasets; the
+# specs are built once per fit and never carry the current number of trees or round in a title or a
+# parameter: a corner label reads it from a one-row dataset instead. The boundaries these controls
+# redraw are one image each (charts.image_boundary_chart): thousands of cells repainted per move kept
+# the browser busy for most of a second.
+VOTE_IMAGE, VOTE_BOUNDARY, VOTE_LABEL, TREES_RULE = "vote_image", "vote_boundary", "vote_label", "trees_rule"
+ROUND_IMAGE, ROUND_BOUNDARY, ROUND_POINTS, ROUND_LABEL = "round_image", "round_boundary", "round_points", "round_label"
+ERRORS, ROUND_RULE = "staged_errors", "round_rule"
+BAGGING_MOVING = (VOTE_IMAGE, VOTE_BOUNDARY, VOTE_LABEL, TREES_RULE)
+BOOSTING_MOVING = (ROUND_IMAGE, ROUND_BOUNDARY, ROUND_POINTS, ROUND_LABEL, ERRORS, ROUND_RULE)
+SERIES = ("AdaBoost test", "AdaBoost train", "gradient boosting test", "gradient boosting train")
+BY_K_TITLE = ["Vote of the first k trees", "dashed: the trees in the vote"]
+ROUND_TITLE = ["AdaBoost's vote, round by round", "dot size = sample weight"]
 
 
-def round_templates(b: BoostingResult) -> tuple[dict, dict]:
-    """Vega-Lite specs of round 1 (boundary and staged errors), converted once per fit
-    (charts.to_spec). Other rounds are the same specs with their data swapped (see round_charts):
-    building and converting a chart costs far more."""
-    grid, points, r = round_view(b, 1)
-    return charts.to_spec(round_boundary_chart(grid, points, r)), charts.to_spec(errors_chart(b.errors, r))
+def corner_label(name: str) -> list[alt.Chart]:
+    """Text in the plot's top-left corner, read from a one-row named dataset (column label), haloed so it
+    reads over any background."""
+    base = alt.Chart(alt.NamedData(name=name))
+    return [base.mark_text(align="left", baseline="top", fontSize=13, fontWeight="bold", **paint).encode(
+        x=alt.XValue(6), y=alt.YValue(6), text=alt.Text("label:N"))
+        for paint in ({"stroke": "white", "strokeWidth": 4, "color": "white"}, {"color": charts.BLACK})]
 
 
-def round_boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, r: int):
-    """The ensemble's boundary after round r, dots sized by weight. Four legends (weight, split,
-    P(class 1), class) need more height than the plot, or the last ones are cut off."""
-    return charts.boundary_chart(grid, points, title=round_title(r), height=560)
+def label_rows(text: str) -> pd.DataFrame:
+    return pd.DataFrame({"label": [text]})
 
 
-def errors_chart(errors: pd.DataFrame, r: int):
-    """Staged train and test error of both boosters, a rule at round r; the legend below, or in half
-    the page it squeezes the plot to a sliver. One column: two were cut off at presenter type
-    ("gradient boo")."""
-    return charts.line_chart(errors, "round", "error", color="series", y_title="error rate",
-                             title="Staged train and test error", rule_x=r, height=540).configure_legend(
-        orient="bottom", columns=1, labelLimit=0)
+def with_corner_label(chart: alt.LayerChart, name: str) -> alt.LayerChart:
+    out = chart.copy(deep=False)
+    out.layer = [*chart.layer, *corner_label(name)]
+    return out
 
 
-def round_charts(b: BoostingResult, templates: tuple[dict, dict], round_: int) -> tuple[dict, dict, pd.DataFrame, int]:
-    """The two specs at ``round_``: the background grid's P(class 1) and the boundary cells
-    (charts.swap_grid), the points' weights and the error chart's rule swapped into copies of the
-    templates. tests/test_ensembles.py checks them against a rebuild."""
-    boundary_t, errors_t = templates
+def vote_title(dataset: str) -> str:
+    return f"The bagged trees' vote on {dataset}"
+
+
+def trees_label(n: int) -> str:
+    return f"vote of {n} tree{'s' if n > 1 else ''}"
+
+
+def _with_named(spec: dict, frames: dict[str, pd.DataFrame]) -> dict:
+    """A converted chart with its named datasets present (with_datasets replaces only names it has)."""
+    return {**spec, "datasets": {**spec.get("datasets", {}), **{n: charts._arrow_bytes(f) for n, f in frames.items()}}}
+
+
+def boundary_frames(grid: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What a redrawn boundary sends: the probability image and the cells on the 0.5 boundary."""
+    return probability_image(grid), charts.on_boundary(grid)[["x1", "x2"]]
+
+
+def vote_chart(points: pd.DataFrame, x_domain: list[float], y_domain: list[float], dataset: str):
+    """The vote of the bagged trees: its image, boundary and corner label are the named datasets
+    bagging_frames fills."""
+    return with_corner_label(image_boundary_chart(VOTE_IMAGE, VOTE_BOUNDARY, points, x_domain, y_domain,
+                                                         title=vote_title(dataset), height=400), VOTE_LABEL)
+
+
+def member_chart(grid: pd.DataFrame, title: str):
+    """One bagged tree's boundary, small and without legends (the vote chart beside it explains them)."""
+    image, line = boundary_frames(grid)
+    return image_boundary_chart(image, line, pd.DataFrame(), *image_extent(grid), legend=False,
+                                       title=title, height=210)
+
+
+def by_k_chart(by_k: pd.DataFrame):
+    """Train and test accuracy of the vote of the first k trees, a rule (dataset TREES_RULE) at the trees
+    in the vote; the y axis zoomed on the data (gains of a few points)."""
+    return charts.line_chart(by_k, "n_trees", "accuracy", color="split", title=BY_K_TITLE, x_title="trees in the vote",
+                             rule_x=1, zero_y=False)
+
+
+def round_boundary_chart(points: pd.DataFrame, x_domain: list[float], y_domain: list[float]):
+    """The ensemble's boundary after a round, dots sized by weight (image, boundary, points and label:
+    the named datasets boosting_frames fills). Four legends (weight, split, P(class 1), class) need more
+    height than the plot, or the last ones are cut off."""
+    return with_corner_label(image_boundary_chart(ROUND_IMAGE, ROUND_BOUNDARY, points, x_domain, y_domain,
+                                                         points_name=ROUND_POINTS, title=ROUND_TITLE, height=560),
+                             ROUND_LABEL)
+
+
+def errors_chart(height: int = 540):
+    """Staged train and test error of both boosters (named dataset ERRORS: round, series, error) and a
+    rule at the round shown (ROUND_RULE: round); the legend below, or in half the page it squeezes the
+    plot to a sliver. One column: two were cut off at presenter type ("gradient boo"). The legend's
+    settings sit on the encoding, not in a chart-level config (see variance_chart)."""
+    lines = alt.Chart(alt.NamedData(name=ERRORS)).mark_line().encode(
+        x=alt.X("round:Q", title="round"), y=alt.Y("error:Q", title="error rate"),
+        color=alt.Color("series:N", title="series", scale=alt.Scale(domain=list(SERIES), range=charts.OKABE_ITO[:4]),
+                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
+        tooltip=[alt.Tooltip("round:Q"), alt.Tooltip("series:N"), alt.Tooltip("error:Q", format=".3f")])
+    rule = alt.Chart(alt.NamedData(name=ROUND_RULE)).mark_rule(color=charts.BLACK, strokeDash=[4, 3]).encode(
+        x=alt.X("round:Q"))
+    return alt.layer(lines, rule).properties(title="Staged train and test error", height=height, width="container")
+
+
+VOTE_POINTS_LAYER = 3  # image, boundary, legend, points (image_boundary_chart), then the corner label
+
+
+def _placeholder_points(size: bool) -> pd.DataFrame:
+    points = points_frame(np.zeros((1, 2)), np.array([0]), np.ones((1, 2)), np.array([1]), ("class 0", "class 1"))
+    return points.assign(size=1.0) if size else points
+
+
+@memo.cached(max_entries=1, shared=True)
+def chart_templates() -> dict[str, dict]:
+    """Every chart of the page built and converted once per process on placeholder data; each fit
+    retargets them to its axes, points and title (charts.boundary.retarget, tested equal to a chart built
+    on the fit's own data). Building and converting costs 20-40 ms a chart; retargeting a few."""
+    grid = grid_frame(grid_for(np.array([[0.0, 0.0], [1.0, 1.0]]), 2), np.array([0.2, 0.4, 0.6, 0.8]))
+    extent = image_extent(grid)
+    by_k = pd.DataFrame({"n_trees": np.tile(np.arange(1, 32), 2), "split": np.repeat(["train", "test"], 31),
+                         "accuracy": 0.5})  # more than 60 rows, as every fit's: lines without points
+    return {"vote": charts.to_spec(vote_chart(_placeholder_points(size=False), *extent, "")),
+            "member": charts.to_spec(member_chart(grid, "")),
+            "by_k": name_layer_data(charts.to_spec(by_k_chart(by_k)), {1: TREES_RULE}),
+            "round": charts.to_spec(round_boundary_chart(_placeholder_points(size=True), *extent)),
+            "errors": charts.to_spec(errors_chart())}
+
+
+def bagging_chart_specs(m: BaggingMembers, by_k: pd.DataFrame, dataset: str) -> dict:
+    """The vote chart (to be filled by bagging_frames), the first members' small boundaries and the
+    first-k chart (its rule named), once per fit."""
+    t = chart_templates()
+    x_domain, y_domain = image_extent(grid_frame(m.grid_xy, np.zeros(len(m.grid_xy))))
+    vote = _with_named(retarget(t["vote"], x_domain, y_domain, {VOTE_POINTS_LAYER: m.points}, vote_title(dataset)),
+                       bagging_frames(m, BAG_N_DEFAULT))
+    members = [retarget(t["member"], *image_extent(grid), dict(enumerate(boundary_frames(grid))),
+                        f"{title.capitalize()}: test acc {acc:.3f}") for title, grid, acc in m.members]
+    return {"vote": vote, "members": members, "by_k": charts.swap_layer_data(t["by_k"], {0: by_k})}
+
+
+def bagging_frames(m: BaggingMembers, n: int) -> dict[str, pd.DataFrame]:
+    """What a move of the number of trees changes: the vote's image and boundary, the corner label and
+    the first-k chart's rule."""
+    n = int(min(max(n, 1), BAG_N_MAX))
+    image, line = boundary_frames(grid_frame(m.grid_xy, m.grid_proba[:n].mean(axis=0, dtype=np.float64)))
+    return {VOTE_IMAGE: image, VOTE_BOUNDARY: line, VOTE_LABEL: label_rows(trees_label(n)),
+            TREES_RULE: pd.DataFrame({"n_trees": [n]})}
+
+
+def boosting_chart_specs(b: BoostingResult) -> dict:
+    """The round chart and the staged-errors chart, every moving part named (boosting_frames fills them)."""
+    t = chart_templates()
+    first = boosting_frames(b, 1)[0]
+    return {"round": _with_named(retarget(t["round"], *image_extent(round_view(b, 1)[0]), {}, ROUND_TITLE), first),
+            "errors": _with_named(t["errors"], first)}
+
+
+def round_view(b: BoostingResult, round_: int) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """The ensemble's boundary after ``round_`` rounds and the points sized by the weights that
+    round's stump was fitted with (test points at the average size). Cheap: no refit."""
+    r = int(min(max(round_, 1), b.rounds))
+    grid = grid_frame(b.grid_xy, b.stage_proba[r - 1].astype(float).round(4))
+    n_train = b.weights.shape[1]
+    points = b.points.copy()
+    size = np.ones(len(points))
+    size[:n_train] = b.weights[r - 1] * n_train  # 1 = the average weight
+    points["size"] = size
+    return grid, points, r
+
+
+def boosting_frames(b: BoostingResult, round_: int) -> tuple[dict[str, pd.DataFrame], int]:
+    """What a move of the rounds or of the round shown changes, for b = the first n rounds (first_rounds):
+    the boundary after the round shown, the points' weights, the corner label, the staged errors up to n
+    and the rule at the round. Returns them and the round shown."""
     grid, points, r = round_view(b, round_)
-    boundary = charts.swap_layer_data(charts.swap_grid(boundary_t, grid, round_title(r)), {2: points})
-    errors = charts.swap_layer_data(errors_t, {1: pd.DataFrame({"round": [r]})})  # the rule of charts.line_chart
-    return boundary, errors, points, r
+    image, line = boundary_frames(grid)
+    return {ROUND_IMAGE: image, ROUND_BOUNDARY: line, ROUND_POINTS: points, ROUND_LABEL: label_rows(f"after round {r}"),
+            ERRORS: b.errors, ROUND_RULE: pd.DataFrame({"round": [r]})}, r
+
+
+# ------------------------------------------------------------------ the page: settings and cached computations
+@dataclass(frozen=True)
+class EnsembleSettings:
+    """The page's controls: the 2-D set (with the sidebar's samples, noise and seed) and each view's knobs."""
+    dataset: str = DATASET_DEFAULT
+    n_samples: int = 300
+    noise: float = 0.25
+    seed: int = 42
+    n_trees: int = BAG_N_DEFAULT
+    bootstrap: bool = BOOTSTRAP_DEFAULT
+    max_samples: float = MAX_SAMPLES_DEFAULT
+    n_rounds: int = ADA_N_DEFAULT
+    learning_rate: float = ADA_LR_DEFAULT
+    depth: int = BASE_DEPTH_DEFAULT
+    round_shown: int = ROUND_DEFAULT
+
+    @property
+    def data(self) -> tuple[str, int, float, int]:
+        return self.dataset, self.n_samples, self.noise, self.seed
+
+
+def load(dataset: str, n_samples: int, noise: float, seed: int) -> datasets.Dataset:
+    return datasets.load(dataset, n_samples=n_samples, noise=noise, seed=seed)
+
+
+# one entry: BAG_N_MAX trees' predictions on 6,400 cells and the rows, ~3 MB
+# One entry: BAG_N_MAX fitted trees on up to 2,000 points, about 4-6 MB, the largest cache of the app
+# (92 MB at 16 entries after a class): few entries, and gone after an hour unused.
+@memo.cached(max_entries=8, ttl=3600, shared=True, progress=f"Bagging {BAG_N_MAX} trees once…")
+def bagging_members(dataset: str, n_samples: int, noise: float, seed: int, bootstrap: bool,
+                    max_samples: float) -> BaggingMembers:
+    """Every member of the largest ensemble, fitted once: smaller ensembles are its first trees.
+    Shared, not copied, on every rerun (read-only)."""
+    return fit_bagging_members(load(dataset, n_samples, noise, seed), bootstrap, max_samples, seed)
+
+
+@memo.cached(max_entries=16)
+def bagging_specs(dataset: str, n_samples: int, noise: float, seed: int, bootstrap: bool, max_samples: float) -> dict:
+    """The bagging view's charts and the first-k table, once per fit (bagging_chart_specs)."""
+    m = bagging_members(dataset, n_samples, noise, seed, bootstrap, max_samples)
+    by_k = accuracy_by_k(m)
+    return bagging_chart_specs(m, by_k, dataset) | {"by_k_table": by_k}
+
+
+@memo.cached(max_entries=32, progress=f"Refitting the bagged vote on {VARIANCE_REPLICAS} fresh training sets…")
+def variance(dataset: str, n_samples: int, noise: float, seed: int, bootstrap: bool,
+             max_samples: float) -> tuple[pd.DataFrame, dict]:
+    """The bias-variance curve over fresh training sets and its chart."""
+    var = variance_by_trees(load(dataset, n_samples, noise, seed), bootstrap, max_samples, seed, noise)
+    return var, charts.to_spec(variance_chart(var))
+
+
+# one entry: ADA_N_MAX rounds of states on 3,600 cells, ~3 MB
+# One entry: both boosters' 200 rounds and their staged predictions on the grid, about 5 MB.
+@memo.cached(max_entries=8, shared=True, progress=f"Boosting: fitting all {ADA_N_MAX} rounds once…")
+def boosting_run(dataset: str, n_samples: int, noise: float, seed: int, learning_rate: float,
+                 depth: int) -> BoostingResult | str:
+    """Both boosters fitted once at the rounds slider's maximum: any number of rounds is then its first
+    rounds (first_rounds), so neither slider refits. A message when AdaBoost cannot start."""
+    try:
+        return fit_boosting(load(dataset, n_samples, noise, seed), ADA_N_MAX, learning_rate, depth, seed)
+    except ValueError as exc:  # the first weak learner is no better than chance
+        return str(exc)
+
+
+@memo.cached(max_entries=16)
+def boosting_specs(dataset: str, n_samples: int, noise: float, seed: int, learning_rate: float, depth: int) -> dict:
+    """The boosting view's charts, once per fit."""
+    return boosting_chart_specs(boosting_run(dataset, n_samples, noise, seed, learning_rate, depth))
 
 
 # ------------------------------------------------------------------ code export

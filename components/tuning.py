@@ -14,6 +14,7 @@ script uses it).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -23,6 +24,10 @@ from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score, tra
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC, SVR
+
+from components import datasets, memo
+from components.charts import GREEN, ORANGE, SKY, VERMILION
+from components.charts import tuning as tuning_charts
 
 # ---- widgets: one source of truth -------------------------------------------------------------
 BUDGET_KEY, SHOW_KEY, STEP_KEY, HALVING_KEY = "tuning.budget", "tuning.show", "tuning.step", "tuning.halving"
@@ -136,16 +141,30 @@ def bayes_points(budget: int, seed: int, f: Callable[[float, float], float]) -> 
     return np.array([(t.params["log10 C"], t.params["log10 gamma"]) for t in study.trials])
 
 
-def run_searches(surface: pd.DataFrame, budget: int, seed: int) -> pd.DataFrame:
-    """Every trial of every strategy: strategy, trial, log10 C, log10 gamma, score, best so far."""
+def surface_reader(surface: pd.DataFrame) -> Callable[[float, float], float]:
+    """The objective every search evaluates: the surface's score at (log10 C, log10 gamma), interpolated."""
     interp = interpolator(surface)
 
     def f(c: float, g: float) -> float:
         return float(interp([[c, g]])[0])
+    return f
 
+
+def run_searches(surface: pd.DataFrame, budget: int, seed: int, bayes: np.ndarray | None = None) -> pd.DataFrame:
+    """Every trial of every strategy: strategy, trial, log10 C, log10 gamma, score, best so far.
+
+    bayes: the points of a longer Bayesian run on this surface with this seed (bayes_points), of which
+    the first `budget` are taken. TPE proposes each trial from the trials before it and its seeded
+    random state, never from the number of trials to come, so the first n trials of a longer run are
+    an n-trial run (tests/test_tuning.py checks it): the budget slider never reruns optuna."""
+    interp = interpolator(surface)
+    if bayes is None:
+        bayes = bayes_points(budget, seed, surface_reader(surface))
+    elif len(bayes) < budget:
+        raise ValueError(f"a Bayesian run of {len(bayes)} trials cannot serve a budget of {budget}")
     frames = []
     for name, pts in ((GRID, grid_points(budget)), (RANDOM, random_points(budget, seed)),
-                      (BAYES, bayes_points(budget, seed, f))):
+                      (BAYES, bayes[:budget])):
         scores = interp(pts)
         frames.append(pd.DataFrame({"strategy": name, "trial": np.arange(1, len(pts) + 1),
                                     "log10 C": pts[:, 0], "log10 gamma": pts[:, 1], "score": scores,
@@ -201,11 +220,44 @@ def run_halving(surfaces: dict[float, pd.DataFrame], budget: int, seed: int) -> 
     return pd.DataFrame(rows)
 
 
+def halving_counts(part: pd.DataFrame) -> tuple[int, int, list[int]]:
+    """Successive halving's trials so far (rows of run_halving): the distinct candidates (a (C, gamma)
+    counted once however many rungs scored it), the evaluations (one candidate scored on one rung's rows)
+    and the evaluations per rung, in RUNGS order."""
+    candidates = len(part[["log10 C", "log10 gamma"]].drop_duplicates())
+    rung = part["rung"].to_numpy(dtype=int) if len(part) else np.zeros(0, dtype=int)
+    return candidates, len(part), [int((rung == r + 1).sum()) for r in range(len(RUNGS))]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def halving_label(candidates: int, evaluations: int, on_all_rows: int) -> str:
+    """The halving metric's label: candidates and evaluations are different counts (a promoted candidate
+    is evaluated again on more rows), so both are stated."""
+    return (f"{HALVING}: {_count(candidates, 'candidate')}, {_count(evaluations, 'evaluation')}, "
+            f"{on_all_rows} on all rows")
+
+
+def halving_help(per_rung: list[int]) -> str:
+    """The halving metric's help: what each rung evaluated so far."""
+    shares = ("a quarter of the rows", "half of the rows", "all the rows")
+    parts = [f"{n} on {share}" for n, share in zip(per_rung, shares) if n]
+    done = ", ".join(parts) if parts else "none yet"
+    return (f"An evaluation scores one candidate on one rung's rows; evaluations so far: {done}. Only scores on "
+            "all the rows count: the cheap rungs only decide who is promoted.")
+
+
 def best_per_strategy(trials: pd.DataFrame) -> pd.DataFrame:
+    """Each strategy's best trial (the first one at its highest score), strategies in order of appearance;
+    successive halving's on all the rows only. numpy, not a pandas groupby: the replay calls it per move."""
     if "rows used" in trials:  # only full-data scores compete
-        trials = trials[trials["rows used"].fillna(1.0) >= 1]
-    idx = trials.groupby("strategy", sort=False)["score"].idxmax()
-    out = trials.loc[idx, ["strategy", "trial", "log10 C", "log10 gamma", "score"]].reset_index(drop=True)
+        trials = trials[trials["rows used"].fillna(1.0).to_numpy() >= 1]
+    strategy, score = trials["strategy"].to_numpy(dtype=object), trials["score"].to_numpy(dtype=float)
+    best = [int(np.flatnonzero(strategy == name)[np.argmax(score[strategy == name])])
+            for name in dict.fromkeys(strategy)]
+    out = trials.iloc[best][["strategy", "trial", "log10 C", "log10 gamma", "score"]].reset_index(drop=True)
     out["C"] = 10.0 ** out["log10 C"]
     out["gamma"] = 10.0 ** out["log10 gamma"]
     return out.rename(columns={"trial": "found at trial"})
@@ -239,27 +291,45 @@ def on_surface(surface: pd.DataFrame, c: float, g: float) -> float | None:
     return float(hit["score"].iloc[0]) if len(hit) else None
 
 
-def check_winners(surface: pd.DataFrame, trials: pd.DataFrame, X_dev: np.ndarray, y_dev: np.ndarray,
-                  X_test: np.ndarray, y_test: np.ndarray, classification: bool, seed: int) -> pd.DataFrame:
-    """The full grid's best setting and each search's best (full-data) trial: the score the replay read,
-    the true cross-validated score at that setting (the same folds as the surface) and the score of a model
-    fitted on every development row, on the test set no search saw."""
+def check_setting(surface: pd.DataFrame, X_dev: np.ndarray, y_dev: np.ndarray, X_test: np.ndarray,
+                  y_test: np.ndarray, classification: bool, seed: int, c: float, g: float) -> dict:
+    """One setting checked: whether it is a surface point, its true cross-validated score (the same folds
+    as the surface), and the score on the test set of a model fitted on every development row, with the
+    test score's standard error."""
+    exact = on_surface(surface, c, g)
+    model = make_model(c, g, classification)
+    out = {EXACT: exact is not None,
+           TRUE_CV: exact if exact is not None else float(cross_val_score(
+               model, X_dev, y_dev, cv=splitter(classification, seed)).mean())}
+    pred = model.fit(X_dev, y_dev).predict(X_test)
+    out[TEST] = float(model.score(X_test, y_test))
+    out[TEST_SE] = test_score_se(y_test, pred, classification, seed)
+    return out
+
+
+def winner_settings(surface: pd.DataFrame, trials: pd.DataFrame) -> list[dict]:
+    """The full grid's best setting and each search's best (full-data) trial, with the score the replay read."""
     best = surface.loc[surface["score"].idxmax()]
     rows = [{"search": FULL_GRID, "log10 C": float(best["log10 C"]), "log10 gamma": float(best["log10 gamma"]),
              REPLAYED: float(best["score"])}]
     for _, r in best_per_strategy(trials).iterrows():
         rows.append({"search": r["strategy"], "log10 C": float(r["log10 C"]), "log10 gamma": float(r["log10 gamma"]),
                      REPLAYED: float(r["score"])})
-    cv = splitter(classification, seed)
+    return rows
+
+
+def check_winners(surface: pd.DataFrame, trials: pd.DataFrame, X_dev: np.ndarray, y_dev: np.ndarray,
+                  X_test: np.ndarray, y_test: np.ndarray, classification: bool, seed: int,
+                  check: Callable[[float, float], dict] | None = None) -> pd.DataFrame:
+    """The full grid's best setting and each search's best (full-data) trial: the score the replay read,
+    the true cross-validated score at that setting (the same folds as the surface) and the score of a model
+    fitted on every development row, on the test set no search saw. check(c, g): check_setting on these
+    rows, e.g. cached per setting (a budget that moves one search's winner checks that one alone)."""
+    rows = winner_settings(surface, trials)
     for row in rows:
         c, g = row["log10 C"], row["log10 gamma"]
-        exact = on_surface(surface, c, g)
-        model = make_model(c, g, classification)
-        row[EXACT] = exact is not None
-        row[TRUE_CV] = exact if exact is not None else float(cross_val_score(model, X_dev, y_dev, cv=cv).mean())
-        pred = model.fit(X_dev, y_dev).predict(X_test)
-        row[TEST] = float(model.score(X_test, y_test))
-        row[TEST_SE] = test_score_se(y_test, pred, classification, seed)
+        row.update(check(c, g) if check is not None else
+                   check_setting(surface, X_dev, y_dev, X_test, y_test, classification, seed, c, g))
     return pd.DataFrame(rows)
 
 
@@ -326,6 +396,166 @@ HYPER_VS_LEARNED = pd.DataFrame([
 ], columns=["hyper-parameter (you choose, before training)", "model", "learned parameters (fit finds them)"])
 
 
+# ---- the page: settings, cached computations, what the replay moves ------------------------------
+STRATEGY_COLOURS = {GRID: SKY, RANDOM: VERMILION, BAYES: ORANGE, HALVING: GREEN}  # the same in both charts
+
+
+@dataclass(frozen=True)
+class TuningSettings:
+    """The page's shared controls and the data they apply to (the replay's controls live in its panel)."""
+    dataset: str
+    seed: int
+    n_samples: int = 0  # a generated 2-D set's size and noise; 0 and 0.0 for a bundled table
+    noise: float = 0.0
+    budget: int = BUDGET_DEFAULT
+    halving: bool = HALVING_DEFAULT
+
+    @property
+    def data(self) -> tuple[str, int, int, float]:
+        """The cache key of the rows and the surfaces: what every control reuses."""
+        return self.dataset, self.seed, self.n_samples, self.noise
+
+    @property
+    def classification(self) -> bool:
+        return datasets.REGISTRY[self.dataset].task == datasets.CLASSIFICATION
+
+    @property
+    def metric(self) -> str:
+        return "accuracy" if self.classification else "R²"
+
+    @property
+    def strategies(self) -> tuple[str, ...]:
+        return STRATEGIES + ((HALVING,) if self.halving else ())
+
+
+def _is_classification(dataset: str) -> bool:
+    return datasets.REGISTRY[dataset].task == datasets.CLASSIFICATION
+
+
+@memo.cached(max_entries=16)
+def dev_rows(dataset: str, seed: int, n_samples: int, noise: float) -> tuple:
+    """Development rows (the surface and the searches) and the test rows locked away before them."""
+    ds = datasets.load(dataset, n_samples=n_samples, noise=noise, seed=seed)
+    return split_rows(ds.X, ds.y, ds.task == datasets.CLASSIFICATION, seed)
+
+
+@memo.cached(max_entries=16, progress=f"Computing the score surface once ({RESOLUTION ** 2} settings × {FOLDS} "
+                                      "folds)…")
+def surface(dataset: str, seed: int, n_samples: int, noise: float) -> pd.DataFrame:
+    """The CV score surface on the development rows: the heavy first computation, reused by every control."""
+    X, y = dev_rows(dataset, seed, n_samples, noise)[:2]
+    return score_surface(X, y, _is_classification(dataset), seed)
+
+
+@memo.cached(max_entries=16, progress="Successive halving: computing the surface on ¼ and on ½ of the rows "
+                                      "(its cheap rungs, once)…")
+def rung_surfaces(dataset: str, seed: int, n_samples: int, noise: float) -> dict[float, pd.DataFrame]:
+    """The surface of every successive-halving rung (RUNGS): fewer rows for the cheap ones."""
+    clf = _is_classification(dataset)
+    X, y = dev_rows(dataset, seed, n_samples, noise)[:2]
+    out = {f: score_surface(*fraction_rows(X, y, clf, seed, f), clf, seed) for f in RUNGS if f < 1}
+    return out | {1.0: surface(dataset, seed, n_samples, noise)}
+
+
+@memo.cached(max_entries=16, progress=f"Bayesian search: optuna proposes {BUDGET_MAX} trials once…")
+def bayes_run(dataset: str, seed: int, n_samples: int, noise: float) -> np.ndarray:
+    """The Bayesian search at the largest budget; every smaller budget is its first trials (run_searches)."""
+    return bayes_points(BUDGET_MAX, seed, surface_reader(surface(dataset, seed, n_samples, noise)))
+
+
+@memo.cached(max_entries=64)
+def trials(dataset: str, seed: int, n_samples: int, noise: float, budget: int, halving: bool) -> pd.DataFrame:
+    """Every trial of every strategy at this budget (successive halving's too when it is on)."""
+    data = (dataset, seed, n_samples, noise)
+    out = run_searches(surface(*data), budget, seed, bayes=bayes_run(*data))
+    if halving:
+        out = pd.concat([out.assign(**{"rows used": 1.0}), run_halving(rung_surfaces(*data), budget, seed)],
+                        ignore_index=True)
+    return out
+
+
+@memo.cached(max_entries=256, progress="Cross-validating a winner for real and scoring it on the test set…")
+def checked_setting(dataset: str, seed: int, n_samples: int, noise: float, c: float, g: float) -> dict:
+    """check_setting for one (log10 C, log10 gamma), cached on its own: a budget that moves one search's
+    winner checks that one alone."""
+    data = (dataset, seed, n_samples, noise)
+    return check_setting(surface(*data), *dev_rows(*data), _is_classification(dataset), seed, c, g)
+
+
+@memo.cached(max_entries=64)
+def winners(dataset: str, seed: int, n_samples: int, noise: float, budget: int, halving: bool) -> pd.DataFrame:
+    """check_winners for the page's settings, each setting's check cached on its own (checked_setting)."""
+    data = (dataset, seed, n_samples, noise)
+    X_dev, y_dev, X_test, y_test = dev_rows(*data)
+    return check_winners(surface(*data), trials(*data, budget, halving), X_dev, y_dev, X_test, y_test,
+                         _is_classification(dataset), seed, check=lambda c, g: checked_setting(*data, c, g))
+
+
+def shown_strategies(show: str, halving: bool) -> tuple[str, ...]:
+    """The strategies the surface chart draws (its fixed colour and shape domain)."""
+    if show == ALL:
+        return STRATEGIES + ((HALVING,) if halving else ())
+    return (show,)
+
+
+@memo.cached(max_entries=32)
+def replay_specs(dataset: str, seed: int, n_samples: int, noise: float, halving: bool, show: str) -> dict:
+    """Both replay charts, built once per (data, halving, strategy shown): the budget and the replay step
+    only change their named datasets (replay_frames), never the specs."""
+    surf = surface(dataset, seed, n_samples, noise)
+    clf = _is_classification(dataset)
+    metric = "accuracy" if clf else "R²"
+    domain = None if clf else (max(float(surf["score"].min()), float(surf["score"].max()) - 1.0),
+                               float(surf["score"].max()))
+    drawn = shown_strategies(show, halving)
+    every = STRATEGIES + ((HALVING,) if halving else ())
+    return {
+        "surface": tuning_charts.surface_spec(
+            surf, "log10 C", "log10 gamma", "score", strategies=drawn,
+            colours=[STRATEGY_COLOURS[s] for s in drawn], label=show not in (ALL, HALVING), halving=halving,
+            value_domain=domain, title=f"CV {metric} over C and gamma; trials: {show}"),
+        "best": tuning_charts.best_so_far_spec(strategies=every, colours=[STRATEGY_COLOURS[s] for s in every],
+                                               y_title=f"best {metric} so far"),
+    }
+
+
+def replay_tables(trials: pd.DataFrame, show: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The trials of the strategy shown and every strategy's best-so-far line, in the named datasets'
+    columns (tuning_charts.trials_frame): what replay_frames cuts at each step."""
+    drawn = trials if show == ALL else trials[trials["strategy"] == show]
+    return (tuning_charts.trials_frame(drawn).reset_index(drop=True),
+            tuning_charts.trials_frame(trials)[["strategy", "trial", "best so far"]])
+
+
+@memo.cached(max_entries=64)
+def cached_replay_tables(dataset: str, seed: int, n_samples: int, noise: float, budget: int, halving: bool,
+                         show: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return replay_tables(trials(dataset, seed, n_samples, noise, budget, halving), show)
+
+
+def replay_frames(tables: tuple[pd.DataFrame, pd.DataFrame], n: int) -> dict[str, pd.DataFrame]:
+    """What a replay move changes (the charts' named datasets): the trials drawn so far (trial <= n), the
+    rule at trial n, and every strategy's best-so-far line (the same at every step)."""
+    drawn, lines = tables
+    return {tuning_charts.TRIALS_DATA: drawn[drawn["trial"].to_numpy() <= n],
+            tuning_charts.STEP_DATA: pd.DataFrame({"trial": [float(n)]}),
+            tuning_charts.LINES_DATA: lines}
+
+
+def replay_notes(step: int, budget: int, classification: bool, n_dev: int) -> list[str]:
+    """The captions under the replay's numbers, from the settings on screen."""
+    notes = []
+    if step > budget:
+        notes.append(f"Showing all {budget} trials: the budget ends the replay.")
+    if classification:
+        notes.append(f"A cross-validated accuracy here is a share of {n_dev} rows: one row is worth "
+                     f"{1 / n_dev:.3f}, so strategies within that of each other are tied.")
+    m = int(budget ** 0.5)
+    if m * m < budget:
+        notes.append(f"Grid search can only use a full m × m grid: {m * m} of the {budget} trials.")
+    return notes
+
+
 # ---- code export --------------------------------------------------------------------------------
 def export_code(dataset_src: str, classification: bool, budget: int, seed: int, resolution: int = RESOLUTION,
                 halving: bool = False) -> str:
@@ -364,7 +594,8 @@ for frac, n in zip(RUNGS, sizes(n0)):
     scores = rung_surface[frac](cand)
     cand = cand[np.argsort(-scores, kind="stable")]  # the better half goes on to more rows
 halving_best = float(scores.max())  # the last rung used every row
-print(f"halving: best {{halving_best:.4f}} ({{sum(sizes(n0))}} candidates tried, {{sizes(n0)[-1]}} on all rows)")
+print(f"halving: best {{halving_best:.4f}} ({{n0}} candidates, {{sum(sizes(n0))}} evaluations, "
+      f"{{sizes(n0)[-1]}} on all rows)")
 winners["halving"] = cand[0]  # sorted: the best of the last rung first
 ''' if halving else "\n"
     json_extra = ', "halving": halving_best' if halving else ""

@@ -1,6 +1,7 @@
 """Tuning lab: the surface against GridSearchCV, the three searches' bookkeeping, the page via AppTest."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from unittest import mock
@@ -15,6 +16,7 @@ from sklearn.svm import SVC
 
 from components import datasets
 from components import tuning as tn
+from components.charts import tuning as tchart
 from components.code_export import dataset_code
 from tests.apptest_utils import ROOT, assert_clean, chart_specs, metric_values, open_page, run_exported_script
 
@@ -106,18 +108,78 @@ def test_page_default_numbers(full_surface, cancer_xy):
 def test_budget_reruns_searches_not_surface_and_replay_is_cheap():
     at = open_page(PAGE)
     with mock.patch.object(tn, "score_surface", wraps=tn.score_surface) as surf_spy, \
-            mock.patch.object(tn, "run_searches", wraps=tn.run_searches) as search_spy:
+            mock.patch.object(tn, "run_searches", wraps=tn.run_searches) as search_spy, \
+            mock.patch.object(tn, "bayes_points", wraps=tn.bayes_points) as optuna_spy:
         at.slider(key=tn.BUDGET_KEY).set_value(37).run()
         assert_clean(at)
-        assert surf_spy.call_count == 0 and search_spy.call_count == 1
+        # the budget reads the first 37 trials of the cached Bayesian run: optuna does not run again
+        assert surf_spy.call_count == 0 and search_spy.call_count == 1 and optuna_spy.call_count == 0
         assert f"{tn.BAYES}, best of 37" in metric_values(at)
+        before = chart_specs(at)
         at.slider(key=tn.STEP_KEY).set_value(5).run()
         assert search_spy.call_count == 1
         m = metric_values(at)
         assert f"{tn.BAYES}, best of 5" in m and f"{tn.GRID}, best of 5" in m
-        steps = [p["value"] for spec in chart_specs(at) for p in spec.get("params", []) if p.get("name") == "step"]
-        assert steps == [5, 5]  # both charts replay by a parameter swap, not a rebuild
+        assert chart_specs(at) == before  # a replay move swaps named datasets only: no chart is re-embedded
+        sent = chart_datasets(at)
+        assert sent[tchart.STEP_DATA]["trial"].tolist() == [5.0]
+        drawn = sent[tchart.TRIALS_DATA]
+        assert drawn["trial"].max() == 5 and set(drawn["strategy"]) == {tn.SHOW_DEFAULT}
     assert_clean(at)
+
+
+def chart_datasets(at) -> dict[str, pd.DataFrame]:
+    """Every named dataset the page's charts were sent, by name."""
+    import pyarrow as pa
+    return {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for c in at.get("vega_lite_chart")
+            for d in c.proto.datasets}
+
+
+@pytest.mark.parametrize("seed", [0, 7, SEED])
+def test_the_first_trials_of_a_longer_bayesian_run_are_a_shorter_run(full_surface, seed):
+    """The page runs optuna once at the largest budget and reads smaller budgets from its first trials."""
+    long = tn.bayes_points(tn.BUDGET_MAX, seed, tn.surface_reader(full_surface))
+    for budget in (tn.BUDGET_MIN, 13, tn.BUDGET_DEFAULT, 37):
+        fresh = tn.run_searches(full_surface, budget, seed)
+        pd.testing.assert_frame_equal(tn.run_searches(full_surface, budget, seed, bayes=long), fresh)
+    with pytest.raises(ValueError):
+        tn.run_searches(full_surface, 10, seed, bayes=long[:9])
+
+
+@pytest.mark.parametrize("halving", [False, True])
+@pytest.mark.parametrize("show", tn.SHOW_OPTIONS)
+def test_a_replay_move_changes_only_the_named_datasets(cancer_xy, full_surface, show, halving):
+    """The browser applies a change confined to named datasets in place; anything else re-embeds the chart.
+    The strategies' colour, shape and dash scales have a fixed domain, so none changes as trials appear."""
+    from components import charts
+    trials = tn.run_searches(full_surface, 20, SEED)
+    if halving:
+        surfaces = {1.0: full_surface} | {f: full_surface for f in tn.RUNGS[:-1]}
+        trials = pd.concat([trials.assign(**{"rows used": 1.0}), tn.run_halving(surfaces, 20, SEED)], ignore_index=True)
+    with mock.patch.object(tn, "surface", return_value=full_surface):
+        specs = tn.replay_specs("breast_cancer", SEED, 0, 0.0, halving, show)
+    for name, spec in specs.items():
+        tables = tn.replay_tables(trials, show)
+        moves = [charts.with_datasets(spec, tn.replay_frames(tables, n)) for n in (1, 2, 7, 20)]
+        frozen = [json.dumps({k: v for k, v in m.items() if k != "datasets"}, sort_keys=True) for m in moves]
+        assert len(set(frozen)) == 1, name
+        changed = {d for a, b in zip(moves, moves[1:]) for d in a["datasets"] if a["datasets"][d] != b["datasets"][d]}
+        nothing_drawn = name == "surface" and show == tn.HALVING and not halving
+        assert (bool(changed) or nothing_drawn) and changed <= set(tchart.MOVING), (name, changed)
+        assert "params" not in spec and "param" not in json.dumps(spec.get("layer", []))
+    surface_layers = specs["surface"]["layer"]
+    drawn = tn.shown_strategies(show, halving)
+    for enc in (surface_layers[1]["encoding"]["fill"], surface_layers[1]["encoding"]["shape"]):
+        assert enc["scale"]["domain"] == list(drawn)
+    assert surface_layers[1]["encoding"]["fill"]["scale"]["range"] == [tn.STRATEGY_COLOURS[s] for s in drawn]
+    lines = specs["best"]["layer"][0]["encoding"]
+    assert lines["color"]["scale"]["domain"] == lines["strokeDash"]["scale"]["domain"] == list(tn.STRATEGIES) + (
+        [tn.HALVING] if halving else [])
+    # what the moving datasets hold: the trials drawn up to n, the rule at n, every best-so-far line
+    frames = tn.replay_frames(tn.replay_tables(trials, show), 7)
+    drawn_trials = trials if show == tn.ALL else trials[trials["strategy"] == show]
+    assert len(frames[tchart.TRIALS_DATA]) == int((drawn_trials["trial"] <= 7).sum())
+    assert frames[tchart.STEP_DATA]["trial"].tolist() == [7.0] and len(frames[tchart.LINES_DATA]) == len(trials)
 
 
 def test_url_sets_widgets_and_regression_works():
@@ -208,9 +270,42 @@ def test_halving_promotes_the_best_half_and_counts_full_data_scores_only(cancer_
 def test_halving_toggle_on_the_page():
     at = open_page(PAGE, query={"tuning.halving": "true", "tuning.show": tn.HALVING})
     assert_clean(at)
-    sizes = tn.halving_sizes(tn.BUDGET_DEFAULT)
-    label = f"{tn.HALVING}, {sum(sizes)} tried, {sizes[-1]} on all rows"
-    assert label in metric_values(at)
+    assert tn.BUDGET_DEFAULT == 20  # 26 candidates on 1/4 of the rows, 13 on 1/2, 7 on all: 6.5 + 6.5 + 7 = 20
+    assert f"{tn.HALVING}: 26 candidates, 46 evaluations, 7 on all rows" in metric_values(at)
+    at.slider(key=tn.STEP_KEY).set_value(10).run()  # 10 full-data fits spent: rung 1 (6.5) and 7 of rung 2
+    assert f"{tn.HALVING}: 26 candidates, 33 evaluations, 0 on all rows" in metric_values(at)
+
+
+@pytest.mark.parametrize("name", ["breast_cancer", "moons"])
+def test_the_halving_label_counts_candidates_and_evaluations_apart(name):
+    """A promoted candidate is evaluated again: the label's candidates are the distinct (C, gamma) pairs
+    drawn so far, its evaluations every score computed (on any rung), checked over seeds, budgets and
+    replay steps against counts made here."""
+    ds = datasets.load(name, n_samples=120, noise=0.3, seed=SEED)
+    clf = ds.task == datasets.CLASSIFICATION
+    X, y = tn.split_rows(ds.X, ds.y, clf, SEED)[:2]
+    surfaces = {f: tn.score_surface(*tn.fraction_rows(X, y, clf, SEED, f), clf, SEED, resolution=4) for f in tn.RUNGS}
+    for seed in (0, 1, 2):
+        for budget in (4, 20, 60):
+            h = tn.run_halving(surfaces, budget, seed)
+            for step in (1, budget // 2, budget):
+                part = h[h["trial"] <= step]
+                pairs = {(round(c, 12), round(g, 12)) for c, g in zip(part["log10 C"], part["log10 gamma"])}
+                on_all = int(np.sum(part["rows used"].to_numpy() == 1.0))
+                candidates, evaluations, per_rung = tn.halving_counts(part)
+                assert (candidates, evaluations) == (len(pairs), len(part))
+                assert per_rung == [int(np.sum(part["rung"].to_numpy() == r)) for r in (1, 2, 3)]
+                label = tn.halving_label(candidates, evaluations, on_all)
+                assert label.startswith(f"{tn.HALVING}: {len(pairs)} candidate")
+                assert f", {len(part)} evaluation" in label and label.endswith(f", {on_all} on all rows")
+            # every candidate is drawn in rung 1; the promoted ones are evaluated again, so at the end of a
+            # run that reached rung 2 the evaluations outnumber the candidates
+            n0 = 1
+            while 0.25 * (n0 + 1) + 0.5 * -(-(n0 + 1) // 2) + -(-(n0 + 1) // 4) <= budget:
+                n0 += 1
+            candidates, evaluations, _ = tn.halving_counts(h)
+            assert candidates == n0 and evaluations == n0 + -(-n0 // 2) + -(-n0 // 4) > candidates
+    assert tn.halving_label(1, 1, 0) == f"{tn.HALVING}: 1 candidate, 1 evaluation, 0 on all rows"
 
 
 @pytest.mark.parametrize("name", datasets.NAMES)
@@ -227,11 +322,11 @@ def test_halving_rungs_work_on_every_dataset(name):
 def test_the_page_charts_validate_against_the_vega_lite_schema(full_surface):
     """The page builds its cached specs with validate=False (speed); validate the same builders here."""
     from components import charts
-    trials = tn.run_searches(full_surface, 10, SEED)
-    for label in (None, "trial"):
-        charts.surface_chart(full_surface, "log10 C", "log10 gamma", "score", trials=trials, color="strategy",
-                             label=label, value_domain=(0.5, 1.0), step=10).to_dict(validate=True)
-    charts.best_so_far_chart(trials, 10).to_dict(validate=True)
+    for label, halving in ((False, False), (True, True)):
+        charts.surface_chart(full_surface, "log10 C", "log10 gamma", "score", strategies=tn.STRATEGIES,
+                             colours=[tn.STRATEGY_COLOURS[s] for s in tn.STRATEGIES], label=label, halving=halving,
+                             value_domain=(0.5, 1.0)).to_dict(validate=True)
+    charts.best_so_far_chart(strategies=tn.STRATEGIES, colours=["#000000"] * 3).to_dict(validate=True)
 
 
 def test_the_page_says_where_the_grid_reads_exact_surface_points(full_surface):

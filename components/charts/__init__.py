@@ -95,7 +95,8 @@ from components.charts.explanation import (  # noqa: F401
     waterfall_chart,
 )
 from components.charts.tuning import (  # noqa: F401
-    STEP_PARAM,
     best_so_far_chart,
+    best_so_far_spec,
     surface_chart,
+    surface_spec,
 )

@@ -1,6 +1,8 @@
 """Decision boundaries on 2-D sets and the layers drawn over them; a tree's structure; digit images."""
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -147,6 +149,132 @@ def swap_boundary(spec: dict, grid: pd.DataFrame, points: pd.DataFrame | None, t
         encoding[channel] = {**encoding[channel], "scale": {**encoding[channel]["scale"], "domain": domain}}
     out["layer"][0] = {**background, "encoding": encoding}
     return out
+
+
+def name_layer_data(spec: dict, names: dict[int, str]) -> dict:
+    """A converted layered chart (to_spec) whose layers read their data under stable names (layer index
+    -> name) instead of content hashes, for a page to replace per move (charts.with_datasets): a
+    scrubbing control then changes those datasets only and the spec stays byte-identical, so the
+    browser updates the drawn chart in place. Each layer keeps its current rows until replaced."""
+    layers = list(spec["layer"])
+    data = dict(spec["datasets"])
+    for i, name in names.items():
+        data[name] = data[layers[i]["data"]["name"]]
+        layers[i] = {**layers[i], "data": {"name": name}}
+    used = json.dumps({k: v for k, v in spec.items() if k not in ("datasets", "layer")}) + json.dumps(layers)
+    return {**spec, "layer": layers, "datasets": {k: v for k, v in data.items() if json.dumps(k) in used}}
+
+
+# ---- boundaries drawn as one image: for charts a scrubbing control redraws ----------------------
+# A boundary_chart draws P(class 1) as one rectangle per grid cell (6,400 on an 80 x 80 grid). Every
+# redraw re-encodes and repaints each of them: measured in Chromium on the loaded test machine, a
+# move of the Ensembles lab's trees slider kept the page's main thread busy 0.8-1.6 s (re-embedded or
+# updated in place alike). Here the cells are the pixels of one PNG, coloured in Python exactly as
+# the legend's scale colours them; a redraw swaps one image.
+PROBA_RANGE = (BLUE, "#f7f7f7", ORANGE)  # P(class 1) = 0, 0.5, 1, as boundary_chart's background
+BACKGROUND_OPACITY = 0.55  # as boundary_chart's background
+POINT_TYPES = {"x1": "Q", "x2": "Q", "label": "N", "class": "Q", "split": "N", "size": "Q", "marker": "N"}
+
+
+def _rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+def proba_colours(proba: np.ndarray) -> np.ndarray:
+    """RGBA bytes for P(class 1) values: PROBA_RANGE interpolated linearly in RGB (the legend's scale
+    interpolates the same way, interpolate="rgb"), at BACKGROUND_OPACITY."""
+    stops = np.array([_rgb(c) for c in PROBA_RANGE])
+    p = np.clip(np.asarray(proba, dtype=float), 0, 1)
+    channels = [np.interp(p, [0, 0.5, 1], stops[:, c]) for c in range(3)]
+    alpha = np.full(p.shape, BACKGROUND_OPACITY * 255)
+    return np.rint(np.stack(channels + [alpha], axis=-1)).astype(np.uint8)
+
+
+def probability_image(grid: pd.DataFrame) -> pd.DataFrame:
+    """P(class 1) on a regular grid (x1, x2, proba) as one row: the image's extent (x1, x1b, x2, x2b, each
+    cell spanning to the next grid line as in boundary_chart) and a PNG data URL with one pixel per cell,
+    the top row at the largest x2."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    xs, ix = np.unique(grid["x1"].to_numpy(), return_inverse=True)
+    ys, iy = np.unique(grid["x2"].to_numpy(), return_inverse=True)
+    proba = np.full((len(ys), len(xs)), np.nan)
+    proba[iy, ix] = grid["proba"].to_numpy()
+    buffer = io.BytesIO()
+    Image.fromarray(proba_colours(proba[::-1]), "RGBA").save(buffer, format="PNG")
+    dx = float(np.median(np.diff(xs))) if len(xs) > 1 else 1.0
+    dy = float(np.median(np.diff(ys))) if len(ys) > 1 else 1.0
+    return pd.DataFrame({"x1": [float(xs[0])], "x1b": [float(xs[-1] + dx)], "x2": [float(ys[0])],
+                         "x2b": [float(ys[-1] + dy)],
+                         "url": ["data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()]})
+
+
+def _data(frame_or_name: pd.DataFrame | str):
+    return alt.NamedData(name=frame_or_name) if isinstance(frame_or_name, str) else frame_or_name
+
+
+def image_boundary_chart(image: pd.DataFrame | str, contour: pd.DataFrame | str, points: pd.DataFrame,
+                         x_domain: list[float], y_domain: list[float], *, points_name: str | None = None,
+                         legend: bool = True, title: str | list[str] = "", height: int = 320) -> alt.LayerChart:
+    """boundary_chart with the background as one image (probability_image) and the axes fixed to
+    x_domain and y_domain (the image's extent). image and contour (on_boundary of the grid) are frames,
+    or names of datasets a page swaps in per move; so are the points (points_name; `points` then gives
+    their columns, with an optional "size" for sample weights). legend=False: no legends, for a small
+    member chart beside a big one."""
+    background = alt.Chart(_data(image)).mark_image(aspect=False, smooth=False).encode(
+        x=alt.X("x1:Q", title="x1", scale=alt.Scale(domain=list(x_domain), nice=False)), x2=alt.X2("x1b:Q"),
+        y=alt.Y("x2:Q", title="x2", scale=alt.Scale(domain=list(y_domain), nice=False)), y2=alt.Y2("x2b:Q"),
+        url=alt.Url("url:N"))
+    line = alt.Chart(_data(contour)).mark_point(size=4, color=BLACK, filled=True, opacity=0.6).encode(
+        x=alt.X("x1:Q"), y=alt.Y("x2:Q"))
+    layers = [background, line]
+    if legend:  # the colour legend of the image, from an invisible layer on the same scale
+        layers.append(alt.Chart(pd.DataFrame({"proba": [0.0, 0.5, 1.0]})).mark_point(opacity=0).encode(
+            x=alt.XValue(0), y=alt.YValue(0),
+            color=alt.Color("proba:Q", title="P(class 1)", legend=alt.Legend(gradientLength=90),
+                            scale=alt.Scale(domain=[0, 0.5, 1], range=list(PROBA_RANGE), interpolate="rgb"))))
+    if len(points.columns):
+        hide = {} if legend else {"legend": None}
+        enc = dict(
+            x=alt.X("x1:Q"), y=alt.Y("x2:Q"),
+            color=alt.Color("label:N", title="class", sort=alt.EncodingSortField(field="class", op="min"),
+                            scale=alt.Scale(range=[BLUE, ORANGE, GREEN, VERMILION]), **hide),
+            shape=alt.Shape("split:N", title="split", scale=alt.Scale(domain=["train", "test"],
+                                                                        range=["circle", "triangle-up"]), **hide),
+            tooltip=[alt.Tooltip(f"{c}:{POINT_TYPES[c]}") for c in points.columns
+                     if c in ("x1", "x2", "label", "split", "size", "marker")])
+        if "size" in points:
+            enc["size"] = alt.Size("size:Q", title="weight", scale=alt.Scale(range=[10, 400]),
+                                   legend=alt.Legend(orient="bottom", direction="horizontal", columns=4)
+                                   if legend else None)
+        layers.append(alt.Chart(_data(points_name or points)).mark_point(
+            filled=True, stroke=BLACK, strokeWidth=0.6, opacity=0.9).encode(**enc))
+    return alt.layer(*layers).properties(title=title, height=height, width="container").resolve_scale(
+        color="independent", shape="independent")
+
+
+def retarget(spec: dict, x_domain: list[float], y_domain: list[float], frames: dict[int, pd.DataFrame],
+             title: str | list[str]) -> dict:
+    """An image_boundary_chart already converted (to_spec), redrawn for other data: the axes' domains,
+    the title and the data of the layers in `frames` (index -> frame, e.g. another fit's points) are
+    replaced; named datasets stay. A few ms where building and converting costs 20-40; the tests check
+    it equals converting a chart built on the new data."""
+    out = swap_layer_data(spec, frames, title=title)
+    background = out["layer"][0]
+    encoding = dict(background["encoding"])
+    for channel, domain in (("x", x_domain), ("y", y_domain)):
+        encoding[channel] = {**encoding[channel], "scale": {**encoding[channel]["scale"], "domain": list(domain)}}
+    out["layer"][0] = {**background, "encoding": encoding}
+    return out
+
+
+def image_extent(grid: pd.DataFrame) -> tuple[list[float], list[float]]:
+    """The axes' domains of a boundary drawn from this grid (each cell spans to the next grid line)."""
+    _, x_domain, y_domain = _background_cells(grid)
+    return x_domain, y_domain
 
 
 def marked_points_layer(points: pd.DataFrame) -> alt.Chart:
