@@ -314,7 +314,7 @@ def fit_classifier(ds: datasets.Dataset, model: str, params: dict, seed: int,
             extras["best_epoch"] = int(np.argmax(mlp.validation_scores_)) + 1
             extras["best_validation"] = float(mlp.best_validation_score_)
             extras["n_validation"] = len(y_tr) - extras["n_fit"]
-        extras["curves"] = pd.concat([pd.DataFrame({"epoch": epochs, "series": name, "loss": np.asarray(v, float)})
+        extras["curves"] = pd.concat([pd.DataFrame({"epoch": epochs, "curve": name, "loss": np.asarray(v, float)})
                                       for name, v in curves.items()], ignore_index=True)
     return ClassifierResult(model, grid, points, float(accuracy_score(y_tr, est.predict(X_tr))),
                             float(accuracy_score(y_te, est.predict(X_te))), extras)
@@ -637,15 +637,16 @@ class MulticlassResult:
     log_loss: dict[str, float]  # on the test rows
     n_binary_models: int  # binary models one-vs-rest fitted
     converged: bool
+    predicted: dict[str, np.ndarray] = field(init=False)  # per model, the class code predicted in each cell
+    differs: np.ndarray = field(init=False)  # per cell: do the two predict different classes?
+    table: pd.DataFrame = field(init=False)  # cells per (class one-vs-rest predicts, class softmax predicts)
 
-    @property
-    def predicted(self) -> dict[str, np.ndarray]:
-        return {m: p.argmax(axis=1) for m, p in self.proba.items()}
-
-    @property
-    def differs(self) -> np.ndarray:
-        pred = self.predicted
-        return pred[OVR] != pred[SOFTMAX]
+    def __post_init__(self):
+        self.predicted = {m: p.argmax(axis=1) for m, p in self.proba.items()}
+        self.differs = self.predicted[OVR] != self.predicted[SOFTMAX]
+        names = np.asarray(self.classes, dtype=object)
+        self.table = pd.crosstab(pd.Series(names[self.predicted[OVR]], name="one-vs-rest predicts"),
+                                 pd.Series(names[self.predicted[SOFTMAX]], name="softmax predicts"))
 
     def most_common_difference(self) -> tuple[str, str, int] | None:
         """(class one-vs-rest predicts, class softmax predicts, cells) of the most frequent disagreement."""
@@ -719,18 +720,21 @@ def multiclass_observation(r: MulticlassResult) -> str:
 
 
 def multiclass_frames(r: MulticlassResult) -> dict[str, pd.DataFrame]:
-    """The maps' cells per model (x1, x2, predicted, confidence, differs, P(<class>)...) and the gap map's."""
+    """The maps' cells per model (x1, x2, predicted, confidence, differs, P(<class>)...) and the gap map's.
+    Single precision and a categorical class: what the browser receives is half the size, and seven
+    digits are more than a map or its tooltip shows."""
     differs = r.differs
+    x1, x2 = r.cells[:, 0].astype(np.float32), r.cells[:, 1].astype(np.float32)
     out = {}
     for name, proba in r.proba.items():
-        frame = pd.DataFrame({"x1": r.cells[:, 0], "x2": r.cells[:, 1],
-                              "predicted": np.asarray(r.classes, dtype=object)[proba.argmax(axis=1)],
-                              "confidence": proba.max(axis=1), "differs": differs})
+        frame = pd.DataFrame({"x1": x1, "x2": x2,
+                              "predicted": pd.Categorical.from_codes(proba.argmax(axis=1), categories=r.classes),
+                              "confidence": proba.max(axis=1).astype(np.float32), "differs": differs})
         for i, c in enumerate(r.classes):
-            frame[f"P({c})"] = proba[:, i]
+            frame[f"P({c})"] = proba[:, i].astype(np.float32)
         out[name] = frame
-    out["gap"] = pd.DataFrame({"x1": r.cells[:, 0], "x2": r.cells[:, 1], "differs": differs,
-                               "gap": np.abs(r.proba[OVR] - r.proba[SOFTMAX]).max(axis=1)})
+    out["gap"] = pd.DataFrame({"x1": x1, "x2": x2, "differs": differs,
+                               "gap": np.abs(r.proba[OVR] - r.proba[SOFTMAX]).max(axis=1).astype(np.float32)})
     return out
 
 
@@ -850,21 +854,24 @@ def classifier_specs(s: Settings, r: ClassifierResult) -> dict:
         out["members"] = _member_specs(x["members"])
     elif s.model == MLP:
         early = "best_epoch" in x
+        # legends below: the series' names are long, and beside the plot they took half its width (the
+        # height includes the legend)
         out["side"] = charts.to_spec(charts.line_chart(
-            x["curves"], "epoch", "loss", color="series", y_title="loss", height=260 if early else 380,
+            x["curves"], "epoch", "loss", color="curve", y_title="loss", height=340 if early else 380, zero_y=False,
             title="Loss per epoch" + (" (dashed: the epoch kept)" if early else ""),
-            rule_x=x["best_epoch"] if early else None))
+            rule_x=x["best_epoch"] if early else None).configure_legend(orient="bottom", direction="horizontal",
+                                                                         columns=2, labelLimit=260))
         if early:
             out["validation"] = charts.to_spec(charts.line_chart(
-                x["validation"], "epoch", "validation accuracy", height=160, zero_y=False, rule_x=x["best_epoch"],
-                title="Validation accuracy per epoch: what early stopping watches"))
+                x["validation"], "epoch", "validation accuracy", height=220, zero_y=False, rule_x=x["best_epoch"],
+                title="Validation accuracy: what early stopping watches"))
     return out
 
 
-@memo.cached(max_entries=32, progress="Fitting the model…")
+@memo.cached(max_entries=32, shared=True, progress="Fitting the model…")
 def classifier_view(s: Settings) -> View:
     """One classifier fitted on its 2-D set, with its charts, sentence and code (one entry: an 80×80 grid,
-    the points and the specs, a few hundred kB)."""
+    the points and the specs, a few hundred kB). Shared, not copied per rerun: the page only reads it."""
     ds = datasets.load(s.dataset, n_samples=s.n_samples, noise=s.noise, seed=s.seed)
     r = fit_classifier(ds, s.model, s.p, s.seed)
     return View(r, classifier_specs(s, r), observation(s.model, r, s.p),
@@ -896,7 +903,7 @@ def linear_view(features: tuple, seed: int) -> View:
                 export_code(LINEAR, {}, seed, features=list(features)))
 
 
-@memo.cached(max_entries=32, progress="Fitting one-vs-rest and softmax…")
+@memo.cached(max_entries=32, shared=True, progress="Fitting one-vs-rest and softmax…")
 def multiclass_view(s: MulticlassSettings) -> View:
     """One-vs-rest and softmax on one set: their region maps, the gap map, the sentence and the code
     (one entry: three grids of 3,600 cells and their specs)."""
@@ -907,6 +914,6 @@ def multiclass_view(s: MulticlassSettings) -> View:
         frames[name], r.points, list(r.classes), title=f"{title} on {s.dataset}", x_title=x_title, y_title=y_title))
         for name, title in ((OVR, "One-vs-rest: K binary models, rescaled"), (SOFTMAX, "Softmax: one model"))}
     specs["gap"] = charts.to_spec(charts.probability_gap_chart(
-        frames["gap"], title="Where the two disagree: the largest gap between their class probabilities",
-        x_title=x_title, y_title=y_title))
+        frames["gap"], title="The largest gap between their class probabilities", x_title=x_title,
+        y_title=y_title, height=300))
     return View(r, specs, multiclass_observation(r), multiclass_code(s.dataset, s.C, s.seed, s.n_samples, s.noise))

@@ -259,7 +259,7 @@ def draw_classifier(model: str, v: g.View) -> None:
     with st.expander("Numbers behind the charts"):
         st.dataframe(r.points, hide_index=True, height=240)
         if model == g.MLP:
-            curves = x["curves"].pivot(index="epoch", columns="series", values="loss")
+            curves = x["curves"].pivot(index="epoch", columns="curve", values="loss")
             if "validation" in x:
                 curves = curves.join(x["validation"].set_index("epoch"))
             st.dataframe(curves, height=200)
@@ -298,27 +298,28 @@ def multiclass_panel(C: float) -> None:
     v = g.multiclass_view(g.MulticlassSettings(name, float(C), n_samples, noise, seed))
     r = v.result
     m = st.columns(5)
-    m[0].metric("Test accuracy (one-vs-rest)", f"{r.accuracy[g.OVR]:.3f}")
-    m[1].metric("Test accuracy (softmax)", f"{r.accuracy[g.SOFTMAX]:.3f}")
-    m[2].metric("Test log-loss (one-vs-rest)", f"{r.log_loss[g.OVR]:.3f}")
-    m[3].metric("Test log-loss (softmax)", f"{r.log_loss[g.SOFTMAX]:.3f}")
-    m[4].metric("Plane predicted differently", f"{r.differs.mean():.1%}",
+    on_test = "On the test rows (30 % of the set)."
+    m[0].metric("Accuracy (one-vs-rest)", f"{r.accuracy[g.OVR]:.3f}", help=on_test)
+    m[1].metric("Accuracy (softmax)", f"{r.accuracy[g.SOFTMAX]:.3f}", help=on_test)
+    m[2].metric("Log-loss (one-vs-rest)", f"{r.log_loss[g.OVR]:.3f}", help=on_test)
+    m[3].metric("Log-loss (softmax)", f"{r.log_loss[g.SOFTMAX]:.3f}", help=on_test)
+    m[4].metric("Where they differ", f"{r.differs.mean():.1%}",
                 help="The share of the drawn grid's cells where the two models predict different classes.")
     if not r.converged:
         st.caption("An optimiser hit its iteration cap before converging (scikit-learn's ConvergenceWarning).")
     left, right = show.columns(2)
     show.chart(v.specs[g.OVR], target=left)
     show.chart(v.specs[g.SOFTMAX], target=right)
-    st.caption("Each cell in the colour of the class predicted there, paler where the model is less sure (its "
-               "largest probability); crosses: the other model predicts another class. Each class's probability "
-               "is in the tooltip.")
-    show.chart(v.specs["gap"])
-    with st.expander("Numbers behind the maps"):
-        frames = g.multiclass_frames(r)
-        table = pd.concat([frames[g.OVR][["x1", "x2"]]] + [
-            frames[m][["predicted", "confidence"]].add_suffix(f" ({m})") for m in (g.OVR, g.SOFTMAX)]
-            + [frames["gap"][["gap"]].rename(columns={"gap": "probability gap"})], axis=1)
-        st.dataframe(table, hide_index=True, height=240)
+    st.caption("Each cell in the colour of the class predicted there, from pale (the largest probability near "
+               "1/K, a toss-up) to strong (near 1); black crosses: the other model predicts another class there. "
+               "Circles are training points, triangles test points. Each class's probability is in the tooltip.")
+    left, right = show.columns(2)
+    show.chart(v.specs["gap"], target=left)
+    with right:
+        st.markdown(f"**Cells of the {g.MULTI_RESOLUTION}×{g.MULTI_RESOLUTION} grid by the class each model "
+                    "predicts** (off the diagonal: the cells with crosses)")
+        st.dataframe(r.table)
+    with st.expander("The points (table)"):
         st.dataframe(r.points, hide_index=True, height=200)
     st.markdown(f"**On screen now (more than two classes):** {v.sentence}")
     st.markdown(
