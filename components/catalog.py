@@ -54,6 +54,11 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("Models", "Ensembles lab", "views/models/ensembles.py", "ensembles", ":material/forest:",
              "Bagging's bootstrap trees and their vote, out-of-bag score and variance reduction; AdaBoost's sample "
              "weights round by round, staged train/test error, gradient boosting beside it.", OWN_2D_SETS),
+    PageSpec("Models", "Unsupervised lab", "views/models/unsupervised.py", "unsupervised", ":material/scatter_plot:",
+             "k-means, a Gaussian mixture, DBSCAN and agglomerative clustering beside the hidden labels; elbow, "
+             "silhouette and ARI against k; where k-means fails; an autoencoder against PCA on digits.",
+             scrub_keys=("unsup.k",), heavy_keys=("unsup.algorithm", "unsup.scale", "unsup.linkage", "unsup.fail_noise",
+                                                  "unsup.ae_width", "unsup.ae_activation", "unsup.ae_training")),
     PageSpec("Evaluation", "Evaluation cockpit", "views/evaluation/cockpit.py", "cockpit", ":material/speed:",
              "One threshold slider re-counts the confusion matrix and moves the ROC and PR operating "
              "points; train/test split and k-fold cross-validation drawn.", scrub_keys=("eval.threshold",)),

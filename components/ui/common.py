@@ -135,10 +135,10 @@ def _upload_controls() -> None:
         columns = list(table.columns)
         target = st.selectbox("Target column", columns, index=len(columns) - 1, key=UPLOAD_TARGET_KEY)
         ds, notes = _upload_dataset(file.getvalue(), target)
-    except datasets.DatasetError as exc:
-        st.error(f"This file cannot be used: {exc}")
+    except datasets.DatasetError as exc:  # the message repeats the file's names: shown as text, never as Markdown
+        st.error(f"This file cannot be used: {controls.escape(str(exc))}")
         return
-    st.caption(f"{len(ds.X)} rows, {ds.X.shape[1]} features, {ds.task}. " + "; ".join(notes))
+    st.caption(f"{len(ds.X)} rows, {ds.X.shape[1]} features, {ds.task}. " + controls.escape("; ".join(notes)))
     st.caption("The Evaluation cockpit uses your file; other pages use the built-in datasets.")
 
 
