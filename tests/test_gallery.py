@@ -4,6 +4,7 @@ import warnings
 from unittest import mock
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.exceptions import ConvergenceWarning
@@ -383,3 +384,407 @@ def test_exported_script_keeps_the_settings_the_text_names(model, change):
         assert out["epochs_run"] == r.extras["n_iter"]
     else:
         assert out["max_features_used"] == r.extras["max_features_used"] == 2
+
+
+# ---- the network: every new setting, its curves and its sentences against scikit-learn ------------------
+def direct_network(X_tr, y_tr, p: dict, seed: int):
+    """MLPClassifier with the page's settings, written out here: returns the scaler and the fitted network."""
+    from sklearn.neural_network import MLPClassifier
+
+    n_fit = len(y_tr) - (int(np.ceil(p["validation_fraction"] * len(y_tr))) if p["early_stopping"] else 0)
+    sgd = {"momentum": 0.9, "nesterovs_momentum": True} if p["solver"] == "sgd" else {}
+    net = MLPClassifier(hidden_layer_sizes=(p["width"],) * p["layers"], activation=p["activation"], solver=p["solver"],
+                        learning_rate_init=p["learning_rate"], max_iter=p["epochs"], alpha=p["alpha"],
+                        batch_size=min(p["batch_size"], n_fit), early_stopping=p["early_stopping"],
+                        validation_fraction=p["validation_fraction"], n_iter_no_change=p["patience"],
+                        random_state=seed, **sgd)
+    scaler = StandardScaler().fit(X_tr)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # the epoch cap, on purpose
+        net.fit(scaler.transform(X_tr), y_tr)
+    return scaler, net
+
+
+def replay_network(X_tr, y_tr, X_te, y_te, p: dict, seed: int, epochs: int) -> dict:
+    """The same training as MLPClassifier.fit, replayed one epoch at a time with partial_fit, scoring the
+    held-out rows after each epoch with sklearn.metrics: independent of the page's per-epoch hook.
+
+    fit draws from one RandomState: the initial weights, then (early stopping) the validation split, then one
+    shuffle of the running row order per epoch. partial_fit draws the same initial weights but shuffles the
+    rows as given, from its own state; so each call gets the rows ordered such that its shuffle yields the
+    order fit would use in that epoch."""
+    from sklearn.metrics import log_loss
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.utils import shuffle
+
+    scaler = StandardScaler().fit(X_tr)
+    A, B = scaler.transform(X_tr), scaler.transform(X_te)
+    classes = np.unique(y_tr)
+    units = [A.shape[1], *[p["width"]] * p["layers"], 1 if len(classes) == 2 else len(classes)]
+
+    def after_init() -> np.random.RandomState:
+        rs = np.random.RandomState(seed)
+        for fan_in, fan_out in zip(units[:-1], units[1:]):  # MLPClassifier's draws: weights, then biases
+            rs.uniform(-1, 1, (fan_in, fan_out))
+            rs.uniform(-1, 1, fan_out)
+        return rs
+
+    fit_rs = after_init()
+    if p["early_stopping"]:
+        A_fit, A_val, y_fit, y_val = train_test_split(A, y_tr, random_state=fit_rs,
+                                                      test_size=p["validation_fraction"], stratify=y_tr)
+    else:
+        A_fit, y_fit = A, y_tr
+    n = len(y_fit)
+    sgd = {"momentum": 0.9, "nesterovs_momentum": True} if p["solver"] == "sgd" else {}
+    own_rs = np.random.RandomState(seed)
+    net = MLPClassifier(hidden_layer_sizes=(p["width"],) * p["layers"], activation=p["activation"],
+                        solver=p["solver"], learning_rate_init=p["learning_rate"], alpha=p["alpha"],
+                        batch_size=min(p["batch_size"], n), max_iter=p["epochs"], random_state=own_rs, **sgd)
+    order = np.arange(n)
+    out = {"train_loss": [], "test_loss": [], "validation_loss": [], "validation_accuracy": [], "n_fit": n}
+    for epoch in range(epochs):
+        order = order[shuffle(np.arange(n), random_state=fit_rs)]  # fit's order this epoch
+        probe = after_init()
+        if epoch:
+            probe.set_state(own_rs.get_state())
+        own = shuffle(np.arange(n), random_state=probe)  # the shuffle partial_fit is about to draw
+        feed = order[np.argsort(own)]  # feed[own] == order
+        net.partial_fit(A_fit[feed], y_fit[feed], classes=classes)
+        out["train_loss"].append(net.loss_curve_[-1])
+        out["test_loss"].append(log_loss(y_te, net.predict_proba(B), labels=classes))
+        if p["early_stopping"]:
+            out["validation_loss"].append(log_loss(y_val, net.predict_proba(A_val), labels=classes))
+            out["validation_accuracy"].append(np.mean(net.predict(A_val) == y_val))
+    return out
+
+
+NETWORK_CASES = [
+    {},
+    {"early_stopping": True},
+    {"early_stopping": True, "validation_fraction": 0.3, "patience": 4, "batch_size": 32, "alpha": 0.01},
+    {"solver": "sgd", "batch_size": 16, "epochs": 40, "alpha": 1.0},
+    {"batch_size": 2000, "activation": "tanh", "patience": 3, "layers": 1},
+]
+
+
+@pytest.mark.parametrize("change", NETWORK_CASES, ids=lambda c: ",".join(f"{k}={v}" for k, v in c.items()) or "default")
+def test_network_settings_and_curves_match_scikit_learn(moons, change):
+    p = {**g.default_params(g.MLP), **change}
+    r = g.fit_classifier(moons, g.MLP, p, SEED)
+    X_tr, X_te, y_tr, y_te = split_70_30(moons)
+    scaler, net = direct_network(X_tr, y_tr, p, SEED)
+    x = r.extras
+    assert x["n_iter"] == net.n_iter_
+    np.testing.assert_allclose(x["loss"]["loss"], net.loss_curve_, rtol=1e-10)
+    assert r.test_accuracy == pytest.approx(np.mean(net.predict(scaler.transform(X_te)) == y_te))
+    from sklearn.metrics import log_loss
+    assert x["test_log_loss"] == pytest.approx(log_loss(y_te, net.predict_proba(scaler.transform(X_te))))
+    assert x["batch"] == net.batch_size or x["batch"] == min(net.batch_size, x["n_fit"])
+    replay = replay_network(X_tr, y_tr, X_te, y_te, p, SEED, net.n_iter_)
+    np.testing.assert_allclose(replay["train_loss"], net.loss_curve_, rtol=1e-8)  # the replay is fit's run
+    np.testing.assert_allclose(x["test_loss"], replay["test_loss"], rtol=1e-7)
+    assert x["n_fit"] == replay["n_fit"]
+    curves = x["curves"]
+    assert set(curves["curve"]) == ({"training loss (loss_curve_)", "test log-loss"}
+                                     | ({"validation log-loss"} if p["early_stopping"] else set()))
+    if p["early_stopping"]:
+        np.testing.assert_allclose(x["validation"]["validation accuracy"], net.validation_scores_)
+        np.testing.assert_allclose(x["validation"]["validation accuracy"], replay["validation_accuracy"])
+        np.testing.assert_allclose(curves.loc[curves["curve"] == "validation log-loss", "loss"],
+                                   replay["validation_loss"], rtol=1e-7)
+        assert x["best_validation"] == net.best_validation_score_
+        assert x["best_epoch"] == 1 + int(np.argmax(replay["validation_accuracy"]))
+        # the network kept is the best epoch's: its test log-loss is that epoch's point on the curve
+        assert x["test_log_loss"] == pytest.approx(replay["test_loss"][x["best_epoch"] - 1])
+        assert x["n_validation"] == len(y_tr) - replay["n_fit"]
+
+
+NETWORK_SENTENCE_CASES = [{"epochs": 60}, {"early_stopping": True, "batch_size": 64},
+                          {"early_stopping": True, "validation_fraction": 0.2, "patience": 3, "batch_size": 2000}]
+
+
+@pytest.mark.parametrize("name", SENTENCE_SETS)
+@pytest.mark.parametrize("seed", SENTENCE_SEEDS)
+def test_network_sentence_holds(name, seed):
+    ds, X_tr, X_te, y_tr, y_te = sentence_data(name, seed)
+    for change in NETWORK_SENTENCE_CASES:
+        p = {**g.default_params(g.MLP), **change}
+        text = g.observation(g.MLP, g.fit_classifier(ds, g.MLP, p, seed), p)
+        _, net = direct_network(X_tr, y_tr, p, seed)
+        replay = replay_network(X_tr, y_tr, X_te, y_te, p, seed, net.n_iter_)
+        n_fit = replay["n_fit"]
+        assert f"ran {net.n_iter_} of at most {p['epochs']} epochs" in text
+        assert ("stopped early" in text) == (net.n_iter_ < p["epochs"])
+        if net.n_iter_ < p["epochs"]:
+            assert f"for more than {p['patience']} epochs in a row" in text
+            watched = f"the accuracy on its {len(y_tr) - n_fit} validation rows" if p["early_stopping"] else "the training loss"
+            assert f"in a row {watched} had not beaten" in text
+        steps = -(-n_fit // min(p["batch_size"], n_fit))
+        assert f"Each epoch is {steps} gradient step{'s' if steps > 1 else ''} over the {n_fit} rows" in text
+        assert ("full batch" in text) == (p["batch_size"] >= n_fit)
+        test_loss = replay["test_loss"]
+        low = int(np.argmin(test_loss))
+        kept = 1 + int(np.argmax(replay["validation_accuracy"])) if p["early_stopping"] else net.n_iter_
+        if p["early_stopping"]:
+            assert f"the one after epoch {kept}, the first with the best validation accuracy " \
+                   f"({net.best_validation_score_:.3f})" in text
+        if low + 1 == kept == len(test_loss):
+            assert f"lowest after the last epoch, epoch {kept} ({test_loss[low]:.3f})" in text
+        else:
+            assert f"lowest after epoch {low + 1} ({test_loss[low]:.3f})" in text
+            if kept == len(test_loss):
+                assert f"it is {test_loss[-1]:.3f}, {shown(test_loss[-1], test_loss[low])} that lowest" in text
+            else:
+                assert f"the network kept (epoch {kept}) has {test_loss[kept - 1]:.3f}" in text
+
+
+def test_network_default_keeps_scikit_learns_defaults():
+    """The new controls' defaults are scikit-learn's: a link without them fits what the page always fitted."""
+    from sklearn.neural_network import MLPClassifier
+
+    p, ref = g.default_params(g.MLP), MLPClassifier()
+    assert (p["alpha"], p["early_stopping"], p["validation_fraction"], p["patience"]) == (
+        ref.alpha, ref.early_stopping, ref.validation_fraction, ref.n_iter_no_change)
+    assert ref.batch_size == "auto" and p["batch_size"] == 200  # "auto" is min(200, rows)
+    assert g.MLP_TOL == ref.tol
+
+
+# ---- more than two classes: one-vs-rest against softmax ----------------------------------------------
+MULTI_SENTENCE_SETS = (g.IRIS_PETALS, g.BLOBS3, g.IRIS_SEPALS)
+
+
+def direct_multiclass(name: str, seed: int, C: float):
+    """The panel's data and both models, written out here (iris columns by name, make_blobs with 3 centres)."""
+    from sklearn.datasets import load_iris, make_blobs
+    from sklearn.multiclass import OneVsRestClassifier
+
+    if name in (g.IRIS_PETALS, g.IRIS_SEPALS):
+        iris = load_iris(as_frame=True)
+        cols = ["petal length (cm)", "petal width (cm)"] if name == g.IRIS_PETALS else ["sepal length (cm)",
+                                                                                         "sepal width (cm)"]
+        X, y = iris.data[cols].to_numpy(), iris.target.to_numpy()
+    elif name == g.BLOBS3:
+        X, y = make_blobs(n_samples=300, centers=3, cluster_std=2.0, random_state=seed)
+    else:
+        ds = datasets.load(name, n_samples=300, noise=0.25, seed=seed)
+        X, y = ds.X.to_numpy(), ds.y.to_numpy()
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, random_state=seed, stratify=y)
+    ovr = OneVsRestClassifier(LogisticRegression(C=C, max_iter=1000)).fit(X_tr, y_tr)
+    softmax = LogisticRegression(C=C, max_iter=1000).fit(X_tr, y_tr)
+    X_all = np.vstack([X_tr, X_te])
+    lo, hi = X_all.min(axis=0), X_all.max(axis=0)
+    pad = (hi - lo) * 0.1 + 1e-9
+    a, b = np.meshgrid(*(np.linspace(lo[i] - pad[i], hi[i] + pad[i], 60) for i in range(2)))
+    cells = np.column_stack([a.ravel(), b.ravel()])
+    return X_te, y_te, ovr, softmax, cells
+
+
+@pytest.mark.parametrize("name", [g.IRIS_PETALS, g.IRIS_SEPALS, g.BLOBS3, "moons", "xor"])
+def test_multiclass_matches_direct_fits(name):
+    from sklearn.metrics import log_loss
+
+    seed, C = 3, 1.0
+    r = g.fit_multiclass(g.multiclass_data(name, 300, 0.25, seed), C, seed)
+    X_te, y_te, ovr, softmax, cells = direct_multiclass(name, seed, C)
+    np.testing.assert_allclose(r.cells, cells)
+    for key, m in ((g.OVR, ovr), (g.SOFTMAX, softmax)):
+        assert r.accuracy[key] == pytest.approx(np.mean(m.predict(X_te) == y_te))
+        assert r.log_loss[key] == pytest.approx(log_loss(y_te, m.predict_proba(X_te)))
+        np.testing.assert_allclose(r.proba[key], m.predict_proba(cells), rtol=1e-6, atol=1e-9)
+    k = len(np.unique(y_te))
+    # one-vs-rest: K binary sigmoids rescaled to sum to 1 (one model when K = 2)
+    raw = np.column_stack([e.predict_proba(cells)[:, 1] for e in ovr.estimators_])
+    assert r.n_binary_models == (1 if k == 2 else k) == raw.shape[1]
+    np.testing.assert_allclose(r.ovr_sums, raw.sum(axis=1), rtol=1e-9)
+    if k > 2:
+        np.testing.assert_allclose(r.proba[g.OVR], raw / raw.sum(axis=1, keepdims=True), rtol=1e-9)
+        # scikit-learn's LogisticRegression on K > 2 classes is multinomial: a softmax of its K linear scores
+        z = softmax.decision_function(cells)
+        np.testing.assert_allclose(r.proba[g.SOFTMAX], np.exp(z) / np.exp(z).sum(axis=1, keepdims=True), rtol=1e-6)
+    else:  # two classes: the same model
+        assert np.abs(r.proba[g.OVR] - r.proba[g.SOFTMAX]).max() < 1e-9
+    differs = ovr.predict_proba(cells).argmax(axis=1) != softmax.predict_proba(cells).argmax(axis=1)
+    assert r.differs.sum() == differs.sum()
+
+
+@pytest.mark.parametrize("name", MULTI_SENTENCE_SETS)
+@pytest.mark.parametrize("seed", SENTENCE_SEEDS)
+def test_multiclass_sentence_holds(name, seed):
+    from sklearn.metrics import log_loss
+
+    for C in (0.01, 1.0, 100.0):
+        text = g.multiclass_observation(g.fit_multiclass(g.multiclass_data(name, 300, 0.25, seed), C, seed))
+        X_te, y_te, ovr, softmax, cells = direct_multiclass(name, seed, C)
+        classes = g.multiclass_data(name, 300, 0.25, seed).target_names
+        raw = np.column_stack([e.predict_proba(cells)[:, 1] for e in ovr.estimators_]).sum(axis=1)
+        assert f"One-vs-rest fitted {len(ovr.estimators_)} binary models" in text
+        assert f"summed to between {raw.min():.2f} and {raw.max():.2f}" in text
+        p_ovr, p_soft = ovr.predict_proba(cells), softmax.predict_proba(cells)
+        a, b = p_ovr.argmax(axis=1), p_soft.argmax(axis=1)
+        d = a != b
+        share = f"{d.mean():.0%}" if not 0 < d.mean() < 0.005 else "under 1%"
+        assert f"a different class on {share} of the plane drawn ({d.sum():,} of {len(cells):,} cells)" in text
+        if d.any():
+            pairs = pd.Series(list(zip(a[d], b[d]))).value_counts()
+            (i, j), n = pairs.index[0], pairs.iloc[0]
+            if len(pairs) == 1 or pairs.iloc[1] < n:  # a unique most common pair
+                assert f"most of it ({n:,} cells) where one-vs-rest says {classes[i]} and softmax says {classes[j]}" in text
+        acc_o, acc_s = np.mean(ovr.predict(X_te) == y_te), np.mean(softmax.predict(X_te) == y_te)
+        assert f"Test accuracy {acc_o:.3f} (one-vs-rest) is {shown(acc_o, acc_s)} {acc_s:.3f} (softmax)" in text
+        ll_o, ll_s = log_loss(y_te, ovr.predict_proba(X_te)), log_loss(y_te, softmax.predict_proba(X_te))
+        assert f"test log-loss {ll_o:.3f} is {shown(ll_o, ll_s)} {ll_s:.3f}" in text
+        assert (f"the largest probability is {p_ovr.max(axis=1).mean():.2f} under one-vs-rest and "
+                f"{p_soft.max(axis=1).mean():.2f} under softmax") in text
+
+
+@pytest.mark.parametrize("name", ["moons", "blobs"])
+@pytest.mark.parametrize("seed", SENTENCE_SEEDS)
+def test_two_classes_sentence_says_the_models_coincide(name, seed):
+    text = g.multiclass_observation(g.fit_multiclass(g.multiclass_data(name, 300, 0.25, seed), 1.0, seed))
+    X_te, y_te, ovr, softmax, cells = direct_multiclass(name, seed, 1.0)
+    assert np.abs(ovr.predict_proba(cells) - softmax.predict_proba(cells)).max() < 1e-9
+    assert f"the two give the same probabilities in every one of the {len(cells):,} cells" in text
+
+
+def test_multiclass_sets_leave_the_registry_alone():
+    """The three-class sets live in the gallery: the registry's 2-D sets and their numbers are unchanged."""
+    assert datasets.TWO_D == ("moons", "circles", "blobs", "xor")
+    blobs = datasets.load("blobs", n_samples=300, noise=0.25, seed=1)
+    assert blobs.n_classes == 2
+    same = g.multiclass_data("blobs", 300, 0.25, 1)
+    pd.testing.assert_frame_equal(same.X, blobs.X)
+    three = g.multiclass_data(g.BLOBS3, 300, 0.25, 1)
+    assert three.n_classes == 3 and sorted(three.y.unique()) == [0, 1, 2]
+    iris = g.multiclass_data(g.IRIS_SEPALS)
+    assert iris.target_names == ("setosa", "versicolor", "virginica") and list(iris.X.columns) == ["x1", "x2"]
+
+
+def test_class_borders_trace_a_two_region_grid():
+    from components import charts
+
+    xs, ys = np.meshgrid(np.arange(6.0), np.arange(4.0))
+    cells = pd.DataFrame({"x1": xs.ravel(), "x2": ys.ravel()})
+    cells["predicted"] = np.where(cells["x1"] < 2.5, "a", "b")
+    border = charts.class_borders(cells)
+    assert sorted(set(border["x1"])) == [2.0, 3.0] and len(border) == 8
+
+
+def test_multiclass_charts_validate_and_convert_like_streamlit():
+    from components import charts
+
+    r = g.fit_multiclass(g.multiclass_data(g.IRIS_PETALS), 1.0, 0)
+    frames = g.multiclass_frames(r)
+    regions = charts.class_regions_chart(frames[g.OVR], r.points, list(r.classes), title="t")
+    gap = charts.probability_gap_chart(frames["gap"], title="t")
+    for chart, n_datasets in ((regions, 4), (gap, 1)):
+        chart.to_dict(validate=True)
+        assert_converts_like_streamlit(chart, min_datasets=n_datasets)
+    assert frames[g.OVR]["differs"].sum() == r.differs.sum() > 0
+
+
+# ---- the page: every new control changes what it should ------------------------------------------------
+def on_screen(at) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def test_multiclass_panel_controls():
+    at = open_page(PAGE)
+    assert_clean(at)
+    first = metric_values(at)
+    assert at.selectbox(key=g.MULTI_KEY).value == g.MULTI_DEFAULT
+    assert float(first["Where they differ"].rstrip("%")) > 0
+    assert "**On screen now (more than two classes):** One-vs-rest fitted 3 binary models" in on_screen(at)
+    assert any(getattr(p, "proto", None) is not None and "cockpit" in str(p.proto) for p in at.get("page_link"))
+    with mock.patch.object(g, "fit_classifier", wraps=g.fit_classifier) as spy:
+        at.selectbox(key=g.MULTI_KEY).set_value("moons").run()
+        assert spy.call_count == 0  # the binary model above is not refitted
+    moons = metric_values(at)
+    assert moons["Where they differ"] == "0.0%"
+    assert moons["Test accuracy"] == first["Test accuracy"]  # the binary panel is untouched
+    assert "the two give the same probabilities" in on_screen(at)
+    at.select_slider(key=g.LOGIT_C_KEY).set_value(0.01).run()
+    small_c = metric_values(at)
+    assert small_c["‖w‖ (weight size)"] != first["‖w‖ (weight size)"]
+    assert small_c["Log-loss (softmax)"] != moons["Log-loss (softmax)"]  # C feeds both panels
+    assert_clean(at)
+
+
+def test_network_controls_change_what_they_should():
+    at = open_page(PAGE, query={g.MODEL_KEY: g.MLP})
+    base = metric_values(at)
+    assert len(at.get("vega_lite_chart")) == 2
+    assert at.select_slider(key=g.MLP_VALIDATION_KEY).proto.disabled
+    assert "What scikit-learn's MLP cannot show" in on_screen(at)
+    links = " ".join(str(p.proto) for p in at.get("page_link"))
+    assert "transfer" in links and "applications" in links
+
+    at.select_slider(key=g.MLP_ALPHA_KEY).set_value(10.0).run()
+    heavy = metric_values(at)
+    assert float(heavy["Final training loss"]) > float(base["Final training loss"])  # the penalty term
+    at.select_slider(key=g.MLP_ALPHA_KEY).set_value(g.MLP_ALPHA_DEFAULT).run()
+    assert metric_values(at) == base
+
+    at.select_slider(key=g.MLP_BATCH_KEY).set_value(16).run()
+    assert "Each epoch is 14 gradient steps over the 210 rows" in on_screen(at)
+    assert metric_values(at)["Epochs run"] != base["Epochs run"]
+    at.select_slider(key=g.MLP_BATCH_KEY).set_value(g.MLP_BATCH_DEFAULT).run()
+
+    at.slider(key=g.MLP_PATIENCE_KEY).set_value(2).run()
+    assert int(metric_values(at)["Epochs run"]) < int(base["Epochs run"])
+    assert "for more than 2 epochs in a row the training loss" in on_screen(at)
+    at.slider(key=g.MLP_PATIENCE_KEY).set_value(g.MLP_PATIENCE_DEFAULT).run()
+
+    at.toggle(key=g.MLP_EARLY_KEY).set_value(True).run()
+    early = metric_values(at)
+    assert not at.select_slider(key=g.MLP_VALIDATION_KEY).proto.disabled
+    assert len(at.get("vega_lite_chart")) == 3  # the validation accuracy chart
+    assert "over the 189 rows the network trains on" in on_screen(at)  # 210 - ceil(0.1 * 210)
+    assert "the first with the best validation accuracy" in on_screen(at)
+    at.select_slider(key=g.MLP_VALIDATION_KEY).set_value(0.3).run()
+    assert "over the 147 rows the network trains on" in on_screen(at)
+    assert metric_values(at) != early
+    assert any("early_stopping=True, validation_fraction=0.3" in c.value for c in at.code)
+    assert_clean(at)
+
+
+@pytest.mark.parametrize("name,C", [(g.IRIS_SEPALS, 0.1), (g.BLOBS3, 10.0)])
+def test_multiclass_exported_script_reproduces_numbers(name, C):
+    r = g.fit_multiclass(g.multiclass_data(name, 250, 0.3, 5), C, 5)
+    out = run_exported_script(g.multiclass_code(name, C, 5, 250, 0.3))
+    assert out["test_accuracy_ovr"] == pytest.approx(r.accuracy[g.OVR])
+    assert out["test_accuracy_softmax"] == pytest.approx(r.accuracy[g.SOFTMAX])
+    assert out["test_log_loss_ovr"] == pytest.approx(r.log_loss[g.OVR])
+    assert out["test_log_loss_softmax"] == pytest.approx(r.log_loss[g.SOFTMAX])
+    assert out["plane_predicted_differently"] == pytest.approx(r.differs.mean())
+
+
+def test_network_exported_script_reproduces_numbers_with_early_stopping():
+    p = {**g.default_params(g.MLP), "early_stopping": True, "validation_fraction": 0.2, "alpha": 0.01,
+         "batch_size": 32, "patience": 5}
+    ds = datasets.load("circles", n_samples=400, noise=0.2, seed=4)
+    r = g.fit_classifier(ds, g.MLP, p, 4)
+    out = run_exported_script(g.export_code(g.MLP, p, 4, "circles", 400, 0.2))
+    assert out["test_accuracy"] == pytest.approx(r.test_accuracy)
+    assert out["epochs_run"] == r.extras["n_iter"]
+    assert out["final_loss"] == pytest.approx(r.extras["loss"]["loss"].iloc[-1])
+    assert out["test_log_loss"] == pytest.approx(r.extras["test_log_loss"])
+    assert out["best_validation_accuracy"] == pytest.approx(r.extras["best_validation"])
+
+
+@pytest.mark.parametrize("model,change", [(g.MLP, {"early_stopping": True}), (g.MLP, {}), (g.LOGISTIC, {}),
+                                          (g.TREE, {}), (g.FOREST, {}), (g.SVM, {})])
+def test_every_spec_the_page_draws_validates(model, change):
+    """The cached views' specs (after to_spec) are valid Vega-Lite, legends and configs included."""
+    import altair as alt
+
+    from components import charts
+
+    v = g.classifier_view(g.settings(model, "moons", {**g.default_params(model), **change}, 300, 0.25, SEED))
+    specs = [s for spec in v.specs.values() for s in (spec if isinstance(spec, list) else [spec])]
+    if model == g.LOGISTIC:
+        specs += list(g.multiclass_view(g.MulticlassSettings(g.BLOBS3, 1.0, 300, 0.25, SEED)).specs.values())
+    for spec in specs:
+        chart = charts.as_chart(spec)
+        type(chart).from_dict(chart.to_dict(validate=False), validate=True)
+        assert isinstance(chart, (alt.Chart, alt.LayerChart))

@@ -12,6 +12,7 @@ from components.charts.core import (
     BLUE,
     GREEN,
     HEIGHT,
+    OKABE_ITO,
     ORANGE,
     PURPLE,
     SKY,
@@ -409,3 +410,80 @@ def tree_chart(nodes: pd.DataFrame, edges: pd.DataFrame, title: str = "", height
         x=alt.X("x:Q", scale=x_scale, **axis_off), y=alt.Y("depth:Q", scale=y_scale, **axis_off),
         text=alt.Text("label:N")) for paint in ({"stroke": "white", "strokeWidth": 3}, {})]
     return alt.layer(lines, dots, *text).properties(title=title, height=height, width="container")
+
+
+def class_borders(cells: pd.DataFrame, column: str = "predicted") -> pd.DataFrame:
+    """The cells of a regular grid whose ``column`` (a predicted class) differs from a neighbour's (left,
+    right, below or above): drawn as dots they trace the borders between the regions, for any number of
+    classes (on_boundary traces P(class 1) = 0.5 for two)."""
+    u1, i1 = np.unique(cells["x1"].to_numpy(), return_inverse=True)
+    u2, i2 = np.unique(cells["x2"].to_numpy(), return_inverse=True)
+    codes = pd.factorize(cells[column])[0]
+    grid = np.full((len(u2), len(u1)), -1)
+    grid[i2, i1] = codes
+    flip = np.zeros(grid.shape, dtype=bool)
+    across = grid[:, 1:] != grid[:, :-1]
+    flip[:, 1:] |= across
+    flip[:, :-1] |= across
+    up = grid[1:, :] != grid[:-1, :]
+    flip[1:, :] |= up
+    flip[:-1, :] |= up
+    return cells.loc[flip[i2, i1], ["x1", "x2"]]
+
+
+def class_regions_chart(cells: pd.DataFrame, points: pd.DataFrame, classes: list[str], title: str = "",
+                        x_title: str = "x1", y_title: str = "x2", height: int = 440) -> alt.LayerChart:
+    """Decision regions of a classifier with any number of classes: each grid cell in its predicted class's
+    colour, the more opaque the surer the model (its largest probability, from 1/K up to 1), the borders
+    between regions in black, small crosses on the cells where ``differs`` is True (another model predicts
+    another class there; the page's caption says so), and the points on top in the same class colours.
+    The class legend goes below the plot, which keeps the width of its column (the height includes it);
+    the page's caption says what the shading and the shapes (circles train, triangles test) mean.
+
+    cells: a regular grid with x1, x2, predicted (a class name), confidence (the largest probability),
+    differs (bool), and any columns starting with "P(" (each class's probability, in the tooltip).
+    points: x1, x2, label (a class name), split ("train"/"test")."""
+    k = len(classes)
+    back, x_domain, y_domain = _background_cells(cells)
+    colour = alt.Scale(domain=list(classes), range=OKABE_ITO[:k])
+    below = dict(orient="bottom", direction="horizontal")
+    background = alt.Chart(back).mark_rect().encode(
+        x=alt.X("x1:Q", title=x_title, scale=alt.Scale(domain=x_domain, nice=False)),
+        x2=alt.X2("x1b:Q"),
+        y=alt.Y("x2:Q", title=y_title, scale=alt.Scale(domain=y_domain, nice=False)),
+        y2=alt.Y2("x2b:Q"),
+        color=alt.Color("predicted:N", title="class", scale=colour, legend=alt.Legend(**below)),
+        # no legend for the shading: two legends side by side overflow a half-width column; the page's
+        # caption says paler means less sure, and the tooltip gives the probability
+        opacity=alt.Opacity("confidence:Q", title="largest probability",
+                            scale=alt.Scale(domain=[1 / k, 1], range=[0.05, 0.75]), legend=None),
+        tooltip=_tooltips(["x1", "x2", "predicted", "confidence", *(c for c in cells.columns if c.startswith("P("))]),
+    )
+    borders = alt.Chart(class_borders(cells)).mark_point(size=4, color=BLACK, filled=True, opacity=0.6).encode(
+        x=alt.X("x1:Q"), y=alt.Y("x2:Q"))
+    crosses = alt.Chart(cells.loc[cells["differs"], ["x1", "x2"]]).mark_point(
+        shape="cross", size=10, filled=True, color=BLACK, opacity=0.4).encode(x=alt.X("x1:Q"), y=alt.Y("x2:Q"))
+    dots = alt.Chart(points).mark_point(filled=True, stroke=BLACK, strokeWidth=0.6, opacity=0.9).encode(
+        x=alt.X("x1:Q"), y=alt.Y("x2:Q"),
+        color=alt.Color("label:N", title="class", scale=colour, legend=alt.Legend(**below)),
+        shape=alt.Shape("split:N", title="split", scale=alt.Scale(domain=["train", "test"],
+                                                                    range=["circle", "triangle-up"]), legend=None),
+        tooltip=_tooltips(("x1", "x2", "label", "split")),
+    )
+    return alt.layer(background, borders, crosses, dots).properties(title=title, height=height, width="container")
+
+
+def probability_gap_chart(cells: pd.DataFrame, title: str = "", x_title: str = "x1", y_title: str = "x2",
+                          height: int = 300) -> alt.Chart:
+    """How far two models' probabilities are apart in each cell of a regular grid (cells: x1, x2, gap in
+    0..1, e.g. the largest difference over the classes), white for none to black for 1."""
+    back, x_domain, y_domain = _background_cells(cells)
+    return alt.Chart(back).mark_rect().encode(
+        x=alt.X("x1:Q", title=x_title, scale=alt.Scale(domain=x_domain, nice=False)),
+        x2=alt.X2("x1b:Q"),
+        y=alt.Y("x2:Q", title=y_title, scale=alt.Scale(domain=y_domain, nice=False)),
+        y2=alt.Y2("x2b:Q"),
+        color=alt.Color("gap:Q", title="largest gap", scale=alt.Scale(domain=[0, 1], range=["#ffffff", BLACK]),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=120)),
+        tooltip=_tooltips(["x1", "x2", "gap"]),
+    ).properties(title=title, height=height, width="container")

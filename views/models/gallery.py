@@ -1,11 +1,12 @@
 """Model gallery: six classic models, each with its main knobs, its decision boundary on a 2-D set
-(train and test points) or, for linear regression, its fitted line and residuals."""
+(train and test points) or, for linear regression, its fitted line and residuals; logistic regression
+on more than two classes (one-vs-rest against softmax); the network's loss curves and early stopping."""
 import pandas as pd
 import streamlit as st
 
-from components import charts, datasets
+from components import datasets
 from components import gallery as g
-from components.ui import common, controls
+from components.ui import common, controls, show
 
 QUESTIONS = [
     "How does linear regression fit its coefficients, and what do R² and RMSE measure?",
@@ -14,6 +15,8 @@ QUESTIONS = [
     "Why does a random forest beat a single tree? What do bootstrap samples and max_features do?",
     "What are support vectors and the margin? What do C, the kernel and gamma change?",
     "How does a neural network learn (loss, learning rate, SGD vs Adam)? Why scale the inputs?",
+    "How does logistic regression handle more than two classes: one-vs-rest or softmax?",
+    "What do a network's L2 penalty, batch size and early stopping change?",
 ]
 
 EXPLANATION = {
@@ -30,7 +33,17 @@ the sigmoid p = 1/(1+e^-z). The boundary p = 0.5 is where z = 0: always a straig
 separate *circles* (no line cuts a disc out of a ring) or *xor* (opposite corners share a class). C is the
 inverse of the L2 penalty's strength: the smaller C, the smaller the weights w (the intercept b0 is not
 penalised), so the scores z crowd together and the probabilities flatten towards the training share of
-class 1.""",
+class 1.
+
+**More than two classes.** *One-vs-rest* fits K binary logistic regressions, each class against all the
+others, and rescales their K probabilities to sum to 1; the binary models never see each other. *Softmax*
+(multinomial) fits one model with a linear score z_k per class and P(k) = e^(z_k) / Σ_j e^(z_j), trained on
+one joint log-loss. scikit-learn's LogisticRegression fits softmax whenever there are more than two classes
+(its old `multi_class` option is gone); for one-vs-rest, wrap it in `OneVsRestClassifier`. Both predict
+the class with the largest linear score, so both carve the plane into regions with straight borders, but
+not the same ones: where a class lies between two others (iris's versicolor on the petal measurements), no
+single line cuts it from the rest, so its one-vs-rest model can only be weak. With two classes the two
+are the same model.""",
     g.TREE: """A tree splits the plane with axis-parallel cuts, choosing at each node the threshold that
 most reduces impurity (Gini or entropy; log_loss is the same criterion as entropy). Each extra level can
 double the number of regions, so a deep tree can carve out single training points: training accuracy
@@ -48,41 +61,37 @@ the margin is wide and many points are support vectors; large C makes every viol
 margin hardens and narrows and usually fewer points are support vectors. Kernels bend the boundary:
 polynomial of a chosen degree, or RBF, where a large gamma makes each point's influence local and the
 boundary wiggly. Inputs are standardised first.""",
-    g.MLP: """A multi-layer perceptron stacks layers of weighted sums followed by a non-linear activation; it
-learns by gradient descent on the log-loss plus a small L2 penalty (alpha = 0.0001), in mini-batches of
-up to 200 rows (the curve on the right: the loss averaged over each epoch). **Adam** adapts each weight's step
-size from running averages of its gradients. scikit-learn's **sgd** solver is not plain SGD: by default it
-adds momentum 0.9 with Nesterov's correction, which the page keeps and the code shows. Which one reaches a
-lower loss depends on the data and the learning rate: switch the solver and compare. Too large a learning
-rate can make the loss bounce; too small makes it crawl. Inputs are standardised first.""",
+    g.MLP: """A multi-layer perceptron stacks layers of weighted sums, each followed by a non-linear
+activation; it learns by gradient descent on the log-loss plus an L2 penalty on the weights (**alpha**), one
+mini-batch of rows at a time (**batch size**; an epoch is one pass over the rows it trains on, so smaller
+batches take more and noisier steps per epoch). **Adam** adapts each weight's step size from running averages
+of its gradients. scikit-learn's **sgd** solver is not plain SGD: by default it adds momentum 0.9 with
+Nesterov's correction, which the page keeps and the code shows. Which one reaches a lower loss depends on the
+data and the learning rate: switch the solver and compare. Too large a learning rate can make the loss bounce;
+too small makes it crawl. Inputs are standardised first.
+
+The chart on the right draws scikit-learn's **training loss** (`loss_curve_`: the mean log-loss over each
+epoch's mini-batches, measured while the weights move, plus the penalty term, small unless alpha is
+large) and the **test log-loss** of the weights after each epoch, which the page computes (scikit-learn does
+not record it). Without early stopping, training ends after the epochs allowed, or once the training loss
+has not improved by tol = 0.0001 for more than *patience* epochs in a row. With **early stopping**,
+scikit-learn first holds out the validation share of the training rows, scores their **accuracy** (not their
+loss) after every epoch, stops once it has not improved for more than *patience* epochs and keeps the weights
+of the best epoch; the page adds the log-loss of those same validation rows.""",
 }
 
 
-def two_d_key(name: str) -> tuple:
+def sidebar_data() -> tuple[int, float, int]:
+    """The sidebar's samples, noise and seed (the generated 2-D sets read them)."""
     ss = st.session_state
-    return (name, int(ss.get(common.N_SAMPLES_KEY, common.N_SAMPLES_DEFAULT)),
+    return (int(ss.get(common.N_SAMPLES_KEY, common.N_SAMPLES_DEFAULT)),
             float(ss.get(common.NOISE_KEY, common.NOISE_DEFAULT)), common.seed())
 
 
-@st.cache_data(max_entries=64, show_spinner="Fitting the model…")
-def fit_classifier(ds_key: tuple, model: str, params: tuple) -> g.ClassifierResult:
-    name, n_samples, noise, seed = ds_key
-    ds = datasets.load(name, n_samples=n_samples, noise=noise, seed=seed)
-    return g.fit_classifier(ds, model, dict(params), seed)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def fit_linear(features: tuple, seed: int) -> g.LinearResult:
-    return g.fit_linear(list(features), seed)
-
-
 def model_controls(model: str) -> dict:
-    """The chosen model's own widgets; returns its hyper-parameters."""
-    if model == g.LINEAR:
-        feats = controls.bound(st.multiselect, "Features of the diabetes table", g.LIN_FEATURES, default=g.LIN_FEATURES_DEFAULT,
-                               key=g.LIN_FEATURES_KEY,
-                               help="One feature draws the fitted line; more fit a plane (see the residuals).")
-        return {"features": [f for f in g.LIN_FEATURES if f in feats]}
+    """The chosen classifier's own widgets; returns its hyper-parameters."""
+    if model == g.MLP:
+        return network_controls()
     c1, c2, c3 = st.columns(3)
     if model == g.LOGISTIC:
         c = controls.bound(c1.select_slider, "C (inverse regularisation strength)", g.C_VALUES, value=g.LOGIT_C_DEFAULT,
@@ -113,122 +122,88 @@ def model_controls(model: str) -> dict:
         degree = controls.bound(c3.slider, "Degree (polynomial)", g.SVM_DEGREE_MIN, g.SVM_DEGREE_MAX, g.SVM_DEGREE_DEFAULT,
                            key=g.SVM_DEGREE_KEY, disabled=kernel != "poly")
         return {"kernel": kernel, "C": c, "gamma": gamma, "degree": degree}
-    if model == g.MLP:
-        return {"layers": controls.bound(c1.slider, "Hidden layers", g.MLP_LAYERS_MIN, g.MLP_LAYERS_MAX, g.MLP_LAYERS_DEFAULT,
-                                    key=g.MLP_LAYERS_KEY),
-                "width": controls.bound(c1.slider, "Neurons per layer", g.MLP_WIDTH_MIN, g.MLP_WIDTH_MAX, g.MLP_WIDTH_DEFAULT,
-                                   key=g.MLP_WIDTH_KEY),
-                "activation": controls.bound(c2.segmented_control, "Activation", g.MLP_ACTIVATIONS, default=g.MLP_ACTIVATION_DEFAULT,
-                                                   required=True, key=g.MLP_ACTIVATION_KEY),
-                "solver": controls.bound(c2.segmented_control, "Solver", g.MLP_SOLVERS, default=g.MLP_SOLVER_DEFAULT, required=True,
-                                               key=g.MLP_SOLVER_KEY,
-                                               help=f"adam: a step size per weight. sgd: {g.SOLVER_NAMES['sgd']}, "
-                                                    "scikit-learn's defaults."),
-                "learning_rate": controls.bound(c3.select_slider, "Learning rate", g.LR_VALUES, value=g.MLP_LR_DEFAULT,
-                                                  key=g.MLP_LR_KEY),
-                "epochs": controls.bound(c3.slider, "Epochs (max_iter)", g.MLP_EPOCHS_MIN, g.MLP_EPOCHS_MAX, g.MLP_EPOCHS_DEFAULT,
-                                    g.MLP_EPOCHS_STEP, key=g.MLP_EPOCHS_KEY)}
     raise KeyError(model)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def linear_specs(features: tuple, seed: int) -> tuple[dict, dict, dict]:
-    """The linear fit's three charts, converted once per feature set (a rerun sends the cached dicts)."""
-    r = fit_linear(features, seed)
-    if r.line is not None:
-        pts = r.points.rename(columns={"split": "group"})
-        fit_chart = charts.points_lines_chart(pts, r.line.assign(series="fitted line"), r.features[0],
-                                              "disease progression", f"Disease progression vs {r.features[0]}")
-    else:  # a plane in more than 2-D: actual against predicted, the diagonal is a perfect fit
-        pts = r.residuals.rename(columns={"fitted": "x", "actual": "y", "split": "group"})[["x", "y", "group"]]
-        lo, hi = float(min(pts["x"].min(), pts["y"].min())), float(max(pts["x"].max(), pts["y"].max()))
-        diag = pd.DataFrame({"x": [lo, hi], "y": [lo, hi], "series": "perfect prediction"})
-        fit_chart = charts.points_lines_chart(pts, diag, "predicted", "actual",
-                                              f"Actual vs predicted ({len(r.features)} features: the fit is a hyperplane)")
-    res = r.residuals.rename(columns={"fitted": "x", "residual": "y", "split": "group"})
-    residual_chart = charts.points_lines_chart(res, None, "fitted value", "residual (actual − fitted)", "Residuals",
-                                               rule_y=0.0)
-    coef_chart = charts.bar_chart(r.coef, "coefficient", "feature", title="Coefficients",
-                                  height=110 + 28 * len(r.coef))  # + title and axis
-    return tuple(charts.to_spec(c) for c in (fit_chart, residual_chart, coef_chart))
+def network_controls() -> dict:
+    """The network's widgets: its shape, its optimiser, its penalty and batches, its stopping rule."""
+    c1, c2, c3, c4 = st.columns(4)
+    early = controls.bound(c4.toggle, "Early stopping", g.MLP_EARLY_DEFAULT, key=g.MLP_EARLY_KEY,
+                           help="Hold out a validation share of the training rows, score their accuracy after "
+                                "every epoch, stop when it stops improving and keep the best epoch's weights.")
+    return {"layers": controls.bound(c1.slider, "Hidden layers", g.MLP_LAYERS_MIN, g.MLP_LAYERS_MAX, g.MLP_LAYERS_DEFAULT,
+                                key=g.MLP_LAYERS_KEY),
+            "width": controls.bound(c1.slider, "Neurons per layer", g.MLP_WIDTH_MIN, g.MLP_WIDTH_MAX, g.MLP_WIDTH_DEFAULT,
+                               key=g.MLP_WIDTH_KEY),
+            "alpha": controls.bound(c1.select_slider, "L2 penalty (alpha)", g.MLP_ALPHAS, value=g.MLP_ALPHA_DEFAULT,
+                                    key=g.MLP_ALPHA_KEY, help="The weight of the squared weights in the loss: "
+                                                              "larger alpha, smaller weights, a smoother boundary."),
+            "activation": controls.bound(c2.segmented_control, "Activation", g.MLP_ACTIVATIONS, default=g.MLP_ACTIVATION_DEFAULT,
+                                               required=True, key=g.MLP_ACTIVATION_KEY),
+            "solver": controls.bound(c2.segmented_control, "Solver", g.MLP_SOLVERS, default=g.MLP_SOLVER_DEFAULT, required=True,
+                                           key=g.MLP_SOLVER_KEY,
+                                           help=f"adam: a step size per weight. sgd: {g.SOLVER_NAMES['sgd']}, "
+                                                "scikit-learn's defaults."),
+            "batch_size": controls.bound(c2.select_slider, "Batch size (rows per step)", g.MLP_BATCHES,
+                                         value=g.MLP_BATCH_DEFAULT, key=g.MLP_BATCH_KEY,
+                                         help="Rows per gradient step, at most the rows the network trains on "
+                                              "(2000 is always the full batch). 200 is scikit-learn's 'auto'."),
+            "learning_rate": controls.bound(c3.select_slider, "Learning rate", g.LR_VALUES, value=g.MLP_LR_DEFAULT,
+                                              key=g.MLP_LR_KEY),
+            "epochs": controls.bound(c3.slider, "Epochs (max_iter)", g.MLP_EPOCHS_MIN, g.MLP_EPOCHS_MAX, g.MLP_EPOCHS_DEFAULT,
+                                g.MLP_EPOCHS_STEP, key=g.MLP_EPOCHS_KEY),
+            "patience": controls.bound(c3.slider, "Patience (n_iter_no_change)", g.MLP_PATIENCE_MIN, g.MLP_PATIENCE_MAX,
+                                       g.MLP_PATIENCE_DEFAULT, key=g.MLP_PATIENCE_KEY,
+                                       help="Stop once the watched score (the training loss, or with early "
+                                            "stopping the validation accuracy) has not improved by tol = 0.0001 "
+                                            "for more than this many epochs in a row."),
+            "early_stopping": early,
+            "validation_fraction": controls.bound(c4.select_slider, "Validation share (early stopping)",
+                                                  g.MLP_VALIDATION_FRACTIONS, value=g.MLP_VALIDATION_DEFAULT,
+                                                  key=g.MLP_VALIDATION_KEY, disabled=not early,
+                                                  help="The share of the training rows held out to score each "
+                                                       "epoch; the network trains on the rest.")}
 
 
-def show_linear(p: dict) -> tuple[str, str]:
-    """Draw the linear fit; returns the exported code and the sentence about what is on screen."""
-    if not p["features"]:
+@st.fragment
+def linear_panel() -> None:
+    """Linear regression on the diabetes table; its feature picker reruns this panel only."""
+    feats = controls.bound(st.multiselect, "Features of the diabetes table", g.LIN_FEATURES, default=g.LIN_FEATURES_DEFAULT,
+                           key=g.LIN_FEATURES_KEY,
+                           help="One feature draws the fitted line; more fit a plane (see the residuals).")
+    features = [f for f in g.LIN_FEATURES if f in feats]
+    if not features:
         st.info("Pick at least one feature of the diabetes table to fit a line.")
-        return g.export_code(g.LINEAR, {}, common.seed(), features=g.LIN_FEATURES_DEFAULT), ""
-    r = fit_linear(tuple(p["features"]), common.seed())
+        common.show_code(g.export_code(g.LINEAR, {}, common.seed(), features=g.LIN_FEATURES_DEFAULT))
+        return
+    v = g.linear_view(tuple(features), common.seed())
+    r = v.result
     st.markdown(f"**Fitted equation:** `{r.equation}`")
     m = st.columns(4)
     m[0].metric("R² (train)", f"{r.r2_train:.3f}")
     m[1].metric("R² (test)", f"{r.r2_test:.3f}")
     m[2].metric("RMSE (train)", f"{r.rmse_train:.1f}")
     m[3].metric("RMSE (test)", f"{r.rmse_test:.1f}")
-    left, right = st.columns(2)
-    fit_chart, residual_chart, coef_chart = linear_specs(tuple(p["features"]), common.seed())
-    left.vega_lite_chart(spec=fit_chart)
-    right.vega_lite_chart(spec=residual_chart)
-    st.vega_lite_chart(spec=coef_chart)
+    left, right = show.columns(2)
+    show.chart(v.specs["fit"], target=left)
+    show.chart(v.specs["residuals"], target=right)
+    show.chart(v.specs["coefficients"])
     with st.expander("Numbers behind the charts"):
         st.dataframe(pd.concat([pd.DataFrame({"feature": ["(intercept)"], "coefficient": [r.intercept]}), r.coef],
                      ignore_index=True), hide_index=True)
         st.dataframe(r.residuals, hide_index=True, height=240)
-    return g.export_code(g.LINEAR, {}, common.seed(), features=p["features"]), g.observation(g.LINEAR, r, p)
+    st.markdown(f"**On screen now:** {v.sentence}")
+    common.show_code(v.code)
 
 
-def _boundary_chart(grid: pd.DataFrame, points: pd.DataFrame, title: str, height: int,
-                    margin: pd.DataFrame | None = None, support: pd.DataFrame | None = None):
-    extra = charts.outline_layer(margin, support) if margin is not None else None
-    return charts.boundary_chart(grid, points, title=title, height=height, extra=extra)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def classifier_specs(ds_key: tuple, model: str, params: tuple) -> dict[str, dict]:
-    """The boundary and the model's own chart beside it ("side": the sigmoid, the tree, the loss curve),
-    converted once per fit: a rerun sends the cached dicts, no frames to hash."""
-    r = fit_classifier(ds_key, model, params)
-    x = r.extras
-    title = f"{model} on {ds_key[0]}: P(class 1)"
-    if model == g.SVM:
-        out = {"boundary": charts.to_spec(_boundary_chart(r.grid, r.points, title, 460, x["margin"], x["support"]))}
-    else:
-        out = {"boundary": charts.to_spec(_boundary_chart(r.grid, r.points, title, 380))}
-    if model == g.LOGISTIC:
-        pts = x["sigmoid_points"].rename(columns={"z": "x", "y": "y"}).assign(group=lambda d: d["label"])
-        curve = x["sigmoid"].rename(columns={"z": "x", "p": "y"}).assign(series="sigmoid 1/(1+e^-z)")
-        out["side"] = charts.to_spec(charts.points_lines_chart(
-            pts[["x", "y", "group", "split"]], curve, "linear score z", "P(class 1) / true class",
-            "Each point at its score z and its true class (0 or 1)", height=380))
-    elif model == g.TREE and x["leaves"] <= g.TREE_DIAGRAM_MAX_LEAVES:
-        out["side"] = charts.to_spec(_tree_chart(x["nodes"], x["edges"]))
-    elif model == g.MLP:
-        out["side"] = charts.to_spec(charts.line_chart(x["loss"], "epoch", "loss", title="Training loss per epoch",
-                                                           y_title="log-loss", height=380))
-    return out
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def member_specs(ds_key: tuple, params: tuple) -> list[dict]:
-    """The forest's first trees: one small chart built, the others swap in their grids (same cells)."""
-    members = fit_classifier(ds_key, g.FOREST, params).extras["members"]
-    titles = [f"{label.capitalize()}: test acc {acc:.3f}" for label, _, acc in members]
-    first = charts.to_spec(charts.member_boundary_chart(members[0][1], titles[0]))
-    return [first] + [charts.swap_grid(first, grid, t) for (_, grid, _), t in zip(members[1:], titles[1:])]
-
-
-def _tree_chart(nodes: pd.DataFrame, edges: pd.DataFrame):
-    # legends below the tree: the leaves' labels need the whole width
-    return charts.tree_chart(nodes, edges, title="The tree itself: left branch = test true (solid)",
-                             height=440).configure_legend(orient="bottom", gradientLength=100)
-
-
-def show_classifier(model: str, p: dict, ds_key: tuple) -> tuple[str, str]:
-    """Draw the fitted classifier; returns the exported code and the sentence about what is on screen."""
-    params = tuple(sorted(p.items()))
-    r = fit_classifier(ds_key, model, params)
-    x = r.extras
-    m = st.columns(4)
+@st.fragment
+def classifier_panel(model: str, dataset: str) -> None:
+    """One classifier on the chosen 2-D set; its own controls rerun this panel only."""
+    params = model_controls(model)
+    n_samples, noise, seed = sidebar_data()
+    v = g.classifier_view(g.settings(model, dataset, params, n_samples, noise, seed))
+    r, x = v.result, v.result.extras
+    m = st.columns(5 if model == g.MLP else 4)
     m[0].metric("Train accuracy", f"{r.train_accuracy:.3f}")
     m[1].metric("Test accuracy", f"{r.test_accuracy:.3f}")
     if model == g.LOGISTIC:
@@ -244,14 +219,27 @@ def show_classifier(model: str, p: dict, ds_key: tuple) -> tuple[str, str]:
     elif model == g.MLP:
         m[2].metric("Epochs run", x["n_iter"])
         m[3].metric("Final training loss", f"{x['loss']['loss'].iloc[-1]:.3f}")
+        m[4].metric("Test log-loss", f"{x['test_log_loss']:.3f}",
+                    help="The log-loss of the network kept, on the test rows (without the penalty term).")
     if not x.get("converged", True):
         st.caption("The optimiser hit its iteration cap before converging (scikit-learn's ConvergenceWarning): "
                    "more epochs or a larger learning rate would change the result.")
+    draw_classifier(model, v)
+    if model == g.MLP:
+        what_the_mlp_cannot_show()
+    st.markdown(f"**On screen now:** {v.sentence}")
+    common.show_code(v.code)
+    if model == g.LOGISTIC:
+        multiclass_panel(params["C"])
 
-    specs = classifier_specs(ds_key, model, params)
-    if model in (g.LOGISTIC, g.TREE, g.MLP, g.FOREST):
-        left, right = st.columns(2)
-        left.vega_lite_chart(spec=specs["boundary"])
+
+def draw_classifier(model: str, v: g.View) -> None:
+    r, x, specs = v.result, v.result.extras, v.specs
+    if model == g.SVM:  # full width: one more legend
+        show.chart(specs["boundary"])
+    else:
+        left, right = show.columns(2)
+        show.chart(specs["boundary"], target=left)
         with right:
             if model == g.TREE and "side" not in specs:
                 st.markdown(f"**The tree itself** ({x['leaves']} leaves: too many to draw; each line is a "
@@ -259,27 +247,91 @@ def show_classifier(model: str, p: dict, ds_key: tuple) -> tuple[str, str]:
                 with st.container(height=360):
                     st.code(x["text"], language=None)
             elif model == g.FOREST:
-                for spec in member_specs(ds_key, params):
-                    st.vega_lite_chart(spec=spec)
+                for spec in specs["members"]:
+                    show.chart(spec)
             else:
-                st.vega_lite_chart(spec=specs["side"])
+                show.chart(specs["side"])
+                if "validation" in specs:
+                    show.chart(specs["validation"])
                 if model == g.TREE:
                     with st.expander("The same tree as text"):
                         st.code(x["text"], language=None)
-    else:  # SVM: full width, one more legend
-        st.vega_lite_chart(spec=specs["boundary"])
     with st.expander("Numbers behind the charts"):
         st.dataframe(r.points, hide_index=True, height=240)
         if model == g.MLP:
-            st.dataframe(x["loss"], hide_index=True, height=200)
+            curves = x["curves"].pivot(index="epoch", columns="curve", values="loss")
+            if "validation" in x:
+                curves = curves.join(x["validation"].set_index("epoch"))
+            st.dataframe(curves, height=200)
         if model == g.SVM:
             st.write(f"Support vectors per class: {x['n_support_per_class']}")
         if model == g.FOREST:
             st.dataframe(pd.DataFrame([(lab, acc) for lab, _, acc in x["members"]],
                                       columns=["member", "test accuracy"]), hide_index=True)
         st.caption("The background grid has one cell per 80×80 point; P(class 1) per cell is in the chart tooltip.")
-    name, n_samples, noise, seed = ds_key
-    return g.export_code(model, p, seed, name, n_samples, noise), g.observation(model, r, p)
+
+
+def what_the_mlp_cannot_show() -> None:
+    st.markdown(
+        "**What scikit-learn's MLP cannot show.** `MLPClassifier` is a stack of fully connected layers trained on "
+        "the CPU: every neuron sees every output of the layer before. It has no convolutional layers (small "
+        "filters slid across an image, sharing their weights over positions: what makes image models work), no "
+        "dropout (silencing random neurons while training; here only alpha's L2 penalty and early stopping "
+        "regularise), no batch normalisation, no recurrent or attention layers and no GPU. For those you need a "
+        "deep-learning library such as PyTorch, TensorFlow/Keras or JAX. Read next:")
+    c1, c2 = st.columns(2)
+    c1.page_link("views/beyond/transfer.py", label="Transfer learning: reuse a trained network's hidden layer",
+                 icon=":material/move_up:")
+    c2.page_link("views/beyond/applications.py", label="Applications, Vision tab: digits as 64 pixel features",
+                 icon=":material/apps:")
+
+
+@st.fragment
+def multiclass_panel(C: float) -> None:
+    """Logistic regression on more than two classes, with the C above; its set picker reruns this panel only."""
+    st.subheader("More than two classes: one-vs-rest or softmax")
+    name = controls.bound(st.selectbox, "Multi-class set", g.MULTI_SETS, index=g.MULTI_SETS.index(g.MULTI_DEFAULT),
+                          key=g.MULTI_KEY,
+                          help="Iris on two measurements (150 flowers, 3 species), three generated blobs, or a "
+                               "two-class 2-D set (the sidebar's samples and noise apply to the generated ones).")
+    n_samples, noise, seed = sidebar_data()
+    v = g.multiclass_view(g.MulticlassSettings(name, float(C), n_samples, noise, seed))
+    r = v.result
+    m = st.columns(5)
+    on_test = "On the test rows (30 % of the set)."
+    m[0].metric("Accuracy (one-vs-rest)", f"{r.accuracy[g.OVR]:.3f}", help=on_test)
+    m[1].metric("Accuracy (softmax)", f"{r.accuracy[g.SOFTMAX]:.3f}", help=on_test)
+    m[2].metric("Log-loss (one-vs-rest)", f"{r.log_loss[g.OVR]:.3f}", help=on_test)
+    m[3].metric("Log-loss (softmax)", f"{r.log_loss[g.SOFTMAX]:.3f}", help=on_test)
+    m[4].metric("Where they differ", f"{r.differs.mean():.1%}",
+                help="The share of the drawn grid's cells where the two models predict different classes.")
+    if not r.converged:
+        st.caption("An optimiser hit its iteration cap before converging (scikit-learn's ConvergenceWarning).")
+    left, right = show.columns(2)
+    show.chart(v.specs[g.OVR], target=left)
+    show.chart(v.specs[g.SOFTMAX], target=right)
+    st.caption("Each cell in the colour of the class predicted there, from pale (the largest probability near "
+               "1/K, a toss-up) to strong (near 1); black crosses: the other model predicts another class there. "
+               "Circles are training points, triangles test points. Each class's probability is in the tooltip.")
+    left, right = show.columns(2)
+    show.chart(v.specs["gap"], target=left)
+    with right:
+        st.markdown(f"**Cells of the {g.MULTI_RESOLUTION}×{g.MULTI_RESOLUTION} grid by the class each model "
+                    "predicts** (off the diagonal: the cells with crosses)")
+        st.dataframe(r.table)
+    with st.expander("The points (table)"):
+        st.dataframe(r.points, hide_index=True, height=200)
+    st.markdown(f"**On screen now (more than two classes):** {v.sentence}")
+    st.markdown(
+        "**The cockpit's positive class is one of these one-vs-rest problems.** On a multi-class table (iris, "
+        "wine) the Evaluation cockpit asks for a *positive class*: it relabels that class 1 and every other class "
+        "0, fits a binary model on those labels and computes precision, recall, ROC and precision-recall for "
+        "that class against the rest, one of the K binary problems one-vs-rest solves here. Its numbers say how "
+        "well that one class is told apart from the others, not how well the model sorts all K classes; for "
+        "that, read per-class scores and their macro or weighted averages, or the multi-class log-loss above.")
+    st.page_link("views/evaluation/cockpit.py", label="Evaluation cockpit: pick iris or wine in the sidebar, then a "
+                 "positive class", icon=":material/speed:")
+    common.show_code(v.code)
 
 
 st.title("Model gallery")
@@ -290,9 +342,8 @@ model = controls.bound(top1.segmented_control, "Model", g.MODELS, default=g.MODE
 dataset = controls.bound(top2.selectbox, "2-D dataset", datasets.TWO_D, index=datasets.TWO_D.index(g.DATASET_DEFAULT),
                          key=g.DATASET_KEY, disabled=model == g.LINEAR,
                          help="Linear regression uses the diabetes table instead (a regression target).")
-params = model_controls(model)
 if model == g.LINEAR:
-    code, now = show_linear(params)
+    linear_panel()
 else:
-    code, now = show_classifier(model, params, two_d_key(dataset))
-common.page_footer(QUESTIONS, code, EXPLANATION[model] + (f"\n\n**On screen now:** {now}" if now else ""))
+    classifier_panel(model, dataset)
+common.page_footer(QUESTIONS, None, EXPLANATION[model])
