@@ -258,7 +258,7 @@ class DataView:
     specs: dict
 
 
-@memo.cached(max_entries=16, progress="Applying the historical bias…")
+@memo.cached(max_entries=16, shared=True, progress="Applying the historical bias…")  # read-only
 def data_view(bias: float, seed: int) -> DataView:
     table = lending()
     y = approved(table, bias, seed)
@@ -413,11 +413,13 @@ def frontier_sentence(grid: pd.DataFrame, x: str, name: str) -> str:
     return text + within + f": {name} within {PARITY_TOLERANCE:.2f} costs {cost:.3f} of accuracy here."
 
 
-def position_sentence(grid: pd.DataFrame, accuracy: float, dp: float, eo: float) -> str:
-    """Where the current thresholds sit against the frontiers (they are a pair of the grid)."""
+def position_sentence(frontiers: dict[str, pd.DataFrame], accuracy: float, dp: float, eo: float) -> str:
+    """Where the current thresholds (a pair of the grid) sit against the frontiers. The most accurate pair with
+    a difference no larger than yours is a frontier point: the frontier is the running best."""
     parts = []
     for x, name, here in (("DP difference", "demographic parity", dp), ("EO difference", "equalised odds", eo)):
-        reach = grid.loc[grid[x] <= here + 1e-12, "accuracy"].max()
+        xs, acc = frontiers[x][x].to_numpy(), frontiers[x]["accuracy"].to_numpy()
+        reach = float(acc[xs <= here + 1e-12].max())
         if round(reach, 3) > round(accuracy, 3):
             parts.append(f"another pair reaches {reach:.3f} accuracy without a larger {name} difference")
         else:
@@ -484,15 +486,18 @@ class ThresholdView:
     sweep: pd.DataFrame
     grid: pd.DataFrame  # every pair of thresholds
     frontiers: dict  # "DP difference" / "EO difference" -> frontier rows
-    test_counts: pd.DataFrame  # per group: applicants and positives in the test split
+    frontier_text: str  # the two frontier sentences (they do not depend on the thresholds)
     specs: dict  # rates, scores, frontier_dp, frontier_eo; what a threshold moves: threshold_frames
+    rates_table: dict  # group -> (thresholds x RATE_ORDER) array: the bars at every threshold of the grid
+    pairs_table: np.ndarray  # (threshold A, threshold B, [accuracy, DP difference, EO difference])
 
 
 def _jitter(n: int, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).uniform(-1.0, 1.0, n).round(3)
 
 
-@memo.cached(max_entries=32, progress="Sweeping every pair of thresholds…")
+# shared: read-only, and a copy per rerun would unpickle the 10,201-pair grid and the charts' data (~1 MB)
+@memo.cached(max_entries=32, shared=True, progress="Sweeping every pair of thresholds…")
 def threshold_view(bias: float, use_group: bool, use_proxy: bool, labels: str, seed: int) -> ThresholdView:
     """Everything the thresholds do not change, with the charts they move (drawn at 0.5 until the page
     swaps in the current thresholds' datasets)."""
@@ -502,10 +507,13 @@ def threshold_view(bias: float, use_group: bool, use_proxy: bool, labels: str, s
     grid = pair_grid(sw)
     fronts = {x: frontier(grid, x) for x in ("DP difference", "EO difference")}
     positive, negative = label_names(labels)
-    points = pd.DataFrame({"score": s.scores.round(4), "group": s.group,
-                           "label": np.where(y == 1, positive, negative), "jitter": _jitter(len(y), seed)})
-    at = threshold_frames(rates_at(bias, use_group, use_proxy, labels, seed, THRESHOLD_DEFAULT, THRESHOLD_DEFAULT),
-                          THRESHOLD_DEFAULT, THRESHOLD_DEFAULT)
+    # float32 and categories: a quarter of the bytes (14 KB for 1,200 points), which every threshold move
+    # sends again with the unchanged chart
+    points = pd.DataFrame({"score": s.scores.astype(np.float32), "group": pd.Categorical(s.group),
+                           "label": pd.Categorical(np.where(y == 1, positive, negative)),
+                           "jitter": _jitter(len(y), seed).astype(np.float32)})
+    rates_table, pairs_table = _rates_table(sw), _pairs_table(grid)
+    at = _frames(rates_table, pairs_table, THRESHOLD_DEFAULT, THRESHOLD_DEFAULT)
     on_cloud = grid["threshold A"].isin(THRESHOLDS[::CLOUD_STEP]) & grid["threshold B"].isin(THRESHOLDS[::CLOUD_STEP])
     shared = grid[grid["threshold A"] == grid["threshold B"]]
     specs = {
@@ -515,22 +523,45 @@ def threshold_view(bias: float, use_group: bool, use_proxy: bool, labels: str, s
            for key, x, title in (("frontier_dp", "DP difference", "demographic-parity difference"),
                                  ("frontier_eo", "EO difference", "equalised-odds difference"))},
     }
-    test_counts = pd.DataFrame({"group": list(GROUPS), "applicants": [int((s.group == g).sum()) for g in GROUPS],
-                                positive: [int(y[s.group == g].sum()) for g in GROUPS]})
-    return ThresholdView(sw, grid, fronts, test_counts, specs)
+    text = " ".join(frontier_sentence(grid, x, name) for x, name in (("DP difference", "demographic parity"),
+                                                                      ("EO difference", "equalised odds")))
+    return ThresholdView(sw, grid, fronts, text, specs, rates_table, pairs_table)
 
 
-def threshold_frames(rates: Rates, t_a: float, t_b: float) -> dict[str, list[dict]]:
-    """The small datasets a threshold move changes: the per-group bars, each group's cut, the current point."""
-    bars = [{"group": g, "metric": m, "value": None if pd.isna(v) else float(v)}
-            for g in GROUPS for m, v in rates.by_group.loc[g, list(RATE_ORDER)].items()]
+def _rates_table(sw: pd.DataFrame) -> dict[str, np.ndarray]:
+    out = {}
+    for g in GROUPS:
+        part = sw[sw["group"] == g]
+        chosen = (part["TP"] + part["FP"]).to_numpy()
+        precision = np.divide(part["TP"].to_numpy(), chosen, out=np.full(len(part), np.nan), where=chosen > 0)
+        base = part["positives"].to_numpy() / part["n"].to_numpy()
+        out[g] = np.column_stack([base, part["selection rate"], part["TPR"], part["FPR"], precision]).astype(float)
+    return out
+
+
+def _pairs_table(grid: pd.DataFrame) -> np.ndarray:
+    k = len(THRESHOLDS)
+    return grid[["accuracy", "DP difference", "EO difference"]].to_numpy(dtype=float).reshape(k, k, 3)
+
+
+def _frames(rates_table: dict, pairs_table: np.ndarray, t_a: float, t_b: float) -> dict[str, list[dict]]:
+    i, j = (int(round(t / THRESHOLD_STEP)) for t in (t_a, t_b))
+    bars = [{"group": g, "metric": m, "value": None if v != v else float(v)}
+            for g, k in (("A", i), ("B", j)) for m, v in zip(RATE_ORDER, rates_table[g][k])]
+    accuracy, dp, eo = (float(v) for v in pairs_table[i, j])
     return {
         "rates": bars,
         "cuts": [{"group": "A", "threshold": float(t_a)}, {"group": "B", "threshold": float(t_b)}],
         "current": [{"series": "your threshold(s)", "threshold A": float(t_a), "threshold B": float(t_b),
-                     "accuracy": rates.accuracy, "DP difference": rates.demographic_parity,
-                     "EO difference": rates.equalised_odds}],
+                     "accuracy": accuracy, "DP difference": dp, "EO difference": eo}],
     }
+
+
+def threshold_frames(view: ThresholdView, t_a: float, t_b: float) -> dict[str, list[dict]]:
+    """The small datasets a threshold move changes (the per-group bars, each group's cut, the current point),
+    looked up in the cached sweep: the charts move without waiting for the MetricFrame, whose numbers are
+    the same (tests/test_fairness.py) and fill the metrics and tables a moment later."""
+    return _frames(view.rates_table, view.pairs_table, t_a, t_b)
 
 
 # ---- mitigation ------------------------------------------------------------------------------------
@@ -642,7 +673,7 @@ class MitigationView:
     specs: dict  # "dp", "eo": accuracy against each difference, the plain model's frontier beside
 
 
-@memo.cached(max_entries=32)
+@memo.cached(max_entries=32, shared=True)  # read-only; its charts carry the frontier's data
 def mitigation_view(chosen: tuple, bias: float, use_group: bool, use_proxy: bool, labels: str,
                     seed: int) -> MitigationView:
     """The plain model at 0.5 and each (method, constraint) in ``chosen``, measured against ``labels``
@@ -798,15 +829,17 @@ def frontier_chart(x: str, x_title: str) -> alt.LayerChart:
         title=f"Accuracy vs {x_title}", height=260, width="container")
 
 
-def _with_series(frame: pd.DataFrame, series: str) -> pd.DataFrame:
-    return frame[["threshold A", "threshold B", "accuracy", "DP difference", "EO difference"]].assign(series=series)
+def _with_series(frame: pd.DataFrame, x: str, series: str) -> pd.DataFrame:
+    """The columns one frontier chart reads, in float32 (every threshold move sends them again)."""
+    return frame[["threshold A", "threshold B", "accuracy", x]].astype(np.float32).assign(
+        series=pd.Categorical([series] * len(frame)))
 
 
 def frontier_spec(x: str, x_title: str, cloud: pd.DataFrame, front: pd.DataFrame, shared: pd.DataFrame,
                   current: list[dict]) -> dict:
     return _spec(frontier_chart(x, x_title), {
-        "cloud": _with_series(cloud, SERIES[0]), "frontier": _with_series(front, SERIES[1]),
-        "shared": _with_series(shared, SERIES[2]), "current": current})
+        "cloud": _with_series(cloud, x, SERIES[0]), "frontier": _with_series(front, x, SERIES[1]),
+        "shared": _with_series(shared, x, SERIES[2]), "current": current})
 
 
 MODEL_NAMES = ("plain model (threshold 0.5)", "reweighing", "threshold optimiser, demographic parity",

@@ -81,7 +81,7 @@ def unawareness_panel(s: fair.FairnessSettings) -> None:
     st.subheader("Fairness through unawareness")
     table = fair.unawareness(s.bias, s.labels, s.seed)
     st.markdown(fair.unawareness_sentence(table))
-    st.dataframe(table.style.format(precision=3), hide_index=True)
+    st.dataframe(table.round(3), hide_index=True)
     st.caption("The plain logistic regression with each set of inputs, one threshold of 0.5, measured against the "
                f"{s.labels}.")
 
@@ -106,39 +106,50 @@ def threshold_panel(s: fair.FairnessSettings) -> None:
                 threshold_b=threshold.snap(t_b))
     cut_a, cut_b = s.cuts
     view = fair.threshold_view(*s.model_key[:3], s.labels, s.seed)
-    rates = fair.rates_at(*s.model_key[:3], s.labels, s.seed, cut_a, cut_b)
-    for col, (name, value) in zip(st.columns(4), rates.headline().items()):
-        col.metric(name, f"{value:.3f}")
-    positive, _ = fair.label_names(s.labels)
-    st.caption(f"Test split: {int(rates.by_group['applicants'].sum()):,} applicants (A {rates.by_group.loc['A', 'applicants']}, "
-               f"B {rates.by_group.loc['B', 'applicants']}), measured against the {s.labels} (positive: {positive}). "
-               "Each difference is the largest gap between the groups; 0 is parity.")
-    frames = fair.threshold_frames(rates, cut_a, cut_b)
+    # The charts go first, from the cached sweep (a lookup); fairlearn's MetricFrame then computes the numbers
+    # (tens of ms), which fill the slots above and between the charts: a move redraws the charts without
+    # waiting for it. Both give the same numbers (tests/test_fairness.py).
+    frames = fair.threshold_frames(view, cut_a, cut_b)
+    numbers = st.container()
     c1, c2 = show.columns(2)
     show.chart(view.specs["rates"], target=c1, moving=frames)
     show.chart(view.specs["scores"], target=c2, moving=frames)
-    with st.expander("Per-group rates (table, fairlearn MetricFrame)"):
-        st.dataframe(rates.by_group.style.format(precision=3, na_rep="undefined"))
-        st.caption("Precision is undefined for a group with no one approved.")
-
+    table = st.container()
     st.markdown("##### Why the criteria cannot all hold")
-    st.markdown("\n".join(f"- {line}" for line in fair.impossibility_sentences(rates.by_group, positive)))
-
+    why = st.container()
     st.markdown("##### The accuracy-fairness frontier")
     c1, c2 = show.columns(2)
     show.chart(view.specs["frontier_dp"], target=c1, moving=frames)
     show.chart(view.specs["frontier_eo"], target=c2, moving=frames)
-    st.markdown(" ".join([fair.frontier_sentence(view.grid, "DP difference", "demographic parity"),
-                          fair.frontier_sentence(view.grid, "EO difference", "equalised odds"),
-                          fair.position_sentence(view.grid, rates.accuracy, rates.demographic_parity,
-                                                 rates.equalised_odds)]))
-    st.caption("Every pair of thresholds on the slider's 0.01 grid (grey: every fifth), scored on the test split "
-               "itself: an optimistic picture of what choosing thresholds can do.")
+    position = st.container()
+
+    rates = fair.rates_at(*s.model_key[:3], s.labels, s.seed, cut_a, cut_b)
+    positive, _ = fair.label_names(s.labels)
+    with numbers:
+        for col, (name, value) in zip(st.columns(4), rates.headline().items()):
+            col.metric(name, f"{value:.3f}")
+        st.caption(f"Test split: {int(rates.by_group['applicants'].sum()):,} applicants "
+                   f"(A {rates.by_group.loc['A', 'applicants']}, B {rates.by_group.loc['B', 'applicants']}), measured "
+                   f"against the {s.labels} (positive: {positive}). Each difference is the largest gap between the "
+                   "groups; 0 is parity.")
+    with table, st.expander("Per-group rates (table, fairlearn MetricFrame)"):
+        st.dataframe(rates.by_group.round(3))
+        st.caption("Precision is undefined (empty) for a group with no one approved.")
+    why.markdown("\n".join(f"- {line}" for line in fair.impossibility_sentences(rates.by_group, positive)))
+    position.markdown(view.frontier_text + " " + fair.position_sentence(
+        view.frontiers, rates.accuracy, rates.demographic_parity, rates.equalised_odds))
+    common.show_code(fair.threshold_script(s))
+
+
+def frontier_tables(s: fair.FairnessSettings) -> None:
+    """The frontiers' numbers; outside the threshold panel because no threshold changes them."""
+    view = fair.threshold_view(*s.model_key[:3], s.labels, s.seed)
+    st.caption("The frontier: every pair of thresholds on the slider's 0.01 grid (grey: every fifth), scored on the "
+               "test split itself, an optimistic picture of what choosing thresholds can do.")
     with st.expander("Frontier points (tables)"):
         t1, t2 = st.tabs(["demographic parity", "equalised odds"])
-        t1.dataframe(view.frontiers["DP difference"].style.format(precision=3), hide_index=True)
-        t2.dataframe(view.frontiers["EO difference"].style.format(precision=3), hide_index=True)
-    common.show_code(fair.threshold_script(s))
+        t1.dataframe(view.frontiers["DP difference"].round(3), hide_index=True)
+        t2.dataframe(view.frontiers["EO difference"].round(3), hide_index=True)
 
 
 @st.fragment
@@ -186,7 +197,7 @@ def mitigation_panel(s: fair.FairnessSettings) -> None:
                "threshold. The threshold optimiser and the exponentiated gradient decide at random between rules "
                "(seeded); the plain model and reweighing use one threshold of 0.5.")
     with st.expander("Every model shown (table)"):
-        st.dataframe(view.table.style.format(precision=3), hide_index=True)
+        st.dataframe(view.table.round(3), hide_index=True)
     if method != fair.NONE:
         common.show_code(fair.mitigation_script(s))
 
@@ -227,6 +238,7 @@ settings = shared_controls()
 data_panel(settings)
 unawareness_panel(settings)
 threshold_panel(settings)
+frontier_tables(settings)
 mitigation_slot = st.container()  # drawn in reading order, computed last: the text below does not wait for it
 privacy_and_transparency()
 with mitigation_slot:
