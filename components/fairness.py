@@ -3,8 +3,10 @@
 threshold or one per group, the parity criteria, the accuracy-fairness frontier, why the criteria
 cannot all hold when base rates differ, and three mitigations.
 
-The metrics come from fairlearn (``MetricFrame`` with selection rate, true- and false-positive rates
-and precision; the differences between groups from the same frame), and the mitigations are fairlearn's
+The metrics come from fairlearn: selection rate, true- and false-positive rates (and scikit-learn's precision)
+per group, through a ``MetricFrame`` for the cached comparisons and called on each group directly on a
+threshold move (``quick_group_rates``: a MetricFrame per move cost seven times as much); the differences
+between groups are taken as MetricFrame.difference takes them. The mitigations are fairlearn's
 ``ThresholdOptimizer`` (post-processing) and ``ExponentiatedGradient`` (in-training constraints).
 Written by hand, because no library has it or teaching needs it:
 - the bias mechanism (sample_data/make_lending.py keeps the latent truth; ``approved`` applies the
@@ -79,9 +81,8 @@ ACCURACY, DP_DIFF, EOPP_DIFF, EODDS_DIFF = (
 HEADLINE = (ACCURACY, DP_DIFF, EOPP_DIFF, EODDS_DIFF)
 MITIGATED = " (mitigated)"  # the mitigation panel's labels: HEADLINE + MITIGATED
 
-# fairlearn's metrics per group; precision is undefined (NaN) for a group with no one approved. Only these
-# four go through the MetricFrame: it costs about five times its metrics' own work (a threshold move
-# computes one), so accuracy and the group sizes are counted outside it.
+# fairlearn's metrics per group; precision is undefined (NaN) for a group with no one approved. Accuracy and the
+# group sizes are counted outside the MetricFrame, which costs about six times its metrics' own work per metric.
 RATE_METRICS = {"selection rate": selection_rate, "TPR": true_positive_rate, "FPR": false_positive_rate,
                 "precision": partial(precision_score, zero_division=np.nan)}
 RATE_ORDER = ("base rate", "selection rate", "TPR", "FPR", "precision")
@@ -228,25 +229,48 @@ class Rates:
                 EODDS_DIFF: self.equalised_odds}
 
 
-def group_rates(y_true: np.ndarray, y_pred: np.ndarray, group: np.ndarray) -> Rates:
-    """fairlearn's MetricFrame per group; the differences are the frame's between-group differences, as
-    fairlearn's demographic_parity_difference, equal_opportunity_difference and equalized_odds_difference
-    compute them (one frame instead of three)."""
-    frame = MetricFrame(metrics=RATE_METRICS, y_true=y_true, y_pred=y_pred,
-                        sensitive_features=pd.Series(group, name=GROUP))
-    gap = frame.difference(method="between_groups")
-    by_group = frame.by_group.reindex(list(GROUPS))
+def _rates(by_group: pd.DataFrame, accuracy: float) -> Rates:
+    """The differences as MetricFrame.difference(method="between_groups") takes them: largest minus smallest."""
+    def gap(column: str) -> float:
+        return float(by_group[column].max() - by_group[column].min())
+    return Rates(by_group, accuracy, gap("selection rate"), gap("TPR"), max(gap("TPR"), gap("FPR")))
+
+
+def _completed(by_group: pd.DataFrame, y_true: np.ndarray, group: np.ndarray) -> pd.DataFrame:
     by_group.insert(0, "base rate", [float(np.mean(y_true[group == g])) for g in GROUPS])
     by_group["applicants"] = [int(np.sum(group == g)) for g in GROUPS]
-    return Rates(by_group, float(accuracy_score(y_true, y_pred)), float(gap["selection rate"]), float(gap["TPR"]),
-                 float(max(gap["TPR"], gap["FPR"])))
+    return by_group
+
+
+def group_rates(y_true: np.ndarray, y_pred: np.ndarray, group: np.ndarray) -> Rates:
+    """fairlearn's MetricFrame per group, and its between-group differences (as fairlearn's
+    demographic_parity_difference, equal_opportunity_difference and equalized_odds_difference compute them,
+    from one frame instead of three). For the cached comparisons: one frame per model."""
+    frame = MetricFrame(metrics=RATE_METRICS, y_true=y_true, y_pred=y_pred,
+                        sensitive_features=pd.Series(group, name=GROUP))
+    return _rates(_completed(frame.by_group.reindex(list(GROUPS)), y_true, group),
+                  float(accuracy_score(y_true, y_pred)))
+
+
+def quick_group_rates(y_true: np.ndarray, y_pred: np.ndarray, group: np.ndarray) -> Rates:
+    """The same numbers from the same fairlearn metric functions, called on each group's rows without a
+    MetricFrame: a threshold move computes one set, and a MetricFrame cost 50 ms of CPU there against 7 ms
+    (its bookkeeping is about six times its four metrics' own work; load 16 on 2 cores). tests/test_fairness.py
+    checks that the two agree."""
+    rows = {}
+    for g in GROUPS:
+        rows[g] = {name: float(metric(y_true[group == g], y_pred[group == g])) for name, metric in RATE_METRICS.items()}
+    by_group = pd.DataFrame.from_dict(rows, orient="index")
+    by_group.index.name = GROUP
+    return _rates(_completed(by_group, y_true, group), float(accuracy_score(y_true, y_pred)))
 
 
 @memo.cached(max_entries=256)  # one entry: a two-row table and four numbers
 def rates_at(bias: float, use_group: bool, use_proxy: bool, labels: str, seed: int, t_a: float,
              t_b: float) -> Rates:
+    """The threshold panel's numbers at a pair of thresholds (the same threshold twice for one threshold)."""
     s = scored(bias, use_group, use_proxy, seed)
-    return group_rates(s.labels(labels), decide(s.scores, s.group, t_a, t_b), s.group)
+    return quick_group_rates(s.labels(labels), decide(s.scores, s.group, t_a, t_b), s.group)
 
 
 # ---- the data panel ------------------------------------------------------------------------------
@@ -343,7 +367,7 @@ def unawareness_sentence(table: pd.DataFrame) -> str:
 
 # ---- the threshold sweep, the frontier ----------------------------------------------------------
 THRESHOLDS = np.round(np.arange(101) * THRESHOLD_STEP, 2)  # the slider's grid
-CLOUD_STEP = 5  # the chart's grey cloud shows every 5th threshold of each group (21 x 21 pairs)
+CLOUD_STEP = 10  # the chart's grey cloud: every 10th threshold of each group (11 x 11 pairs)
 
 
 def sweep(scores: np.ndarray, y: np.ndarray, group: np.ndarray) -> pd.DataFrame:
@@ -490,10 +514,26 @@ class ThresholdView:
     specs: dict  # rates, scores, frontier_dp, frontier_eo; what a threshold moves: threshold_frames
     rates_table: dict  # group -> (thresholds x RATE_ORDER) array: the bars at every threshold of the grid
     pairs_table: np.ndarray  # (threshold A, threshold B, [accuracy, DP difference, EO difference])
+    score_top: float  # the histogram's tallest bar: each group's cut spans its half of the chart
 
 
-def _jitter(n: int, seed: int) -> np.ndarray:
-    return np.random.default_rng(seed).uniform(-1.0, 1.0, n).round(3)
+SCORE_BIN = 0.05
+
+
+def score_histogram(scores: np.ndarray, y: np.ndarray, group: np.ndarray, names: tuple[str, str]) -> pd.DataFrame:
+    """Applicants per score bin (0.05 wide), group and label; group B's counts negative, drawn below the axis.
+    Binned here, not in the chart: a threshold move sends the chart again, and 80 rows cost the browser far
+    less than 1,200 points."""
+    bins = np.clip((scores / SCORE_BIN).astype(int), 0, int(round(1 / SCORE_BIN)) - 1)
+    rows = []
+    for g in GROUPS:
+        for label, name in ((1, names[0]), (0, names[1])):
+            counts = np.bincount(bins[(group == g) & (y == label)], minlength=int(round(1 / SCORE_BIN)))
+            for b, c in enumerate(counts):
+                rows.append((g, name, round(b * SCORE_BIN, 2), round((b + 1) * SCORE_BIN, 2), int(c),
+                             int(c) if g == "A" else -int(c)))
+    frame = pd.DataFrame(rows, columns=["group", "label", "start", "end", "count", "signed"])
+    return frame.astype({"group": "category", "label": "category"})
 
 
 # shared: read-only, and a copy per rerun would unpickle the 10,201-pair grid and the charts' data (~1 MB)
@@ -507,25 +547,22 @@ def threshold_view(bias: float, use_group: bool, use_proxy: bool, labels: str, s
     grid = pair_grid(sw)
     fronts = {x: frontier(grid, x) for x in ("DP difference", "EO difference")}
     positive, negative = label_names(labels)
-    # float32 and categories: a quarter of the bytes (14 KB for 1,200 points), which every threshold move
-    # sends again with the unchanged chart
-    points = pd.DataFrame({"score": s.scores.astype(np.float32), "group": pd.Categorical(s.group),
-                           "label": pd.Categorical(np.where(y == 1, positive, negative)),
-                           "jitter": _jitter(len(y), seed).astype(np.float32)})
+    hist = score_histogram(s.scores, y, s.group, (positive, negative))
+    top = float(hist.groupby(["group", "start"], observed=True)["count"].sum().max())
     rates_table, pairs_table = _rates_table(sw), _pairs_table(grid)
-    at = _frames(rates_table, pairs_table, THRESHOLD_DEFAULT, THRESHOLD_DEFAULT)
+    at = _frames(rates_table, pairs_table, top, THRESHOLD_DEFAULT, THRESHOLD_DEFAULT)
     on_cloud = grid["threshold A"].isin(THRESHOLDS[::CLOUD_STEP]) & grid["threshold B"].isin(THRESHOLDS[::CLOUD_STEP])
     shared = grid[grid["threshold A"] == grid["threshold B"]]
     specs = {
         "rates": rates_spec(at["rates"]),
-        "scores": scores_spec(points, (positive, negative), at["cuts"]),
+        "scores": scores_spec(hist, (positive, negative), top, at["cuts"]),
         **{key: frontier_spec(x, title, grid[on_cloud], fronts[x], shared, at["current"])
            for key, x, title in (("frontier_dp", "DP difference", "demographic-parity difference"),
                                  ("frontier_eo", "EO difference", "equalised-odds difference"))},
     }
     text = " ".join(frontier_sentence(grid, x, name) for x, name in (("DP difference", "demographic parity"),
                                                                       ("EO difference", "equalised odds")))
-    return ThresholdView(sw, grid, fronts, text, specs, rates_table, pairs_table)
+    return ThresholdView(sw, grid, fronts, text, specs, rates_table, pairs_table, top)
 
 
 def _rates_table(sw: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -544,14 +581,16 @@ def _pairs_table(grid: pd.DataFrame) -> np.ndarray:
     return grid[["accuracy", "DP difference", "EO difference"]].to_numpy(dtype=float).reshape(k, k, 3)
 
 
-def _frames(rates_table: dict, pairs_table: np.ndarray, t_a: float, t_b: float) -> dict[str, list[dict]]:
+def _frames(rates_table: dict, pairs_table: np.ndarray, top: float, t_a: float,
+            t_b: float) -> dict[str, list[dict]]:
     i, j = (int(round(t / THRESHOLD_STEP)) for t in (t_a, t_b))
     bars = [{"group": g, "metric": m, "value": None if v != v else float(v)}
             for g, k in (("A", i), ("B", j)) for m, v in zip(RATE_ORDER, rates_table[g][k])]
     accuracy, dp, eo = (float(v) for v in pairs_table[i, j])
     return {
         "rates": bars,
-        "cuts": [{"group": "A", "threshold": float(t_a)}, {"group": "B", "threshold": float(t_b)}],
+        "cuts": [{"group": "A", "threshold": float(t_a), "from": 0.0, "to": top},
+                 {"group": "B", "threshold": float(t_b), "from": 0.0, "to": -top}],
         "current": [{"series": "your threshold(s)", "threshold A": float(t_a), "threshold B": float(t_b),
                      "accuracy": accuracy, "DP difference": dp, "EO difference": eo}],
     }
@@ -559,9 +598,8 @@ def _frames(rates_table: dict, pairs_table: np.ndarray, t_a: float, t_b: float) 
 
 def threshold_frames(view: ThresholdView, t_a: float, t_b: float) -> dict[str, list[dict]]:
     """The small datasets a threshold move changes (the per-group bars, each group's cut, the current point),
-    looked up in the cached sweep: the charts move without waiting for the MetricFrame, whose numbers are
-    the same (tests/test_fairness.py) and fill the metrics and tables a moment later."""
-    return _frames(view.rates_table, view.pairs_table, t_a, t_b)
+    looked up in the cached sweep; tests/test_fairness.py checks them against the panel's fairlearn numbers."""
+    return _frames(view.rates_table, view.pairs_table, view.score_top, t_a, t_b)
 
 
 # ---- mitigation ------------------------------------------------------------------------------------
@@ -781,24 +819,33 @@ def rates_spec(rows: list[dict]) -> dict:
     return _spec(rates_chart(), {"rates": rows})
 
 
-def scores_chart(label_domain: tuple[str, str]) -> alt.LayerChart:
-    y = alt.Y("group:N", title="group", sort=list(GROUPS))
-    dots = alt.Chart(alt.NamedData(name="scores")).mark_circle(size=12, opacity=0.45).encode(
-        x=alt.X("score:Q", title="model score P(approved)", scale=alt.Scale(domain=[0, 1])),
-        y=y, yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[-1.6, 1.6])),
+def scores_chart(label_domain: tuple[str, str], top: float) -> alt.LayerChart:
+    """Scores per group as a mirrored histogram (group A above the axis, group B below), each group's threshold
+    a black rule across its half."""
+    x = alt.X("start:Q", bin="binned", title="model score P(approved)", scale=alt.Scale(domain=[0, 1]),
+              axis=alt.Axis(tickCount=10))
+    y_scale = alt.Scale(domain=[-top * 1.12, top * 1.12])
+    bars = alt.Chart(alt.NamedData(name="hist")).mark_bar(stroke="white", strokeWidth=0.5).encode(
+        x=x, x2=alt.X2("end:Q"),
+        y=alt.Y("signed:Q", stack="zero", scale=y_scale, title="applicants (A up, B down)",
+                axis=alt.Axis(labelExpr="abs(datum.value)")),
         color=alt.Color("label:N", title=None, scale=alt.Scale(domain=list(label_domain),
                                                                 range=[charts.GREEN, charts.VERMILION]),
                         legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("group:N"), alt.Tooltip("label:N"), alt.Tooltip("score:Q", format=".3f")])
-    cuts = alt.Chart(alt.NamedData(name="cuts")).mark_tick(color=charts.BLACK, thickness=3, size=90).encode(
-        x=alt.X("threshold:Q"), y=y,
+        tooltip=[alt.Tooltip("group:N"), alt.Tooltip("label:N"), alt.Tooltip("start:Q", title="score from"),
+                 alt.Tooltip("end:Q", title="score to"), alt.Tooltip("count:Q", title="applicants")])
+    names = alt.Chart(alt.NamedData(name="group_names")).mark_text(align="left", fontWeight="bold", dx=2).encode(
+        x=alt.X("x:Q"), y=alt.Y("y:Q"), text=alt.Text("text:N"))
+    cuts = alt.Chart(alt.NamedData(name="cuts")).mark_rule(color=charts.BLACK, strokeWidth=3).encode(
+        x=alt.X("threshold:Q"), y=alt.Y("from:Q"), y2=alt.Y2("to:Q"),
         tooltip=[alt.Tooltip("group:N"), alt.Tooltip("threshold:Q", format=".2f")])
-    return alt.layer(dots, cuts).properties(
-        title="Scores per group; approved right of the line", height=220, width="container")
+    return alt.layer(bars, names, cuts).properties(
+        title="Scores per group; approved right of the line", height=240, width="container")
 
 
-def scores_spec(points: pd.DataFrame, label_domain: tuple[str, str], cuts: list[dict]) -> dict:
-    return _spec(scores_chart(label_domain), {"scores": points, "cuts": cuts})
+def scores_spec(hist: pd.DataFrame, label_domain: tuple[str, str], top: float, cuts: list[dict]) -> dict:
+    names = [{"x": 0.0, "y": top * 1.05, "text": "group A"}, {"x": 0.0, "y": -top * 1.05, "text": "group B"}]
+    return _spec(scores_chart(label_domain, top), {"hist": hist, "group_names": names, "cuts": cuts})
 
 
 def _frontier_encoding(x: str, x_title: str) -> dict:

@@ -368,8 +368,8 @@ def test_a_threshold_move_changes_only_the_moving_datasets():
 
 
 @pytest.mark.parametrize("labels", fair.LABEL_OPTIONS)
-def test_the_charts_moving_data_equal_the_metricframe_numbers(labels):
-    """The charts read the cached sweep, the metrics and tables fairlearn's MetricFrame: the same numbers."""
+def test_the_charts_moving_data_equal_the_panel_numbers(labels):
+    """The charts read the cached sweep, the metrics and tables fairlearn's metrics: the same numbers."""
     view = fair.threshold_view(0.6, True, True, labels, 7)
     for t_a, t_b in ((0.5, 0.5), (0.0, 1.0), (0.33, 0.71), (0.99, 0.01)):
         rates = fair.rates_at(0.6, True, True, labels, 7, t_a, t_b)
@@ -383,9 +383,22 @@ def test_the_charts_moving_data_equal_the_metricframe_numbers(labels):
         assert current["EO difference"] == pytest.approx(rates.equalised_odds)
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_quick_per_group_rates_equal_the_metricframe(seed):
+    """A threshold move calls fairlearn's metrics on each group directly; the MetricFrame gives the same."""
+    ind = independent(0.5, False, True, seed)
+    for labels in fair.LABEL_OPTIONS:
+        y = labels_of(ind, labels)
+        for t_a, t_b in ((0.5, 0.5), (0.2, 0.9), (0.0, 0.0), (1.0, 0.45)):
+            pred = decisions(ind, t_a, t_b)
+            quick, frame = (f(y, pred, ind["group"]) for f in (fair.quick_group_rates, fair.group_rates))
+            pd.testing.assert_frame_equal(quick.by_group, frame.by_group, check_dtype=False, check_names=False)
+            assert quick.headline() == pytest.approx(frame.headline())
+
+
 def test_every_chart_validates_against_the_vega_lite_schema():
     for chart in (fair.base_rates_chart(), fair.proxy_chart(), fair.rates_chart(),
-                  fair.scores_chart(("approved", "refused")), fair.frontier_chart("DP difference", "x"),
+                  fair.scores_chart(("approved", "refused"), 100.0), fair.frontier_chart("DP difference", "x"),
                   fair.methods_chart("EO difference", "x")):
         chart.to_dict(validate=True)
 
@@ -438,7 +451,7 @@ def vega(at) -> list:
 
 
 def group_table(at) -> pd.DataFrame:
-    return next(df.value for df in at.dataframe if "base rate" in df.value.columns)
+    return next(t.value for t in at.table if "base rate" in t.value.columns)
 
 
 def test_default_view_matches_independent_numbers():

@@ -106,37 +106,31 @@ def threshold_panel(s: fair.FairnessSettings) -> None:
                 threshold_b=threshold.snap(t_b))
     cut_a, cut_b = s.cuts
     view = fair.threshold_view(*s.model_key[:3], s.labels, s.seed)
-    # The charts go first, from the cached sweep (a lookup); fairlearn's MetricFrame then computes the numbers
-    # (tens of ms), which fill the slots above and between the charts: a move redraws the charts without
-    # waiting for it. Both give the same numbers (tests/test_fairness.py).
+    rates = fair.rates_at(*s.model_key[:3], s.labels, s.seed, cut_a, cut_b)
+    positive, _ = fair.label_names(s.labels)
+    for col, (name, value) in zip(st.columns(4), rates.headline().items()):
+        col.metric(name, f"{value:.3f}")
+    st.caption(f"Test split: {int(rates.by_group['applicants'].sum()):,} applicants "
+               f"(A {rates.by_group.loc['A', 'applicants']}, B {rates.by_group.loc['B', 'applicants']}), measured "
+               f"against the {s.labels} (positive: {positive}). Each difference is the largest gap between the "
+               "groups; 0 is parity.")
     frames = fair.threshold_frames(view, cut_a, cut_b)
-    numbers = st.container()
     c1, c2 = show.columns(2)
     show.chart(view.specs["rates"], target=c1, moving=frames)
     show.chart(view.specs["scores"], target=c2, moving=frames)
-    table = st.container()
+    with st.expander("Per-group rates (table: fairlearn's metrics per group)"):
+        # a static table: an interactive grid redrawn on every threshold move cost the browser more
+        st.table(rates.by_group.round(3))
+        st.caption("Precision is undefined (empty) for a group with no one approved.")
+
     st.markdown("##### Why the criteria cannot all hold")
-    why = st.container()
+    st.markdown("\n".join(f"- {line}" for line in fair.impossibility_sentences(rates.by_group, positive)))
+
     st.markdown("##### The accuracy-fairness frontier")
     c1, c2 = show.columns(2)
     show.chart(view.specs["frontier_dp"], target=c1, moving=frames)
     show.chart(view.specs["frontier_eo"], target=c2, moving=frames)
-    position = st.container()
-
-    rates = fair.rates_at(*s.model_key[:3], s.labels, s.seed, cut_a, cut_b)
-    positive, _ = fair.label_names(s.labels)
-    with numbers:
-        for col, (name, value) in zip(st.columns(4), rates.headline().items()):
-            col.metric(name, f"{value:.3f}")
-        st.caption(f"Test split: {int(rates.by_group['applicants'].sum()):,} applicants "
-                   f"(A {rates.by_group.loc['A', 'applicants']}, B {rates.by_group.loc['B', 'applicants']}), measured "
-                   f"against the {s.labels} (positive: {positive}). Each difference is the largest gap between the "
-                   "groups; 0 is parity.")
-    with table, st.expander("Per-group rates (table, fairlearn MetricFrame)"):
-        st.dataframe(rates.by_group.round(3))
-        st.caption("Precision is undefined (empty) for a group with no one approved.")
-    why.markdown("\n".join(f"- {line}" for line in fair.impossibility_sentences(rates.by_group, positive)))
-    position.markdown(view.frontier_text + " " + fair.position_sentence(
+    st.markdown(view.frontier_text + " " + fair.position_sentence(
         view.frontiers, rates.accuracy, rates.demographic_parity, rates.equalised_odds))
     common.show_code(fair.threshold_script(s))
 
@@ -144,7 +138,7 @@ def threshold_panel(s: fair.FairnessSettings) -> None:
 def frontier_tables(s: fair.FairnessSettings) -> None:
     """The frontiers' numbers; outside the threshold panel because no threshold changes them."""
     view = fair.threshold_view(*s.model_key[:3], s.labels, s.seed)
-    st.caption("The frontier: every pair of thresholds on the slider's 0.01 grid (grey: every fifth), scored on the "
+    st.caption("The frontier: every pair of thresholds on the slider's 0.01 grid (grey: every tenth of each group's thresholds), scored on the "
                "test split itself, an optimistic picture of what choosing thresholds can do.")
     with st.expander("Frontier points (tables)"):
         t1, t2 = st.tabs(["demographic parity", "equalised odds"])
