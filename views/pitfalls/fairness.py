@@ -25,17 +25,18 @@ their own income, debt, employment and missed payments, never of their group or 
 bias** lives in the labels: the recorded decision equals creditworthiness, except that each creditworthy
 applicant of group B was refused with the chosen probability. The model, a logistic regression, learns from
 those recorded decisions, the only labels a lender has; only a simulation can also score it against the truth.
-Its score becomes a decision at a **threshold**, one for everyone or one per group. fairlearn's `MetricFrame`
-gives each group's **selection rate** (share approved), **true-positive rate** (creditworthy applicants
-approved), **false-positive rate** (the others approved) and **precision**. **Demographic parity** asks for
+Its score becomes a decision at a **threshold**, one for everyone or one per group. fairlearn's metrics give
+each group's **selection rate** (share approved), **true-positive rate** (creditworthy applicants approved),
+**false-positive rate** (the others approved) and **precision**. **Demographic parity** asks for
 equal selection rates, **equal opportunity** for equal true-positive rates, **equalised odds** for equal true-
 and false-positive rates; each difference is the largest gap between the groups, 0 at parity. Deleting the
 group column (**fairness through unawareness**) leaves the gap open when a proxy such as area income still
 carries the group. When base rates differ, the criteria conflict: equal error rates force unequal selection
 rates unless the classifier is no better than chance, and equal precision with equal true-positive rates
 forces unequal false-positive rates (Chouldechova, 2017). For scores, Kleinberg, Mullainathan and Raghavan
-(2016) showed that calibration within each group and equal average scores for the positives and for the
-negatives of each group can hold together only with equal base rates or a perfect predictor. The **frontier**
+(2016) showed that calibration within each group and balance for both classes (the positives of every group
+get the same average score, and so do the negatives) can hold together only with equal base rates or a
+perfect predictor. The **frontier**
 is the most accurate pair of thresholds at each level of disparity; it is read off the test split itself, an
 optimistic picture: in practice, choose thresholds on validation data. Per-group thresholds and the threshold
 optimiser need the group at decision time, which anti-discrimination law restricts in many countries and
@@ -110,10 +111,12 @@ def threshold_panel(s: fair.FairnessSettings) -> None:
     positive, _ = fair.label_names(s.labels)
     for col, (name, value) in zip(st.columns(4), rates.headline().items()):
         col.metric(name, f"{value:.3f}")
-    st.caption(f"Test split: {int(rates.by_group['applicants'].sum()):,} applicants "
-               f"(A {rates.by_group.loc['A', 'applicants']}, B {rates.by_group.loc['B', 'applicants']}), measured "
-               f"against the {s.labels} (positive: {positive}). Each difference is the largest gap between the "
-               "groups; 0 is parity.")
+    where = (f"one threshold, {cut_a:.2f}, for everyone" if s.mode == fair.SHARED else
+             f"{cut_a:.2f} for group A, {cut_b:.2f} for group B")
+    st.caption(f"Approved when the score reaches the threshold: {where}. Test split: "
+               f"{int(rates.by_group['applicants'].sum()):,} applicants (A {rates.by_group.loc['A', 'applicants']}, "
+               f"B {rates.by_group.loc['B', 'applicants']}), measured against the {s.labels} (positive: {positive}). "
+               "Each difference is the largest gap between the groups; 0 is parity.")
     frames = fair.threshold_frames(view, cut_a, cut_b)
     c1, c2 = show.columns(2)
     show.chart(view.specs["rates"], target=c1, moving=frames)
@@ -186,7 +189,9 @@ def mitigation_panel(s: fair.FairnessSettings) -> None:
     c1, c2 = show.columns(2)
     show.chart(view.specs["dp"], target=c1)
     show.chart(view.specs["eo"], target=c2)
-    st.caption(f"Trained on the recorded decisions, measured against the {s.labels}. Solid line: the plain model's "
+    measured = "Trained and measured on the recorded decisions" if s.labels == fair.RECORDED else (
+        "Trained on the recorded decisions, measured against the true creditworthiness")
+    st.caption(f"{measured}. Solid line: the plain model's "
                "frontier (its best pair of thresholds at each difference); dashed: the plain model with one shared "
                "threshold. The threshold optimiser and the exponentiated gradient decide at random between rules "
                "(seeded); the plain model and reweighing use one threshold of 0.5.")
