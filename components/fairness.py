@@ -21,6 +21,8 @@ Nothing here imports streamlit; the page (views/pitfalls/fairness.py) draws what
 """
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import warnings
 from dataclasses import dataclass
@@ -762,15 +764,23 @@ SERIES = ("pairs of thresholds", "frontier", "one shared threshold", "your thres
 SERIES_SCALE = alt.Scale(domain=list(SERIES), range=["#b0b0b0", charts.BLACK, charts.SKY, charts.VERMILION])
 
 
-def _spec(chart: alt.TopLevelMixin, datasets: dict[str, pd.DataFrame | list[dict]]) -> dict:
-    """A chart whose data are all named, as the Vega-Lite dict st.vega_lite_chart draws, with its datasets
-    in Arrow (as charts.to_spec does); scrubbing swaps some of them (charts.with_datasets)."""
-    spec = chart.to_dict(validate=False)
+def _spec(builder, static: tuple, datasets: dict[str, pd.DataFrame | list[dict]]) -> dict:
+    """A chart whose data are all named, as the Vega-Lite dict st.vega_lite_chart draws, with its datasets in
+    Arrow (as charts.to_spec does); scrubbing swaps some of them (charts.with_datasets). The chart itself is
+    built once per builder and static arguments (_layout): Altair cost 25-45 ms per chart, paid on every
+    refit before."""
+    spec = copy.deepcopy(_layout(builder, *static))  # the cached layout must never see a caller's edits
+    spec["datasets"] = {n: charts._arrow_of(f) for n, f in datasets.items()}
+    return spec
+
+
+@functools.lru_cache(maxsize=32)
+def _layout(builder, *static) -> dict:
+    spec = builder(*static).to_dict(validate=False)
     charts._drop_default_theme(spec)
     # fit the width only: the height is the plot's, so a legend below it adds to the chart instead of squeezing
     # the plot (Streamlit's default, "fit", fits the legend, titles and plot together into the height)
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}
-    spec["datasets"] = {**spec.get("datasets", {}), **{n: charts._arrow_of(f) for n, f in datasets.items()}}
     return spec
 
 
@@ -788,7 +798,7 @@ def base_rates_chart() -> alt.Chart:
 
 
 def base_rates_spec(rates: pd.DataFrame) -> dict:
-    return _spec(base_rates_chart(), {"base_rates": rates})
+    return _spec(base_rates_chart, (), {"base_rates": rates})
 
 
 def proxy_chart() -> alt.Chart:
@@ -802,7 +812,7 @@ def proxy_chart() -> alt.Chart:
 
 
 def proxy_spec(frame: pd.DataFrame) -> dict:
-    return _spec(proxy_chart(), {"proxy": frame})
+    return _spec(proxy_chart, (), {"proxy": frame})
 
 
 def rates_chart() -> alt.Chart:
@@ -816,18 +826,17 @@ def rates_chart() -> alt.Chart:
 
 
 def rates_spec(rows: list[dict]) -> dict:
-    return _spec(rates_chart(), {"rates": rows})
+    return _spec(rates_chart, (), {"rates": rows})
 
 
-def scores_chart(label_domain: tuple[str, str], top: float) -> alt.LayerChart:
+def scores_chart(label_domain: tuple[str, str]) -> alt.LayerChart:
     """Scores per group as a mirrored histogram (group A above the axis, group B below), each group's threshold
     a black rule across its half."""
     x = alt.X("start:Q", bin="binned", title="model score P(approved)", scale=alt.Scale(domain=[0, 1]),
               axis=alt.Axis(tickCount=10))
-    y_scale = alt.Scale(domain=[-top * 1.12, top * 1.12])
     bars = alt.Chart(alt.NamedData(name="hist")).mark_bar(stroke="white", strokeWidth=0.5).encode(
         x=x, x2=alt.X2("end:Q"),
-        y=alt.Y("signed:Q", stack="zero", scale=y_scale, title="applicants (A up, B down)",
+        y=alt.Y("signed:Q", stack="zero", title="applicants (A up, B down)",
                 axis=alt.Axis(labelExpr="abs(datum.value)")),
         color=alt.Color("label:N", title=None, scale=alt.Scale(domain=list(label_domain),
                                                                 range=[charts.GREEN, charts.VERMILION]),
@@ -845,7 +854,7 @@ def scores_chart(label_domain: tuple[str, str], top: float) -> alt.LayerChart:
 
 def scores_spec(hist: pd.DataFrame, label_domain: tuple[str, str], top: float, cuts: list[dict]) -> dict:
     names = [{"x": 0.0, "y": top * 1.05, "text": "group A"}, {"x": 0.0, "y": -top * 1.05, "text": "group B"}]
-    return _spec(scores_chart(label_domain, top), {"hist": hist, "group_names": names, "cuts": cuts})
+    return _spec(scores_chart, (label_domain,), {"hist": hist, "group_names": names, "cuts": cuts})
 
 
 def _frontier_encoding(x: str, x_title: str) -> dict:
@@ -884,7 +893,7 @@ def _with_series(frame: pd.DataFrame, x: str, series: str) -> pd.DataFrame:
 
 def frontier_spec(x: str, x_title: str, cloud: pd.DataFrame, front: pd.DataFrame, shared: pd.DataFrame,
                   current: list[dict]) -> dict:
-    return _spec(frontier_chart(x, x_title), {
+    return _spec(frontier_chart, (x, x_title), {
         "cloud": _with_series(cloud, x, SERIES[0]), "frontier": _with_series(front, x, SERIES[1]),
         "shared": _with_series(shared, x, SERIES[2]), "current": current})
 
@@ -918,7 +927,7 @@ def methods_chart(x: str, x_title: str) -> alt.LayerChart:
 
 
 def methods_spec(x: str, x_title: str, front: pd.DataFrame, shared: pd.DataFrame, points: pd.DataFrame) -> dict:
-    return _spec(methods_chart(x, x_title), {
+    return _spec(methods_chart, (x, x_title), {
         "frontier": front[["accuracy", "DP difference", "EO difference"]],
         "shared": shared[["threshold A", "accuracy", "DP difference", "EO difference"]],
         "methods": points})

@@ -398,7 +398,7 @@ def test_the_quick_per_group_rates_equal_the_metricframe(seed):
 
 def test_every_chart_validates_against_the_vega_lite_schema():
     for chart in (fair.base_rates_chart(), fair.proxy_chart(), fair.rates_chart(),
-                  fair.scores_chart(("approved", "refused"), 100.0), fair.frontier_chart("DP difference", "x"),
+                  fair.scores_chart(("approved", "refused")), fair.frontier_chart("DP difference", "x"),
                   fair.methods_chart("EO difference", "x")):
         chart.to_dict(validate=True)
 
