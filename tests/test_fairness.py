@@ -625,3 +625,20 @@ def test_page_questions_come_from_the_bank():
     assert 5 <= len(questions) <= 7
     assert sorted(questions) == sorted(listed)
     assert not re.search(r"\bst\.cache_", source)
+
+
+@pytest.mark.parametrize("seed", (*SEEDS, 1))
+def test_the_default_state_shows_the_page_lesson(seed):
+    """components/page_lessons.py's sentence for this page, on the default settings (bias 0.3, no group column,
+    area income kept, one threshold of 0.5, the recorded decisions), computed here with scikit-learn."""
+    from components import page_lessons
+
+    assert "area income carries the group" in page_lessons.LESSONS["fairness"].sentence
+    s = fair.FairnessSettings(seed=seed)
+    assert (s.bias, s.use_group, s.use_proxy, s.labels) == (0.3, False, True, fair.RECORDED)
+    unaware = independent(s.bias, False, True, seed)
+    rates = numpy_rates(unaware["recorded"], decisions(unaware, 0.5, 0.5), unaware["group"])
+    assert rates["A"]["selection rate"] - rates["B"]["selection rate"] > 0.2  # "far less often"
+    neither = independent(s.bias, False, False, seed)
+    dp_neither = numpy_rates(neither["recorded"], decisions(neither, 0.5, 0.5), neither["group"])["dp"]
+    assert 0.1 < dp_neither < rates["dp"]  # dropping area income narrows the gap without closing it
