@@ -84,6 +84,12 @@ PAGES: tuple[PageSpec, ...] = (
              "Batch solver vs SGD vs out-of-core partial_fit as rows grow (time, score, growth exponent), PCA "
              "to shrink the width, what batch size changes, and when a distributed engine is worth it.", OWN_DATA,
              heavy_keys=("scalab.max_n", "scalab.width", "scalab.pca")),
+    PageSpec("Pitfalls", "Fairness and ethics", "views/pitfalls/fairness.py", "fairness", ":material/diversity_3:",
+             "Synthetic loans with a sensitive attribute, a proxy and biased labels: per-group rates live with the "
+             "threshold, parity criteria and why they conflict, the accuracy-fairness frontier, fairlearn's "
+             "mitigations; privacy and transparency.", OWN_DATA,
+             scrub_keys=("fair.threshold", "fair.threshold_a", "fair.threshold_b"),
+             heavy_keys=("fair.mitigation", "fair.constraint", "fair.compare")),
     PageSpec("Beyond", "Interpretability", "views/beyond/interpretability.py", "interpretability",
              ":material/lightbulb:",
              "Impurity vs permutation importance vs SHAP; one prediction's SHAP waterfall and a LIME-style "

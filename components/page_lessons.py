@@ -56,6 +56,10 @@ LESSONS: dict[str, PageLesson] = {
     "scalability": PageLesson(
         "Learning from mini-batches reaches nearly the loss of learning from the whole data set at once "
         "while holding only one batch in memory."),
+    "fairness": PageLesson(
+        "Trained without the group column on decisions that refused some creditworthy group-B applicants, "
+        "the model still approves group B far less often than group A: area income carries the group into "
+        "the model, and dropping it too narrows the gap without closing it."),
     "interpretability": PageLesson(
         "A few features carry most of the model's permutation importance, and one row's explanation can "
         "rank features differently from the global picture."),
