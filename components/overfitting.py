@@ -174,7 +174,8 @@ def one_se_rule(mean, se, lower_is_better: bool = True, complexity_increases: bo
 
 UNDER, SLIGHTLY_UNDER, GOOD, SLIGHTLY_OVER, OVER = ("under-fit", "slightly under-fit", "good fit",
                                                     "slightly over-fit", "over-fit")
-FIT_LABELS = (UNDER, SLIGHTLY_UNDER, GOOD, SLIGHTLY_OVER, OVER)
+PICKED, BEST_CV, IN_BAND, WORSE = "the one-SE pick", "best by CV", "in the band", "worse than the best"
+FIT_LABELS = (UNDER, SLIGHTLY_UNDER, GOOD, PICKED, IN_BAND, SLIGHTLY_OVER, OVER)
 FLOOR_REL = 0.15  # "at the floor": within 15 % of the noise level of what the true curve itself scores ...
 FLOOR_SLACK = 0.01  # ... plus 0.01 (1 % of the sine's amplitude), so that noise 0 still leaves a margin
 
@@ -213,17 +214,26 @@ def noise_floor(n: int, noise: float, seed: int) -> NoiseFloor:
 def judge_against_floor(train, val, se, index: int, names: list[str], floor: NoiseFloor,
                         complexity_increases: bool = True) -> Verdict:
     """Judge one setting of a validation curve (RMSE) with the known noise floor, the train/validation gap
-    and the one-standard-error band. train, val, se: the curve's mean training and validation RMSE over
-    the CV folds and the validation mean's standard error, per setting; names: each setting as text
-    ("degree 3", "alpha = 0.01"); floor: the true curve's own RMSE on the same training and validation rows
-    (noise_floor). With tol = floor.tolerance, the first that holds:
+    and the one-standard-error rule. train, val, se: the curve's mean training and validation RMSE over the
+    CV folds and the validation mean's standard error, per setting; names: each setting as text ("degree 3",
+    "alpha = 0.01"); floor: the true curve's own RMSE on the same training and validation rows (noise_floor).
 
-    - under-fit: the training RMSE is above the truth's on the same rows by more than tol (a model that
-      could follow the curve would fit its own training rows about as well as the truth does: high bias);
-    - over-fit: the validation RMSE is above the training RMSE by more than tol (a wide gap) and above the
-      truth's on the same rows by more than tol (the gap costs accuracy on new rows: high variance);
-    - good fit: neither, and the CV error is within one standard error of the best (the band);
-    - slightly under-fit / slightly over-fit: neither, outside the band, simpler / more complex than the best.
+    The verdicts are ordered like the rule: it picks ONE setting, so a setting simpler than the pick can be
+    under-fit, one more complex can be over-fit, and the pick itself is neither (a page that picked a model
+    and called it under-fit would contradict itself). With tol = floor.tolerance:
+
+    - under-fit: simpler than the pick, and the training RMSE is above the truth's on the same rows by more
+      than tol (a model that could follow the curve would fit its own training rows about as well as the
+      truth does: high bias);
+    - over-fit: more complex than the pick, and the validation RMSE is above the training RMSE by more than
+      tol (a wide gap) and above the truth's on the same rows by more than tol (high variance);
+    - the pick: a good fit when the floor agrees (training RMSE within tol of the truth's, and no wide gap
+      that costs accuracy), else "the one-SE pick", whose sentence says what the floor still sees (a
+      sample this small cannot show the rest: every simpler setting is detectably worse);
+    - in the band, not the pick, neither under- nor over-fit: a good fit, or "in the band" when its
+      training RMSE is still above the truth's by more than tol;
+    - the rest: slightly under-fit / slightly over-fit, outside the band, simpler / more complex than the
+      best.
 
     A textbook "both errors high and close together" rule for bias is not used: with 24 training rows a
     cubic's validation error sits above the truth's mostly through variance, not bias (the bias-variance
@@ -233,35 +243,61 @@ def judge_against_floor(train, val, se, index: int, names: list[str], floor: Noi
     rule = one_se_rule(val, se, complexity_increases=complexity_increases)
     tr, va, name = float(train[index]), float(val[index]), names[index]
     gap = va - tr
+
+    def rank(i: int) -> int:  # position in order of complexity
+        return i if complexity_increases else -i
+
+    biased = tr > floor.train + tol
+    wide = gap > tol and va > floor.val + tol
     on_train = (f"the true curve's own RMSE on the same training rows ({error_text(floor.train)}; "
                 f"σ = {error_text(floor.noise, 2)})")
     on_val = f"the true curve's own on the same validation rows ({error_text(floor.val)})"
     tolerance = f"the tolerance {error_text(tol)}"
-    if tr > floor.train + tol:
+    band = (f"({error_text(val[rule.best])} at {names[rule.best]} + its standard error {error_text(se[rule.best])} "
+            f"= {error_text(rule.edge)})")
+    if biased and rank(index) < rank(rule.pick):
         return Verdict(UNDER, f"At {name} the training RMSE, {error_text(tr)}, is {error_text(tr - floor.train)} "
                               f"above {on_train}, more than {tolerance}: a model that could follow the curve would "
                               "fit its own training rows about as well as the truth does. Under-fit (high bias).")
     train_vs_floor = f"the training RMSE, {error_text(tr)}, is {_above_or_below(tr - floor.train)} {on_train}"
-    if gap > tol and va > floor.val + tol:
+    if wide and rank(index) > rank(rule.pick):
         noise_fitted = ": it follows noise in its own rows" if tr < floor.train else ""
         return Verdict(OVER, f"At {name} the validation RMSE, {error_text(va)}, is {error_text(gap)} above the "
                              f"training RMSE, more than {tolerance}, and {error_text(va - floor.val)} above {on_val}; "
                              f"{train_vs_floor}{noise_fitted}. A wide train/validation gap that costs accuracy on "
                              "new rows, the signature of high variance: over-fit.")
     # "within the tolerance" is said only of a difference on the side the rules test
+    if biased:
+        train_side = f", more than {tolerance}"
+    else:
+        train_side = f", within {tolerance}" if tr >= floor.train else ""
     if gap < 0:
         validation = f"the validation RMSE, {error_text(va)}, is {error_text(-gap)} below it"
     elif gap <= tol:
         validation = f"the validation RMSE, {error_text(va)}, is only {error_text(gap)} above it (within {tolerance})"
+    elif wide:
+        validation = (f"the validation RMSE, {error_text(va)}, is {error_text(gap)} above it, more than {tolerance}, "
+                      f"and {error_text(va - floor.val)} above {on_val}")
     else:
         validation = (f"the validation RMSE, {error_text(va)}, is {_above_or_below(va - floor.val)} {on_val}"
                       + (f", within {tolerance}" if va >= floor.val else ""))
-    lead = f"At {name} {train_vs_floor}{f', within {tolerance}' if tr >= floor.train else ''}, and {validation}"
-    band = (f"({error_text(val[rule.best])} at {names[rule.best]} + its standard error {error_text(se[rule.best])} "
-            f"= {error_text(rule.edge)})")
+    lead = f"At {name} {train_vs_floor}{train_side}, and {validation}"
+    if index == rule.pick:
+        if not biased and not wide:
+            return Verdict(GOOD, f"{lead}; it is the one-standard-error rule's pick, its CV error within one "
+                                 f"standard error of the lowest {band}. Good fit.")
+        seen = " and ".join(([f"some bias (its training RMSE is more than {tolerance} above the truth's)"]
+                             if biased else [])
+                            + (["some variance (a train/validation gap wider than the tolerance)"] if wide else []))
+        return Verdict(PICKED, f"{lead}. The noise floor still sees {seen}, but this is the one-standard-error "
+                               f"rule's pick, its CV error within one standard error of the lowest {band}: no "
+                               "setting is detectably better on new rows. The one-SE pick.")
     if rule.band[index]:
+        if biased:
+            return Verdict(IN_BAND, f"{lead}; its CV error is within one standard error of the lowest {band}, "
+                                    f"but it is more complex than the rule's pick, {names[rule.pick]}. In the band.")
         return Verdict(GOOD, f"{lead}; its CV error is within one standard error of the lowest {band}. Good fit.")
-    simpler = index < rule.best if complexity_increases else index > rule.best
+    simpler = rank(index) < rank(rule.best)
     return Verdict(SLIGHTLY_UNDER if simpler else SLIGHTLY_OVER,
                    f"{lead}; but its CV error is more than one standard error above the lowest {band}, and it is "
                    f"{'simpler' if simpler else 'more complex'}. "
@@ -300,9 +336,29 @@ def read_rmse_curve(curve: pd.DataFrame, index: int, names: list[str], floor: No
         return judge_against_floor(train, val, se, i, names, floor, complexity_increases)
 
     pick_verdict = judge(rule.pick)
-    text = (f"{pick_sentence(val, se, names, rule)} By the noise floor and the train/validation gap, "
-            f"{names[rule.pick]} is {'a ' if pick_verdict.label == GOOD else ''}{pick_verdict.label}.")
-    return CurveReading(rule, judge(index), pick_verdict, text)
+    pick = names[rule.pick]
+    if pick_verdict.label == GOOD:
+        verdict = f"By the noise floor and the train/validation gap, {pick} is a good fit."
+    else:
+        p, tol = rule.pick, floor.tolerance
+        seen = " and ".join((["bias"] if train[p] > floor.train + tol else [])
+                            + (["variance"] if val[p] - train[p] > tol and val[p] > floor.val + tol else []))
+        verdict = (f"The noise floor still sees {seen} in {pick}, which cross-validation on this sample cannot "
+                   "resolve (no setting's CV error is lower by more than the best's standard error); as the rule's "
+                   "pick it is called neither under- nor over-fit.")
+    return CurveReading(rule, judge(index), pick_verdict, f"{pick_sentence(val, se, names, rule)} {verdict}")
+
+
+def verdict_rules_text(floor: NoiseFloor, setting: str) -> str:
+    """How judge_against_floor reaches its verdicts, with this sample's numbers (setting: "degree", "alpha")."""
+    simpler = "a lower degree" if setting == "degree" else "a larger alpha"
+    return (f"How the verdicts are judged: against the noise floor, the true curve's own RMSE on the same rows "
+            f"({error_text(floor.train)} on the training folds, {error_text(floor.val)} on the validation folds), "
+            f"with a tolerance of {error_text(floor.tolerance)} (15 % of σ + 0.01), and the train/validation gap. "
+            f"Simpler than the one-SE pick ({simpler}), a setting is under-fit when its training RMSE is above the "
+            "truth's by more than the tolerance; more complex, it is over-fit when its validation RMSE is above its "
+            "training RMSE and above the truth's, each by more than the tolerance. The pick itself is never called "
+            "either.")
 
 
 def degree_names(curve: pd.DataFrame) -> list[str]:
@@ -571,7 +627,6 @@ def tree_ccp_curve(X: pd.DataFrame, y: pd.Series, seed: int, depth: int) -> pd.D
     return pd.DataFrame(rows, columns=["ccp_alpha", "split", "accuracy", "se"])
 
 
-PICKED, BEST_CV, IN_BAND, WORSE = "the one-SE pick", "best by CV", "in the band", "worse than the best"
 TREE_LABELS = (UNDER, PICKED, BEST_CV, IN_BAND, WORSE, OVER)
 
 
@@ -1201,6 +1256,7 @@ class PathView:
     readings: dict[float, CurveReading]  # alpha -> the one-standard-error rule and the verdicts there
     frames: dict[float, dict[str, pd.DataFrame]]  # alpha -> its moving datasets (PATH_MARKER, MARKER)
     specs: dict[str, dict]  # "path" (moving: PATH_MARKER), "error" (moving: MARKER)
+    floor: NoiseFloor  # the true curve's own RMSE on the CV rows (the verdicts' yardstick)
 
 
 @memo.cached(max_entries=32, shared=True, progress="Fitting every alpha…")
@@ -1235,7 +1291,7 @@ def path_view(n: int, noise: float, seed: int, degree: int, penalty: str) -> Pat
                                             y_domain=(0, clamp_cap(by_alpha["val_rmse"], 0.5 + noise)), rule_y=edge)
     return PathView(path, by_alpha, readings, frames,
                     {"path": charts.stable_names(charts.to_spec(path_chart), {0: PATH_MARKER}),
-                     "error": charts.stable_names(charts.to_spec(error_chart), {0: MARKER})})
+                     "error": charts.stable_names(charts.to_spec(error_chart), {0: MARKER})}, floor)
 
 
 # ---- the learning curve

@@ -119,6 +119,7 @@ def fit_panel(s: o.Settings) -> None:
                 help="The simplest degree whose CV RMSE is within one standard error of the lowest.")
     verdict_metric(m[4], f"Degree {s.degree} is", r.reading.verdict)
     st.markdown(f"{r.reading.verdict.sentence}  \n{r.reading.pick_text}")
+    st.caption(o.verdict_rules_text(r.floor, "degree"))
     left, right = show.columns(2)
     frames = fv.frames[s.degree]
     show.chart(fv.specs["fit"], target=left, moving={o.FIT_LINES: frames[o.FIT_LINES]})
@@ -164,6 +165,7 @@ def path_panel(s: o.Settings) -> None:
     m[3].metric("Coefficients exactly 0", int((frames[o.PATH_MARKER]["y"].abs() < 1e-12).sum()))
     verdict_metric(m[4], f"alpha = {s.alpha:g} is", reading.verdict)
     st.markdown(f"{reading.verdict.sentence}  \n{reading.pick_text}")
+    st.caption(o.verdict_rules_text(pv.floor, "alpha"))
     left, right = show.columns(2)
     show.chart(pv.specs["path"], target=left, moving={o.PATH_MARKER: frames[o.PATH_MARKER]})
     show.chart(pv.specs["error"], target=right, moving={o.MARKER: frames[o.MARKER]})
