@@ -73,15 +73,16 @@ def test_labels_on_the_sine():
 
 def test_seed_8_straight_line_is_not_a_good_fit():
     """With seed 8 (30 points, noise 0.3) the CV error's standard error is wide enough that the
-    one-standard-error rule picks degree 1; a straight line through sin(2 pi x) still under-fits, and the
-    page says both."""
+    one-standard-error rule picks degree 1; a straight line through sin(2 pi x) still leaves bias, and the
+    page says so without calling its own pick under-fit (nor a good fit)."""
     r = o.fit_poly(30, 0.3, 8, 1, "none", 1.0)
     assert r.pick_degree == 1 and r.best_degree == 3
-    assert r.reading.verdict.label == o.UNDER and r.reading.pick_verdict.label == o.UNDER
-    assert "picks degree 1" in r.reading.pick_text and "degree 1 is under-fit" in r.reading.pick_text
+    assert r.reading.verdict.label == o.PICKED and r.reading.pick_verdict.label == o.PICKED
+    assert "some bias" in r.reading.verdict.sentence
+    assert "picks degree 1" in r.reading.pick_text and "still sees bias in degree 1" in r.reading.pick_text
     at = open_page(PAGE, query={common.SEED_KEY: "8", o.DEGREE_KEY: "1"})
     assert_clean(at)
-    assert metric_values(at)["Degree 1 is"] == o.UNDER and metric_values(at)["One-SE pick"] == "degree 1"
+    assert metric_values(at)["Degree 1 is"] == o.PICKED and metric_values(at)["One-SE pick"] == "degree 1"
     assert any(r.reading.verdict.sentence in md.value for md in at.markdown)
 
 
@@ -318,15 +319,15 @@ def test_learning_curve_equals_sklearn_learning_curve(degree, penalty):
     assert list(lc[lc["split"] == "train"]["n_train"]) == list(sizes)
 
 
-def clear_caches() -> None:
-    """Counts of computations must not depend on what earlier tests cached (shared views: cache_resource)."""
-    import streamlit as st
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def forget(*views) -> None:
+    """Empty these cached views: a count of computations must not depend on what an earlier test in the same
+    process has cached (the views' caches live as long as the process)."""
+    for view in views:
+        view.clear()
 
 
 def test_curve_views_compute_once_with_progress_then_replay():
-    clear_caches()
+    forget(o.learning_view, o.bias_variance_view)
     at = open_page(PAGE)
     with mock.patch.object(o, "learning_curve_frame", wraps=o.learning_curve_frame) as lc, \
             mock.patch.object(o, "bias_variance", wraps=o.bias_variance) as bv:
@@ -759,42 +760,66 @@ def direct_curve_and_floor(n, noise, seed, penalty="none", degree=None):
 
 def check_floor_verdict(verdict, i, train, val, se, floor_train, floor_val, tol, simpler_first):
     """The page's documented rule, applied here to numbers computed here, and every comparison its sentence
-    states checked against them."""
+    states checked against them. The one-SE pick is computed here too: a setting simpler than it may be
+    under-fit, one more complex may be over-fit, the pick itself is neither."""
     text = verdict.sentence
     best = int(np.argmin(val))
+    inside = [j for j in range(len(val)) if val[j] <= val[best] + se[best]]
+    pick = min(inside) if simpler_first else max(inside)
+
+    def rank(j: int) -> int:
+        return j if simpler_first else -j
     band = val[i] <= val[best] + se[best]
     gap = val[i] - train[i]
+    biased = train[i] > floor_train + tol
+    wide = gap > tol and val[i] > floor_val + tol
     assert f"tolerance {tol:.3f}" in text
-    if train[i] > floor_train + tol:
+    if i == pick:
+        assert verdict.label in (o.GOOD, o.PICKED)  # never under- or over-fit
+        assert verdict.label == (o.GOOD if not (biased or wide) else o.PICKED)
+        assert "one-standard-error rule's pick" in text
+    if biased and rank(i) < rank(pick):
         assert verdict.label == o.UNDER
         assert f"training RMSE, {_x(train[i])}, is {_x(train[i] - floor_train)} above" in text
         assert f"({_x(floor_train)};" in text and "more than the tolerance" in text
         return
+    assert verdict.label != o.UNDER
     assert "training RMSE, " + _x(train[i]) in text
     side = "above" if train[i] >= floor_train else "below"
     assert f"{_x(abs(train[i] - floor_train))} {side} the true curve's own RMSE on the same training rows" in text
-    if gap > tol and val[i] > floor_val + tol:
+    if wide and rank(i) > rank(pick):
         assert verdict.label == o.OVER
         assert f"validation RMSE, {_x(val[i])}, is {_x(gap)} above the training RMSE, more than" in text
         assert f"and {_x(val[i] - floor_val)} above the true curve's own on the same validation rows" in text
         return
+    assert verdict.label != o.OVER
     assert ("below the true curve's own RMSE on the same training rows (" in text) == (train[i] < floor_train)
-    if train[i] >= floor_train:
+    if biased:
+        assert f"), more than the tolerance {tol:.3f}" in text
+    elif train[i] >= floor_train:
         assert "training rows" in text and f"), within the tolerance {tol:.3f}" in text
     if gap <= tol:
         if gap >= 0:
             assert f"only {_x(gap)} above it (within the tolerance" in text
         else:
             assert f"is {_x(-gap)} below it" in text
+    elif wide:
+        assert f"is {_x(gap)} above it, more than the tolerance" in text
+        assert f"and {_x(val[i] - floor_val)} above the true curve's own on the same validation rows" in text
     else:
         side = "above" if val[i] >= floor_val else "below"
         assert f"is {_x(abs(val[i] - floor_val))} {side} the true curve's own on the same validation rows" in text
         assert val[i] - floor_val <= tol
     assert f"{_x(val[best])} at " in text and f"= {_x(val[best] + se[best])})" in text
-    if band:
-        assert verdict.label == o.GOOD and "is within one standard error of the lowest" in text
+    if i == pick:
+        assert "within one standard error of the lowest" in text
+        if verdict.label == o.PICKED:
+            assert ("some bias" in text) == biased and ("some variance" in text) == wide
+    elif band:
+        assert verdict.label == (o.IN_BAND if biased else o.GOOD)
+        assert "is within one standard error of the lowest" in text
     else:
-        simpler = i < best if simpler_first else i > best
+        simpler = rank(i) < rank(best)
         assert verdict.label == (o.SLIGHTLY_UNDER if simpler else o.SLIGHTLY_OVER)
         assert "more than one standard error above the lowest" in text
         assert ("and it is simpler" if simpler else "and it is more complex") in text
@@ -821,8 +846,10 @@ def test_degree_verdicts_and_pick_sentences_hold(n, noise, seed):
         assert f"({_x(val[best])} at degree {settings[best]} + its standard error {_x(se[best])} = " \
                f"{_x(val[best] + se[best])})" in text
         check_floor_verdict(r.reading.pick_verdict, pick, train, val, se, floor_train, floor_val, tol, True)
-        assert text.endswith(f"degree {settings[pick]} is {'a ' if r.reading.pick_verdict.label == o.GOOD else ''}"
-                             f"{r.reading.pick_verdict.label}.")
+        if r.reading.pick_verdict.label == o.GOOD:
+            assert text.endswith(f"degree {settings[pick]} is a good fit.")
+        else:
+            assert text.endswith("as the rule's pick it is called neither under- nor over-fit.")
 
 
 @pytest.mark.parametrize("seed", TEXT_SEEDS)
@@ -839,6 +866,32 @@ def test_alpha_verdicts_hold(n, noise, seed):
         assert reading.rule.pick == pick and reading.rule.best == best
         check_floor_verdict(reading.verdict, i, train, val, se, floor_train, floor_val, tol, False)
         assert f"picks alpha = {settings[pick]:g}" in reading.pick_text
+        check_floor_verdict(reading.pick_verdict, pick, train, val, se, floor_train, floor_val, tol, False)
+
+
+@pytest.mark.parametrize("seed", TEXT_SEEDS)
+@pytest.mark.parametrize("n, noise", TEXT_DATA)
+@pytest.mark.parametrize("penalty, degree", [("ridge (L2)", 9), ("lasso (L1)", 9), ("ridge (L2)", 15)])
+def test_the_one_se_pick_is_never_called_under_or_over_fit(n, noise, seed, penalty, degree):
+    """The page picks one alpha by the one-standard-error rule; the verdicts must agree with it: the pick is
+    a good fit (or, where the noise floor still sees bias or variance, "the one-SE pick"), every under-fit
+    alpha is larger (simpler) than the pick and every over-fit one smaller."""
+    _, by_alpha = o.coefficient_path(n, noise, seed, degree, penalty)
+    floor = o.noise_floor(n, noise, seed)
+    val, se = by_alpha["val_rmse"].to_numpy(), by_alpha["val_se"].to_numpy()
+    best = int(np.argmin(val))
+    pick = max(i for i in range(len(val)) if val[i] <= val[best] + se[best])  # computed here
+    labels = [o.read_rmse_curve(by_alpha, i, o.alpha_names(o.ALPHAS), floor, complexity_increases=False).verdict.label
+              for i in range(len(o.ALPHAS))]
+    assert labels[pick] in (o.GOOD, o.PICKED)
+    assert all(i > pick for i, label in enumerate(labels) if label == o.UNDER)
+    assert all(i < pick for i, label in enumerate(labels) if label == o.OVER)
+    reading = o.read_rmse_curve(by_alpha, pick, o.alpha_names(o.ALPHAS), floor, complexity_increases=False)
+    assert reading.verdict == reading.pick_verdict
+    assert "under-fit." not in reading.pick_text.replace("neither under- nor over-fit.", "")
+    assert "over-fit." not in reading.pick_text.replace("neither under- nor over-fit.", "")
+    rules = o.verdict_rules_text(floor, "alpha")
+    assert f"tolerance of {0.15 * noise + 0.01:.3f}" in rules and "noise floor" in rules and "gap" in rules
 
 
 @pytest.mark.parametrize("seed", TEXT_SEEDS)
