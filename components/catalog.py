@@ -67,7 +67,8 @@ PAGES: tuple[PageSpec, ...] = (
              "surface; best score so far against the number of trials."),
     PageSpec("Pitfalls", "Imbalanced data", "views/pitfalls/imbalanced.py", "imbalanced", ":material/balance:",
              "Shrink the minority class: the accuracy paradox, SMOTE's synthetic points, class weights, "
-             "balanced ensembles, ROC vs precision-recall, threshold moving."),
+             "balanced ensembles, ROC vs precision-recall, threshold moving.", scrub_keys=("imbalance.threshold",),
+             heavy_keys=("imbalance.data", "imbalance.compare")),
     PageSpec("Pitfalls", "Data leakage", "views/pitfalls/leakage.py", "leakage", ":material/water_drop:",
              "Feature selection, SMOTE or a target-derived column before the split, shuffled folds on a time "
              "series: the leaky estimate, the correct one and a truly held-out score side by side."),
