@@ -29,12 +29,15 @@ VERDICT_TEXT = (
     "settings in that band are not detectably worse, but the rule does not pick them. The verdict on a setting uses "
     "what only generated data gives: the **noise floor**. The noise added has std σ, but the noise a small sample "
     "happens to get scatters around σ, so each error is compared with the true curve's own error on the same rows. "
-    "A training error well above it is **under-fit** (a model that could follow the curve would fit its own "
-    "training rows about as well as the truth); a validation error well above both the training error and the "
-    "floor is **over-fit**; a setting with neither is a **good fit** inside the band, and *slightly* under- or "
-    "over-fit outside it. \"Well above\" means by more than "
-    f"{o.FLOOR_REL:.0%} of σ plus {o.FLOOR_SLACK:g}. On real data the floor is unknown, and the gap and the band "
-    "are all there is.")
+    "The verdicts follow the rule's order: a setting simpler than the pick whose training error is well above "
+    "the floor is **under-fit** (a model that could follow the curve would fit its own training rows about as "
+    "well as the truth); one more complex than the pick whose validation error is well above both its training "
+    "error and the floor is **over-fit**. The pick itself is never called either: it is a **good fit** when the "
+    "floor agrees, else just *the one-SE pick*, with the bias or variance the floor still sees named (a small "
+    "sample cannot resolve it). Other settings in the band are a **good fit** (or *in the band* when their "
+    "training error is still well above the floor), and *slightly* under- or over-fit outside it. \"Well above\" "
+    f"means by more than {o.FLOOR_REL:.0%} of σ plus {o.FLOOR_SLACK:g}. On real data the floor is unknown, and the "
+    "gap and the band are all there is.")
 EXPLANATIONS = (
     CURVE_TEXT + "A **low degree** cannot bend enough: training and validation errors both stay high (**under-fit**, "
     "high bias). A **high degree** bends to chase the noise: training error falls below the noise level while "
