@@ -66,7 +66,7 @@ PAGES: tuple[PageSpec, ...] = (
              ":material/ssid_chart:",
              "Polynomial degree, Ridge and Lasso, tree depth and pruning, early stopping: validation and learning "
              "curves, bias-variance decomposition, each setting labelled under-fit, good or over-fit.",
-             scrub_keys=("overfit.degree",), heavy_keys=("overfit.view",)),
+             scrub_keys=("overfit.degree", "overfit.alpha"), heavy_keys=("overfit.view",)),
     PageSpec("Evaluation", "Tuning", "views/evaluation/tuning.py", "tuning", ":material/tune:",
              "Grid vs random vs Bayesian search (optuna) with the same budget on one cross-validated C x gamma "
              "surface; best score so far against the number of trials."),
