@@ -68,14 +68,16 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("Evaluation", "Overfitting lab", "views/evaluation/overfitting.py", "overfitting",
              ":material/ssid_chart:",
              "Polynomial degree, Ridge and Lasso, tree depth and pruning, early stopping: validation and learning "
-             "curves, bias-variance decomposition, each setting labelled under-fit, good or over-fit."),
+             "curves, bias-variance decomposition, each setting labelled under-fit, good or over-fit.",
+             scrub_keys=("overfit.degree", "overfit.alpha"), heavy_keys=("overfit.view",)),
     PageSpec("Evaluation", "Tuning", "views/evaluation/tuning.py", "tuning", ":material/tune:",
              "Grid vs random vs Bayesian search (optuna) with the same budget on one cross-validated C x gamma "
              "surface; best score so far against the number of trials.",
              scrub_keys=("tuning.step",), heavy_keys=("tuning.halving",)),
     PageSpec("Pitfalls", "Imbalanced data", "views/pitfalls/imbalanced.py", "imbalanced", ":material/balance:",
              "Shrink the minority class: the accuracy paradox, SMOTE's synthetic points, class weights, "
-             "balanced ensembles, ROC vs precision-recall, threshold moving."),
+             "balanced ensembles, ROC vs precision-recall, threshold moving.", scrub_keys=("imbalance.threshold",),
+             heavy_keys=("imbalance.data", "imbalance.compare")),
     PageSpec("Pitfalls", "Data leakage", "views/pitfalls/leakage.py", "leakage", ":material/water_drop:",
              "Feature selection, SMOTE or a target-derived column before the split, shuffled folds on a time "
              "series: the leaky estimate, the correct one and a truly held-out score side by side.",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import altair as alt
 import numpy as np
 import pandas as pd
 from imblearn.combine import SMOTEENN
@@ -21,7 +22,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
-from components import boundary, evaluation
+from components import boundary, charts, datasets, evaluation, memo
 from components.code_export import dataset_code
 from components.wording import change, relation
 
@@ -256,22 +257,42 @@ def curve_frames(y: np.ndarray, proba: np.ndarray) -> tuple[pd.DataFrame, pd.Dat
             pd.DataFrame({"recall": rec, "precision": prec}))
 
 
+# The comparison: every strategy without class weights, and class_weight='balanced' without resampling.
+BALANCED_WEIGHTS = "class_weight=balanced"
+COMPARED = STRATEGIES + (BALANCED_WEIGHTS,)
+
+
+def compared_model(label: str) -> tuple[str, str]:
+    """(strategy, class weight) of one row of the comparison."""
+    return (NONE, "balanced") if label == BALANCED_WEIGHTS else (label, "none")
+
+
+def comparison_row(label: str, res: Result) -> dict:
+    """One row of the comparison: a fitted strategy's metrics at threshold 0.5 and its ranking scores."""
+    m = threshold_metrics(res.y_test, res.proba, 0.5)
+    ranking = ranking_scores(res.y_test, res.proba)
+    return {"strategy": label, "recall": m["recall"], "precision": m["precision"], "F1": m["f1"],
+            "balanced accuracy": m["balanced_accuracy"], "ROC AUC": ranking["roc_auc"], "AP": ranking["ap"]}
+
+
 def compare_strategies(split: Split, k: int, seed: int, two_d: bool) -> pd.DataFrame:
     """Every strategy (no class weight) plus class_weight='balanced', on the same split, threshold 0.5."""
     rows = []
-    variants = [(s, "none") for s in STRATEGIES] + [("class_weight=balanced", "balanced")]
-    for name, weight in variants:
-        strategy = NONE if name.startswith("class_weight") else name
-        res = fit_strategy(split, strategy, k, weight, 1.0, seed, two_d=two_d)
-        m = threshold_metrics(res.y_test, res.proba, 0.5)
-        rows.append({"strategy": name, "recall": m["recall"], "precision": m["precision"], "F1": m["f1"],
-                     "balanced accuracy": m["balanced_accuracy"], **{
-                         "ROC AUC": ranking_scores(res.y_test, res.proba)["roc_auc"],
-                         "AP": ranking_scores(res.y_test, res.proba)["ap"]}})
+    for label in COMPARED:
+        strategy, weight = compared_model(label)
+        rows.append(comparison_row(label, fit_strategy(split, strategy, k, weight, 1.0, seed, two_d=two_d)))
     return pd.DataFrame(rows)
 
 
 NO_SKILL_AP = "no-skill AP (positive share)"
+
+
+def sweep_rows(share: float, res: Result, split: Split) -> list[dict]:
+    """One share of the sweep: the plain model's ROC AUC and AP, and the no-skill AP (the positive share)."""
+    sc = ranking_scores(res.y_test, res.proba)
+    return [{"minority share": share, "metric": "ROC AUC", "value": sc["roc_auc"]},
+            {"minority share": share, "metric": "average precision (AP)", "value": sc["ap"]},
+            {"minority share": share, "metric": NO_SKILL_AP, "value": float(split.y_test.mean())}]
 
 
 def ratio_sweep(X: pd.DataFrame, y: pd.Series, seed: int, two_d: bool) -> pd.DataFrame:
@@ -281,12 +302,7 @@ def ratio_sweep(X: pd.DataFrame, y: pd.Series, seed: int, two_d: bool) -> pd.Dat
     rows = []
     for r in RATIO_SWEEP:
         split = make_split(X, y, r, seed)
-        res = fit_strategy(split, NONE, K_DEFAULT, "none", 1.0, seed, two_d)
-        sc = ranking_scores(res.y_test, res.proba)
-        share = float(split.y_test.mean())
-        rows += [{"minority share": r, "metric": "ROC AUC", "value": sc["roc_auc"]},
-                 {"minority share": r, "metric": "average precision (AP)", "value": sc["ap"]},
-                 {"minority share": r, "metric": NO_SKILL_AP, "value": share}]
+        rows += sweep_rows(r, fit_strategy(split, NONE, K_DEFAULT, "none", 1.0, seed, two_d), split)
     return pd.DataFrame(rows)
 
 
@@ -327,6 +343,151 @@ def sweep_sentence(sw: pd.DataFrame) -> str:
     return (f"From a minority share of {wide.index[0]:g} (test split: {hi[NO_SKILL_AP]:.1%} positive) to "
             f"{wide.index[-1]:g} ({lo[NO_SKILL_AP]:.1%}), ROC AUC {change(hi[auc], lo[auc])} "
             f"and AP {change(hi[ap], lo[ap])}: AP moved {size} ROC AUC. {line}")
+
+
+# ---- the page: settings, cached fits and charts -------------------------------------------------
+RULE = "rule"  # the sweep chart's dashed line at the slider's share: a named dataset the share slider moves
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The lab's controls: the key of its computations and what "Show the code" prints."""
+    data: str  # the dataset's name (the Data control, or the sidebar's dataset)
+    ratio: float
+    strategy: str
+    k: int
+    weight: str
+    weight_ratio: float
+    threshold: float
+    seed: int
+    n_samples: int = 0  # a generated 2-D set's size and noise (the sidebar's); 0 for a real dataset
+    noise: float = 0.0
+
+    @property
+    def data_key(self) -> tuple:
+        return self.data, self.seed, self.n_samples, self.noise
+
+    @property
+    def fit_key(self) -> tuple:
+        """What the chosen strategy's fit reads. Settings a strategy ignores are normalised (their sliders
+        are disabled), so that moving them never refits."""
+        k = self.k if self.strategy in USES_K else K_DEFAULT
+        weight_ratio = self.weight_ratio if self.weight == "custom" else WEIGHT_RATIO_DEFAULT
+        return self.strategy, k, self.weight, weight_ratio
+
+
+def script(s: Settings, fitted_strategy: str, n_pos_train: int) -> str:
+    """The runnable script for these settings (fitted_strategy: the strategy actually fitted, NONE when a
+    resampler failed on this split)."""
+    return export_code(s.data, s.ratio, fitted_strategy, s.k, s.weight, s.weight_ratio, s.threshold, s.seed,
+                       s.n_samples or 300, s.noise, n_pos_train=n_pos_train)
+
+
+def _load(name: str, seed: int, n_samples: int, noise: float) -> datasets.Dataset:
+    return datasets.load(name, n_samples=n_samples, noise=noise, seed=seed)
+
+
+@memo.cached(max_entries=16)
+def target_names(name: str, seed: int, n_samples: int, noise: float) -> tuple:
+    return tuple(_load(name, seed, n_samples, noise).target_names)
+
+
+@memo.cached(max_entries=64, shared=True)  # read-only arrays: every rerun reads them, none writes
+def split_at(name: str, ratio: float, seed: int, n_samples: int, noise: float) -> Split:
+    """The stratified split with the minority share imposed on both halves (make_split)."""
+    ds = _load(name, seed, n_samples, noise)
+    return make_split(ds.X, ds.y, ratio, seed)
+
+
+# one entry: one model's test scores, and on a 2-D set its 60 x 60 boundary grid and points (~0.2 MB); shared
+# and read-only, so a rerun does not copy the eight fits it reads. Its callers show the progress (a spinner, or a
+# bar per strategy).
+@memo.cached(max_entries=96, shared=True)
+def fitted(name: str, ratio: float, strategy: str, k: int, weight: str, weight_ratio: float, seed: int,
+           n_samples: int, noise: float) -> Result:
+    """One strategy fitted on one split: the page's chosen strategy, each row of the comparison and each
+    share of the sweep are entries of this one cache, so a control refits only the strategies it reaches
+    (the k slider: SMOTE, ADASYN and SMOTE-ENN)."""
+    return fit_strategy(split_at(name, ratio, seed, n_samples, noise), strategy, k, weight, weight_ratio, seed,
+                        name in datasets.TWO_D)
+
+
+@dataclass
+class Dashboard:
+    """The chosen strategy's fit, its threshold-free curves and every chart's spec (a threshold move swaps
+    the threshold's tiny datasets into them: no refit, no rebuild, no re-embed)."""
+    res: Result
+    roc: pd.DataFrame
+    auc: float
+    pr: pd.DataFrame
+    ap: float
+    specs: dict  # counts, the four threshold charts (charts.threshold_specs), boundary on 2-D sets
+
+
+# one entry: the chosen model's fit and the specs of its six charts (~0.5 MB on a 2-D set); shared, read-only
+@memo.cached(max_entries=32, shared=True, progress="Fitting…")
+def dashboard(name: str, ratio: float, strategy: str, k: int, weight: str, weight_ratio: float, seed: int,
+              n_samples: int, noise: float) -> Dashboard:
+    res = fitted(name, ratio, strategy, k, weight, weight_ratio, seed, n_samples, noise)
+    roc, auc = evaluation.roc_frame(res.y_test, res.proba)
+    pr, ap = evaluation.pr_frame(res.y_test, res.proba)
+    specs = {
+        "counts": charts.to_spec(charts.bar_chart(res.counts, x="count", y="stage", color="class", sort=None,
+                                                  height=200, title="Training rows per class")),
+        **charts.threshold_specs(res.y_test, res.proba, "minority", roc, auc, pr, ap,
+                                 evaluation.threshold_sweep(res.y_test, res.proba)),
+    }
+    if res.grid is not None:
+        base = res.points[res.points["marker"] != "synthetic"]
+        extra = charts.marked_points_layer(res.points)
+        if (strategy, weight) != (NONE, "none"):  # the plain model's boundary, to see how far the remedy moved it
+            plain = fitted(name, ratio, NONE, K_DEFAULT, "none", WEIGHT_RATIO_DEFAULT, seed, n_samples, noise)
+            extra = charts.reference_boundary_layer(plain.grid, "plain model (no remedy)", over=extra)
+        specs["boundary"] = charts.to_spec(charts.boundary_chart(
+            res.grid, base, height=380, extra=extra, title=f"{res.extra['strategy']}: boundary on the training data"))
+    return Dashboard(res, roc, auc, pr, ap, specs)
+
+
+def plain_fit(name: str, share: float, seed: int, n_samples: int, noise: float) -> Result:
+    """The plain model (no remedy) at one share: one point of the sweep."""
+    return fitted(name, share, NONE, K_DEFAULT, "none", WEIGHT_RATIO_DEFAULT, seed, n_samples, noise)
+
+
+@memo.cached(max_entries=16, progress="Refitting the plain model at every share…")
+def sweep_view(name: str, seed: int, n_samples: int, noise: float) -> tuple[pd.DataFrame, dict]:
+    """ratio_sweep from the cached plain fits, and its chart: the slider's share is a dashed rule (RULE)."""
+    rows = []
+    for r in RATIO_SWEEP:
+        rows += sweep_rows(r, plain_fit(name, r, seed, n_samples, noise), split_at(name, r, seed, n_samples, noise))
+    sw = pd.DataFrame(rows)
+    chart = charts.line_chart(sw, "minority share", "value", color="metric", log_x=True, y_title="score",
+                              height=260, title="No resampling: ROC AUC and AP as the minority share falls")
+    # the log axis would otherwise run on to 1 although the largest share is 0.5
+    chart.encoding.x.scale = alt.Scale(type="log", domain=[float(sw["minority share"].min()),
+                                                           float(sw["minority share"].max())], nice=False)
+    here = alt.Chart(pd.DataFrame({"minority share": [RATIO_DEFAULT]})).mark_rule(
+        color="black", strokeDash=[4, 4]).encode(x=alt.X("minority share:Q"))
+    return sw, charts.stable_names(charts.to_spec(chart + here), {1: RULE})
+
+
+def comparison_fit(name: str, ratio: float, label: str, k: int, seed: int, n_samples: int, noise: float) -> Result:
+    """One remedy of the comparison, through the shared cache of fits (k only where the strategy uses it)."""
+    strategy, weight = compared_model(label)
+    return fitted(name, ratio, strategy, k if strategy in USES_K else K_DEFAULT, weight, WEIGHT_RATIO_DEFAULT, seed,
+                  n_samples, noise)
+
+
+@memo.cached(max_entries=16, progress="Fitting every strategy…")
+def comparison(name: str, ratio: float, k: int, seed: int, n_samples: int, noise: float) -> tuple[pd.DataFrame, dict]:
+    """compare_strategies from the cached fits, and its chart."""
+    table = pd.DataFrame([comparison_row(label, comparison_fit(name, ratio, label, k, seed, n_samples, noise))
+                          for label in COMPARED])
+    long = table.melt(id_vars="strategy", value_vars=["recall", "precision", "balanced accuracy", "AP"],
+                      var_name="metric", value_name="score")
+    spec = charts.to_spec(charts.bar_chart(long, x="score", y="strategy", color="metric", sort=None, height=520,
+                                           title="Same split, different remedies (logistic regression; the balanced "
+                                                 "ensembles bring their own trees)"))
+    return table, spec
 
 
 # ---- code export --------------------------------------------------------------------------------

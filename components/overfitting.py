@@ -10,12 +10,16 @@ fitted set by set); the one-standard-error rule and the verdicts (under-fit / go
 the noise floor, the train/validation gap and the rule's band), each with a sentence generated from its
 numbers; and faster validation curves over degrees and over alpha (features expanded once per fold;
 tested equal to ``validation_curve``).
+
+The page's views are cached computations at the end of this module (fit_view, path_view, learning_view,
+bias_variance_view, the trees' and boosting's): each returns its numbers with its charts' specs, and the
+controls that scrub (the degree, alpha, the depth and ccp_alpha on the other curve, the patience) pick
+precomputed rows that move small named datasets in unchanged specs.
 """
 from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import altair as alt
@@ -24,7 +28,7 @@ import pandas as pd
 import sklearn
 from sklearn.ensemble import GradientBoostingRegressor
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import Lasso, LinearRegression, Ridge
+from sklearn.linear_model import Lasso, LinearRegression, Ridge, lasso_path
 from sklearn.metrics import accuracy_score, mean_squared_error
 from sklearn.model_selection import (
     KFold,
@@ -36,7 +40,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, PolynomialFeatures, StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
-from components import charts
+from components import charts, memo
 from components.code_export import dataset_code
 
 # ---- widget keys, defaults and ranges ----
@@ -117,6 +121,12 @@ def cv(seed: int) -> KFold:
     return KFold(CV_FOLDS, shuffle=True, random_state=seed)
 
 
+def mse(y, predicted) -> float:
+    """Mean squared error: scikit-learn's mean_squared_error to the bit on 1-D arrays (tested), without its
+    input checks, which cost more than the fits of the lab's curves (hundreds of calls per curve)."""
+    return float(np.mean((np.asarray(y) - np.asarray(predicted)) ** 2))
+
+
 def error_text(value: float, places: int = 3) -> str:
     """An error or a difference of errors for the page: decimals while it is small (never "-0.000": a value
     that rounds to zero is shown as zero); an exploding high-degree fit's error (it reaches millions) as a
@@ -164,7 +174,8 @@ def one_se_rule(mean, se, lower_is_better: bool = True, complexity_increases: bo
 
 UNDER, SLIGHTLY_UNDER, GOOD, SLIGHTLY_OVER, OVER = ("under-fit", "slightly under-fit", "good fit",
                                                     "slightly over-fit", "over-fit")
-FIT_LABELS = (UNDER, SLIGHTLY_UNDER, GOOD, SLIGHTLY_OVER, OVER)
+PICKED, BEST_CV, IN_BAND, WORSE = "the one-SE pick", "best by CV", "in the band", "worse than the best"
+FIT_LABELS = (UNDER, SLIGHTLY_UNDER, GOOD, PICKED, IN_BAND, SLIGHTLY_OVER, OVER)
 FLOOR_REL = 0.15  # "at the floor": within 15 % of the noise level of what the true curve itself scores ...
 FLOOR_SLACK = 0.01  # ... plus 0.01 (1 % of the sine's amplitude), so that noise 0 still leaves a margin
 
@@ -203,17 +214,26 @@ def noise_floor(n: int, noise: float, seed: int) -> NoiseFloor:
 def judge_against_floor(train, val, se, index: int, names: list[str], floor: NoiseFloor,
                         complexity_increases: bool = True) -> Verdict:
     """Judge one setting of a validation curve (RMSE) with the known noise floor, the train/validation gap
-    and the one-standard-error band. train, val, se: the curve's mean training and validation RMSE over
-    the CV folds and the validation mean's standard error, per setting; names: each setting as text
-    ("degree 3", "alpha = 0.01"); floor: the true curve's own RMSE on the same training and validation rows
-    (noise_floor). With tol = floor.tolerance, the first that holds:
+    and the one-standard-error rule. train, val, se: the curve's mean training and validation RMSE over the
+    CV folds and the validation mean's standard error, per setting; names: each setting as text ("degree 3",
+    "alpha = 0.01"); floor: the true curve's own RMSE on the same training and validation rows (noise_floor).
 
-    - under-fit: the training RMSE is above the truth's on the same rows by more than tol (a model that
-      could follow the curve would fit its own training rows about as well as the truth does: high bias);
-    - over-fit: the validation RMSE is above the training RMSE by more than tol (a wide gap) and above the
-      truth's on the same rows by more than tol (the gap costs accuracy on new rows: high variance);
-    - good fit: neither, and the CV error is within one standard error of the best (the band);
-    - slightly under-fit / slightly over-fit: neither, outside the band, simpler / more complex than the best.
+    The verdicts are ordered like the rule: it picks ONE setting, so a setting simpler than the pick can be
+    under-fit, one more complex can be over-fit, and the pick itself is neither (a page that picked a model
+    and called it under-fit would contradict itself). With tol = floor.tolerance:
+
+    - under-fit: simpler than the pick, and the training RMSE is above the truth's on the same rows by more
+      than tol (a model that could follow the curve would fit its own training rows about as well as the
+      truth does: high bias);
+    - over-fit: more complex than the pick, and the validation RMSE is above the training RMSE by more than
+      tol (a wide gap) and above the truth's on the same rows by more than tol (high variance);
+    - the pick: a good fit when the floor agrees (training RMSE within tol of the truth's, and no wide gap
+      that costs accuracy), else "the one-SE pick", whose sentence says what the floor still sees (a
+      sample this small cannot show the rest: every simpler setting is detectably worse);
+    - in the band, not the pick, neither under- nor over-fit: a good fit, or "in the band" when its
+      training RMSE is still above the truth's by more than tol;
+    - the rest: slightly under-fit / slightly over-fit, outside the band, simpler / more complex than the
+      best.
 
     A textbook "both errors high and close together" rule for bias is not used: with 24 training rows a
     cubic's validation error sits above the truth's mostly through variance, not bias (the bias-variance
@@ -223,35 +243,61 @@ def judge_against_floor(train, val, se, index: int, names: list[str], floor: Noi
     rule = one_se_rule(val, se, complexity_increases=complexity_increases)
     tr, va, name = float(train[index]), float(val[index]), names[index]
     gap = va - tr
+
+    def rank(i: int) -> int:  # position in order of complexity
+        return i if complexity_increases else -i
+
+    biased = tr > floor.train + tol
+    wide = gap > tol and va > floor.val + tol
     on_train = (f"the true curve's own RMSE on the same training rows ({error_text(floor.train)}; "
                 f"σ = {error_text(floor.noise, 2)})")
     on_val = f"the true curve's own on the same validation rows ({error_text(floor.val)})"
     tolerance = f"the tolerance {error_text(tol)}"
-    if tr > floor.train + tol:
+    band = (f"({error_text(val[rule.best])} at {names[rule.best]} + its standard error {error_text(se[rule.best])} "
+            f"= {error_text(rule.edge)})")
+    if biased and rank(index) < rank(rule.pick):
         return Verdict(UNDER, f"At {name} the training RMSE, {error_text(tr)}, is {error_text(tr - floor.train)} "
                               f"above {on_train}, more than {tolerance}: a model that could follow the curve would "
                               "fit its own training rows about as well as the truth does. Under-fit (high bias).")
     train_vs_floor = f"the training RMSE, {error_text(tr)}, is {_above_or_below(tr - floor.train)} {on_train}"
-    if gap > tol and va > floor.val + tol:
+    if wide and rank(index) > rank(rule.pick):
         noise_fitted = ": it follows noise in its own rows" if tr < floor.train else ""
         return Verdict(OVER, f"At {name} the validation RMSE, {error_text(va)}, is {error_text(gap)} above the "
                              f"training RMSE, more than {tolerance}, and {error_text(va - floor.val)} above {on_val}; "
                              f"{train_vs_floor}{noise_fitted}. A wide train/validation gap that costs accuracy on "
                              "new rows, the signature of high variance: over-fit.")
     # "within the tolerance" is said only of a difference on the side the rules test
+    if biased:
+        train_side = f", more than {tolerance}"
+    else:
+        train_side = f", within {tolerance}" if tr >= floor.train else ""
     if gap < 0:
         validation = f"the validation RMSE, {error_text(va)}, is {error_text(-gap)} below it"
     elif gap <= tol:
         validation = f"the validation RMSE, {error_text(va)}, is only {error_text(gap)} above it (within {tolerance})"
+    elif wide:
+        validation = (f"the validation RMSE, {error_text(va)}, is {error_text(gap)} above it, more than {tolerance}, "
+                      f"and {error_text(va - floor.val)} above {on_val}")
     else:
         validation = (f"the validation RMSE, {error_text(va)}, is {_above_or_below(va - floor.val)} {on_val}"
                       + (f", within {tolerance}" if va >= floor.val else ""))
-    lead = f"At {name} {train_vs_floor}{f', within {tolerance}' if tr >= floor.train else ''}, and {validation}"
-    band = (f"({error_text(val[rule.best])} at {names[rule.best]} + its standard error {error_text(se[rule.best])} "
-            f"= {error_text(rule.edge)})")
+    lead = f"At {name} {train_vs_floor}{train_side}, and {validation}"
+    if index == rule.pick:
+        if not biased and not wide:
+            return Verdict(GOOD, f"{lead}; it is the one-standard-error rule's pick, its CV error within one "
+                                 f"standard error of the lowest {band}. Good fit.")
+        seen = " and ".join(([f"some bias (its training RMSE is more than {tolerance} above the truth's)"]
+                             if biased else [])
+                            + (["some variance (a train/validation gap wider than the tolerance)"] if wide else []))
+        return Verdict(PICKED, f"{lead}. The noise floor still sees {seen}, but this is the one-standard-error "
+                               f"rule's pick, its CV error within one standard error of the lowest {band}: no "
+                               "setting is detectably better on new rows. The one-SE pick.")
     if rule.band[index]:
+        if biased:
+            return Verdict(IN_BAND, f"{lead}; its CV error is within one standard error of the lowest {band}, "
+                                    f"but it is more complex than the rule's pick, {names[rule.pick]}. In the band.")
         return Verdict(GOOD, f"{lead}; its CV error is within one standard error of the lowest {band}. Good fit.")
-    simpler = index < rule.best if complexity_increases else index > rule.best
+    simpler = rank(index) < rank(rule.best)
     return Verdict(SLIGHTLY_UNDER if simpler else SLIGHTLY_OVER,
                    f"{lead}; but its CV error is more than one standard error above the lowest {band}, and it is "
                    f"{'simpler' if simpler else 'more complex'}. "
@@ -290,9 +336,29 @@ def read_rmse_curve(curve: pd.DataFrame, index: int, names: list[str], floor: No
         return judge_against_floor(train, val, se, i, names, floor, complexity_increases)
 
     pick_verdict = judge(rule.pick)
-    text = (f"{pick_sentence(val, se, names, rule)} By the noise floor and the train/validation gap, "
-            f"{names[rule.pick]} is {'a ' if pick_verdict.label == GOOD else ''}{pick_verdict.label}.")
-    return CurveReading(rule, judge(index), pick_verdict, text)
+    pick = names[rule.pick]
+    if pick_verdict.label == GOOD:
+        verdict = f"By the noise floor and the train/validation gap, {pick} is a good fit."
+    else:
+        p, tol = rule.pick, floor.tolerance
+        seen = " and ".join((["bias"] if train[p] > floor.train + tol else [])
+                            + (["variance"] if val[p] - train[p] > tol and val[p] > floor.val + tol else []))
+        verdict = (f"The noise floor still sees {seen} in {pick}, which cross-validation on this sample cannot "
+                   "resolve (no setting's CV error is lower by more than the best's standard error); as the rule's "
+                   "pick it is called neither under- nor over-fit.")
+    return CurveReading(rule, judge(index), pick_verdict, f"{pick_sentence(val, se, names, rule)} {verdict}")
+
+
+def verdict_rules_text(floor: NoiseFloor, setting: str) -> str:
+    """How judge_against_floor reaches its verdicts, with this sample's numbers (setting: "degree", "alpha")."""
+    simpler = "a lower degree" if setting == "degree" else "a larger alpha"
+    return (f"How the verdicts are judged: against the noise floor, the true curve's own RMSE on the same rows "
+            f"({error_text(floor.train)} on the training folds, {error_text(floor.val)} on the validation folds), "
+            f"with a tolerance of {error_text(floor.tolerance)} (15 % of σ + 0.01), and the train/validation gap. "
+            f"Simpler than the one-SE pick ({simpler}), a setting is under-fit when its training RMSE is above the "
+            "truth's by more than the tolerance; more complex, it is over-fit when its validation RMSE is above its "
+            "training RMSE and above the truth's, each by more than the tolerance. The pick itself is never called "
+            "either.")
 
 
 def degree_names(curve: pd.DataFrame) -> list[str]:
@@ -323,6 +389,12 @@ def _regressor(penalty: str, alpha: float):
     return poly_model(1, penalty, alpha)[-1]
 
 
+def _predict(reg, X: np.ndarray) -> np.ndarray:
+    """A fitted linear regressor's predict, the same arithmetic (X @ coef_ + intercept_, bit-identical:
+    tested) without its per-call input checks: the curves predict hundreds of times."""
+    return X @ reg.coef_ + reg.intercept_
+
+
 @lean
 def degree_curve(data: pd.DataFrame, penalty: str, alpha: float, seed: int) -> pd.DataFrame:
     """Train and cross-validated RMSE for every degree: the numbers scikit-learn's validation_curve
@@ -341,8 +413,8 @@ def degree_curve(data: pd.DataFrame, penalty: str, alpha: float, seed: int) -> p
             F_tr, F_te = steps.transform(X[tr]), steps.transform(X[te])
             for i, d in enumerate(degrees):
                 reg = _regressor(penalty, alpha).fit(F_tr[:, :d], y[tr])
-                train[i, k] = np.sqrt(mean_squared_error(y[tr], reg.predict(F_tr[:, :d])))
-                val[i, k] = np.sqrt(mean_squared_error(y[te], reg.predict(F_te[:, :d])))
+                train[i, k] = np.sqrt(mse(y[tr], _predict(reg, F_tr[:, :d])))
+                val[i, k] = np.sqrt(mse(y[te], _predict(reg, F_te[:, :d])))
     return pd.DataFrame({"degree": degrees, "train_rmse": train.mean(axis=1), "val_rmse": val.mean(axis=1),
                          "val_se": val.std(axis=1, ddof=1) / np.sqrt(CV_FOLDS)})
 
@@ -373,6 +445,38 @@ def fit_poly(n: int, noise: float, seed: int, degree: int, penalty: str, alpha: 
 
 
 @lean
+def fit_every_degree(n: int, noise: float, seed: int, penalty: str, alpha: float,
+                     by_degree: pd.DataFrame | None = None) -> dict[int, PolyResult]:
+    """fit_poly at every degree DEGREE_MIN..DEGREE_MAX (what the degree slider scrubs through), faster: the
+    features are expanded and scaled once at DEGREE_MAX and each degree fits its regressor on the first d
+    columns (see degree_curve); tests/test_overfitting.py checks each degree against fit_poly."""
+    data = make_data(n, noise, seed)
+    X, y = data[["x"]].to_numpy(), data["y"].to_numpy()
+    xs = np.linspace(0, 1, 200)
+    if by_degree is None:
+        by_degree = degree_curve(data, penalty, alpha, seed)
+    floor = noise_floor(n, noise, seed)
+    names, degrees = degree_names(by_degree), by_degree["degree"].to_numpy()
+    steps = poly_model(DEGREE_MAX)[:-1].fit(X)
+    F, G = steps.transform(X), steps.transform(xs[:, None])
+    truth = true_function(xs)
+    out = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for d in range(DEGREE_MIN, DEGREE_MAX + 1):
+            reg = _regressor(penalty, alpha).fit(F[:, :d], y)
+            reading = read_rmse_curve(by_degree, d - DEGREE_MIN, names, floor)
+            out[d] = PolyResult(
+                data, pd.DataFrame({"x": xs, "fitted": _predict(reg, G[:, :d]), "truth": truth}),
+                pd.DataFrame({"term": [f"x^{k}" for k in range(1, d + 1)],
+                              "coefficient": np.asarray(reg.coef_, dtype=float)}),
+                float(np.sqrt(mse(y, _predict(reg, F[:, :d])))),
+                float(by_degree["val_rmse"].iloc[d - DEGREE_MIN]), by_degree, floor, reading,
+                int(degrees[reading.rule.best]), int(degrees[reading.rule.pick]))
+    return out
+
+
+@lean
 def coefficient_path(n: int, noise: float, seed: int, degree: int, penalty: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Coefficients of every alpha (long: alpha, term, coefficient) and the CV RMSE against alpha (the numbers
     of validation_curve over alpha; each fold is expanded and scaled once, not once per alpha)."""
@@ -398,8 +502,8 @@ def coefficient_path(n: int, noise: float, seed: int, degree: int, penalty: str)
             F_tr, F_te = expanded(tr, te)
             for i, a in enumerate(ALPHAS):
                 reg = _regressor(penalty, a).fit(F_tr, y[tr])
-                train[i, k] = np.sqrt(mean_squared_error(y[tr], reg.predict(F_tr)))
-                val[i, k] = np.sqrt(mean_squared_error(y[te], reg.predict(F_te)))
+                train[i, k] = np.sqrt(mse(y[tr], _predict(reg, F_tr)))
+                val[i, k] = np.sqrt(mse(y[te], _predict(reg, F_te)))
     by_alpha = pd.DataFrame({"alpha": ALPHAS, "train_rmse": train.mean(axis=1), "val_rmse": val.mean(axis=1),
                              "val_se": val.std(axis=1, ddof=1) / np.sqrt(CV_FOLDS)})
     return pd.DataFrame(rows, columns=["alpha", "term", "coefficient"]), by_alpha
@@ -523,7 +627,6 @@ def tree_ccp_curve(X: pd.DataFrame, y: pd.Series, seed: int, depth: int) -> pd.D
     return pd.DataFrame(rows, columns=["ccp_alpha", "split", "accuracy", "se"])
 
 
-PICKED, BEST_CV, IN_BAND, WORSE = "the one-SE pick", "best by CV", "in the band", "worse than the best"
 TREE_LABELS = (UNDER, PICKED, BEST_CV, IN_BAND, WORSE, OVER)
 
 
@@ -640,8 +743,8 @@ def boosting_losses(noise: float, seed: int, learning_rate: float) -> BoostingLo
     does not depend on the patience, so the patience slider does not redo it."""
     _, X_te, _, y_te, X_fit, X_val, y_fit, y_val = _early_stopping_split(noise, seed)
     full = GradientBoostingRegressor(**_boosting_params(learning_rate, seed)).fit(X_fit, y_fit)
-    train = [mean_squared_error(y_fit, p) for p in full.staged_predict(X_fit)]
-    val = [mean_squared_error(y_val, p) for p in full.staged_predict(X_val)]
+    train = [mse(y_fit, p) for p in full.staged_predict(X_fit)]
+    val = [mse(y_val, p) for p in full.staged_predict(X_val)]
     stages = np.arange(1, GB_STAGES + 1)
     losses = pd.concat([pd.DataFrame({"stage": stages, "split": "train", "mse": train}),
                         pd.DataFrame({"stage": stages, "split": "validation", "mse": val})], ignore_index=True)
@@ -691,27 +794,16 @@ LEARNING_SIZES = (10, 15, 20, 30, 45, 60, 90, 120, 180, 240)
 
 
 @lean
-def learning_curve_frame(noise: float, seed: int, degree: int, penalty: str, alpha: float,
-                         progress: Callable[[float], None] | None = None) -> pd.DataFrame:
-    """RMSE against training-set size for the current polynomial model, on the POOL_N-point sample.
-
-    scikit-learn's learning_curve, one size at a time so that ``progress`` can report: its shuffle
-    draws one permutation per fold whatever the sizes, so each call sees the same rows as a single
-    call over all sizes would (the tests check that)."""
+def learning_curve_frame(noise: float, seed: int, degree: int, penalty: str, alpha: float) -> pd.DataFrame:
+    """RMSE against training-set size for the current polynomial model, on the POOL_N-point sample:
+    scikit-learn's learning_curve over LEARNING_SIZES with the lab's folds (mean over the folds, and the
+    standard error of that mean)."""
     data = make_data(POOL_N, noise, seed + 1)
-    sizes, train, val = [], [], []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        for i, size in enumerate(LEARNING_SIZES):
-            s, tr, va = learning_curve(poly_model(degree, penalty, alpha), data[["x"]], data["y"],
-                                       train_sizes=np.array([size]), cv=cv(seed),
-                                       scoring="neg_root_mean_squared_error", shuffle=True, random_state=seed)
-            sizes.append(s[0])
-            train.append(tr[0])
-            val.append(va[0])
-            if progress:
-                progress((i + 1) / len(LEARNING_SIZES))
-    sizes, train, val = np.array(sizes), np.array(train), np.array(val)
+        sizes, train, val = learning_curve(poly_model(degree, penalty, alpha), data[["x"]], data["y"],
+                                           train_sizes=np.array(LEARNING_SIZES), cv=cv(seed),
+                                           scoring="neg_root_mean_squared_error", shuffle=True, random_state=seed)
     se = lambda s: s.std(axis=1, ddof=1) / np.sqrt(s.shape[1])  # standard error of the fold mean
     return pd.concat([pd.DataFrame({"n_train": sizes, "split": "train", "rmse": -train.mean(axis=1), "se": se(train)}),
                       pd.DataFrame({"n_train": sizes, "split": "validation", "rmse": -val.mean(axis=1), "se": se(val)})],
@@ -791,8 +883,7 @@ def _standardised_powers(x: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.
     return (train - mean) / std, (test - mean) / std
 
 
-def _linear_fits(F: np.ndarray, G: np.ndarray, y: np.ndarray, alpha: float,
-                 progress: Callable[[float], None] | None) -> np.ndarray:
+def _linear_fits(F: np.ndarray, G: np.ndarray, y: np.ndarray, alpha: float) -> np.ndarray:
     """Least squares (alpha = 0) or ridge on the first d standardised features, for every degree d and every
     training set at once; predictions at G, shape (degrees, sets, points).
 
@@ -819,24 +910,33 @@ def _linear_fits(F: np.ndarray, G: np.ndarray, y: np.ndarray, alpha: float,
             gain = np.where(kept, 1 / np.where(kept, s, 1.0), 0.0)
         coef = np.einsum("bjd,bj,bij,bi->bd", Vt, gain, U, q_y[:, :k])
         preds[d - 1] = np.einsum("bxd,bd->bx", G[:, :, :d], coef) + y_mean
-        if progress:
-            progress(d / degrees)
     return preds
 
 
-def _lasso_fits(F: np.ndarray, G: np.ndarray, y: np.ndarray, alpha: float,
-                progress: Callable[[float], None] | None) -> np.ndarray:
-    """poly_model's Lasso on the first d standardised features of each set, one scikit-learn fit each (no
-    closed form): predictions at G, shape (degrees, sets, points)."""
+def _lasso_fits(F: np.ndarray, G: np.ndarray, y: np.ndarray, alpha: float) -> np.ndarray:
+    """poly_model's Lasso on the first d standardised features of each set (no closed form): predictions at G,
+    shape (degrees, sets, points).
+
+    Each fit is scikit-learn's own coordinate descent (lasso_path, the solver Lasso.fit runs) on the data
+    centred as Lasso.fit centres it, and the prediction is Lasso.predict's arithmetic: the numbers are
+    bit-identical to Lasso(alpha, max_iter=LASSO_MAX_ITER).fit(...).predict(...) (tests/test_overfitting.py).
+    What it skips is the estimator's per-fit input checks and copies, two thirds of the time of 600 small fits
+    (40 sets x 15 degrees) whenever the solver itself converges in a few hundred sweeps."""
     sets, _, degrees = F.shape
+    lasso = _regressor("lasso", alpha)
     preds = np.empty((degrees, sets, G.shape[1]))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         for b in range(sets):
+            y_mean = np.average(y[b])
+            y_centred = y[b] - y_mean
             for d in range(1, degrees + 1):
-                preds[d - 1, b] = _regressor("lasso", alpha).fit(F[b, :, :d], y[b]).predict(G[b, :, :d])
-            if progress:
-                progress((b + 1) / sets)
+                X = np.asfortranarray(F[b, :, :d])  # Lasso.fit's copy: Fortran order, then its column means
+                x_mean = np.average(X, axis=0)
+                _, coef, _ = lasso_path(X - x_mean, y_centred, alphas=[alpha], precompute=False, check_input=False,
+                                        max_iter=lasso.max_iter, tol=lasso.tol, coef_init=np.zeros(d))
+                coef = coef[:, 0]
+                preds[d - 1, b] = G[b, :, :d] @ coef + (y_mean - x_mean @ coef)
     return preds
 
 
@@ -883,21 +983,21 @@ def bv_curves(preds: np.ndarray) -> pd.DataFrame:
 
 
 @lean
-def bias_variance(n: int, noise: float, seed: int, penalty: str, alpha: float,
-                  progress: Callable[[float], None] | None = None) -> BiasVariance:
+def bias_variance(n: int, noise: float, seed: int, penalty: str, alpha: float) -> BiasVariance:
     """The bias-variance decomposition as the textbook defines it, over independent training sets: draw
     BV_SETS training sets of n points from the data-generating process (bv_training_sets), fit poly_model
     of every degree 1..BV_DEGREE_MAX on each, and decompose the fits' error at BV_TEST_X against the known
     truth (decompose). Least squares and ridge are fitted for all sets at once (_linear_fits); lasso one
-    set at a time, on the first BV_SETS_LASSO sets (the same first sets: SeedSequence.spawn numbers its
-    children in order), to keep its 15 coordinate-descent fits per set within a few seconds."""
+    set at a time (_lasso_fits), on the first BV_SETS_LASSO sets (the same first sets: SeedSequence.spawn
+    numbers its children in order): its 15 coordinate-descent fits per set take up to 25 ms when alpha is
+    small (thousands of sweeps each)."""
     sets = BV_SETS_LASSO if penalty.startswith("lasso") else BV_SETS
     x, y, targets = bv_training_sets(n, noise, seed, sets)
     F, G = _standardised_powers(x, BV_TEST_X)
     if penalty.startswith("lasso"):
-        preds = _lasso_fits(F, G, y, alpha, progress)
+        preds = _lasso_fits(F, G, y, alpha)
     else:
-        preds = _linear_fits(F, G, y, alpha if penalty.startswith("ridge") else 0.0, progress)
+        preds = _linear_fits(F, G, y, alpha if penalty.startswith("ridge") else 0.0)
     truth = true_function(BV_TEST_X)
     parts = [decompose(preds[d - 1], truth, targets, noise) for d in range(1, BV_DEGREE_MAX + 1)]
     table = pd.DataFrame([{k: v for k, v in p.items() if k not in ("per_fit", "bias2_loo")} for p in parts])
@@ -1046,6 +1146,282 @@ def bv_parts_chart(bv: BiasVariance, marker: pd.DataFrame, cap: float, height: i
     chart.layer.insert(1, alt.Chart(band).mark_area(opacity=0.18, color=charts.BLACK, clip=True).encode(
         x=alt.X("x:Q"), y=alt.Y("low:Q", scale=alt.Scale(domain=[0, cap], clamp=True)), y2=alt.Y2("high:Q")))
     return chart
+
+
+# ---------------------------------------------------------------- the page: settings, cached views, charts
+# Each view of the page is one cached computation returning its numbers and its charts' specs (built once per
+# input). The controls that only pick a precomputed row (the degree in the fit and bias-variance views, alpha
+# in the regularisation path, the tree depth and ccp_alpha on the other curve, the patience) move small
+# datasets with stable names, swapped into an unchanged spec (components/ui/show.chart(moving=...)), so the
+# browser updates the drawn chart in place instead of embedding it again.
+FIT_LINES, MARKER, PATH_MARKER, BV_FITS, RULE = "fit_lines", "marker", "path_marker", "bv_fits", "rule"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every control of the page: the key of its computations and what "Show the code" prints."""
+    n: int
+    noise: float
+    seed: int
+    degree: int
+    penalty: str
+    alpha: float
+    tree_data: tuple | None = None  # the sidebar's classification dataset (common.dataset_key), or None
+    depth: int = TREE_DEPTH_DEFAULT
+    ccp_alpha: float = CCP_DEFAULT
+    learning_rate: float = GB_LR_DEFAULT
+    patience: int = PATIENCE_DEFAULT
+
+
+def script(s: Settings) -> str:
+    """The runnable script for these settings (export_code)."""
+    return export_code(s.n, s.noise, s.seed, s.degree, s.penalty, s.alpha, s.tree_data, s.depth, s.ccp_alpha,
+                       s.learning_rate, s.patience)
+
+
+BAND_TITLE = "dashed: lowest CV RMSE + 1 standard error"
+
+
+def clamp_cap(values, floor: float) -> float:
+    """The top of an error chart's y axis: three times the lowest error, at least ``floor`` (an exploding
+    high-degree fit would otherwise squash every other point to the bottom)."""
+    return float(max(floor, 3.0 * min(values)))
+
+
+def y_domain(noise: float) -> tuple[float, float]:
+    return (-1.5 - 3 * noise, 1.5 + 3 * noise)
+
+
+def pick_marker(x, y, current: str, pick_x, pick_y, pick: str) -> pd.DataFrame:
+    """The points of a validation curve: the current setting and the one-standard-error rule's pick."""
+    return pd.DataFrame({"x": [x, pick_x], "y": [y, pick_y], "group": [current, f"one-SE pick: {pick}"]})
+
+
+def _dashed(lines: pd.DataFrame) -> pd.DataFrame:
+    """Lines as charts.points_lines_chart draws them: its "dash" column dashes the true function."""
+    return lines.assign(dash=np.where(lines["series"].astype(str).str.startswith("true"), "dashed", "solid"))
+
+
+# ---- the fit view: the data, one degree's fit and the validation curve across degrees
+@dataclass
+class FitView:
+    """One sample and penalty at every degree: the degree slider picks from it, nothing is refitted."""
+    curve: pd.DataFrame  # degree_curve: degree, train_rmse, val_rmse, val_se
+    fits: dict[int, PolyResult]  # fit_every_degree
+    frames: dict[int, dict[str, pd.DataFrame]]  # degree -> its moving datasets (FIT_LINES, MARKER)
+    specs: dict[str, dict]  # "fit" (moving: FIT_LINES), "validation" (moving: MARKER)
+
+
+def fit_lines(r: PolyResult, degree: int) -> pd.DataFrame:
+    """The fit chart's lines at one degree: the fit and the true function at 200 x (x, y, series, dash)."""
+    n = len(r.curve)
+    return pd.DataFrame({"x": np.tile(r.curve["x"].to_numpy(), 2),
+                         "y": np.concatenate([r.curve["fitted"].to_numpy(), r.curve["truth"].to_numpy()]),
+                         "series": np.repeat(np.array([f"degree {degree} fit", "true function"], dtype=object), n),
+                         "dash": np.repeat(np.array(["solid", "dashed"], dtype=object), n)})
+
+
+def fit_marker(r: PolyResult, degree: int) -> pd.DataFrame:
+    """The validation curve's points at one degree: the degree itself and the one-standard-error pick."""
+    pick_rmse = float(r.curve_by_degree["val_rmse"].iloc[r.pick_degree - DEGREE_MIN])
+    return pick_marker(degree, r.cv_rmse, f"degree {degree}: {r.reading.verdict.label}", r.pick_degree, pick_rmse,
+                       f"degree {r.pick_degree}")
+
+
+# one entry: 20 fits of n points, their curves at 200 x and two specs (about 0.5 MB); shared, read-only
+@memo.cached(max_entries=16, shared=True, progress="Cross-validating every degree…")
+def fit_view(n: int, noise: float, seed: int, penalty: str, alpha: float) -> FitView:
+    curve = degree_curve(make_data(n, noise, seed), penalty, alpha, seed)
+    fits = fit_every_degree(n, noise, seed, penalty, alpha, curve)
+    frames = {d: {FIT_LINES: fit_lines(r, d), MARKER: fit_marker(r, d)} for d, r in fits.items()}
+    first = frames[DEGREE_MIN]
+    fit_chart = charts.points_lines_chart(fits[DEGREE_MIN].data.assign(group="data"), first[FIT_LINES], "x", "y",
+                                          f"The data and the fit, penalty: {penalty}", y_domain=y_domain(noise))
+    long = pd.concat([curve[["degree", "train_rmse"]].rename(columns={"degree": "x", "train_rmse": "y"}).assign(series="train"),
+                      curve[["degree", "val_rmse"]].rename(columns={"degree": "x", "val_rmse": "y"}).assign(series="validation")])
+    edge = one_se_rule(curve["val_rmse"], curve["val_se"]).edge
+    validation = charts.points_lines_chart(first[MARKER], long, "polynomial degree", "RMSE",
+                                           ["Validation curve, every degree (clipped at the top)", BAND_TITLE],
+                                           y_domain=(0, clamp_cap(curve["val_rmse"], 0.5 + noise)), rule_y=edge)
+    return FitView(curve, fits, frames, {"fit": charts.stable_names(charts.to_spec(fit_chart), {1: FIT_LINES}),
+                                         "validation": charts.stable_names(charts.to_spec(validation), {0: MARKER})})
+
+
+# ---- the regularisation path: coefficients and CV error against alpha
+@dataclass
+class PathView:
+    """One degree's path over every alpha: the alpha slider picks from it."""
+    path: pd.DataFrame  # alpha, term, coefficient
+    by_alpha: pd.DataFrame  # alpha, train_rmse, val_rmse, val_se
+    readings: dict[float, CurveReading]  # alpha -> the one-standard-error rule and the verdicts there
+    frames: dict[float, dict[str, pd.DataFrame]]  # alpha -> its moving datasets (PATH_MARKER, MARKER)
+    specs: dict[str, dict]  # "path" (moving: PATH_MARKER), "error" (moving: MARKER)
+    floor: NoiseFloor  # the true curve's own RMSE on the CV rows (the verdicts' yardstick)
+
+
+@memo.cached(max_entries=32, shared=True, progress="Fitting every alpha…")
+def path_view(n: int, noise: float, seed: int, degree: int, penalty: str) -> PathView:
+    path, by_alpha = coefficient_path(n, noise, seed, degree, penalty)
+    floor, names = noise_floor(n, noise, seed), alpha_names(ALPHAS)
+    readings, frames = {}, {}
+    for i, a in enumerate(ALPHAS):
+        reading = readings[a] = read_rmse_curve(by_alpha, i, names, floor, complexity_increases=False)
+        pick = ALPHAS[reading.rule.pick]
+        current = path[path["alpha"] == a].rename(columns={"alpha": "x", "coefficient": "y"})
+        frames[a] = {PATH_MARKER: current.assign(group=f"alpha = {a:g}")[["x", "y", "group"]].reset_index(drop=True),
+                     MARKER: pick_marker(a, by_alpha["val_rmse"].iloc[i], f"alpha = {a:g}: {reading.verdict.label}",
+                                         pick, by_alpha["val_rmse"].iloc[reading.rule.pick], f"alpha = {pick:g}")}
+    first = frames[ALPHAS[0]]
+    lines = path.rename(columns={"alpha": "x", "coefficient": "y", "term": "series"})
+    path_chart = charts.points_lines_chart(first[PATH_MARKER], lines, "alpha (log scale)",
+                                           "coefficient (standardised)",  # longer overflows the plot
+                                           f"Coefficient path, degree {degree}, {penalty}", log_x=True,
+                                           # one legend line per term: grow with the degree or it is cut off
+                                           height=max(charts.HEIGHT, 20 * degree + 150))
+    # up to 20 terms: one hue each from a sequential scheme in order of power (x^1 ... x^20), not a repeating
+    # 7-colour palette sorted as text (x^1, x^10, x^11, ... with x^1, x^9 and x^2 all black)
+    terms = sorted(lines["series"].unique(), key=lambda t: int(str(t).split("^")[1]))
+    path_chart.layer[-1].encoding.color = alt.Color("series:O", title="term", sort=terms,
+                                                    scale=alt.Scale(scheme="viridis", domain=terms))
+    long = pd.concat([by_alpha[["alpha", "train_rmse"]].rename(columns={"alpha": "x", "train_rmse": "y"}).assign(series="train"),
+                      by_alpha[["alpha", "val_rmse"]].rename(columns={"alpha": "x", "val_rmse": "y"}).assign(series="validation")])
+    edge = one_se_rule(by_alpha["val_rmse"], by_alpha["val_se"], complexity_increases=False).edge
+    error_chart = charts.points_lines_chart(first[MARKER], long, "alpha (log scale)", "RMSE",
+                                            ["Error against alpha", BAND_TITLE], log_x=True,
+                                            y_domain=(0, clamp_cap(by_alpha["val_rmse"], 0.5 + noise)), rule_y=edge)
+    return PathView(path, by_alpha, readings, frames,
+                    {"path": charts.stable_names(charts.to_spec(path_chart), {0: PATH_MARKER}),
+                     "error": charts.stable_names(charts.to_spec(error_chart), {0: MARKER})}, floor)
+
+
+# ---- the learning curve
+@dataclass
+class LearningView:
+    curve: pd.DataFrame  # learning_curve_frame: n_train, split, rmse, se
+    improving: bool  # still_improving
+    spec: dict
+
+
+@memo.cached(max_entries=32, progress="Learning curve: refitting on growing training sets…")
+def learning_view(noise: float, seed: int, degree: int, penalty: str, alpha: float) -> LearningView:
+    lc = learning_curve_frame(noise, seed, degree, penalty, alpha)
+    val = lc[lc["split"] == "validation"]["rmse"]
+    lines = lc.rename(columns={"n_train": "x", "rmse": "y", "split": "series"})
+    chart = charts.points_lines_chart(None, lines, "training-set size", "RMSE",
+                                      f"Learning curve, degree {degree} ({penalty}), on {POOL_N} fresh points from "
+                                      "the same function", log_x=True, y_domain=(0, clamp_cap(val, 0.5 + noise)))
+    return LearningView(lc, still_improving(lc), charts.to_spec(chart))
+
+
+# ---- bias-variance over fresh training sets
+@dataclass
+class BiasVarianceView:
+    """The decomposition at every degree: the degree slider picks from it."""
+    bv: BiasVariance
+    frames: dict[int, dict[str, pd.DataFrame]]  # degree -> its moving datasets (BV_FITS, MARKER)
+    specs: dict[str, dict]  # "fits" (moving: BV_FITS), "parts" (moving: MARKER)
+
+
+def bv_title(sets: int) -> str:
+    return f"{CURVES_SHOWN} of the {sets} fits on fresh training sets, their average and the truth"
+
+
+def bv_lines(bv: BiasVariance, degree: int) -> pd.DataFrame:
+    """Degree d's fits on fresh training sets, their average (the legend names the degree) and the true
+    function, as charts.points_lines_chart draws them (faint fits: "alpha"; the truth dashed: "dash")."""
+    xs = bv.curves[degree]
+    return pd.DataFrame({
+        "x": np.concatenate([xs["x"].to_numpy(), BV_TEST_X]),
+        "y": np.concatenate([xs["y"].to_numpy(), true_function(BV_TEST_X)]),
+        "series": np.concatenate([f"degree {degree}: " + xs["series"].to_numpy(dtype=object),
+                                  np.full(len(BV_TEST_X), "true function", dtype=object)]),
+        "line": np.concatenate([xs["line"].to_numpy(dtype=object), np.full(len(BV_TEST_X), "truth", dtype=object)]),
+        "alpha": np.concatenate([np.where(xs["line"] == "average", 1.0, 0.35), np.ones(len(BV_TEST_X))]),
+        "dash": np.repeat(np.array(["solid", "dashed"], dtype=object), [len(xs), len(BV_TEST_X)])})
+
+
+def bv_marker(bv: BiasVariance, degree: int) -> pd.DataFrame:
+    return pd.DataFrame({"x": [degree], "y": [bv.table["total"].iloc[degree - 1]],
+                         "group": [f"degree {degree}: {bv_verdict(bv, degree).label}"]})
+
+
+def bv_points(bv: BiasVariance, degree: int, measured: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The parts chart's points: this degree's marker and the measured test MSE of every degree (pass
+    bv_parts_frames(bv)[1] if at hand)."""
+    measured = bv_parts_frames(bv)[1] if measured is None else measured
+    return pd.concat([bv_marker(bv, degree), measured], ignore_index=True)
+
+
+# one entry: 15 degrees x (20 + 1) curves at 100 x, twice (the decomposition's and the chart's), about 3 MB
+@memo.cached(max_entries=8, shared=True,
+             progress=f"Bias–variance: fitting degrees 1–{BV_DEGREE_MAX} on {BV_SETS} fresh training sets "
+                      f"({BV_SETS_LASSO} with lasso)…")
+def bias_variance_view(n: int, noise: float, seed: int, penalty: str, alpha: float) -> BiasVarianceView:
+    bv = bias_variance(n, noise, seed, penalty, alpha)
+    measured = bv_parts_frames(bv)[1]
+    frames = {d: {BV_FITS: bv_lines(bv, d), MARKER: bv_points(bv, d, measured)} for d in range(1, BV_DEGREE_MAX + 1)}
+    fits = charts.points_lines_chart(None, frames[1][BV_FITS], "x", "y", bv_title(bv.sets), y_domain=y_domain(noise))
+    cap = float(2 * bv.table["total"].iloc[0] + noise ** 2)
+    return BiasVarianceView(bv, frames, {"fits": charts.stable_names(charts.to_spec(fits), {None: BV_FITS}),
+                                         "parts": charts.stable_names(charts.to_spec(bv_parts_chart(bv, bv_marker(bv, 1), cap)),
+                                                               {0: MARKER})})
+
+
+# ---- trees: depth and pruning on the sidebar's dataset
+def _accuracy_chart(curve: pd.DataFrame, setting: str, title: str) -> dict:
+    """Train, test and CV accuracy against one setting, with a rule at the current value (RULE)."""
+    # zoomed on the accuracies: on a 0-1 axis the train/test gap (1.00 vs 0.92) was a hairline
+    chart = charts.line_chart(curve, setting, "accuracy", color="split", title=title,
+                              rule_x=float(curve[setting].iloc[0]), zero_y=False)
+    return charts.stable_names(charts.to_spec(chart), {1: RULE})
+
+
+@memo.cached(max_entries=32, progress="Fitting trees at every depth…")
+def tree_depth_view(_data, data_key: tuple, seed: int, ccp_alpha: float) -> tuple[pd.DataFrame, dict]:
+    """The curve against depth at one ccp_alpha and its chart: moving the depth moves the rule only."""
+    curve = tree_depth_curve(_data.X, _data.y, seed, ccp_alpha)
+    return curve, _accuracy_chart(curve, "max_depth", f"Accuracy against depth (ccp_alpha = {ccp_alpha:g})")
+
+
+@memo.cached(max_entries=64, progress="Fitting trees at every pruning strength…")
+def tree_ccp_view(_data, data_key: tuple, seed: int, depth: int) -> tuple[pd.DataFrame, dict]:
+    """The curve against ccp_alpha at one depth and its chart: moving ccp_alpha moves the rule only."""
+    curve = tree_ccp_curve(_data.X, _data.y, seed, depth)
+    return curve, _accuracy_chart(curve, "ccp_alpha", f"Accuracy against pruning (max depth {depth})")
+
+
+@memo.cached(max_entries=64)
+def tree_fit(_data, data_key: tuple, seed: int, depth: int, ccp_alpha: float) -> tuple[float, float, int]:
+    """Train and test accuracy and leaves of the one tree at these settings (no curve needed)."""
+    X_tr, X_te, y_tr, y_te = tree_split(_data.X, _data.y, seed)
+    return _tree_scores(X_tr, X_te, y_tr, y_te, seed, max_depth=depth, ccp_alpha=ccp_alpha)[:3]
+
+
+@memo.cached(max_entries=64)
+def tree_result(_data, data_key: tuple, seed: int, depth: int, ccp_alpha: float) -> TreeResult:
+    """tree_curves over the two cached curves."""
+    return tree_curves(_data.X, _data.y, seed, depth, ccp_alpha, tree_depth_view(_data, data_key, seed, ccp_alpha)[0],
+                       tree_ccp_view(_data, data_key, seed, depth)[0])
+
+
+# ---- early stopping
+@memo.cached(max_entries=32, progress="Boosting all the stages…")
+def boosting_view(noise: float, seed: int, learning_rate: float) -> tuple[BoostingLosses, dict]:
+    """The full run of one learning rate and its loss chart; the stopping rule (RULE) moves with the patience."""
+    full = boosting_losses(noise, seed, learning_rate)
+    chart = charts.line_chart(
+        full.losses, "stage", "mse", color="split", y_title="mean squared error",
+        title=f"Gradient boosting (learning rate {learning_rate:g}): loss per stage; the rule marks where early "
+              "stopping halted",
+        # log stages: the stop (often within the first 20 of 300 stages) had a few pixels on a linear axis
+        rule_x=1, log_x=True, x_title="stage (log scale)")
+    return full, charts.stable_names(charts.to_spec(chart), {1: RULE})
+
+
+@memo.cached(max_entries=64, progress="Boosting with early stopping…")
+def stopped_run(noise: float, seed: int, learning_rate: float, patience: int) -> EarlyStopResult:
+    """The early-stopped model (a few stages) beside the cached full run: the patience refits only this."""
+    return early_stopping(noise, seed, learning_rate, patience, boosting_view(noise, seed, learning_rate)[0])
 
 
 # ---------------------------------------------------------------- code export

@@ -324,3 +324,101 @@ def test_the_page_says_what_it_shows():
     titles = json.dumps(chart_specs(at))
     assert "far more than ROC AUC" not in titles
     assert any(im.NO_SKILL_AP in map(str, d.value.columns) for d in at.dataframe)
+
+
+# ---- panels, caches and scrubbing ---------------------------------------------------------------
+def chart_title(spec: str) -> str:
+    """A chart's title, or its first layer's (the sweep's title sits on its line layer)."""
+    spec = json.loads(spec)
+    return json.dumps(spec.get("title") or spec.get("layer", [{}])[0].get("title"))
+
+
+def drawn(at) -> dict:
+    """Every chart on screen by title: (its spec as sent, without data; its datasets by name)."""
+    return {chart_title(c.proto.spec): (c.proto.spec, {d.name: d.data.data for d in c.proto.datasets})
+            for c in at.get("vega_lite_chart")}
+
+
+SWEEP_TITLE = json.dumps("No resampling: ROC AUC and AP as the minority share falls")
+
+
+def test_light_panels_come_first_and_the_comparisons_last():
+    at = open_page(PAGE, query={im.COMPARE_KEY: "true"})
+    assert_clean(at)
+    titles = [chart_title(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert titles[0] == json.dumps("Confusion matrix at the threshold")
+    assert titles.index(SWEEP_TITLE) > titles.index(json.dumps("Metrics vs threshold"))
+    assert titles[-1].startswith('"Same split, different remedies')
+    assert not at.get("progress")  # the bars are gone once every fit is done
+
+
+def test_a_threshold_move_changes_only_the_threshold_datasets_and_refits_nothing():
+    from components import charts
+    at = open_page(PAGE, query={im.DATA_KEY: "moons", im.STRATEGY_KEY: im.SMOTE_})
+    before = drawn(at)
+    with mock.patch.object(im, "fit_strategy", wraps=im.fit_strategy) as spy:
+        for t in (0.2, 0.73):
+            at.slider(key=im.THRESHOLD_KEY).set_value(t).run()
+            after = drawn(at)
+            for title, (spec, data) in before.items():
+                assert after[title][0] == spec, title
+                changed = {n for n in data if after[title][1][n] != data[n]}
+                assert changed <= set(charts.THRESHOLD_DATASETS), (title, changed)
+            before = after
+        assert spy.call_count == 0
+
+
+def test_the_share_slider_refits_the_chosen_model_only_and_moves_the_sweep_rule():
+    at = open_page(PAGE)
+    before = drawn(at)[SWEEP_TITLE]
+    with mock.patch.object(im, "fit_strategy", wraps=im.fit_strategy) as spy:
+        at.slider(key=im.RATIO_KEY).set_value(0.07).run()  # not one of the sweep's shares
+        assert spy.call_count == 1
+    assert_clean(at)
+    spec, data = drawn(at)[SWEEP_TITLE]
+    assert spec == before[0]  # the sweep chart is not embedded again: only its dashed rule moves
+    assert {n for n in data if data[n] != before[1][n]} == {im.RULE}
+    import pyarrow as pa
+    assert pa.ipc.open_stream(data[im.RULE]).read_pandas()["minority share"].tolist() == [0.07]
+
+
+def test_each_strategy_is_cached_on_its_own_inputs():
+    """With the comparison on, picking a strategy reuses its row's fit, the class weight refits the chosen
+    model only, and k refits only the strategies that use it."""
+    at = open_page(PAGE, query={im.DATA_KEY: "moons", im.COMPARE_KEY: "true"})
+    assert_clean(at)
+    with mock.patch.object(im, "fit_strategy", wraps=im.fit_strategy) as spy:
+        at.selectbox(key=im.STRATEGY_KEY).set_value(im.SMOTE_).run()
+        assert spy.call_count == 0  # the comparison fitted SMOTE on this split already
+        at.selectbox(key=im.WEIGHT_KEY).set_value("balanced").run()
+        assert [c.args[1] for c in spy.call_args_list] == [im.SMOTE_]
+        spy.reset_mock()
+        at.slider(key=im.K_KEY).set_value(3).run()
+        refitted = sorted(c.args[1] for c in spy.call_args_list)
+    assert_clean(at)
+    # the chosen SMOTE with balanced weights, and the comparison's three strategies that use k
+    assert refitted == sorted([im.SMOTE_, *im.USES_K])
+
+
+def test_the_comparison_table_against_direct_pipelines():
+    """Rows of the page's comparison against pipelines written out here (imbalanced-learn, scikit-learn)."""
+    from imblearn.under_sampling import RandomUnderSampler
+    from sklearn.preprocessing import PolynomialFeatures
+    at = open_page(PAGE, query={im.DATA_KEY: "moons", im.COMPARE_KEY: "true", im.RATIO_KEY: "0.2"})
+    table = at.dataframe[-1].value.set_index("strategy")
+    ds = datasets.load("moons", n_samples=300, noise=0.25, seed=SEED)
+    sp = im.make_split(ds.X, ds.y, 0.2, SEED)
+    cubic = PolynomialFeatures(3, include_bias=False)
+    for label, pipe in (
+            (im.RUS, make_pipeline(StandardScaler(), RandomUnderSampler(random_state=SEED), cubic,
+                                   LogisticRegression(max_iter=5000))),
+            (im.BALANCED_WEIGHTS, make_pipeline(StandardScaler(), cubic,
+                                                LogisticRegression(max_iter=5000, class_weight="balanced")))):
+        p = pipe.fit(sp.X_train, sp.y_train).predict_proba(sp.X_test)[:, 1]
+        pred = (p >= 0.5).astype(int)
+        assert table.loc[label, "recall"] == pytest.approx(metrics.recall_score(sp.y_test, pred), abs=1e-9)
+        assert table.loc[label, "precision"] == pytest.approx(metrics.precision_score(sp.y_test, pred,
+                                                                                      zero_division=0), abs=1e-9)
+        assert table.loc[label, "AP"] == pytest.approx(metrics.average_precision_score(sp.y_test, p), abs=1e-9)
+    pd_table = im.compare_strategies(sp, im.K_DEFAULT, SEED, True).set_index("strategy")
+    np.testing.assert_allclose(table.to_numpy(dtype=float), pd_table.to_numpy(dtype=float), rtol=1e-12)

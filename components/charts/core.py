@@ -204,6 +204,25 @@ def with_datasets(spec: dict, frames: dict[str, pd.DataFrame | list[dict]]) -> d
     return {**spec, "datasets": {**datasets, **{n: _arrow_of(f) for n, f in frames.items() if n in datasets}}}
 
 
+def stable_names(spec: dict, names: dict[int | None, str]) -> dict:
+    """A converted chart (charts.to_spec) whose parts read their data under stable names: layer i under
+    names[i] (None: the chart's own data, where Altair lifts a lone layer's). to_spec names a dataset by a
+    hash of its content, so new data would change the spec; under a stable name a scrubbing control swaps
+    the dataset (show.chart(moving=...)) and the spec stays byte-identical."""
+    out = dict(spec)
+    datasets = dict(spec["datasets"])
+    layers = [dict(layer) for layer in spec.get("layer", [])]
+    for i, name in names.items():
+        part = out if i is None else layers[i]
+        datasets[name] = datasets[part["data"]["name"]]
+        part["data"] = {"name": name}
+    if layers:
+        out["layer"] = layers
+    used = json.dumps({k: v for k, v in out.items() if k != "datasets"})
+    out["datasets"] = {name: data for name, data in datasets.items() if json.dumps(name) in used}
+    return out
+
+
 def as_chart(spec: dict) -> alt.TopLevelMixin:
     """An Altair chart of a spec dict (for callers that compose, save or validate charts); Arrow
     datasets become rows again."""
