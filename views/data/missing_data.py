@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import charts, datasets
 from components import missing_data as md
-from components.ui import chart_cache, common
+from components.ui import chart_cache, common, controls
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -358,21 +358,19 @@ if st.session_state.get(md.LAST_DATASET_KEY, ds.name) != ds.name:
 st.session_state[md.LAST_DATASET_KEY] = ds.name
 
 c1, c2, c3 = st.columns([1.1, 1, 2])
-mechanism = c1.segmented_control("Missingness mechanism", md.MECHANISMS, default=md.MECHANISM_DEFAULT,
-                                 required=True, key=md.MECHANISM_KEY, bind="query-params",
+mechanism = controls.bound(c1.segmented_control, "Missingness mechanism", md.MECHANISMS, default=md.MECHANISM_DEFAULT,
+                                 required=True, key=md.MECHANISM_KEY,
                                  help=" ".join(f"**{k}**: {v}" for k, v in md.MECHANISM_HELP.items()))
-pct = c2.slider("Missing % per affected column", md.PCT_MIN, md.PCT_MAX, md.PCT_DEFAULT, md.PCT_STEP,
-                key=md.PCT_KEY, bind="query-params")
-columns = c3.multiselect("Affected columns", ds.feature_names, default=_default_columns(ds),
-                         key=md.COLUMNS_KEY, bind="query-params",
+pct = controls.bound(c2.slider, "Missing % per affected column", md.PCT_MIN, md.PCT_MAX, md.PCT_DEFAULT, md.PCT_STEP,
+                key=md.PCT_KEY)
+columns = controls.bound(c3.multiselect, "Affected columns", ds.feature_names, default=_default_columns(ds),
+                         key=md.COLUMNS_KEY,
                          help="Columns of the shared dataset that lose values. Others stay complete.")
 c4, c5, c6 = st.columns(3)
-k = c4.slider("k (k-NN imputer)", md.K_MIN, md.K_MAX, md.K_DEFAULT, key=md.K_KEY, bind="query-params")
-estimator = c5.selectbox("Iterative imputer's estimator", md.ESTIMATORS,
-                         index=md.ESTIMATORS.index(md.ESTIMATOR_DEFAULT), key=md.ESTIMATOR_KEY,
-                         bind="query-params")
-m = c6.slider("Multiple imputation: m draws", md.M_MIN, md.M_MAX, md.M_DEFAULT, key=md.M_KEY,
-              bind="query-params")
+k = controls.bound(c4.slider, "k (k-NN imputer)", md.K_MIN, md.K_MAX, md.K_DEFAULT, key=md.K_KEY)
+estimator = controls.bound(c5.selectbox, "Iterative imputer's estimator", md.ESTIMATORS,
+                         index=md.ESTIMATORS.index(md.ESTIMATOR_DEFAULT), key=md.ESTIMATOR_KEY)
+m = controls.bound(c6.slider, "Multiple imputation: m draws", md.M_MIN, md.M_MAX, md.M_DEFAULT, key=md.M_KEY)
 
 
 
@@ -441,8 +439,8 @@ def render(ds, chosen, mechanism, pct, k, estimator, m):
     def inspect_section():
         """Cheap: reads the cached imputations, never refits."""
         st.markdown("##### Distributions: truth, observed cells, and after imputation")
-        strategy = st.selectbox("Strategy to inspect", md.STRATEGIES, index=md.STRATEGIES.index(md.INSPECT_DEFAULT),
-                                key=md.INSPECT_KEY, bind="query-params")
+        strategy = controls.bound(st.selectbox, "Strategy to inspect", md.STRATEGIES, index=md.STRATEGIES.index(md.INSPECT_DEFAULT),
+                                key=md.INSPECT_KEY)
         # one chart per column: each gets its own bins and x axis (a shared facet bins every column on the
         # widest range, so a narrow column collapses into two bars)
         for col, name in zip(st.columns(len(columns[:3])), columns[:3]):

@@ -5,7 +5,7 @@ import streamlit as st
 
 from components import charts, datasets
 from components import scaling as sc
-from components.ui import chart_cache, common
+from components.ui import chart_cache, common, controls
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -101,11 +101,11 @@ st.caption("Distance- and gradient-based models see raw units; a tree splits one
 
 ds = common.current_dataset()
 c2, c3 = st.columns(2)
-n_out = c2.slider("Outlier rows", sc.N_OUTLIERS_MIN, sc.N_OUTLIERS_MAX, sc.N_OUTLIERS_DEFAULT,
-                  key=sc.N_OUTLIERS_KEY, bind="query-params",
+n_out = controls.bound(c2.slider, "Outlier rows", sc.N_OUTLIERS_MIN, sc.N_OUTLIERS_MAX, sc.N_OUTLIERS_DEFAULT,
+                  key=sc.N_OUTLIERS_KEY,
                   help="Rows pushed far out in every feature (their labels are kept).")
-extreme = c3.slider("How extreme (× IQR beyond Q3)", sc.EXTREME_MIN, sc.EXTREME_MAX, sc.EXTREME_DEFAULT,
-                    key=sc.EXTREME_KEY, bind="query-params")
+extreme = controls.bound(c3.slider, "How extreme (× IQR beyond Q3)", sc.EXTREME_MIN, sc.EXTREME_MAX, sc.EXTREME_DEFAULT,
+                    key=sc.EXTREME_KEY)
 
 seed = common.seed()
 is_2d = ds.name in datasets.TWO_D
@@ -174,8 +174,8 @@ def _cv_chart(data_key, n, extreme, x_title):
 def scaler_section():
     """The chosen scaler and the boundary model: reruns alone, reads cached fits."""
     s1, s2 = st.columns([2.2, 1])
-    scaler = s1.segmented_control("Scaler", sc.SCALERS, default=sc.SCALER_DEFAULT, required=True,
-                                  key=sc.SCALER_KEY, bind="query-params")
+    scaler = controls.bound(s1.segmented_control, "Scaler", sc.SCALERS, default=sc.SCALER_DEFAULT, required=True,
+                                  key=sc.SCALER_KEY)
     f1, f2, f3 = st.columns([1, 1.2, 1.4])  # the metrics' labels and ranges need the width
     with f1:
         st.latex(sc.FORMULAS[scaler])
@@ -192,8 +192,8 @@ def scaler_section():
         st.info(f"**{ds.name}** is a regression dataset: the decision boundary needs classes. The scores below "
                 "use regressors. Pick a classification dataset in the sidebar to see the boundary.")
         return
-    model = s2.selectbox("Model for the boundary", sc.CLASSIFIERS, index=sc.CLASSIFIERS.index(sc.MODEL_DEFAULT),
-                         key=sc.MODEL_KEY, bind="query-params")
+    model = controls.bound(s2.selectbox, "Model for the boundary", sc.CLASSIFIERS, index=sc.CLASSIFIERS.index(sc.MODEL_DEFAULT),
+                         key=sc.MODEL_KEY)
     acc_none, acc_s = _boundary_acc(data_key, n_out, ext, "none", model), _boundary_acc(
         data_key, n_out, ext, scaler, model)
     b1, b2 = st.columns(2)
