@@ -10,7 +10,6 @@ no missingness *injector* (no "ampute"), so :func:`inject_missing` is written by
 from __future__ import annotations
 
 import functools
-import json
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -968,17 +967,6 @@ def imputation_of(s: MissingSettings, strategy: str) -> Imputation:
     return imputation(s.gaps, strategy, k, estimator)
 
 
-def _stable(spec: dict, name: str) -> dict:
-    """A converted one-dataset chart (charts.to_spec) whose dataset has a fixed name instead of its
-    content's hash: new rows under the same name change only the dataset, which the browser applies
-    to the drawn chart in place."""
-    (old,) = spec["datasets"]
-    text = json.dumps({k: v for k, v in spec.items() if k != "datasets"})
-    out = json.loads(text.replace(json.dumps(old), json.dumps(name)))
-    out["datasets"] = {name: spec["datasets"][old]}
-    return out
-
-
 @memo.cached(max_entries=32)
 def correlation(dataset: str, n_samples: int, noise: float, seed: int, column: str) -> tuple[str, float]:
     """true_correlation: the column most correlated with ``column`` in the complete table, and that r."""
@@ -1015,9 +1003,8 @@ def overview(g: Gaps, driver: str | None) -> Overview:
                                 domain=["observed", "missing"], palette=["#e8e8e8", charts.VERMILION], height=300,
                                 y_labels=False)
     return Overview(len(X), prep.task, int(X_miss[cols].isna().to_numpy().sum()), len(X) - len(X_miss.dropna()),
-                    partner, true_corr,
-                    float(np.isnan(X_miss[cols[0]].to_numpy(float)).mean()), charts.to_spec(pattern),
-                    per_col.round(3))
+                    partner, true_corr, float(np.isnan(X_miss[cols[0]].to_numpy(float)).mean()),
+                    charts.stable_names(charts.to_spec(pattern), "pattern"), per_col.round(3))
 
 
 @dataclass(frozen=True)
@@ -1045,13 +1032,13 @@ def comparison(s: MissingSettings, complete: bool) -> Comparison:
     # a constant fill can be 50x worse than k-NN: as bars on a linear axis the good strategies were 1-3 px
     # slivers; dots on a log axis, best first
     log = bool((rmse["RMSE on missing cells"] > 0).all())
-    rmse_spec = _stable(charts.to_spec(charts.score_dot_chart(
+    rmse_spec = charts.stable_names(charts.to_spec(charts.score_dot_chart(
         rmse, "RMSE on missing cells", "strategy", height=210, log_x=log,
         x_title="RMSE on missing cells" + (" (log scale)" if log else ""))), "rmse")
     corr = summary.dropna(subset=[CORR_COLUMN])[["strategy", CORR_COLUMN]]
     corr_spec = None
     if len(corr) and not np.isnan(true_corr):
-        corr_spec = _stable(charts.to_spec(charts.bar_chart(
+        corr_spec = charts.stable_names(charts.to_spec(charts.bar_chart(
             corr, CORR_COLUMN, "strategy", sort=None, height=250, title=f"corr({s.gaps.columns[0]}, {partner})",
             x_title=f"after imputation (truth {true_corr:.3f})")), "corr")
     first = s.gaps.columns[0]
@@ -1079,8 +1066,8 @@ def histogram_spec(name: str) -> dict:
     redraws the chart in place. The legend goes below."""
     empty = pd.DataFrame({"value": pd.Series(dtype=float), "version": pd.Series(dtype=object)})
     chart = charts.histogram(empty, "value", color="version", bins=25, height=330, title=name, steps=True)
-    return _stable(charts.to_spec(chart.configure_legend(orient="bottom", direction="horizontal", columns=1)),
-                   HISTOGRAM_DATA)
+    chart = chart.configure_legend(orient="bottom", direction="horizontal", columns=1)
+    return charts.stable_names(charts.to_spec(chart), HISTOGRAM_DATA)
 
 
 @dataclass(frozen=True)
@@ -1155,10 +1142,10 @@ def multiple_imputation(g: Gaps, estimator: str, m: int) -> MultipleImputation:
                                        x_title=f"row with a missing {first}", rule_y=0.0, y_title=ERROR_COLUMN,
                                        size=60)
     return MultipleImputation(
-        charts.to_spec(interval_chart(table)),
+        charts.stable_names(charts.to_spec(interval_chart(table)), "intervals"),
         f"Dots: the mean of {first}; bars: its {LEVEL:.0%} interval; dashed: the complete table's mean. "
         + mi_sentence(table, rubin, first, share_missing),
-        table.round(4), rubin_table.round(6), charts.to_spec(draws_chart),
+        table.round(4), rubin_table.round(6), charts.stable_names(charts.to_spec(draws_chart), "draws"),
         draws_caption(m, first, float(np.mean(np.std(mi.draws, axis=0))), mi.spread, mi.draw_rmse,
                       float(mi.row["RMSE on missing cells"])),
         draws_table(draws).round(3))
@@ -1244,7 +1231,8 @@ def cv_comparison(g: Gaps, k: int, estimator: str, m: int) -> CvComparison:
         cv.dropna(subset=["CV score"])[["strategy", "CV score", "spread between draws", "note"]], "CV score",
         "strategy", reference=ceiling, reference_label="complete data (no missing)", height=260,
         title=f"{CV_FOLDS}-fold CV, {cv_model_name(prep.task)}; dashed: complete data, {ceiling:.3f}")
-    return CvComparison(charts.to_spec(chart), [(r["strategy"], r["note"]) for _, r in cv.iterrows() if r["note"]],
+    return CvComparison(charts.stable_names(charts.to_spec(chart), "cv"),
+                        [(r["strategy"], r["note"]) for _, r in cv.iterrows() if r["note"]],
                         table.round(4), cv_caption(prep.task, len(prep.X), m))
 
 
@@ -1290,7 +1278,7 @@ def fertility_check(k: int, estimator: str, seed: int) -> tuple[dict, pd.DataFra
     n_hidden = len(holdout_cells(fertility(), seed)[2])
     chart = charts.bar_chart(check, "RMSE on hidden cells", "strategy", height=180,
                              title=f"{n_hidden} observed cells hidden and re-imputed (births per woman)")
-    return charts.to_spec(chart), check.round(4)
+    return charts.stable_names(charts.to_spec(chart), "holdout"), check.round(4)
 
 
 def script(s: MissingSettings, task: str) -> str:

@@ -512,7 +512,7 @@ def strips(o: Outliers) -> Strips:
         # half the page: the legend goes below to leave room for the row labels
         chart = charts.strip_chart(dirty[dirty["feature"] == feature], "value", "scaler", color="point",
                                    title=f"{feature} (own axis per row)", width=270).configure_legend(orient="bottom")
-        specs.append(charts.to_spec(chart))
+        specs.append(charts.stable_names(charts.to_spec(chart), "strip"))
     first = feature_pair[0]
     caption = strip_caption(squash, first, o.n, o.extreme, outlier_quantile(dirty, first))
     first_iqr = {s: (float(w), float(k)) for f, s, w, k in zip(squash["feature"], squash["scaler"],
@@ -551,7 +551,7 @@ def boundary_fit(o: Outliers, scaler: str, model: str) -> Boundary:
             rowPadding=0, titlePadding=2, symbolSize=60))
     else:
         spec = charts.swap_grid(boundary_fit(o, "none", model).spec, grid, title)
-    return Boundary(spec, accuracy, grid["proba"].to_numpy() > 0.5)
+    return Boundary(charts.stable_names(spec, "boundary"), accuracy, grid["proba"].to_numpy() > 0.5)
 
 
 @memo.cached(max_entries=64)
@@ -603,7 +603,7 @@ def cv_comparison(o: Outliers) -> CvComparison:
     chart = charts.score_dot_chart(cv, "CV score", "model", color="scaler", color_order=list(SCALERS), height=380,
                                    x_title=f"CV {'accuracy' if task == 'classification' else 'R²'}")
     table = cv.pivot(index="model", columns="scaler", values="CV score")[list(SCALERS)].round(4)
-    return CvComparison(charts.to_spec(chart), table, cv_caption(cv))
+    return CvComparison(charts.stable_names(charts.to_spec(chart), "cv"), table, cv_caption(cv))
 
 
 def script(s: ScalingSettings, task: str) -> str:

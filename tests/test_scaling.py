@@ -1,8 +1,10 @@
 """Scaling lab: the component against direct scikit-learn/numpy computations, and the page."""
+import json
 import re
 import warnings
 from unittest import mock
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,7 +19,7 @@ from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, QuantileTransforme
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
-from components import boundary
+from components import boundary, charts
 from components import scaling as sc
 from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, run_exported_script
 from tests.chart_utils import assert_converts_like_streamlit
@@ -448,3 +450,35 @@ def test_catalog_names_the_heavy_controls():
 
     page = catalog.find("scaling")
     assert page.heavy_keys == (sc.N_OUTLIERS_KEY, sc.EXTREME_KEY) and page.scrub_keys == ()
+
+
+def _body(spec: dict) -> str:
+    return json.dumps({k: v for k, v in spec.items() if k != "datasets"}, sort_keys=True)
+
+
+def test_stable_names_name_datasets_by_their_place_not_their_content():
+    def chart(shift: float):
+        a = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [shift, 1.0, 2.0]})
+        b = pd.DataFrame({"x": [0.5], "y": [shift + 1]})
+        return (alt.Chart(a).mark_line().encode(x=alt.X("x:Q"), y=alt.Y("y:Q"))
+                + alt.Chart(b).mark_point().encode(x=alt.X("x:Q"), y=alt.Y("y:Q")))
+
+    before, after = (charts.stable_names(charts.to_spec(chart(s)), "demo") for s in (0.0, 5.0))
+    assert sorted(before["datasets"]) == ["demo", "demo-1"]
+    assert [layer["data"]["name"] for layer in before["layer"]] == ["demo", "demo-1"]
+    assert _body(before) == _body(after)  # new numbers: only the datasets change
+    rows = charts.as_chart(after).to_dict()["datasets"]
+    assert rows["demo"][0]["y"] == 5.0 and rows["demo-1"][0]["y"] == 6.0
+
+
+@pytest.mark.parametrize("other", [(5, 10, 0), (7, 30, 1)])
+def test_new_outliers_change_only_the_datasets_of_strips_and_cv_chart(other):
+    n, extreme, seed = other
+    base = sc.outliers_key("breast_cancer", 0, 0.0, 0, 3, 10)
+    moved = sc.outliers_key("breast_cancer", 0, 0.0, seed, n, extreme)
+    for a, b in zip(sc.strips(base).specs, sc.strips(moved).specs):
+        assert sorted(a["datasets"]) == sorted(b["datasets"]) == ["strip"]
+        assert _body(a) == _body(b)
+    a, b = sc.cv_comparison(base).spec, sc.cv_comparison(moved).spec
+    assert sorted(a["datasets"]) == sorted(b["datasets"]) == ["cv"]
+    assert _body(a) == _body(b)

@@ -61,6 +61,7 @@ from components.charts.core import (  # noqa: F401
     as_chart,
     for_presenter,
     set_param,
+    stable_names,
     swap_layer_data,
     swap_top_data,
     to_spec,
