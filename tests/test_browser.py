@@ -45,8 +45,8 @@ def metric(page, label: str) -> str:
 
 def expected(model, seed, threshold):
     """Metrics and confusion counts computed here with scikit-learn, independently of the app."""
-    d = datasets.load("breast_cancer")
-    y = (d.y.to_numpy() == 0).astype(int)
+    d = datasets.load("churn")  # the cockpit's own pick, "churned" positive
+    y = (d.y.to_numpy() == 1).astype(int)
     X_tr, X_te, y_tr, y_te = train_test_split(d.X, y, test_size=0.25, random_state=seed, stratify=y)
     s = model.fit(X_tr, y_tr).predict_proba(X_te)[:, 1]
     (tn, fp), (fn, tp) = confusion_matrix(y_te, (s >= threshold).astype(int))
