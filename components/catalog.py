@@ -40,10 +40,12 @@ SECTIONS = ("Data", "Models", "Evaluation", "Pitfalls", "Beyond", "Interview", "
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("Data", "Missing-data lab", "views/data/missing_data.py", "missing-data", ":material/grid_off:",
              "Blank cells MCAR, MAR or MNAR, then drop, fill or impute (k-NN, iterative, multiple): error "
-             "against the known truth, distorted distributions and correlations, downstream CV score."),
+             "against the known truth, distorted distributions and correlations, downstream CV score.",
+             scrub_keys=("missing.inspect",), heavy_keys=("missing.mechanism", "missing.pct", "missing.columns")),
     PageSpec("Data", "Scaling lab", "views/data/scaling.py", "scaling", ":material/straighten:",
              "None, min-max, standard, robust, max-abs and quantile scaling with injected outliers: "
-             "distributions, the squashed bulk, k-NN/SVM/logistic vs a tree in CV and on a 2-D boundary."),
+             "distributions, the squashed bulk, k-NN/SVM/logistic vs a tree in CV and on a 2-D boundary.",
+             heavy_keys=("scaling.n_outliers", "scaling.extreme")),
     PageSpec("Data", "Features lab", "views/data/features.py", "features", ":material/filter_alt:",
              "Filter, wrapper and embedded selection against added noise features (who keeps what, the CV score "
              "and the time); PCA, LDA and t-SNE projections."),

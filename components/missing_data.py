@@ -9,8 +9,11 @@ no missingness *injector* (no "ampute"), so :func:`inject_missing` is written by
 """
 from __future__ import annotations
 
+import functools
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import altair as alt
 import numpy as np
@@ -26,7 +29,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeRegressor
 
-from components import charts, code_export
+from components import charts, code_export, datasets, memo
 from components.datasets import TWO_D
 from components.models import quiet_convergence
 
@@ -611,8 +614,7 @@ def draw_errors(draws: pd.DataFrame) -> pd.DataFrame:
 
 def interval_chart(intervals: pd.DataFrame, height: int = 230) -> alt.LayerChart:
     """Each analysis's estimate with its interval (a dot on a bar), and a dashed line at the
-    complete-data mean. Every layer reads the one frame (the line filters its row), so the converted
-    spec depends on the rows only through its one dataset (see swap_shared_data). Specific to this
+    complete-data mean. Every layer reads the one frame (the line filters its row). Specific to this
     page, so built here rather than in components/charts.py."""
     y = alt.Y("analysis:N", title=None, sort=None, axis=alt.Axis(labelLimit=260))
     tips = [alt.Tooltip(c) for c in intervals.columns]
@@ -625,17 +627,6 @@ def interval_chart(intervals: pd.DataFrame, height: int = 230) -> alt.LayerChart
     truth = base.transform_filter(alt.FieldEqualPredicate(field="analysis", equal=COMPLETE)).mark_rule(
         color=charts.BLACK, strokeDash=[4, 3]).encode(x=alt.X("estimate:Q"))
     return alt.layer(bars, dots, truth).properties(height=height, width="container")
-
-
-def swap_shared_data(spec: dict, frame: pd.DataFrame) -> dict:
-    """A converted chart (charts.to_spec) whose layers all read its one top-level dataset, with another
-    frame of the same columns in its place: interval_chart's spec for new numbers without building
-    an Altair chart (the test compares it with converting a fresh chart)."""
-    if any("data" in layer for layer in spec.get("layer", [])):
-        raise ValueError("swap_shared_data needs every layer to read the top-level dataset")
-    # swap_top_data refuses layers because a layer may hold data of its own; here none does
-    swapped = charts.swap_top_data({k: v for k, v in spec.items() if k != "layer"}, frame)
-    return {**swapped, "layer": spec["layer"]} if "layer" in spec else swapped
 
 
 def export_code(dataset: str, task: str, columns: list[str], pct: int, mechanism: str, k: int,
@@ -842,3 +833,456 @@ def holdout_one(table: pd.DataFrame, strategy: str, k: int, estimator: str, seed
     filled = imputer.fit_transform(hidden)
     return {"strategy": strategy,
             "RMSE on hidden cells": _rmse(filled[pick[:, 0], pick[:, 1]], values[pick[:, 0], pick[:, 1]])}
+
+
+# ---- the page: its settings and cached computations (components.memo) ----
+# Each strategy is cached on the inputs it uses (effective_params), so k refits only k-NN, the estimator
+# only the iterative imputer and m only the new multiple-imputation draws. Entries hold arrays and small
+# frames (the affected columns, not completed tables); the charts are built from them once per input.
+SHOWN = 3  # the distributions show the first three affected columns
+LIGHT_STRATEGIES = tuple(s for s in STRATEGIES if s != "multiple (pooled)")  # one fit each: drawn first
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """One table with its injected gaps: the key of everything computed from them."""
+    dataset: str
+    n_samples: int  # a generated 2-D set's size and noise (0 for the registry's tables, which ignore them)
+    noise: float
+    seed: int
+    mechanism: str
+    pct: int
+    columns: tuple[str, ...]  # the columns that lose values (mar_plan's first item)
+
+    @property
+    def data_key(self) -> tuple:
+        return self.dataset, self.n_samples, self.noise, self.seed
+
+
+@dataclass(frozen=True)
+class MissingSettings:
+    """The page-level controls' values: what the cached computations and "Show the code" read (the
+    inspected strategy is read by its own panel and feeds nothing else)."""
+    gaps: Gaps
+    k: int = K_DEFAULT
+    estimator: str = ESTIMATOR_DEFAULT
+    m: int = M_DEFAULT
+
+    def params(self, strategy: str) -> tuple[int, str, int]:
+        """Only the parameters ``strategy`` uses (effective_params): its cache key beside the gaps."""
+        return effective_params(strategy, self.k, self.estimator, self.m)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    X: pd.DataFrame  # at most MAX_ROWS rows, float
+    y: pd.Series
+    task: str
+
+
+@memo.cached(max_entries=8)
+def prepared(dataset: str, n_samples: int, noise: float, seed: int) -> Prepared:
+    """The shared dataset as this page uses it (subsample: at most MAX_ROWS rows); one entry is the
+    table itself (breast_cancer: 140 kB)."""
+    d = datasets.load(dataset, n_samples=n_samples, noise=noise, seed=seed)
+    X, y = subsample(d.X, d.y, d.task, seed)
+    return Prepared(X.astype(float), y, d.task)
+
+
+@memo.cached(max_entries=16)
+def row_count(dataset: str, n_samples: int, noise: float, seed: int) -> int:
+    """How many rows the page uses (a plain number: a page reads it on every run)."""
+    return len(prepared(dataset, n_samples, noise, seed).X)
+
+
+@memo.cached(max_entries=16)
+def registry_default_columns(dataset: str) -> list[str]:
+    """default_columns of a registry table (nunique over every column: once per dataset)."""
+    return default_columns(datasets.load(dataset).X)
+
+
+@memo.cached(max_entries=32)
+def plan(dataset: str, n_samples: int, noise: float, seed: int, mechanism: str,
+         chosen: tuple[str, ...]) -> tuple[tuple[str, ...], str | None, str]:
+    """mar_plan of the learner's choice: (the columns that lose values, MAR's driver, the note)."""
+    affected, driver, note = mar_plan(prepared(dataset, n_samples, noise, seed).X, list(chosen), mechanism)
+    return tuple(affected), driver, note
+
+
+@memo.cached(max_entries=16)
+def injected(g: Gaps) -> pd.DataFrame:
+    """The table with its gaps (the imputers' input: a whole table, 140 kB for breast_cancer)."""
+    return inject_missing(prepared(*g.data_key).X, list(g.columns), g.pct, g.mechanism, g.seed)
+
+
+@dataclass(frozen=True)
+class Imputation:
+    """One strategy's numbers: its summary row and its completed values of the first affected columns."""
+    row: dict  # strategy, RMSE on missing cells, rows kept, rows lost, corr after
+    shown: pd.DataFrame  # the completed table's first SHOWN affected columns
+    draws: np.ndarray | None = None  # multiple imputation: m x the first column's missing cells
+    spread: float = float("nan")  # multiple imputation: mean std between draws over every imputed cell
+    draw_rmse: float = float("nan")  # multiple imputation: a single draw's RMSE, averaged over the draws
+
+
+@memo.cached(max_entries=64, progress="Imputing the gaps…")
+def imputation(g: Gaps, strategy: str, k: int, estimator: str) -> Imputation:
+    """A single imputation (every strategy but multiple imputation), scored against the truth."""
+    X = prepared(*g.data_key).X
+    full = impute_one(X, injected(g), list(g.columns), strategy, k, estimator, 0, g.seed)
+    return Imputation(full["row"], full["completed"][list(g.columns[:SHOWN])])
+
+
+def pooling_columns(X: pd.DataFrame, columns: tuple[str, ...]) -> list[str]:
+    """The columns pool_draws reads: the affected ones and the first one's correlation partner, in the
+    table's order (so the partner found among them is the one found in the whole table)."""
+    keep = set(columns) | {pair_for_correlation(X, columns[0])}
+    return [c for c in X.columns if c in keep]
+
+
+@memo.cached(max_entries=64)
+def draw(g: Gaps, i: int) -> np.ndarray:
+    """Multiple imputation's draw ``i`` in the pooling columns (rows x a few): cached alone, so raising
+    m computes only the new draws."""
+    prep = prepared(*g.data_key)
+    where = [prep.X.columns.get_loc(c) for c in pooling_columns(prep.X, g.columns)]
+    return impute_draw(injected(g), g.seed, i)[:, where]
+
+
+@memo.cached(max_entries=16, progress="Drawing multiple imputation's completed tables…")
+def pooled(g: Gaps, m: int) -> Imputation:
+    """Multiple imputation's point imputation (each cell's mean over the m draws), scored like the others."""
+    X = prepared(*g.data_key).X
+    cols = pooling_columns(X, g.columns)
+    out = pool_draws(X[cols], injected(g)[cols], list(g.columns), [draw(g, i) for i in range(m)])
+    return Imputation(out["row"], out["completed"][list(g.columns[:SHOWN])], out["draws"], out["spread"],
+                      out["draw rmse"])
+
+
+def imputation_of(s: MissingSettings, strategy: str) -> Imputation:
+    """``strategy``'s imputation under the settings (multiple imputation pools s.m draws)."""
+    if strategy == "multiple (pooled)":
+        return pooled(s.gaps, s.m)
+    k, estimator, _ = s.params(strategy)
+    return imputation(s.gaps, strategy, k, estimator)
+
+
+@memo.cached(max_entries=32)
+def correlation(dataset: str, n_samples: int, noise: float, seed: int, column: str) -> tuple[str, float]:
+    """true_correlation: the column most correlated with ``column`` in the complete table, and that r."""
+    return true_correlation(prepared(dataset, n_samples, noise, seed).X, [column])
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The light panel's numbers and pattern chart (no imputation)."""
+    rows: int
+    task: str
+    blanked: int
+    rows_lost: int  # by dropping every row with a gap
+    partner: str
+    true_corr: float
+    share_missing: float  # of the first affected column
+    pattern_spec: dict
+    pattern_table: pd.DataFrame
+
+
+@memo.cached(max_entries=32)
+def overview(g: Gaps, driver: str | None) -> Overview:
+    """Cells blanked, the correlation imputation distorts and the pattern of the first 120 rows (the
+    affected columns and MAR's driver, at most 15)."""
+    prep = prepared(*g.data_key)
+    X = prep.X
+    X_miss = injected(g)
+    cols = list(g.columns)
+    partner, true_corr = correlation(*g.data_key, cols[0])
+    shown = (cols + [c for c in [driver] if c and c not in cols])[:15]
+    per_col = pd.DataFrame({"missing %": X_miss[shown].isna().mean() * 100, "mean (truth)": X[shown].mean(),
+                            "mean (observed cells)": X_miss[shown].mean()})
+    pattern = charts.tile_chart(pattern_frame(X_miss, shown), "column", "row", "missing",
+                                domain=["observed", "missing"], palette=["#e8e8e8", charts.VERMILION], height=300,
+                                y_labels=False)
+    return Overview(len(X), prep.task, int(X_miss[cols].isna().to_numpy().sum()), len(X) - len(X_miss.dropna()),
+                    partner, true_corr, float(np.isnan(X_miss[cols[0]].to_numpy(float)).mean()),
+                    charts.stable_names(charts.to_spec(pattern), "pattern"), per_col.round(3))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Every strategy's imputation against the truth (or the light strategies' alone, while multiple
+    imputation's draws are still being computed)."""
+    complete: bool  # every strategy (False: LIGHT_STRATEGIES only)
+    rmse_spec: dict  # dataset "rmse": the same spec for the light and the complete rows
+    corr_spec: dict | None  # dataset "corr"; None when the correlation is undefined
+    table: pd.DataFrame  # the summary rows, rounded
+    best: tuple[str, float]  # the lowest RMSE and its strategy
+    corr_text: str  # corr_sentence (complete only)
+    gap_text: str  # gap_sentence (complete only)
+
+
+@memo.cached(max_entries=32)
+def comparison(s: MissingSettings, complete: bool) -> Comparison:
+    """The RMSE and correlation each strategy leaves, with their charts."""
+    partner, true_corr = correlation(*s.gaps.data_key, s.gaps.columns[0])
+    names = STRATEGIES if complete else LIGHT_STRATEGIES
+    done = {name: imputation_of(s, name) for name in names}
+    summary = pd.DataFrame([d.row for d in done.values()])
+    scored = summary.dropna(subset=["RMSE on missing cells"]).sort_values("RMSE on missing cells")
+    rmse = scored[["strategy", "RMSE on missing cells"]]
+    # a constant fill can be 50x worse than k-NN: as bars on a linear axis the good strategies were 1-3 px
+    # slivers; dots on a log axis, best first
+    log = bool((rmse["RMSE on missing cells"] > 0).all())
+    rmse_spec = charts.stable_names(charts.to_spec(charts.score_dot_chart(
+        rmse, "RMSE on missing cells", "strategy", height=210, log_x=log,
+        x_title="RMSE on missing cells" + (" (log scale)" if log else ""))), "rmse")
+    corr = summary.dropna(subset=[CORR_COLUMN])[["strategy", CORR_COLUMN]]
+    corr_spec = None
+    if len(corr) and not np.isnan(true_corr):
+        corr_spec = charts.stable_names(charts.to_spec(charts.bar_chart(
+            corr, CORR_COLUMN, "strategy", sort=None, height=250, title=f"corr({s.gaps.columns[0]}, {partner})",
+            x_title=f"after imputation (truth {true_corr:.3f})")), "corr")
+    first = s.gaps.columns[0]
+    gap_text = ""
+    if complete:  # the share of the observed mean's gap to the truth that each imputer closes
+        X, observed = prepared(*s.gaps.data_key).X, injected(s.gaps)[first].dropna().to_numpy(float)
+        gap_text = gap_sentence(first, s.gaps.mechanism, float(X[first].mean()), observed,
+                                {name: float(done[name].shown[first].mean()) for name in IMPUTERS})
+    return Comparison(
+        complete, rmse_spec, corr_spec, summary.round(4), (str(scored.iloc[0]["strategy"]),
+                                                           float(scored.iloc[0]["RMSE on missing cells"])),
+        corr_sentence(dict(zip(corr["strategy"], corr[CORR_COLUMN])), true_corr, first, partner)
+        if complete else "", gap_text)
+
+
+# ---- inspecting one strategy: a scrubbing control (the spec never changes, its dataset does) ----
+HISTOGRAM_DATA = "values"  # each histogram's one dataset: the truth, the observed cells, one strategy's table
+
+
+@memo.cached(max_entries=32)
+def histogram_spec(name: str) -> dict:
+    """Column ``name``'s histograms (the truth, the observed cells and one strategy's completed values as
+    outlines, binned by Vega-Lite), reading the dataset "values" (value, version). The spec depends on the
+    column's name only: inspecting another strategy swaps the dataset (Inspection.values), and the browser
+    redraws the chart in place. The legend goes below."""
+    empty = pd.DataFrame({"value": pd.Series(dtype=float), "version": pd.Series(dtype=object)})
+    chart = charts.histogram(empty, "value", color="version", bins=25, height=330, title=name, steps=True)
+    chart = chart.configure_legend(orient="bottom", direction="horizontal", columns=1)
+    return charts.stable_names(charts.to_spec(chart), HISTOGRAM_DATA)
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What the distributions panel shows for one strategy."""
+    values: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]  # per shown column: truth, observed, imputed
+    table: pd.DataFrame  # describe() of the truth, the observed cells and the imputed values, per column
+    caption: str
+
+
+def histogram_rows(truth: np.ndarray, observed: np.ndarray, imputed: np.ndarray) -> pd.DataFrame:
+    """A histogram's dataset "values" (value, version): the truth, the observed cells, the imputed table."""
+    versions = np.repeat([TRUTH, OBSERVED, "after imputation"], [len(truth), len(observed), len(imputed)])
+    return pd.DataFrame({"value": np.concatenate([truth, observed, imputed]), "version": versions.astype(object)})
+
+
+def describe_long(long: pd.DataFrame) -> pd.DataFrame:
+    """groupby(["column", "version"])["value"].describe(), its eight statistics each aggregated over all
+    groups at once (groupby.describe runs a describe per group, about eight times slower; the test
+    compares the two), rounded to 3 decimals."""
+    g = long.groupby(["column", "version"])["value"]
+    q = g.quantile([0.25, 0.5, 0.75]).unstack()
+    return pd.DataFrame({"count": g.count().astype(float), "mean": g.mean(), "std": g.std(), "min": g.min(),
+                         "25%": q[0.25], "50%": q[0.5], "75%": q[0.75], "max": g.max()}).round(3)
+
+
+@memo.cached(max_entries=64)
+def inspection(g: Gaps, strategy: str, k: int, estimator: str, m: int) -> Inspection:
+    """``strategy``'s distributions (k, estimator, m: effective_params) beside the truth and the observed
+    cells, as arrays (about 13 kB per shown column): the page builds each histogram's dataset from them
+    (histogram_rows) when it draws."""
+    done = pooled(g, m) if strategy == "multiple (pooled)" else imputation(g, strategy, k, estimator)
+    X, X_miss = prepared(*g.data_key).X, injected(g)
+    shown = list(g.columns[:SHOWN])
+    values = {c: (X[c].to_numpy(float), X_miss[c].dropna().to_numpy(float), done.shown[c].to_numpy(float))
+              for c in shown}
+    long = pd.concat([histogram_rows(*values[c]).assign(column=c) for c in shown], ignore_index=True)
+    partner, true_corr = correlation(*g.data_key, g.columns[0])
+    corr_after = done.row[CORR_COLUMN]
+    caption = (f"{strategy}: corr({g.columns[0]}, {partner}) = {'n/a' if np.isnan(corr_after) else f'{corr_after:.3f}'} "
+               f"(truth {true_corr:.3f}); rows kept {int(done.row['rows kept']):,}.")
+    return Inspection(values, describe_long(long), caption)
+
+
+# ---- multiple imputation analysed properly, and the downstream CV comparison (the heavy panels) ----
+
+@dataclass(frozen=True)
+class MultipleImputation:
+    interval_spec: dict
+    interval_caption: str
+    interval_table: pd.DataFrame
+    rubin_table: pd.DataFrame
+    draws_spec: dict
+    draws_caption: str
+    draws_table: pd.DataFrame
+
+
+@memo.cached(max_entries=16, progress="Pooling the draws by Rubin's rules…")
+def multiple_imputation(g: Gaps, estimator: str, m: int) -> MultipleImputation:
+    """The mean of the first affected column with its interval (complete, observed, one mean-imputed and
+    one iteratively imputed table, the m draws pooled by Rubin's rules) and the draws' errors."""
+    X, X_miss, first = prepared(*g.data_key).X, injected(g), g.columns[0]
+    mean, iterative = imputation(g, "mean", 0, ""), imputation(g, "iterative", 0, estimator)
+    mi = pooled(g, m)
+    table, rubin = mean_intervals(X, X_miss, first, mean.shown[first], iterative.shown[first], mi.draws)
+    rubin_table = pd.DataFrame([{"m": rubin["m"], "pooled estimate": rubin["estimate"], "W (within)": rubin["W"],
+                                 "B (between)": rubin["B"], "T = W + (1 + 1/m) B": rubin["T"],
+                                 "share of T from the gaps": rubin["lambda"], "df": rubin["df"]}])
+    share_missing = float(np.isnan(X_miss[first].to_numpy(float)).mean())
+    draws = draws_frame(X, X_miss, first, mi.draws)
+    draws_chart = charts.scatter_chart(draw_errors(draws), "row", ERROR_COLUMN, color="kind", height=240,
+                                       x_title=f"row with a missing {first}", rule_y=0.0, y_title=ERROR_COLUMN,
+                                       size=60)
+    return MultipleImputation(
+        charts.stable_names(charts.to_spec(interval_chart(table)), "intervals"),
+        f"Dots: the mean of {first}; bars: its {LEVEL:.0%} interval; dashed: the complete table's mean. "
+        + mi_sentence(table, rubin, first, share_missing),
+        table.round(4), rubin_table.round(6), charts.stable_names(charts.to_spec(draws_chart), "draws"),
+        draws_caption(m, first, float(np.mean(np.std(mi.draws, axis=0))), mi.spread, mi.draw_rmse,
+                      float(mi.row["RMSE on missing cells"])),
+        draws_table(draws).round(3))
+
+
+@memo.cached(max_entries=64)
+def cv_score(g: Gaps, strategy: str, k: int, estimator: str) -> dict:
+    """cv_one for a single strategy (k, estimator: effective_params): the model's CV score with it."""
+    prep = prepared(*g.data_key)
+    return cv_one(injected(g), prep.y, prep.task, strategy, k, estimator, 0, g.seed)
+
+
+@memo.cached(max_entries=128)
+def cv_score_of_draw(g: Gaps, i: int) -> float:
+    """cv_draw: the CV score with draw i's imputer fitted in each fold (independent of m)."""
+    prep = prepared(*g.data_key)
+    return cv_draw(injected(g), prep.y, prep.task, g.seed, i)
+
+
+@memo.cached(max_entries=16)
+def complete_score(dataset: str, n_samples: int, noise: float, seed: int) -> float:
+    prep = prepared(dataset, n_samples, noise, seed)
+    return complete_cv_score(prep.X, prep.y, prep.task, seed)
+
+
+def cv_steps(s: MissingSettings) -> list[tuple[str, Callable[[], object]]]:
+    """The CV comparison's steps, each cached on its own inputs, with the words a progress bar shows
+    while it runs: every single strategy, then multiple imputation draw by draw, then the complete table."""
+    steps: list[tuple[str, Callable[[], object]]] = [
+        (f"Cross-validating with {name} imputation…", functools.partial(cv_score, s.gaps, name, *s.params(name)[:2]))
+        for name in LIGHT_STRATEGIES]
+    steps += [(f"Cross-validating with multiple imputation, draw {i + 1} of {s.m}…",
+               functools.partial(cv_score_of_draw, s.gaps, i)) for i in range(s.m)]
+    steps.append(("Cross-validating on the complete table…", functools.partial(complete_score, *s.gaps.data_key)))
+    return steps
+
+
+def draw_steps(s: MissingSettings) -> list[tuple[str, Callable[[], object]]]:
+    """Multiple imputation's m draws, each cached alone, with the words of a progress bar."""
+    return [(f"Multiple imputation: drawing completed table {i + 1} of {s.m}…", functools.partial(draw, s.gaps, i))
+            for i in range(s.m)]
+
+
+@dataclass(frozen=True)
+class CvComparison:
+    spec: dict
+    notes: list[tuple[str, str]]  # (strategy, why it has no score)
+    table: pd.DataFrame
+    caption: str
+
+
+def cv_model_name(task: str) -> str:
+    return "logistic regression (accuracy)" if task == "classification" else "ridge regression (R²)"
+
+
+def cv_caption(task: str, n_rows: int, m: int) -> str:
+    """Under the CV chart: how much one test row moves a score (classification), and how drop rows and
+    multiple imputation are scored."""
+    # every row is tested once across the folds: one more row right moves the mean accuracy by 1 / n
+    per_row = (f" One test row more or less right moves a score by {1 / n_rows:.3f}: gaps of a few rows are "
+               "noise." if task == "classification" else "")
+    return (f"The axis is zoomed to the scores.{per_row} Drop rows is scored on the complete rows only, a "
+            "smaller test set (and under MAR or MNAR not a random one). For multiple (pooled) the model is "
+            f"cross-validated on each of the m = {m} draws and the scores averaged (Rubin's pooled estimate); "
+            "the table gives the spread between draws.")
+
+
+@memo.cached(max_entries=32, progress="Cross-validating with each strategy…")
+def cv_comparison(g: Gaps, k: int, estimator: str, m: int) -> CvComparison:
+    """The model's CV score with each strategy (each cached on its own inputs: cv_steps) beside the
+    complete table's, with its chart."""
+    s = MissingSettings(g, k, estimator, m)
+    rows = [cv_score(g, name, *s.params(name)[:2]) for name in LIGHT_STRATEGIES]
+    rows.append(pool_cv([cv_score_of_draw(g, i) for i in range(m)]))
+    cv = pd.DataFrame(rows)
+    ceiling = complete_score(*g.data_key)
+    table = pd.concat([cv, pd.DataFrame([{"strategy": "complete data (no missing)", "CV score": ceiling,
+                                          "spread between draws": np.nan, "note": ""}])], ignore_index=True)
+    prep = prepared(*g.data_key)
+    # dots on a zoomed axis: the strategies' scores are often a few hundredths apart, and bars from 0
+    # drew them as equal lengths
+    chart = charts.score_dot_chart(
+        cv.dropna(subset=["CV score"])[["strategy", "CV score", "spread between draws", "note"]], "CV score",
+        "strategy", reference=ceiling, reference_label="complete data (no missing)", height=260,
+        title=f"{CV_FOLDS}-fold CV, {cv_model_name(prep.task)}; dashed: complete data, {ceiling:.3f}")
+    return CvComparison(charts.stable_names(charts.to_spec(chart), "cv"),
+                        [(r["strategy"], r["note"]) for _, r in cv.iterrows() if r["note"]],
+                        table.round(4), cv_caption(prep.task, len(prep.X), m))
+
+
+# ---- the real table with genuine gaps ----
+
+@memo.cached(max_entries=1)
+def fertility() -> pd.DataFrame:
+    return load_fertility()
+
+
+@dataclass(frozen=True)
+class FertilityGaps:
+    spec: dict
+    countries: int
+    years: int
+    missing: int
+    rows_with_gaps: int
+
+
+@memo.cached(max_entries=1)
+def fertility_gaps() -> FertilityGaps:
+    """Where the source's own cells are missing (the rows that have any)."""
+    real = fertility()
+    gaps = real[real.isna().any(axis=1)]
+    long = gaps.isna().reset_index().melt(id_vars="country", var_name="year", value_name="missing")
+    long["missing"] = np.where(long["missing"], "missing", "observed")
+    chart = charts.tile_chart(long, "year", "country", "missing", domain=["observed", "missing"],
+                              palette=["#e8e8e8", charts.VERMILION], height=max(200, 14 * len(gaps)))
+    return FertilityGaps(charts.to_spec(chart), len(real), real.shape[1], int(real.isna().sum().sum()), len(gaps))
+
+
+@memo.cached(max_entries=64)
+def fertility_holdout(strategy: str, k: int, estimator: str, seed: int) -> dict:
+    """holdout_one, cached alone: k refits only k-NN, the estimator only the iterative imputer."""
+    return holdout_one(fertility(), strategy, k, estimator, seed)
+
+
+@memo.cached(max_entries=32, progress="Imputing the hidden cells of the World Bank table…")
+def fertility_check(k: int, estimator: str, seed: int) -> tuple[dict, pd.DataFrame]:
+    """Each strategy's RMSE on the hidden observed cells: the chart and the table."""
+    check = pd.DataFrame([fertility_holdout(name, *effective_params(name, k, estimator, 0)[:2], seed)
+                          for name in REAL_STRATEGIES])
+    n_hidden = len(holdout_cells(fertility(), seed)[2])
+    chart = charts.bar_chart(check, "RMSE on hidden cells", "strategy", height=180,
+                             title=f"{n_hidden} observed cells hidden and re-imputed (births per woman)")
+    return charts.stable_names(charts.to_spec(chart), "holdout"), check.round(4)
+
+
+def script(s: MissingSettings, task: str) -> str:
+    """"Show the code" for the settings: export_code."""
+    g = s.gaps
+    return export_code(g.dataset, task, list(g.columns), g.pct, g.mechanism, s.k, s.estimator, s.m, g.seed,
+                       g.n_samples, g.noise)

@@ -6,8 +6,11 @@ percentile) is written by hand here: scikit-learn has no such generator.
 """
 from __future__ import annotations
 
+import functools
 import textwrap
 import warnings
+from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -21,7 +24,7 @@ from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, QuantileTransforme
 from sklearn.svm import SVC, SVR
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
-from components import boundary, code_export
+from components import boundary, charts, code_export, datasets, memo
 from components.datasets import TWO_D
 
 # ---- widget keys, defaults, ranges (one source of truth; the page and the tests import them) ----
@@ -170,32 +173,49 @@ def stats_table(X: pd.DataFrame, scaler_name: str, seed: int, max_features: int 
     return pd.concat(parts, axis=1)
 
 
-def cv_row(X: pd.DataFrame, y: pd.Series, task: str, scaler_name: str, seed: int) -> list[dict]:
-    """CV score of every model with one scaler (the scaler is fitted inside each fold).
-
-    The same numbers as ``cross_val_score(make_pipeline(scaler, model), X, y, cv=cv)`` for each
-    model (a test checks it), but the scaler is fitted once per fold and shared by the four models
-    instead of once per model and fold: the quantile transform's fit costs as much as a model's.
-    """
+def scaled_folds(X: pd.DataFrame, y: pd.Series, task: str, scaler_name: str,
+                 seed: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """The CV folds (X_train, X_test, y_train, y_test), the scaler fitted on each training part: fitted
+    once per fold and shared by the models (a quantile transform's fit costs as much as a model's)."""
     cv = (StratifiedKFold(CV_FOLDS, shuffle=True, random_state=seed) if task == "classification"
           else KFold(CV_FOLDS, shuffle=True, random_state=seed))
     Xv, yv = np.asarray(X, dtype=float), np.asarray(y)  # arrays: no per-fit DataFrame checks
-    names = model_names(task)
-    scores: dict[str, list[float]] = {m: [] for m in names}
+    folds = []
     for train, test in cv.split(Xv, yv):
         if scaler_name == "none":
             Z_train, Z_test = Xv[train], Xv[test]
         else:
             scaler = make_scaler(scaler_name, seed).fit(Xv[train])
             Z_train, Z_test = scaler.transform(Xv[train]), scaler.transform(Xv[test])
-        for model in names:
-            est = make_model(model, task, seed)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ConvergenceWarning)  # unscaled lbfgs: itself a lesson
-                est.fit(Z_train, yv[train])
-            # a classifier's score is accuracy, a regressor's R², the scorers the page names
-            scores[model].append(est.score(Z_test, yv[test]))
-    return [{"scaler": scaler_name, "model": m, "CV score": float(np.mean(scores[m]))} for m in names]
+        folds.append((Z_train, Z_test, yv[train], yv[test]))
+    return folds
+
+
+def fold_scores(folds: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]], task: str, model: str,
+                seed: int) -> float:
+    """The mean test score of ``model`` over scaled_folds: a classifier's accuracy, a regressor's R², the
+    scorers the page names."""
+    scores = []
+    for Z_train, Z_test, y_train, y_test in folds:
+        est = make_model(model, task, seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # unscaled lbfgs: itself a lesson
+            est.fit(Z_train, y_train)
+        scores.append(est.score(Z_test, y_test))
+    return float(np.mean(scores))
+
+
+def cv_score(X: pd.DataFrame, y: pd.Series, task: str, scaler_name: str, model: str, seed: int) -> float:
+    """The CV score of one model with one scaler fitted inside each fold: the same number as
+    ``cross_val_score(make_pipeline(scaler, model), X, y, cv=cv).mean()`` (a test checks it)."""
+    return fold_scores(scaled_folds(X, y, task, scaler_name, seed), task, model, seed)
+
+
+def cv_row(X: pd.DataFrame, y: pd.Series, task: str, scaler_name: str, seed: int) -> list[dict]:
+    """CV score of every model with one scaler (fitted inside each fold, once for the four models)."""
+    folds = scaled_folds(X, y, task, scaler_name, seed)
+    return [{"scaler": scaler_name, "model": m, "CV score": fold_scores(folds, task, m, seed)}
+            for m in model_names(task)]
 
 
 def cv_table(X: pd.DataFrame, y: pd.Series, task: str, seed: int) -> pd.DataFrame:
@@ -404,3 +424,189 @@ def export_code(dataset: str, task: str, n_outliers: int, extreme: int, seed: in
                 print(f"{{s_name:>9}}  {{m_name:<20}} {{score:.3f}}")
         print(json.dumps(scores))
         ''')
+
+
+# ---- the page: its settings and cached computations (components.memo) ----
+
+@dataclass(frozen=True)
+class Outliers:
+    """One table with its outlier rows: the key of everything computed from them."""
+    dataset: str
+    n_samples: int  # a generated 2-D set's size and noise (0 for the registry's tables, which ignore them)
+    noise: float
+    seed: int
+    n: int  # outlier rows
+    extreme: int  # Q3 + extreme x IQR; 0 when n is 0 (one key: without outliers it changes nothing)
+
+    @property
+    def data_key(self) -> tuple:
+        return self.dataset, self.n_samples, self.noise, self.seed
+
+
+def outliers_key(dataset: str, n_samples: int, noise: float, seed: int, n: int, extreme: int) -> Outliers:
+    return Outliers(dataset, n_samples, noise, seed, n, extreme if n else 0)
+
+
+@dataclass(frozen=True)
+class ScalingSettings:
+    """The page-level controls' values: what the cached computations and "Show the code" read (the scaler
+    and the boundary model are read by their own panel and feed nothing else)."""
+    outliers: Outliers
+    extreme: int = EXTREME_DEFAULT  # the slider's value (outliers.extreme is 0 without outlier rows)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    X: pd.DataFrame  # at most MAX_ROWS rows, float
+    y: pd.Series
+    task: str
+    target_names: tuple
+
+
+@memo.cached(max_entries=8)
+def prepared(dataset: str, n_samples: int, noise: float, seed: int) -> Prepared:
+    """The shared dataset as this page uses it (one entry is the table: breast_cancer 140 kB)."""
+    d = datasets.load(dataset, n_samples=n_samples, noise=noise, seed=seed)
+    X, y = subsample(d.X, d.y, d.task, seed)
+    return Prepared(X, y, d.task, tuple(d.target_names))
+
+
+@memo.cached(max_entries=16)
+def pair_of(dataset: str, n_samples: int, noise: float, seed: int) -> list[str]:
+    p = prepared(dataset, n_samples, noise, seed)
+    return boundary_pair(p.X, p.y, p.task)
+
+
+@memo.cached(max_entries=16)
+def with_outliers(o: Outliers) -> tuple[pd.DataFrame, np.ndarray]:
+    """inject_outliers: the table the models are fitted on, and which rows are outliers (140 kB)."""
+    return inject_outliers(prepared(*o.data_key).X, o.n, o.extreme, o.seed)
+
+
+@dataclass(frozen=True)
+class Strips:
+    """The light panel: each boundary feature under every scaler, and what the outliers squash."""
+    rows: int
+    task: str
+    pair: list[str]
+    specs: list[dict]  # one strip chart per feature of the pair
+    caption: str
+    squash_table: pd.DataFrame
+    first_iqr: dict[str, tuple[float, float]]  # per scaler: the first feature's inlier IQR with outliers, kept share
+    ranges: list[tuple[float, float]]  # min and max of each feature of the pair, the outlier rows included
+
+
+@memo.cached(max_entries=16, progress="Scaling the features…")
+def strips(o: Outliers) -> Strips:
+    """scale_all of the pair with and without the outliers, the squash table, the strips and their caption.
+    One entry holds the two strip charts' data, 6 scalers x the rows each (breast_cancer: about 410 kB)."""
+    prep = prepared(*o.data_key)
+    X_out, mask = with_outliers(o)
+    feature_pair = pair_of(*o.data_key)
+    dirty = scale_all(X_out, feature_pair, mask, o.seed)
+    squash = squash_table(prep.X, X_out, mask, feature_pair, o.seed,
+                          clean=scale_all(prep.X, feature_pair, np.zeros(len(prep.X), dtype=bool), o.seed),
+                          dirty=dirty)
+    specs = []
+    for feature in feature_pair:
+        # half the page: the legend goes below to leave room for the row labels
+        chart = charts.strip_chart(dirty[dirty["feature"] == feature], "value", "scaler", color="point",
+                                   title=f"{feature} (own axis per row)", width=270).configure_legend(orient="bottom")
+        specs.append(charts.stable_names(charts.to_spec(chart), "strip"))
+    first = feature_pair[0]
+    caption = strip_caption(squash, first, o.n, o.extreme, outlier_quantile(dirty, first))
+    first_iqr = {s: (float(w), float(k)) for f, s, w, k in zip(squash["feature"], squash["scaler"],
+                                                                squash["inlier IQR, with outliers"], squash["kept"])
+                 if f == first}
+    ranges = [(float(X_out[f].min()), float(X_out[f].max())) for f in feature_pair]
+    return Strips(len(prep.X), prep.task, feature_pair, specs, caption, squash.round(4), first_iqr, ranges)
+
+
+@memo.cached(max_entries=64)
+def stats(o: Outliers, scaler: str) -> pd.DataFrame:
+    """stats_table of the table with its outliers, raw and under ``scaler``."""
+    return stats_table(with_outliers(o)[0], scaler, o.seed).round(4)
+
+
+@dataclass(frozen=True)
+class Boundary:
+    spec: dict
+    accuracy: float  # training accuracy
+    positive: np.ndarray  # P(class 1) > 0.5 on each grid cell (class_disagreement)
+
+
+@memo.cached(max_entries=16, progress="Fitting the boundary model…")
+def boundary_fit(o: Outliers, scaler: str, model: str) -> Boundary:
+    """``model`` fitted on the pair's raw features with ``scaler`` (the outlier rows included), drawn
+    over the inliers' box. One entry holds the chart of a 6,400-cell grid, about 300 kB: the
+    unscaled chart is built with Altair, the others swap their grid into it (charts.swap_grid)."""
+    prep = prepared(*o.data_key)
+    X_out, mask = with_outliers(o)
+    feature_pair = pair_of(*o.data_key)
+    y_bin, class_names = binary_target(prep.y, prep.target_names)
+    grid, points, accuracy = boundary_data(X_out[feature_pair], y_bin, mask, scaler, model, o.seed, class_names)
+    title = f"{model}, {'no scaling' if scaler == 'none' else scaler}: train acc {accuracy:.3f}"
+    if scaler == "none":
+        spec = charts.to_spec(charts.boundary_chart(grid, points, title=title, height=340).configure_legend(
+            rowPadding=0, titlePadding=2, symbolSize=60))
+    else:
+        spec = charts.swap_grid(boundary_fit(o, "none", model).spec, grid, title)
+    return Boundary(charts.stable_names(spec, "boundary"), accuracy, grid["proba"].to_numpy() > 0.5)
+
+
+@memo.cached(max_entries=64)
+def boundary_text(o: Outliers, scaler: str, model: str) -> str:
+    """The boundary plots' caption (boundary_caption) for ``scaler`` against no scaling."""
+    prep = prepared(*o.data_key)
+    feature_pair = pair_of(*o.data_key)
+    disagreement = float(np.mean(boundary_fit(o, "none", model).positive != boundary_fit(o, scaler, model).positive))
+    multi = f" ({binary_target(prep.y, prep.target_names)[1][0]} vs the rest)" if len(prep.target_names) > 2 else ""
+    return boundary_caption(feature_pair, std_ratio(with_outliers(o)[0], feature_pair), model, scaler, disagreement,
+                            multi)
+
+
+@memo.cached(max_entries=512)
+def cv_cell(o: Outliers, scaler: str, model: str, _folds: Callable[[], list] | None = None) -> float:
+    """One model's CV score with one scaler (a float: 6 x 4 of them per outlier setting). ``_folds``
+    (not part of the cache key): the scaler's scaled_folds when a caller shares them between models."""
+    prep = prepared(*o.data_key)
+    folds = _folds() if _folds is not None else scaled_folds(with_outliers(o)[0], prep.y, prep.task, scaler, o.seed)
+    return fold_scores(folds, prep.task, model, o.seed)
+
+
+def cv_steps(o: Outliers, task: str) -> list[tuple[str, Callable[[], object]]]:
+    """The CV comparison's 24 steps, each cached on its own (scaler, model), with a progress bar's words.
+    The models of one scaler share its fitted folds, computed at the first of them that is not cached."""
+    steps = []
+    for scaler in SCALERS:
+        folds = functools.cache(lambda s=scaler: scaled_folds(with_outliers(o)[0], prepared(*o.data_key).y, task,
+                                                              s, o.seed))
+        steps += [(f"Cross-validating {model} with {scaler} scaling…",
+                   functools.partial(cv_cell, o, scaler, model, _folds=folds)) for model in model_names(task)]
+    return steps
+
+
+@dataclass(frozen=True)
+class CvComparison:
+    spec: dict
+    table: pd.DataFrame  # model x scaler
+    caption: str  # cv_caption
+
+
+@memo.cached(max_entries=32, progress="Cross-validating every model with every scaler…")
+def cv_comparison(o: Outliers) -> CvComparison:
+    """Every model's CV score with every scaler (each cached alone: cv_steps), the chart and its caption."""
+    task = prepared(*o.data_key).task
+    cv = pd.DataFrame([{"scaler": s, "model": m, "CV score": cv_cell(o, s, m)}
+                       for s in SCALERS for m in model_names(task)])
+    # dots on a zoomed axis, scalers in the page's order: a few points' gap (k-NN unscaled) is visible
+    chart = charts.score_dot_chart(cv, "CV score", "model", color="scaler", color_order=list(SCALERS), height=380,
+                                   x_title=f"CV {'accuracy' if task == 'classification' else 'R²'}")
+    table = cv.pivot(index="model", columns="scaler", values="CV score")[list(SCALERS)].round(4)
+    return CvComparison(charts.stable_names(charts.to_spec(chart), "cv"), table, cv_caption(cv))
+
+
+def script(s: ScalingSettings, task: str) -> str:
+    """"Show the code" for the settings: export_code."""
+    o = s.outliers
+    return export_code(o.dataset, task, o.n, s.extreme, o.seed, o.n_samples, o.noise)

@@ -1,4 +1,5 @@
 """Missing-data lab: the component against direct scikit-learn/numpy computations, and the page."""
+import json
 import warnings
 from unittest import mock
 
@@ -563,25 +564,6 @@ def test_page_shows_the_generated_sentences_and_intervals(bc):
     assert not any("no imputer can see" in m.value or "already biased" in m.value for m in at.markdown)
 
 
-def test_interval_chart_swapped_spec_equals_a_fresh_conversion(bc):
-    """The page converts the interval chart once and swaps each input's table in: the result must be
-    what converting a chart built on that table gives."""
-    from components import charts
-
-    X, _ = bc
-    cols = md.default_columns(X)
-    specs = []
-    for mechanism in ("MCAR", "MNAR"):
-        Xm = md.inject_missing(X, cols, 30, mechanism, SEED)
-        every = md.impute_all(X, Xm, cols, 5, "bayesian ridge", 3, SEED)
-        table, _ = md.mean_intervals(X, Xm, cols[0], every["completed"]["mean"][cols[0]],
-                                     every["completed"]["iterative"][cols[0]], every["draws"])
-        specs.append((table, charts.to_spec(md.interval_chart(table))))
-    (first, template), (second, fresh) = specs
-    assert md.swap_shared_data(template, second) == fresh
-    assert md.swap_shared_data(template, first) == template
-
-
 def test_exported_script_reproduces_mar_on_a_generated_2d_set():
     """moons with both columns chosen under MAR: the script blanks only x1, driven by x2, on the set
     generated with the page's size, noise and seed, and prints the page's numbers."""
@@ -601,3 +583,150 @@ def test_exported_script_reproduces_mar_on_a_generated_2d_set():
     for part in ("rmse", "cv", "intervals", "rubin"):
         for name, value in expected[part].items():
             assert got[part][name] == pytest.approx(value, rel=1e-6), (part, name)
+
+
+# ---- the page contract: light panels first, each strategy cached on its own inputs, scrubbing in place ----
+
+def _gaps(X, pct=md.PCT_DEFAULT, mechanism=md.MECHANISM_DEFAULT):
+    return md.Gaps("breast_cancer", 0, 0.0, SEED, mechanism, pct, tuple(md.default_columns(X)))
+
+
+def _clear_caches():
+    """Drop this lab's cached results (the memo backend's), so a page run computes again."""
+    from components import memo
+
+    for cached in memo.registered():
+        if cached.fn.__module__ == md.__name__:
+            cached.clear()
+
+
+def test_inspecting_another_strategy_changes_only_the_histograms_dataset(bc):
+    """The histograms' specs never depend on the inspected strategy: a move swaps the one dataset "values",
+    so the browser updates the drawn charts in place; the values are the truth, the observed cells and
+    that strategy's imputed column, computed here with scikit-learn."""
+    import json
+
+    from components import charts
+
+    X, _ = bc
+    g = _gaps(X)
+    Xm = md.inject_missing(X, list(g.columns), g.pct, g.mechanism, SEED)
+    direct = {"median": SimpleImputer(strategy="median").fit_transform(Xm),
+              "k-NN": KNNImputer(n_neighbors=7).fit_transform(Xm)}
+    for name in g.columns:
+        spec = md.histogram_spec(name)
+        moved = {}
+        for strategy, k in (("median", 0), ("k-NN", 7)):
+            rows = md.histogram_rows(*md.inspection(g, strategy, k, "", 0).values[name])
+            j = X.columns.get_loc(name)
+            for version, expected in ((md.TRUTH, X[name]), (md.OBSERVED, Xm[name].dropna()),
+                                      ("after imputation", direct[strategy][:, j])):
+                np.testing.assert_allclose(rows.loc[rows["version"] == version, "value"], np.asarray(expected))
+            moved[strategy] = charts.with_datasets(spec, {md.HISTOGRAM_DATA: rows})
+        a, b = moved["median"], moved["k-NN"]
+        assert json.dumps({k: v for k, v in a.items() if k != "datasets"}) == \
+            json.dumps({k: v for k, v in b.items() if k != "datasets"})
+        assert {n for n in a["datasets"] if a["datasets"][n] != b["datasets"][n]} == {md.HISTOGRAM_DATA}
+        assert "params" not in a and a["title"] == name
+
+
+def test_page_inspect_move_sends_byte_identical_histogram_specs():
+    at = open_page(PAGE)
+    cols = tuple(md.default_columns(load_breast_cancer(as_frame=True).data))
+
+    def histograms():
+        return {json.loads(c.proto.spec).get("title"): (c.proto.spec, [d.data.data for d in c.proto.datasets])
+                for c in at.get("vega_lite_chart") if json.loads(c.proto.spec).get("title") in cols}
+    before = histograms()
+    with mock.patch.object(md, "impute_one", wraps=md.impute_one) as imp, \
+            mock.patch.object(md, "impute_draw", wraps=md.impute_draw) as draw:
+        at.selectbox(key=md.INSPECT_KEY).select("mean").run()
+        assert imp.call_count == 0 and draw.call_count == 0  # every single imputation was computed already
+    after = histograms()
+    assert set(before) == set(cols)
+    for name in cols:
+        assert after[name][0] == before[name][0], name  # the spec itself: byte-identical
+        assert after[name][1] != before[name][1], name  # its dataset: the mean-imputed values
+
+
+def test_light_panels_are_computed_before_the_heavy_ones():
+    """A fresh page computes the single imputations and the inspected strategy's distributions first, then
+    multiple imputation's draws, then the cross-validations; no progress bar stays on screen."""
+    _clear_caches()
+    calls = []
+
+    def logged(name, fn):
+        def run(*args, **kwargs):
+            calls.append(name)
+            return fn(*args, **kwargs)
+        return run
+    with mock.patch.object(md, "impute_one", logged("single", md.impute_one)), \
+            mock.patch.object(md, "inspection", logged("inspect", md.inspection)), \
+            mock.patch.object(md, "impute_draw", logged("draw", md.impute_draw)), \
+            mock.patch.object(md, "cv_one", logged("cv", md.cv_one)), \
+            mock.patch.object(md, "cv_draw", logged("cv", md.cv_draw)):
+        at = open_page(PAGE, query={md.PCT_KEY: "35"})
+    assert_clean(at)
+    assert not at.get("progress")
+    last = {name: max(i for i, c in enumerate(calls) if c == name) for name in set(calls)}
+    first = {name: calls.index(name) for name in set(calls)}
+    assert last["single"] < first["draw"] and first["inspect"] < first["draw"]
+    assert last["draw"] < first["cv"]
+    assert calls.count("single") == len(md.LIGHT_STRATEGIES) and calls.count("draw") == md.M_DEFAULT
+    assert calls.count("cv") == len(md.LIGHT_STRATEGIES) + md.M_DEFAULT
+
+
+def test_each_control_recomputes_only_the_strategy_it_feeds():
+    at = open_page(PAGE, query={md.PCT_KEY: "25"})
+    patches = {name: mock.patch.object(md, name, wraps=getattr(md, name))
+               for name in ("impute_one", "impute_draw", "cv_one", "cv_draw", "complete_cv_score")}
+    mocks = {name: p.start() for name, p in patches.items()}
+    try:
+        def counts():
+            out = {name: [c.args for c in m.call_args_list] for name, m in mocks.items()}
+            for m in mocks.values():
+                m.reset_mock()
+            return out
+        at.slider(key=md.M_KEY).set_value(md.M_DEFAULT + 1).run()  # one new draw, one new CV draw
+        got = counts()
+        assert [a[2] for a in got["impute_draw"]] == [md.M_DEFAULT] and [a[4] for a in got["cv_draw"]] == [md.M_DEFAULT]
+        assert not got["impute_one"] and not got["cv_one"]
+        at.selectbox(key=md.ESTIMATOR_KEY).select("decision tree").run()  # the iterative imputer only
+        got = counts()
+        assert [a[3] for a in got["impute_one"]] == ["iterative"] and [a[3] for a in got["cv_one"]] == ["iterative"]
+        assert not got["impute_draw"] and not got["cv_draw"] and not got["complete_cv_score"]
+        at.slider(key=md.K_KEY).set_value(11).run()  # k-NN only
+        got = counts()
+        assert [a[3] for a in got["impute_one"]] == ["k-NN"] and [a[3] for a in got["cv_one"]] == ["k-NN"]
+        at.run()  # nothing changed: nothing computed
+        assert not any(counts().values())
+    finally:
+        for p in patches.values():
+            p.stop()
+    assert_clean(at)
+
+
+def test_cached_entries_stay_small(bc):
+    """Each cached entry holds arrays and small frames (the page builds its charts' datasets from them),
+    not completed tables or specs carrying every strategy's rows: the histogram specs were 360 kB each."""
+    import pickle
+
+    X, _ = bc
+    g = _gaps(X)
+    s = md.MissingSettings(g)
+    size = {"imputation": md.imputation(g, "iterative", 0, md.ESTIMATOR_DEFAULT), "draw": md.draw(g, 0),
+            "pooled": md.pooled(g, md.M_DEFAULT), "inspection": md.inspection(g, "iterative", 0, "bayesian ridge", 0),
+            "histogram spec": md.histogram_spec(g.columns[0]), "overview": md.overview(g, None),
+            "comparison": md.comparison(s, True), "multiple imputation": md.multiple_imputation(g, s.estimator, s.m),
+            "cv comparison": md.cv_comparison(g, s.k, s.estimator, s.m)}
+    size = {name: len(pickle.dumps(value)) for name, value in size.items()}
+    assert max(size.values()) < 60_000, size
+    assert size["histogram spec"] < 3_000, size
+
+
+def test_catalog_names_the_scrubbing_and_heavy_controls():
+    from components import catalog
+
+    page = catalog.find("missing-data")
+    assert page.scrub_keys == (md.INSPECT_KEY,)
+    assert page.heavy_keys == (md.MECHANISM_KEY, md.PCT_KEY, md.COLUMNS_KEY)

@@ -1,8 +1,10 @@
 """Scaling lab: the component against direct scikit-learn/numpy computations, and the page."""
+import json
 import re
 import warnings
 from unittest import mock
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,7 +19,7 @@ from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, QuantileTransforme
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
-from components import boundary
+from components import boundary, charts
 from components import scaling as sc
 from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, run_exported_script
 from tests.chart_utils import assert_converts_like_streamlit
@@ -94,10 +96,12 @@ def test_page_renders_and_controls_change_what_they_should():
     iqr_standard = metric_values(at)["Inlier IQR of worst area after scaling"]
     titles = [str(s.get("title", "")) for s in chart_specs(at)]
     assert any("standard" in t for t in titles)
-    with mock.patch.object(sc, "cv_row", wraps=sc.cv_row) as cv:
+    with mock.patch.object(sc, "fold_scores", wraps=sc.fold_scores) as cv, \
+            mock.patch.object(sc, "boundary_data", wraps=sc.boundary_data) as fit:
         at.button_group(key=sc.SCALER_KEY).set_value("min-max")
         at.run()
-        assert cv.call_count == 0  # every scaler's CV row is cached: switching does not refit them
+        assert cv.call_count == 0  # the CV comparison does not depend on the chosen scaler: nothing refitted
+        assert fit.call_count == 1 and fit.call_args.args[3] == "min-max"  # the unscaled boundary is cached
     assert_clean(at, "min-max")
     assert metric_values(at)["Inlier IQR of worst area after scaling"] != iqr_standard
     assert any("min-max" in str(s.get("title", "")) for s in chart_specs(at))
@@ -152,7 +156,8 @@ def test_strip_and_boundary_charts_convert_as_streamlit_converts_them(bc):
 def test_extremity_without_outliers_refits_nothing():
     at = open_page(PAGE)
     before = metric_values(at)
-    with mock.patch.object(sc, "cv_row", wraps=sc.cv_row) as cv, \
+    with mock.patch.object(sc, "fold_scores", wraps=sc.fold_scores) as cv, \
+            mock.patch.object(sc, "scaled_folds", wraps=sc.scaled_folds) as folds, \
             mock.patch.object(sc, "boundary_data", wraps=sc.boundary_data) as bd:
         at.slider(key=sc.EXTREME_KEY).set_value(30)
         at.run()
@@ -160,7 +165,11 @@ def test_extremity_without_outliers_refits_nothing():
         assert metric_values(at) == before
         at.slider(key=sc.N_OUTLIERS_KEY).set_value(3)
         at.run()
-        assert cv.call_count == len(sc.SCALERS)  # now there are outliers: every scaler's row is refitted
+        # now there are outliers: every (scaler, model) pair is cross-validated again, once, and each
+        # scaler is fitted on the folds once for its four models
+        assert cv.call_count == len(sc.SCALERS) * len(sc.CLASSIFIERS)
+        assert sorted(c.args[2] for c in cv.call_args_list) == sorted(sc.CLASSIFIERS * len(sc.SCALERS))
+        assert sorted(c.args[3] for c in folds.call_args_list) == sorted(sc.SCALERS)
     assert_clean(at, "outliers at 30 x IQR")
     assert any("30×IQR" in m.value for m in at.markdown)  # the explanation names the new extremity
 
@@ -362,3 +371,114 @@ def test_exported_script_reproduces_a_generated_2d_set():
     got = run_exported_script(sc.export_code("moons", "classification", 3, 10, 7, 200, 0.3))
     for _, r in table.iterrows():
         assert got[f"{r['scaler']} | {r['model']}"] == pytest.approx(r["CV score"], rel=1e-9)
+
+
+# ---- the page contract: strips first, the CV comparison last, each (scaler, model) cached on its own ----
+
+def _clear_caches():
+    """Drop this lab's cached results (the memo backend's), so a page run computes again."""
+    from components import memo
+
+    for cached in memo.registered():
+        if cached.fn.__module__ == sc.__name__:
+            cached.clear()
+
+
+def test_cv_score_is_a_pipeline_inside_the_folds(bc):
+    X, y = bc
+    Xo, _ = sc.inject_outliers(X, 6, 20, SEED)
+    cv = StratifiedKFold(3, shuffle=True, random_state=SEED)
+    for scaler_name, scaler in (("robust", RobustScaler()), ("max-abs", MaxAbsScaler())):
+        for model_name, model in (("SVM (RBF)", SVC(C=1.0, gamma="scale")),
+                                  ("k-NN", KNeighborsClassifier(n_neighbors=15))):
+            direct = cross_val_score(make_pipeline(scaler, model), Xo, y, cv=cv).mean()
+            assert sc.cv_score(Xo, y, "classification", scaler_name, model_name, SEED) == pytest.approx(
+                direct, rel=1e-12)
+
+
+def test_model_choice_refits_the_two_boundaries_only():
+    at = open_page(PAGE)
+    with mock.patch.object(sc, "fold_scores", wraps=sc.fold_scores) as cv, \
+            mock.patch.object(sc, "scale_all", wraps=sc.scale_all) as strips, \
+            mock.patch.object(sc, "boundary_data", wraps=sc.boundary_data) as fit:
+        at.selectbox(key=sc.MODEL_KEY).select("SVM (RBF)").run()
+        assert cv.call_count == 0 and strips.call_count == 0
+        assert sorted(c.args[3] for c in fit.call_args_list) == ["none", sc.SCALER_DEFAULT]
+        fit.reset_mock()
+        at.run()  # nothing changed: nothing refitted
+        assert fit.call_count == 0 and cv.call_count == 0
+    assert_clean(at)
+    assert any("SVM (RBF), no scaling" in str(s.get("title", "")) for s in chart_specs(at))
+
+
+def test_strips_and_boundaries_are_computed_before_the_cv_comparison():
+    _clear_caches()
+    calls = []
+
+    def logged(name, fn):
+        def run(*args, **kwargs):
+            calls.append(name)
+            return fn(*args, **kwargs)
+        return run
+    with mock.patch.object(sc, "scale_all", logged("strips", sc.scale_all)), \
+            mock.patch.object(sc, "boundary_data", logged("boundary", sc.boundary_data)), \
+            mock.patch.object(sc, "fold_scores", logged("cv", sc.fold_scores)):
+        at = open_page(PAGE, query={sc.N_OUTLIERS_KEY: "9"})
+    assert_clean(at)
+    assert not at.get("progress")  # the bar is gone once the comparison is drawn
+    heavy = calls.index("cv")
+    assert "strips" in calls[:heavy] and "boundary" in calls[:heavy] and set(calls[heavy:]) == {"cv"}
+    assert calls.count("cv") == len(sc.SCALERS) * len(sc.CLASSIFIERS)
+
+
+def test_cached_entries_stay_small():
+    """The cached entries hold one chart each at most: a boundary chart carries its 6,400-cell grid
+    (about 300 kB), the strips two charts of 2 x 6 x 569 values; the rest are numbers and small tables."""
+    import pickle
+
+    o = sc.outliers_key("breast_cancer", 0, 0.0, SEED, 5, 10)
+    size = {name: len(pickle.dumps(value)) for name, value in {
+        "strips": sc.strips(o), "boundary": sc.boundary_fit(o, "quantile", "k-NN"), "stats": sc.stats(o, "robust"),
+        "cv cell": sc.cv_cell(o, "none", "k-NN"), "cv comparison": sc.cv_comparison(o),
+        "caption": sc.boundary_text(o, "quantile", "k-NN")}.items()}
+    assert size["strips"] < 450_000 and size["boundary"] < 350_000, size
+    assert max(v for k, v in size.items() if k not in ("strips", "boundary")) < 10_000, size
+
+
+def test_catalog_names_the_heavy_controls():
+    from components import catalog
+
+    page = catalog.find("scaling")
+    assert page.heavy_keys == (sc.N_OUTLIERS_KEY, sc.EXTREME_KEY) and page.scrub_keys == ()
+
+
+def _body(spec: dict) -> str:
+    return json.dumps({k: v for k, v in spec.items() if k != "datasets"}, sort_keys=True)
+
+
+def test_stable_names_name_datasets_by_their_place_not_their_content():
+    def chart(shift: float):
+        a = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [shift, 1.0, 2.0]})
+        b = pd.DataFrame({"x": [0.5], "y": [shift + 1]})
+        return (alt.Chart(a).mark_line().encode(x=alt.X("x:Q"), y=alt.Y("y:Q"))
+                + alt.Chart(b).mark_point().encode(x=alt.X("x:Q"), y=alt.Y("y:Q")))
+
+    before, after = (charts.stable_names(charts.to_spec(chart(s)), "demo") for s in (0.0, 5.0))
+    assert sorted(before["datasets"]) == ["demo", "demo-1"]
+    assert [layer["data"]["name"] for layer in before["layer"]] == ["demo", "demo-1"]
+    assert _body(before) == _body(after)  # new numbers: only the datasets change
+    rows = charts.as_chart(after).to_dict()["datasets"]
+    assert rows["demo"][0]["y"] == 5.0 and rows["demo-1"][0]["y"] == 6.0
+
+
+@pytest.mark.parametrize("other", [(5, 10, 0), (7, 30, 1)])
+def test_new_outliers_change_only_the_datasets_of_strips_and_cv_chart(other):
+    n, extreme, seed = other
+    base = sc.outliers_key("breast_cancer", 0, 0.0, 0, 3, 10)
+    moved = sc.outliers_key("breast_cancer", 0, 0.0, seed, n, extreme)
+    for a, b in zip(sc.strips(base).specs, sc.strips(moved).specs):
+        assert sorted(a["datasets"]) == sorted(b["datasets"]) == ["strip"]
+        assert _body(a) == _body(b)
+    a, b = sc.cv_comparison(base).spec, sc.cv_comparison(moved).spec
+    assert sorted(a["datasets"]) == sorted(b["datasets"]) == ["cv"]
+    assert _body(a) == _body(b)

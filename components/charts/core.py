@@ -251,3 +251,32 @@ def for_presenter(spec: dict) -> dict:
     for part, sizes in PRESENTER_CONFIG.items():
         config[part] = {**config.get(part, {}), **sizes}
     return {**spec, "config": config}
+
+
+def stable_names(spec: dict, prefix: str) -> dict:
+    """A converted chart (to_spec) whose datasets are named by their place in the spec (``prefix``, then
+    ``prefix-1``, ``prefix-2``, … in the order the spec first reads them) instead of by their content's
+    hash. When new numbers leave the rest of the spec as it was, only the datasets change, and the
+    browser redraws the chart in place instead of embedding it again (see with_datasets)."""
+    order: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            data = node.get("data")
+            if isinstance(data, dict) and data.get("name") in spec.get("datasets", {}) and data["name"] not in order:
+                order.append(data["name"])
+            for key, value in node.items():
+                if key != "datasets":
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(spec)
+    names = {old: prefix if i == 0 else f"{prefix}-{i}" for i, old in enumerate(order)}
+    text = json.dumps({k: v for k, v in spec.items() if k != "datasets"})
+    for old, new in names.items():
+        text = text.replace(json.dumps(old), json.dumps(new))
+    out = json.loads(text)
+    if "datasets" in spec:
+        out["datasets"] = {names.get(n, n): data for n, data in spec["datasets"].items()}
+    return out
