@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import charts, datasets
 from components import interpretability as I
-from components.ui import chart_cache, common
+from components.ui import chart_cache, common, controls
 
 st.title("Interpretability")
 st.caption("Which features matter (impurity vs permutation vs SHAP), why one prediction came out as it did "
@@ -16,11 +16,10 @@ gen = (int(st.session_state.get(common.N_SAMPLES_KEY, common.N_SAMPLES_DEFAULT))
        float(st.session_state.get(common.NOISE_KEY, common.NOISE_DEFAULT))) if name in datasets.TWO_D else (0, 0.0)
 
 c1, c2 = st.columns([2, 3])
-model_kind = c1.selectbox("Model", I.MODELS, index=I.MODELS.index(I.MODEL_DEFAULT), key=I.MODEL_KEY,
-                          bind="query-params",
+model_kind = controls.bound(c1.selectbox, "Model", I.MODELS, index=I.MODELS.index(I.MODEL_DEFAULT), key=I.MODEL_KEY,
                           help="A random forest (TreeExplainer, exact and fast) or a standardised linear model "
                                "(LinearExplainer).")
-noise_feature = c2.toggle("Add a pure-noise column", value=I.NOISE_DEFAULT, key=I.NOISE_KEY, bind="query-params",
+noise_feature = controls.bound(c2.toggle, "Add a pure-noise column", value=I.NOISE_DEFAULT, key=I.NOISE_KEY,
                           help="A random number per row. The model cannot learn from it: watch which "
                                "importance still gives it credit.")
 
@@ -178,10 +177,9 @@ def local_section():
     cached chart layouts with the row's numbers, fits the small surrogate once per (row, k)."""
     st.subheader("Local: why this prediction?")
     a, b = st.columns(2)
-    row_pick = a.slider("Row of the test set to explain", I.ROW_MIN, I.ROW_MAX, I.ROW_DEFAULT, key=I.ROW_KEY,
-                        bind="query-params", help="Wraps around when the test set is smaller.")
-    k = b.slider("Features in the LIME-style surrogate", I.LIME_K_MIN, I.LIME_K_MAX, I.LIME_K_DEFAULT,
-                 key=I.LIME_K_KEY, bind="query-params")
+    row_pick = controls.bound(a.slider, "Row of the test set to explain", I.ROW_MIN, I.ROW_MAX, I.ROW_DEFAULT, key=I.ROW_KEY, help="Wraps around when the test set is smaller.")
+    k = controls.bound(b.slider, "Features in the LIME-style surrogate", I.LIME_K_MIN, I.LIME_K_MAX, I.LIME_K_DEFAULT,
+                 key=I.LIME_K_KEY)
     row = row_pick % len(e.X_test)
     if row != row_pick:
         st.caption(f"The test set has {len(e.X_test)} rows: showing row {row}.")
@@ -217,8 +215,8 @@ local_section()
 @st.fragment
 def pdp_section():
     st.subheader("Partial dependence and ICE")
-    rank = st.slider("Feature: rank by permutation importance", I.PDP_RANK_MIN, I.PDP_RANK_MAX,
-                     I.PDP_RANK_DEFAULT, key=I.PDP_RANK_KEY, bind="query-params",
+    rank = controls.bound(st.slider, "Feature: rank by permutation importance", I.PDP_RANK_MIN, I.PDP_RANK_MAX,
+                     I.PDP_RANK_DEFAULT, key=I.PDP_RANK_KEY,
                      help="1 = the feature the model relies on most (on this dataset).")
     feature = ranked[min(rank, len(ranked)) - 1]
     if rank > len(ranked):

@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import charts
 from components import transfer as T
-from components.ui import chart_cache, common
+from components.ui import chart_cache, common, controls
 
 st.title("Transfer learning")
 st.caption("A network learns one digits task (the source); can what it learned help with another task (the "
@@ -12,12 +12,11 @@ st.caption("A network learns one digits task (the source); can what it learned h
 
 seed = common.seed()
 c1, c2, c3 = st.columns(3)
-direction = c1.selectbox("Source → target task", T.DIRECTIONS, index=T.DIRECTIONS.index(T.DIRECTION_DEFAULT),
-                         key=T.DIRECTION_KEY, bind="query-params")
-hidden = c2.select_slider("Hidden units (source network)", T.HIDDEN_OPTIONS, value=T.HIDDEN_DEFAULT,
-                          key=T.HIDDEN_KEY, bind="query-params")
-epochs = c3.select_slider("Target training epochs", T.EPOCH_OPTIONS, value=T.EPOCHS_DEFAULT, key=T.EPOCHS_KEY,
-                          bind="query-params",
+direction = controls.bound(c1.selectbox, "Source → target task", T.DIRECTIONS, index=T.DIRECTIONS.index(T.DIRECTION_DEFAULT),
+                         key=T.DIRECTION_KEY)
+hidden = controls.bound(c2.select_slider, "Hidden units (source network)", T.HIDDEN_OPTIONS, value=T.HIDDEN_DEFAULT,
+                          key=T.HIDDEN_KEY)
+epochs = controls.bound(c3.select_slider, "Target training epochs", T.EPOCH_OPTIONS, value=T.EPOCHS_DEFAULT, key=T.EPOCHS_KEY,
                           help="The same number of epochs for fine-tuning and from scratch (fine-tuning takes "
                                "smaller steps: its learning rate is ten times smaller).")
 
@@ -114,8 +113,7 @@ st.markdown(T.methods_text(int(hidden), int(epochs), src_text, tgt_text, res["so
 
 @st.fragment
 def by_labels():
-    n = st.select_slider("Labelled target examples", T.LABEL_GRID, value=T.LABELS_DEFAULT, key=T.LABELS_KEY,
-                         bind="query-params", help="Precomputed for every value: moving it does not retrain.")
+    n = controls.bound(st.select_slider, "Labelled target examples", T.LABEL_GRID, value=T.LABELS_DEFAULT, key=T.LABELS_KEY, help="Precomputed for every value: moving it does not retrain.")
     row = next(r for r in res["rows"] if r["n"] == min(n, res["n_pool"]))
     cols = st.columns(3)
     for col, m in zip(cols, T.METHODS):

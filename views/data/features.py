@@ -5,7 +5,7 @@ import streamlit as st
 
 from components import charts, datasets
 from components import features as fe
-from components.ui import chart_cache, common
+from components.ui import chart_cache, common, controls
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -290,11 +290,11 @@ st.caption("Which features matter? Filters score each feature alone, wrappers se
 
 ds = common.current_dataset()
 c1, c2, c3 = st.columns(3)
-n_noise = c1.slider("Pure-noise features added", fe.N_NOISE_MIN, fe.N_NOISE_MAX, fe.N_NOISE_DEFAULT,
-                    key=fe.N_NOISE_KEY, bind="query-params")
-k = c2.slider("Top-k features to keep", fe.K_MIN, fe.K_MAX, fe.K_DEFAULT, key=fe.K_KEY, bind="query-params")
-log_alpha = c3.slider("Lasso strength log₁₀(α)", fe.LOG_ALPHA_MIN, fe.LOG_ALPHA_MAX, fe.LOG_ALPHA_DEFAULT,
-                      fe.LOG_ALPHA_STEP, key=fe.LOG_ALPHA_KEY, bind="query-params", format="%.1f")
+n_noise = controls.bound(c1.slider, "Pure-noise features added", fe.N_NOISE_MIN, fe.N_NOISE_MAX, fe.N_NOISE_DEFAULT,
+                    key=fe.N_NOISE_KEY)
+k = controls.bound(c2.slider, "Top-k features to keep", fe.K_MIN, fe.K_MAX, fe.K_DEFAULT, key=fe.K_KEY)
+log_alpha = controls.bound(c3.slider, "Lasso strength log₁₀(α)", fe.LOG_ALPHA_MIN, fe.LOG_ALPHA_MAX, fe.LOG_ALPHA_DEFAULT,
+                      fe.LOG_ALPHA_STEP, key=fe.LOG_ALPHA_KEY, format="%.1f")
 alpha = float(round(10 ** log_alpha, 6))
 
 seed = common.seed()
@@ -365,8 +365,8 @@ with selection:
 def pca_section():
     """Cheap: the components slider reruns only this part and reads the cached PCA."""
     summary, long, proj = _pca(data_key, n_noise)
-    n_comp = st.slider("PCA components kept", fe.N_COMPONENTS_MIN, fe.N_COMPONENTS_MAX, fe.N_COMPONENTS_DEFAULT,
-                       key=fe.N_COMPONENTS_KEY, bind="query-params")
+    n_comp = controls.bound(st.slider, "PCA components kept", fe.N_COMPONENTS_MIN, fe.N_COMPONENTS_MAX, fe.N_COMPONENTS_DEFAULT,
+                       key=fe.N_COMPONENTS_KEY)
     n_eff = min(n_comp, len(summary))
     row = summary.iloc[n_eff - 1]
     e1, e2 = st.columns(2)
@@ -387,10 +387,10 @@ def pca_section():
 @st.fragment
 def tsne_section():
     """Heavy the first time for each perplexity (cached); reruns only this part."""
-    show_tsne = st.toggle("Compute t-SNE", value=False, key=fe.TSNE_KEY, bind="query-params",
+    show_tsne = controls.bound(st.toggle, "Compute t-SNE", value=False, key=fe.TSNE_KEY,
                           help="Slow the first time for each perplexity (a few seconds); cached afterwards.")
-    perplexity = st.slider("t-SNE perplexity", fe.PERPLEXITY_MIN, fe.PERPLEXITY_MAX, fe.PERPLEXITY_DEFAULT,
-                           key=fe.PERPLEXITY_KEY, bind="query-params", disabled=not show_tsne)
+    perplexity = controls.bound(st.slider, "t-SNE perplexity", fe.PERPLEXITY_MIN, fe.PERPLEXITY_MAX, fe.PERPLEXITY_DEFAULT,
+                           key=fe.PERPLEXITY_KEY, disabled=not show_tsne)
     st.caption(fe.TSNE_NOTE)
     if not show_tsne:
         st.caption("Turn it on to compute.")
