@@ -79,7 +79,8 @@ PAGES: tuple[PageSpec, ...] = (
              "surrogate; partial dependence and ICE."),
     PageSpec("Beyond", "Transfer learning", "views/beyond/transfer.py", "transfer", ":material/move_up:",
              "A network trained on digits 0–4 reused for 5–9: feature extraction vs fine-tuning vs from scratch "
-             "as the number of labels grows.", OWN_DATA),
+             "as the number of labels grows.", OWN_DATA,
+             heavy_keys=("transfer.direction", "transfer.hidden", "transfer.epochs")),
     PageSpec("Teach", "Lesson paths", "views/teach/lessons.py", "lessons", ":material/school:",
              "Guided sequences for a class: threshold and ROC, bias and variance, missing data, leakage, "
              "imbalanced classes, tuning. Each step a linked view with talking points and a question.", OWN_DATA),

@@ -60,6 +60,7 @@ from components.charts.core import (  # noqa: F401
     _tooltips,
     as_chart,
     for_presenter,
+    named_datasets,
     set_param,
     swap_layer_data,
     swap_top_data,

@@ -204,6 +204,29 @@ def with_datasets(spec: dict, frames: dict[str, pd.DataFrame | list[dict]]) -> d
     return {**spec, "datasets": {**datasets, **{n: _arrow_of(f) for n, f in frames.items() if n in datasets}}}
 
 
+def named_datasets(spec: dict, names: dict[int | None, str]) -> dict:
+    """A converted chart (to_spec) with some datasets under stable names, for scrubbing controls that
+    swap them (with_datasets) instead of changing the spec: ``names`` maps a layer's index (None: the
+    chart's top-level data) to the name its data takes. Content-hash names change with the content;
+    these do not, so a spec built once stays byte-identical while its datasets move."""
+    out = {**spec, "datasets": dict(spec.get("datasets", {}))}
+    if "layer" in spec:
+        out["layer"] = list(spec["layer"])
+    for where, name in names.items():
+        part = out if where is None else out["layer"][where]
+        old = part["data"]["name"]
+        data = out["datasets"][old]
+        part = dict(part, data={"name": name})
+        if where is None:
+            out["data"] = part["data"]
+        else:
+            out["layer"][where] = part
+        out["datasets"][name] = data
+    used = json.dumps({k: v for k, v in out.items() if k != "datasets"})
+    out["datasets"] = {n: d for n, d in out["datasets"].items() if json.dumps(n) in used}
+    return out
+
+
 def as_chart(spec: dict) -> alt.TopLevelMixin:
     """An Altair chart of a spec dict (for callers that compose, save or validate charts); Arrow
     datasets become rows again."""
