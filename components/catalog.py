@@ -76,7 +76,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("Beyond", "Interpretability", "views/beyond/interpretability.py", "interpretability",
              ":material/lightbulb:",
              "Impurity vs permutation importance vs SHAP; one prediction's SHAP waterfall and a LIME-style "
-             "surrogate; partial dependence and ICE."),
+             "surrogate; partial dependence and ICE.",
+             scrub_keys=("interp.row",), heavy_keys=("interp.model", "interp.noise_feature")),
     PageSpec("Beyond", "Transfer learning", "views/beyond/transfer.py", "transfer", ":material/move_up:",
              "A network trained on digits 0–4 reused for 5–9: feature extraction vs fine-tuning vs from scratch "
              "as the number of labels grows.", OWN_DATA,
