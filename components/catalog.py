@@ -46,7 +46,9 @@ PAGES: tuple[PageSpec, ...] = (
              "distributions, the squashed bulk, k-NN/SVM/logistic vs a tree in CV and on a 2-D boundary."),
     PageSpec("Data", "Features lab", "views/data/features.py", "features", ":material/filter_alt:",
              "Filter, wrapper and embedded selection against added noise features (who keeps what, the CV score "
-             "and the time); PCA, LDA and t-SNE projections."),
+             "and the time); PCA, LDA and t-SNE projections.",
+             scrub_keys=("features.n_components",),
+             heavy_keys=("features.n_noise", "features.k", "features.tsne", "features.perplexity")),
     PageSpec("Models", "Model gallery", "views/models/gallery.py", "gallery", ":material/category:",
              "Linear and logistic regression, a decision tree, a random forest, an SVM and a neural network: "
              "their knobs, decision boundaries on 2-D sets, margins, support vectors, the tree, the loss curve.",
