@@ -5,7 +5,7 @@ PYTHON ?= $(shell for p in "$$(pyenv root 2>/dev/null)/versions/3.12.1/bin/pytho
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: run test bench shots
+.PHONY: run test bench shots load load-replicas replicas
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.12 not found: make ... PYTHON=/path/to/python3.12"; exit 1; }
@@ -22,6 +22,21 @@ test: $(BIN)/.installed
 
 bench: $(BIN)/.installed
 	$(BIN)/python scripts/benchmark.py
+
+# Load test (README, "A class at once"): 30 visitors x 5 min, three phases, memory targets checked.
+# Shorter: make load LOAD_ARGS="--sessions 10 --minutes 1 --phases 1".
+LOAD_ARGS ?=
+REPLICAS ?= 2
+load: $(BIN)/.installed
+	$(BIN)/python scripts/load_test.py $(LOAD_ARGS)
+
+# The same through nginx in front of REPLICAS app processes (needs Debian's nginx: apt-get install nginx).
+load-replicas: $(BIN)/.installed
+	$(BIN)/python scripts/load_test.py --replicas $(REPLICAS) $(LOAD_ARGS)
+
+# REPLICAS app processes behind nginx on http://127.0.0.1:8500 until Ctrl-C.
+replicas: $(BIN)/.installed
+	$(BIN)/python deploy/replicas.py --replicas $(REPLICAS)
 
 shots: $(BIN)/.installed
 	$(BIN)/python ../shared/tools/shoot.py --out screenshots

@@ -4,9 +4,10 @@ from pathlib import Path
 import streamlit as st
 
 from components import catalog
-from components.ui import common, lesson_bar, memo_backend
+from components.ui import common, lesson_bar, memo_backend, memory
 
 memo_backend.install()  # the labs' cached computations (components.memo) use Streamlit's caches
+memory.give_back_freed_memory()  # once per process: freed memory goes back to the system
 
 # Presenting: the sidebar starts collapsed, so the page's own controls and charts get the projector's width.
 # A local icon: a material-symbol favicon would be fetched from fonts.gstatic.com (the app works offline).
@@ -20,6 +21,7 @@ nav = {"": [home]} | {
     for section, pages in catalog.by_section().items()
 }
 page = st.navigation(nav, expanded=True)  # every page visible: the sidebar is the syllabus
+common.set_page(page.url_path)
 common.global_sidebar(catalog.shared_data(page.url_path))
 common.presenter_bar()
 lesson_bar.bar(page.url_path)

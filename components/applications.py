@@ -22,6 +22,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
+from components import memo
+
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
 SENTIMENT_CSV = SAMPLE_DATA / "sentiment.csv"
 
@@ -498,3 +500,150 @@ def page_numbers(nlp: dict, cv: dict, ts: dict, pred: np.ndarray, r: dict, user:
             "ts_mae_lags": ts["mae"]["lag features + linear model"], "ts_mae_naive": ts["mae"]["seasonal naive"],
             "rec_rmse_heldout": rmse(r, pred), "rec_top_item": int(unseen[np.argmax(pred[user, unseen])])}
 
+
+
+# ---- cached compute for the page (components.memo: Streamlit's caches on the server) -------------
+# Each tab's results are cached on that tab's own controls, so a control reruns only what it feeds.
+@memo.cached(max_entries=24, shared=True)  # holds a fitted vectoriser and model: one shared object
+def cached_nlp(kind: str, ngram: str, min_df: int, max_features: int, seed: int) -> dict:
+    return nlp_fit(kind, ngram, min_df, max_features, seed)
+
+
+@memo.cached(max_entries=64)
+def cached_text(kind: str, ngram: str, min_df: int, max_features: int, seed: int, text: str):
+    return explain_text(cached_nlp(kind, ngram, min_df, max_features, seed), text)
+
+
+@memo.cached(max_entries=24)
+def terms_spec(kind: str, ngram: str, min_df: int, max_features: int, seed: int) -> dict:
+    from components import charts
+
+    terms = top_terms(cached_nlp(kind, ngram, min_df, max_features, seed)["words"], 10)
+    return charts.to_spec(charts.bar_chart(
+        terms, x="weight", y="term", color="direction",
+        title="Most positive and most negative terms (logistic-regression weights)", height=520, sort="-x"))
+
+
+@memo.cached(max_entries=16)
+def cached_vision(name: str, seed: int) -> dict:
+    """The fitted digits model's results, the confusion matrix as a chart and as a true x predicted table."""
+    import altair as alt
+
+    from components import charts
+
+    cv = cv_fit(name, seed)
+    cm = confusion_long(cv["confusion"])
+    tiles = charts.tile_chart(cm, x="predicted", y="true", color="count", quantitative=True,
+                              title="Confusion matrix (rows: true digit, columns: predicted)", height=340)
+    tiles.encoding.x.axis = alt.Axis(labelAngle=0)  # digits, not long names: no need to turn them sideways
+    # The few mistakes (1–2 per cell) are all but invisible in the colour scale: write every non-zero count.
+    counts = alt.Chart(cm[cm["count"] > 0]).mark_text(fontSize=12).encode(
+        x=alt.X("predicted:O"), y=alt.Y("true:O"), text=alt.Text("count:Q"),
+        color=alt.ColorValue(**alt.condition(alt.datum["count"] > cm["count"].max() / 2, alt.value("white"),
+                                             alt.value("black"))))
+    return {**cv, "confusion_spec": charts.to_spec(tiles + counts),
+            "confusion_table": cm.pivot(index="true", columns="predicted", values="count")}
+
+
+@memo.cached(max_entries=32)
+def wrong_images_spec(name: str, seed: int, show: int) -> dict:
+    from components import charts
+
+    return charts.to_spec(charts.pixel_images_chart(image_pixels(digits().images, cached_vision(name, seed)["wrong"], show),
+                                                    title="Misclassified test images (8×8 pixels)"))
+
+
+@memo.cached(max_entries=32)
+def cached_forecasts(seed: int, noise: float, lags: int, horizon: int) -> dict:
+    return ts_forecasts(seed, noise, lags, horizon)
+
+
+@memo.cached(max_entries=16, progress="Fitting ARIMA(0,1,1)(0,1,1)12…")
+def cached_arima(seed: int, noise: float, horizon: int) -> dict:
+    return ts_arima(seed, noise, horizon)
+
+
+FORECAST_HEIGHT = 380  # the legend below the plot takes about 100 px of it
+
+
+@memo.cached(max_entries=32)
+def forecast_view(seed: int, noise: float, lags: int, horizon: int, with_arima: bool) -> dict:
+    """The whole series with the forecasts, a close-up of the forecast window and as many months before it
+    (on the 12-year chart the forecasts took its right edge, a few pixels per month), and their table."""
+    from components import charts
+
+    frame = ts_frame(cached_forecasts(seed, noise, lags, horizon),
+                     cached_arima(seed, noise, horizon) if with_arima else None)
+    train_end = cached_forecasts(seed, noise, lags, horizon)["train_end"]
+
+    def chart(part: pd.DataFrame, title: str) -> dict:
+        return charts.to_spec(charts.time_series_chart(
+            part, x="month", y="value", color="series", title=title, height=FORECAST_HEIGHT, rule_x=train_end
+        ).configure_legend(orient="bottom", columns=2, labelLimit=0))
+
+    closeup = frame[frame["month"] >= frame["month"].max() - pd.DateOffset(months=2 * horizon - 1)]
+    return {"whole": chart(frame, f"Monthly series (trend + seasonality) and {horizon}-month forecasts"),
+            "closeup": chart(closeup, f"Close-up: the last {horizon} training months and the forecasts"),
+            "table": frame.pivot(index="month", columns="series", values="value")}
+
+
+@memo.cached(max_entries=32)
+def ts_cv_view(seed: int, noise: float, lags: int) -> dict:
+    """Time-ordered vs shuffled folds beside the real error on the next months: table, chart, sentence."""
+    import altair as alt
+
+    from components import charts
+
+    folds = ts_cv(seed, noise, lags)
+    future = ts_future_errors(seed, noise, lags)
+    bars = charts.bar_chart(folds.assign(fold=folds["fold"].astype(str)), x="MAE", y="fold", color="scheme",
+                            title="One-step-ahead MAE per fold (dashed: the real error on the next "
+                                  f"{TS_FUTURE_MONTHS} months)", sort=None, height=340)
+    rule = alt.Chart(pd.DataFrame({"MAE": [float(future.mean())]})).mark_rule(
+        strokeDash=[6, 4], strokeWidth=2, color="black").encode(x=alt.X("MAE:Q"))
+    # the scheme names are long: a legend below shows them whole
+    return {"folds": folds, "spec": charts.to_spec((bars + rule).configure_legend(orient="bottom", labelLimit=0)),
+            "sentence": ts_cv_sentence(folds, future)}
+
+
+@memo.cached(max_entries=8)
+def cached_ratings(seed: int) -> dict:
+    return make_ratings(seed)
+
+
+@memo.cached(max_entries=8)
+def cached_baseline(seed: int) -> float:
+    return user_mean_baseline(cached_ratings(seed))
+
+
+@memo.cached(max_entries=32)
+def cached_factorised(seed: int, k: int, method: str):
+    return factorise(cached_ratings(seed), k, method, seed)
+
+
+@memo.cached(max_entries=32)
+def error_view(seed: int, method: str, k: int) -> dict:
+    """Held-out and training RMSE against the number of factors, a rule at k and the user-mean baseline."""
+    import altair as alt
+
+    from components import charts
+
+    curve = error_vs_factors(cached_ratings(seed), method, seed)
+    chart = charts.line_chart(curve, x="factors", y="error", color="set", rule_x=k,
+                              title="RMSE vs number of latent factors (dashed grey: each user's mean rating)",
+                              zero_y=False)  # the U-shape spans a few hundredths: from 0 it was flat
+    chart.layer[0].encoding.x.axis = alt.Axis(tickMinStep=1, format="d")  # whole factors, not 1.5
+    baseline = alt.Chart(pd.DataFrame({"error": [cached_baseline(seed)]})).mark_rule(
+        strokeDash=[6, 4], strokeWidth=2, color="grey").encode(y=alt.Y("error:Q"))
+    return {"curve": curve, "spec": charts.to_spec(chart + baseline),
+            "table": curve.pivot(index="factors", columns="set", values="error")}
+
+
+@memo.cached(max_entries=64)
+def cached_recommendations(seed: int, k: int, method: str, user: int) -> pd.DataFrame:
+    return recommend(cached_ratings(seed), cached_factorised(seed, k, method), user)
+
+
+@memo.cached(max_entries=32)
+def cached_code(*args) -> str:
+    return export_code(*args)

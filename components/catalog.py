@@ -56,6 +56,11 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("Models", "Ensembles lab", "views/models/ensembles.py", "ensembles", ":material/forest:",
              "Bagging's bootstrap trees and their vote, out-of-bag score and variance reduction; AdaBoost's sample "
              "weights round by round, staged train/test error, gradient boosting beside it.", OWN_2D_SETS),
+    PageSpec("Models", "Unsupervised lab", "views/models/unsupervised.py", "unsupervised", ":material/scatter_plot:",
+             "k-means, a Gaussian mixture, DBSCAN and agglomerative clustering beside the hidden labels; elbow, "
+             "silhouette and ARI against k; where k-means fails; an autoencoder against PCA on digits.",
+             scrub_keys=("unsup.k",), heavy_keys=("unsup.algorithm", "unsup.scale", "unsup.linkage", "unsup.fail_noise",
+                                                  "unsup.ae_width", "unsup.ae_activation", "unsup.ae_training")),
     PageSpec("Evaluation", "Evaluation cockpit", "views/evaluation/cockpit.py", "cockpit", ":material/speed:",
              "One threshold slider re-counts the confusion matrix and moves the ROC and PR operating "
              "points; train/test split and k-fold cross-validation drawn.", scrub_keys=("eval.threshold",)),
@@ -71,10 +76,12 @@ PAGES: tuple[PageSpec, ...] = (
              "balanced ensembles, ROC vs precision-recall, threshold moving."),
     PageSpec("Pitfalls", "Data leakage", "views/pitfalls/leakage.py", "leakage", ":material/water_drop:",
              "Feature selection, SMOTE or a target-derived column before the split, shuffled folds on a time "
-             "series: the leaky estimate, the correct one and a truly held-out score side by side."),
+             "series: the leaky estimate, the correct one and a truly held-out score side by side.",
+             heavy_keys=("leakage.ts_repeat",)),
     PageSpec("Pitfalls", "Scalability", "views/pitfalls/scalability.py", "scalability", ":material/trending_up:",
              "Batch solver vs SGD vs out-of-core partial_fit as rows grow (time, score, growth exponent), PCA "
-             "to shrink the width, what batch size changes, and when a distributed engine is worth it.", OWN_DATA),
+             "to shrink the width, what batch size changes, and when a distributed engine is worth it.", OWN_DATA,
+             heavy_keys=("scalab.max_n", "scalab.width", "scalab.pca")),
     PageSpec("Beyond", "Interpretability", "views/beyond/interpretability.py", "interpretability",
              ":material/lightbulb:",
              "Impurity vs permutation importance vs SHAP; one prediction's SHAP waterfall and a LIME-style "
@@ -84,12 +91,27 @@ PAGES: tuple[PageSpec, ...] = (
              "A network trained on digits 0–4 reused for 5–9: feature extraction vs fine-tuning vs from scratch "
              "as the number of labels grows.", OWN_DATA,
              heavy_keys=("transfer.direction", "transfer.hidden", "transfer.epochs")),
+    PageSpec("Interview", "Question bank", "views/interview/question_bank.py", "question-bank",
+             ":material/quiz:",
+             "Every interview question with a model answer, common mistakes and follow-ups; technical answers open "
+             "the page that shows them live. Search, filter, export as Markdown or flash cards.", OWN_DATA),
+    PageSpec("Interview", "Quiz", "views/interview/quiz.py", "quiz", ":material/psychology:",
+             "Flash cards and auto-graded items (a real model's confusion matrix, which metric, which question); "
+             "weak topics come back more often; the seed in the link gives a class the same quiz.", OWN_DATA),
+    PageSpec("Interview", "Mock interview", "views/interview/mock_interview.py", "mock-interview",
+             ":material/timer:",
+             "A timed run of technical and behavioural questions with a countdown and a notes box, then a "
+             "summary with your self-ratings, the model answers and a Markdown transcript.", OWN_DATA),
+    PageSpec("Interview", "Behavioural (STAR)", "views/interview/star.py", "star", ":material/star:",
+             "Build STAR stories with checks you can act on, read worked examples of the classic stories, and "
+             "tick off the preparation checklist; export your stories as Markdown.", OWN_DATA),
     PageSpec("Teach", "Lesson paths", "views/teach/lessons.py", "lessons", ":material/school:",
              "Guided sequences for a class: threshold and ROC, bias and variance, missing data, leakage, "
              "imbalanced classes, tuning. Each step a linked view with talking points and a question.", OWN_DATA),
     PageSpec("Beyond", "Applications", "views/beyond/applications.py", "applications", ":material/apps:",
              "NLP sentiment (bag of words, TF-IDF, n-grams), digits vision with its mistakes, time-series "
-             "forecasts vs ARIMA with time-ordered CV, and a matrix-factorisation recommender.", OWN_DATA),
+             "forecasts vs ARIMA with time-ordered CV, and a matrix-factorisation recommender.", OWN_DATA,
+             heavy_keys=("apps.ts_arima",)),
 )
 
 

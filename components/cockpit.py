@@ -64,7 +64,8 @@ def folds(_data: datasets.Dataset, data_key: tuple, positive_index: int, model: 
 
 
 def _preamble(s: CockpitSettings, purpose: str, imports: str) -> str:
-    return f'''"""Evaluation cockpit, reproduced ({purpose}): {s.model} on {s.dataset}, positive class "{s.positive}"."""
+    return f'''"""Evaluation cockpit, reproduced ({purpose}): {s.model} on {s.dataset}."""
+# positive class: {s.positive!r}
 import json
 
 import numpy as np
@@ -73,7 +74,7 @@ from sklearn import metrics
 {models.IMPORTS}
 
 {code_export.dataset_code(s.dataset, s.n_samples, s.noise, s.seed, target=s.upload_target)}
-y = (np.asarray(y) == {s.positive_index}).astype(int)  # one-vs-rest: "{s.positive}" is class 1
+y = (np.asarray(y) == {s.positive_index}).astype(int)  # one-vs-rest: class {s.positive_index} is 1
 
 def make_model():
     return {models.model_code(s.model, s.value, s.seed)}

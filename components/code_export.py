@@ -5,7 +5,37 @@ numbers the page shows, so a test can run it and compare.
 """
 from __future__ import annotations
 
+import inspect
+
 from components import datasets
+
+
+def upload_code(target: str, filename: str) -> str:
+    """Python that reads and cleans an uploaded CSV as the page did: the very functions of
+    components/datasets.py that read it (their source, with the constants they use), then X, y."""
+    constants = "\n".join(f"{name} = {getattr(datasets, name)!r}" for name in datasets.UPLOAD_CONSTANTS)
+    functions = "\n\n".join(inspect.getsource(fn) for fn in datasets.UPLOAD_FUNCTIONS)
+    return f'''import csv
+import io
+import re
+
+import numpy as np
+import pandas as pd
+
+# Your file, read and cleaned exactly as ML Explorer reads it (its components/datasets.py).
+{constants}
+
+
+class DatasetError(ValueError):
+    """A file that cannot be used, with the reason."""
+
+
+{functions}
+
+with open({filename!r}, "rb") as file:  # the file you uploaded
+    X, y, class_names, notes = clean_table(read_csv(file.read()), {target!r})
+'''
+
 
 _BUNDLED = {"breast_cancer": "load_breast_cancer", "wine": "load_wine", "iris": "load_iris",
             "diabetes": "load_diabetes"}
@@ -16,19 +46,7 @@ def dataset_code(name: str, n_samples: int = 300, noise: float = 0.25, seed: int
     """Python that builds X (a DataFrame) and y (a Series) exactly as components.datasets.load does
     (for an uploaded CSV: as components.datasets.from_table cleans it)."""
     if name == datasets.UPLOAD:
-        return ("import pandas as pd\n"
-                f"df = pd.read_csv({filename!r}, sep=None, engine='python')  # the file you uploaded\n"
-                f"df.columns = [str(c).strip()[:60] for c in df.columns]\n"
-                f"df = df.dropna(subset=[{target!r}])\n"
-                f"y = df.pop({target!r})\n"
-                "text = [c for c in df.columns if not (pd.api.types.is_numeric_dtype(df[c])"
-                " or pd.api.types.is_bool_dtype(df[c]))]\n"
-                f"drop = [c for c in text if df[c].nunique() > {datasets.MAX_LEVELS}]  # ids, free text\n"
-                "X = pd.get_dummies(df.drop(columns=drop), columns=[c for c in text if c not in drop], dtype=float)\n"
-                "complete = X.notna().all(axis=1)  # rows with a missing value are dropped\n"
-                "X, y = X[complete].reset_index(drop=True), y[complete.to_numpy()].reset_index(drop=True)\n"
-                "classes = sorted(y.astype(str).unique())\n"
-                "y = y.astype(str).map({c: i for i, c in enumerate(classes)})  # class codes in sorted order\n")
+        return upload_code(target, filename)
     if name in _BUNDLED:
         fn = _BUNDLED[name]
         return (f"from sklearn.datasets import {fn}\n"

@@ -5,6 +5,9 @@ ships in ``sample_data/``. Loaders return a :class:`Dataset` of plain pandas obj
 """
 from __future__ import annotations
 
+import csv
+import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -149,58 +152,181 @@ def load(name: str, n_samples: int = 300, noise: float = 0.25, seed: int = 0) ->
 
 
 # --- Bring your own CSV -------------------------------------------------------------------------
+# An upload is read by read_csv and cleaned by clean_table: plain functions of pandas, numpy and the
+# standard library, so that "Show the code" prints their very source (code_export.dataset_code) and
+# the exported script reads a visitor's file exactly as the page did.
 UPLOAD = "your CSV"  # the dataset option that stands for an uploaded file
 MAX_ROWS, MAX_COLUMNS, MIN_ROWS, MAX_LEVELS = 20_000, 200, 20, 20
+MIN_CLASS_ROWS = 10  # rows a class needs: the cockpit offers up to 10 stratified folds, one row in each
+MAX_MAGNITUDE = 1e100  # beyond this, squares and sums overflow (standardising, distances): read as missing
+MAX_NAME = 60  # characters kept of a column name
+SEPARATORS = (",", ";", "\t", "|")  # in order of preference when several read the file alike
+MISSING_MARKERS = ("?",)  # read as missing besides pandas' own (empty, NA, N/A, NaN, null, ...)
+# Numbers written with separators: pattern of one value -> (its thousands separator, its decimal mark).
+NUMBER_STYLES = {
+    r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?": (",", "."),  # 1,234.5
+    r"[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?": (".", ","),  # 1.234,5
+}
 
 
 class DatasetError(ValueError):
     """A file the app cannot use, with a message meant for the person who uploaded it."""
 
 
-def read_csv(raw: bytes) -> pd.DataFrame:
-    """Parse uploaded bytes into a table, or raise DatasetError saying what is wrong with the file."""
+def decode_upload(raw: bytes) -> str:
+    """The file's text: UTF-16 (with its byte-order mark), UTF-8, else Windows-1252 or Latin-1;
+    a file with control characters in its text is binary, not a CSV."""
     if not raw or not raw.strip():
         raise DatasetError("The file is empty.")
-    if b"\x00" in raw[:4096]:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DatasetError("This looks like a binary file, not a CSV text file.") from None
+    elif b"\x00" in raw[:4096]:
         raise DatasetError("This looks like a binary file, not a CSV text file.")
+    else:
+        for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    sample = text[:4096]
+    controls = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f") or 0x7F <= ord(c) < 0xA0)
+    if controls > max(2, len(sample) // 100):
+        raise DatasetError("This looks like a binary file, not a CSV text file.")
+    return text
+
+
+def first_rows(text: str, sep: str, n: int = 50) -> list[list[str]]:
+    """Up to n non-empty rows as the csv module splits them with sep (fewer if a row cannot be split)."""
+    rows = []
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-    import csv
-    import io
-    sample = text[:20_000]
+        for row in csv.reader(io.StringIO(text), delimiter=sep):
+            if row:
+                rows.append(row)
+            if len(rows) >= n:
+                break
+    except csv.Error:  # e.g. a field longer than the csv module's limit: judge by the rows before it
+        pass
+    return rows
+
+
+def find_separator(text: str) -> tuple[str, int]:
+    """(separator, lines to skip). Excel's "sep=;" first line names it. Otherwise: the separator that
+    splits the header at all, then gives the most rows as many fields as the header, then the most
+    fields (the order of SEPARATORS breaks ties). A ";" inside the cells of a comma file cannot win."""
+    first = text.split("\n", 1)[0].strip().strip('"')
+    if re.fullmatch(r"sep=.", first):
+        return first[-1], 1
+    best, best_score = ",", (False, 0.0, 0)
+    for sep in SEPARATORS:
+        rows = first_rows(text, sep)
+        if not rows:
+            continue
+        width = len(rows[0])
+        agree = sum(len(r) == width for r in rows[1:]) / max(1, len(rows) - 1)
+        score = (width > 1, agree, width)
+        if score > best_score:
+            best, best_score = sep, score
+    return best, 0
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Names cut to MAX_NAME characters, blank ones numbered, and made unique with ~2, ~3, ..."""
+    out: list[str] = []
+    for i, name in enumerate(names):
+        base = str(name).strip()[:MAX_NAME] or f"column_{i + 1}"
+        candidate, k = base, 2
+        while candidate in out:
+            candidate, k = f"{base[:MAX_NAME - 4]}~{k}", k + 1
+        out.append(candidate)
+    return out
+
+
+def numbers_from_text(df: pd.DataFrame, sep: str) -> list[str]:
+    """Turn text columns that hold numbers into numbers, in place: numbers with thousands separators or
+    a decimal comma (a comma is a decimal mark in a ;-separated file, a thousands separator otherwise),
+    and "?" for a missing value. Returns notes on what was read so."""
+    notes = []
+    styles = list(NUMBER_STYLES.items())
+    if sep == ";":
+        styles.reverse()
+    for col in df.columns:
+        if pd.api.types.is_numeric_dtype(df[col]) or pd.api.types.is_bool_dtype(df[col]):
+            continue
+        text = df[col].astype("string").str.strip()
+        present = text.notna() & (text != "") & ~text.isin(MISSING_MARKERS)
+        values = text[present]
+        if values.empty:
+            continue
+        plain = pd.to_numeric(values, errors="coerce")
+        if plain.notna().all():
+            df[col] = pd.to_numeric(text.where(present), errors="coerce").astype(float)
+            notes.append(f"{col}: “?” read as a missing value")
+            continue
+        for pattern, (thousands, decimal) in styles:
+            if values.str.fullmatch(pattern).all():
+                plain = text.where(present).str.replace(thousands, "", regex=False).str.replace(decimal, ".", regex=False)
+                df[col] = pd.to_numeric(plain, errors="coerce").astype(float)
+                notes.append(f"{col}: numbers written like 1{thousands}234{decimal}5 read as numbers")
+                break
+    return notes
+
+
+def read_csv(raw: bytes) -> pd.DataFrame:
+    """Parse uploaded bytes into a table, or raise DatasetError saying what is wrong with the file.
+    The notes on what was changed travel in ``table.attrs["notes"]`` (clean_table adds them to its own)."""
+    text = decode_upload(raw)
+    line = text.split("\n", 1)[0]
+    widest = max(SEPARATORS, key=line.count)
+    if line.count(widest) >= MAX_COLUMNS:  # refuse a very wide file before splitting more than its header
+        width = len(first_rows(line, widest, n=1)[0])
+        if width > MAX_COLUMNS:
+            raise DatasetError(f"The file has {width:,} columns; at most {MAX_COLUMNS} are supported.")
+    sep, skip = find_separator(text)
+    header = first_rows(text.split("\n", 1)[1] if skip else text, sep, n=1)
+    if not header:
+        raise DatasetError("The file could not be read as CSV (no header line).")
+    if len(header[0]) > MAX_COLUMNS:
+        raise DatasetError(f"The file has {len(header[0]):,} columns; at most {MAX_COLUMNS} are supported.")
+    stripped = [h.strip() for h in header[0]]
+    repeated = sorted({h for h in stripped if h and stripped.count(h) > 1})
+    if repeated:
+        raise DatasetError(f"Column names must be unique; {', '.join(repeated[:3])} appears more than once.")
     try:
-        sep = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        sep = ","
-    header = next(csv.reader(io.StringIO(sample), delimiter=sep), [])
-    if len({h.strip() for h in header}) < len(header):
-        raise DatasetError("Column names must be unique.")
-    try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, nrows=MAX_ROWS + 1)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError, ValueError) as exc:
+        df = pd.read_csv(io.StringIO(text), sep=sep, skiprows=skip, nrows=MAX_ROWS + 1, low_memory=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError, ValueError, csv.Error) as exc:
         raise DatasetError(f"The file could not be read as CSV ({str(exc).splitlines()[0][:160]}).") from None
+    if df.shape[1] != len(header[0]) or not df.index.equals(pd.RangeIndex(len(df))):
+        raise DatasetError("The file could not be read as CSV (some rows have more fields than the header).")
     if len(df) > MAX_ROWS:
         raise DatasetError(f"The file has more than {MAX_ROWS:,} rows; please upload a sample.")
-    if df.shape[1] > MAX_COLUMNS:
-        raise DatasetError(f"The file has {df.shape[1]} columns; at most {MAX_COLUMNS} are supported.")
+    df.columns = unique_names(header[0])
+    notes = numbers_from_text(df, sep)
+    empty = [c for c in df.columns if df[c].isna().all()] if len(df) else []
+    if empty:
+        df = df.drop(columns=empty)
+        notes.append(f"dropped empty columns: {', '.join(empty[:8])}")
     if df.shape[1] < 2:
-        raise DatasetError("The file needs at least two columns: one or more features and a target.")
-    df.columns = [str(c).strip()[:60] or f"column_{i}" for i, c in enumerate(df.columns)]
+        raise DatasetError("The file needs at least two columns with values: one or more features and a target.")
+    df.attrs["notes"] = notes
     return df
 
 
-def from_table(df: pd.DataFrame, target: str) -> tuple[Dataset, list[str]]:
-    """Turn an uploaded table into a Dataset: returns it and notes on what was changed.
+def clean_table(df: pd.DataFrame, target: str) -> tuple[pd.DataFrame, pd.Series, tuple[str, ...], list[str]]:
+    """(X, y, class names, notes) from an uploaded table: class codes in the sorted names' order for a
+    classification target, numbers (and no class names) for a regression target.
 
-    Rows with a missing target or feature are dropped; text columns with at most MAX_LEVELS values
-    are one-hot encoded, other text columns dropped. The task is classification when the target is
-    text or has at most MAX_LEVELS distinct integer values, regression otherwise.
+    Rows with a missing target or feature are dropped; text columns with at most MAX_LEVELS values are
+    one-hot encoded, other text columns dropped; numbers beyond MAX_MAGNITUDE count as missing. The task
+    is classification when the target is text or has at most MAX_LEVELS distinct integer values,
+    regression otherwise. Classes with fewer than MIN_CLASS_ROWS rows are dropped.
     """
     if target not in df.columns:
         raise DatasetError(f"There is no column named {target!r}.")
-    notes = []
+    notes = list(df.attrs.get("notes", []))
     n0 = len(df)
     df = df.dropna(subset=[target])
     features = df.drop(columns=[target])
@@ -213,23 +339,61 @@ def from_table(df: pd.DataFrame, target: str) -> tuple[Dataset, list[str]]:
     if len(dropped) == features.shape[1]:
         raise DatasetError("No usable feature column is left (features must be numbers or short text categories).")
     X = pd.get_dummies(features.drop(columns=dropped), columns=keep_text, dtype=float).astype(float)
+    X.columns = unique_names(list(X.columns))
     X = X.replace([np.inf, -np.inf], np.nan)
-    complete = X.notna().all(axis=1)
+    y_raw = df[target]
+    too_large = X.abs() > MAX_MAGNITUDE
+    if pd.api.types.is_numeric_dtype(y_raw) and not pd.api.types.is_bool_dtype(y_raw):
+        y_large = y_raw.abs() > MAX_MAGNITUDE
+        y_raw = y_raw.mask(y_large)
+        too_large_count = int(too_large.to_numpy().sum() + y_large.sum())
+    else:
+        too_large_count = int(too_large.to_numpy().sum())
+    if too_large_count:
+        X = X.mask(too_large)
+        notes.append(f"{too_large_count} values beyond ±{MAX_MAGNITUDE:.0e} read as missing (too large to compute with)")
+    complete = X.notna().all(axis=1) & y_raw.notna()
     if (~complete).any():
         notes.append(f"dropped {int((~complete).sum())} rows with missing values")
-    X, y_raw = X[complete].reset_index(drop=True), df[target][complete.to_numpy()].reset_index(drop=True)
+    X, y_raw = X[complete].reset_index(drop=True), y_raw[complete].reset_index(drop=True)
     if len(X) < MIN_ROWS:
         raise DatasetError(f"Only {len(X)} complete rows (of {n0}); at least {MIN_ROWS} are needed.")
-    integer_like = pd.api.types.is_numeric_dtype(y_raw) and np.allclose(y_raw, np.round(y_raw))
-    if not pd.api.types.is_numeric_dtype(y_raw) or (integer_like and y_raw.nunique() <= MAX_LEVELS):
-        classes = sorted(y_raw.astype(str).unique())
-        if len(classes) < 2:
-            raise DatasetError(f"The target {target!r} has a single value; a model needs at least two classes.")
-        if len(classes) > MAX_LEVELS:
-            raise DatasetError(f"The target {target!r} has {len(classes)} text values; at most {MAX_LEVELS} classes.")
-        codes = y_raw.astype(str).map({c: i for i, c in enumerate(classes)}).astype(int).rename("target")
-        return Dataset(UPLOAD, CLASSIFICATION, X, codes, tuple(classes), f"Uploaded CSV, target {target!r}."), notes
-    if y_raw.nunique() < 2:
-        raise DatasetError(f"The target {target!r} is constant.")
-    return Dataset(UPLOAD, REGRESSION, X, y_raw.astype(float).rename("target"), (),
-                   f"Uploaded CSV, target {target!r}."), notes
+    integer_like = pd.api.types.is_numeric_dtype(y_raw) and np.allclose(y_raw.astype(float), np.round(y_raw.astype(float)))
+    if pd.api.types.is_numeric_dtype(y_raw) and not (integer_like and y_raw.nunique() <= MAX_LEVELS):
+        if y_raw.nunique() < 2:
+            raise DatasetError(f"The target {target!r} is constant.")
+        return X, y_raw.astype(float).rename("target"), (), notes
+    labels = y_raw.astype(str)
+    if labels.nunique() < 2:
+        raise DatasetError(f"The target {target!r} has a single value; a model needs at least two classes.")
+    counts = labels.value_counts()
+    rare = sorted(counts.index[counts < MIN_CLASS_ROWS])
+    if len(counts) - len(rare) < 2:
+        raise DatasetError(f"The target {target!r} needs two classes with at least {MIN_CLASS_ROWS} rows each "
+                           f"(one per cross-validation fold); it has {len(counts) - len(rare)}.")
+    if rare:
+        kept = ~labels.isin(rare).to_numpy()
+        X, labels = X[kept].reset_index(drop=True), labels[kept].reset_index(drop=True)
+        notes.append(f"dropped {int((~kept).sum())} rows of {len(rare)} {'class' if len(rare) == 1 else 'classes'} "
+                     f"with fewer than {MIN_CLASS_ROWS} rows each: {', '.join(rare[:8])}")
+        if len(X) < MIN_ROWS:
+            raise DatasetError(f"Only {len(X)} rows are left in classes of {MIN_CLASS_ROWS} rows or more; "
+                               f"at least {MIN_ROWS} are needed.")
+    classes = tuple(sorted(labels.unique()))
+    if len(classes) > MAX_LEVELS:
+        raise DatasetError(f"The target {target!r} has {len(classes)} classes; at most {MAX_LEVELS} are supported.")
+    y = labels.map({c: i for i, c in enumerate(classes)}).astype(int).rename("target")
+    return X, y, classes, notes
+
+
+def from_table(df: pd.DataFrame, target: str) -> tuple[Dataset, list[str]]:
+    """Turn an uploaded table into a Dataset (see clean_table): returns it and notes on what was changed."""
+    X, y, classes, notes = clean_table(df, target)
+    task = CLASSIFICATION if classes else REGRESSION
+    return Dataset(UPLOAD, task, X, y, classes, f"Uploaded CSV, target {target!r}."), notes
+
+
+# What an exported script needs to read an upload as the page did (code_export.dataset_code).
+UPLOAD_CONSTANTS = ("MAX_ROWS", "MAX_COLUMNS", "MIN_ROWS", "MAX_LEVELS", "MIN_CLASS_ROWS", "MAX_MAGNITUDE",
+                    "MAX_NAME", "SEPARATORS", "MISSING_MARKERS", "NUMBER_STYLES")
+UPLOAD_FUNCTIONS = (decode_upload, first_rows, find_separator, unique_names, numbers_from_text, read_csv, clean_table)

@@ -98,7 +98,7 @@ def split_2d(ds: datasets.Dataset, seed: int):
 
 
 def estimator_expr(model: str, p: dict, seed: int) -> str:
-    """The scikit-learn expression for a classifier: the page evaluates it, the export prints it."""
+    """The scikit-learn expression for a classifier that the export prints (the page builds it: build)."""
     if model == LOGISTIC:
         return f"LogisticRegression(C={p['C']!r}, max_iter=1000)"
     if model == TREE:
@@ -122,13 +122,34 @@ def estimator_expr(model: str, p: dict, seed: int) -> str:
     raise KeyError(model)
 
 
-_NAMES = {"LogisticRegression": LogisticRegression, "DecisionTreeClassifier": DecisionTreeClassifier,
-          "RandomForestClassifier": RandomForestClassifier, "SVC": SVC, "MLPClassifier": MLPClassifier,
-          "make_pipeline": make_pipeline, "StandardScaler": StandardScaler}
+def _svm(p: dict, seed: int):
+    extra = {"linear": {}, "poly": {"degree": p["degree"], "coef0": 1.0}, "rbf": {"gamma": p["gamma"]}}[p["kernel"]]
+    return make_pipeline(StandardScaler(), SVC(kernel=p["kernel"], C=p["C"], **extra, max_iter=SVM_MAX_ITER))
+
+
+def _mlp(p: dict, seed: int):
+    momentum = {"momentum": MLP_MOMENTUM, "nesterovs_momentum": MLP_NESTEROV} if p["solver"] == "sgd" else {}
+    return make_pipeline(StandardScaler(), MLPClassifier(
+        hidden_layer_sizes=tuple([int(p["width"])] * int(p["layers"])), activation=p["activation"],
+        solver=p["solver"], **momentum, learning_rate_init=p["learning_rate"], max_iter=p["epochs"],
+        random_state=seed))
+
+
+# The estimators estimator_expr writes, constructed directly (no text is evaluated); tests/test_no_eval.py
+# checks that both agree for every model and option.
+CONSTRUCTORS = {
+    LOGISTIC: lambda p, seed: LogisticRegression(C=p["C"], max_iter=1000),
+    TREE: lambda p, seed: DecisionTreeClassifier(max_depth=p["max_depth"], min_samples_leaf=p["min_samples_leaf"],
+                                                 criterion=p["criterion"], random_state=seed),
+    FOREST: lambda p, seed: RandomForestClassifier(n_estimators=p["n_estimators"], max_features=p["max_features"],
+                                                   random_state=seed),
+    SVM: _svm,
+    MLP: _mlp,
+}
 
 
 def build(model: str, p: dict, seed: int):
-    return eval(estimator_expr(model, p, seed), {"__builtins__": {}}, dict(_NAMES))  # our own text only
+    return CONSTRUCTORS[model](p, seed)
 
 
 @dataclass

@@ -22,6 +22,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from components import memo
 from components.applications import mean_standard_error
 from components.code_export import dataset_code
 from components.imbalanced import binarize, subsample_minority
@@ -594,3 +595,72 @@ print(f"MAE: leaky CV {{leaky.mean():.3f}}  correct CV {{correct.mean():.3f}}  h
       f"(SE {{se_correct:.3f}})")
 '''
     return head + common_imports + body + out
+
+
+# ---- cached compute for the page (components.memo: Streamlit's caches on the server) -------------
+def _preprocessing_run(name: str, prep: str, seed: int, n_samples: int, noise: float) -> LeakResult:
+    from components import datasets
+
+    ds = datasets.load(name, n_samples=n_samples, noise=noise, seed=seed)
+    return preprocessing_experiment(ds.X, ds.y, prep, seed)
+
+
+def _target_run(leak_noise: float, seed: int) -> LeakResult:
+    from components import datasets
+
+    ds = datasets.load("churn")
+    return target_leak_experiment(ds.X, ds.y, leak_noise, seed)
+
+
+def _run(experiment: str, params: tuple) -> LeakResult:
+    runs = {SELECTION: feature_selection_experiment, PREPROCESSING: _preprocessing_run, TARGET: _target_run,
+            TIME: time_series_experiment}  # looked up per call (tests wrap the module's functions)
+    return runs[experiment](*params)
+
+
+def summary_frame(res: LeakResult) -> pd.DataFrame:
+    """The estimates beside the held-out scores (and chance, when there is one), for the chart and its table."""
+    summary = pd.DataFrame({
+        "estimate": ["leaky CV", "correct CV", "held-out (leaky model)", "held-out (correct model)"],
+        "score": [res.leaky, res.correct, res.held_leaky, res.held_correct]})
+    if res.same_model:
+        summary = summary.iloc[:3].replace({"held-out (leaky model)": "truly held-out"})
+    if res.chance is not None:
+        summary = pd.concat([summary, pd.DataFrame({"estimate": ["chance / majority class"], "score": [res.chance]})],
+                            ignore_index=True)
+    return summary
+
+
+@memo.cached(max_entries=64, progress="Cross-validating both ways…")
+def experiment_view(experiment: str, params: tuple) -> dict:
+    """One experiment run both ways (params: the run's arguments, plain values), its summary table and the
+    estimates chart with both per-fold charts, so the leaky/correct toggle only picks a cached spec."""
+    from components import charts
+
+    res = _run(experiment, params)
+    summary = summary_frame(res)
+    better = "higher" if res.higher_is_better else "lower"
+    specs = {"summary": charts.to_spec(charts.bar_chart(
+        summary, x="score", y="estimate", sort=None, height=220, x_title=res.metric,
+        title=f"Estimates and held-out scores ({better} is better)"))}
+    for proc in ("leaky", "correct"):
+        specs[proc] = charts.to_spec(charts.bar_chart(
+            res.folds[res.folds["procedure"] == proc], x="score", y="fold", sort=None, height=220,
+            x_title=res.metric, title=f"Per-fold scores, {proc} procedure"))
+    return {"res": res, "summary": summary, "specs": specs}
+
+
+@memo.cached(max_entries=16)
+def series_view(seed: int, trend: bool) -> dict:
+    from components import charts
+
+    frame = series_frame(seed, trend)
+    return {"frame": frame, "spec": charts.to_spec(charts.line_chart(
+        frame, "t", "value", color="part", height=220,
+        title="The series: shuffled folds train on points later than the ones they test; the future is held out"))}
+
+
+def repeats_frame(results: list[tuple[int, LeakResult]]) -> pd.DataFrame:
+    """time_series_repeats' table from results the page already has (each series cached on its own)."""
+    return pd.DataFrame([{"seed": seed, "shuffled CV": r.leaky, "time-ordered CV": r.correct,
+                          "held-out future": r.held_correct} for seed, r in results])

@@ -12,8 +12,10 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import altair as alt
 import numpy as np
 import pandas as pd
+from scipy import stats
 from sklearn.base import clone
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401  (registers IterativeImputer)
 from sklearn.impute import IterativeImputer, KNNImputer, SimpleImputer
@@ -24,6 +26,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeRegressor
 
+from components import charts, code_export
+from components.datasets import TWO_D
 from components.models import quiet_convergence
 
 # ---- widget keys, defaults, ranges (one source of truth; the page and the tests import them) ----
@@ -70,15 +74,46 @@ def default_columns(X: pd.DataFrame, n: int = N_DEFAULT_COLUMNS) -> list[str]:
     return (rich or list(X.columns))[:n]
 
 
-def driver_column(X: pd.DataFrame, affected: list[str]) -> str:
-    """The fully observed column MAR missingness depends on: the first unaffected rich column."""
+def driver_column(X: pd.DataFrame, affected: list[str]) -> str | None:
+    """The fully observed column MAR missingness depends on: the first unaffected column with at least
+    5 distinct values, else the first unaffected one; None when every column is affected."""
     others = [c for c in X.columns if c not in affected]
     rich = [c for c in others if X[c].nunique() >= 5]
-    if rich:
-        return rich[0]
-    if others:
-        return others[0]
-    return affected[-1]  # every column affected: fall back to one of them (its truth)
+    return (rich or others or [None])[0]
+
+
+def mar_plan(X: pd.DataFrame, columns: list[str], mechanism: str) -> tuple[list[str], str | None, str]:
+    """(columns that lose values, MAR driver, a note for the screen) for the learner's choice.
+
+    MAR means the chance of a gap depends on values that are observed. Its driver must therefore stay
+    fully observed: a driver that loses values itself would make its gaps depend on its own hidden
+    values, which is MNAR. So when the choice leaves no column unaffected (the two columns of a 2-D set,
+    say), the last chosen column (with at least 5 distinct values, when one has) becomes the driver and
+    keeps all its values, and the note says so. A table with one column cannot have MAR: nothing is
+    blanked and the note says why. Other mechanisms use the choice as it is (no driver, no note).
+    """
+    columns = list(columns)
+    if mechanism != "MAR":
+        return columns, None, ""
+    driver = driver_column(X, columns)
+    if driver is not None:
+        return columns, driver, ""
+    if len(columns) < 2:
+        return [], None, (f"MAR needs a second column that stays fully observed to drive the gaps, and this "
+                          f"table has only **{columns[0]}**: nothing is blanked. Pick MCAR or MNAR.")
+    rich = [c for c in columns if X[c].nunique() >= 5]
+    driver = (rich or columns)[-1]
+    affected = [c for c in columns if c != driver]
+    return affected, driver, (
+        f"MAR needs a column that stays fully observed to drive the gaps, and every column is chosen: "
+        f"**{driver}** drives them and keeps all its values, so only {_listing(affected)} "
+        f"{'loses' if len(affected) == 1 else 'lose'} values. "
+        f"(Blanking {driver} too would make its gaps depend on its own hidden values: that is MNAR.)")
+
+
+def _listing(items: list[str]) -> str:
+    items = [f"**{i}**" for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _selection_weights(v: np.ndarray) -> np.ndarray:
@@ -91,7 +126,8 @@ def inject_missing(X: pd.DataFrame, columns: list[str], pct: float, mechanism: s
     """Blank exactly ``round(pct% * n)`` cells in each affected column.
 
     MCAR draws the rows uniformly; MAR draws them with weights exp(2 z(driver)), so rows with a large
-    driver value go missing more often; MNAR uses the column's own value instead of the driver.
+    driver value go missing more often (the driver is never an affected column: see mar_plan); MNAR
+    uses the column's own value instead of the driver.
     """
     rng = np.random.default_rng(seed)
     out = X.astype(float).copy()
@@ -99,6 +135,9 @@ def inject_missing(X: pd.DataFrame, columns: list[str], pct: float, mechanism: s
     n_miss = int(round(pct / 100 * n))
     if driver is None:
         driver = driver_column(X, columns)
+    if mechanism == "MAR" and (driver is None or driver in columns):
+        # an affected driver would make the gaps depend on hidden values: MNAR, not MAR (see mar_plan)
+        raise ValueError("MAR needs a driver column outside the affected columns")
     for col in columns:
         if mechanism == "MCAR":
             p = None
@@ -229,26 +268,212 @@ def impute_draw(X_miss: pd.DataFrame, seed: int, i: int) -> np.ndarray:
 
 
 def pool_draws(X: pd.DataFrame, X_miss: pd.DataFrame, columns: list[str], fills: list[np.ndarray]) -> dict:
-    """Pool the m completed tables of multiple imputation (their mean is the point estimate) and
-    score it like :func:`impute_one`; adds "draws" (m x missing cells of the first affected column)
-    and "spread" (mean std between draws over every imputed cell)."""
+    """The m completed tables of multiple imputation, as one point imputation for the RMSE comparison:
+    each cell's mean over the draws (the table ``completed``), scored like :func:`impute_one`.
+
+    That table is not multiple imputation's result: averaging the draws cancels the noise each draw
+    adds on purpose, and any analysis of that one table is a single imputation. The m tables are
+    analysed one by one and pooled with Rubin's rules in :func:`mean_intervals`. Adds "draws" (m x the
+    missing cells of the first affected column), "spread" (the mean std between draws over every imputed
+    cell) and "draw rmse" (a single draw's RMSE on the missing cells, averaged over the m draws)."""
     mask = X_miss[columns].isna().to_numpy()
     partner = pair_for_correlation(X, columns[0])
-    fills = [pd.DataFrame(f, columns=X.columns, index=X.index) for f in fills]
-    done = sum(fills) / len(fills)  # pooled point estimate: the mean of the m draws
+    where = [X.columns.get_loc(c) for c in columns]
+    fills = [np.asarray(f, dtype=float) for f in fills]  # arrays: a frame's column selection costs ~1 ms
+    done = pd.DataFrame(sum(fills) / len(fills), columns=X.columns, index=X.index)  # each cell's mean
+    imputed = np.stack([f[:, where][mask] for f in fills])  # m x every imputed cell
+    truth = X[columns].to_numpy()[mask]
     first = X_miss[columns[0]].isna().to_numpy()
-    out = {"draws": np.stack([f[columns[0]].to_numpy()[first] for f in fills]),
-           "spread": float(np.mean(np.std(np.stack([f[columns].to_numpy()[mask] for f in fills]), axis=0)))}
+    out = {"draws": np.stack([f[first, where[0]] for f in fills]),
+           "spread": float(np.mean(np.std(imputed, axis=0))),
+           "draw rmse": float(np.mean([_rmse(cells, truth) for cells in imputed]))}
     return _scored(X, columns, "multiple (pooled)", done, mask, partner, out)
+
+
+# ---- multiple imputation done properly: one analysis per completed table, pooled by Rubin's rules ----
+LEVEL = 0.95
+COMPLETE, OBSERVED_ONLY, MEAN_FILL, ITERATIVE_FILL, MULTIPLE = (
+    "complete data (before blanking)", "observed cells only", "mean imputation (one table)",
+    "iterative imputation (one table)", "multiple imputation (Rubin's rules)")
+COVERS = "covers the complete-data mean"
+
+
+def mean_and_variance(values: np.ndarray) -> tuple[float, float]:
+    """The mean of a column and its squared standard error s² / n (s with n - 1)."""
+    values = np.asarray(values, float)
+    return float(values.mean()), float(values.var(ddof=1) / len(values))
+
+
+def rubin_pool(estimates: np.ndarray, variances: np.ndarray, df_complete: float, level: float = LEVEL) -> dict:
+    """Rubin's rules (Rubin 1987) for one quantity estimated on each of m completed tables.
+
+    estimates q_i and their squared standard errors u_i, one per table:
+      pooled estimate      Q = mean(q_i)
+      within-imputation    W = mean(u_i)
+      between-imputation   B = var(q_i) with m - 1
+      total variance       T = W + (1 + 1/m) B
+      lambda = (1 + 1/m) B / T, the share of the variance that the missing values add
+    The interval is Q ± t(df) √T with Barnard and Rubin's (1999) small-sample degrees of freedom, the
+    default of R's mice: df_old = (m - 1) / lambda², df_obs = (df_com + 1) / (df_com + 3) · df_com · (1 - lambda),
+    df = 1 / (1/df_old + 1/df_obs), where df_com is the complete-data analysis's (n - 1 for a mean).
+
+    Written by hand: scikit-learn has no pooling, and statsmodels' MICE.combine pools only the models
+    its MICE fitted on its own imputations (predictive mean matching, not these tables) and gives
+    normal intervals. The test checks this against an independent computation.
+    """
+    q, u = np.asarray(estimates, float), np.asarray(variances, float)
+    m = len(q)
+    Q, W, B = float(q.mean()), float(u.mean()), float(q.var(ddof=1))
+    T = W + (1 + 1 / m) * B
+    lam = (1 + 1 / m) * B / T if T > 0 else 0.0  # T = 0: a constant column, every table the same
+    df_old = np.inf if lam == 0 else (m - 1) / lam ** 2
+    df_obs = (df_complete + 1) / (df_complete + 3) * df_complete * (1 - lam)
+    df = float(1 / (1 / df_old + 1 / df_obs))
+    half = float(stats.t.ppf(0.5 + level / 2, df)) * np.sqrt(T)
+    return {"m": m, "estimate": Q, "W": W, "B": B, "T": T, "lambda": float(lam), "df": df,
+            "low": Q - half, "high": Q + half}
+
+
+def _single_interval(values: np.ndarray, level: float = LEVEL) -> dict:
+    """mean ± t(n - 1) s/√n of one table's column, every value taken as observed."""
+    mean, var = mean_and_variance(values)
+    half = float(stats.t.ppf(0.5 + level / 2, len(values) - 1)) * np.sqrt(var)
+    return {"estimate": mean, "std error": float(np.sqrt(var)), "low": mean - half, "high": mean + half,
+            "df": float(len(values) - 1)}
+
+
+def mean_intervals(X: pd.DataFrame, X_miss: pd.DataFrame, column: str, mean_filled: pd.Series,
+                   iterative_filled: pd.Series, draws: np.ndarray) -> tuple[pd.DataFrame, dict]:
+    """The analysis "mean of ``column``" with a 95% interval: on the complete table (before blanking),
+    on the observed cells only, on one mean-imputed and one iteratively imputed table (imputed cells
+    taken as observed), and by multiple imputation (``draws``: m x the column's missing cells, each row
+    completing one table; each table's mean and s²/n pooled by :func:`rubin_pool`).
+
+    Returns the table (analysis, estimate, std error, CI low, CI high, CI width, df, covers) and
+    Rubin's quantities (m, estimate, W, B, T, lambda, df, low, high)."""
+    truth = X[column].to_numpy(float)
+    observed = X_miss[column].to_numpy(float)
+    gaps = np.isnan(observed)
+    per_table = []
+    for fill in np.atleast_2d(draws):
+        done = observed.copy()
+        done[gaps] = fill
+        per_table.append(mean_and_variance(done))
+    pooled = rubin_pool([e for e, _ in per_table], [v for _, v in per_table], df_complete=len(truth) - 1)
+    rows = {COMPLETE: _single_interval(truth), OBSERVED_ONLY: _single_interval(observed[~gaps]),
+            MEAN_FILL: _single_interval(mean_filled.to_numpy(float)),
+            ITERATIVE_FILL: _single_interval(iterative_filled.to_numpy(float)),
+            MULTIPLE: {"estimate": pooled["estimate"], "std error": float(np.sqrt(pooled["T"])),
+                       "low": pooled["low"], "high": pooled["high"], "df": pooled["df"]}}
+    target = rows[COMPLETE]["estimate"]
+    table = pd.DataFrame([{"analysis": name, "estimate": r["estimate"], "std error": r["std error"],
+                           "CI low": r["low"], "CI high": r["high"], "CI width": r["high"] - r["low"], "df": r["df"],
+                           COVERS: "(itself)" if name == COMPLETE else ("yes" if r["low"] <= target <= r["high"]
+                                                                        else "no")}
+                          for name, r in rows.items()])
+    return table, pooled
+
+
+# ---- sentences about what is on screen, generated from its numbers (tests check them) ----
+IMPUTERS = tuple(s for s in STRATEGIES if s != "drop rows")
+
+
+def _pct(v: float) -> str:
+    return f"{v + 0.0:.0%}".replace("-0%", "0%")  # -0.001 would print as "-0%"
+
+
+def _compare(a: float, b: float) -> str:
+    """Width a against width b as the page prints them (three significant digits)."""
+    a, b = float(f"{a:.3g}"), float(f"{b:.3g}")
+    return "narrower than" if a < b else "wider than" if a > b else "as wide as"
+
+
+def gap_closed(true_mean: float, observed_mean: float, imputed_mean: float) -> float:
+    """The share of the observed mean's gap to the true mean that an imputed column's mean closes:
+    1 at the true mean, 0 at the observed mean, below 0 further from the truth."""
+    return (imputed_mean - observed_mean) / (true_mean - observed_mean)
+
+
+def gap_sentence(column: str, mechanism: str, true_mean: float, observed: np.ndarray,
+                 imputed_means: dict[str, float]) -> str:
+    """The observed cells' mean against the true mean of the first affected column, and the share of
+    that gap each imputer's completed column closes (when the gap exceeds one standard error)."""
+    observed_mean, var = mean_and_variance(observed)
+    se = float(np.sqrt(var))
+    gap = true_mean - observed_mean
+    head = (f"Under {mechanism}, the observed cells of **{column}** average {observed_mean:.4g}; all its values, "
+            f"before blanking, average {true_mean:.4g}")
+    if abs(gap) <= se:
+        return (f"{head}: the observed mean is within one standard error ({se:.3g}) of the truth, so no imputer "
+                "has a gap to close here.")
+    shares = ", ".join(f"{s} {_pct(gap_closed(true_mean, observed_mean, v))}" for s, v in imputed_means.items())
+    return (f"{head}: the observed cells lie {abs(gap):.3g} {'below' if gap > 0 else 'above'} the truth, "
+            f"{abs(gap) / se:.1f} standard errors of their mean. The share of that gap each imputer closes in the "
+            f"column's mean (100% = the true mean, 0% = the observed mean, below 0 = further away): {shares}.")
+
+
+def corr_sentence(corr_after: dict[str, float], true_corr: float, column: str, partner: str) -> str:
+    """Which strategy leaves corr(column, partner) closest to and farthest from the truth."""
+    off = {s: abs(v - true_corr) for s, v in corr_after.items() if not np.isnan(v)}
+    if np.isnan(true_corr) or not off:
+        return ""
+    near, far = min(off, key=off.get), max(off, key=off.get)
+    return (f"corr({column}, {partner}) is {true_corr:.3f} in the complete table. After imputation it is closest "
+            f"with {near} ({corr_after[near]:.3f}) and farthest with {far} ({corr_after[far]:.3f}).")
+
+
+def mi_sentence(table: pd.DataFrame, pooled: dict, column: str, share_missing: float) -> str:
+    """Rubin's pooled interval for the mean of ``column`` against the single-table intervals."""
+    t = table.set_index("analysis")
+    width = t["CI width"]
+    truth = t.loc[COMPLETE, "estimate"]
+    covered = [a for a in t.index if t.loc[a, COVERS] == "yes"]
+    missed = [a for a in t.index if t.loc[a, COVERS] == "no"]
+    level = f"{LEVEL:.0%}"
+    text = (f"The analysis is the mean of **{column}**. Each of the m = {pooled['m']} completed tables gives its own "
+            f"mean and squared standard error; Rubin's rules pool them: the estimate {pooled['estimate']:.4g} is "
+            f"the average of the m means, W = {pooled['W']:.3g} the average squared standard error, "
+            f"B = {pooled['B']:.3g} the variance between the m means, and T = W + (1 + 1/m)·B = {pooled['T']:.3g}; "
+            f"the missing values add {_pct(pooled['lambda'])} of that variance. The {level} interval is "
+            f"{pooled['low']:.4g} to {pooled['high']:.4g}, {width[MULTIPLE]:.3g} wide "
+            f"({pooled['df']:.0f} degrees of freedom). ")
+    versus_complete = _compare(width[ITERATIVE_FILL], width[COMPLETE])
+    text += (f"One iteratively imputed table, its guesses taken as observed, gives an interval "
+             f"{width[ITERATIVE_FILL]:.3g} wide, {_compare(width[ITERATIVE_FILL], width[MULTIPLE])} multiple "
+             f"imputation's and {versus_complete} the complete table's ({width[COMPLETE]:.3g})"
+             + (f" although {_pct(share_missing)} of the column was guessed" if versus_complete == "narrower than"
+                else "")
+             + f"; the mean-imputed table's is {width[MEAN_FILL]:.3g} wide. ")
+    if missed:
+        text += f"Missing the complete-data mean {truth:.4g}: {'; '.join(missed)}."
+    else:
+        text += f"Every interval covers the complete-data mean {truth:.4g}."
+    if covered and missed:
+        text += f" Covering it: {'; '.join(covered)}."
+    return text
+
+
+def draws_caption(m: int, column: str, first_spread: float, spread: float, draw_rmse: float,
+                  pooled_rmse: float) -> str:
+    """The draws chart's caption: the spread between draws, and one draw's RMSE against their mean's."""
+    return (f"Each dot is one imputed cell's error (imputed − true, 0 is the truth) in one of the m = {m} draws, "
+            "each drawn from the predictive distribution (`sample_posterior=True`), beside the cell's mean over the "
+            f"draws. The mean std between draws is **{first_spread:.3g}** for {column} and **{spread:.3g}** over every "
+            "imputed cell of the affected columns: the uncertainty one imputed table hides. On the missing cells, a "
+            f"single draw's RMSE is {draw_rmse:.3g} (averaged over the draws) and the draws' mean's {pooled_rmse:.3g}"
+            + (": averaging cancels part of the noise each draw adds on purpose. RMSE rewards best guesses; a draw "
+               "is meant to be a plausible value." if pooled_rmse < draw_rmse else "."))
 
 
 def impute_all(X: pd.DataFrame, X_miss: pd.DataFrame, columns: list[str], k: int, estimator: str,
                m: int, seed: int) -> dict:
-    """Every strategy: {"completed": {strategy: DataFrame}, "summary": DataFrame, "draws", "spread"}."""
+    """Every strategy: {"completed": {strategy: DataFrame}, "summary": DataFrame, "draws", "spread",
+    "draw rmse"}."""
     results = {s: impute_one(X, X_miss, columns, s, k, estimator, m, seed) for s in STRATEGIES}
+    mi = results["multiple (pooled)"]
     return {"completed": {s: r["completed"] for s, r in results.items()},
             "summary": pd.DataFrame([r["row"] for r in results.values()]),
-            "draws": results["multiple (pooled)"]["draws"], "spread": results["multiple (pooled)"]["spread"]}
+            "draws": mi["draws"], "spread": mi["spread"], "draw rmse": mi["draw rmse"]}
 
 
 def true_correlation(X: pd.DataFrame, columns: list[str]) -> tuple[str, float]:
@@ -343,41 +568,90 @@ def imputed_frame(completed: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
                                     "version": "after imputation"}) for col in columns], ignore_index=True)
 
 
+MEAN_OF_DRAWS = "mean of the draws"
+
+
 def draws_frame(X: pd.DataFrame, X_miss: pd.DataFrame, column: str, draws: np.ndarray,
                 n_cells: int = 25) -> pd.DataFrame:
-    """For the first missing cells of ``column``: every draw's value, the pooled mean and the truth."""
+    """For the first missing cells of ``column``: every draw's value (kind "draw", its number in
+    ``draw``), the cells' mean over the draws and the truth (draw 0)."""
     rows_idx = np.flatnonzero(X_miss[column].isna().to_numpy())[:n_cells]
     truth = X[column].to_numpy(float)[rows_idx]
     parts = []
     for i in range(draws.shape[0]):
-        parts.append(pd.DataFrame({"row": rows_idx, "value": draws[i, :len(rows_idx)], "kind": "draw"}))
-    parts.append(pd.DataFrame({"row": rows_idx, "value": draws[:, :len(rows_idx)].mean(axis=0), "kind": "pooled"}))
-    parts.append(pd.DataFrame({"row": rows_idx, "value": truth, "kind": "truth"}))
+        parts.append(pd.DataFrame({"row": rows_idx, "value": draws[i, :len(rows_idx)], "kind": "draw", "draw": i + 1}))
+    parts.append(pd.DataFrame({"row": rows_idx, "value": draws[:, :len(rows_idx)].mean(axis=0),
+                               "kind": MEAN_OF_DRAWS, "draw": 0}))
+    parts.append(pd.DataFrame({"row": rows_idx, "value": truth, "kind": "truth", "draw": 0}))
     return pd.concat(parts, ignore_index=True)
+
+
+def draws_table(draws: pd.DataFrame) -> pd.DataFrame:
+    """draws_frame as a table: one row per cell, one column per draw (its own value), then the mean
+    of the draws and the truth."""
+    own = draws[draws["kind"] == "draw"].pivot(index="row", columns="draw", values="value")
+    own.columns = [f"draw {i}" for i in own.columns]
+    for kind in (MEAN_OF_DRAWS, "truth"):
+        own[kind] = draws[draws["kind"] == kind].set_index("row")["value"]
+    return own
 
 
 ERROR_COLUMN = "imputed − true"
 
 
 def draw_errors(draws: pd.DataFrame) -> pd.DataFrame:
-    """draws_frame as errors: each draw's and the pooled value minus the truth of its cell (row, kind,
-    imputed − true). On the column's own scale the draws hid under the truth; as errors the spread
-    between draws is what the axis shows."""
+    """draws_frame as errors: each draw's value and the draws' mean minus the truth of its cell (row,
+    kind, draw, imputed − true). On the column's own scale the draws hid under the truth; as errors the
+    spread between draws is what the axis shows."""
     truth = draws[draws["kind"] == "truth"].set_index("row")["value"]
     out = draws[draws["kind"] != "truth"].copy()
     out[ERROR_COLUMN] = out["value"] - out["row"].map(truth)
-    return out[["row", "kind", ERROR_COLUMN]].reset_index(drop=True)
+    return out[["row", "kind", "draw", ERROR_COLUMN]].reset_index(drop=True)
+
+
+def interval_chart(intervals: pd.DataFrame, height: int = 230) -> alt.LayerChart:
+    """Each analysis's estimate with its interval (a dot on a bar), and a dashed line at the
+    complete-data mean. Every layer reads the one frame (the line filters its row), so the converted
+    spec depends on the rows only through its one dataset (see swap_shared_data). Specific to this
+    page, so built here rather than in components/charts.py."""
+    y = alt.Y("analysis:N", title=None, sort=None, axis=alt.Axis(labelLimit=260))
+    tips = [alt.Tooltip(c) for c in intervals.columns]
+    base = alt.Chart(intervals)
+    bars = base.mark_rule(strokeWidth=3, color=charts.BLUE).encode(
+        x=alt.X("CI low:Q", title=f"mean, {LEVEL:.0%} interval", scale=alt.Scale(zero=False)), x2=alt.X2("CI high"),
+        y=y, tooltip=tips)
+    dots = base.mark_point(filled=True, size=90, color=charts.BLUE, opacity=1).encode(
+        x=alt.X("estimate:Q"), y=y, tooltip=tips)
+    truth = base.transform_filter(alt.FieldEqualPredicate(field="analysis", equal=COMPLETE)).mark_rule(
+        color=charts.BLACK, strokeDash=[4, 3]).encode(x=alt.X("estimate:Q"))
+    return alt.layer(bars, dots, truth).properties(height=height, width="container")
+
+
+def swap_shared_data(spec: dict, frame: pd.DataFrame) -> dict:
+    """A converted chart (charts.to_spec) whose layers all read its one top-level dataset, with another
+    frame of the same columns in its place: interval_chart's spec for new numbers without building
+    an Altair chart (the test compares it with converting a fresh chart)."""
+    if any("data" in layer for layer in spec.get("layer", [])):
+        raise ValueError("swap_shared_data needs every layer to read the top-level dataset")
+    # swap_top_data refuses layers because a layer may hold data of its own; here none does
+    swapped = charts.swap_top_data({k: v for k, v in spec.items() if k != "layer"}, frame)
+    return {**swapped, "layer": spec["layer"]} if "layer" in spec else swapped
 
 
 def export_code(dataset: str, task: str, columns: list[str], pct: int, mechanism: str, k: int,
-                estimator: str, m: int, seed: int) -> str:
-    """A runnable script reproducing the RMSEs and CV scores; its last line prints them as JSON."""
+                estimator: str, m: int, seed: int, n_samples: int = 300, noise: float = 0.25) -> str:
+    """A runnable script reproducing the RMSEs, the CV scores and the intervals for the mean of the first
+    affected column (Rubin's rules for multiple imputation); its last line prints them as JSON.
+    ``columns`` are the columns that lose values (mar_plan's first item); n_samples and noise are the
+    generated 2-D sets' parameters."""
     loader = {"breast_cancer": "load_breast_cancer", "wine": "load_wine", "iris": "load_iris",
               "diabetes": "load_diabetes"}.get(dataset)
     if loader:
         load = (f"from sklearn.datasets import {loader}\n"
                 f"b = {loader}()\nX = pd.DataFrame(b.data, columns=[str(c) for c in b.feature_names])\n"
                 f"y = pd.Series(b.target)")
+    elif dataset in TWO_D:  # generated with the page's size, noise and seed
+        load = code_export.dataset_code(dataset, n_samples, noise, seed).rstrip()
     else:
         load = (f"# '{dataset}' comes from ML Explorer's registry (components/datasets.py)\n"
                 f"from components.datasets import load\nds = load({dataset!r})\nX, y = ds.X, ds.y")
@@ -392,6 +666,7 @@ def export_code(dataset: str, task: str, columns: list[str], pct: int, mechanism
         import json
         import numpy as np
         import pandas as pd
+        from scipy import stats
         from sklearn.experimental import enable_iterative_imputer  # noqa: F401
         from sklearn.impute import IterativeImputer, KNNImputer, SimpleImputer
         from sklearn.linear_model import BayesianRidge, LogisticRegression, Ridge
@@ -402,8 +677,7 @@ def export_code(dataset: str, task: str, columns: list[str], pct: int, mechanism
         from sklearn.tree import DecisionTreeRegressor
 
         SEED, PCT, MECHANISM = {seed}, {pct}, {mechanism!r}
-        COLUMNS = {columns!r}
-        DRIVER = {None!r}  # filled below
+        COLUMNS = {columns!r}  # the columns that lose values
         {load.replace(chr(10), chr(10) + "        ")}
         if len(X) > {MAX_ROWS}:  # the page subsamples large tables the same way
             X, _, y, _ = train_test_split(X, y, train_size={MAX_ROWS}, random_state=SEED,
@@ -411,9 +685,10 @@ def export_code(dataset: str, task: str, columns: list[str], pct: int, mechanism
         X, y = X.reset_index(drop=True).astype(float), y.reset_index(drop=True)
 
         # Inject missingness (scikit-learn has no "ampute"): exactly PCT% of each affected column.
-        rich = [c for c in X.columns if c not in COLUMNS and X[c].nunique() >= 5]
+        # MAR's driver stays fully observed (an affected driver would make the gaps depend on hidden
+        # values: MNAR): the first unaffected column with at least 5 distinct values, else the first.
         others = [c for c in X.columns if c not in COLUMNS]
-        DRIVER = rich[0] if rich else (others[0] if others else COLUMNS[-1])
+        DRIVER = ([c for c in others if X[c].nunique() >= 5] or others or [None])[0]
         rng = np.random.default_rng(SEED)
         X_miss = X.copy()
         n_miss = int(round(PCT / 100 * len(X)))
@@ -426,6 +701,7 @@ def export_code(dataset: str, task: str, columns: list[str], pct: int, mechanism
             rows = rng.choice(len(X), size=n_miss, replace=False, p=p)
             X_miss.iloc[rows, X_miss.columns.get_loc(col)] = np.nan
         mask = X_miss[COLUMNS].isna().to_numpy()
+        where = [X.columns.get_loc(c) for c in COLUMNS]
 
         imputers = {{
             "mean": SimpleImputer(strategy="mean"),
@@ -436,18 +712,47 @@ def export_code(dataset: str, task: str, columns: list[str], pct: int, mechanism
             "iterative": IterativeImputer(estimator={est}, max_iter={ITER_MAX}, skip_complete=True,
                                           random_state=SEED),
         }}
-        def draw(i):  # one of the m multiple-imputation draws
+        def draw(i):  # one of the m multiple-imputation draws: a completed table from the predictive distribution
             return IterativeImputer(estimator=BayesianRidge(), sample_posterior=True, max_iter={ITER_MAX_DRAW},
                                     skip_complete=True, random_state=SEED + i)
         M = {m}
 
-        rmse = {{}}
+        rmse, filled = {{}}, {{}}
         for name, imp in imputers.items():
-            filled = imp.fit_transform(X_miss)[:, [X.columns.get_loc(c) for c in COLUMNS]]
-            rmse[name] = float(np.sqrt(np.mean((filled[mask] - X[COLUMNS].to_numpy()[mask]) ** 2)))
-        pooled = sum(draw(i).fit_transform(X_miss) for i in range(M)) / M
-        pooled = pooled[:, [X.columns.get_loc(c) for c in COLUMNS]]
-        rmse["multiple (pooled)"] = float(np.sqrt(np.mean((pooled[mask] - X[COLUMNS].to_numpy()[mask]) ** 2)))
+            filled[name] = imp.fit_transform(X_miss)
+            rmse[name] = float(np.sqrt(np.mean((filled[name][:, where][mask] - X[COLUMNS].to_numpy()[mask]) ** 2)))
+        tables = [draw(i).fit_transform(X_miss) for i in range(M)]
+        # each cell's mean over the draws: a point imputation, scored like the others (not MI's result)
+        cell_means = (sum(tables) / M)[:, where]
+        rmse["multiple (pooled)"] = float(np.sqrt(np.mean((cell_means[mask] - X[COLUMNS].to_numpy()[mask]) ** 2)))
+
+        # Multiple imputation: analyse each completed table (here: the mean of the first affected column,
+        # with its squared standard error s²/n), then pool with Rubin's rules.
+        def mean_var(v):
+            return v.mean(), v.var(ddof=1) / len(v)
+        def t_interval(v):
+            mean, var = mean_var(v)
+            half = stats.t.ppf(0.975, len(v) - 1) * np.sqrt(var)
+            return [float(mean), float(mean - half), float(mean + half)]
+        first = X.columns.get_loc(COLUMNS[0])
+        q, u = np.array([mean_var(t[:, first]) for t in tables]).T
+        Q, W, B = q.mean(), u.mean(), q.var(ddof=1)
+        T = W + (1 + 1 / M) * B                        # total variance
+        lam = (1 + 1 / M) * B / T                      # share of the variance the missing values add
+        df_com = len(X) - 1                            # Barnard-Rubin degrees of freedom
+        df_old = np.inf if lam == 0 else (M - 1) / lam ** 2
+        df_obs = (df_com + 1) / (df_com + 3) * df_com * (1 - lam)
+        df = 1 / (1 / df_old + 1 / df_obs)
+        half = stats.t.ppf(0.975, df) * np.sqrt(T)
+        rubin = {{"estimate": Q, "W": W, "B": B, "T": T, "df": df, "low": Q - half, "high": Q + half}}
+        intervals = {{"{COMPLETE}": t_interval(X[COLUMNS[0]].to_numpy()),
+                     "{OBSERVED_ONLY}": t_interval(X_miss[COLUMNS[0]].dropna().to_numpy()),
+                     "{MEAN_FILL}": t_interval(filled["mean"][:, first]),
+                     "{ITERATIVE_FILL}": t_interval(filled["iterative"][:, first])}}
+        for name, (est, low, high) in intervals.items():
+            print(f"{{name:>36}}  {{est:.4g}}  [{{low:.4g}}, {{high:.4g}}]")
+        name = {MULTIPLE!r}
+        print(f"{{name:>36}}  {{Q:.4g}}  [{{Q - half:.4g}}, {{Q + half:.4g}}]  W={{W:.3g}} B={{B:.3g}} T={{T:.3g}}")
 
         # Downstream score: the imputer is fitted inside every CV fold (no leakage from the test fold).
         model = {model}
@@ -462,22 +767,28 @@ def export_code(dataset: str, task: str, columns: list[str], pct: int, mechanism
         for name, imp in imputers.items():
             scores[name] = float(cross_val_score(make_pipeline(imp, model), X_miss, y, cv=cv,
                                                  scoring="{scorer}").mean())
+        # multiple imputation's CV score: the model cross-validated on each draw, the scores averaged
         scores["multiple (pooled)"] = float(np.mean([
             cross_val_score(make_pipeline(draw(i), model), X_miss, y, cv=cv, scoring="{scorer}").mean()
             for i in range(M)]))
         print("rows lost by dropping:", int((~keep).sum()))
         for name in scores:
             print(f"{{name:>18}}  RMSE {{rmse.get(name, float('nan')):8.3f}}  CV {{scores[name]}}")
-        print(json.dumps({{"rmse": rmse, "cv": scores, "rows_lost": int((~keep).sum())}}))
+        print(json.dumps({{"rmse": rmse, "cv": scores, "rows_lost": int((~keep).sum()),
+                          "intervals": intervals, "rubin": {{k: float(v) for k, v in rubin.items()}}}}))
         ''')
 
 
-def export_numbers(result: pd.DataFrame, cv: pd.DataFrame) -> dict:
-    """The numbers the exported script prints, from the page's summary and CV tables (for the test)."""
+def export_numbers(result: pd.DataFrame, cv: pd.DataFrame, intervals: pd.DataFrame, pooled: dict) -> dict:
+    """The numbers the exported script prints, from the page's summary, CV and interval tables and
+    Rubin's quantities (for the test)."""
     s = result.set_index("strategy")
     rmse = {k: float(v) for k, v in s["RMSE on missing cells"].items() if k != "drop rows"}
     scores = {r["strategy"]: (None if np.isnan(r["CV score"]) else float(r["CV score"])) for _, r in cv.iterrows()}
-    return {"rmse": rmse, "cv": scores, "rows_lost": int(s.loc["drop rows", "rows lost"])}
+    single = {r["analysis"]: [float(r["estimate"]), float(r["CI low"]), float(r["CI high"])]
+              for _, r in intervals.iterrows() if r["analysis"] != MULTIPLE}
+    return {"rmse": rmse, "cv": scores, "rows_lost": int(s.loc["drop rows", "rows lost"]), "intervals": single,
+            "rubin": {k: float(pooled[k]) for k in ("estimate", "W", "B", "T", "df", "low", "high")}}
 
 
 def effective_params(strategy: str, k: int, estimator: str, m: int) -> tuple[int, str, int]:

@@ -1,12 +1,22 @@
 """Classifiers the evaluation pages offer, each with its one main hyper-parameter.
 
-Each model is written once as a scikit-learn expression: the app builds it by evaluating that
-expression and "Show the code" prints the very same text, so the exported script and the page can
-never disagree about the model.
+Each model is written twice, side by side: a scikit-learn expression that "Show the code" prints,
+and the constructor call the app makes (no text is ever evaluated). tests/test_no_eval.py builds
+every model at every offered value both ways and checks that their parameters agree.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+from sklearn.tree import DecisionTreeClassifier
 
 # Names the expressions may use; the exported script imports exactly these.
 IMPORTS = """from sklearn.calibration import CalibratedClassifierCV
@@ -28,6 +38,7 @@ class ModelSpec:
     default: object
     template: str  # a scikit-learn expression with {value} and {seed}
     why: str
+    make: Callable = field(repr=False, compare=False)  # (value, seed) -> the estimator the template writes
 
 
 CLASSIFIERS: dict[str, ModelSpec] = {m.name: m for m in (
@@ -35,25 +46,32 @@ CLASSIFIERS: dict[str, ModelSpec] = {m.name: m for m in (
               (0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0), 1.0,
               "make_pipeline(StandardScaler(), LogisticRegression(C={value}, max_iter=5000))",
               "Inputs are standardised, so the L2 penalty treats every feature alike; small C = strong "
-              "regularisation."),
+              "regularisation.",
+              lambda value, seed: make_pipeline(StandardScaler(), LogisticRegression(C=value, max_iter=5000))),
     ModelSpec("k-NN", "eval.knn_k", "k (neighbours)", (1, 3, 5, 7, 9, 15, 25, 51), 5,
               "make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors={value}))",
-              "Distances need scaled inputs; probabilities are the share of the k neighbours."),
+              "Distances need scaled inputs; probabilities are the share of the k neighbours.",
+              lambda value, seed: make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=value))),
     ModelSpec("Decision tree", "eval.tree_depth", "max depth", (1, 2, 3, 4, 5, 6, 8, 10, 15, 20), 4,
               "DecisionTreeClassifier(max_depth={value}, random_state={seed})",
-              "Probabilities are leaf class shares: few distinct values, so the ROC curve has few steps."),
+              "Probabilities are leaf class shares: few distinct values, so the ROC curve has few steps.",
+              lambda value, seed: DecisionTreeClassifier(max_depth=value, random_state=seed)),
     ModelSpec("Random forest", "eval.forest_trees", "number of trees", (10, 25, 50, 100, 200), 50,
               "RandomForestClassifier(n_estimators={value}, random_state={seed})",
-              "Averaging many deep trees smooths the probabilities."),
+              "Averaging many deep trees smooths the probabilities.",
+              lambda value, seed: RandomForestClassifier(n_estimators=value, random_state=seed)),
     ModelSpec("SVM (RBF)", "eval.svm_C", "C (penalty on margin violations: large C = harder margin)",
               (0.01, 0.1, 1.0, 10.0, 100.0), 1.0,
               "make_pipeline(StandardScaler(), CalibratedClassifierCV(SVC(C={value}, random_state={seed}), "
               "ensemble=False))",
               "An SVM outputs distances, not probabilities: Platt calibration (CalibratedClassifierCV) maps "
-              "them to probabilities, as SVC(probability=True) did before scikit-learn 1.9 deprecated it."),
+              "them to probabilities, as SVC(probability=True) did before scikit-learn 1.9 deprecated it.",
+              lambda value, seed: make_pipeline(
+                  StandardScaler(), CalibratedClassifierCV(SVC(C=value, random_state=seed), ensemble=False))),
     ModelSpec("Gradient boosting", "eval.boost_trees", "number of boosting rounds", (10, 25, 50, 100, 200), 50,
               "GradientBoostingClassifier(n_estimators={value}, random_state={seed})",
-              "Trees added one after another, each fitting the previous rounds' errors."),
+              "Trees added one after another, each fitting the previous rounds' errors.",
+              lambda value, seed: GradientBoostingClassifier(n_estimators=value, random_state=seed)),
 )}
 MODEL_NAMES = tuple(CLASSIFIERS)
 DEFAULT_MODEL = "Logistic regression"
@@ -67,10 +85,11 @@ def model_code(name: str, value, seed: int) -> str:
 
 
 def build_model(name: str, value, seed: int):
-    """A fresh, unfitted estimator built from the same text the exported script prints."""
-    namespace: dict = {}
-    exec(IMPORTS, namespace)  # noqa: S102 - fixed module text, no user input
-    return eval(model_code(name, value, seed), namespace)  # noqa: S307 - value checked against options
+    """A fresh, unfitted estimator: the one model_code writes, constructed directly."""
+    spec = CLASSIFIERS[name]
+    if value not in spec.options:
+        raise ValueError(f"{value!r} is not an offered {spec.param_label} for {name}")
+    return spec.make(value, int(seed))
 
 
 def quiet_convergence(fn):

@@ -4,9 +4,12 @@ learning curves and the bias-variance decomposition (no streamlit here).
 Most of the lab uses one noisy 1-D function, y = sin(2 pi x) + noise, where the truth is known, so
 every error can be compared with the noise floor. scikit-learn does the fitting and scoring
 (``validation_curve``, ``learning_curve``, gradient boosting's own ``n_iter_no_change``); written by
-hand: the data generator, the bias-variance decomposition (bootstrap refits compared with the known
-truth), the regime label (the one-standard-error rule) and faster validation curves over degrees
-and over alpha (features expanded once per fold; tested equal to ``validation_curve``).
+hand: the data generator; the bias-variance decomposition over independent training sets drawn from
+that known process (least squares and ridge fitted for all sets at once; tested equal to the pipeline
+fitted set by set); the one-standard-error rule and the verdicts (under-fit / good fit / over-fit from
+the noise floor, the train/validation gap and the rule's band), each with a sentence generated from its
+numbers; and faster validation curves over degrees and over alpha (features expanded once per fold;
+tested equal to ``validation_curve``).
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import sklearn
@@ -32,6 +36,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, PolynomialFeatures, StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
+from components import charts
 from components.code_export import dataset_code
 
 # ---- widget keys, defaults and ranges ----
@@ -56,11 +61,9 @@ CV_FOLDS = 5
 POOL_N = 300  # the larger sample from the same function for learning curves and early stopping
 GB_STAGES = 300
 GB_VALIDATION_FRACTION = 0.25
-BOOTSTRAPS = 30
 CURVES_SHOWN = 20
 TEST_SIZE = 0.3
 LASSO_MAX_ITER = 5000
-REGIMES = ("under-fit", "good fit", "over-fit")
 
 
 # ---------------------------------------------------------------- data and models
@@ -114,21 +117,190 @@ def cv(seed: int) -> KFold:
     return KFold(CV_FOLDS, shuffle=True, random_state=seed)
 
 
-def regime(mean: np.ndarray, se: np.ndarray, index: int, lower_is_better: bool = True,
-           complexity_increases: bool = True) -> tuple[str, int]:
-    """Label one setting of a validation curve as under-fit, good fit or over-fit.
+def error_text(value: float, places: int = 3) -> str:
+    """An error or a difference of errors for the page: decimals while it is small (never "-0.000": a value
+    that rounds to zero is shown as zero); an exploding high-degree fit's error (it reaches millions) as a
+    whole number with thousands separators, not a 15-character decimal."""
+    value = float(value)
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    text = f"{value:.{places}f}"
+    return text[1:] if float(text) == 0 and text.startswith("-") else text
 
-    The one-standard-error rule: settings whose validation score is within one standard error of
-    the best one are a good fit; the others are under-fit on the simple side of the best and
-    over-fit on the complex side. No fixed cut-off: the spread of the data decides.
-    """
+
+def _above_or_below(difference: float, places: int = 3) -> str:
+    """'0.012 above' / '0.012 below' for a signed difference (a - b)."""
+    return f"{error_text(abs(difference), places)} {'above' if difference >= 0 else 'below'}"
+
+
+# ---------------------------------------------------------------- the one-standard-error rule and the verdicts
+@dataclass(frozen=True)
+class OneSE:
+    """The one-standard-error rule on one validation curve (settings in index order)."""
+    best: int  # index of the best CV score
+    pick: int  # index of the ONE setting the rule picks
+    edge: float  # the band's edge: the best score plus (errors) or minus (accuracies) its standard error
+    band: np.ndarray  # per setting: is its CV score within one standard error of the best?
+    lower_is_better: bool
+
+
+def one_se_rule(mean, se, lower_is_better: bool = True, complexity_increases: bool = True) -> OneSE:
+    """The one-standard-error rule (Hastie, Tibshirani and Friedman, The Elements of Statistical Learning,
+    7.10): find the setting with the best CV score; among the settings whose score is no worse than that
+    best score by more than the best one's standard error (the band), pick the simplest. It picks ONE
+    model; the other settings in the band are not "good fits" by this rule, only not detectably worse.
+
+    complexity_increases: the index order is the order of complexity (degree, depth); False where a larger
+    value is simpler (alpha, ccp_alpha): the pick is then the band's largest index."""
     mean = np.asarray(mean, dtype=float)
     score = mean if lower_is_better else -mean
     best = int(np.nanargmin(score))
-    if score[index] <= score[best] + float(se[best]):
-        return REGIMES[1], best
-    simpler = index < best if complexity_increases else index > best
-    return (REGIMES[0] if simpler else REGIMES[2]), best
+    edge = score[best] + float(np.asarray(se, dtype=float)[best])
+    band = score <= edge  # NaN scores are outside
+    inside = np.flatnonzero(band)
+    pick = int(inside.min() if complexity_increases else inside.max())
+    return OneSE(best, pick, float(edge if lower_is_better else -edge), band, lower_is_better)
+
+
+UNDER, SLIGHTLY_UNDER, GOOD, SLIGHTLY_OVER, OVER = ("under-fit", "slightly under-fit", "good fit",
+                                                    "slightly over-fit", "over-fit")
+FIT_LABELS = (UNDER, SLIGHTLY_UNDER, GOOD, SLIGHTLY_OVER, OVER)
+FLOOR_REL = 0.15  # "at the floor": within 15 % of the noise level of what the true curve itself scores ...
+FLOOR_SLACK = 0.01  # ... plus 0.01 (1 % of the sine's amplitude), so that noise 0 still leaves a margin
+
+
+@dataclass(frozen=True)
+class Verdict:
+    label: str
+    sentence: str  # generated from the numbers it compares
+
+
+@dataclass(frozen=True)
+class NoiseFloor:
+    """The noise floor of one sample, on the rows of the validation curves: what the true curve itself
+    scores there. The noise added has std ``noise`` (sigma), but the noise a sample of 30 points happens
+    to get scatters around it (seed 8: an RMSE of 0.37 at sigma 0.30), and no model can be expected to
+    beat the truth on new rows; so each error is compared with the truth's own error on the same rows."""
+    noise: float  # sigma
+    train: float  # the true curve's RMSE on the CV training folds (mean over the folds)
+    val: float  # on the CV validation folds
+    tolerance: float  # FLOOR_REL * sigma + FLOOR_SLACK
+
+
+def noise_floor(n: int, noise: float, seed: int) -> NoiseFloor:
+    """The true curve scored like a model on the folds of the page's validation curves (make_data, cv)."""
+    data = make_data(n, noise, seed)
+    residual = (data["y"] - true_function(data["x"])).to_numpy()
+    folds = list(cv(seed).split(residual))
+
+    def rmse(rows: np.ndarray) -> float:
+        return float(np.sqrt(np.mean(residual[rows] ** 2)))
+
+    return NoiseFloor(noise, float(np.mean([rmse(tr) for tr, _ in folds])),
+                      float(np.mean([rmse(te) for _, te in folds])), FLOOR_REL * noise + FLOOR_SLACK)
+
+
+def judge_against_floor(train, val, se, index: int, names: list[str], floor: NoiseFloor,
+                        complexity_increases: bool = True) -> Verdict:
+    """Judge one setting of a validation curve (RMSE) with the known noise floor, the train/validation gap
+    and the one-standard-error band. train, val, se: the curve's mean training and validation RMSE over
+    the CV folds and the validation mean's standard error, per setting; names: each setting as text
+    ("degree 3", "alpha = 0.01"); floor: the true curve's own RMSE on the same training and validation rows
+    (noise_floor). With tol = floor.tolerance, the first that holds:
+
+    - under-fit: the training RMSE is above the truth's on the same rows by more than tol (a model that
+      could follow the curve would fit its own training rows about as well as the truth does: high bias);
+    - over-fit: the validation RMSE is above the training RMSE by more than tol (a wide gap) and above the
+      truth's on the same rows by more than tol (the gap costs accuracy on new rows: high variance);
+    - good fit: neither, and the CV error is within one standard error of the best (the band);
+    - slightly under-fit / slightly over-fit: neither, outside the band, simpler / more complex than the best.
+
+    A textbook "both errors high and close together" rule for bias is not used: with 24 training rows a
+    cubic's validation error sits above the truth's mostly through variance, not bias (the bias-variance
+    view shows it). The floor is known here because the page generates the data; on real data it is not,
+    and the train/validation gap and the band are all there is."""
+    tol = floor.tolerance
+    rule = one_se_rule(val, se, complexity_increases=complexity_increases)
+    tr, va, name = float(train[index]), float(val[index]), names[index]
+    gap = va - tr
+    on_train = (f"the true curve's own RMSE on the same training rows ({error_text(floor.train)}; "
+                f"σ = {error_text(floor.noise, 2)})")
+    on_val = f"the true curve's own on the same validation rows ({error_text(floor.val)})"
+    tolerance = f"the tolerance {error_text(tol)}"
+    if tr > floor.train + tol:
+        return Verdict(UNDER, f"At {name} the training RMSE, {error_text(tr)}, is {error_text(tr - floor.train)} "
+                              f"above {on_train}, more than {tolerance}: a model that could follow the curve would "
+                              "fit its own training rows about as well as the truth does. Under-fit (high bias).")
+    train_vs_floor = f"the training RMSE, {error_text(tr)}, is {_above_or_below(tr - floor.train)} {on_train}"
+    if gap > tol and va > floor.val + tol:
+        noise_fitted = ": it follows noise in its own rows" if tr < floor.train else ""
+        return Verdict(OVER, f"At {name} the validation RMSE, {error_text(va)}, is {error_text(gap)} above the "
+                             f"training RMSE, more than {tolerance}, and {error_text(va - floor.val)} above {on_val}; "
+                             f"{train_vs_floor}{noise_fitted}. A wide train/validation gap that costs accuracy on "
+                             "new rows, the signature of high variance: over-fit.")
+    # "within the tolerance" is said only of a difference on the side the rules test
+    if gap < 0:
+        validation = f"the validation RMSE, {error_text(va)}, is {error_text(-gap)} below it"
+    elif gap <= tol:
+        validation = f"the validation RMSE, {error_text(va)}, is only {error_text(gap)} above it (within {tolerance})"
+    else:
+        validation = (f"the validation RMSE, {error_text(va)}, is {_above_or_below(va - floor.val)} {on_val}"
+                      + (f", within {tolerance}" if va >= floor.val else ""))
+    lead = f"At {name} {train_vs_floor}{f', within {tolerance}' if tr >= floor.train else ''}, and {validation}"
+    band = (f"({error_text(val[rule.best])} at {names[rule.best]} + its standard error {error_text(se[rule.best])} "
+            f"= {error_text(rule.edge)})")
+    if rule.band[index]:
+        return Verdict(GOOD, f"{lead}; its CV error is within one standard error of the lowest {band}. Good fit.")
+    simpler = index < rule.best if complexity_increases else index > rule.best
+    return Verdict(SLIGHTLY_UNDER if simpler else SLIGHTLY_OVER,
+                   f"{lead}; but its CV error is more than one standard error above the lowest {band}, and it is "
+                   f"{'simpler' if simpler else 'more complex'}. "
+                   f"{'Slightly under-fit' if simpler else 'Slightly over-fit'}.")
+
+
+def pick_sentence(scores, se, names: list[str], rule: OneSE, score: str = "CV RMSE") -> str:
+    """The one-standard-error rule's pick, said with the numbers that make it."""
+    best, pick = names[rule.best], names[rule.pick]
+    band = (f"{error_text(scores[rule.best])} at {best} {'+' if rule.lower_is_better else '−'} its standard error "
+            f"{error_text(se[rule.best])} = {error_text(rule.edge)}")
+    if rule.pick == rule.best:
+        return (f"The one-standard-error rule picks {pick}, the best itself: no simpler setting's {score} is "
+                f"within one standard error of it ({band}).")
+    return (f"The one-standard-error rule picks {pick}: the simplest setting whose {score} "
+            f"({error_text(scores[rule.pick])}) is within one standard error of the best ({band}).")
+
+
+@dataclass(frozen=True)
+class CurveReading:
+    """A validation curve read at one setting: the one-standard-error rule and the verdicts."""
+    rule: OneSE
+    verdict: Verdict  # on the current setting
+    pick_verdict: Verdict  # on the rule's pick
+    pick_text: str  # the pick, its numbers and the verdict on it
+
+
+def read_rmse_curve(curve: pd.DataFrame, index: int, names: list[str], floor: NoiseFloor,
+                    complexity_increases: bool = True) -> CurveReading:
+    """An RMSE validation curve (columns train_rmse, val_rmse, val_se) at setting ``index``: the
+    one-standard-error rule's pick and judge_against_floor's verdicts on the setting and on the pick."""
+    train, val, se = (curve[c].to_numpy() for c in ("train_rmse", "val_rmse", "val_se"))
+    rule = one_se_rule(val, se, complexity_increases=complexity_increases)
+
+    def judge(i: int) -> Verdict:
+        return judge_against_floor(train, val, se, i, names, floor, complexity_increases)
+
+    pick_verdict = judge(rule.pick)
+    text = (f"{pick_sentence(val, se, names, rule)} By the noise floor and the train/validation gap, "
+            f"{names[rule.pick]} is {'a ' if pick_verdict.label == GOOD else ''}{pick_verdict.label}.")
+    return CurveReading(rule, judge(index), pick_verdict, text)
+
+
+def degree_names(curve: pd.DataFrame) -> list[str]:
+    return [f"degree {d}" for d in curve["degree"]]
+
+
+def alpha_names(alphas) -> list[str]:
+    return [f"alpha = {a:g}" for a in alphas]
 
 
 # ---------------------------------------------------------------- polynomial degree and penalty
@@ -140,8 +312,10 @@ class PolyResult:
     train_rmse: float
     cv_rmse: float
     curve_by_degree: pd.DataFrame  # degree, train_rmse, val_rmse, val_se
-    regime: str
-    best_degree: int
+    floor: NoiseFloor  # the true curve's own RMSE on the CV rows
+    reading: CurveReading  # the one-standard-error rule and the verdicts at this degree
+    best_degree: int  # lowest CV RMSE
+    pick_degree: int  # the one-standard-error rule's pick
 
 
 def _regressor(penalty: str, alpha: float):
@@ -176,8 +350,9 @@ def degree_curve(data: pd.DataFrame, penalty: str, alpha: float, seed: int) -> p
 @lean
 def fit_poly(n: int, noise: float, seed: int, degree: int, penalty: str, alpha: float,
              by_degree: pd.DataFrame | None = None) -> PolyResult:
-    """Fit the current degree on all n points; the regime comes from the validation curve across
-    degrees (pass a precomputed ``degree_curve`` so that moving the degree does not redo it)."""
+    """Fit the current degree on all n points; the verdict and the one-standard-error pick come from the
+    validation curve across degrees (pass a precomputed ``degree_curve`` so that moving the degree does not
+    redo it) and the known noise floor."""
     data = make_data(n, noise, seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -189,10 +364,12 @@ def fit_poly(n: int, noise: float, seed: int, degree: int, penalty: str, alpha: 
     if by_degree is None:
         by_degree = degree_curve(data, penalty, alpha, seed)
     row = by_degree.iloc[degree - DEGREE_MIN]
-    label, best = regime(by_degree["val_rmse"].to_numpy(), by_degree["val_se"].to_numpy(), degree - DEGREE_MIN)
+    floor = noise_floor(n, noise, seed)
+    reading = read_rmse_curve(by_degree, degree - DEGREE_MIN, degree_names(by_degree), floor)
     train_rmse = float(np.sqrt(mean_squared_error(data["y"], model.predict(data[["x"]]))))
-    return PolyResult(data, curve, coefs, train_rmse, float(row["val_rmse"]), by_degree, label,
-                      int(by_degree["degree"].iloc[best]))
+    degrees = by_degree["degree"].to_numpy()
+    return PolyResult(data, curve, coefs, train_rmse, float(row["val_rmse"]), by_degree, floor, reading,
+                      int(degrees[reading.rule.best]), int(degrees[reading.rule.pick]))
 
 
 @lean
@@ -236,11 +413,25 @@ class TreeResult:
     train_accuracy: float
     test_accuracy: float
     leaves: int
-    regime_depth: str
-    best_depth: int
-    regime_ccp: str
-    best_ccp: float
+    reading_depth: CurveReading  # the one-standard-error rule on the CV accuracy against depth, at this depth
+    reading_ccp: CurveReading  # the same against ccp_alpha, at this ccp_alpha
     n_test: int
+
+    @property
+    def best_depth(self) -> int:
+        return TREE_DEPTH_MIN + self.reading_depth.rule.best
+
+    @property
+    def pick_depth(self) -> int:
+        return TREE_DEPTH_MIN + self.reading_depth.rule.pick
+
+    @property
+    def best_ccp(self) -> float:
+        return CCP_VALUES[self.reading_ccp.rule.best]
+
+    @property
+    def pick_ccp(self) -> float:
+        return CCP_VALUES[self.reading_ccp.rule.pick]
 
 
 def _tree_scores(X_tr, X_te, y_tr, y_te, seed, **params) -> tuple[float, float, int, int]:
@@ -272,7 +463,7 @@ def tree_split(X: pd.DataFrame, y: pd.Series, seed: int) -> list[np.ndarray]:
 
 
 def tree_cv_folds(X_tr: np.ndarray, y_tr: np.ndarray, seed: int) -> list[tuple[np.ndarray, ...]]:
-    """The folds the regime labels are chosen on: inside the training split, so the test rows stay
+    """The folds the verdicts and the one-SE pick are made on: inside the training split, so the test rows stay
     untouched until the final score (choosing the depth on them would leak the test set into the model)."""
     counts = np.unique(y_tr, return_counts=True)[1]
     cv = (StratifiedKFold(TREE_CV_FOLDS, shuffle=True, random_state=seed) if counts.min() >= TREE_CV_FOLDS
@@ -332,26 +523,83 @@ def tree_ccp_curve(X: pd.DataFrame, y: pd.Series, seed: int, depth: int) -> pd.D
     return pd.DataFrame(rows, columns=["ccp_alpha", "split", "accuracy", "se"])
 
 
+PICKED, BEST_CV, IN_BAND, WORSE = "the one-SE pick", "best by CV", "in the band", "worse than the best"
+TREE_LABELS = (UNDER, PICKED, BEST_CV, IN_BAND, WORSE, OVER)
+
+
+def judge_by_cv(train, cv_mean, se, index: int, names: list[str], complexity_increases: bool) -> Verdict:
+    """Judge one setting of an accuracy curve where no noise floor is known (a real dataset's Bayes error is
+    not): by the one-standard-error band of the CV accuracy and the train/CV gap. train: training accuracy
+    (on the whole training split), cv_mean and se: the CV accuracy and its standard error, per setting.
+
+    - the one-SE pick: the setting the rule picks;
+    - best by CV: the best CV accuracy, when the rule picks a simpler setting;
+    - in the band: within one standard error of the best, not detectably worse, but more complex than the pick;
+    - under-fit: below the band and simpler than the pick (so simpler than the best);
+    - over-fit: below the band, more complex than the best, and its train - CV gap wider than the best's
+      (high variance);
+    - worse than the best: the rest (below the band between the pick and the best, or more complex than the
+      best without a wider gap)."""
+    rule = one_se_rule(cv_mean, se, lower_is_better=False, complexity_increases=complexity_increases)
+    cv_i, name, best, pick = float(cv_mean[index]), names[index], names[rule.best], names[rule.pick]
+    band = (f"the one-standard-error limit {error_text(rule.edge)} (the best, {error_text(cv_mean[rule.best])} at "
+            f"{best}, minus its standard error {error_text(se[rule.best])})")
+    if index == rule.pick:
+        return Verdict(PICKED, f"{pick_sentence(cv_mean, se, names, rule, 'CV accuracy')}")
+    if index == rule.best:
+        return Verdict(BEST_CV, f"At {name} the CV accuracy, {error_text(cv_i)}, is the best; the rule picks the "
+                                f"simpler {pick}, whose CV accuracy, {error_text(cv_mean[rule.pick])}, is not below "
+                                f"the one-standard-error limit {error_text(rule.edge)}.")
+    if rule.band[index]:
+        return Verdict(IN_BAND, f"At {name} the CV accuracy, {error_text(cv_i)}, is not below {band}: "
+                                f"cross-validation cannot tell it from the best, and the rule picks the simpler {pick}.")
+
+    def rank(i: int) -> int:  # position in order of complexity
+        return i if complexity_increases else -i
+
+    gap, best_gap = float(train[index]) - cv_i, float(train[rule.best] - cv_mean[rule.best])
+    below = f"At {name} the CV accuracy, {error_text(cv_i)}, is below {band}"
+    train_text = f"its training accuracy {error_text(train[index])} is {_above_or_below(gap)} the CV accuracy"
+    if rank(index) < rank(rule.pick):
+        return Verdict(UNDER, f"{below}, and the model is simpler than the rule's pick: {train_text}. Under-fit.")
+    if rank(index) > rank(rule.best) and gap > best_gap:
+        return Verdict(OVER, f"{below}; the model is more complex than the best and {train_text}, a wider gap than "
+                             f"at {best} ({error_text(best_gap)}): the signature of high variance. Over-fit.")
+    where = ("between the rule's pick and the best" if rank(index) < rank(rule.best) else
+             f"more complex than the best, and {train_text}, a gap no wider than at {best} ({error_text(best_gap)})")
+    return Verdict(WORSE, f"{below}; it is {where}. Worse than the best.")
+
+
+def read_accuracy_curve(curve: pd.DataFrame, setting: str, index: int, names: list[str],
+                        complexity_increases: bool) -> CurveReading:
+    """A tree curve (columns setting, split, accuracy, se) read at ``index``: the one-standard-error rule on
+    the CV accuracy and judge_by_cv's verdicts on the setting and on the pick."""
+    cv_rows = curve[curve["split"] == CV].sort_values(setting)
+    train = curve[curve["split"] == TRAIN].sort_values(setting)["accuracy"].to_numpy()
+    cv_mean, se = cv_rows["accuracy"].to_numpy(), cv_rows["se"].to_numpy()
+    rule = one_se_rule(cv_mean, se, lower_is_better=False, complexity_increases=complexity_increases)
+    pick_verdict = judge_by_cv(train, cv_mean, se, rule.pick, names, complexity_increases)
+    return CurveReading(rule, judge_by_cv(train, cv_mean, se, index, names, complexity_increases), pick_verdict,
+                        pick_verdict.sentence)
+
+
 def tree_curves(X: pd.DataFrame, y: pd.Series, seed: int, depth: int, ccp_alpha: float,
                 by_depth: pd.DataFrame | None = None, by_ccp: pd.DataFrame | None = None) -> TreeResult:
     """Train, test and cross-validated accuracy against max_depth (at the chosen ccp_alpha) and against
-    ccp_alpha (at the chosen depth); the regime from the CV accuracy on the training split and its
-    standard error (the one-standard-error rule). Pass the curves if they are at hand
+    ccp_alpha (at the chosen depth); the verdicts from the CV accuracy on the training split, its standard
+    error and the train/CV gap (read_accuracy_curve). Pass the curves if they are at hand
     (tree_depth_curve, tree_ccp_curve): a slider then redoes one of them."""
     X_tr, X_te, y_tr, y_te = tree_split(X, y, seed)
     by_depth = tree_depth_curve(X, y, seed, ccp_alpha) if by_depth is None else by_depth
     by_ccp = tree_ccp_curve(X, y, seed, depth) if by_ccp is None else by_ccp
     tr, te, leaves, _ = _tree_scores(X_tr, X_te, y_tr, y_te, seed, max_depth=depth, ccp_alpha=ccp_alpha)
 
-    def label(curve: pd.DataFrame, index: int, complexity_increases: bool) -> tuple[str, int]:
-        cv = curve[curve["split"] == CV]
-        return regime(cv["accuracy"].to_numpy(), cv["se"].to_numpy(), index, lower_is_better=False,
-                      complexity_increases=complexity_increases)
-
-    r_depth, best_d = label(by_depth, depth - TREE_DEPTH_MIN, True)
-    r_ccp, best_c = label(by_ccp, CCP_VALUES.index(ccp_alpha), False)
-    return TreeResult(by_depth, by_ccp, tr, te, leaves, r_depth, best_d + TREE_DEPTH_MIN, r_ccp,
-                      CCP_VALUES[best_c], len(y_te))
+    depths = range(TREE_DEPTH_MIN, TREE_DEPTH_MAX + 1)
+    reading_depth = read_accuracy_curve(by_depth, "max_depth", depth - TREE_DEPTH_MIN,
+                                        [f"max depth {d}" for d in depths], True)
+    reading_ccp = read_accuracy_curve(by_ccp, "ccp_alpha", CCP_VALUES.index(ccp_alpha),
+                                      [f"ccp_alpha = {a:g}" for a in CCP_VALUES], False)
+    return TreeResult(by_depth, by_ccp, tr, te, leaves, reading_depth, reading_ccp, len(y_te))
 
 
 # ---------------------------------------------------------------- early stopping
@@ -417,6 +665,27 @@ def early_stopping(noise: float, seed: int, learning_rate: float, patience: int,
                            float(mean_squared_error(y_te, stopped.predict(X_te))), full.test_mse_full)
 
 
+def early_stopping_sentence(r: EarlyStopResult, noise: float) -> str:
+    """What this run's loss curves and stopping point show, said from its numbers."""
+    losses = r.losses
+    train = losses[losses["split"] == "train"]["mse"].to_numpy()
+    val = losses[losses["split"] == "validation"]["mse"].to_numpy()
+    low, last = val[r.best_stage - 1], val[-1]
+    falls = "falls" if train[-1] < train[0] else "rises"
+    if last > low:
+        turn = (f"after all {GB_STAGES} stages it is {last:.4f}, {last / low - 1:.1%} above that: it turned back up "
+                "(over-fitting with stages)")
+    else:
+        turn = f"that is the last stage: within {GB_STAGES} stages it has not turned back up"
+    where = ("before" if r.stopped_at < r.best_stage else "after" if r.stopped_at > r.best_stage else "at")
+    than = ("lower than" if r.test_mse_stopped < r.test_mse_full else
+            "higher than" if r.test_mse_stopped > r.test_mse_full else "equal to")
+    return (f"In this run the training loss {falls} from {mse_text(train[0])} at stage 1 to {mse_text(train[-1])} at stage "
+            f"{GB_STAGES}; the validation loss is lowest at stage {r.best_stage} ({low:.4f}), and {turn}. Early "
+            f"stopping halted at stage {r.stopped_at}, {where} the lowest; its test MSE, {r.test_mse_stopped:.4f}, is "
+            f"{than} all {GB_STAGES} stages' ({r.test_mse_full:.4f}). The noise floor σ² is {noise ** 2:.4f}.")
+
+
 # ---------------------------------------------------------------- learning curve
 LEARNING_SIZES = (10, 15, 20, 30, 45, 60, 90, 120, 180, 240)
 
@@ -457,59 +726,326 @@ def still_improving(lc: pd.DataFrame) -> bool:
 
 
 # ---------------------------------------------------------------- bias-variance
+BV_SETS = 100  # independent training sets per setting ...
+BV_SETS_LASSO = 40  # ... and for lasso, which has no closed form: 15 coordinate-descent fits per set
+BV_TEST_X = (np.arange(100) + 0.5) / 100  # the midpoints of 100 equal cells of [0, 1], where x is drawn
+BV_BEST, BV_NEAR = "the best", "near the best"
+BV_LABELS = (UNDER, BV_BEST, BV_NEAR, OVER)
+MC_SES = 2.0  # a Monte Carlo estimate "differs" from a value when it is more than this many standard errors away
+STEP_SES = 3.0  # a step of bias^2 from one degree to the next "rises" beyond this many: 14 steps are tested at once
+
+
+def mse_text(value: float) -> str:
+    """A squared error: 4 decimals (2 from 10 on), a small one (below 0.001, e.g. the bias^2 of a flexible fit) in
+    scientific notation so that it does not read 0.0000, an exploding one with thousands separators."""
+    value = float(value)
+    if value != 0 and abs(value) < 0.001:
+        return f"{value:.2e}"
+    return error_text(value, 4 if abs(value) < 10 else 2)
+
+
 @dataclass
 class BiasVariance:
-    table: pd.DataFrame  # degree, bias2, variance, noise, total, total_se
-    curves: dict  # degree -> DataFrame(x, curve, fitted) of CURVES_SHOWN bootstrap fits
+    """The decomposition for every degree 1..BV_DEGREE_MAX over BV_SETS fresh training sets.
+
+    table: degree, bias2, bias2_se, variance, noise, total (= bias2 + variance + noise, the expected test
+    MSE), total_se, test_mse (measured on fresh noisy targets), test_se (the standard error of test_mse -
+    total). per_fit: (degrees, sets) each fit's expected test MSE (mean over x of (fit - truth)^2 + noise^2);
+    bias2_loo: (degrees, sets) the bias2 estimate leaving out each set (the jackknife's)."""
+    table: pd.DataFrame
+    curves: dict  # degree -> DataFrame(x, y, series, line): CURVES_SHOWN of the fits and the average of all
+    per_fit: np.ndarray
+    bias2_loo: np.ndarray
+    n: int
+    sets: int
+
+
+def bv_training_sets(n: int, noise: float, seed: int, sets: int = BV_SETS) -> tuple[np.ndarray, ...]:
+    """``sets`` independent training sets of n points from the process the page samples (x uniform on [0, 1],
+    y = sin(2 pi x) + Gaussian noise of std ``noise``) and, for each, fresh noisy test targets at BV_TEST_X.
+    Set b draws, with numpy's generator seeded by np.random.SeedSequence(seed).spawn(sets)[b], its n x,
+    its n training noises, then its test noises (streams independent of the page's own data, make_data).
+    Returns x and y (sets, n) and the test targets (sets, len(BV_TEST_X))."""
+    x, y = np.empty((sets, n)), np.empty((sets, n))
+    targets = np.empty((sets, len(BV_TEST_X)))
+    truth = true_function(BV_TEST_X)
+    for b, child in enumerate(np.random.SeedSequence(seed).spawn(sets)):
+        rng = np.random.default_rng(child)
+        x[b] = rng.uniform(0, 1, n)
+        y[b] = true_function(x[b]) + rng.normal(0, noise, n)
+        targets[b] = truth + rng.normal(0, noise, len(BV_TEST_X))
+    return x, y, targets
+
+
+def _standardised_powers(x: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """poly_model's first three steps at degree BV_DEGREE_MAX (MinMaxScaler to [-1, 1], PolynomialFeatures,
+    StandardScaler) fitted on each row of x (one training set each), applied to x and to the points ``at``:
+    arrays (sets, n, BV_DEGREE_MAX) and (sets, len(at), BV_DEGREE_MAX). Degree d's features are the first d
+    columns (see degree_curve)."""
+    lo, hi = x.min(axis=1, keepdims=True), x.max(axis=1, keepdims=True)
+    scale = 2 / (hi - lo)
+    shift = -1 - lo * scale  # as MinMaxScaler: x * scale_ + min_
+    powers = np.arange(1, BV_DEGREE_MAX + 1)
+    train, test = (x * scale + shift)[..., None] ** powers, (at[None] * scale + shift)[..., None] ** powers
+    mean, std = train.mean(axis=1, keepdims=True), train.std(axis=1, keepdims=True)
+    return (train - mean) / std, (test - mean) / std
+
+
+def _linear_fits(F: np.ndarray, G: np.ndarray, y: np.ndarray, alpha: float,
+                 progress: Callable[[float], None] | None) -> np.ndarray:
+    """Least squares (alpha = 0) or ridge on the first d standardised features, for every degree d and every
+    training set at once; predictions at G, shape (degrees, sets, points).
+
+    What LinearRegression(tol=LSTSQ_CUTOFF) and Ridge(alpha) compute one set at a time (both centre F and y
+    and fit an intercept), in the singular-value form: with F_d = U S V^T, the coefficients are
+    V diag(g(s)) U^T (y - mean y), g(s) = 1/s for least squares (0 for singular values below
+    LSTSQ_CUTOFF times the largest, as scipy's lstsq: the minimum-norm fit when a set has fewer points
+    than terms) and s / (s^2 + alpha) for ridge. One QR of the degree-15 features per set serves every
+    degree (F_d = Q R[:, :d], R upper triangular), so only small SVDs remain. Written by hand for speed:
+    100 sets x 15 degrees are 1,500 fits (about 1.5 s with scikit-learn's estimators, 40-80 ms here);
+    tests/test_overfitting.py checks it against poly_model fitted on each set."""
+    sets, n, degrees = F.shape
+    y_mean = y.mean(axis=1, keepdims=True)
+    Q, R = np.linalg.qr(F)
+    q_y = np.einsum("bnk,bn->bk", Q, y - y_mean)
+    preds = np.empty((degrees, sets, G.shape[1]))
+    for d in range(1, degrees + 1):
+        k = min(n, d)  # the rows of R that F's first d columns use
+        U, s, Vt = np.linalg.svd(R[:, :k, :d], full_matrices=False)
+        if alpha > 0:
+            gain = s / (s ** 2 + alpha)
+        else:
+            kept = s > LSTSQ_CUTOFF * s[:, :1]
+            gain = np.where(kept, 1 / np.where(kept, s, 1.0), 0.0)
+        coef = np.einsum("bjd,bj,bij,bi->bd", Vt, gain, U, q_y[:, :k])
+        preds[d - 1] = np.einsum("bxd,bd->bx", G[:, :, :d], coef) + y_mean
+        if progress:
+            progress(d / degrees)
+    return preds
+
+
+def _lasso_fits(F: np.ndarray, G: np.ndarray, y: np.ndarray, alpha: float,
+                progress: Callable[[float], None] | None) -> np.ndarray:
+    """poly_model's Lasso on the first d standardised features of each set, one scikit-learn fit each (no
+    closed form): predictions at G, shape (degrees, sets, points)."""
+    sets, _, degrees = F.shape
+    preds = np.empty((degrees, sets, G.shape[1]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for b in range(sets):
+            for d in range(1, degrees + 1):
+                preds[d - 1, b] = _regressor("lasso", alpha).fit(F[b, :, :d], y[b]).predict(G[b, :, :d])
+            if progress:
+                progress((b + 1) / sets)
+    return preds
+
+
+def decompose(preds: np.ndarray, truth: np.ndarray, targets: np.ndarray, noise: float) -> dict:
+    """Bias^2, variance and noise of one model's fits on independent training sets (preds: sets x test
+    points), against the truth at the test points; targets: fresh noisy y at the same points, one row per set.
+
+    variance = mean over x of the fits' variance (ddof=1, unbiased). The plain squared gap between the
+    average of B fits and the truth is biased upwards: the average misses its expectation by chance, which
+    adds variance / B on average. bias2 subtracts that (an unbiased estimate, so it can come out slightly
+    below 0); its standard error is the jackknife's over the sets. total = bias2 + variance + noise^2
+    equals the mean over the sets of each fit's expected test MSE exactly; test_mse measures the same thing
+    on the fresh targets, and test_se is the standard error of test_mse - total (noise draws only)."""
+    sets = preds.shape[0]
+    mean = preds.mean(axis=0)
+    centred = preds - mean
+    squares = (centred ** 2).sum(axis=0)
+    variance_at_x = squares / (sets - 1)
+    gap = mean - truth
+    bias2 = float(np.mean(gap ** 2 - variance_at_x / sets))
+    # the jackknife: the same estimate with each set left out
+    gap_loo = gap - centred / (sets - 1)
+    variance_loo = (squares - centred ** 2 * sets / (sets - 1)) / (sets - 2)
+    bias2_loo = np.mean(gap_loo ** 2 - variance_loo / (sets - 1), axis=1)
+    bias2_se = float(np.sqrt((sets - 1) / sets * np.sum((bias2_loo - bias2_loo.mean()) ** 2)))
+    per_fit = np.mean((preds - truth) ** 2, axis=1) + noise ** 2
+    extra = (targets - preds) ** 2 - (truth - preds) ** 2 - noise ** 2  # the test points' own noise
+    variance = float(np.mean(variance_at_x))
+    return {"bias2": bias2, "bias2_se": bias2_se, "variance": variance, "noise": noise ** 2,
+            "total": bias2 + variance + noise ** 2, "total_se": float(per_fit.std(ddof=1) / np.sqrt(sets)),
+            "test_mse": float(np.mean((targets - preds) ** 2)),
+            "test_se": float(extra.std(ddof=1) / np.sqrt(extra.size)),
+            "per_fit": per_fit, "bias2_loo": bias2_loo}
+
+
+def bv_curves(preds: np.ndarray) -> pd.DataFrame:
+    """CURVES_SHOWN of one degree's fits and the average of all of them, at BV_TEST_X (long: x, y, series, line)."""
+    shown = pd.DataFrame({"x": np.tile(BV_TEST_X, CURVES_SHOWN), "y": preds[:CURVES_SHOWN].ravel(),
+                          "series": "fits on fresh training sets",
+                          "line": np.repeat([f"fit {i + 1}" for i in range(CURVES_SHOWN)], len(BV_TEST_X))})
+    average = pd.DataFrame({"x": BV_TEST_X, "y": preds.mean(axis=0), "series": f"average of all {len(preds)} fits",
+                            "line": "average"})
+    return pd.concat([shown, average], ignore_index=True)
 
 
 @lean
 def bias_variance(n: int, noise: float, seed: int, penalty: str, alpha: float,
                   progress: Callable[[float], None] | None = None) -> BiasVariance:
-    """Refit every degree 1..BV_DEGREE_MAX on BOOTSTRAPS bootstrap resamples of the n-point training
-    set and decompose the error at 100 points of [min x, max x] against the known truth:
-    bias^2 = mean over x of (average fit - truth)^2, variance = mean over x of the fits' variance,
-    noise = noise^2 (the irreducible part)."""
-    data = make_data(n, noise, seed)
-    X, y = data[["x"]].to_numpy(), data["y"].to_numpy()
-    xs = np.linspace(X.min(), X.max(), 100)
-    truth = true_function(xs)
-    rng = np.random.default_rng(seed)
-    draws = [rng.integers(0, n, n) for _ in range(BOOTSTRAPS)]
-    degrees = range(1, BV_DEGREE_MAX + 1)
-    all_preds = np.zeros((BV_DEGREE_MAX, BOOTSTRAPS, len(xs)))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        for b, idx in enumerate(draws):
-            # poly_model(d) for every d, with the features expanded and scaled once (see degree_curve)
-            steps = poly_model(BV_DEGREE_MAX)[:-1].fit(X[idx])
-            F, G = steps.transform(X[idx]), steps.transform(xs[:, None])
-            for d in degrees:
-                all_preds[d - 1, b] = _regressor(penalty, alpha).fit(F[:, :d], y[idx]).predict(G[:, :d])
-            if progress:
-                progress((b + 1) / BOOTSTRAPS)
-    rows, curves = [], {}
-    for d in degrees:
-        preds = all_preds[d - 1]
-        mean = preds.mean(axis=0)
-        bias2 = float(np.mean((mean - truth) ** 2))
-        var = float(np.mean(preds.var(axis=0)))
-        # each refit's own expected error; their spread gives the standard error of the total
-        per_fit = np.mean((preds - truth) ** 2, axis=1) + noise ** 2
-        rows.append((d, bias2, var, noise ** 2, bias2 + var + noise ** 2,
-                     float(per_fit.std(ddof=1) / np.sqrt(BOOTSTRAPS))))
-        curves[d] = pd.DataFrame({"x": np.tile(xs, CURVES_SHOWN), "y": preds[:CURVES_SHOWN].ravel(),
-                                  "series": "bootstrap fits",
-                                  "line": np.repeat([f"fit {i + 1}" for i in range(CURVES_SHOWN)], len(xs))})
-    return BiasVariance(pd.DataFrame(rows, columns=["degree", "bias2", "variance", "noise", "total", "total_se"]),
-                        curves)
+    """The bias-variance decomposition as the textbook defines it, over independent training sets: draw
+    BV_SETS training sets of n points from the data-generating process (bv_training_sets), fit poly_model
+    of every degree 1..BV_DEGREE_MAX on each, and decompose the fits' error at BV_TEST_X against the known
+    truth (decompose). Least squares and ridge are fitted for all sets at once (_linear_fits); lasso one
+    set at a time, on the first BV_SETS_LASSO sets (the same first sets: SeedSequence.spawn numbers its
+    children in order), to keep its 15 coordinate-descent fits per set within a few seconds."""
+    sets = BV_SETS_LASSO if penalty.startswith("lasso") else BV_SETS
+    x, y, targets = bv_training_sets(n, noise, seed, sets)
+    F, G = _standardised_powers(x, BV_TEST_X)
+    if penalty.startswith("lasso"):
+        preds = _lasso_fits(F, G, y, alpha, progress)
+    else:
+        preds = _linear_fits(F, G, y, alpha if penalty.startswith("ridge") else 0.0, progress)
+    truth = true_function(BV_TEST_X)
+    parts = [decompose(preds[d - 1], truth, targets, noise) for d in range(1, BV_DEGREE_MAX + 1)]
+    table = pd.DataFrame([{k: v for k, v in p.items() if k not in ("per_fit", "bias2_loo")} for p in parts])
+    table.insert(0, "degree", np.arange(1, BV_DEGREE_MAX + 1))
+    return BiasVariance(table, {d: bv_curves(preds[d - 1]) for d in range(1, BV_DEGREE_MAX + 1)},
+                        np.array([p["per_fit"] for p in parts]), np.array([p["bias2_loo"] for p in parts]),
+                        n, sets)
 
 
-def bias_variance_regime(table: pd.DataFrame, degree: int) -> tuple[str, int]:
-    """The regime of a degree from the decomposition (one-standard-error rule on the total)."""
-    d = min(degree, int(table["degree"].max()))
-    label, best = regime(table["total"].to_numpy(), table["total_se"].to_numpy(), d - 1)
-    return label, int(table["degree"].iloc[best])
+def _jackknife_se(loo: np.ndarray) -> float:
+    sets = len(loo)
+    return float(np.sqrt((sets - 1) / sets * np.sum((loo - loo.mean()) ** 2)))
+
+
+def bv_verdict(bv: BiasVariance, degree: int) -> Verdict:
+    """A degree judged by the decomposition itself (the expected test MSE, known up to Monte Carlo error):
+
+    - the best: the lowest expected test MSE of the degrees;
+    - near the best: the best cannot be told apart from it, neither by the mean (its excess is within MC_SES
+      standard errors of the paired difference over the same training sets) nor by a sign count (its fit is
+      worse than the best's on no more than half the sets plus MC_SES binomial standard deviations; the
+      count guards against a mean whose standard error a few wild fits have blown up);
+    - otherwise under-fit when most of its excess over the best is bias^2, over-fit when most is variance."""
+    t = bv.table
+    best = int(t["total"].idxmin())
+    i = degree - 1
+    row, top = t.iloc[i], t.iloc[best]
+    if i == best:
+        return Verdict(BV_BEST, f"Degree {degree} has the lowest expected test MSE of degrees 1–{len(t)}: "
+                                f"{mse_text(row['total'])}.")
+    paired = bv.per_fit[i] - bv.per_fit[best]
+    excess, se = float(paired.mean()), float(paired.std(ddof=1) / np.sqrt(bv.sets))
+    worse = int(np.sum(paired > 0))
+    worse_limit = bv.sets / 2 + MC_SES * np.sqrt(bv.sets) / 2
+    lead = (f"Degree {degree}'s expected test MSE, {mse_text(row['total'])}, is {mse_text(excess)} above the lowest "
+            f"(degree {best + 1}, {mse_text(top['total'])})")
+    if excess <= MC_SES * se and worse <= worse_limit:
+        return Verdict(BV_NEAR, f"{lead}: within {MC_SES:g} Monte Carlo standard errors of the difference "
+                                f"({mse_text(MC_SES * se)}), and its fit is worse than degree {best + 1}'s on "
+                                f"{worse} of the {bv.sets} training sets. As good as the best, as far as "
+                                f"{bv.sets} training sets can tell.")
+    d_bias, d_var = row["bias2"] - top["bias2"], row["variance"] - top["variance"]
+    mostly_bias = d_bias > d_var
+    return Verdict(UNDER if mostly_bias else OVER,
+                   f"{lead}; against degree {best + 1}, bias² is {_mse_above_or_below(d_bias)} and variance "
+                   f"{_mse_above_or_below(d_var)}: the excess is mostly "
+                   f"{'bias². Under-fit (high bias)' if mostly_bias else 'variance. Over-fit (high variance)'}.")
+
+
+def _mse_above_or_below(difference: float) -> str:
+    return f"{mse_text(abs(difference))} {'above' if difference >= 0 else 'below'}"
+
+
+def bv_identity_sentence(bv: BiasVariance, degree: int) -> str:
+    """The decomposition's identity checked on screen: bias^2 + variance + noise against the test MSE
+    measured directly on fresh noisy points."""
+    row = bv.table.iloc[degree - 1]
+    parts = (f"Degree {degree}, {bv.sets} fresh training sets of {bv.n} points: bias² {mse_text(row['bias2'])} + "
+             f"variance {mse_text(row['variance'])} + noise {mse_text(row['noise'])} = {mse_text(row['total'])}, the "
+             "expected test MSE.")
+    if row["noise"] == 0:
+        return (f"{parts} With noise 0 the test targets are the truth itself, so the test MSE measured on them, "
+                f"{mse_text(row['test_mse'])}, is the same number.")
+    diff, band = row["test_mse"] - row["total"], MC_SES * row["test_se"]
+    within = "within" if abs(diff) <= band else "more than"
+    return (f"{parts} Measured directly, the same fits' MSE on fresh noisy targets at the {len(BV_TEST_X)} test x "
+            f"is {mse_text(row['test_mse'])}: {_mse_above_or_below(diff)} the sum, {within} {MC_SES:g} Monte Carlo "
+            f"standard errors ({mse_text(band)}).")
+
+
+def bv_bias_sentence(bv: BiasVariance, degree: int) -> str:
+    """How bias^2 is estimated from finitely many fits, and whether this degree's estimate differs from 0."""
+    row = bv.table.iloc[degree - 1]
+    b, se = row["bias2"], row["bias2_se"]
+    verdict = (f"within {MC_SES:g} standard errors of 0: no bias these {bv.sets} sets can detect"
+               if abs(b) <= MC_SES * se else f"more than {MC_SES:g} standard errors from 0")
+    return (f"Bias² is the squared gap between the average of the {bv.sets} fits and the truth, minus variance / "
+            f"{bv.sets} = {mse_text(row['variance'] / bv.sets)}: an average of finitely many fits misses its "
+            "expectation by chance, and that adds variance / (number of fits) to the squared gap on average. "
+            f"The estimate is unbiased, so it can come out below 0; its Monte Carlo standard error is {mse_text(se)}, "
+            f"and bias² {mse_text(b)} is {verdict}.")
+
+
+def bv_trend_sentence(bv: BiasVariance, penalty: str) -> str:
+    """What the bias^2 estimates do across degrees, said from the numbers: from which degree on they are
+    within MC_SES Monte Carlo standard errors of 0, and every step up from one degree to the next larger
+    than STEP_SES jackknife standard errors of the (paired) difference."""
+    t = bv.table
+    b, se = t["bias2"].to_numpy(), t["bias2_se"].to_numpy()
+    last = len(t)
+    resolved = np.abs(b) > MC_SES * se
+    zero_from = next((d for d in range(1, last + 1) if not resolved[d - 1:].any()), None)
+    text = f"Across degrees, bias² is {mse_text(b[0])} at degree 1"
+    if zero_from is None:
+        text += f" and {mse_text(b[-1])} at degree {last}."
+    else:
+        tail = slice(zero_from - 1, None)
+        k = zero_from - 1 + int(np.argmax(se[tail]))
+        text += (f" and within {MC_SES:g} Monte Carlo standard errors of 0 from degree {zero_from} on (estimates "
+                 f"from {mse_text(b[tail].min())} to {mse_text(b[tail].max())}; the largest standard error, "
+                 f"{mse_text(se[k])} at degree {k + 1}, comes with a variance of {mse_text(t['variance'].iloc[k])}: "
+                 "the spread of the fits moves these estimates).")
+    rises = [f"{d} to {d + 1} ({mse_text(b[d - 1])} to {mse_text(b[d])})" for d in range(1, last)
+             if b[d] - b[d - 1] > STEP_SES * _jackknife_se(bv.bias2_loo[d] - bv.bias2_loo[d - 1])]
+    if not rises:
+        return text + (f" No step from one degree to the next raises it by more than {STEP_SES:g} Monte Carlo "
+                       "standard errors.")
+    why = ("For least squares, an added term can never raise the bias at the training x of one fixed set; "
+           "averaged over random training sets and measured at new x there is no such guarantee"
+           if penalty == "none" else "With a penalty nothing guarantees that an added term lowers the bias")
+    return text + (f" It rises by more than {STEP_SES:g} Monte Carlo standard errors from degree "
+                   f"{'; '.join(rises)}. {why}.")
+
+
+BV_PART_NAMES = {"bias2": "bias²", "variance": "variance", "noise": "noise σ²", "total": "expected test MSE (sum)"}
+BV_MEASURED = "measured test MSE"
+
+
+def bv_parts_frames(bv: BiasVariance) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The parts chart's data: the parts by degree (long: x, y, series) and the measured test MSE by degree
+    (points: x, y, group)."""
+    long = bv.table.melt(id_vars="degree", value_vars=list(BV_PART_NAMES), var_name="series", value_name="y")
+    long = long.assign(series=long["series"].map(BV_PART_NAMES)).rename(columns={"degree": "x"})
+    measured = pd.DataFrame({"x": bv.table["degree"], "y": bv.table["test_mse"], "group": BV_MEASURED})
+    return long, measured
+
+
+def bv_parts_chart(bv: BiasVariance, marker: pd.DataFrame, cap: float, height: int | None = None) -> alt.LayerChart:
+    """Bias², variance, noise and their sum by degree (lines), the test MSE measured on fresh points and the
+    current degree (points; layer 0, with ``marker``: x, y, group), and a band of bias² +- MC_SES Monte
+    Carlo standard errors (layer 1), all on a y axis clipped at ``cap``. Where that band is taller than the
+    axis the bias² line is left out (the band says it all): a Monte Carlo swing of the estimate drawn as a
+    line to the top of the chart reads as bias coming back."""
+    t = bv.table
+    long, measured = bv_parts_frames(bv)
+    unknown = t["degree"][2 * MC_SES * t["bias2_se"] > cap]
+    long.loc[(long["series"] == BV_PART_NAMES["bias2"]) & long["x"].isin(unknown), "y"] = np.nan
+    points = pd.concat([marker, measured], ignore_index=True)
+    chart = charts.points_lines_chart(points, long, "polynomial degree", "expected squared error",
+                                      ["Bias² + variance + noise by degree (clipped)",
+                                       f"shaded: bias² ± {MC_SES:g} Monte Carlo s.e.",
+                                       "(no bias² line where the band fills the chart)"],
+                                      y_domain=(0, cap), **({"height": height} if height else {}))
+    band = pd.DataFrame({"x": t["degree"], "low": t["bias2"] - MC_SES * t["bias2_se"],
+                         "high": t["bias2"] + MC_SES * t["bias2_se"]})
+    chart.layer.insert(1, alt.Chart(band).mark_area(opacity=0.18, color=charts.BLACK, clip=True).encode(
+        x=alt.X("x:Q"), y=alt.Y("low:Q", scale=alt.Scale(domain=[0, cap], clamp=True)), y2=alt.Y2("high:Q")))
+    return chart
 
 
 # ---------------------------------------------------------------- code export
@@ -524,6 +1060,8 @@ def export_code(n: int, noise: float, seed: int, degree: int, penalty: str, alph
         reg = f"Lasso(alpha={alpha!r}, max_iter={LASSO_MAX_ITER})"
     else:
         reg = f"LinearRegression(tol={LSTSQ_CUTOFF!r})"
+    bv_degree = min(degree, BV_DEGREE_MAX)
+    sets = BV_SETS_LASSO if penalty.startswith("lasso") else BV_SETS
     code = f'''import json
 import warnings
 
@@ -533,7 +1071,14 @@ from sklearn.ensemble import GradientBoostingRegressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Lasso, LinearRegression, Ridge
 from sklearn.metrics import accuracy_score, mean_squared_error
-from sklearn.model_selection import KFold, cross_validate, train_test_split
+from sklearn.model_selection import (
+    KFold,
+    StratifiedKFold,
+    cross_val_score,
+    cross_validate,
+    train_test_split,
+    validation_curve,
+)
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, PolynomialFeatures, StandardScaler
 from sklearn.tree import DecisionTreeClassifier
@@ -548,18 +1093,60 @@ def make_data(n, noise, seed):
 
 
 # 1. Polynomial regression of degree {degree}, penalty: {penalty}
+def make_model(degree):
+    # x rescaled to [-1, 1] first: the powers of x on [0, 1] are nearly collinear, and least squares would drop
+    # the highest ones (tol: the smallest singular value kept, relative to the largest)
+    return make_pipeline(MinMaxScaler(feature_range=(-1, 1)), PolynomialFeatures(degree, include_bias=False),
+                         StandardScaler(), {reg})
+
+
 data = make_data({n}, {noise!r}, {seed})
-# x rescaled to [-1, 1] first: the powers of x on [0, 1] are nearly collinear, and least squares would drop
-# the highest ones (tol: the smallest singular value kept, relative to the largest)
-model = make_pipeline(MinMaxScaler(feature_range=(-1, 1)), PolynomialFeatures({degree}, include_bias=False),
-                      StandardScaler(), {reg})
-scores = cross_validate(model, data[["x"]], data["y"], cv=KFold({CV_FOLDS}, shuffle=True, random_state={seed}),
-                        scoring="neg_root_mean_squared_error", return_train_score=True)
+folds = KFold({CV_FOLDS}, shuffle=True, random_state={seed})
+model = make_model({degree})
+scores = cross_validate(model, data[["x"]], data["y"], cv=folds, scoring="neg_root_mean_squared_error",
+                        return_train_score=True)
 model.fit(data[["x"]], data["y"])
 out = {{"train_rmse": float(np.sqrt(mean_squared_error(data["y"], model.predict(data[["x"]])))),
+       "cv_train_rmse": float(-scores["train_score"].mean()),
        "cv_rmse": float(-scores["test_score"].mean()),
        "coefficients": model[-1].coef_.tolist()}}
 print(f"degree {degree}: train RMSE {{out['train_rmse']:.3f}}, cross-validated RMSE {{out['cv_rmse']:.3f}}")
+
+# The noise floor of this sample: the true curve's own RMSE on the same training and validation rows
+residual = (data["y"] - np.sin(2 * np.pi * data["x"])).to_numpy()
+out["floor_train"] = float(np.mean([np.sqrt(np.mean(residual[tr] ** 2)) for tr, _ in folds.split(residual)]))
+out["floor_val"] = float(np.mean([np.sqrt(np.mean(residual[te] ** 2)) for _, te in folds.split(residual)]))
+
+# The one-standard-error rule: the simplest degree whose CV RMSE is within one standard error of the lowest
+degrees = np.arange({DEGREE_MIN}, {DEGREE_MAX + 1})
+_, val_scores = validation_curve(make_model(1), data[["x"]], data["y"], param_name="polynomialfeatures__degree",
+                                 param_range=degrees, cv=folds, scoring="neg_root_mean_squared_error")
+val_rmse, val_se = -val_scores.mean(axis=1), val_scores.std(axis=1, ddof=1) / np.sqrt({CV_FOLDS})
+best = int(np.argmin(val_rmse))
+out["best_degree"] = int(degrees[best])
+out["one_se_pick"] = int(degrees[np.flatnonzero(val_rmse <= val_rmse[best] + val_se[best]).min()])
+print(f"lowest CV RMSE at degree {{out['best_degree']}}; the one-standard-error rule picks {{out['one_se_pick']}}")
+
+# Bias-variance at degree {bv_degree}: {sets} fresh training sets of {n} points from the same process, each fitted
+# and compared with the truth at {len(BV_TEST_X)} test x across [0, 1]
+test_x = (np.arange({len(BV_TEST_X)}) + 0.5) / {len(BV_TEST_X)}
+truth = np.sin(2 * np.pi * test_x)
+fits, targets = [], []
+for child in np.random.SeedSequence({seed}).spawn({sets}):
+    rng = np.random.default_rng(child)
+    x = rng.uniform(0, 1, {n})
+    y = np.sin(2 * np.pi * x) + rng.normal(0, {noise!r}, {n})
+    targets.append(truth + rng.normal(0, {noise!r}, test_x.size))  # fresh noisy test targets
+    fits.append(make_model({bv_degree}).fit(x[:, None], y).predict(test_x[:, None]))
+fits, targets = np.array(fits), np.array(targets)
+variance = fits.var(axis=0, ddof=1)
+# the squared gap between the average of {sets} fits and the truth is biased up by variance / {sets}: subtract it
+bias2 = np.mean((fits.mean(axis=0) - truth) ** 2 - variance / len(fits))
+out["bv_bias2"], out["bv_variance"], out["bv_noise"] = float(bias2), float(variance.mean()), {noise!r} ** 2
+out["bv_expected_test_mse"] = out["bv_bias2"] + out["bv_variance"] + out["bv_noise"]
+out["bv_measured_test_mse"] = float(np.mean((targets - fits) ** 2))
+print(f"bias^2 {{bias2:.4g}} + variance {{variance.mean():.4g}} + noise {{out['bv_noise']:.4g}} = "
+      f"{{out['bv_expected_test_mse']:.4g}}; measured test MSE {{out['bv_measured_test_mse']:.4g}}")
 
 # 2. Early stopping: gradient boosting stops after {patience} stages without improvement
 pool = make_data({POOL_N}, {noise!r}, {seed + 1})
@@ -582,5 +1169,19 @@ tree = DecisionTreeClassifier(max_depth={depth}, ccp_alpha={ccp_alpha!r}, random
 out["tree_train_accuracy"] = accuracy_score(y_tr, tree.predict(X_tr))
 out["tree_test_accuracy"] = accuracy_score(y_te, tree.predict(X_te))
 print(f"tree: {{tree.get_n_leaves()}} leaves, train {{out['tree_train_accuracy']:.3f}}, test {{out['tree_test_accuracy']:.3f}}")
+
+# The one-standard-error rule on the {TREE_CV_FOLDS}-fold CV accuracy inside the training split (the test rows stay out):
+# the shallowest max_depth whose CV accuracy is within one standard error of the best
+tree_folds = (StratifiedKFold({TREE_CV_FOLDS}, shuffle=True, random_state={seed}) if y_tr.value_counts().min() >= {TREE_CV_FOLDS}
+              else KFold({TREE_CV_FOLDS}, shuffle=True, random_state={seed}))
+depths = np.arange({TREE_DEPTH_MIN}, {TREE_DEPTH_MAX + 1})
+cv_accuracy = np.array([cross_val_score(DecisionTreeClassifier(max_depth=d, ccp_alpha={ccp_alpha!r}, random_state={seed}),
+                                        X_tr, y_tr, cv=tree_folds) for d in depths])
+mean, se = cv_accuracy.mean(axis=1), cv_accuracy.std(axis=1, ddof=1) / np.sqrt({TREE_CV_FOLDS})
+best = int(np.argmax(mean))
+out["tree_best_depth"] = int(depths[best])
+out["tree_one_se_pick_depth"] = int(depths[np.flatnonzero(mean >= mean[best] - se[best]).min()])
+print(f"best CV accuracy at depth {{out['tree_best_depth']}}; the one-standard-error rule picks depth "
+      f"{{out['tree_one_se_pick_depth']}}")
 '''
     return code + "\nprint(json.dumps(out))\n"

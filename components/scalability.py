@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import math
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,8 @@ from sklearn.datasets import make_classification
 from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.pipeline import make_pipeline
+
+from components import charts, memo
 
 # ---- widget keys, defaults, options (one source of truth; the tests import them) ----
 MAX_N_KEY, WIDTH_KEY, PCA_KEY, BATCH_KEY = ("scalab.max_n", "scalab.width", "scalab.pca", "scalab.batch")
@@ -523,3 +526,78 @@ def snippet_needs(code: str) -> str | None:
     """What a snippet's first line says it needs ("# needs: ray and a Ray cluster" -> "ray and a Ray cluster")."""
     first = code.splitlines()[0] if code else ""
     return first.removeprefix("# needs:").strip() if first.startswith("# needs:") else None
+
+
+# ---- cached compute for the page (components.memo: Streamlit's caches on the server) -------------
+@dataclass(frozen=True)
+class Settings:
+    max_n: int
+    width: int
+    n_comp: int
+    seed: int
+
+
+@memo.cached(max_entries=256)
+def cached_race_fit(method: str, n: int, width: int, seed: int, n_components: int) -> dict:
+    """One point of the race, cached per (method, n): a control refits only the points it changes
+    (only PCA → batch solver depends on the number of components; the page passes 0 for the others)."""
+    return race_fit(method, n, width, seed, n_components)
+
+
+def race_points(s: Settings) -> list[tuple[int, str, int]]:
+    """(n, method, components argument) of every point the race needs, in drawing order."""
+    return [(n, m, s.n_comp if m == PCA_LR else 0) for n in n_grid(s.max_n) for m in METHODS]
+
+
+RACE_HEIGHT = 380  # the legend below the plot takes ~100 px of the chart's height
+
+
+def _race_legend(chart):
+    """Method names are long ("batch solver (LogisticRegression, lbfgs)"): a right-hand legend cut them at
+    25 characters, so the legend goes below the plot, in two columns, in the table's order."""
+    chart.encoding.color.sort = list(METHODS)
+    return chart.configure_legend(orient="bottom", columns=2, labelLimit=0)
+
+
+@memo.cached(max_entries=32)
+def race_view(s: Settings) -> dict:
+    """The race's table, growth exponents, both charts' specs and the generated text (every point cached)."""
+    race = pd.DataFrame([cached_race_fit(m, n, s.width, s.seed, c) for n, m, c in race_points(s)])
+    table = slopes(race)
+    time_spec = charts.to_spec(_race_legend(charts.loglog_chart(
+        race, x="n", y="fit time (s)", color="method", title="Fit time vs rows (log–log: slope = growth exponent)",
+        height=RACE_HEIGHT)))
+    # zoomed on the scores: the methods end within a point or two of each other
+    accuracy_spec = charts.to_spec(_race_legend(charts.line_chart(
+        race, x="n", y="test accuracy", color="method", log_x=True, title=f"Test accuracy on {TEST_N:,} held-out rows",
+        height=RACE_HEIGHT, zero_y=False)))
+    text = race_text(race, s.max_n, s.width, s.n_comp, pca_variance(s.max_n, s.width, s.n_comp, s.seed))
+    return {"race": race, "slopes": table, "time": time_spec, "accuracy": accuracy_spec, "text": text}
+
+
+@memo.cached(max_entries=32)
+def batch_view(s: Settings, batch: int) -> dict:
+    """Mini-batch gradient descent and partial_fit at one batch size, the table over every batch size,
+    the curve chart's spec and the generated text."""
+    gd = gd_curve(s.max_n, s.width, batch, s.seed)
+    stream = stream_curve(s.max_n, s.width, batch, s.seed)
+    table = gd_table_cached(s.max_n, s.width, s.seed)
+    curve = curve_frame(gd, stream, batch)
+    chart = charts.line_chart(curve, x="rows seen", y="held-out log-loss", color="method",
+                              zero_y=False,  # the fall, not the zero
+                              title=f"One pass over {int(curve['rows seen'].max()):,} rows, batches or chunks of "
+                                    f"{batch}")
+    chart.encoding.color.sort = [gd_label(batch), stream_label(batch)]
+    return {"gd": gd, "stream": stream, "table": table, "text": batch_text(table, stream, batch),
+            "curve": charts.to_spec(chart.configure_legend(orient="bottom", labelLimit=0))}
+
+
+@memo.cached(max_entries=16)
+def gd_table_cached(max_n: int, width: int, seed: int) -> pd.DataFrame:
+    """Every batch size of the slider, one pass each: shared by all batch sizes of one race."""
+    return gd_table(max_n, width, seed)
+
+
+@memo.cached(max_entries=32)
+def cached_export_code(s: Settings, batch: int) -> str:
+    return export_code(s.max_n, s.width, s.n_comp, batch, s.seed)

@@ -1,8 +1,12 @@
 """Fixtures shared by the model pages' tests."""
 import pytest
 from sklearn.model_selection import train_test_split
+from streamlit import config
 
 from components import datasets
+
+# Visitors see an error's type only (.streamlit/config.toml); a failing test should show it all.
+config.set_option("client.showErrorDetails", "full")
 
 SEED = 42
 

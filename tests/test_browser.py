@@ -89,6 +89,8 @@ def test_every_page_loads_from_the_navigation_with_charts_and_no_error():
             page.wait_for_url(re.compile(f"/{spec.url_path}"))
             settle(page)
             assert error_boxes(page) == 0, spec.title
+            if spec.section in ("Interview", "Teach"):  # practice and lesson pages: text, no experiment
+                continue
             assert page.locator("[data-testid='stVegaLiteChart']").count() > 0, f"no chart on {spec.title}"
             page.wait_for_selector("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg",
                                    timeout=30_000)

@@ -1,17 +1,21 @@
 """Missing-data lab: the component against direct scikit-learn/numpy computations, and the page."""
+import warnings
 from unittest import mock
 
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 from sklearn.datasets import load_breast_cancer, load_wine
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401
-from sklearn.impute import IterativeImputer, SimpleImputer
+from sklearn.impute import IterativeImputer, KNNImputer, SimpleImputer
 from sklearn.linear_model import BayesianRidge, LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from components import datasets
 from components import missing_data as md
 from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, run_exported_script
 
@@ -81,11 +85,32 @@ def test_correlation_partner_is_pandas_most_correlated_column(loader):
 
 
 def test_draw_errors_are_each_value_minus_its_cells_truth():
-    draws = pd.DataFrame({"row": [3, 8, 3, 8, 3, 8, 3, 8], "kind": ["draw"] * 4 + ["pooled"] * 2 + ["truth"] * 2,
-                          "value": [1.0, 5.0, 3.0, 7.0, 2.0, 6.0, 2.5, 6.5]})
+    draws = pd.DataFrame({"row": [3, 8, 3, 8, 3, 8, 3, 8],
+                          "kind": ["draw"] * 4 + [md.MEAN_OF_DRAWS] * 2 + ["truth"] * 2,
+                          "draw": [1, 1, 2, 2, 0, 0, 0, 0], "value": [1.0, 5.0, 3.0, 7.0, 2.0, 6.0, 2.5, 6.5]})
     err = md.draw_errors(draws)
-    assert list(err["kind"]) == ["draw"] * 4 + ["pooled"] * 2
+    assert list(err["kind"]) == ["draw"] * 4 + [md.MEAN_OF_DRAWS] * 2
     np.testing.assert_allclose(err[md.ERROR_COLUMN], [-1.5, -1.5, 0.5, 0.5, -0.5, -0.5])
+
+
+def test_draws_table_shows_each_draws_own_value(bc):
+    """One column per draw with that draw's value (not the mean repeated), then their mean and the truth."""
+    X, _ = bc
+    cols = md.default_columns(X)
+    Xm = md.inject_missing(X, cols, 20, "MCAR", SEED)
+    tables = [IterativeImputer(estimator=BayesianRidge(), sample_posterior=True, max_iter=md.ITER_MAX_DRAW,
+                               skip_complete=True, random_state=SEED + i).fit_transform(Xm) for i in range(4)]
+    mi = md.impute_one(X, Xm, cols, "multiple (pooled)", 5, "bayesian ridge", 4, SEED)
+    table = md.draws_table(md.draws_frame(X, Xm, cols[0], mi["draws"], n_cells=10))
+    rows = np.flatnonzero(Xm[cols[0]].isna().to_numpy())[:10]
+    j = X.columns.get_loc(cols[0])
+    assert list(table.columns) == ["draw 1", "draw 2", "draw 3", "draw 4", md.MEAN_OF_DRAWS, "truth"]
+    assert list(table.index) == list(rows)
+    for i in range(4):
+        np.testing.assert_allclose(table[f"draw {i + 1}"], tables[i][rows, j])
+    np.testing.assert_allclose(table[md.MEAN_OF_DRAWS], np.mean([t[rows, j] for t in tables], axis=0))
+    np.testing.assert_allclose(table["truth"], X[cols[0]].to_numpy()[rows])
+    assert table["draw 1"].ne(table["draw 2"]).all()
 
 
 def test_iterative_matches_sklearn_and_beats_the_mean(bc):
@@ -112,6 +137,10 @@ def test_drop_rows_and_multiple_imputation(bc):
                               skip_complete=True, random_state=SEED + i).fit_transform(Xm) for i in range(4)]
     assert np.allclose(mi["completed"].to_numpy(), np.mean(draws, axis=0))
     assert mi["spread"] > 0
+    mask = Xm[cols].isna().to_numpy()
+    where = [X.columns.get_loc(c) for c in cols]
+    one = [np.sqrt(np.mean((d[:, where][mask] - X[cols].to_numpy()[mask]) ** 2)) for d in draws]
+    assert mi["draw rmse"] == pytest.approx(np.mean(one))
 
 
 def test_cv_score_fits_the_imputer_inside_the_folds(bc):
@@ -180,9 +209,11 @@ def test_exported_script_reproduces_the_page_numbers(bc):
     X, y = bc
     cols = md.default_columns(X)
     Xm = md.inject_missing(X, cols, 20, "MAR", SEED)
-    summary = md.impute_all(X, Xm, cols, 5, "bayesian ridge", 3, SEED)["summary"]
+    every = md.impute_all(X, Xm, cols, 5, "bayesian ridge", 3, SEED)
     cv = md.cv_scores(Xm, y, "classification", 5, "bayesian ridge", 3, SEED)
-    expected = md.export_numbers(summary, cv)
+    intervals, pooled = md.mean_intervals(X, Xm, cols[0], every["completed"]["mean"][cols[0]],
+                                          every["completed"]["iterative"][cols[0]], every["draws"])
+    expected = md.export_numbers(every["summary"], cv, intervals, pooled)
     got = run_exported_script(md.export_code("breast_cancer", "classification", cols, 20, "MAR", 5,
                                              "bayesian ridge", 3, SEED))
     assert got["rows_lost"] == expected["rows_lost"]
@@ -190,6 +221,11 @@ def test_exported_script_reproduces_the_page_numbers(bc):
         assert got["rmse"][name] == pytest.approx(value, rel=1e-6), name
     for name, value in expected["cv"].items():
         assert got["cv"][name] == pytest.approx(value, rel=1e-6), name
+    assert got["intervals"].keys() == expected["intervals"].keys()
+    for name, value in expected["intervals"].items():
+        assert got["intervals"][name] == pytest.approx(value, rel=1e-9), name
+    for name, value in expected["rubin"].items():
+        assert got["rubin"][name] == pytest.approx(value, rel=1e-9), name
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # 3 rounds, as the page runs
@@ -256,3 +292,312 @@ def test_inspected_distribution_table_equals_a_direct_describe(bc):
                                                                (done[c], "after imputation"))])
         direct = long.groupby(["column", "version"])["value"].describe()
         pd.testing.assert_frame_equal(shown, direct.round(3), check_exact=False, atol=1e-9)
+
+
+# ---- MAR keeps its driver observed, on every dataset the page offers ----
+
+@pytest.mark.parametrize("name", datasets.NAMES)
+def test_mar_driver_is_never_an_affected_column(name):
+    """MAR's driver stays fully observed, whether the choice leaves columns unaffected (the default)
+    or takes every column (the 2-D sets' default): then the driver is taken out of the affected
+    columns and a note says so. Never MNAR labelled MAR."""
+    d = datasets.load(name, seed=SEED)
+    X, _ = md.subsample(d.X.astype(float), d.y, d.task, SEED)
+    for chosen in (md.default_columns(X), list(X.columns)):
+        affected, driver, note = md.mar_plan(X, chosen, "MAR")
+        assert driver is not None and driver in X.columns and driver not in affected
+        assert affected and set(affected) <= set(chosen)
+        every = set(chosen) == set(X.columns)
+        assert bool(note) == every and (driver in note if every else True)
+        assert len(affected) == len(chosen) - every
+        Xm = md.inject_missing(X, affected, 30, "MAR", SEED)
+        assert Xm[driver].notna().all()
+        assert (Xm[affected].isna().sum() == round(0.3 * len(X))).all()
+        assert Xm.drop(columns=affected).notna().all().all()
+        for mechanism in ("MCAR", "MNAR"):
+            assert md.mar_plan(X, chosen, mechanism) == (chosen, None, "")
+    with pytest.raises(ValueError):
+        md.inject_missing(X, list(X.columns), 30, "MAR", SEED)
+
+
+def test_mar_on_a_single_column_blanks_nothing_and_says_why():
+    X = pd.DataFrame({"a": np.arange(10.0)})
+    affected, driver, note = md.mar_plan(X, ["a"], "MAR")
+    assert affected == [] and driver is None and "MAR needs a second column" in note
+
+
+def test_mar_on_a_2d_set_keeps_the_driver_observed_on_the_page():
+    at = open_page(PAGE, query={"app.dataset": "moons", md.MECHANISM_KEY: "MAR"})
+    assert_clean(at, "moons MAR")
+    assert at.multiselect(key=md.COLUMNS_KEY).value == ["x1", "x2"]
+    assert any("**x2** drives them and keeps all its values" in i.value for i in at.info)
+    assert any("MAR driver: rows with a large **x2** (always observed)" in c.value for c in at.caption)
+    pattern = next(df.value for df in at.dataframe if "missing %" in df.value.columns)
+    assert pattern.loc["x2", "missing %"] == 0 and pattern.loc["x1", "missing %"] == pytest.approx(md.PCT_DEFAULT)
+    assert metric_values(at)["Cells blanked"] == str(round(md.PCT_DEFAULT / 100 * 300))
+    at.button_group(key=md.MECHANISM_KEY).set_value("MNAR").run()
+    assert_clean(at, "moons MNAR")
+    assert not at.info and metric_values(at)["Cells blanked"] == str(2 * round(md.PCT_DEFAULT / 100 * 300))
+
+
+# ---- multiple imputation: Rubin's rules ----
+
+def _barnard_rubin(Q, W, B, m, n):
+    """Rubin's rules written another way than the app: r, the relative increase in variance, and
+    Barnard-Rubin's degrees of freedom through r (van Buuren, Flexible Imputation of Missing Data, 2.3)."""
+    T = W * (1 + (1 + 1 / m) * B / W)
+    r = (1 + 1 / m) * B / W
+    df_old = (m - 1) * (1 + 1 / r) ** 2
+    gamma = r / (1 + r)
+    df_obs = (n - 1 + 1) / (n - 1 + 3) * (n - 1) * (1 - gamma)
+    df = df_old * df_obs / (df_old + df_obs)
+    return T, df, stats.t.interval(0.95, df, loc=Q, scale=np.sqrt(T))
+
+
+def test_rubin_pool_matches_statsmodels_and_an_independent_formula(bc):
+    """Pooling each coefficient of an OLS fit on every completed table gives statsmodels' MICE.combine
+    estimate, total variance and fraction of missing information; the degrees of freedom and the
+    interval equal the textbook formula written through r."""
+    from statsmodels.imputation.mice import MICE
+    from statsmodels.regression.linear_model import OLS
+
+    X, _ = bc
+    cols = ["mean texture", "mean smoothness"]
+    Xm = md.inject_missing(X, cols, 40, "MCAR", SEED)
+    m = 5
+    tables = [IterativeImputer(estimator=BayesianRidge(), sample_posterior=True, max_iter=md.ITER_MAX_DRAW,
+                               skip_complete=True, random_state=SEED + i).fit_transform(Xm) for i in range(m)]
+    j, k = X.columns.get_loc(cols[0]), X.columns.get_loc(cols[1])
+    fits = [OLS(t[:, j], np.column_stack([np.ones(len(t)), t[:, k]])).fit() for t in tables]
+    mice = object.__new__(MICE)  # only combine() is used: it pools the fits in results_list
+    mice.results_list, mice.exog_names, mice.endog_names, mice.model_class = fits, ["const", "x"], "y", OLS
+    combined = MICE.combine(mice)
+    for p in range(2):
+        q = np.array([f.params[p] for f in fits])
+        u = np.array([f.bse[p] ** 2 for f in fits])
+        pooled = md.rubin_pool(q, u, df_complete=len(X) - 2)
+        assert pooled["estimate"] == pytest.approx(combined.params[p], rel=1e-12)
+        assert pooled["T"] == pytest.approx(combined.cov_params()[p, p], rel=1e-10)
+        assert pooled["lambda"] == pytest.approx(combined.frac_miss_info[p], rel=1e-10)
+        T, df, (low, high) = _barnard_rubin(q.mean(), u.mean(), q.var(ddof=1), m, len(X) - 1)
+        assert pooled["T"] == pytest.approx(T, rel=1e-12) and pooled["df"] == pytest.approx(df, rel=1e-10)
+        assert (pooled["low"], pooled["high"]) == pytest.approx((low, high), rel=1e-10)
+        assert pooled["df"] < len(X) - 2 and pooled["lambda"] > 0
+    # no between-imputation variance: the interval is the complete-data one with df_obs
+    flat = md.rubin_pool([2.0, 2.0, 2.0], [0.01, 0.01, 0.01], df_complete=99)
+    assert flat["T"] == pytest.approx(0.01) and flat["df"] == pytest.approx(100 / 102 * 99)
+
+
+def test_mean_intervals_equal_scipy_intervals_on_each_table(bc):
+    X, _ = bc
+    cols = md.default_columns(X)
+    Xm = md.inject_missing(X, cols, 30, "MAR", SEED)
+    col = cols[0]
+    mean_fill = Xm[col].fillna(Xm[col].mean())
+    it = IterativeImputer(estimator=BayesianRidge(), max_iter=md.ITER_MAX, skip_complete=True,
+                          random_state=SEED).fit_transform(Xm)[:, X.columns.get_loc(col)]
+    mi = md.impute_one(X, Xm, cols, "multiple (pooled)", 5, "bayesian ridge", 4, SEED)
+    table, pooled = md.mean_intervals(X, Xm, col, mean_fill, pd.Series(it), mi["draws"])
+    t = table.set_index("analysis")
+    for name, values in ((md.COMPLETE, X[col]), (md.OBSERVED_ONLY, Xm[col].dropna()), (md.MEAN_FILL, mean_fill),
+                         (md.ITERATIVE_FILL, it)):
+        values = np.asarray(values, float)
+        low, high = stats.t.interval(0.95, len(values) - 1, loc=values.mean(), scale=stats.sem(values))
+        assert (t.loc[name, "CI low"], t.loc[name, "CI high"]) == pytest.approx((low, high), rel=1e-12), name
+    draws = [IterativeImputer(estimator=BayesianRidge(), sample_posterior=True, max_iter=md.ITER_MAX_DRAW,
+                              skip_complete=True, random_state=SEED + i).fit_transform(Xm)[:, X.columns.get_loc(col)]
+             for i in range(4)]
+    q, u = np.array([d.mean() for d in draws]), np.array([stats.sem(d) ** 2 for d in draws])
+    T, df, (low, high) = _barnard_rubin(q.mean(), u.mean(), q.var(ddof=1), 4, len(X))
+    assert (t.loc[md.MULTIPLE, "estimate"], t.loc[md.MULTIPLE, "CI low"], t.loc[md.MULTIPLE, "CI high"]) == \
+        pytest.approx((q.mean(), low, high), rel=1e-10)
+    truth = X[col].mean()
+    for name in t.index.drop(md.COMPLETE):
+        assert t.loc[name, md.COVERS] == ("yes" if t.loc[name, "CI low"] <= truth <= t.loc[name, "CI high"] else "no")
+
+
+# ---- every sentence about the screen, against numbers computed here, over seeds and datasets ----
+
+def _pct(v):
+    return f"{v + 0.0:.0%}".replace("-0%", "0%")
+
+
+def _width_word(a, b):
+    a, b = float(f"{a:.3g}"), float(f"{b:.3g}")
+    return "narrower than" if a < b else "wider than" if a > b else "as wide as"
+
+
+def _direct_tables(X, Xm, seed, m):
+    """Every imputer's completed table and the m draws, straight from scikit-learn."""
+    fit = {"mean": SimpleImputer(strategy="mean"), "median": SimpleImputer(strategy="median"),
+           "most frequent": SimpleImputer(strategy="most_frequent"),
+           "constant (0)": SimpleImputer(strategy="constant", fill_value=0.0), "k-NN": KNNImputer(n_neighbors=5),
+           "iterative": IterativeImputer(estimator=BayesianRidge(), max_iter=md.ITER_MAX, skip_complete=True,
+                                         random_state=seed)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        done = {k: pd.DataFrame(v.fit_transform(Xm), columns=X.columns) for k, v in fit.items()}
+        draws = [pd.DataFrame(IterativeImputer(estimator=BayesianRidge(), sample_posterior=True,
+                                               max_iter=md.ITER_MAX_DRAW, skip_complete=True,
+                                               random_state=seed + i).fit_transform(Xm), columns=X.columns)
+                 for i in range(m)]
+    done["multiple (pooled)"] = sum(draws) / m
+    return done, draws
+
+
+@pytest.mark.parametrize("name", ["breast_cancer", "wine"])
+@pytest.mark.parametrize("seed", [0, 1, 42])
+def test_generated_sentences_state_what_the_numbers_say(name, seed):
+    """The gap, correlation, multiple-imputation and draws sentences, made from the app's numbers as the
+    page makes them, checked claim by claim against numbers computed here with scikit-learn and scipy,
+    under each mechanism."""
+    d = datasets.load(name)
+    X, _ = md.subsample(d.X, d.y, d.task, seed)
+    X = X.astype(float)
+    m = 3
+    for mechanism in md.MECHANISMS:
+        cols, _, _ = md.mar_plan(X, md.default_columns(X), mechanism)
+        col = cols[0]
+        Xm = md.inject_missing(X, cols, 40, mechanism, seed)
+        every = md.impute_all(X, Xm, cols, 5, "bayesian ridge", m, seed)
+        done, draws = _direct_tables(X, Xm, seed, m)
+        context = (name, seed, mechanism)
+
+        # the observed mean against the truth, and the share of the gap each imputer closes
+        means = {s: float(every["completed"][s][col].mean()) for s in md.IMPUTERS}
+        text = md.gap_sentence(col, mechanism, float(X[col].mean()), Xm[col].dropna().to_numpy(), means)
+        observed = Xm[col].dropna().to_numpy()
+        truth, se = X[col].mean(), stats.sem(observed)
+        gap = truth - observed.mean()
+        assert f"average {observed.mean():.4g}; all its values, before blanking, average {truth:.4g}" in text
+        if "within one standard error" in text:
+            assert abs(gap) <= se, context
+        else:
+            assert abs(gap) > se, context
+            assert f"lie {abs(gap):.3g} {'below' if gap > 0 else 'above'} the truth" in text, context
+            assert f"{abs(gap) / se:.1f} standard errors" in text, context
+            for s in md.IMPUTERS:
+                closed = (done[s][col].mean() - observed.mean()) / gap
+                assert f"{s} {_pct(closed)}" in text, (context, s)
+
+        # the correlation closest to and farthest from the truth
+        partner = X.corr()[col].drop(col).abs().idxmax()
+        true_r = np.corrcoef(X[col], X[partner])[0, 1]
+        tables = {**done, "drop rows": Xm.dropna()}
+        off = {s: abs(np.corrcoef(t[col], t[partner])[0, 1] - true_r) for s, t in tables.items()}
+        corr = dict(zip(every["summary"]["strategy"], every["summary"][md.CORR_COLUMN]))
+        text = md.corr_sentence(corr, true_r, col, partner)
+        assert f"is {true_r:.3f} in the complete table" in text
+        assert f"closest with {min(off, key=off.get)} (" in text, context
+        assert f"farthest with {max(off, key=off.get)} (" in text, context
+
+        # Rubin's rules against the single-table intervals
+        table, pooled = md.mean_intervals(X, Xm, col, every["completed"]["mean"][col],
+                                          every["completed"]["iterative"][col], every["draws"])
+        share = Xm[col].isna().mean()
+        text = md.mi_sentence(table, pooled, col, share)
+        q = np.array([t[col].mean() for t in draws])
+        u = np.array([stats.sem(t[col]) ** 2 for t in draws])
+        T, df, (low, high) = _barnard_rubin(q.mean(), u.mean(), q.var(ddof=1), m, len(X))
+        for fragment in (f"the estimate {q.mean():.4g} is", f"W = {u.mean():.3g}", f"B = {q.var(ddof=1):.3g}",
+                         f"(1 + 1/m)·B = {T:.3g}", f"interval is {low:.4g} to {high:.4g}", f"({df:.0f} degrees"):
+            assert fragment in text, (context, fragment)
+        interval = {md.COMPLETE: X[col], md.OBSERVED_ONLY: Xm[col].dropna(), md.MEAN_FILL: done["mean"][col],
+                    md.ITERATIVE_FILL: done["iterative"][col]}
+        bounds = {k: stats.t.interval(0.95, len(v) - 1, loc=v.mean(), scale=stats.sem(v)) for k, v in interval.items()}
+        bounds[md.MULTIPLE] = (low, high)
+        width = {k: b[1] - b[0] for k, b in bounds.items()}
+        versus = _width_word(width[md.ITERATIVE_FILL], width[md.COMPLETE])
+        assert (f"{width[md.ITERATIVE_FILL]:.3g} wide, {_width_word(width[md.ITERATIVE_FILL], width[md.MULTIPLE])} "
+                f"multiple imputation's and {versus} the complete table's ({width[md.COMPLETE]:.3g})") in text, context
+        assert ("although" in text) == (versus == "narrower than")
+        missed = [k for k in (md.OBSERVED_ONLY, md.MEAN_FILL, md.ITERATIVE_FILL, md.MULTIPLE)
+                  if not bounds[k][0] <= truth <= bounds[k][1]]
+        if missed:
+            assert f"Missing the complete-data mean {truth:.4g}: {'; '.join(missed)}." in text, context
+        else:
+            assert "Every interval covers the complete-data mean" in text, context
+
+        # one draw's RMSE against the draws' mean's
+        mask = Xm[cols].isna().to_numpy()
+        def rmse(t):
+            return np.sqrt(np.mean((t[cols].to_numpy()[mask] - X[cols].to_numpy()[mask]) ** 2))
+        one, mean_of = np.mean([rmse(t) for t in draws]), rmse(done["multiple (pooled)"])
+        first = np.stack([t[col].to_numpy()[Xm[col].isna().to_numpy()] for t in draws])
+        text = md.draws_caption(m, col, float(np.mean(np.std(first, axis=0))), every["spread"], every["draw rmse"],
+                                float(every["summary"].set_index("strategy").loc["multiple (pooled)",
+                                                                                  "RMSE on missing cells"]))
+        assert f"a single draw's RMSE is {one:.3g}" in text and f"the draws' mean's {mean_of:.3g}" in text, context
+        assert ("averaging cancels" in text) == (mean_of < one), context
+        assert f"**{np.mean(np.std(first, axis=0)):.3g}** for {col}" in text
+
+
+def test_page_shows_the_generated_sentences_and_intervals(bc):
+    """On the page (default settings): the interval table equals scipy's intervals and Rubin's rules
+    computed here, and the captions are the generated sentences."""
+    at = open_page(PAGE)
+    assert_clean(at)
+    X, _ = bc
+    cols = md.default_columns(X)
+    Xm = md.inject_missing(X, cols, md.PCT_DEFAULT, md.MECHANISM_DEFAULT, SEED)
+    col = cols[0]
+    shown = next(df.value for df in at.dataframe if "analysis" in df.value.columns).set_index("analysis")
+    low, high = stats.t.interval(0.95, len(X) - 1, loc=X[col].mean(), scale=stats.sem(X[col]))
+    assert (shown.loc[md.COMPLETE, "CI low"], shown.loc[md.COMPLETE, "CI high"]) == pytest.approx(
+        (round(low, 4), round(high, 4)), abs=1e-9)
+    draws = [IterativeImputer(estimator=BayesianRidge(), sample_posterior=True, max_iter=md.ITER_MAX_DRAW,
+                              skip_complete=True, random_state=SEED + i).fit_transform(Xm)[:, X.columns.get_loc(col)]
+             for i in range(md.M_DEFAULT)]
+    q, u = np.array([d.mean() for d in draws]), np.array([stats.sem(d) ** 2 for d in draws])
+    _, _, (low, high) = _barnard_rubin(q.mean(), u.mean(), q.var(ddof=1), md.M_DEFAULT, len(X))
+    assert (shown.loc[md.MULTIPLE, "CI low"], shown.loc[md.MULTIPLE, "CI high"]) == pytest.approx(
+        (round(low, 4), round(high, 4)), abs=1e-9)
+    every = md.impute_all(X, Xm, cols, md.K_DEFAULT, md.ESTIMATOR_DEFAULT, md.M_DEFAULT, SEED)
+    table, pooled = md.mean_intervals(X, Xm, col, every["completed"]["mean"][col],
+                                      every["completed"]["iterative"][col], every["draws"])
+    captions = " ".join(c.value for c in at.caption)
+    assert md.mi_sentence(table, pooled, col, Xm[col].isna().mean()) in captions
+    means = {s: float(every["completed"][s][col].mean()) for s in md.IMPUTERS}
+    gap = md.gap_sentence(col, md.MECHANISM_DEFAULT, float(X[col].mean()), Xm[col].dropna().to_numpy(), means)
+    assert any(gap in m.value for m in at.markdown)
+    assert not any("no imputer can see" in m.value or "already biased" in m.value for m in at.markdown)
+
+
+def test_interval_chart_swapped_spec_equals_a_fresh_conversion(bc):
+    """The page converts the interval chart once and swaps each input's table in: the result must be
+    what converting a chart built on that table gives."""
+    from components import charts
+
+    X, _ = bc
+    cols = md.default_columns(X)
+    specs = []
+    for mechanism in ("MCAR", "MNAR"):
+        Xm = md.inject_missing(X, cols, 30, mechanism, SEED)
+        every = md.impute_all(X, Xm, cols, 5, "bayesian ridge", 3, SEED)
+        table, _ = md.mean_intervals(X, Xm, cols[0], every["completed"]["mean"][cols[0]],
+                                     every["completed"]["iterative"][cols[0]], every["draws"])
+        specs.append((table, charts.to_spec(md.interval_chart(table))))
+    (first, template), (second, fresh) = specs
+    assert md.swap_shared_data(template, second) == fresh
+    assert md.swap_shared_data(template, first) == template
+
+
+def test_exported_script_reproduces_mar_on_a_generated_2d_set():
+    """moons with both columns chosen under MAR: the script blanks only x1, driven by x2, on the set
+    generated with the page's size, noise and seed, and prints the page's numbers."""
+    d = datasets.load("moons", n_samples=200, noise=0.3, seed=7)
+    X, y = md.subsample(d.X.astype(float), d.y, d.task, 7)
+    cols, driver, _ = md.mar_plan(X, ["x1", "x2"], "MAR")
+    assert cols == ["x1"] and driver == "x2"
+    Xm = md.inject_missing(X, cols, 30, "MAR", 7)
+    every = md.impute_all(X, Xm, cols, 5, "bayesian ridge", 2, 7)
+    cv = md.cv_scores(Xm, y, "classification", 5, "bayesian ridge", 2, 7)
+    intervals, pooled = md.mean_intervals(X, Xm, "x1", every["completed"]["mean"]["x1"],
+                                          every["completed"]["iterative"]["x1"], every["draws"])
+    expected = md.export_numbers(every["summary"], cv, intervals, pooled)
+    got = run_exported_script(md.export_code("moons", "classification", cols, 30, "MAR", 5, "bayesian ridge", 2, 7,
+                                             200, 0.3))
+    assert got["rows_lost"] == expected["rows_lost"] == round(0.3 * 200)
+    for part in ("rmse", "cv", "intervals", "rubin"):
+        for name, value in expected[part].items():
+            assert got[part][name] == pytest.approx(value, rel=1e-6), (part, name)

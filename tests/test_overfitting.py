@@ -52,22 +52,37 @@ def test_poly_fit_and_cv_match_numpy_polyfit(degree):
     assert len(r.curve_by_degree) == o.DEGREE_MAX - o.DEGREE_MIN + 1
 
 
-def test_regime_one_standard_error_rule():
-    mean = np.array([5.0, 3.0, 2.0, 2.05, 4.0, 8.0])
-    se = np.full(6, 0.1)
-    assert o.regime(mean, se, 0) == ("under-fit", 2)
-    assert o.regime(mean, se, 2)[0] == "good fit" and o.regime(mean, se, 3)[0] == "good fit"
-    assert o.regime(mean, se, 5)[0] == "over-fit"
-    # against a regularisation strength the complex side is the small-alpha side
-    assert o.regime(mean, se, 0, complexity_increases=False)[0] == "over-fit"
-    # higher-is-better scores
-    assert o.regime(-mean, se, 5, lower_is_better=False)[0] == "over-fit"
+def test_one_se_rule_picks_one_model():
+    mean = np.array([5.0, 3.0, 2.1, 2.0, 2.05, 4.0, 8.0])
+    se = np.full(7, 0.15)
+    rule = o.one_se_rule(mean, se)
+    assert (rule.best, rule.pick, rule.edge) == (3, 2, pytest.approx(2.15))
+    assert rule.band.tolist() == [False, False, True, True, True, False, False]
+    # against a regularisation strength a larger index is simpler: the band's largest index
+    assert o.one_se_rule(mean, se, complexity_increases=False).pick == 4
+    # higher-is-better scores (accuracies): the edge is the best minus its standard error
+    acc = o.one_se_rule(-mean, se, lower_is_better=False)
+    assert (acc.best, acc.pick, acc.edge) == (3, 2, pytest.approx(-2.15))
 
 
 def test_labels_on_the_sine():
-    assert o.fit_poly(30, 0.3, SEED, 1, "none", 1.0).regime == "under-fit"
-    assert o.fit_poly(30, 0.3, SEED, 3, "none", 1.0).regime == "good fit"
-    assert o.fit_poly(30, 0.3, SEED, 15, "none", 1.0).regime == "over-fit"
+    assert o.fit_poly(30, 0.3, SEED, 1, "none", 1.0).reading.verdict.label == o.UNDER
+    assert o.fit_poly(30, 0.3, SEED, 3, "none", 1.0).reading.verdict.label == o.GOOD
+    assert o.fit_poly(30, 0.3, SEED, 15, "none", 1.0).reading.verdict.label == o.OVER
+
+
+def test_seed_8_straight_line_is_not_a_good_fit():
+    """With seed 8 (30 points, noise 0.3) the CV error's standard error is wide enough that the
+    one-standard-error rule picks degree 1; a straight line through sin(2 pi x) still under-fits, and the
+    page says both."""
+    r = o.fit_poly(30, 0.3, 8, 1, "none", 1.0)
+    assert r.pick_degree == 1 and r.best_degree == 3
+    assert r.reading.verdict.label == o.UNDER and r.reading.pick_verdict.label == o.UNDER
+    assert "picks degree 1" in r.reading.pick_text and "degree 1 is under-fit" in r.reading.pick_text
+    at = open_page(PAGE, query={common.SEED_KEY: "8", o.DEGREE_KEY: "1"})
+    assert_clean(at)
+    assert metric_values(at)["Degree 1 is"] == o.UNDER and metric_values(at)["One-SE pick"] == "degree 1"
+    assert any(r.reading.verdict.sentence in md.value for md in at.markdown)
 
 
 def test_coefficient_paths_shrink():
@@ -89,7 +104,7 @@ def test_tree_curves_match_direct_fit():
     assert r.leaves == t.get_n_leaves()
     deep = r.by_depth[(r.by_depth["split"] == "train") & (r.by_depth["max_depth"] == 20)]["accuracy"].iloc[0]
     assert deep >= r.by_depth[(r.by_depth["split"] == "train") & (r.by_depth["max_depth"] == 1)]["accuracy"].iloc[0]
-    assert r.regime_depth in o.REGIMES and r.regime_ccp in o.REGIMES
+    assert r.reading_depth.verdict.label in o.TREE_LABELS and r.reading_ccp.verdict.label in o.TREE_LABELS
 
 
 @pytest.mark.parametrize("name, seed, ccp", [("breast_cancer", SEED, 0.0), ("wine", 3, 0.0), ("moons", 5, 0.0),
@@ -123,11 +138,32 @@ def test_tree_ccp_curve_cv_equals_cross_val_score():
 
 
 def test_tree_labels_come_from_cv_on_the_training_split():
-    """On breast_cancer a full-depth tree is over-fit and a stump under-fit by the CV one-SE rule (with
-    the test accuracy's binomial error every depth had been 'good fit')."""
+    """On breast_cancer a full-depth tree is over-fit and a stump under-fit by the CV one-SE band and the
+    train/CV gap (with the test accuracy's binomial error every depth had been 'good fit')."""
     ds = datasets.load("breast_cancer")
-    labels = {d: o.tree_curves(ds.X, ds.y, SEED, d, 0.0).regime_depth for d in (1, 20)}
-    assert labels == {1: o.REGIMES[0], 20: o.REGIMES[2]}
+    labels = {d: o.tree_curves(ds.X, ds.y, SEED, d, 0.0).reading_depth.verdict.label for d in (1, 20)}
+    assert labels == {1: o.UNDER, 20: o.OVER}
+
+
+@pytest.mark.parametrize("name, seed", [("breast_cancer", SEED), ("wine", 3), ("moons", 5)])
+def test_tree_one_se_picks_against_cross_val_score(name, seed):
+    """The rule's pick, computed here from cross_val_score: the shallowest depth (the largest ccp_alpha)
+    whose mean CV accuracy is no lower than the best minus the best's standard error."""
+    ds = datasets.load(name, seed=seed)
+    X_tr, _, y_tr, _ = train_test_split(ds.X, ds.y, test_size=0.3, random_state=seed, stratify=ds.y)
+    folds = StratifiedKFold(o.TREE_CV_FOLDS, shuffle=True, random_state=seed)
+
+    def pick(settings, make):
+        scores = np.array([cross_val_score(make(v), X_tr, y_tr, cv=folds) for v in settings])
+        mean, se = scores.mean(axis=1), scores.std(axis=1, ddof=1) / np.sqrt(o.TREE_CV_FOLDS)
+        best = max(range(len(settings)), key=lambda i: (mean[i], -i))  # the first of equal bests
+        return [v for v, m in zip(settings, mean) if m >= mean[best] - se[best] - 1e-12], settings[best]
+
+    r = o.tree_curves(ds.X, ds.y, seed, 6, 0.0)
+    band, best = pick(list(range(1, 21)), lambda d: DecisionTreeClassifier(max_depth=d, random_state=seed))
+    assert (r.pick_depth, r.best_depth) == (min(band), best)
+    band, best = pick(list(o.CCP_VALUES), lambda a: DecisionTreeClassifier(max_depth=6, ccp_alpha=a, random_state=seed))
+    assert (r.pick_ccp, r.best_ccp) == (max(band), best)
 
 
 def test_early_stopping_uses_sklearns_own_split_and_stop():
@@ -144,21 +180,117 @@ def test_early_stopping_uses_sklearns_own_split_and_stop():
     assert r.test_mse_stopped == pytest.approx(np.mean((gb.predict(X_te) - y_te) ** 2))
 
 
-def test_bias_variance_decomposition():
-    bv = o.bias_variance(25, 0.3, SEED, "none", 1.0)
+def fresh_sets(n, noise, seed, sets):
+    """The page's B training sets, drawn here independently: set b from numpy's generator seeded by
+    SeedSequence(seed).spawn(sets)[b] draws its x, its training noise, then test noise at the test x."""
+    test_x = (np.arange(100) + 0.5) / 100
+    out = []
+    for child in np.random.SeedSequence(seed).spawn(sets):
+        rng = np.random.default_rng(child)
+        x = rng.uniform(0, 1, n)
+        y = np.sin(2 * np.pi * x) + rng.normal(0, noise, n)
+        out.append((x, y, np.sin(2 * np.pi * test_x) + rng.normal(0, noise, test_x.size)))
+    return test_x, out
+
+
+def sklearn_pipeline(degree, penalty, alpha):
+    from sklearn.linear_model import Lasso, LinearRegression, Ridge
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import MinMaxScaler, PolynomialFeatures, StandardScaler
+    reg = {"none": LinearRegression(tol=1e-12), "ridge (L2)": Ridge(alpha=alpha),
+           "lasso (L1)": Lasso(alpha=alpha, max_iter=5000)}[penalty]
+    return make_pipeline(MinMaxScaler(feature_range=(-1, 1)), PolynomialFeatures(degree, include_bias=False),
+                         StandardScaler(), reg)
+
+
+def direct_decomposition(fits, truth, targets, noise):
+    """Bias^2 (the squared gap of the average fit, minus variance / B), variance (ddof=1), their sum with the
+    noise, the measured test MSE and the jackknife standard error of bias^2 by explicit leave-one-out."""
+    sets = len(fits)
+
+    def bias2(f):
+        return np.mean((f.mean(axis=0) - truth) ** 2 - f.var(axis=0, ddof=1) / len(f))
+
+    variance = np.mean(fits.var(axis=0, ddof=1))
+    loo = np.array([bias2(np.delete(fits, b, axis=0)) for b in range(sets)])
+    return {"bias2": bias2(fits), "variance": variance, "total": bias2(fits) + variance + noise ** 2,
+            "test_mse": np.mean((targets - fits) ** 2),
+            "bias2_se": np.sqrt((sets - 1) / sets * np.sum((loo - loo.mean()) ** 2)), "loo": loo}
+
+
+@pytest.mark.parametrize("n, noise, seed, penalty, alpha, degrees", [
+    (30, 0.3, SEED, "none", 1.0, (1, 3, 9)),
+    (200, 0.6, 3, "none", 1.0, (2, 12)),
+    (10, 0.3, 8, "none", 1.0, (3, 12)),  # 10 points, degree 12: the minimum-norm least-squares fit
+    (25, 0.3, SEED, "ridge (L2)", 0.01, (4, 9)),
+    (40, 0.3, 5, "lasso (L1)", 0.01, (3, 11)),
+])
+def test_bias_variance_against_fresh_training_sets_fitted_here(n, noise, seed, penalty, alpha, degrees):
+    """Every number of the decomposition against fits made here on independently drawn training sets: numpy's
+    least-squares polynomial (its own basis and scaling) where the fit has full rank, else the scikit-learn
+    pipeline fitted set by set."""
+    bv = o.bias_variance(n, noise, seed, penalty, alpha)
+    sets = o.BV_SETS_LASSO if penalty.startswith("lasso") else o.BV_SETS
+    assert bv.sets == sets
+    test_x, draws = fresh_sets(n, noise, seed, sets)
+    truth = np.sin(2 * np.pi * test_x)
+    targets = np.array([t for _, _, t in draws])
+    for d in degrees:
+        if penalty == "none" and d < n - 1:
+            fits = np.array([np.polynomial.Polynomial.fit(x, y, d)(test_x) for x, y, _ in draws])
+        else:
+            fits = np.array([sklearn_pipeline(d, penalty, alpha).fit(x[:, None], y).predict(test_x[:, None])
+                             for x, y, _ in draws])
+        want = direct_decomposition(fits, truth, targets, noise)
+        row = bv.table.iloc[d - 1]
+        scale = want["total"]  # a rank-deficient fit agrees to rounding of its largest values only
+        for key in ("bias2", "variance", "total", "test_mse", "bias2_se"):
+            assert row[key] == pytest.approx(want[key], rel=1e-6, abs=1e-9 * scale), (d, key)
+        assert row["noise"] == noise ** 2
+        np.testing.assert_allclose(bv.bias2_loo[d - 1], want["loo"], rtol=1e-6, atol=1e-9 * scale)
+        np.testing.assert_allclose(bv.curves[d].query("line == 'average'")["y"], fits.mean(axis=0),
+                                   rtol=1e-6, atol=1e-9 * np.abs(fits).max())
+        np.testing.assert_allclose(bv.curves[d].query("line != 'average'")["y"], fits[: o.CURVES_SHOWN].ravel(),
+                                   rtol=1e-6, atol=1e-9 * np.abs(fits).max())
+
+
+@pytest.mark.parametrize("seed", [SEED, 0, 7])
+def test_bias2_at_200_points_degree_12_is_zero_within_monte_carlo_error(seed):
+    """At 200 points, noise 0.3, degree 12 a least-squares polynomial has (next to) no bias: the fit's
+    expectation is the same fit of the noise-free curve (least squares is linear in y), which misses
+    sin(2 pi x) by about 1e-10 here. The page's bias^2 must be within its Monte Carlo error of that, and far
+    below the 0.0095 (the variance of one training set's fit, booked as bias^2) of bootstrap refits of one set."""
+    bv = o.bias_variance(200, 0.3, seed, "none", 1.0)
+    row = bv.table.iloc[11]
+    test_x, draws = fresh_sets(200, 0.3, seed, o.BV_SETS)
+    noise_free = np.array([np.polynomial.Polynomial.fit(x, np.sin(2 * np.pi * x), 12)(test_x) for x, _, _ in draws])
+    true_bias2 = np.mean((noise_free.mean(axis=0) - np.sin(2 * np.pi * test_x)) ** 2)
+    assert true_bias2 < 1e-8
+    assert abs(row["bias2"] - true_bias2) <= 3 * row["bias2_se"]
+    assert abs(row["bias2"]) < 2e-4 and row["bias2_se"] < 1e-4
+    assert row["variance"] > 30 * abs(row["bias2"])
+
+
+@pytest.mark.parametrize("n, noise, seed, penalty, alpha", [
+    (30, 0.3, SEED, "none", 1.0), (60, 1.0, 3, "ridge (L2)", 0.1), (15, 0.1, 8, "none", 1.0),
+    (30, 0.3, 1, "lasso (L1)", 0.001)])
+def test_decomposition_identity(n, noise, seed, penalty, alpha):
+    """Bias^2 + variance + noise is the expected test MSE: exactly the mean over the training sets of each
+    fit's own expected error, and, up to the test points' noise, the MSE measured on fresh noisy targets."""
+    bv = o.bias_variance(n, noise, seed, penalty, alpha)
     t = bv.table
-    np.testing.assert_allclose(t["total"], t["bias2"] + t["variance"] + t["noise"])
+    np.testing.assert_allclose(t["total"], t["bias2"] + t["variance"] + t["noise"], rtol=1e-12)
+    np.testing.assert_allclose(t["total"], bv.per_fit.mean(axis=1), rtol=1e-9)
+    z = (t["test_mse"] - t["total"]) / t["test_se"]
+    assert (z.abs() < 4).all(), z.round(2).tolist()
+    assert (z.abs() < 2).mean() >= 0.7  # about 95 % expected: the degrees share their test noise
+
+
+def test_bias_variance_shapes():
+    t = o.bias_variance(25, 0.3, SEED, "none", 1.0).table
     assert t["bias2"].iloc[0] > t["variance"].iloc[0]  # degree 1: bias dominates
-    assert t["variance"].iloc[-1] > t["variance"].iloc[2]  # degree 15: variance explodes
-    # independent recomputation at degree 2 with numpy polyfit on the same bootstrap draws
-    d = o.make_data(25, 0.3, SEED)
-    xs = np.linspace(d["x"].min(), d["x"].max(), 100)
-    rng = np.random.default_rng(SEED)
-    preds = np.array([np.polyval(np.polyfit(d["x"].to_numpy()[i], d["y"].to_numpy()[i], 2), xs)
-                      for i in (rng.integers(0, 25, 25) for _ in range(o.BOOTSTRAPS))])
-    assert t["bias2"].iloc[1] == pytest.approx(np.mean((preds.mean(0) - np.sin(2 * np.pi * xs)) ** 2), rel=1e-6)
-    assert t["variance"].iloc[1] == pytest.approx(np.mean(preds.var(0)), rel=1e-6)
-    assert o.bias_variance_regime(t, 1)[0] == "under-fit"
+    assert t["variance"].iloc[-1] > 100 * t["variance"].iloc[2]  # degree 15 on 25 points: variance explodes
+    assert o.bv_verdict(o.bias_variance(25, 0.3, SEED, "none", 1.0), 1).label == o.UNDER
 
 
 def test_learning_curve_shape():
@@ -206,12 +338,43 @@ def test_curve_views_compute_once_with_progress_then_replay():
 def test_page_default_and_degree_labels():
     at = open_page(PAGE)
     assert_clean(at, "default")
-    assert metric_values(at)["Degree 3 is"] == "good fit"
+    assert metric_values(at)["Degree 3 is"] == "good fit" and metric_values(at)["One-SE pick"] == "degree 3"
     at.slider(key=o.DEGREE_KEY).set_value(15).run()
     assert metric_values(at)["Degree 15 is"] == "over-fit"
     at.slider(key=o.DEGREE_KEY).set_value(1).run()
     assert metric_values(at)["Degree 1 is"] == "under-fit"
+    r = o.fit_poly(o.N_POINTS_DEFAULT, o.NOISE_DEFAULT, SEED, 1, "none", 1.0)
+    assert any(r.reading.verdict.sentence in md.value and r.reading.pick_text in md.value for md in at.markdown)
     assert_clean(at)
+
+
+@pytest.mark.parametrize("view, key, kind, value, query", [
+    ("Fit & validation curve", o.DEGREE_KEY, "slider", 8, {common.SEED_KEY: "8"}),
+    ("Regularisation path", o.ALPHA_KEY, "select_slider", 0.001, {o.PENALTY_KEY: "ridge (L2)", o.DEGREE_KEY: "12"}),
+])
+def test_validation_charts_mark_the_one_se_pick_and_its_limit(view, key, kind, value, query):
+    at = open_page(PAGE, query={VIEW_KEY: view, **query})
+    getattr(at, kind)(key=key).set_value(value).run()
+    assert_clean(at)
+    seed = int(query.get(common.SEED_KEY, SEED))
+    degree = int(query.get(o.DEGREE_KEY, o.DEGREE_DEFAULT))
+    if view.startswith("Fit"):
+        curve = o.degree_curve(o.make_data(o.N_POINTS_DEFAULT, o.NOISE_DEFAULT, seed), "none", o.ALPHA_DEFAULT, seed)
+        settings, simpler_first = list(curve["degree"]), True
+    else:
+        curve = o.coefficient_path(o.N_POINTS_DEFAULT, o.NOISE_DEFAULT, seed, degree, "ridge (L2)")[1]
+        settings, simpler_first = list(o.ALPHAS), False
+    val, se = curve["val_rmse"].to_numpy(), curve["val_se"].to_numpy()
+    best = int(np.argmin(val))
+    band = [i for i in range(len(val)) if val[i] <= val[best] + se[best]]
+    pick = min(band) if simpler_first else max(band)
+    chart = next(c for c in chart_specs(at) if "+ 1 standard error" in json.dumps(c.get("title", "")))
+    points = _sent_charts(at)[" / ".join(chart["title"])][1]
+    marker = points[0]
+    assert marker["x"].tolist() == pytest.approx([value, settings[pick]])
+    assert marker["y"].tolist() == pytest.approx([val[settings.index(value)], val[pick]])
+    assert marker["group"].iloc[1].startswith("one-SE pick")
+    assert points[-1]["y"].tolist() == pytest.approx([val[best] + se[best]])  # the dashed limit
 
 
 def test_degree_slider_does_not_redo_curves():
@@ -287,11 +450,24 @@ def test_exported_script_reproduces_numbers():
     out = run_exported_script(o.export_code(25, 0.4, 7, 5, "ridge (L2)", 0.1, ("wine",), 3, 0.005, 0.3, 8))
     assert out["train_rmse"] == pytest.approx(r.train_rmse)
     assert out["cv_rmse"] == pytest.approx(r.cv_rmse)
+    assert out["cv_train_rmse"] == pytest.approx(r.curve_by_degree["train_rmse"].iloc[4])
+    assert (out["floor_train"], out["floor_val"]) == pytest.approx((r.floor.train, r.floor.val))
+    assert (out["best_degree"], out["one_se_pick"]) == (r.best_degree, r.pick_degree)
+    assert_script_bias_variance(out, o.bias_variance(25, 0.4, 7, "ridge (L2)", 0.1), 5)
+    assert (out["tree_best_depth"], out["tree_one_se_pick_depth"]) == (tree.best_depth, tree.pick_depth)
     np.testing.assert_allclose(out["coefficients"], r.coefficients["coefficient"])
     assert out["stopped_at"] == es.stopped_at
     assert out["test_mse_stopped"] == pytest.approx(es.test_mse_stopped)
     assert out["tree_test_accuracy"] == pytest.approx(tree.test_accuracy)
     assert out["tree_train_accuracy"] == pytest.approx(tree.train_accuracy)
+
+
+def assert_script_bias_variance(out: dict, bv: o.BiasVariance, degree: int) -> None:
+    row = bv.table.iloc[degree - 1]
+    scale = row["total"]
+    for key, column in (("bv_bias2", "bias2"), ("bv_variance", "variance"), ("bv_noise", "noise"),
+                        ("bv_expected_test_mse", "total"), ("bv_measured_test_mse", "test_mse")):
+        assert out[key] == pytest.approx(row[column], rel=1e-6, abs=1e-9 * scale), key
 
 
 def test_lab_charts_validate_against_the_vega_lite_schema():
@@ -300,18 +476,28 @@ def test_lab_charts_validate_against_the_vega_lite_schema():
     curves = bv.curves[3].assign(alpha=0.35)
     spec = charts.points_lines_chart(None, curves, y_domain=(-2, 2)).to_dict(validate=True)
     assert spec["layer"][0]["encoding"]["detail"]["field"] == "line"  # many fits, one colour
+    marker = pd.DataFrame({"x": [3], "y": [bv.table["total"].iloc[2]], "group": ["degree 3"]})
+    o.bv_parts_chart(bv, marker, 1.0).to_dict(validate=True)
     lc = o.learning_curve_frame(0.3, SEED, 3, "none", 1.0).rename(columns={"n_train": "x", "rmse": "y",
                                                                            "split": "series"})
     marker = lc.iloc[:1].rename(columns={"series": "group"})
     charts.points_lines_chart(marker, lc, log_x=True, rule_y=0.3).to_dict(validate=True)
 
 
-def test_exported_script_on_a_generated_set():
+@pytest.mark.parametrize("n, noise, degree, penalty, alpha", [
+    (20, 0.2, 2, "none", 1.0), (12, 0.3, 15, "none", 1.0), (30, 0.3, 9, "lasso (L1)", 0.01)])
+def test_exported_script_on_a_generated_set(n, noise, degree, penalty, alpha):
+    """The script's bias-variance part refits scikit-learn's pipeline set by set (12 points at degree 15 is
+    the minimum-norm least-squares fit) and must give the page's numbers."""
     ds = datasets.load("moons", n_samples=200, noise=0.3, seed=7)
     tree = o.tree_curves(ds.X, ds.y, 7, 5, 0.0)
-    out = run_exported_script(o.export_code(20, 0.2, 7, 2, "none", 1.0, ("moons", 200, 0.3, 7), 5, 0.0, 0.1, 10))
+    out = run_exported_script(o.export_code(n, noise, 7, degree, penalty, alpha, ("moons", 200, 0.3, 7), 5, 0.0,
+                                            0.1, 10))
     assert out["tree_test_accuracy"] == pytest.approx(tree.test_accuracy)
-    assert out["train_rmse"] == pytest.approx(o.fit_poly(20, 0.2, 7, 2, "none", 1.0).train_rmse)
+    r = o.fit_poly(n, noise, 7, degree, penalty, alpha)
+    assert out["train_rmse"] == pytest.approx(r.train_rmse)
+    assert (out["best_degree"], out["one_se_pick"]) == (r.best_degree, r.pick_degree)
+    assert_script_bias_variance(out, o.bias_variance(n, noise, 7, penalty, alpha), min(degree, o.BV_DEGREE_MAX))
 
 
 @pytest.mark.parametrize("n, seed", [(30, SEED), (30, 0), (60, 7), (200, 3)])
@@ -347,18 +533,6 @@ def test_degree_curve_equals_sklearn_validation_curve(penalty, alpha):
     np.testing.assert_allclose(fast["train_rmse"], -train.mean(axis=1), rtol=1e-9)
     np.testing.assert_allclose(fast["val_rmse"], -val.mean(axis=1), rtol=1e-9)
     np.testing.assert_allclose(fast["val_se"], val.std(axis=1, ddof=1) / np.sqrt(5), rtol=1e-9)
-
-
-def test_bias_variance_equals_pipeline_refits_at_high_degree():
-    bv = o.bias_variance(25, 0.3, SEED, "ridge (L2)", 0.01)
-    d = o.make_data(25, 0.3, SEED)
-    X, y = d[["x"]].to_numpy(), d["y"].to_numpy()
-    xs = np.linspace(X.min(), X.max(), 100)
-    rng = np.random.default_rng(SEED)
-    preds = np.array([o.poly_model(9, "ridge (L2)", 0.01).fit(X[i], y[i]).predict(xs[:, None])
-                      for i in (rng.integers(0, 25, 25) for _ in range(o.BOOTSTRAPS))])
-    assert bv.table["variance"].iloc[8] == pytest.approx(np.mean(preds.var(0)), rel=1e-8)
-    np.testing.assert_allclose(bv.curves[9]["y"].to_numpy(), preds[: o.CURVES_SHOWN].ravel(), rtol=1e-8)
 
 
 @pytest.mark.parametrize("penalty,degree", [("ridge (L2)", 3), ("ridge (L2)", 20), ("lasso (L1)", 9)])
@@ -398,7 +572,8 @@ def _sent_charts(at) -> dict:
         frames = [data.get(part.get("data", {}).get("name", top)) for part in parts]
         bare = json.dumps({**{k: v for k, v in spec.items() if k != "data"},
                            "layer": [{k: v for k, v in p.items() if k != "data"} for p in parts]}, sort_keys=True)
-        out[spec.get("title")] = (bare, frames)
+        title = spec.get("title")
+        out[" / ".join(title) if isinstance(title, list) else title] = (bare, frames)
     return out
 
 
@@ -426,31 +601,41 @@ def test_scrubbed_charts_equal_freshly_built_ones(view, kind, key, first, then, 
 
 
 def test_bias_variance_charts_at_a_scrubbed_degree_equal_a_direct_build():
-    """The bias-variance charts are built at degree 1 and each degree's fits swapped in: at degree 7
+    """The bias-variance charts are built at degree 1 and each degree's fits and marker swapped in: at degree 7
     they must equal charts built directly from the decomposition."""
+    import json
+
+    import pyarrow as pa
+
     from components import charts
     at = open_page(PAGE, query={VIEW_KEY: "Bias–variance"})
     at.slider(key=o.DEGREE_KEY).set_value(7).run()
     sent = _sent_charts(at)
-    bv = o.bias_variance(o.N_POINTS_DEFAULT, o.NOISE_DEFAULT, SEED, "none", o.ALPHA_DEFAULT)
-    xs = bv.curves[7]
-    truth = pd.DataFrame({"x": xs["x"].unique(), "y": np.sin(2 * np.pi * xs["x"].unique()),
-                          "series": "true function", "line": "truth"})
-    lines = pd.concat([xs.assign(alpha=0.35), truth.assign(alpha=1.0)])
-    title = f"{o.CURVES_SHOWN} of {o.BOOTSTRAPS} bootstrap refits, degree 7"
     noise = o.NOISE_DEFAULT
+    bv = o.bias_variance(o.N_POINTS_DEFAULT, noise, SEED, "none", o.ALPHA_DEFAULT)
+    xs = bv.curves[7]
+    truth = pd.DataFrame({"x": o.BV_TEST_X, "y": np.sin(2 * np.pi * o.BV_TEST_X), "series": "true function",
+                          "line": "truth"})
+    lines = pd.concat([xs.assign(alpha=np.where(xs["line"] == "average", 1.0, 0.35)), truth.assign(alpha=1.0)])
+    title = f"{o.CURVES_SHOWN} of the {o.BV_SETS} fits on fresh training sets, degree 7"
     direct = charts.to_spec(charts.points_lines_chart(None, lines, "x", "y", title,
                                                       y_domain=(-1.5 - 3 * noise, 1.5 + 3 * noise)))
-    import pyarrow as pa
     frame = pa.ipc.open_stream(direct["datasets"][direct["data"]["name"]]).read_pandas()  # a lone layer's data
     pd.testing.assert_frame_equal(sent[title][1][0].reset_index(drop=True), frame, check_dtype=False)
-    import json
     drawn = {k: v for k, v in json.loads(sent[title][0]).items() if k != "autosize"}  # Streamlit adds autosize
     assert drawn == json.loads(json_without_data(direct))
-    row = bv.table.iloc[6]
-    marker = sent["Bias² + variance + noise by degree (clipped)"][1][0]
-    assert marker["x"].tolist() == [7] and marker["y"].tolist() == pytest.approx([row["total"]])
-    assert marker["group"].iloc[0] == f"degree 7: {o.bias_variance_regime(bv.table, 7)[0]}"
+    # the parts chart: this degree's marker with the measured test MSE of every degree, and the bias^2 band
+    parts_title = next(t for t in sent if t.startswith("Bias² + variance + noise"))
+    points, band = sent[parts_title][1][0], sent[parts_title][1][1]
+    assert points["x"].iloc[0] == 7 and points["y"].iloc[0] == pytest.approx(bv.table["total"].iloc[6])
+    assert points["group"].iloc[0] == f"degree 7: {o.bv_verdict(bv, 7).label}"
+    measured = points[points["group"] == o.BV_MEASURED]
+    np.testing.assert_allclose(measured["y"], bv.table["test_mse"])
+    np.testing.assert_allclose(band["high"] - band["low"], 2 * o.MC_SES * bv.table["bias2_se"])
+    cap = float(2 * bv.table["total"].iloc[0] + noise ** 2)
+    direct_parts = charts.to_spec(o.bv_parts_chart(bv, pd.DataFrame(points.iloc[:1]), cap))
+    drawn = {k: v for k, v in json.loads(sent[parts_title][0]).items() if k != "autosize"}
+    assert drawn == json.loads(json_without_data(direct_parts))
 
 
 def json_without_data(spec: dict) -> str:
@@ -488,8 +673,8 @@ def test_patience_slider_refits_only_the_early_stopped_model():
         at.slider(key=o.PATIENCE_KEY).set_value(4).run()
         assert full.call_count == 0
     pool = o.make_data(o.POOL_N, o.NOISE_DEFAULT, SEED + 1)
-    X_tr, X_te, y_tr, y_te = train_test_split(pool[["x"]].to_numpy(), pool["y"].to_numpy(), test_size=0.3,
-                                              random_state=SEED)
+    X_tr, _, y_tr, _ = train_test_split(pool[["x"]].to_numpy(), pool["y"].to_numpy(), test_size=0.3,
+                                        random_state=SEED)
     gb = GradientBoostingRegressor(n_estimators=o.GB_STAGES, learning_rate=o.GB_LR_DEFAULT, max_depth=3,
                                    random_state=SEED, n_iter_no_change=4,
                                    validation_fraction=o.GB_VALIDATION_FRACTION).fit(X_tr, y_tr)
@@ -517,6 +702,227 @@ def test_still_improving_needs_a_drop_larger_than_one_standard_error():
 def test_error_metrics_stay_readable_when_a_fit_explodes():
     at = open_page(PAGE)
     at.slider(key=o.DEGREE_KEY).set_value(20).run()
-    shown = metric_values(at)["Validation RMSE (5-fold CV)"]
+    shown = metric_values(at)["Validation RMSE (CV)"]
     cv_rmse = o.degree_curve(o.make_data(o.N_POINTS_DEFAULT, o.NOISE_DEFAULT, SEED), "none", 1.0, SEED)["val_rmse"].iloc[-1]
     assert cv_rmse > 1000 and shown == f"{cv_rmse:,.0f}"
+
+
+# ---------------------------------------------------------------- the generated sentences, across seeds and data
+TEXT_SEEDS = (SEED, 8, 3)
+TEXT_DATA = ((30, 0.3), (200, 0.6))  # points, noise
+
+
+def _x(value: float) -> str:
+    """A number as the sentences print an RMSE or an accuracy (an exploding fit's with thousands separators)."""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{abs(value):.3f}" if round(abs(value), 3) == 0 else f"{value:.3f}"
+
+
+def direct_curve_and_floor(n, noise, seed, penalty="none", degree=None):
+    """The validation curve (over degrees, or over alpha at ``degree``) by scikit-learn's validation_curve, and
+    the true curve's own RMSE on the same training and validation rows, computed here."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.model_selection import validation_curve
+    data = o.make_data(n, noise, seed)
+    folds = KFold(5, shuffle=True, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        if degree is None:
+            settings = list(range(1, 21))
+            train, val = validation_curve(sklearn_pipeline(1, penalty, 1.0), data[["x"]], data["y"],
+                                          param_name="polynomialfeatures__degree", param_range=settings, cv=folds,
+                                          scoring="neg_root_mean_squared_error")
+        else:
+            settings = list(o.ALPHAS)
+            step = "ridge__alpha" if penalty.startswith("ridge") else "lasso__alpha"
+            train, val = validation_curve(sklearn_pipeline(degree, penalty, 1.0), data[["x"]], data["y"],
+                                          param_name=step, param_range=settings, cv=folds,
+                                          scoring="neg_root_mean_squared_error")
+    residual = (data["y"] - np.sin(2 * np.pi * data["x"])).to_numpy()
+    floor_train = np.mean([np.sqrt(np.mean(residual[tr] ** 2)) for tr, _ in folds.split(residual)])
+    floor_val = np.mean([np.sqrt(np.mean(residual[te] ** 2)) for _, te in folds.split(residual)])
+    return settings, -train.mean(axis=1), -val.mean(axis=1), val.std(axis=1, ddof=1) / np.sqrt(5), floor_train, floor_val
+
+
+def check_floor_verdict(verdict, i, train, val, se, floor_train, floor_val, tol, simpler_first):
+    """The page's documented rule, applied here to numbers computed here, and every comparison its sentence
+    states checked against them."""
+    text = verdict.sentence
+    best = int(np.argmin(val))
+    band = val[i] <= val[best] + se[best]
+    gap = val[i] - train[i]
+    assert f"tolerance {tol:.3f}" in text
+    if train[i] > floor_train + tol:
+        assert verdict.label == o.UNDER
+        assert f"training RMSE, {_x(train[i])}, is {_x(train[i] - floor_train)} above" in text
+        assert f"({_x(floor_train)};" in text and "more than the tolerance" in text
+        return
+    assert "training RMSE, " + _x(train[i]) in text
+    side = "above" if train[i] >= floor_train else "below"
+    assert f"{_x(abs(train[i] - floor_train))} {side} the true curve's own RMSE on the same training rows" in text
+    if gap > tol and val[i] > floor_val + tol:
+        assert verdict.label == o.OVER
+        assert f"validation RMSE, {_x(val[i])}, is {_x(gap)} above the training RMSE, more than" in text
+        assert f"and {_x(val[i] - floor_val)} above the true curve's own on the same validation rows" in text
+        return
+    assert ("below the true curve's own RMSE on the same training rows (" in text) == (train[i] < floor_train)
+    if train[i] >= floor_train:
+        assert "training rows" in text and f"), within the tolerance {tol:.3f}" in text
+    if gap <= tol:
+        if gap >= 0:
+            assert f"only {_x(gap)} above it (within the tolerance" in text
+        else:
+            assert f"is {_x(-gap)} below it" in text
+    else:
+        side = "above" if val[i] >= floor_val else "below"
+        assert f"is {_x(abs(val[i] - floor_val))} {side} the true curve's own on the same validation rows" in text
+        assert val[i] - floor_val <= tol
+    assert f"{_x(val[best])} at " in text and f"= {_x(val[best] + se[best])})" in text
+    if band:
+        assert verdict.label == o.GOOD and "is within one standard error of the lowest" in text
+    else:
+        simpler = i < best if simpler_first else i > best
+        assert verdict.label == (o.SLIGHTLY_UNDER if simpler else o.SLIGHTLY_OVER)
+        assert "more than one standard error above the lowest" in text
+        assert ("and it is simpler" if simpler else "and it is more complex") in text
+
+
+@pytest.mark.parametrize("seed", TEXT_SEEDS)
+@pytest.mark.parametrize("n, noise", TEXT_DATA)
+def test_degree_verdicts_and_pick_sentences_hold(n, noise, seed):
+    settings, train, val, se, floor_train, floor_val = direct_curve_and_floor(n, noise, seed)
+    tol = 0.15 * noise + 0.01  # the documented tolerance
+    best = int(np.argmin(val))
+    pick = min(i for i in range(len(val)) if val[i] <= val[best] + se[best])
+    for degree in (1, 2, 3, 5, 8, 12, 20):
+        r = o.fit_poly(n, noise, seed, degree, "none", 1.0)
+        assert (r.best_degree, r.pick_degree) == (settings[best], settings[pick])
+        assert (r.floor.train, r.floor.val) == pytest.approx((floor_train, floor_val))
+        check_floor_verdict(r.reading.verdict, degree - 1, train, val, se, floor_train, floor_val, tol, True)
+        text = r.reading.pick_text
+        assert f"picks degree {settings[pick]}" in text
+        if pick == best:
+            assert "the best itself" in text
+        else:
+            assert f"CV RMSE ({_x(val[pick])}) is within one standard error of the best" in text
+        assert f"({_x(val[best])} at degree {settings[best]} + its standard error {_x(se[best])} = " \
+               f"{_x(val[best] + se[best])})" in text
+        check_floor_verdict(r.reading.pick_verdict, pick, train, val, se, floor_train, floor_val, tol, True)
+        assert text.endswith(f"degree {settings[pick]} is {'a ' if r.reading.pick_verdict.label == o.GOOD else ''}"
+                             f"{r.reading.pick_verdict.label}.")
+
+
+@pytest.mark.parametrize("seed", TEXT_SEEDS)
+@pytest.mark.parametrize("n, noise", TEXT_DATA)
+def test_alpha_verdicts_hold(n, noise, seed):
+    settings, train, val, se, floor_train, floor_val = direct_curve_and_floor(n, noise, seed, "ridge (L2)", 12)
+    tol = 0.15 * noise + 0.01
+    best = int(np.argmin(val))
+    pick = max(i for i in range(len(val)) if val[i] <= val[best] + se[best])  # a larger alpha is simpler
+    _, by_alpha = o.coefficient_path(n, noise, seed, 12, "ridge (L2)")
+    floor = o.noise_floor(n, noise, seed)
+    for i in range(len(settings)):
+        reading = o.read_rmse_curve(by_alpha, i, o.alpha_names(settings), floor, complexity_increases=False)
+        assert reading.rule.pick == pick and reading.rule.best == best
+        check_floor_verdict(reading.verdict, i, train, val, se, floor_train, floor_val, tol, False)
+        assert f"picks alpha = {settings[pick]:g}" in reading.pick_text
+
+
+@pytest.mark.parametrize("seed", TEXT_SEEDS)
+@pytest.mark.parametrize("n, noise", TEXT_DATA)
+def test_bias_variance_sentences_hold(n, noise, seed):
+    bv = o.bias_variance(n, noise, seed, "none", 1.0)
+    t = bv.table
+    total = t["bias2"] + t["variance"] + t["noise"]
+    best = int(np.argmin(total))
+    for d in range(1, o.BV_DEGREE_MAX + 1):
+        row = t.iloc[d - 1]
+        identity = o.bv_identity_sentence(bv, d)
+        assert f"bias² {o.mse_text(row['bias2'])} + variance {o.mse_text(row['variance'])} + noise " \
+               f"{o.mse_text(noise ** 2)} = {o.mse_text(total.iloc[d - 1])}" in identity
+        diff = row["test_mse"] - total.iloc[d - 1]
+        assert f"{o.mse_text(abs(diff))} {'above' if diff >= 0 else 'below'} the sum" in identity
+        assert ("within 2 Monte Carlo" if abs(diff) <= 2 * row["test_se"] else "more than 2 Monte Carlo") in identity
+        bias = o.bv_bias_sentence(bv, d)
+        assert f"{bv.sets} = {o.mse_text(row['variance'] / bv.sets)}" in bias
+        near_zero = abs(row["bias2"]) <= 2 * row["bias2_se"]
+        assert ("within 2 standard errors of 0" if near_zero else "more than 2 standard errors from 0") in bias
+        verdict = o.bv_verdict(bv, d)
+        if d - 1 == best:
+            assert verdict.label == o.BV_BEST
+            continue
+        paired = bv.per_fit[d - 1] - bv.per_fit[best]
+        near = (paired.mean() <= 2 * paired.std(ddof=1) / np.sqrt(bv.sets)
+                and np.sum(paired > 0) <= bv.sets / 2 + np.sqrt(bv.sets))
+        assert f"above the lowest (degree {best + 1}, {o.mse_text(total.iloc[best])})" in verdict.sentence
+        if near:
+            assert verdict.label == o.BV_NEAR
+            assert f"worse than degree {best + 1}'s on {np.sum(paired > 0)} of the {bv.sets}" in verdict.sentence
+            continue
+        d_bias = row["bias2"] - t["bias2"].iloc[best]
+        d_var = row["variance"] - t["variance"].iloc[best]
+        assert verdict.label == (o.UNDER if d_bias > d_var else o.OVER)
+        assert f"bias² is {o.mse_text(abs(d_bias))} {'above' if d_bias >= 0 else 'below'}" in verdict.sentence
+        assert f"variance {o.mse_text(abs(d_var))} {'above' if d_var >= 0 else 'below'}" in verdict.sentence
+    trend = o.bv_trend_sentence(bv, "none")
+    b, se = t["bias2"].to_numpy(), t["bias2_se"].to_numpy()
+    zero = np.abs(b) <= 2 * se
+    first = next((d for d in range(1, len(b) + 1) if zero[d - 1:].all()), None)
+    if first is not None:
+        assert f"within 2 Monte Carlo standard errors of 0 from degree {first} on" in trend
+        assert first == 1 or not zero[first - 2]
+    rises = [d for d in range(1, len(b)) if b[d] - b[d - 1] > 3 * np.sqrt(
+        (len(bv.bias2_loo[d]) - 1) / len(bv.bias2_loo[d])
+        * np.sum(((bv.bias2_loo[d] - bv.bias2_loo[d - 1]) - (bv.bias2_loo[d] - bv.bias2_loo[d - 1]).mean()) ** 2))]
+    for d in rises:
+        assert f"{d} to {d + 1} ({o.mse_text(b[d - 1])} to {o.mse_text(b[d])})" in trend
+    assert ("No step from one degree to the next" in trend) == (not rises)
+
+
+@pytest.mark.parametrize("name, seed", [("breast_cancer", SEED), ("breast_cancer", 8), ("wine", 3)])
+def test_tree_sentences_hold(name, seed):
+    ds = datasets.load(name, seed=seed)
+    for depth in (1, 3, 6, 20):
+        r = o.tree_curves(ds.X, ds.y, seed, depth, 0.0)
+        cv_rows = r.by_depth[r.by_depth["split"] == o.CV]
+        cv_acc, se = cv_rows["accuracy"].to_numpy(), cv_rows["se"].to_numpy()
+        train = r.by_depth[r.by_depth["split"] == o.TRAIN]["accuracy"].to_numpy()
+        best = int(np.argmax(cv_acc))
+        edge = cv_acc[best] - se[best]
+        band = cv_acc >= edge
+        pick = int(np.flatnonzero(band).min())
+        i, text, label = depth - 1, r.reading_depth.verdict.sentence, r.reading_depth.verdict.label
+        if i == pick:
+            assert label == o.PICKED and f"picks max depth {pick + 1}" in text
+        elif i == best:
+            assert label == o.BEST_CV and f"picks the simpler max depth {pick + 1}" in text
+        elif band[i]:
+            assert label == o.IN_BAND and f"is not below the one-standard-error limit {_x(edge)}" in text
+        else:
+            assert f"CV accuracy, {_x(cv_acc[i])}, is below the one-standard-error limit {_x(edge)}" in text
+            gap, best_gap = train[i] - cv_acc[i], train[best] - cv_acc[best]
+            if i < pick:
+                assert label == o.UNDER
+            elif i > best and gap > best_gap:
+                assert label == o.OVER and f"{_x(gap)} above the CV accuracy, a wider gap" in text
+            else:
+                assert label == o.WORSE
+
+
+@pytest.mark.parametrize("seed", TEXT_SEEDS)
+@pytest.mark.parametrize("noise, lr", [(0.3, 0.3), (0.6, 0.05), (0.1, 1.0)])
+def test_early_stopping_sentence_holds(noise, lr, seed):
+    r = o.early_stopping(noise, seed, lr, 10)
+    text = o.early_stopping_sentence(r, noise)
+    val = r.losses[r.losses["split"] == "validation"]["mse"].to_numpy()
+    low = val.min()
+    assert r.best_stage == int(np.argmin(val)) + 1
+    assert f"lowest at stage {r.best_stage} ({low:.4f})" in text
+    assert ("it turned back up" in text) == (val[-1] > low)
+    where = "before" if r.stopped_at < r.best_stage else "after" if r.stopped_at > r.best_stage else "at"
+    assert f"halted at stage {r.stopped_at}, {where} the lowest" in text
+    than = "lower than" if r.test_mse_stopped < r.test_mse_full else "higher than"
+    assert f"{r.test_mse_stopped:.4f}, is {than}" in text

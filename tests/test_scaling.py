@@ -1,17 +1,19 @@
 """Scaling lab: the component against direct scikit-learn/numpy computations, and the page."""
+import re
 import warnings
 from unittest import mock
 
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import load_breast_cancer
+from sklearn.base import clone
+from sklearn.datasets import load_breast_cancer, load_iris, load_wine
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import MinMaxScaler, QuantileTransformer, RobustScaler, StandardScaler
+from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, QuantileTransformer, RobustScaler, StandardScaler
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
@@ -180,3 +182,183 @@ def test_range_metric_counts_the_outliers_and_class_colours_follow_the_codes(bc)
     assert dots["encoding"]["color"]["sort"] == {"field": "class", "op": "min"}
     pts = boundary.points_frame(Xs[pair].to_numpy(), ys.to_numpy(), class_names=("malignant", "benign"))
     assert set(zip(pts["class"], pts["label"])) == {(0, "malignant"), (1, "benign")}
+
+
+# ---- the tree's mechanism, as the explanation states it, over seeds and datasets ----
+
+def _route(tree, x):
+    """The leaf a row reaches and the first (node, feature) of its path (sklearn compares in float32)."""
+    node, path = 0, []
+    while tree.children_left[node] != -1:
+        f = tree.feature[node]
+        left = np.float32(x[f]) <= tree.threshold[node]
+        path.append((node, f, left))
+        node = tree.children_left[node] if left else tree.children_right[node]
+    return path
+
+
+@pytest.mark.parametrize("loader", [load_breast_cancer, load_wine, load_iris])
+def test_tree_moves_with_a_scaler_only_where_the_explanation_says(loader):
+    """Linear scalers: the same splits, and a test row changes side only when it sits exactly on a split
+    point. Quantile transform: strictly increasing on the training values (none merge), the same
+    partition of the training rows, and a test row changes side only between the raw midpoint and the
+    raw value the new scale's midpoint maps back to (or exactly on the split point); clipped rows
+    beyond the training range never change side."""
+    b = loader()
+    X, y = b.data.astype(float), b.target
+    for seed in (0, 1, 42):
+        for train, test in StratifiedKFold(3, shuffle=True, random_state=seed).split(X, y):
+            raw = DecisionTreeClassifier(max_depth=5, random_state=seed).fit(X[train], y[train])
+            for name in sc.SCALERS[1:]:
+                scaler = sc.make_scaler(name, seed).fit(X[train])
+                Z_train, Z_test = scaler.transform(X[train]), scaler.transform(X[test])
+                if name == "quantile":
+                    for j in range(X.shape[1]):
+                        order = np.argsort(X[train, j], kind="stable")
+                        distinct = np.diff(X[train, j][order]) > 0
+                        assert (np.diff(Z_train[order, j])[distinct] > 0).all(), (name, j)
+                scaled = DecisionTreeClassifier(max_depth=5, random_state=seed).fit(Z_train, y[train])
+                assert (scaled.tree_.feature == raw.tree_.feature).all()
+                assert (scaled.predict(Z_train) == raw.predict(X[train])).all()
+                for i in np.flatnonzero(scaled.predict(Z_test) != raw.predict(X[test])):
+                    a, b_ = _route(raw.tree_, X[test][i]), _route(scaled.tree_, Z_test[i])
+                    node, f, _ = next(pa for pa, pb in zip(a, b_) if pa[2] != pb[2])
+                    value, split = X[test][i, f], raw.tree_.threshold[node]
+                    on_split = abs(value - split) <= 1e-6 * max(1.0, abs(split))
+                    assert X[train, f].min() <= value <= X[train, f].max(), (name, "a clipped row moved")
+                    if name in sc.LINEAR_SCALERS:
+                        assert on_split, (name, value, split)
+                    else:
+                        back = scaler.inverse_transform(np.full((1, X.shape[1]), scaled.tree_.threshold[node]))[0, f]
+                        assert on_split or min(split, back) <= value <= max(split, back), (value, split, back)
+
+
+# ---- every generated sentence against numbers computed here, over seeds and datasets ----
+
+def _times(v):
+    return f"{float(f'{v:.3g}'):,.0f}×" if v >= 100 else f"{v:.3g}×"
+
+
+@pytest.mark.parametrize("loader", [load_breast_cancer, load_wine])
+@pytest.mark.parametrize("seed, n_out", [(0, 0), (1, 5), (42, 12)])
+def test_generated_sentences_state_what_the_numbers_say(loader, seed, n_out):
+    b = loader()
+    X, y = pd.DataFrame(b.data, columns=list(b.feature_names)), pd.Series(b.target)
+    Xo, mask = sc.inject_outliers(X, n_out, sc.EXTREME_DEFAULT, seed)
+    pair = sc.boundary_pair(X, y, "classification")
+    cv = StratifiedKFold(3, shuffle=True, random_state=seed)
+    models = {"k-NN": KNeighborsClassifier(n_neighbors=15), "SVM (RBF)": SVC(C=1.0, gamma="scale"),
+              "logistic regression": LogisticRegression(max_iter=200),
+              "decision tree": DecisionTreeClassifier(max_depth=5, random_state=seed)}
+    scalers = {"none": "passthrough", "min-max": MinMaxScaler(), "standard": StandardScaler(),
+               "robust": RobustScaler(), "max-abs": MaxAbsScaler(),
+               "quantile": QuantileTransformer(n_quantiles=100, random_state=seed)}
+    direct = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for s, scaler in scalers.items():
+            for m, model in models.items():
+                direct[s, m] = cross_val_score(make_pipeline(scaler, model), Xo, y, cv=cv).mean()
+
+    # the CV caption: each model's spread over the scalers, largest first, and the tree's scores
+    text = sc.cv_caption(sc.cv_table(Xo, y, "classification", seed))
+    spread = {m: max(direct[s, m] for s in scalers) - min(direct[s, m] for s in scalers) for m in models}
+    listed = re.findall(r"(k-NN|SVM \(RBF\)|logistic regression|decision tree) (\d\.\d{3})", text.split(". ")[0])
+    assert sorted(m for m, _ in listed) == sorted(models)
+    assert all(spread[a] >= spread[b_] - 1e-9 for (a, _), (b_, _) in zip(listed, listed[1:]))  # largest first
+    for m, v in listed:
+        assert float(v) == pytest.approx(spread[m], abs=5e-4)
+    tree = {s: direct[s, "decision tree"] for s in scalers}
+    assert f"The decision tree scores {tree['none']:.4f} unscaled" in text
+    same = [s for s in sc.SCALERS[1:] if tree[s] == pytest.approx(tree["none"], abs=1e-12)]
+    if same:
+        assert re.search(r"exactly the same with ([^;.]+)", text).group(1).replace(" and ", ", ").split(", ") == same
+    for s in sc.SCALERS[1:]:
+        if s not in same:
+            assert f"{tree[s]:.4f} with {s} ({tree[s] - tree['none']:+.4f})" in text, s
+
+    # the boundary caption: the features' scales and the share of the plot that changes class
+    ratio = Xo[pair[0]].std() / Xo[pair[1]].std()
+    diffs = [np.mean((v[:, None] - v[None, :]) ** 2) * len(v) / (len(v) - 1) for v in (Xo[pair[0]].to_numpy(),
+                                                                                    Xo[pair[1]].to_numpy())]
+    assert diffs[0] / diffs[1] == pytest.approx(ratio ** 2, rel=1e-9)  # the "over all pairs of rows" claim
+    inl = Xo[pair].to_numpy()[~mask]
+    lo, hi = inl.min(axis=0), inl.max(axis=0)
+    pad = (hi - lo) * 0.1 + 1e-9
+    g1, g2 = (np.linspace(lo[i] - pad[i], hi[i] + pad[i], 80) for i in range(2))
+    grid = np.column_stack([a.ravel() for a in np.meshgrid(g1, g2)])
+    y_bin = (y.to_numpy() == 1).astype(int) if len(b.target_names) == 2 else (y.to_numpy() != 0).astype(int)
+    for model in ("k-NN", "decision tree"):
+        unscaled = make_pipeline(clone(models[model])).fit(Xo[pair].to_numpy(), y_bin).predict_proba(grid)[:, 1] > 0.5
+        for s in ("standard", "quantile"):
+            fitted = make_pipeline(clone(scalers[s]), clone(models[model])).fit(Xo[pair].to_numpy(), y_bin)
+            share = np.mean((fitted.predict_proba(grid)[:, 1] > 0.5) != unscaled)
+            grids = [sc.boundary_data(Xo[pair], y_bin, mask, name, model, seed, ("a", "b"))[0] for name in ("none", s)]
+            text = sc.boundary_caption(pair, sc.std_ratio(Xo, pair), model, s, sc.class_disagreement(*grids))
+            big, small = (pair[0], pair[1]) if ratio >= 1 else (pair[1], pair[0])
+            factor = max(ratio, 1 / ratio)
+            assert f"The standard deviation of {big} is {_times(factor)} that of {small}" in text
+            assert f"in {big} is {_times(factor ** 2)} that in {small}" in text
+            assert ("dominates the distances" in text) == (factor ** 2 >= 10)
+            if share == 0:
+                assert "predicts the same class as unscaled everywhere" in text, (model, s)
+            else:
+                assert f"on {share:.1%} of the plotted area" in text, (model, s, share)
+            if model == "decision tree" and s == "standard":
+                assert share == 0  # a grid point exactly on a split point is the only way to move
+
+    # the strips' caption: each scaler's share of the inliers' IQR kept, and where quantile puts outliers
+    scaled = sc.scale_all(Xo, pair, mask, seed)
+    text = sc.strip_caption(sc.squash_table(X, Xo, mask, pair, seed), pair[0], n_out, sc.EXTREME_DEFAULT,
+                            sc.outlier_quantile(scaled, pair[0]))
+    if not n_out:
+        assert "Add outlier rows" in text
+        return
+    kept = {}
+    for s, scaler in scalers.items():
+        if s == "none":
+            continue
+        z_clean = clone(scaler).fit_transform(X[[pair[0]]])[~mask, 0]
+        z_dirty = clone(scaler).fit_transform(Xo[[pair[0]]])[~mask, 0]
+        kept[s] = np.subtract(*np.percentile(z_dirty, [75, 25])) / np.subtract(*np.percentile(z_clean, [75, 25]))
+    listed = re.findall(r"(min-max|standard|robust|max-abs|quantile) (\d+)%", text)
+    assert sorted(s for s, _ in listed) == sorted(kept)
+    for s, v in listed:
+        assert int(v) == pytest.approx(100 * kept[s], abs=0.5 + 1e-9), s
+    assert [kept[s] for s, _ in listed] == sorted(kept[s] for s, _ in listed)
+    at = QuantileTransformer(n_quantiles=100, random_state=seed).fit_transform(Xo[[pair[0]]])[mask, 0].max()
+    assert f"puts the outlier rows at {at:.3g}, " in text
+    assert ("the top of the range" in text) == (at >= 1) == (Xo[pair[0]][mask].max() >= Xo[pair[0]].max())
+
+
+def test_page_shows_the_generated_sentences(bc):
+    X, y = bc
+    at = open_page(PAGE, query={sc.N_OUTLIERS_KEY: "5", sc.SCALER_KEY: "quantile"})
+    assert_clean(at)
+    Xo, mask = sc.inject_outliers(X, 5, sc.EXTREME_DEFAULT, SEED)
+    pair = sc.boundary_pair(X, y, "classification")
+    captions = [c.value for c in at.caption]
+    cv_text = sc.cv_caption(sc.cv_table(Xo, y, "classification", SEED))
+    assert cv_text in captions
+    assert any(cv_text in m.value and sc.TREE_MECHANISM in m.value for m in at.markdown)
+    strip = sc.strip_caption(sc.squash_table(X, Xo, mask, pair, SEED), pair[0], 5, sc.EXTREME_DEFAULT,
+                             sc.outlier_quantile(sc.scale_all(Xo, pair, mask, SEED), pair[0]))
+    assert strip in captions
+    grids = [sc.boundary_data(Xo[pair], y.to_numpy(), mask, s, "k-NN", SEED, ("a", "b"))[0]
+             for s in ("none", "quantile")]
+    share = sc.class_disagreement(*grids)
+    assert sc.boundary_caption(pair, sc.std_ratio(Xo, pair), "k-NN", "quantile", share) in captions
+    assert not any("close values become equal" in m.value for m in at.markdown)
+
+
+def test_exported_script_reproduces_a_generated_2d_set():
+    """A 2-D set is generated with the page's size, noise and seed: the script must do the same."""
+    from components import datasets
+
+    d = datasets.load("moons", n_samples=200, noise=0.3, seed=7)
+    X, y = sc.subsample(d.X, d.y, d.task, 7)
+    Xo, _ = sc.inject_outliers(X, 3, 10, 7)
+    table = sc.cv_table(Xo, y, "classification", 7)
+    got = run_exported_script(sc.export_code("moons", "classification", 3, 10, 7, 200, 0.3))
+    for _, r in table.iterrows():
+        assert got[f"{r['scaler']} | {r['model']}"] == pytest.approx(r["CV score"], rel=1e-9)

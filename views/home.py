@@ -40,7 +40,7 @@ for section, pages in catalog.by_section().items():
     st.subheader(section)
     picture = PICTURES.get(section)
     if picture is not None:
-        left, right = st.columns([1, 2])
+        left, right = show.columns([1, 2])  # presenting: the picture on a row of its own, full width
         slots.append((left.empty(), picture))
     else:
         right = st.container()

@@ -135,10 +135,10 @@ def _upload_controls() -> None:
         columns = list(table.columns)
         target = st.selectbox("Target column", columns, index=len(columns) - 1, key=UPLOAD_TARGET_KEY)
         ds, notes = _upload_dataset(file.getvalue(), target)
-    except datasets.DatasetError as exc:
-        st.error(f"This file cannot be used: {exc}")
+    except datasets.DatasetError as exc:  # the message repeats the file's names: shown as text, never as Markdown
+        st.error(f"This file cannot be used: {controls.escape(str(exc))}")
         return
-    st.caption(f"{len(ds.X)} rows, {ds.X.shape[1]} features, {ds.task}. " + "; ".join(notes))
+    st.caption(f"{len(ds.X)} rows, {ds.X.shape[1]} features, {ds.task}. " + controls.escape("; ".join(notes)))
     st.caption("The Evaluation cockpit uses your file; other pages use the built-in datasets.")
 
 
@@ -227,8 +227,17 @@ def first_sentence(text: str) -> tuple[str, str]:
     return parts[0], (parts[1] if len(parts) > 1 else "")
 
 
+PAGE_KEY = "_app.page"  # not a widget: the url_path of the page this run draws (set by app.py)
+
+
+def set_page(url_path: str) -> None:
+    st.session_state[PAGE_KEY] = url_path
+
+
 def page_footer(questions: list[str], code: str | None, explanation: str) -> None:
     """The end of every page: what you are seeing, the interview questions, the runnable code.
+    A page the question bank lists questions for shows those, each a link to its model answer (one
+    source: the bank); ``questions`` serves the Interview pages, which pass their own linked list.
     Pass code=None when the page shows its code elsewhere (e.g. inside a fragment)."""
     st.divider()
     st.markdown("#### What you are seeing")
@@ -241,7 +250,12 @@ def page_footer(questions: list[str], code: str | None, explanation: str) -> Non
     else:
         st.markdown(explanation)
     if not presenter():
-        st.markdown("#### Interview questions this page answers")
-        st.markdown("\n".join(f"- {q}" for q in questions))
+        from components.ui import interview  # imports this module
+
+        linked = interview.page_questions(st.session_state.get(PAGE_KEY, ""))
+        st.markdown("#### Interview questions on this page's topic")
+        if linked:
+            st.caption("Each opens its model answer, common mistakes and follow-ups in the question bank.")
+        st.markdown("\n".join(f"- {q}" for q in (linked or questions)))
     if code is not None:
         show_code(code)

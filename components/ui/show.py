@@ -23,3 +23,13 @@ def chart(spec: dict, *, target=None, moving: dict[str, list[dict]] | None = Non
     if st.session_state.get(PRESENTER_KEY, False):
         spec = charts.for_presenter(spec)
     (target or st).vega_lite_chart(spec=spec)
+
+
+def columns(spec) -> list:
+    """Columns for a row of charts (st.columns' spec: a count or relative widths). In presenter mode each
+    chart gets its own full-width row instead: at 1280 px a third of the page is a 330 px chart, unreadable
+    from the back of a room, and the main chart of a panel should span at least half the screen."""
+    if st.session_state.get(PRESENTER_KEY, False):
+        count = spec if isinstance(spec, int) else len(spec)
+        return [st.container() for _ in range(count)]
+    return st.columns(spec)

@@ -8,8 +8,6 @@ instead of embedding them again (components/charts/evaluation.py).
 """
 from __future__ import annotations
 
-import streamlit as st
-
 from components import evaluation as ev
 from components.ui import show
 
@@ -23,7 +21,7 @@ def snap(threshold: float) -> float:
 def draw(specs: dict[str, dict], frames: dict[str, list[dict]]) -> None:
     """Confusion matrix | ROC | precision-recall, then metrics vs threshold, with the threshold's
     datasets (components.evaluation.threshold_frames) swapped into the cached specs."""
-    c1, c2, c3 = st.columns([1.2, 1, 1])
+    c1, c2, c3 = show.columns([1.2, 1, 1])
     show.chart(specs["confusion"], target=c1, moving=frames)
     show.chart(specs["roc"], target=c2, moving=frames)
     show.chart(specs["pr"], target=c3, moving=frames)

@@ -52,10 +52,16 @@ def _cv(data_key, mechanism, pct, cols, strategy, k, estimator, m):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+def _plan(data_key, mechanism, chosen):
+    """The columns that lose values, MAR's driver (kept fully observed) and the note saying so."""
+    affected, driver, note = md.mar_plan(_data(*data_key)[0], list(chosen), mechanism)
+    return tuple(affected), driver, note
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
 def _meta(data_key, cols):
-    """The MAR driver, the column most correlated with the first affected one, and that correlation."""
-    X, _, _ = _data(*data_key)
-    return (md.driver_column(X, list(cols)), *md.true_correlation(X, list(cols)))
+    """The column most correlated with the first affected one, and that correlation."""
+    return md.true_correlation(_data(*data_key)[0], list(cols))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -77,11 +83,14 @@ def _results(miss, k, estimator, m):
     results = {s: _impute(data_key, mechanism, pct, cols, s, *_eff(s, k, estimator, m)) for s in md.STRATEGIES}
     summary = pd.DataFrame([r["row"] for r in results.values()])
     scored = summary.dropna(subset=["RMSE on missing cells"])
+    mi = results["multiple (pooled)"]
     return {"summary": summary.set_index("strategy"), "summary_table": summary.round(4),
             "rmse": scored[["strategy", "RMSE on missing cells"]],
             "corr": summary.dropna(subset=[md.CORR_COLUMN])[["strategy", md.CORR_COLUMN]],
             "best": scored.sort_values("RMSE on missing cells").iloc[0][["strategy", "RMSE on missing cells"]].tolist(),
-            "spread": results["multiple (pooled)"]["spread"], "draws": results["multiple (pooled)"]["draws"]}
+            "spread": mi["spread"], "draws": mi["draws"], "draw rmse": mi["draw rmse"],
+            # the first affected column's mean in each imputer's completed table (the gap sentence)
+            "means": {s: float(results[s]["completed"][cols[0]].mean()) for s in md.IMPUTERS}}
 
 
 def _cv_with_progress(miss, k, estimator, m) -> None:
@@ -177,7 +186,37 @@ def _draws(miss, m):
     X, _, _ = _data(*data_key)
     mi = _impute(data_key, mechanism, pct, cols, "multiple (pooled)", *_eff("multiple (pooled)", 0, "", m))
     draws = md.draws_frame(X, _inject(data_key, mechanism, pct, cols), cols[0], mi["draws"])
-    return draws, draws.pivot_table(index="row", columns="kind", values="value", aggfunc="mean").round(3)
+    return draws, md.draws_table(draws).round(3)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _intervals(miss, estimator, m):
+    """The mean of the first affected column with its interval: complete, observed, one mean-imputed
+    and one iteratively imputed table, and the m draws pooled by Rubin's rules (all cached inputs)."""
+    data_key, mechanism, pct, cols = miss
+    X, _, _ = _data(*data_key)
+    done = {s: _impute(data_key, mechanism, pct, cols, s, *_eff(s, 0, estimator, m))
+            for s in ("mean", "iterative", "multiple (pooled)")}
+    table, pooled = md.mean_intervals(X, _inject(data_key, mechanism, pct, cols), cols[0],
+                                      done["mean"]["completed"][cols[0]], done["iterative"]["completed"][cols[0]],
+                                      done["multiple (pooled)"]["draws"])
+    rubin = pd.DataFrame([{"m": pooled["m"], "pooled estimate": pooled["estimate"], "W (within)": pooled["W"],
+                           "B (between)": pooled["B"], "T = W + (1 + 1/m) B": pooled["T"],
+                           "share of T from the gaps": pooled["lambda"], "df": pooled["df"]}])
+    return table, pooled, table.round(4), rubin.round(6)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _interval_template(_intervals) -> dict:
+    """The interval chart converted once: its spec depends on the numbers only through its one dataset,
+    so every input swaps its table in (md.swap_shared_data) without building an Altair chart."""
+    return charts.to_spec(md.interval_chart(_intervals))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _interval_spec(miss, estimator, m) -> dict:
+    table = _intervals(miss, estimator, m)[0]
+    return md.swap_shared_data(_interval_template(table), table)
 
 
 # Chart builders take the small keys of their inputs (not the frames) and read the cached frames
@@ -337,21 +376,27 @@ m = c6.slider("Multiple imputation: m draws", md.M_MIN, md.M_MAX, md.M_DEFAULT, 
 
 
 
-def render(ds, columns, mechanism, pct, k, estimator, m):
+def render(ds, chosen, mechanism, pct, k, estimator, m):
     seed = common.seed()
     is_2d = ds.name in datasets.TWO_D
     n_samples = int(st.session_state.get(common.N_SAMPLES_KEY, common.N_SAMPLES_DEFAULT)) if is_2d else 0
     noise = float(st.session_state.get(common.NOISE_KEY, common.NOISE_DEFAULT)) if is_2d else 0.0
     data_key = (ds.name, n_samples, noise, seed)
-    cols_key = tuple(columns)
     X, y, task = _data(*data_key)
-    driver, partner, true_corr = _meta(data_key, cols_key)
+    if len(X) < len(ds.X):
+        st.caption(f"{ds.name} has {len(ds.X):,} rows; this page uses a seeded, stratified sample of {len(X)}.")
+    # MAR keeps its driver fully observed: the columns that lose values can be fewer than the chosen ones
+    cols_key, driver, mar_note = _plan(data_key, mechanism, tuple(chosen))
+    if mar_note:
+        st.info(mar_note)
+    if not cols_key:
+        return
+    columns = list(cols_key)
+    partner, true_corr = _meta(data_key, cols_key)
     miss = (data_key, mechanism, pct, cols_key)
     res = _results(miss, k, estimator, m)
     summary = res["summary"]
 
-    if len(X) < len(ds.X):
-        st.caption(f"{ds.name} has {len(ds.X):,} rows; this page uses a seeded, stratified sample of {len(X)}.")
     if mechanism == "MAR":
         st.caption(f"MAR driver: rows with a large **{driver}** (always observed) lose values more often.")
 
@@ -369,7 +414,7 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
     left, right = st.columns(2)
     with left:
         st.markdown("##### Missingness pattern (first 120 rows)")
-        shown = tuple((columns + [c for c in [driver] if c not in columns])[:15])
+        shown = tuple((columns + [c for c in [driver] if c and c not in columns])[:15])
         chart_cache.draw(_pattern_chart, miss, shown)
         with st.expander("Pattern as a table"):
             st.dataframe(_pattern(miss, shown)[1])
@@ -379,9 +424,16 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
         if len(res["corr"]) and not np.isnan(true_corr):
             chart_cache.draw(_corr_chart, miss, k, estimator, m, f"corr({columns[0]}, {partner})",
                              f"after imputation (truth {true_corr:.3f})")
+        st.caption(f"**multiple (pooled)** here is each cell's mean over the m = {m} draws: a point imputation, "
+                   "scored like the others. It is not multiple imputation's result, which is the pooled "
+                   "analysis further down.")
+        corr_text = md.corr_sentence(dict(zip(res["corr"]["strategy"], res["corr"][md.CORR_COLUMN])), true_corr,
+                                     columns[0], partner)
+        if corr_text:
+            st.caption(corr_text)
         with st.expander("Error, rows lost and the correlation each strategy leaves, as a table"):
             st.caption(f"`{md.CORR_COLUMN}` is corr({columns[0]}, {partner}) after imputation; the truth is "
-                       f"{true_corr:.3f}. Filling with one value flattens it; models of the other columns keep it.")
+                       f"{true_corr:.3f}.")
             st.dataframe(res["summary_table"], hide_index=True)
 
 
@@ -406,14 +458,20 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
 
     inspect_section()
 
-    st.markdown("##### Multiple imputation: the spread between draws")
+    st.markdown(f"##### Multiple imputation: m = {m} completed tables, one analysis each, pooled by Rubin's rules")
+    intervals, pooled, interval_table, rubin_table = _intervals(miss, estimator, m)
+    st.vega_lite_chart(spec=_interval_spec(miss, estimator, m))
+    share_missing = float(np.isnan(_inject(*miss)[columns[0]].to_numpy(float)).mean())
+    mi_text = md.mi_sentence(intervals, pooled, columns[0], share_missing)
+    st.caption(f"Dots: the mean of {columns[0]}; bars: its {md.LEVEL:.0%} interval; dashed: the complete table's "
+               f"mean. {mi_text}")
+    with st.expander("Intervals and Rubin's quantities as tables"):
+        st.dataframe(interval_table, hide_index=True)
+        st.dataframe(rubin_table, hide_index=True)
     chart_cache.draw(_draws_chart, miss, m, columns[0])
     first_spread = float(np.mean(np.std(res["draws"], axis=0)))
-    st.caption(f"Each dot is one imputed cell's error: each of the m = {m} draws samples from the predictive "
-               "distribution (`sample_posterior=True`), the pooled value is their mean, and 0 is the truth. The "
-               f"mean std between draws is **{first_spread:.3g}** for {columns[0]} and **{res['spread']:.3g}** "
-               "over every imputed cell of the affected columns. That spread is the uncertainty single "
-               "imputation hides.")
+    st.caption(md.draws_caption(m, columns[0], first_spread, res["spread"], res["draw rmse"],
+                                float(summary.loc["multiple (pooled)", "RMSE on missing cells"])))
     with st.expander("Draws as a table"):
         st.dataframe(_draws(miss, m)[1])
 
@@ -429,7 +487,9 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
     per_row = (f" One test row more or less right moves a score by {1 / len(X):.3f}: gaps of a few rows are "
                "noise." if task == "classification" else "")
     st.caption(f"The axis is zoomed to the scores.{per_row} Drop rows is scored on the complete rows only, a "
-               "smaller test set (and under MAR or MNAR not a random one).")
+               "smaller test set (and under MAR or MNAR not a random one). For multiple (pooled) the model is "
+               f"cross-validated on each of the m = {m} draws and the scores averaged (Rubin's pooled estimate); "
+               "the table gives the spread between draws.")
     with st.expander("CV scores as a table"):
         st.dataframe(cv["cv_table"], hide_index=True)
 
@@ -452,16 +512,23 @@ def render(ds, columns, mechanism, pct, k, estimator, m):
             "What does multiple imputation add over a single imputation?",
             "Why must the imputer be fitted inside the cross-validation pipeline?",
         ],
-        code=md.export_code(ds.name, task, columns, pct, mechanism, k, estimator, m, seed),
+        code=md.export_code(ds.name, task, columns, pct, mechanism, k, estimator, m, seed, n_samples, noise),
         explanation=(
-            f"{pct}% of each affected column was blanked **{mechanism}** ({md.MECHANISM_HELP[mechanism]}). "
+            f"{pct}% of each affected column was blanked **{mechanism}**. {md.MECHANISM_HELP[mechanism]} "
             "The pattern shows which cells; the RMSE compares every imputed cell with the value that was "
-            "removed. Mean, median, most-frequent and constant fills put every gap at one value: a spike in "
-            "the histogram and a weaker correlation. k-NN and iterative imputation predict each gap from the "
-            "other columns, so they recover correlated columns well; multiple imputation draws several "
-            "plausible values and pools them. Under MNAR the observed cells are already biased (compare the "
-            "means in the pattern table), and no imputer can see what is missing. The downstream score "
-            "fits the imputer on each training fold only."),
+            "removed. Mean, median, most-frequent and constant fills put every gap of a column at one value (a "
+            "spike in its histogram) and ignore the other columns; k-NN and iterative imputation predict each "
+            "gap from the other columns, so they can recover what those columns know about it. "
+            + md.gap_sentence(columns[0], mechanism, float(X[columns[0]].mean()),
+                              _inject(*miss)[columns[0]].dropna().to_numpy(float), res["means"])
+            + " Under MNAR the chance of a gap depends on the hidden value itself; an imputer recovers part of "
+            "the gap only as far as correlated columns carry that value, and nothing in the observed data tells "
+            "MNAR from MAR. Multiple imputation draws m plausible completed tables, runs the analysis on "
+            "each and pools the results with Rubin's rules: what it adds is an honest interval, one that carries "
+            "the uncertainty of the guesses, not a lower RMSE. Not so simple: scikit-learn draws each cell from "
+            "its own predictive distribution but does not draw one set of model coefficients per table, as "
+            "'proper' multiple imputation does, so B may come out somewhat small. The downstream score fits "
+            "the imputer on each training fold only."),
     )
 
 

@@ -73,6 +73,19 @@ def _stats(data_key, n, extreme, scaler):
     return sc.stats_table(X_out, scaler, data_key[-1]).round(4)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _std_ratio(data_key, n, extreme):
+    """Of the table the boundary models are fitted on: the outlier rows included."""
+    return sc.std_ratio(_outliers(data_key, n, extreme)[0], _pair(data_key))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _disagreement(data_key, n, extreme, scaler, model):
+    """Share of the plot where the scaled fit predicts another class than the unscaled one."""
+    return sc.class_disagreement(_boundary(data_key, n, extreme, "none", model)[0],
+                                 _boundary(data_key, n, extreme, scaler, model)[0])
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def _boundary(data_key, n, extreme, scaler, model):
     X_out, mask = _outliers(data_key, n, extreme)
@@ -82,8 +95,9 @@ def _boundary(data_key, n, extreme, scaler, model):
 
 
 st.title("Scaling lab")
-st.caption("Distance- and gradient-based models see raw units; trees only see orderings. Pick a scaler, "
-           "inject outliers, and watch the features, the decision boundary and the CV scores respond.")
+st.caption("Distance- and gradient-based models see raw units; a tree splits one feature at a time, so "
+           "scaling moves it little (the CV scores below say how much). Pick a scaler, inject outliers, and "
+           "watch the features, the decision boundary and the CV scores respond.")
 
 ds = common.current_dataset()
 c2, c3 = st.columns(2)
@@ -114,7 +128,8 @@ if len(X) < len(ds.X):
 # thousands of rows).
 def _boundary_chart(data_key, n, extreme, scaler, model, title):
     grid, points, _ = _boundary(data_key, n, extreme, scaler, model)
-    return charts.boundary_chart(grid, points, title=title, height=340).configure_legend(rowPadding=0, titlePadding=2, symbolSize=60)
+    return charts.boundary_chart(grid, points, title=title, height=340).configure_legend(
+        rowPadding=0, titlePadding=2, symbolSize=60)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -134,6 +149,19 @@ def _cv_frames(data_key, n, extreme):
     """Every model x scaler CV score (each scaler's row cached alone) and the table view of it."""
     cv = pd.DataFrame([r for s in sc.SCALERS for r in _cv_row(data_key, n, extreme, s)])
     return cv, cv.pivot(index="model", columns="scaler", values="CV score")[list(sc.SCALERS)].round(4)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _cv_caption(data_key, n, extreme):
+    return sc.cv_caption(_cv_frames(data_key, n, extreme)[0])
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _strip_caption(data_key, n, extreme):
+    """extreme is 0 when there are no outlier rows (one cache key); the caption names it only when n > 0."""
+    feature = _pair(data_key)[0]
+    return sc.strip_caption(_squash(data_key, n, extreme)[0], feature, n, extreme,
+                            sc.outlier_quantile(_scaled(data_key, n, extreme)[0], feature))
 
 
 def _cv_chart(data_key, n, extreme, x_title):
@@ -174,10 +202,8 @@ def scaler_section():
     chart_cache.draw(_boundary_chart, data_key, n_out, ext, scaler, model,
                      f"{model}, {scaler}: train acc {acc_s:.3f}", target=b2)
     multi = f" ({_binary_names(data_key)[0]} vs the rest)" if len(target_names) > 2 else ""
-    st.caption(f"Decision boundary on two raw features: x1 = **{pair[0]}**, x2 = **{pair[1]}**{multi}, in raw "
-               "units; outliers are fitted but off-screen. Unscaled, the feature with the larger range dominates "
-               "distances: the k-NN and SVM boundaries run almost parallel to the other axis. The tree's boundary "
-               "does not change.")
+    st.caption(sc.boundary_caption(pair, _std_ratio(data_key, n_out, ext), model, scaler,
+                                   _disagreement(data_key, n_out, ext, scaler, model), multi))
     with st.expander("Boundary as a table (training accuracy)"):
         st.dataframe(pd.DataFrame({"scaler": ["none", scaler], "model": model,
                                    "training accuracy": [acc_none, acc_s]}), hide_index=True)
@@ -188,12 +214,7 @@ left, right = st.columns(2)
 for col, feature in zip((left, right), pair):
     with col:
         chart_cache.draw(_strip_chart, data_key, n_out, ext, feature)
-st.caption("Each row has its own axis, so the linear scalers (min-max, standard, robust, max-abs) draw the same "
-           "shape: they only shift and stretch. Read the axis numbers: with outliers, min-max and max-abs crush "
-           "the inliers into a sliver near 0 (an outlier sets the maximum); standard scaling squeezes them too "
-           "(the outliers inflate σ); robust scaling (median and IQR) keeps their width near 1 (the table below "
-           "gives each scaler's inlier IQR). Only the quantile transform changes the shape: it maps ranks, so "
-           "outliers simply become 1.")
+st.caption(_strip_caption(data_key, n_out, ext))
 with st.expander("Squashing as a table: the inliers' IQR after each scaler, without and with the outliers"):
     st.dataframe(squash_table, hide_index=True)
 
@@ -205,6 +226,8 @@ with st.spinner("Cross-validating every model with every scaler…"):
     cv_table = _cv_frames(data_key, n_out, ext)[1]
 metric = "accuracy" if task == "classification" else "R²"
 chart_cache.draw(_cv_chart, data_key, n_out, ext, f"CV {metric}")
+cv_caption = _cv_caption(data_key, n_out, ext)
+st.caption(cv_caption)
 with st.expander("CV scores as a table"):
     st.dataframe(cv_table)
 
@@ -216,15 +239,14 @@ common.page_footer(
         "Why are tree-based models insensitive to feature scaling?",
         "Why should the scaler be fitted on the training data only (inside the pipeline)?",
     ],
-    code=sc.export_code(ds.name, task, n_out, extreme, seed),
+    code=sc.export_code(ds.name, task, n_out, extreme, seed, n_samples, noise),
     explanation=(
         "Each strip shows one feature under every scaler; "
         + (f"{n_out} outlier row(s) sit at Q3 + {extreme}×IQR. " if n_out else
            "no outlier rows yet (the *Outlier rows* slider adds some). ") +
         "The boundary plots fit the same model on two raw features without and with the chosen scaler. "
-        "The dots compare cross-validated scores on all features, the scaler fitted inside each fold: "
-        "k-NN and the RBF SVM move most with the scaler, logistic regression's solver converges faster on "
-        "scaled inputs, and the decision tree does not move with the scalers that only shift and stretch "
-        "a feature (its splits keep the same order). The quantile transform can move it a little: with "
-        "100 quantiles, close values become equal, and a split between them disappears."),
+        "The dots compare cross-validated scores on all features, the scaler fitted inside each fold. "
+        "k-NN and the RBF SVM measure distances, so a feature's units weigh in them; logistic regression's "
+        "lbfgs solver (200 iterations here) may stop before converging on unscaled inputs. "
+        + sc.TREE_MECHANISM + " " + cv_caption),
 )

@@ -73,7 +73,7 @@ def threshold_panel(h: cockpit.Holdout, settings: cockpit.CockpitSettings) -> No
     scores = ev.metrics_from_counts(tn, fp, fn, tp)
     for col, name in zip(st.columns(len(ev.METRIC_NAMES)), ev.METRIC_NAMES):
         col.metric(name, f"{scores[name]:.3f}")
-    st.caption(f"Test split: {len(fit.y_test)} rows, {int(fit.y_test.sum())} positive (“{settings.positive}”). "
+    st.caption(f"Test split: {len(fit.y_test)} rows, {int(fit.y_test.sum())} positive (“{controls.escape(settings.positive)}”). "
                f"Training split: {fit.n_train} rows, {fit.train_positive} positive. "
                + ("No row is predicted positive at this threshold: precision is undefined and shown as 0."
                   if tp + fp == 0 else ""))

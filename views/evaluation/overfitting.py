@@ -24,40 +24,58 @@ QUESTIONS = [
 # "What you are seeing" for the view on screen: one paragraph covering all six views was a wall of text
 TRUTH = "The data are noisy samples of **y = sin(2πx)**{}, so the best possible RMSE is the noise level itself. "
 CURVE_TEXT, TRUTH_TEXT = TRUTH.format(" (the dashed curve)"), TRUTH.format("")  # views that draw the truth, and not
-REGIME_TEXT = ("The regime label comes from the **one-standard-error rule**: a setting is a good fit when its "
-               "cross-validated error is within one standard error of the best one; otherwise it is under- or "
-               "over-fit depending on which side of the best it sits.")
+VERDICT_TEXT = (
+    "The **one-standard-error rule** picks ONE setting: the simplest whose cross-validated error is within one "
+    "standard error of the lowest (marked on the validation curve; the grey dashed line is that limit). The other "
+    "settings in that band are not detectably worse, but the rule does not pick them. The verdict on a setting uses "
+    "what only generated data gives: the **noise floor**. The noise added has std σ, but the noise a small sample "
+    "happens to get scatters around σ, so each error is compared with the true curve's own error on the same rows. "
+    "A training error well above it is **under-fit** (a model that could follow the curve would fit its own "
+    "training rows about as well as the truth); a validation error well above both the training error and the "
+    "floor is **over-fit**; a setting with neither is a **good fit** inside the band, and *slightly* under- or "
+    "over-fit outside it. \"Well above\" means by more than "
+    f"{o.FLOOR_REL:.0%} of σ plus {o.FLOOR_SLACK:g}. On real data the floor is unknown, and the gap and the band "
+    "are all there is.")
 EXPLANATIONS = (
-    CURVE_TEXT + "A **low degree** cannot bend enough: training and validation errors are both high (**under-fit**, "
+    CURVE_TEXT + "A **low degree** cannot bend enough: training and validation errors both stay high (**under-fit**, "
     "high bias). A **high degree** bends to chase the noise: training error falls below the noise level while "
-    "validation error shoots up, by orders of magnitude between the points (**over-fit**, high variance). "
-    + REGIME_TEXT,
-    TRUTH_TEXT + "**Ridge** (L2) shrinks every coefficient smoothly as alpha grows; **Lasso** (L1) sets some exactly "
-    "to zero. Both flatten a wild high-degree fit; too much alpha flattens the curve itself (under-fit). "
-    + REGIME_TEXT,
+    "validation error grows, steeply with few points (**over-fit**, high variance). " + VERDICT_TEXT,
+    TRUTH_TEXT + "**Ridge** (L2) shrinks the coefficients as alpha grows (their overall size falls smoothly); "
+    "**Lasso** (L1) sets some exactly to zero. Both tame a wild high-degree fit; too much alpha flattens the curve "
+    "itself (under-fit). Here a larger alpha is the simpler model, so the one-standard-error rule picks the largest "
+    "alpha within the band. " + VERDICT_TEXT,
     TRUTH_TEXT + "The **learning curve** refits the current model on more and more rows: a gap between training and "
     "validation error that is still closing says more data would help; two flat curves near the noise level say "
     "it would not, and a model that is too simple stays above it whatever the data.",
-    CURVE_TEXT + "The **bias–variance** view refits the same degree on bootstrap resamples: bias² is how far their "
-    "average fit is from the truth, variance how much the fits disagree, and the noise is what no model removes. "
-    "Their sum is the expected error; its minimum is the best complexity. " + REGIME_TEXT,
+    CURVE_TEXT + f"The **bias–variance** view draws {o.BV_SETS} independent training sets of the page's size from "
+    f"the same process ({o.BV_SETS_LASSO} with lasso, which has no closed-form fit), fits each, and compares the fits "
+    f"at {len(o.BV_TEST_X)} test x across [0, 1] with the truth. **Bias²** is how far the average fit is from the "
+    "truth (squared, averaged over x), **variance** how much the fits spread around their average, and the "
+    "**noise** σ² is what no model removes; their sum is the expected test MSE, and the page checks it against the "
+    "MSE measured directly on fresh noisy test points. The average of finitely many fits misses its expectation by "
+    "chance, which inflates the plain squared gap by variance / (number of fits): the page subtracts that (an "
+    "unbiased estimate, which can dip below 0) and shows its Monte Carlo error. Typically bias² falls with the "
+    "degree while variance grows. It is not quite so simple: for a fixed set of training x, an added least-squares "
+    "term can never raise the bias at those x, but averaged over random training sets and measured at new x it "
+    "can rise a little; the sentences above say what these numbers show.",
     ("Trees **over-fit with depth**: each level can split the training rows further, until every leaf is pure "
      "(training accuracy 1). **ccp_alpha** prunes back the branches whose impurity gain does not pay for their "
-     "size. The labels come from cross-validation on the *training* split (one standard error of the best CV "
-     "accuracy is a good fit); the test rows stay out of that choice and give the final score, as they would in "
-     "practice (picking the depth on them would leak the test set into the model)."),
-    ("Gradient boosting **over-fits with stages**: the training loss keeps falling while the validation loss turns "
-     "back up. **Early stopping** (scikit-learn's n_iter_no_change = *patience*) halts at the first stage whose "
-     "validation loss is no lower than any of the previous *patience* stages' (by tol = 1e-4), and keeps every "
-     "stage fitted so far: it can stop before *best + patience*, and it keeps a few stages past the lowest "
-     "validation loss rather than rolling back to it."),
+     "size. The verdicts come from cross-validation on the *training* split: the one-standard-error rule picks the "
+     "shallowest depth (the largest ccp_alpha) whose CV accuracy is within one standard error of the best. Below "
+     "that band a tree simpler than the pick is under-fit, and one more complex than the best is over-fit when its "
+     "train/CV gap is wider than the best's. A real dataset has no known noise floor, so no setting is called a good fit. The test rows stay out "
+     "of that choice and give the final score, as they would in practice (picking the depth on them would leak "
+     "the test set into the model)."),
+    ("Gradient boosting **can over-fit with stages**: the training loss keeps falling while the validation loss "
+     "eventually turns back up (the sentence above says whether it does within these stages). **Early stopping** "
+     "(scikit-learn's n_iter_no_change = *patience*) halts at the first stage whose validation loss is no lower "
+     "than any of the previous *patience* stages' (by tol = 1e-4), and keeps every stage fitted so far: it can "
+     "stop before *best + patience*, and it keeps a few stages past the lowest validation loss rather than "
+     "rolling back to it."),
 )
 
 
-def error_text(value: float, places: int = 3) -> str:
-    """An error for a metric: decimals while it is small; an exploding high-degree fit's error (it reaches
-    millions) as a whole number with thousands separators, not a 15-character decimal."""
-    return f"{value:.{places}f}" if abs(value) < 1000 else f"{value:,.0f}"
+error_text, mse_text = o.error_text, o.mse_text
 
 
 def clamp_cap(values, floor: float) -> float:
@@ -91,10 +109,10 @@ def learning_curve(noise: float, seed: int, degree: int, penalty: str, alpha: fl
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def bias_variance(n: int, noise: float, seed: int, penalty: str, alpha: float) -> o.BiasVariance:
-    bar = st.progress(0.0, text=f"Refitting {o.BV_DEGREE_MAX} degrees on {o.BOOTSTRAPS} bootstrap resamples "
-                                "(first time only)…")
+    sets = o.BV_SETS_LASSO if penalty.startswith("lasso") else o.BV_SETS
+    bar = st.progress(0.0, text=f"Fitting {o.BV_DEGREE_MAX} degrees on {sets} fresh training sets (first time only)…")
     bv = o.bias_variance(n, noise, seed, penalty, alpha,
-                         progress=lambda f: bar.progress(f, text=f"Bias–variance: {f:.0%} of the resamples"))
+                         progress=lambda f: bar.progress(f, text=f"Bias–variance: {f:.0%} of the fits"))
     bar.empty()
     return bv
 
@@ -127,8 +145,13 @@ def early_stopping(noise: float, seed: int, lr: float, patience: int) -> o.Early
     return o.early_stopping(noise, seed, lr, patience, boosting_losses(noise, seed, lr))
 
 
-def regime_metric(col, label: str, regime: str, detail: str) -> None:
-    col.metric(label, regime, help=detail)
+def verdict_metric(col, label: str, verdict: o.Verdict) -> None:
+    col.metric(label, verdict.label, help=verdict.sentence)
+
+
+def pick_marker(x, y, current: str, pick_x, pick_y, pick: str) -> pd.DataFrame:
+    """Layer 0 of a validation curve: the current setting and the one-standard-error rule's pick."""
+    return pd.DataFrame({"x": [x, pick_x], "y": [y, pick_y], "group": [current, f"one-SE pick: {pick}"]})
 
 
 def y_domain(noise: float) -> tuple[float, float]:
@@ -145,34 +168,48 @@ def fit_spec(n, noise, seed, degree, penalty, alpha) -> dict:
                                                         f"Degree {degree}, penalty: {penalty}", y_domain=y_domain(noise)))
 
 
+BAND_TITLE = "dashed: lowest CV RMSE + 1 standard error"
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def validation_template(n, noise, seed, penalty, alpha, _marker: pd.DataFrame) -> dict:
     """The validation curve across every degree, built with the first marker it is drawn with."""
     vc = degree_curve(n, noise, seed, penalty, alpha)
     long = pd.concat([vc[["degree", "train_rmse"]].rename(columns={"degree": "x", "train_rmse": "y"}).assign(series="train"),
                       vc[["degree", "val_rmse"]].rename(columns={"degree": "x", "val_rmse": "y"}).assign(series="validation")])
+    edge = o.one_se_rule(vc["val_rmse"], vc["val_se"]).edge
     return charts.to_spec(charts.points_lines_chart(_marker, long, "polynomial degree", "RMSE",
-                                                        "Validation curve, every degree (clipped at the top)",
-                                                        y_domain=(0, clamp_cap(vc["val_rmse"], 0.5 + noise))))
+                                                    ["Validation curve, every degree (clipped at the top)", BAND_TITLE],
+                                                    y_domain=(0, clamp_cap(vc["val_rmse"], 0.5 + noise)), rule_y=edge))
 
 
 def view_fit(n, noise, seed, degree, penalty, alpha) -> None:
     r = fit_poly(n, noise, seed, degree, penalty, alpha)
-    m = st.columns(4)
-    m[0].metric("Train RMSE", error_text(r.train_rmse))
-    m[1].metric("Validation RMSE (5-fold CV)", error_text(r.cv_rmse))
+    vc = r.curve_by_degree
+    i = degree - o.DEGREE_MIN
+    m = st.columns(5)
+    m[0].metric("Train RMSE (CV)", error_text(vc["train_rmse"].iloc[i]),
+                help=f"Mean over the {o.CV_FOLDS} cross-validation folds of the training RMSE: the validation "
+                     "curve's training line.")
+    m[1].metric("Validation RMSE (CV)", error_text(r.cv_rmse),
+                help=f"Mean over the {o.CV_FOLDS} cross-validation folds of the RMSE on the held-out fold.")
     m[2].metric("Best degree (CV)", r.best_degree)
-    regime_metric(m[3], f"Degree {degree} is", r.regime,
-                  "Within one standard error of the best CV error = good fit; simpler and worse = under-fit; "
-                  "more complex and worse = over-fit.")
+    m[3].metric("One-SE pick", f"degree {r.pick_degree}",
+                help="The simplest degree whose CV RMSE is within one standard error of the lowest.")
+    verdict_metric(m[4], f"Degree {degree} is", r.reading.verdict)
+    st.markdown(f"{r.reading.verdict.sentence}  \n{r.reading.pick_text}")
     left, right = st.columns(2)
     left.vega_lite_chart(spec=fit_spec(n, noise, seed, degree, penalty, alpha))
-    marker = pd.DataFrame({"x": [degree], "y": [r.cv_rmse], "group": [f"degree {degree}: {r.regime}"]})
+    pick = r.pick_degree - o.DEGREE_MIN
+    marker = pick_marker(degree, r.cv_rmse, f"degree {degree}: {r.reading.verdict.label}", r.pick_degree,
+                         float(vc["val_rmse"].iloc[pick]), f"degree {r.pick_degree}")
     # the degree only moves the marker on the validation curve: built once per curve, the marker swapped in
     right.vega_lite_chart(spec=charts.swap_layer_data(validation_template(n, noise, seed, penalty, alpha, marker),
-                                                        {0: marker}))
-    vc = r.curve_by_degree
+                                                      {0: marker}))
     with st.expander("Numbers behind the charts"):
+        st.markdown(f"Degree {degree} fitted on all {n} points (the left chart): train RMSE "
+                    f"{error_text(r.train_rmse)}. The true curve's own RMSE on the CV rows: "
+                    f"{error_text(r.floor.train)} (training folds), {error_text(r.floor.val)} (validation folds).")
         st.dataframe(vc.round(4), hide_index=True)
         st.dataframe(r.coefficients, hide_index=True)
 
@@ -195,8 +232,10 @@ def path_templates(n, noise, seed, degree, penalty, _marker: pd.DataFrame, _poin
                                                     scale=alt.Scale(scheme="viridis", domain=terms))
     long = pd.concat([by_alpha[["alpha", "train_rmse"]].rename(columns={"alpha": "x", "train_rmse": "y"}).assign(series="train"),
                       by_alpha[["alpha", "val_rmse"]].rename(columns={"alpha": "x", "val_rmse": "y"}).assign(series="validation")])
-    error_chart = charts.points_lines_chart(_point, long, "alpha (log scale)", "RMSE", "Error against alpha", log_x=True,
-                                            y_domain=(0, clamp_cap(by_alpha["val_rmse"], 0.5 + noise)))
+    edge = o.one_se_rule(by_alpha["val_rmse"], by_alpha["val_se"], complexity_increases=False).edge
+    error_chart = charts.points_lines_chart(_point, long, "alpha (log scale)", "RMSE",
+                                            ["Error against alpha", BAND_TITLE], log_x=True,
+                                            y_domain=(0, clamp_cap(by_alpha["val_rmse"], 0.5 + noise)), rule_y=edge)
     return charts.to_spec(path_chart), charts.to_spec(error_chart)
 
 
@@ -218,18 +257,24 @@ def view_path(n, noise, seed, degree, penalty, alpha) -> None:
         return
     path, by_alpha = coefficient_path(n, noise, seed, degree, penalty)
     idx = o.ALPHAS.index(alpha)
-    label, best = o.regime(by_alpha["val_rmse"].to_numpy(), by_alpha["val_se"].to_numpy(), idx,
-                           complexity_increases=False)
+    reading = o.read_rmse_curve(by_alpha, idx, o.alpha_names(o.ALPHAS), o.noise_floor(n, noise, seed),
+                                complexity_increases=False)
+    best, pick = o.ALPHAS[reading.rule.best], o.ALPHAS[reading.rule.pick]
     current = path[path["alpha"] == alpha]
-    m = st.columns(4)
-    m[0].metric("Validation RMSE at this alpha", error_text(by_alpha["val_rmse"].iloc[idx]))
-    m[1].metric("Best alpha (CV)", f"{o.ALPHAS[best]:g}")
-    m[2].metric("Coefficients exactly 0", int((current["coefficient"].abs() < 1e-12).sum()))
-    regime_metric(m[3], f"alpha = {alpha:g} is", label, "One-standard-error rule on the CV error against alpha.")
+    m = st.columns(5)
+    m[0].metric("Validation RMSE (CV)", error_text(by_alpha["val_rmse"].iloc[idx]),
+                help=f"At alpha = {alpha:g}: mean over the {o.CV_FOLDS} cross-validation folds.")
+    m[1].metric("Best alpha (CV)", f"{best:g}")
+    m[2].metric("One-SE pick", f"alpha = {pick:g}",
+                help="The largest alpha (the simplest model) whose CV RMSE is within one standard error of the lowest.")
+    m[3].metric("Coefficients exactly 0", int((current["coefficient"].abs() < 1e-12).sum()))
+    verdict_metric(m[4], f"alpha = {alpha:g} is", reading.verdict)
+    st.markdown(f"{reading.verdict.sentence}  \n{reading.pick_text}")
     left, right = st.columns(2)
     marker = current.rename(columns={"alpha": "x", "coefficient": "y"}).assign(group=f"alpha = {alpha:g}")
     marker = marker[["x", "y", "group"]]
-    point = pd.DataFrame({"x": [alpha], "y": [by_alpha["val_rmse"].iloc[idx]], "group": [f"alpha = {alpha:g}: {label}"]})
+    point = pick_marker(alpha, by_alpha["val_rmse"].iloc[idx], f"alpha = {alpha:g}: {reading.verdict.label}", pick,
+                        by_alpha["val_rmse"].iloc[reading.rule.pick], f"alpha = {pick:g}")
     # alpha only moves the markers: the charts are built once per path and the markers swapped in
     path_t, error_t = path_templates(n, noise, seed, degree, penalty, marker, point)
     left.vega_lite_chart(spec=charts.swap_layer_data(path_t, {0: marker}))
@@ -266,35 +311,39 @@ def learning_spec(noise, seed, degree, penalty, alpha) -> dict:
     return charts.to_spec(chart)
 
 
-def bv_title(d: int) -> str:
-    return f"{o.CURVES_SHOWN} of {o.BOOTSTRAPS} bootstrap refits, degree {d}"
+def bv_title(d: int, sets: int) -> str:
+    return f"{o.CURVES_SHOWN} of the {sets} fits on fresh training sets, degree {d}"
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def bv_lines(n, noise, seed, penalty, alpha, d: int) -> pd.DataFrame:
-    """The bootstrap fits of degree d and the true function, as charts.points_lines_chart draws them
-    (its "dash" column: the true function dashed)."""
+    """Degree d's fits on fresh training sets, their average and the true function, as
+    charts.points_lines_chart draws them (its "dash" column: the true function dashed)."""
     xs = bias_variance(n, noise, seed, penalty, alpha).curves[d]
-    truth = pd.DataFrame({"x": xs["x"].unique()}).assign(y=lambda f: o.true_function(f["x"]), series="true function",
-                                                         line="truth")
-    lines = pd.concat([xs.assign(alpha=0.35), truth.assign(alpha=1.0)])
+    truth = pd.DataFrame({"x": o.BV_TEST_X, "y": o.true_function(o.BV_TEST_X), "series": "true function",
+                          "line": "truth"})
+    lines = pd.concat([xs.assign(alpha=np.where(xs["line"] == "average", 1.0, 0.35)), truth.assign(alpha=1.0)])
     return lines.assign(dash=np.where(lines["series"].str.startswith("true"), "dashed", "solid"))
+
+
+def bv_marker(bv: o.BiasVariance, d: int) -> pd.DataFrame:
+    return pd.DataFrame({"x": [d], "y": [bv.table["total"].iloc[d - 1]],
+                         "group": [f"degree {d}: {o.bv_verdict(bv, d).label}"]})
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def bv_templates(n, noise, seed, penalty, alpha) -> tuple[dict, dict]:
     """The bias-variance view's two charts at degree 1; other degrees swap in their fits and marker."""
     bv = bias_variance(n, noise, seed, penalty, alpha)
-    fits = charts.points_lines_chart(None, bv_lines(n, noise, seed, penalty, alpha, 1), "x", "y", bv_title(1),
-                                     y_domain=y_domain(noise))
-    long = bv.table.melt(id_vars="degree", value_vars=["bias2", "variance", "noise", "total"], var_name="series",
-                         value_name="y").rename(columns={"degree": "x"})
-    label = o.bias_variance_regime(bv.table, 1)[0]
-    marker = pd.DataFrame({"x": [1], "y": [bv.table["total"].iloc[0]], "group": [f"degree 1: {label}"]})
+    fits = charts.points_lines_chart(None, bv_lines(n, noise, seed, penalty, alpha, 1), "x", "y",
+                                     bv_title(1, bv.sets), y_domain=y_domain(noise))
     cap = float(2 * bv.table["total"].iloc[0] + noise ** 2)
-    parts = charts.points_lines_chart(marker, long, "polynomial degree", "expected squared error",
-                                      "Bias² + variance + noise by degree (clipped)", y_domain=(0, cap))
-    return charts.to_spec(fits), charts.to_spec(parts)
+    return charts.to_spec(fits), charts.to_spec(o.bv_parts_chart(bv, bv_marker(bv, 1), cap))
+
+
+def bv_points(bv: o.BiasVariance, d: int) -> pd.DataFrame:
+    """Layer 0 of the parts chart: this degree's marker and the measured test MSE of every degree."""
+    return pd.concat([bv_marker(bv, d), o.bv_parts_frames(bv)[1]], ignore_index=True)
 
 
 def view_bias_variance(n, noise, seed, degree, penalty, alpha) -> None:
@@ -303,24 +352,27 @@ def view_bias_variance(n, noise, seed, degree, penalty, alpha) -> None:
     if degree > o.BV_DEGREE_MAX:
         st.caption(f"The decomposition stops at degree {o.BV_DEGREE_MAX}; showing degree {d}.")
     row = bv.table.iloc[d - 1]
-    label, best = o.bias_variance_regime(bv.table, d)
-    m = st.columns(4)
-    m[0].metric("Bias²", error_text(row["bias2"], 4))
-    m[1].metric("Variance", error_text(row["variance"], 4))
-    m[2].metric("Noise (irreducible)", f"{row['noise']:.4f}")
-    regime_metric(m[3], f"Degree {d} is", label, f"Lowest expected error at degree {best}; one-standard-error rule.")
+    verdict = o.bv_verdict(bv, d)
+    m = st.columns(3)
+    m[0].metric("Bias²", mse_text(row["bias2"]),
+                help=f"Its Monte Carlo standard error: {mse_text(row['bias2_se'])} (the jackknife's over the sets).")
+    m[1].metric("Variance", mse_text(row["variance"]))
+    m[2].metric("Noise σ² (irreducible)", mse_text(row["noise"]))
+    m = st.columns(3)
+    m[0].metric("Expected test MSE (the sum)", mse_text(row["total"]))
+    m[1].metric("Test MSE measured on fresh points", mse_text(row["test_mse"]),
+                help=f"The same {bv.sets} fits scored on fresh noisy targets at the {len(o.BV_TEST_X)} test x.")
+    verdict_metric(m[2], f"Degree {d} is", verdict)
+    st.markdown("  \n".join([o.bv_identity_sentence(bv, d), o.bv_bias_sentence(bv, d), verdict.sentence]))
     left, right = st.columns(2)
-    marker = pd.DataFrame({"x": [d], "y": [row["total"]], "group": [f"degree {d}: {label}"]})
     # the degree only picks precomputed fits: both charts are built once, this degree's data swapped in
     fits_t, parts_t = bv_templates(n, noise, seed, penalty, alpha)
     left.vega_lite_chart(spec=charts.swap_layer_data(fits_t, {0: bv_lines(n, noise, seed, penalty, alpha, d)},
-                                                       title=bv_title(d)))
-    right.vega_lite_chart(spec=charts.swap_layer_data(parts_t, {0: marker}))
-    st.caption("At high degrees a few refits swing wildly between the points (a resample repeats some rows and "
-               "leaves gaps): their spread is the variance, and they also drag the average fit away from the "
-               "truth, so bias² climbs back up as well.")
+                                                     title=bv_title(d, bv.sets)))
+    right.vega_lite_chart(spec=charts.swap_layer_data(parts_t, {0: bv_points(bv, d)}))
+    st.caption(o.bv_trend_sentence(bv, penalty))
     with st.expander("Numbers behind the charts"):
-        st.dataframe(bv.table.round(5), hide_index=True)
+        st.dataframe(bv.table, hide_index=True)
 
 
 def view_trees(seed: int) -> None:
@@ -336,15 +388,22 @@ def view_trees(seed: int) -> None:
     ccp = c2.select_slider("Cost-complexity pruning (ccp_alpha)", o.CCP_VALUES, value=o.CCP_DEFAULT, key=o.CCP_KEY,
                            bind="query-params")
     r = tree_curves(ds, common.dataset_key(), seed, depth, ccp)
-    m = st.columns(5)
+    m = st.columns(3)
     m[0].metric("Train accuracy", f"{r.train_accuracy:.3f}")
     m[1].metric("Test accuracy", f"{r.test_accuracy:.3f}")
     m[2].metric("Leaves", r.leaves)
-    regime_metric(m[3], f"Depth {depth} is", r.regime_depth,
-                  f"Best {o.TREE_CV_FOLDS}-fold CV accuracy on the training split at depth {r.best_depth}; within "
-                  "one standard error of it is a good fit. The test rows only give the final score.")
-    regime_metric(m[4], f"ccp_alpha {ccp:g} is", r.regime_ccp,
-                  f"Best CV accuracy at ccp_alpha {r.best_ccp:g} (same rule).")
+    m = st.columns(4)
+    verdict_metric(m[0], f"Depth {depth} is", r.reading_depth.verdict)
+    m[1].metric("One-SE pick (depth)", r.pick_depth,
+                help=f"The shallowest max_depth whose {o.TREE_CV_FOLDS}-fold CV accuracy on the training split is "
+                     f"within one standard error of the best (depth {r.best_depth}).")
+    verdict_metric(m[2], f"ccp_alpha {ccp:g} is", r.reading_ccp.verdict)
+    m[3].metric("One-SE pick (ccp_alpha)", f"{r.pick_ccp:g}",
+                help=f"The largest ccp_alpha whose CV accuracy is within one standard error of the best "
+                     f"(ccp_alpha {r.best_ccp:g}).")
+    sentences = [r.reading_depth.verdict.sentence, r.reading_ccp.verdict.sentence]
+    sentences += [reading.pick_text for reading in (r.reading_depth, r.reading_ccp) if reading.verdict.label != o.PICKED]
+    st.markdown("  \n".join(sentences))
     left, right = st.columns(2)
     # zoomed on the accuracies: on a 0-1 axis the train/test gap (1.00 vs 0.92) was a hairline
     chart_cache.draw(charts.line_chart, r.by_depth, "max_depth", "accuracy", color="split",
@@ -386,6 +445,7 @@ def view_early_stopping(noise: float, seed: int) -> None:
     m[1].metric("Lowest validation loss at stage", r.best_stage)
     m[2].metric("Test MSE, early-stopped", f"{r.test_mse_stopped:.4f}")
     m[3].metric(f"Test MSE, all {o.GB_STAGES} stages", f"{r.test_mse_full:.4f}")
+    st.markdown(o.early_stopping_sentence(r, noise))
     st.vega_lite_chart(spec=early_stopping_spec(noise, seed, lr, patience))
     with st.expander("Numbers behind the chart"):
         st.dataframe(r.losses.pivot(index="stage", columns="split", values="mse"), height=240)

@@ -1,10 +1,9 @@
 """Data-leakage lab: the leaky estimate, the correct estimate and a truly held-out score, side by side."""
-import pandas as pd
 import streamlit as st
 
-from components import charts, datasets
+from components import datasets
 from components import leakage as lk
-from components.ui import common, controls
+from components.ui import common, controls, show
 
 st.title("Data leakage")
 st.caption("Four classic leaks. Each is measured the leaky way and the correct way, and both are checked "
@@ -18,63 +17,14 @@ leaky_view = controls.bound(c2.toggle, "Do it the leaky way", value=lk.LEAKY_DEF
 seed = common.seed()
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def run_selection(n_features: int, k: int, seed: int) -> lk.LeakResult:
-    return lk.feature_selection_experiment(n_features, k, seed)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def run_preprocessing(name: str, prep: str, seed: int, n_samples: int, noise: float) -> lk.LeakResult:
-    ds = datasets.load(name, n_samples=n_samples, noise=noise, seed=seed)
-    return lk.preprocessing_experiment(ds.X, ds.y, prep, seed)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def run_target(noise: float, seed: int) -> lk.LeakResult:
-    ds = datasets.load("churn")
-    return lk.target_leak_experiment(ds.X, ds.y, noise, seed)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def run_time(seed: int, model_name: str, trend: bool) -> lk.LeakResult:
-    return lk.time_series_experiment(seed, model_name, trend)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def run_time_repeats(seed: int, model_name: str, trend: bool) -> pd.DataFrame:
-    bar = st.progress(0.0, text=f"The experiment on {lk.TS_REPEATS} series…")
-    reps = lk.time_series_repeats(seed, model_name, trend, progress=bar.progress)
-    bar.empty()
-    return reps
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def chart_specs(_summary: pd.DataFrame, _folds: pd.DataFrame, key: tuple) -> dict:
-    """The estimates chart and both per-fold charts, built once per result (key: its numbers), so the
-    leaky/correct toggle only picks a cached spec."""
-    metric, better = key[0], key[1]
-    out = {"summary": charts.bar_chart(_summary, x="score", y="estimate", sort=None, height=220, x_title=metric,
-                                       title=f"Estimates and held-out scores ({better} is better)").to_dict()}
-    for proc in ("leaky", "correct"):
-        out[proc] = charts.bar_chart(_folds[_folds["procedure"] == proc], x="score", y="fold", sort=None, height=220,
-                                     x_title=metric, title=f"Per-fold scores, {proc} procedure").to_dict()
-    return out
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def series_spec(seed: int, trend: bool) -> dict:
-    return charts.line_chart(lk.series_frame(seed, trend), "t", "value", color="part", height=220,
-                             title="The series: shuffled folds train on points later than the ones they test; "
-                                   "the future is held out").to_dict()
-
-
 def fmt(v: float) -> str:
     return f"{v:.3f}"
 
 
 def render() -> None:
     code_args: dict = {}
-    series = story = repeats = None
+    series = story = None
+    model_name, repeat = lk.TS_MODEL_DEFAULT, False
     if experiment == lk.SELECTION:
         a, b = st.columns(2)
         n_features = controls.bound(a.slider, "Number of noise features", lk.N_FEATURES_MIN, lk.N_FEATURES_MAX,
@@ -82,8 +32,7 @@ def render() -> None:
         k = controls.bound(b.slider, "Features kept (SelectKBest k)", lk.K_MIN, lk.K_MAX, lk.K_DEFAULT, 1, key=lk.K_KEY)
         st.markdown(f"{lk.N_NOISE} rows, {n_features} features of pure Gaussian noise, labels that are coin flips. "
                     "Nothing can be learned: any score above 50% is an illusion.")
-        with st.spinner("Cross-validating both ways…"):
-            res = run_selection(n_features, k, seed)
+        view = lk.experiment_view(lk.SELECTION, (n_features, k, seed))
         code_args = dict(n_features=n_features, k=k)
     elif experiment == lk.PREPROCESSING:
         a, b = st.columns(2)
@@ -102,8 +51,7 @@ def render() -> None:
         noise = float(st.session_state.get(common.NOISE_KEY, common.NOISE_DEFAULT)) if two_d else 0.0
         st.markdown(f"**{name}** (least frequent class as positive), "
                     f"{int(lk.TEST_SIZE * 100)}% locked away first as the held-out set.")
-        with st.spinner("Cross-validating both ways…"):
-            res = run_preprocessing(name, prep, seed, n_samples, noise)
+        view = lk.experiment_view(lk.PREPROCESSING, (name, prep, seed, n_samples, noise))
         code_args = dict(prep=prep, dataset=name, n_samples=n_samples or 300, noise=noise)
     elif experiment == lk.TARGET:
         leak_noise = controls.bound(st.slider, "Noise in the leaking column (share of rows flipped)", lk.LEAK_NOISE_MIN,
@@ -111,8 +59,7 @@ def render() -> None:
         st.markdown(f"The churn table plus **{lk.LEAK_FEATURE}**: a column filled in *after* a customer "
                     "churned. It predicts churn almost perfectly in the data you have, and is empty (0) for every "
                     "customer you will actually score.")
-        with st.spinner("Cross-validating both ways…"):
-            res = run_target(leak_noise, seed)
+        view = lk.experiment_view(lk.TARGET, (leak_noise, seed))
         code_args = dict(leak_noise=leak_noise)
     else:
         a, b, c = st.columns([2, 1, 1.4])
@@ -127,18 +74,15 @@ def render() -> None:
         st.markdown(f"A seasonal series{' with a rising trend' if trend else ''}; the model predicts the next value "
                     f"from the last {lk.TS_LAGS}. The last {lk.TS_HOLDOUT} points are the future, held out.")
         other_name = lk.TS_LINEAR if model_name == lk.TS_FOREST else lk.TS_FOREST
-        with st.spinner("Cross-validating both ways, with both models…"):
-            res = run_time(seed, model_name, trend)
-            other = run_time(seed, other_name, trend)
-        story = lk.time_series_story(res, model_name, other, other_name)
-        series = lk.series_frame(seed, trend)
-        if repeat:
-            repeats = run_time_repeats(seed, model_name, trend)
+        view = lk.experiment_view(lk.TIME, (seed, model_name, trend))
+        other = lk.experiment_view(lk.TIME, (seed, other_name, trend))["res"]
+        story = lk.time_series_story(view["res"], model_name, other, other_name)
+        series = lk.series_view(seed, trend)
         code_args = dict(ts_model=model_name, trend=trend)
 
+    res = view["res"]
     if res.note:
         st.caption(res.note)
-    better = "higher" if res.higher_is_better else "lower"
     cols = st.columns(4 if not res.same_model else 3)
     cols[0].metric("Leaky CV estimate", fmt(res.leaky), delta=f"{res.leaky - res.held_leaky:+.3f} vs held-out",
                    delta_color="off")
@@ -161,29 +105,26 @@ def render() -> None:
     if story:
         st.markdown(story)
 
-    summary = pd.DataFrame({
-        "estimate": ["leaky CV", "correct CV", "held-out (leaky model)", "held-out (correct model)"],
-        "score": [res.leaky, res.correct, res.held_leaky, res.held_correct]})
-    if res.same_model:
-        summary = summary.iloc[:3].replace({"held-out (leaky model)": "truly held-out"})
-    if res.chance is not None:
-        summary = pd.concat([summary, pd.DataFrame({"estimate": ["chance / majority class"], "score": [res.chance]})],
-                            ignore_index=True)
     shown = "leaky" if leaky_view else "correct"
-    key = (res.metric, better, res.leaky, res.correct, res.held_leaky, res.held_correct, res.chance,
-           tuple(res.folds["score"].round(12)))
-    specs = chart_specs(summary, res.folds, key)
-    left, right = st.columns(2)
-    left.vega_lite_chart(spec=specs["summary"])
-    right.vega_lite_chart(spec=specs[shown])
+    left, right = show.columns(2)
+    show.chart(view["specs"]["summary"], target=left)
+    show.chart(view["specs"][shown], target=right)
     with st.expander("Estimates and per-fold scores (tables)"):
-        st.dataframe(summary, hide_index=True)
+        st.dataframe(view["summary"], hide_index=True)
         st.dataframe(res.folds.pivot(index="fold", columns="procedure", values="score"))
     if series is not None:
-        st.vega_lite_chart(spec=series_spec(seed, trend))
+        show.chart(series["spec"])
         with st.expander("The series (table)"):
-            st.dataframe(series, hide_index=True)
-    if repeats is not None:
+            st.dataframe(series["frame"], hide_index=True)
+    if experiment == lk.TIME and repeat:  # the heavy, opt-in part last: each series cached on its own
+        seeds = range(seed, seed + lk.TS_REPEATS)
+        bar = st.progress(0.0, text=f"The experiment on {lk.TS_REPEATS} series…")
+        results = []
+        for i, s in enumerate(seeds):
+            results.append((s, lk.experiment_view(lk.TIME, (s, model_name, trend))["res"]))
+            bar.progress((i + 1) / lk.TS_REPEATS, text=f"Series {i + 1} of {lk.TS_REPEATS}…")
+        bar.empty()
+        repeats = lk.repeats_frame(results)
         st.markdown(lk.repeats_sentence(repeats, model_name))
         with st.expander(f"The {lk.TS_REPEATS} series (table)"):
             st.dataframe(repeats, hide_index=True)
