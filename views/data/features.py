@@ -109,7 +109,7 @@ def pca_panel(data_key: tuple, n_noise: int) -> None:
     e1, e2 = st.columns(2)
     e1.metric(f"Variance explained by {n_eff} component(s)", f"{row['cumulative']:.1%}")
     e2.metric("Reconstruction RMSE (standardised units)", f"{row['reconstruction RMSE']:.3f}")
-    left, right = st.columns(2)
+    left, right = show.columns(2)
     kept = fe.components_frames(n_eff)
     show.chart(view["scree"], target=left, moving=kept)
     show.chart(view["reconstruction"], target=left, moving=kept)
@@ -172,14 +172,14 @@ with selection:
                 "leaves non-zero)")
     tiles_progress, tiles_box = st.empty(), st.container()
     boxes["agreement"], boxes["progress"] = st.container(), st.empty()
-    boxes["left"], boxes["right"] = st.columns(2)
+    boxes["left"], boxes["right"] = show.columns(2)
     boxes["table"] = st.container()
     l1_panel(settings, table)
 
 with extraction:
     pca_panel(settings.data_key, settings.n_noise)
     st.markdown("##### LDA and t-SNE projections")
-    lda_column, tsne_column = st.columns(2)
+    lda_column, tsne_column = show.columns(2)
     with lda_column:
         lda_panel(settings.data_key, settings.n_noise, table.task)
 
