@@ -156,6 +156,7 @@ def load(name: str, n_samples: int = 300, noise: float = 0.25, seed: int = 0) ->
 # standard library, so that "Show the code" prints their very source (code_export.dataset_code) and
 # the exported script reads a visitor's file exactly as the page did.
 UPLOAD = "your CSV"  # the dataset option that stands for an uploaded file
+PAGE_PICK = "each page's pick"  # the default option: every page opens on the dataset that shows its lesson
 MAX_ROWS, MAX_COLUMNS, MIN_ROWS, MAX_LEVELS = 20_000, 200, 20, 20
 MIN_CLASS_ROWS = 10  # rows a class needs: the cockpit offers up to 10 stratified folds, one row in each
 MAX_MAGNITUDE = 1e100  # beyond this, squares and sums overflow (standardising, distances): read as missing

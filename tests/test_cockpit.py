@@ -17,7 +17,8 @@ from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_p
 PAGE = "views/evaluation/cockpit.py"
 
 
-def independent_scores(model, seed=42, test_size=0.25, dataset="breast_cancer", positive=0):
+def independent_scores(model, seed=42, test_size=0.25, dataset="churn", positive=1):
+    """The page opens on the churn table (its lesson dataset) with "churned" (class 1) positive."""
     d = datasets.load(dataset)
     y = (d.y.to_numpy() == positive).astype(int)
     X_tr, X_te, y_tr, y_te = train_test_split(d.X, y, test_size=test_size, random_state=seed, stratify=y)
@@ -105,8 +106,8 @@ def test_folds_table_matches_cross_val_score():
     from sklearn.model_selection import KFold, cross_val_score
     at = open_page(PAGE, query={"eval.k": "4", "eval.cv_stratified": "false", "eval.cv_shuffle": "false"})
     assert_clean(at)
-    d = datasets.load("breast_cancer")
-    y = (d.y.to_numpy() == 0).astype(int)
+    d = datasets.load("churn")  # the page's own pick, "churned" positive
+    y = (d.y.to_numpy() == 1).astype(int)
     want = cross_val_score(make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=5000)),
                            d.X, y, cv=KFold(4), scoring="accuracy")
     folds = next(df.value for df in at.dataframe if "fold" in df.value.columns)

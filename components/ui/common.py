@@ -9,14 +9,14 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from components import catalog, class_link, datasets
+from components import catalog, class_link, datasets, page_lessons
 from components.ui import controls
 
 # One source of truth for the global sidebar's keys, defaults and ranges.
 DATASET_KEY, SEED_KEY, N_SAMPLES_KEY, NOISE_KEY, PRESENTER_KEY = (
     "app.dataset", "app.seed", "app.n_samples", "app.noise", "app.presenter")
 UPLOAD_KEY, UPLOAD_TARGET_KEY = "app.upload", "app.upload_target"  # a file cannot live in a URL: not bound
-DATASET_OPTIONS = datasets.NAMES + (datasets.UPLOAD,)
+DATASET_OPTIONS = (datasets.PAGE_PICK, *datasets.NAMES, datasets.UPLOAD)
 SEED_DEFAULT, SEED_MIN, SEED_MAX = 42, 0, 9999
 N_SAMPLES_DEFAULT, N_SAMPLES_MIN, N_SAMPLES_MAX, N_SAMPLES_STEP = 300, 50, 2000, 50
 NOISE_DEFAULT, NOISE_MIN, NOISE_MAX, NOISE_STEP = 0.25, 0.0, 1.0, 0.05
@@ -42,10 +42,12 @@ def global_sidebar(data: str = catalog.SHARED_DATASET) -> None:
     keep their values (and their place in the URL) for the next page."""
     own_sets, own_data = data == catalog.OWN_2D_SETS, data == catalog.OWN_DATA
     with st.sidebar:
-        choice = controls.bound(st.selectbox, "Dataset", DATASET_OPTIONS, index=DATASET_OPTIONS.index(datasets.DEFAULT),
+        choice = controls.bound(st.selectbox, "Dataset", DATASET_OPTIONS, index=0,
                               key=DATASET_KEY, disabled=own_sets or own_data,
                               help=(NOT_HERE_HELP if own_data else OWN_SETS_HELP if own_sets else
-                                    "Shared by every page. Pages that need another kind of task say so."))
+                                    "Each page's pick opens every page on the dataset that shows its lesson best. "
+                                    "A dataset you pick is shared by every page; pages that need another kind "
+                                    "of task say so."))
         if choice == datasets.UPLOAD:  # drawn on every page: an undrawn uploader would forget the file
             _upload_controls()
         # Enabled on every page that reads a dataset: pages that draw decision boundaries use the
@@ -60,8 +62,10 @@ def global_sidebar(data: str = catalog.SHARED_DATASET) -> None:
         controls.bound(st.toggle, "Presenter mode", key=PRESENTER_KEY,
                   help="Bigger type for projectors; hides the code and the long explanations.")
         if choice != datasets.UPLOAD and not own_data:
-            st.caption(datasets.REGISTRY[choice].description if not own_sets else
-                       "This page picks its own 2-D set; the samples and noise above apply to it.")
+            name = dataset_name()
+            st.caption(("This page picks its own 2-D set; the samples and noise above apply to it." if own_sets else
+                        f"Here: **{name}**. " + datasets.REGISTRY[name].description if choice == datasets.PAGE_PICK
+                        else datasets.REGISTRY[name].description))
     if presenter():
         st.html(PRESENTER_CSS)
 
@@ -128,7 +132,7 @@ def _upload_controls() -> None:
     """File and target pickers; a bad file gets a plain message, never a traceback."""
     file = st.file_uploader("CSV file (at most 20,000 rows)", type=["csv", "txt"], key=UPLOAD_KEY)
     if file is None:
-        st.caption(f"Until a file is uploaded, pages use {datasets.DEFAULT}.")
+        st.caption("Until a file is uploaded, each page uses its own pick.")
         return
     try:
         table = _parse_upload(file.getvalue())
@@ -165,9 +169,13 @@ def seed() -> int:
 
 
 def dataset_name() -> str:
-    """The chosen built-in dataset (the default while "your CSV" is chosen: see current_dataset)."""
-    name = st.session_state.get(DATASET_KEY, datasets.DEFAULT)
-    return datasets.DEFAULT if name == datasets.UPLOAD else name
+    """The built-in dataset this page uses: the one picked in the sidebar, or the page's own lesson
+    dataset (components/page_lessons.py) under "each page's pick" and while "your CSV" is chosen
+    (an upload reaches only the pages that ask for it: see current_dataset)."""
+    name = st.session_state.get(DATASET_KEY, datasets.PAGE_PICK)
+    if name in (datasets.PAGE_PICK, datasets.UPLOAD):
+        return page_lessons.dataset(st.session_state.get(PAGE_KEY, ""))
+    return name
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
