@@ -48,7 +48,9 @@ PAGES: tuple[PageSpec, ...] = (
              heavy_keys=("scaling.n_outliers", "scaling.extreme")),
     PageSpec("Data", "Features lab", "views/data/features.py", "features", ":material/filter_alt:",
              "Filter, wrapper and embedded selection against added noise features (who keeps what, the CV score "
-             "and the time); PCA, LDA and t-SNE projections."),
+             "and the time); PCA, LDA and t-SNE projections.",
+             scrub_keys=("features.n_components",),
+             heavy_keys=("features.n_noise", "features.k", "features.tsne", "features.perplexity")),
     PageSpec("Models", "Model gallery", "views/models/gallery.py", "gallery", ":material/category:",
              "Linear and logistic regression, a decision tree, a random forest, an SVM and a neural network: "
              "their knobs, decision boundaries on 2-D sets, margins, support vectors, the tree, the loss curve.",
@@ -97,10 +99,12 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("Beyond", "Interpretability", "views/beyond/interpretability.py", "interpretability",
              ":material/lightbulb:",
              "Impurity vs permutation importance vs SHAP; one prediction's SHAP waterfall and a LIME-style "
-             "surrogate; partial dependence and ICE."),
+             "surrogate; partial dependence and ICE.",
+             scrub_keys=("interp.row",), heavy_keys=("interp.model", "interp.noise_feature")),
     PageSpec("Beyond", "Transfer learning", "views/beyond/transfer.py", "transfer", ":material/move_up:",
              "A network trained on digits 0–4 reused for 5–9: feature extraction vs fine-tuning vs from scratch "
-             "as the number of labels grows.", OWN_DATA),
+             "as the number of labels grows.", OWN_DATA,
+             heavy_keys=("transfer.direction", "transfer.hidden", "transfer.epochs")),
     PageSpec("Interview", "Question bank", "views/interview/question_bank.py", "question-bank",
              ":material/quiz:",
              "Every interview question with a model answer, common mistakes and follow-ups; technical answers open "

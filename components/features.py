@@ -17,6 +17,7 @@ from __future__ import annotations
 import textwrap
 import time
 import warnings
+from dataclasses import dataclass
 from functools import partial
 from typing import Callable
 
@@ -36,7 +37,7 @@ from sklearn.manifold import TSNE
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv, cross_val_score, train_test_split
 from sklearn.preprocessing import LabelBinarizer, MinMaxScaler, StandardScaler
 
-from components import charts
+from components import charts, datasets, memo
 from components.models import quiet_convergence
 
 # ---- widget keys, defaults, ranges (one source of truth; the page and the tests import them) ----
@@ -172,7 +173,8 @@ def rfe_ranking(X: pd.DataFrame, y: pd.Series, task: str) -> tuple[pd.Series, fl
 
 @quiet_convergence
 def sequential_path(X: pd.DataFrame, y: pd.Series, task: str, direction: str,
-                    progress: Callable[[float], None] | None = None) -> tuple[list[str], float]:
+                    progress: Callable[[float], None] | None = None,
+                    known: CandidateScores | None = None) -> tuple[list[str], float]:
     """The order of greedy sequential selection, as SequentialFeatureSelector(cv=3) runs it.
 
     forward: features in the order they are added. backward: features in the *reverse* order they
@@ -181,22 +183,32 @@ def sequential_path(X: pd.DataFrame, y: pd.Series, task: str, direction: str,
     (same folds, same fits, same score; a test checks the paths against SequentialFeatureSelector),
     without the per-call machinery: hundreds of candidates. ``progress(fraction)`` is called after
     every step.
+
+    ``known``: the scores of candidate subsets already cross-validated on these same rows (see
+    CandidateScores); a candidate found there is not fitted again, and every new score is added. The
+    search and its path are the same; the time returned is then the time its candidates took when
+    they were scored, so it stays the time of a fresh search.
     """
     t = time.perf_counter()
     est = wrapper_model(task)
     Xv, yv = X.to_numpy(), np.asarray(y)
     folds = list(check_cv(WRAPPER_CV, yv, classifier=is_classifier(est)).split(Xv, yv))
     cv_score = _fold_scorer(task, Xv, yv, folds)
+    known = CandidateScores() if known is None else known
+    known.check(list(X.columns))
     p = Xv.shape[1]
     mask = np.zeros(p, dtype=bool)  # forward: selected so far; backward: removed so far
     order: list[int] = []
+    seconds = time.perf_counter() - t  # setting up; then each candidate's own time, fresh or recorded
     with config_context(assume_finite=True, skip_parameter_validation=True):  # checked once, above
         for step in range(p - 1):
             scores = {}
             for j in np.flatnonzero(~mask):
                 cand = mask.copy()
                 cand[j] = True
-                scores[j] = cv_score(cand if direction == "forward" else ~cand)
+                cols = cand if direction == "forward" else ~cand
+                scores[j], took = known.score(cols, cv_score)
+                seconds += took
             best = max(scores, key=lambda j: scores[j])
             mask[best] = True
             order.append(int(best))
@@ -205,7 +217,40 @@ def sequential_path(X: pd.DataFrame, y: pd.Series, task: str, direction: str,
     order.append(int(np.flatnonzero(~mask)[0]))
     if direction == "backward":
         order = order[::-1]
-    return [X.columns[i] for i in order], time.perf_counter() - t
+    return [X.columns[i] for i in order], seconds
+
+
+class CandidateScores:
+    """The wrapper's CV score of every candidate subset scored so far on one set of rows, so a search
+    that meets a subset again reuses its score instead of fitting it again: fewer candidate
+    evaluations, the same search.
+
+    The page keeps one per set of rows (all rows, each outer fold's training rows) across noise
+    counts: prepare() only appends noise columns, so a subset of the columns the table had before is
+    the same data, and its score (the same fits on the same numbers) is the same. A subset is keyed by
+    its column positions; check() starts afresh if the table's leading columns are not the ones
+    recorded."""
+
+    def __init__(self) -> None:
+        self.columns: list[str] = []
+        self.scores: dict[int, tuple[float, float]] = {}  # columns bitmask -> (score, seconds it took)
+        self.fitted = 0  # candidates scored here (not reused)
+
+    def check(self, columns: list[str]) -> None:
+        n = min(len(columns), len(self.columns))
+        if columns[:n] != self.columns[:n]:
+            self.columns, self.scores = [], {}
+        if len(columns) > len(self.columns):
+            self.columns = list(columns)
+
+    def score(self, cols: np.ndarray, cv_score: Callable[[np.ndarray], float]) -> tuple[float, float]:
+        key = sum(1 << int(i) for i in np.flatnonzero(cols))
+        if key not in self.scores:
+            t = time.perf_counter()
+            value = cv_score(cols)
+            self.scores[key] = (value, time.perf_counter() - t)
+            self.fitted += 1
+        return self.scores[key]
 
 
 def _fold_scorer(task: str, Xv: np.ndarray, yv: np.ndarray, folds: list) -> Callable[[np.ndarray], float]:
@@ -776,3 +821,321 @@ def export_code(dataset: str, task: str, kind: str, n_noise: int, k: int, alpha:
         print(json.dumps({{"picked": {{n: sorted(c) for n, c in picked.items()}}, "scores": scores,
                           "fold_scores": fold_scores}}))
         ''')
+
+
+# ---- the page: settings, cached computations (each selector on its own inputs) and charts ----
+@dataclass(frozen=True)
+class FeaturesSettings:
+    """The page's controls. The table depends on (dataset, n_samples, noise, seed, n_noise); each
+    selector's rankings on the table only; k and alpha pick subsets from them."""
+    dataset: str = datasets.DEFAULT
+    n_samples: int = 0  # generated 2-D sets only (0: a bundled table)
+    noise: float = 0.0
+    seed: int = 0
+    n_noise: int = N_NOISE_DEFAULT
+    k: int = K_DEFAULT
+    alpha: float = float(round(10 ** LOG_ALPHA_DEFAULT, 6))
+    n_components: int = N_COMPONENTS_DEFAULT
+    perplexity: int = PERPLEXITY_DEFAULT
+
+    @property
+    def data_key(self) -> tuple:
+        return self.dataset, self.n_samples, self.noise, self.seed
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The table every panel reads (prepare()) with its outer CV folds and per-row labels."""
+    X: pd.DataFrame
+    y: pd.Series
+    task: str
+    kind: str
+    seed: int
+    folds: list  # outer folds: (train rows, test rows)
+    labels: np.ndarray  # class names (or target terciles), for the projections
+    n_features_in: int  # before prepare() kept at most MAX_FEATURES
+    n_rows_in: int
+
+    def rows(self, part: str) -> np.ndarray:
+        """The rows a selector is fitted on: all of them, or one outer fold's training rows."""
+        return np.arange(len(self.y)) if part == ALL_ROWS else self.folds[PARTS.index(part) - 1][0]
+
+
+ALL_ROWS = "all rows"
+PARTS = (ALL_ROWS,) + tuple(f"CV fold {i + 1}" for i in range(SCORE_CV))  # where each selector is fitted
+LASSO = EMBEDDED[0]
+
+
+def table_note(n_features_in: int, n_rows_in: int) -> str:
+    """What prepare() left out of the dataset, or "" when nothing."""
+    notes = []
+    if n_features_in > MAX_FEATURES:
+        notes.append(f"the first {MAX_FEATURES} non-constant of {n_features_in} features")
+    if n_rows_in > MAX_ROWS:
+        notes.append(f"a seeded sample of {MAX_ROWS} of {n_rows_in:,} rows")
+    return f"To keep the wrappers interactive this page uses {' and '.join(notes)}; all standardised." if notes else ""
+
+
+@memo.cached(max_entries=16, shared=True)  # one entry: at most 600 rows x 20 columns and its folds, read-only
+def prepared(data_key: tuple, n_noise: int) -> Prepared:
+    name, n_samples, noise, seed = data_key
+    d = datasets.load(name, n_samples=n_samples, noise=noise, seed=seed)
+    X, y = prepare(d.X, d.y, d.task, n_noise, seed)
+    return Prepared(X, y, d.task, target_kind(y, d.task), seed, outer_folds(y, d.task, seed),
+                    label_for(y, d.task, d.target_names), d.X.shape[1], len(d.X))
+
+
+@memo.cached(max_entries=16, shared=True)
+def candidate_store(data_key: tuple, part: str) -> CandidateScores:
+    """The sequential searches' candidate scores on one set of rows of one dataset, shared by every noise
+    count (CandidateScores). Mutable on purpose: each search adds the subsets it scores."""
+    return CandidateScores()
+
+
+@memo.cached(max_entries=128)  # one entry: one selector's ranking on one set of rows (<= 20 numbers), its time
+def selector_ranking(data_key: tuple, n_noise: int, method: str, part: str) -> tuple[object, float]:
+    """One selector fitted on one set of rows (all rows: the tiles; a fold's training rows: its CV score):
+    what it ranks the features by, for every k, and its time in seconds. None where it does not apply."""
+    t = prepared(data_key, n_noise)
+    rows = t.rows(part)
+    X, y = t.X.iloc[rows], t.y.iloc[rows]
+    if family(method) == "filter":
+        func = filter_functions(t.kind, t.seed)[method]
+        if func is None:
+            return None, 0.0
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            scores = pd.Series(func(X, y), index=X.columns)
+        return scores, time.perf_counter() - start
+    if method == "RFE":
+        return rfe_ranking(X, y, t.task)
+    if method in ("forward SFS", "backward SFS"):
+        return sequential_path(X, y, t.task, method.split()[0], known=candidate_store(data_key, part))
+    if method == "tree importance":
+        return tree_importance(X, y, t.task, t.seed)
+    raise ValueError(method)
+
+
+def method_subset(method: str, ranking, k: int) -> list[str] | None:
+    """A selector's subset of size k from its ranking, by its scikit-learn selector's rule (selections)."""
+    if ranking is None:
+        return None
+    if family(method) == "filter":
+        return k_best(ranking, k)
+    if method == "RFE":
+        return list(ranking[ranking <= k].sort_values(kind="stable").index)
+    if method == "tree importance":
+        return top_by_importance(ranking, k)
+    return list(ranking[:k])  # a sequential path
+
+
+@memo.cached(max_entries=64)
+def lasso_run(data_key: tuple, n_noise: int, alpha: float) -> dict:
+    """Lasso (L1) at alpha: its subset and coefficients on all rows, its subset on each fold's training
+    rows and its fold scores."""
+    t = prepared(data_key, n_noise)
+    kept, coef, seconds = l1_selection(t.X, t.y, t.task, alpha)
+    folds = fold_lasso(t.X, t.y, t.task, alpha, t.folds)
+    return {"kept": kept, "coef": coef, "time": seconds, "folds": folds,
+            "cv": nested_cv_scores(t.X, t.y, t.task, t.folds, [{LASSO: f} for f in folds])}
+
+
+@memo.cached(max_entries=64)  # one entry: three fold scores per method
+def k_scores(data_key: tuple, n_noise: int, k: int) -> pd.DataFrame:
+    """The fold scores at k of every selector whose subset k sets (all but Lasso): the model fitted on
+    the subset each keeps from each fold's training rows. The rankings come from selector_ranking's
+    cache, so a new k refits no selector; methods keeping the same subset in a fold share one fit."""
+    t = prepared(data_key, n_noise)
+    methods = [m for m in method_names(t.kind) if m != LASSO]
+    chosen = [{m: method_subset(m, selector_ranking(data_key, n_noise, m, part)[0], k) for m in methods}
+              for part in PARTS[1:]]
+    return nested_cv_scores(t.X, t.y, t.task, t.folds, chosen)
+
+
+@memo.cached(max_entries=16)
+def all_features_score(data_key: tuple, n_noise: int) -> float:
+    t = prepared(data_key, n_noise)
+    return subset_score(t.X, t.y, t.task, tuple(t.X.columns), t.seed)
+
+
+def tiles_spec(picks: pd.DataFrame, methods: tuple[str, ...], columns: list[str]) -> dict:
+    # + room for the rotated method names under the tiles; 24 px a row: at 20 labels touched
+    return charts.to_spec(charts.tile_chart(picks, "method", "feature", "picked",
+                                            domain=["picked", "not picked", "picked (noise!)", "n/a"],
+                                            palette=[charts.BLUE, "#eeeeee", charts.VERMILION, "#bbbbbb"],
+                                            x_sort=list(methods), y_sort=columns,
+                                            height=max(220, 24 * len(columns)) + 130)
+                          .configure_axisY(labelOverlap=False))
+
+
+def all_rows_choice(data_key: tuple, n_noise: int, k: int, alpha: float) -> dict[str, list[str] | None]:
+    """Every method's subset for k when fitted on all rows (from the cached rankings)."""
+    t = prepared(data_key, n_noise)
+    out = {}
+    for method in method_names(t.kind):
+        out[method] = (lasso_run(data_key, n_noise, alpha)["kept"] if method == LASSO else
+                       method_subset(method, selector_ranking(data_key, n_noise, method, ALL_ROWS)[0], k))
+    return out
+
+
+@memo.cached(max_entries=64, shared=True)
+def tiles_view(data_key: tuple, n_noise: int, k: int, alpha: float) -> dict:
+    """Which features each method keeps when fitted on all rows: the tiles and their counts."""
+    t = prepared(data_key, n_noise)
+    chosen = all_rows_choice(data_key, n_noise, k, alpha)
+    picks = picks_frame(list(t.X.columns), chosen)
+    noise_kept = sum(sum(f.startswith(NOISE_PREFIX) for f in s) for s in chosen.values() if s is not None)
+    return {"spec": tiles_spec(picks, method_names(t.kind), list(t.X.columns)), "noise kept": noise_kept}
+
+
+def comparison_title(metric: str, all_score: float) -> list[str]:
+    return [f"{SCORE_CV}-fold CV {metric}, selection inside each fold",
+            f"whiskers ± 1 fold SE; dashed: all features, {all_score:.3f}"]
+
+
+@memo.cached(max_entries=64, shared=True)
+def comparison_view(data_key: tuple, n_noise: int, k: int, alpha: float) -> dict:
+    """Every method's CV score with its selection refitted inside each fold, the methods table, every
+    feature's scores on all rows and the generated texts, from the per-selector caches."""
+    t = prepared(data_key, n_noise)
+    methods = method_names(t.kind)
+    lasso = lasso_run(data_key, n_noise, alpha)
+    cv = pd.concat([k_scores(data_key, n_noise, k), lasso["cv"]], ignore_index=True)
+    summary = cv_summary(cv, methods)
+    chosen = all_rows_choice(data_key, n_noise, k, alpha)
+    fold_chosen = [{m: (lasso["folds"][f] if m == LASSO else
+                        method_subset(m, selector_ranking(data_key, n_noise, m, part)[0], k)) for m in methods}
+                   for f, part in enumerate(PARTS[1:])]
+    ranking = {m: selector_ranking(data_key, n_noise, m, ALL_ROWS) for m in methods if m != LASSO}
+    times = {m: r[1] for m, r in ranking.items()} | {LASSO: lasso["time"]}
+    rows = []
+    for method in methods:
+        subset = chosen[method]
+        rows.append({"method": method, "family": family(method),
+                     "kept on all rows": None if subset is None else len(subset),
+                     "noise kept on all rows": None if subset is None else
+                     sum(f.startswith(NOISE_PREFIX) for f in subset),
+                     "CV score": summary.loc[method, "CV score"], "fold SE": summary.loc[method, "fold SE"],
+                     "time on all rows (s)": times[method]})
+    table = pd.DataFrame(rows)
+    columns = list(t.X.columns)
+    scores = pd.DataFrame({m: ranking[m][0] for m in filter_names(t.kind) if ranking[m][0] is not None})
+    scores["RFE rank"] = ranking["RFE"][0]
+    scores["forward order"] = [list(ranking["forward SFS"][0]).index(f) + 1 for f in columns]
+    scores["backward order"] = [list(ranking["backward SFS"][0]).index(f) + 1 for f in columns]
+    scores[f"L1 coef (α={alpha:g})"] = lasso["coef"]
+    scores["forest importance"] = ranking["tree importance"][0]
+    all_score = all_features_score(data_key, n_noise)
+    metric = "accuracy" if t.task == "classification" else "R²"
+    # two-line titles: in half the page at presenter type one line was cut off
+    time_spec = charts.to_spec(charts.bar_chart(table, "time on all rows (s)", "method", sort=None, height=300,
+                                                title=["Time to select on all rows",
+                                                       "wrappers: the whole path, every k"]))
+    return {"summary": summary, "best score": float(summary["CV score"].max()), "best_label": best_label(summary),
+            "best_of": best_of_text(summary), "agreement": fold_agreement_text(chosen, fold_chosen),
+            "table_shown": table.round(4), "scores_shown": scores.round(4),
+            # dots on a zoomed axis, all features as the dashed line: subsets differ by a point or two, which
+            # bars from 0 drew as equal lengths; whiskers: the fold standard error the caption compares with
+            "score_spec": charts.to_spec(subset_score_chart(summary, all_score, comparison_title(metric, all_score))),
+            "time_spec": time_spec}
+
+
+ALPHA_DATASET = "alpha"  # the L1 path's rule at the current alpha
+
+
+@memo.cached(max_entries=16, shared=True)
+def l1_view(data_key: tuple, n_noise: int) -> dict:
+    """The L1 coefficient path (alpha moves only its rule, dataset "alpha"), its table and its sentence."""
+    t = prepared(data_key, n_noise)
+    path = l1_path(t.X, t.y, t.task)
+    chart = charts.path_chart(path, "alpha", "coef", line="feature", color="kind", rule_x=float(PATH_ALPHAS[0]),
+                              height=280, x_title="α (log scale)", y_title="coefficient",
+                              title="The L1 coefficient path; dashed: the current α")
+    return {"spec": charts.named_datasets(charts.to_spec(chart), {1: ALPHA_DATASET}),
+            "table": path.pivot(index="feature", columns="alpha", values="coef").round(4),
+            "noise text": path_noise_text(path)}
+
+
+def alpha_frames(alpha: float) -> dict[str, list[dict]]:
+    return {ALPHA_DATASET: [{"alpha": alpha}]}
+
+
+def lasso_summary(n_kept: int, p: int, alpha: float) -> str:
+    return f"At α = {alpha:.3g}: {n_kept} of {p} features non-zero."
+
+
+KEPT_DATASET = "kept"  # the PCA charts' rule at the number of components kept
+
+
+def _with_components_rule(line: alt.Chart, title: str, height: int, marks=()) -> dict:
+    """charts.line_chart with a dashed rule at the kept number of components, read from the dataset
+    "kept": the components slider swaps that one-row dataset and the spec stays the same. ``marks``:
+    more layers drawn between the line and the rule."""
+    line = line.copy(deep=False)
+    line.title = line.height = line.width = alt.Undefined  # set on the layer below
+    rule = alt.Chart(pd.DataFrame({"components": [N_COMPONENTS_DEFAULT]})).mark_rule(
+        color=charts.BLACK, strokeDash=[4, 3]).encode(x=alt.X("components:Q"))
+    chart = alt.layer(line, *marks, rule).properties(title=title, height=height, width="container")
+    return charts.named_datasets(charts.to_spec(chart), {len(marks) + 1: KEPT_DATASET})
+
+
+def scree_spec(summary: pd.DataFrame) -> dict:
+    long = summary.melt(id_vars="components", value_vars=["explained variance", "cumulative"],
+                        var_name="curve", value_name="share")
+    targets = pd.DataFrame({"share": list(VARIANCE_TARGETS),
+                            "label": [f"{s:.0%}: {components_needed(summary, s)} components" for s in VARIANCE_TARGETS]})
+    # dotted lines at the variance shares the caption counts components for, labelled at the left, where
+    # both curves are lower
+    lines = alt.Chart(targets).mark_rule(color=charts.BLACK, strokeDash=[1, 3]).encode(y=alt.Y("share:Q"))
+    labels = alt.Chart(targets).mark_text(align="left", baseline="bottom", dy=-1, fontSize=11).encode(
+        y=alt.Y("share:Q"), x=alt.value(4), text=alt.Text("label:N"))
+    return _with_components_rule(charts.line_chart(long, "components", "share", color="curve"),
+                                 "Explained variance (scree) and cumulative", 260, marks=(lines, labels))
+
+
+def reconstruction_spec(summary: pd.DataFrame) -> dict:
+    # a short y title: one longer than the plot pushes the chart's title out of view
+    return _with_components_rule(charts.line_chart(summary, "components", "reconstruction RMSE", y_title="RMSE"),
+                                 "Reconstruction error with the first n components", 220)
+
+
+@memo.cached(max_entries=16, shared=True)
+def pca_view(data_key: tuple, n_noise: int) -> dict:
+    """PCA's summary, its two curves (the components slider moves their rule: dataset "kept") and the
+    2-D projection, with the sentence."""
+    t = prepared(data_key, n_noise)
+    summary, pca = pca_summary(t.X)
+    Z = pca.transform(t.X)
+    proj = pd.DataFrame({"PC1": Z[:, 0], "PC2": Z[:, 1] if Z.shape[1] > 1 else 0.0, "class": t.labels})
+    return {"summary": summary, "table": summary.round(4), "text": pca_text(summary),
+            "scree": scree_spec(summary), "reconstruction": reconstruction_spec(summary),
+            "scatter": charts.to_spec(charts.scatter_chart(proj, "PC1", "PC2", color="class", size=25, height=300,
+                                                           title="PCA: the first two components (no labels used)"))}
+
+
+def components_frames(n: int) -> dict[str, list[dict]]:
+    return {KEPT_DATASET: [{"components": n}]}
+
+
+@memo.cached(max_entries=16, shared=True)
+def lda_view(data_key: tuple, n_noise: int) -> dict:
+    """The LDA projection's chart and its per-class summary table."""
+    t = prepared(data_key, n_noise)
+    lda = lda_projection(t.X, t.y).assign(**{"class": t.labels})
+    if lda["LD2"].abs().sum() == 0:
+        chart = charts.histogram(lda, "LD1", color="class", bins=30, height=280,
+                                 title="LDA: one discriminant for two classes")
+    else:
+        chart = charts.scatter_chart(lda, "LD1", "LD2", color="class", size=25, height=300,
+                                     title="LDA: directions that separate the classes")
+    return {"spec": charts.to_spec(chart), "table": lda.groupby("class")[["LD1", "LD2"]].describe().round(3)}
+
+
+@memo.cached(max_entries=32, progress="t-SNE: optimising the 2-D layout (a few seconds the first time for each "
+                                      "perplexity, cached afterwards)…")
+def tsne_view(data_key: tuple, n_noise: int, perplexity: int) -> dict:
+    t = prepared(data_key, n_noise)
+    emb = tsne_projection(t.X, perplexity, t.seed).assign(**{"class": t.labels})
+    return {"frame": emb, "spec": charts.to_spec(charts.scatter_chart(
+        emb, "tSNE1", "tSNE2", color="class", size=25, height=300, title=f"t-SNE, perplexity {perplexity}"))}

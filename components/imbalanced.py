@@ -467,7 +467,7 @@ def sweep_view(name: str, seed: int, n_samples: int, noise: float) -> tuple[pd.D
                                                            float(sw["minority share"].max())], nice=False)
     here = alt.Chart(pd.DataFrame({"minority share": [RATIO_DEFAULT]})).mark_rule(
         color="black", strokeDash=[4, 4]).encode(x=alt.X("minority share:Q"))
-    return sw, charts.stable_names(charts.to_spec(chart + here), {1: RULE})
+    return sw, charts.named_datasets(charts.to_spec(chart + here), {1: RULE})
 
 
 def comparison_fit(name: str, ratio: float, label: str, k: int, seed: int, n_samples: int, noise: float) -> Result:

@@ -8,8 +8,9 @@ picking another row to explain only slices the cached SHAP values.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import shap
@@ -21,7 +22,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from components import datasets
+from components import charts, datasets, memo
 
 # ---- widget keys, defaults, ranges (one source of truth; the tests import them) ----
 MODEL_KEY, NOISE_KEY, ROW_KEY, LIME_K_KEY, PDP_RANK_KEY = (
@@ -68,8 +69,6 @@ class Explained:
     score_name: str
     builtin_name: str  # "impurity importance" or "|standardised coefficient|"
     builtin: np.ndarray
-    perm_mean: np.ndarray
-    perm_std: np.ndarray
     shap_values: np.ndarray  # (n_test, n_features) for the explained output
     base_value: float
     outputs: np.ndarray  # the explained model output on each test row
@@ -78,6 +77,11 @@ class Explained:
     class_name: str = ""  # the explained class (classification)
     log_prob: np.ndarray | None = None  # log P(explained class) on each test row (linear classifier)
     log_odds: np.ndarray | None = None  # log P(k) - log(1 - P(k)) on each test row (linear classifier)
+    seed: int = 0
+    class_names: tuple[str, ...] = ()  # every class's name (classification)
+    # permutation importance on the test set: None until computed (explain_locally leaves it out)
+    perm_mean: np.ndarray | None = None
+    perm_std: np.ndarray | None = None
 
 
 def explained_class(ds: datasets.Dataset) -> int:
@@ -174,6 +178,26 @@ def perm_max_samples(n_test: int, n_features: int) -> float:
 
 def explain(ds: datasets.Dataset, model_kind: str, seed: int, noise_feature: bool = False) -> Explained:
     """Fit, score, importances (impurity/coef, permutation on test), SHAP values of the test set."""
+    return with_permutation(explain_locally(ds, model_kind, seed, noise_feature))
+
+
+def permutation(e: Explained) -> tuple[np.ndarray, np.ndarray]:
+    """Permutation importance on the test set (mean and std over the repeats): the page's heaviest part,
+    one model call per feature and repeat."""
+    perm = permutation_importance(e.model, e.X_test, e.y_test, scoring=PERM_SCORING[e.task],
+                                  n_repeats=n_repeats(e.X_train.shape[1]),
+                                  max_samples=perm_max_samples(*e.X_test.shape), random_state=e.seed, n_jobs=1)
+    return perm.importances_mean, perm.importances_std
+
+
+def with_permutation(e: Explained, perm: tuple[np.ndarray, np.ndarray] | None = None) -> Explained:
+    mean, std = perm if perm is not None else permutation(e)
+    return replace(e, perm_mean=mean, perm_std=std)
+
+
+def explain_locally(ds: datasets.Dataset, model_kind: str, seed: int, noise_feature: bool = False) -> Explained:
+    """Fit, score, built-in importance and the SHAP values of the test set: everything but permutation
+    importance (with_permutation adds it), which is all one row's explanation needs."""
     X_train, X_test, y_train, y_test = split(ds, seed, noise_feature)
     model = make_model(ds.task, model_kind, seed).fit(X_train, y_train)
     k = explained_class(ds)
@@ -190,10 +214,6 @@ def explain(ds: datasets.Dataset, model_kind: str, seed: int, noise_feature: boo
         output_name = f"softmax logit z of {cls_name}"
     score_name = "accuracy" if clf else "R²"
     test_score = float(model.score(X_test, y_test))
-    perm = permutation_importance(model, X_test, y_test, scoring=PERM_SCORING[ds.task],
-                                  n_repeats=n_repeats(X_train.shape[1]),
-                                  max_samples=perm_max_samples(*X_test.shape), random_state=seed, n_jobs=1)
-
     if model_kind == FOREST:
         builtin_name = "impurity importance"
         builtin = model.feature_importances_
@@ -223,10 +243,9 @@ def explain(ds: datasets.Dataset, model_kind: str, seed: int, noise_feature: boo
         X_train=X_train, X_test=X_test, y_train=y_train, y_test=y_test, class_index=k,
         output_name=output_name, test_score=test_score, score_name=score_name,
         builtin_name=builtin_name, builtin=np.asarray(builtin, dtype=float),
-        perm_mean=perm.importances_mean, perm_std=perm.importances_std,
         shap_values=sv, base_value=base, outputs=np.asarray(f(X_test), dtype=float),
         predictions=np.asarray(model.predict(X_test)), n_classes=ds.n_classes, class_name=cls_name,
-        log_prob=log_prob, log_odds=log_odds)
+        log_prob=log_prob, log_odds=log_odds, seed=seed, class_names=tuple(ds.target_names) if clf else ())
 
 
 def _share(v: np.ndarray) -> np.ndarray:
@@ -749,3 +768,173 @@ def page_numbers(e: Explained, row: int) -> dict:
             "row_log_odds": None if e.log_odds is None else float(e.log_odds[row]),
             "top_permutation_feature": e.feature_names[int(np.argmax(e.perm_mean))]}
 
+
+
+# ---- the page's settings, cached computations and charts ----
+@dataclass(frozen=True)
+class FitSettings:
+    """What one fit depends on: the dataset (with the generation settings of a 2-D set; n_samples 0 for
+    a bundled table), the seed, the model and the noise column. The row, the surrogate size and the PDP
+    feature only read the fit's cached results."""
+    dataset: str
+    n_samples: int = 0
+    noise: float = 0.0
+    seed: int = 0
+    model_kind: str = MODEL_DEFAULT
+    noise_feature: bool = NOISE_DEFAULT
+
+    def data(self) -> datasets.Dataset:
+        return datasets.load(self.dataset, n_samples=self.n_samples or 300, noise=self.noise, seed=self.seed)
+
+
+@memo.cached(max_entries=8, shared=True, progress="Fitting the model and computing its SHAP values…")
+def local_fit(s: FitSettings) -> Explained:
+    """The fitted model, its test outputs and SHAP values (a fitted model and arrays: shared, read-only)."""
+    return explain_locally(s.data(), s.model_kind, s.seed, s.noise_feature)
+
+
+@memo.cached(max_entries=8, progress="Permutation importance: shuffling each column of the test set, a few "
+                                     "times (first time for this model only)…")
+def permutation_scores(s: FitSettings) -> tuple[np.ndarray, np.ndarray]:
+    return permutation(local_fit(s))
+
+
+@memo.cached(max_entries=8, shared=True)
+def full_fit(s: FitSettings) -> Explained:
+    """local_fit with permutation importance: what the global panel and the PDP ranking read."""
+    return with_permutation(local_fit(s), permutation_scores(s))
+
+
+def disagreement_text(e: Explained, table: pd.DataFrame) -> str:
+    """Why the three importances disagree, with the noise column's shares when it is there."""
+    clf = e.task == datasets.CLASSIFICATION
+    noise_note = ""
+    if NOISE_COLUMN in e.feature_names:
+        row_noise = table[table["feature"] == NOISE_COLUMN].iloc[0]
+        noise_note = (f" Here the noise column gets **{row_noise['share: ' + e.builtin_name]:.1%}** of the "
+                      f"{e.builtin_name} but **{row_noise['share: permutation']:.1%}** of the permutation importance.")
+    return (("**Why they disagree.** Impurity importance is measured on the *training* data while the trees were "
+             "built: it rewards features with many split points (continuous, high-cardinality, even noise) and "
+             "splits that only fit noise. " if e.model_kind == FOREST else
+             "**Why they disagree.** A standardised coefficient says how much the output moves per standard "
+             "deviation of a feature *holding the others fixed*; correlated features share or swap that weight. ")
+            + "Permutation importance shuffles one column of the *test* set and measures how much worse the "
+            + ("test log loss gets (log loss, not accuracy: on a small test set accuracy moves in steps of one row): "
+               if clf else "test R² gets: ")
+            + "what the model really relies on to generalise, but correlated features hide each other (shuffle one "
+              "and its twin still carries the signal). Mean |SHAP| is the average size of each feature's push on the "
+              "output." + noise_note)
+
+
+def importance_spec(imp_long: pd.DataFrame) -> dict:
+    return charts.to_spec(charts.bar_chart(imp_long, x="share", y="feature", color="method",
+                                           title="Share of total importance, three ways", sort="-x",
+                                           height=min(700, 36 * imp_long["feature"].nunique() + 60),
+                                           x_title="share of the method's total"))
+
+
+def beeswarm_spec(bees: pd.DataFrame, output_name: str) -> dict:
+    chart = charts.beeswarm_chart(bees, title=f"SHAP values for {output_name}",
+                                  height=44 * bees["feature"].nunique() + 40)  # room for the jitter in each band
+    # full feature names: "worst concave points" and "mean concave points" both ended in "concave po…"
+    chart.encoding.y.axis = alt.Axis(labelLimit=220, labelOverlap=False)
+    return charts.to_spec(chart)
+
+
+@memo.cached(max_entries=8, shared=True)
+def shap_view(s: FitSettings) -> dict:
+    """The beeswarm (SHAP values only: drawn before permutation importance is known)."""
+    e = local_fit(s)
+    bees = beeswarm_frame(e, seed=s.seed)
+    return {"bees": bees, "bees_shown": bees.drop(columns=["jitter"]), "caption": beeswarm_caption(e, bees),
+            "spec": beeswarm_spec(bees, e.output_name)}
+
+
+@memo.cached(max_entries=8, shared=True)
+def importance_view(s: FitSettings) -> dict:
+    """Built-in vs permutation vs SHAP importance: table, chart, the reading, the PDP's feature ranking."""
+    e = full_fit(s)
+    table = importance_table(e)
+    return {"table": table, "spec": importance_spec(importance_long(table)), "text": disagreement_text(e, table),
+            "ranked": ranked_features(e)}
+
+
+# The explained row scrubs: its two charts keep one spec per fit (and surrogate size) and the row only
+# swaps these named datasets, so the browser updates the drawn charts in place.
+WATERFALL_DATASET, LIME_DATASET = "waterfall", "lime"
+
+
+def waterfall_spec(template: pd.DataFrame, output_name: str) -> dict:
+    """The waterfall, drawn from the dataset "waterfall" (waterfall_frame's columns; every row of a fit
+    has the same number of steps, so the height holds)."""
+    chart = charts.waterfall_chart(template, height=30 * len(template) + 40,
+                                   title=f"SHAP waterfall: base + contributions = {output_name}")
+    for layer in chart.layer:  # every step named in full ("worst concave points = 0.08045"), none thinned out
+        layer.encoding.y.axis = alt.Axis(labelLimit=260, labelOverlap=False)
+    return charts.named_datasets(charts.to_spec(chart), {None: WATERFALL_DATASET})
+
+
+def lime_spec(template: pd.DataFrame) -> dict:
+    """The surrogate's weights, drawn from the dataset "lime" (lime_fit's weights; one bar per kept feature)."""
+    chart = charts.bar_chart(template, x="weight", y="feature", height=34 * len(template) + 60, sort="-x",
+                             title="Local surrogate weights (change in output per +1 std)")
+    return charts.named_datasets(charts.to_spec(chart), {None: LIME_DATASET})
+
+
+@memo.cached(max_entries=16, shared=True)
+def local_specs(s: FitSettings, k: int) -> dict[str, dict]:
+    """The two scrubbed charts of one fit and surrogate size, built once from row 0's frames."""
+    e = local_fit(s)
+    return {WATERFALL_DATASET: waterfall_spec(waterfall_frame(e, 0), e.output_name),
+            LIME_DATASET: lime_spec(lime_view(s, 0, k)["weights"])}
+
+
+@memo.cached(max_entries=8, progress="Asking the model about every row's neighbourhood once…")
+def lime_model_outputs(s: FitSettings) -> np.ndarray:
+    """The model's outputs around every test row, once per fit: a row switch then calls no model."""
+    return lime_outputs(local_fit(s), seed=s.seed)
+
+
+@memo.cached(max_entries=64)  # one entry: LIME_SAMPLES perturbations x features, ~150 kB for 30 features
+def lime_row_samples(s: FitSettings, row: int) -> dict:
+    return lime_samples(local_fit(s), row, seed=s.seed, outputs=lime_model_outputs(s))
+
+
+@memo.cached(max_entries=256)
+def lime_view(s: FitSettings, row: int, k: int) -> dict:
+    """The k-feature surrogate at one row, its text and its chart's dataset."""
+    e = local_fit(s)
+    lime = lime_fit(e.feature_names, lime_row_samples(s, row), k)
+    return {"weights": lime["weights"], "text": lime_text(lime, e), "records": lime["weights"].to_dict("records")}
+
+
+@memo.cached(max_entries=256)
+def row_view(s: FitSettings, row: int) -> dict:
+    """One row's story from the cached SHAP values: no model call, no explainer."""
+    e = local_fit(s)
+    wf = waterfall_frame(e, row)
+    return {"narrative": narrative(e, row, e.class_names), "waterfall": wf.drop(columns=["order"]),
+            "records": wf.to_dict("records"), "total": e.base_value + float(e.shap_values[row].sum()),
+            "output": float(e.outputs[row])}
+
+
+def ice_spec(pd_df: pd.DataFrame, ice_df: pd.DataFrame, feature: str, output_name: str) -> dict:
+    return charts.to_spec(charts.ice_chart(ice_df, pd_df, feature, y_title=output_name,
+                                           title=f"Partial dependence of {output_name} on {feature} "
+                                                 f"(thick) and {ice_df['line'].nunique()} ICE lines"))
+
+
+@memo.cached(max_entries=32)
+def pdp_view(s: FitSettings, feature: str) -> dict:
+    """Partial dependence and ICE for one feature: the numbers, the chart and the sentences."""
+    e = local_fit(s)
+    pd_df, ice_df = pdp_frame(e, feature, seed=s.seed)
+    return {"average": pd_df, "spec": ice_spec(pd_df, ice_df, feature, e.output_name),
+            "text": ice_text(ice_summary(e, feature, pd_df, ice_df, seed=s.seed), feature, e.output_name)}
+
+
+@memo.cached(max_entries=32)
+def code(s: FitSettings, row: int) -> str:
+    """export_code for the settings (bundled tables get the generator defaults, which they ignore)."""
+    gen = (s.n_samples, s.noise) if s.dataset in datasets.TWO_D else (300, 0.25)
+    return export_code(s.dataset, s.model_kind, s.seed, s.noise_feature, row, *gen)

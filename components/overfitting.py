@@ -1243,8 +1243,8 @@ def fit_view(n: int, noise: float, seed: int, penalty: str, alpha: float) -> Fit
     validation = charts.points_lines_chart(first[MARKER], long, "polynomial degree", "RMSE",
                                            ["Validation curve, every degree (clipped at the top)", BAND_TITLE],
                                            y_domain=(0, clamp_cap(curve["val_rmse"], 0.5 + noise)), rule_y=edge)
-    return FitView(curve, fits, frames, {"fit": charts.stable_names(charts.to_spec(fit_chart), {1: FIT_LINES}),
-                                         "validation": charts.stable_names(charts.to_spec(validation), {0: MARKER})})
+    return FitView(curve, fits, frames, {"fit": charts.named_datasets(charts.to_spec(fit_chart), {1: FIT_LINES}),
+                                         "validation": charts.named_datasets(charts.to_spec(validation), {0: MARKER})})
 
 
 # ---- the regularisation path: coefficients and CV error against alpha
@@ -1290,8 +1290,8 @@ def path_view(n: int, noise: float, seed: int, degree: int, penalty: str) -> Pat
                                             ["Error against alpha", BAND_TITLE], log_x=True,
                                             y_domain=(0, clamp_cap(by_alpha["val_rmse"], 0.5 + noise)), rule_y=edge)
     return PathView(path, by_alpha, readings, frames,
-                    {"path": charts.stable_names(charts.to_spec(path_chart), {0: PATH_MARKER}),
-                     "error": charts.stable_names(charts.to_spec(error_chart), {0: MARKER})}, floor)
+                    {"path": charts.named_datasets(charts.to_spec(path_chart), {0: PATH_MARKER}),
+                     "error": charts.named_datasets(charts.to_spec(error_chart), {0: MARKER})}, floor)
 
 
 # ---- the learning curve
@@ -1362,9 +1362,9 @@ def bias_variance_view(n: int, noise: float, seed: int, penalty: str, alpha: flo
     frames = {d: {BV_FITS: bv_lines(bv, d), MARKER: bv_points(bv, d, measured)} for d in range(1, BV_DEGREE_MAX + 1)}
     fits = charts.points_lines_chart(None, frames[1][BV_FITS], "x", "y", bv_title(bv.sets), y_domain=y_domain(noise))
     cap = float(2 * bv.table["total"].iloc[0] + noise ** 2)
-    return BiasVarianceView(bv, frames, {"fits": charts.stable_names(charts.to_spec(fits), {None: BV_FITS}),
-                                         "parts": charts.stable_names(charts.to_spec(bv_parts_chart(bv, bv_marker(bv, 1), cap)),
-                                                               {0: MARKER})})
+    return BiasVarianceView(bv, frames, {"fits": charts.named_datasets(charts.to_spec(fits), {None: BV_FITS}),
+                                         "parts": charts.named_datasets(charts.to_spec(bv_parts_chart(bv, bv_marker(bv, 1), cap)),
+                                                                 {0: MARKER})})
 
 
 # ---- trees: depth and pruning on the sidebar's dataset
@@ -1373,7 +1373,7 @@ def _accuracy_chart(curve: pd.DataFrame, setting: str, title: str) -> dict:
     # zoomed on the accuracies: on a 0-1 axis the train/test gap (1.00 vs 0.92) was a hairline
     chart = charts.line_chart(curve, setting, "accuracy", color="split", title=title,
                               rule_x=float(curve[setting].iloc[0]), zero_y=False)
-    return charts.stable_names(charts.to_spec(chart), {1: RULE})
+    return charts.named_datasets(charts.to_spec(chart), {1: RULE})
 
 
 @memo.cached(max_entries=32, progress="Fitting trees at every depth…")
@@ -1415,7 +1415,7 @@ def boosting_view(noise: float, seed: int, learning_rate: float) -> tuple[Boosti
               "stopping halted",
         # log stages: the stop (often within the first 20 of 300 stages) had a few pixels on a linear axis
         rule_x=1, log_x=True, x_title="stage (log scale)")
-    return full, charts.stable_names(charts.to_spec(chart), {1: RULE})
+    return full, charts.named_datasets(charts.to_spec(chart), {1: RULE})
 
 
 @memo.cached(max_entries=64, progress="Boosting with early stopping…")

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import copy
 import functools
+from dataclasses import dataclass
 
+import altair as alt
 import numpy as np
 import pandas as pd
 from sklearn.datasets import load_digits
@@ -25,6 +27,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from components import charts, memo
 from components.models import quiet_convergence
 
 # ---- widget keys, defaults, options (one source of truth; the tests import them) ----
@@ -49,6 +52,21 @@ LEARNING_RATE = 3e-3  # Adam's step size for the source network and for training
 FINE_TUNE_LEARNING_RATE = 3e-4
 METHODS = ("feature extraction (frozen)", "fine-tuning", "from scratch")
 N_CLASSES = 5
+
+
+@dataclass(frozen=True)
+class TransferSettings:
+    """The page's controls. Training depends on (direction, hidden, epochs, seed); the labels slider
+    only picks which label count's precomputed results are shown."""
+    direction: str = DIRECTION_DEFAULT
+    hidden: int = HIDDEN_DEFAULT
+    epochs: int = EPOCHS_DEFAULT
+    seed: int = 0
+    labels: int = LABELS_DEFAULT
+
+    @property
+    def training(self) -> tuple[str, int, int, int]:
+        return self.direction, self.hidden, self.epochs, self.seed
 
 
 @functools.lru_cache(maxsize=1)
@@ -426,3 +444,92 @@ for k, v in acc.items():
 print(json.dumps({{**{{k: float(v) for k, v in acc.items()}},
                   "loss fine-tuning": ft.loss_curve_, "loss from scratch": sc.loss_curve_}}))
 '''
+
+
+# ---- the page's cached computations: each part cached on its own inputs ----
+@memo.cached(max_entries=16, shared=True, progress="Training the source network…")
+def source_network(direction: str, hidden: int, seed: int) -> tuple[MLPClassifier, float]:
+    """The source network and its held-out accuracy, per architecture: the target epochs do not touch it."""
+    return train_source(direction, hidden, seed)
+
+
+@memo.cached(max_entries=16, progress="Feature extraction at every label count…")
+def extraction(direction: str, hidden: int, seed: int) -> dict[int, float]:
+    """Feature extraction's accuracy at every label count: it depends on the source network only."""
+    return extraction_accuracies(source_network(direction, hidden, seed)[0], direction, seed)
+
+
+@memo.cached(max_entries=128)  # one entry: three accuracies and two loss curves (at most 60 numbers each)
+def label_result(direction: str, hidden: int, epochs: int, seed: int, n: int) -> dict:
+    """The three approaches at one label count of the grid (``n`` as on the slider; the row's "n" is
+    the number of labels actually used, fewer when the pool is smaller)."""
+    return label_row(source_network(direction, hidden, seed)[0], direction, hidden, epochs, seed, n,
+                     extraction(direction, hidden, seed))
+
+
+@memo.cached(max_entries=16)
+def sizes(direction: str, seed: int) -> dict:
+    return target_sizes(direction, seed)
+
+
+@memo.cached(max_entries=16)
+def as_is(direction: str, hidden: int, seed: int) -> float | None:
+    return source_as_is(source_network(direction, hidden, seed)[0], direction, seed)
+
+
+def task_texts(direction: str) -> tuple[str, str]:
+    """What the source and the target task are, in words."""
+    if direction == DIRECTIONS[2]:
+        return ("half of the images of digits 0–4",
+                f"the other half of the 0–4 images, as read by a noisy scanner (pixel noise σ = {SCANNER_NOISE} "
+                "on a 0–1 scale): same classes, new domain")
+    source = "digits " + ("0–4" if direction == DIRECTIONS[0] else "5–9")
+    return source, "digits " + ("5–9" if direction == DIRECTIONS[0] else "0–4") + ": new classes, same kind of image"
+
+
+LABELS_FIELD = "labelled target examples"
+AT_DATASET, LOSSES_DATASET = "at", "losses"  # what the labels slider moves in the two charts
+
+
+def accuracy_spec(res: dict) -> dict:
+    """Test accuracy against the number of labels, with a rule at the count shown (dataset "at")."""
+    # the three methods differ by a few points: zoomed on the data, the scale's numbers say where it starts
+    chart = charts.line_chart(accuracy_long(res), x=LABELS_FIELD, y="test accuracy", color="method",
+                              title="Target test accuracy vs labelled target examples", log_x=True,
+                              rule_x=LABELS_DEFAULT, zero_y=False)
+    return charts.named_datasets(charts.to_spec(chart), {1: AT_DATASET})
+
+
+def loss_spec(res: dict) -> dict:
+    """Training loss per epoch of fine-tuning and from scratch at one label count (dataset "losses")."""
+    losses = loss_long(res["rows"][0])
+    chart = charts.line_chart(losses, x="epoch", y="training loss", color="method",
+                              title="Training loss per epoch on the labelled target examples")
+    # the same colour per method as in the accuracy chart (only two of the three methods have a loss)
+    shown = [m for m in METHODS if m in set(losses["method"])]
+    chart.encoding.color.scale = alt.Scale(domain=shown, range=[charts.OKABE_ITO[METHODS.index(m)] for m in shown])
+    return charts.named_datasets(charts.to_spec(chart), {None: LOSSES_DATASET})
+
+
+# shared: read-only (specs, tables, texts) and read on every run, where a copy per caller cost ~10 ms of
+# unpickling; the page never modifies it
+@memo.cached(max_entries=32, shared=True)
+def results(direction: str, hidden: int, epochs: int, seed: int) -> dict:
+    """The experiment at every label count (from label_result's cache), its two charts, its tables and
+    the scenario's reading, once per training setting: the labels slider only reads them."""
+    res = {"source_acc": source_network(direction, hidden, seed)[1],
+           "rows": [label_result(direction, hidden, epochs, seed, n) for n in LABEL_GRID],
+           **sizes(direction, seed)}
+    losses = {}
+    for row in res["rows"]:
+        long = loss_long(row)
+        losses[row["n"]] = (long.to_dict("records"), long.pivot(index="epoch", columns="method",
+                                                                 values="training loss"))
+    return {"res": res, "accuracy_table": accuracy_wide(res), "accuracy_spec": accuracy_spec(res),
+            "loss_spec": loss_spec(res), "losses": losses,
+            "scenario": scenario_text(res, as_is(direction, hidden, seed))}
+
+
+def label_frames(view: dict, n: int) -> dict[str, list[dict]]:
+    """The two small datasets the labels slider moves (``n``: the labels actually used)."""
+    return {AT_DATASET: [{LABELS_FIELD: n}], LOSSES_DATASET: view["losses"][n][0]}

@@ -32,7 +32,7 @@ from sklearn.model_selection import KFold, StratifiedKFold, check_cv, cross_val_
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
-from components import datasets
+from components import charts, datasets
 from components import features as fe
 from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, run_exported_script
 
@@ -394,15 +394,19 @@ def test_page_renders_and_cheap_controls_do_not_rerun_wrappers():
     assert_clean(at, "k=2")
     table = next(d.value for d in at.dataframe if "kept on all rows" in d.value.columns)
     assert (table.set_index("method").loc[["point-biserial |r|", "RFE", "forward SFS"], "kept on all rows"] == 2).all()
-    titles = " ".join(str(s.get("title", "")) for s in chart_specs(at))
-    assert "At α = 0.316" in titles
+    assert "At α = 0.316: " in " ".join(m.value for m in at.markdown)
+    specs = [c.proto.spec for c in at.get("vega_lite_chart")]
     with mock.patch.object(fe, "pca_summary", wraps=fe.pca_summary) as pca, \
             mock.patch.object(fe, "nested_cv_scores", wraps=fe.nested_cv_scores) as score:
         at.slider(key=fe.N_COMPONENTS_KEY).set_value(4)
         at.run()
         assert pca.call_count == 0 and score.call_count == 0  # the components slider refits nothing
-    rules = [s["params"][0]["value"] for s in chart_specs(at) if s.get("params")]
-    assert rules == [4, 4]  # the scree and reconstruction charts' rule sits at the kept components
+    # a scrubbing control: every spec stays the same; the scree and reconstruction charts' rule, their
+    # dataset "kept", sits at the kept components
+    assert [c.proto.spec for c in at.get("vega_lite_chart")] == specs
+    kept = [pa.ipc.open_stream(d.data.data).read_pandas() for c in at.get("vega_lite_chart")
+            for d in c.proto.datasets if d.name == fe.KEPT_DATASET]
+    assert [list(f["components"]) for f in kept] == [[4], [4]]
     assert metric_values(at)["Variance explained by 4 component(s)"] != before[
         "Variance explained by 2 component(s)"]
     scree = next(c for c in at.get("vega_lite_chart") if "scree" in str(json.loads(c.proto.spec).get("title")))
@@ -453,3 +457,68 @@ def test_exported_script_reproduces_picks_and_fold_scores(name, n_noise, k, alph
         assert got["picked"][method] == sorted(chosen[method]), method
         assert np.allclose(got["fold_scores"][method], cv[cv.method == method]["score"]), method
     assert got["scores"]["all features"] == pytest.approx(fe.subset_score(X, y, task, tuple(X.columns), SEED))
+
+
+def test_a_components_or_alpha_move_changes_only_its_datasets():
+    """The browser applies a change confined to named datasets in place; anything else re-embeds."""
+    key = (datasets.DEFAULT, 0, 0.0, SEED)
+    view = fe.pca_view(key, fe.N_NOISE_DEFAULT)
+    moves = [(view["scree"], fe.components_frames(1), fe.components_frames(7), fe.KEPT_DATASET),
+             (view["reconstruction"], fe.components_frames(1), fe.components_frames(7), fe.KEPT_DATASET),
+             (fe.l1_view(key, fe.N_NOISE_DEFAULT)["spec"], fe.alpha_frames(0.001), fe.alpha_frames(0.5),
+              fe.ALPHA_DATASET)]
+    for spec, before, after, name in moves:
+        a, b = charts.with_datasets(spec, before), charts.with_datasets(spec, after)
+        assert {k: v for k, v in a.items() if k != "datasets"} == {k: v for k, v in b.items() if k != "datasets"}
+        assert {n for n in a["datasets"] if a["datasets"][n] != b["datasets"][n]} == {name}
+        assert "params" not in a
+
+
+@pytest.mark.parametrize("name", ["breast_cancer", "wine", "diabetes"])
+def test_reused_candidate_scores_give_the_fresh_search(name):
+    """The page's lighter sequential selection: stepping the noise count with one store of candidate
+    scores per set of rows (as the page does) fits fewer candidates and finds exactly the paths, and so the
+    subsets, CV scores and ranking of the methods, of a fresh search, on all rows and inside each fold;
+    over three seeds."""
+    d = datasets.load(name)
+    for seed in (0, 1, 2):
+        stores, previous = {}, None
+        for n_noise in (1, 2):
+            X, y = fe.prepare(d.X, d.y, d.task, n_noise, seed)
+            if previous is not None:  # the columns a smaller noise count had are the same numbers
+                assert np.array_equal(X.iloc[:, :-1].to_numpy(), previous.to_numpy())
+            previous = X
+            parts = [("all", np.arange(len(y)))] + [(f, tr) for f, (tr, _) in enumerate(fe.outer_folds(y, d.task, seed))]
+            fitted = 0
+            for part, rows in parts:
+                store = stores.setdefault(part, fe.CandidateScores())
+                for direction in ("forward", "backward"):
+                    before = store.fitted
+                    path, _ = fe.sequential_path(X.iloc[rows], y.iloc[rows], d.task, direction, known=store)
+                    fresh, _ = fe.sequential_path(X.iloc[rows], y.iloc[rows], d.task, direction)
+                    assert path == fresh, (name, seed, n_noise, part, direction)
+                    fitted += store.fitted - before
+            p = X.shape[1]
+            total = 4 * 2 * (p * (p + 1) // 2 - 1)  # every candidate of every search
+            reused = total - fitted
+            assert reused > (0 if n_noise == 1 else total // 4), (name, seed, n_noise, fitted, total)
+
+
+def test_a_new_k_or_alpha_refits_no_selector_and_a_new_noise_count_each_once():
+    """Each selector is cached on its own inputs: k and α only pick subsets from the cached rankings; a new
+    noise count fits every selector once on all rows and once per fold."""
+    at = open_page(PAGE, query={"app.seed": "11"})
+    assert_clean(at)
+    with mock.patch.object(fe, "rfe_ranking", wraps=fe.rfe_ranking) as rfe, \
+            mock.patch.object(fe, "tree_importance", wraps=fe.tree_importance) as tree, \
+            mock.patch.object(fe, "sequential_path", wraps=fe.sequential_path) as seq, \
+            mock.patch.object(fe, "l1_coefficient_matrix", wraps=fe.l1_coefficient_matrix) as l1:
+        at.slider(key=fe.K_KEY).set_value(3).run()
+        assert (rfe.call_count, tree.call_count, seq.call_count, l1.call_count) == (0, 0, 0, 0)
+        at.slider(key=fe.LOG_ALPHA_KEY).set_value(-1.0).run()
+        assert (rfe.call_count, tree.call_count, seq.call_count) == (0, 0, 0)
+        assert l1.call_count == 1 + fe.SCORE_CV  # Lasso at the new α: all rows and each fold
+        at.slider(key=fe.N_NOISE_KEY).set_value(4).run()
+        assert_clean(at)
+        parts = len(fe.PARTS)
+        assert (rfe.call_count, tree.call_count, seq.call_count) == (parts, parts, 2 * parts)

@@ -4,6 +4,7 @@ from unittest import mock
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 import shap
 from sklearn.ensemble import RandomForestClassifier
@@ -12,7 +13,7 @@ from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.metrics import r2_score
 from sklearn.model_selection import train_test_split
 
-from components import datasets
+from components import charts, datasets
 from components import interpretability as I
 from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, run_exported_script
 
@@ -436,9 +437,11 @@ def test_page_renders_and_adds_up():
 
 
 def test_row_change_reads_cache_and_model_change_refits():
-    with mock.patch.object(I, "explain", wraps=I.explain) as spy:
+    with mock.patch.object(I, "explain_locally", wraps=I.explain_locally) as spy, \
+            mock.patch.object(I, "permutation", wraps=I.permutation) as perm:
         at = open_page(PAGE, query={"app.seed": "7"})
         calls = spy.call_count
+        assert (calls, perm.call_count) == (1, 1)
         story = lambda: next(m.value for m in at.markdown if m.value.startswith("For this row"))
         before = story()
         at.slider(key=I.ROW_KEY).set_value(11).run()
@@ -448,10 +451,11 @@ def test_row_change_reads_cache_and_model_change_refits():
         assert story() != before
         assert m["Base + sum of SHAP"] == m["Model output"]
         at.slider(key=I.LIME_K_KEY).set_value(2).run()
-        assert spy.call_count == calls
+        at.slider(key=I.PDP_RANK_KEY).set_value(3).run()
+        assert (spy.call_count, perm.call_count) == (calls, 1)
         at.selectbox(key=I.MODEL_KEY).set_value(I.LINEAR).run()
         assert_clean(at)
-        assert spy.call_count == calls + 1
+        assert (spy.call_count, perm.call_count) == (calls + 1, 2)
         assert metric_values(at)["Explained output"].startswith("log-odds")
 
 
@@ -459,9 +463,11 @@ def test_row_switch_reads_cached_shap_values_only():
     """Another row: no refit, no explainer, no new SHAP values; the numbers still come from those values."""
     at = open_page(PAGE)
     e = I.explain(datasets.load("breast_cancer"), I.FOREST, 42)  # the page's default fit, independently
+    specs = [c.proto.spec for c in at.get("vega_lite_chart")]
     with mock.patch.object(I.shap, "TreeExplainer", wraps=I.shap.TreeExplainer) as tree, \
             mock.patch.object(I.shap, "LinearExplainer", wraps=I.shap.LinearExplainer) as linear, \
-            mock.patch.object(I, "explain", wraps=I.explain) as fit, \
+            mock.patch.object(I, "explain_locally", wraps=I.explain_locally) as fit, \
+            mock.patch.object(I, "permutation", wraps=I.permutation) as perm, \
             mock.patch.object(I, "output_function", wraps=I.output_function) as model_calls:
         for row in (5, 23, 5):
             at.slider(key=I.ROW_KEY).set_value(row).run()
@@ -469,9 +475,14 @@ def test_row_switch_reads_cached_shap_values_only():
             m = metric_values(at)
             assert m["Model output"] == f"{e.model.predict_proba(e.X_test)[row, 1]:.4f}"
             assert m["Base + sum of SHAP"] == f"{e.base_value + e.shap_values[row].sum():.4f}"
-            waterfall = next(s for s in chart_specs(at) if "SHAP waterfall for test row" in str(s.get("title")))
-            assert f"test row {row}:" in waterfall["title"]
-        assert (tree.call_count, linear.call_count, fit.call_count, model_calls.call_count) == (0, 0, 0, 0)
+            assert any(c.value.startswith(f"SHAP waterfall for test row {row}:") for c in at.caption)
+            # a scrubbing control: every chart keeps its spec, only the row's named datasets move
+            assert [c.proto.spec for c in at.get("vega_lite_chart")] == specs
+            waterfall = next(c for c in at.get("vega_lite_chart") if "SHAP waterfall" in c.proto.spec)
+            drawn = {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in waterfall.proto.datasets}
+            assert np.allclose(drawn[I.WATERFALL_DATASET]["end"].iloc[-1], e.outputs[row])
+        assert (tree.call_count, linear.call_count, fit.call_count, perm.call_count,
+                model_calls.call_count) == (0, 0, 0, 0, 0)
     with mock.patch.object(I, "lime_samples", wraps=I.lime_samples) as samples:
         at.slider(key=I.LIME_K_KEY).set_value(3).run()  # a smaller surrogate: refit on the cached samples
         assert_clean(at)
@@ -539,3 +550,23 @@ def test_page_ice_sentence_follows_the_feature_shown():
         expected = I.ice_text(I.ice_summary(e, feature, pd_df, ice_df, seed=1), feature, e.output_name)
         assert expected in [m.value for m in at.markdown]
         assert re.search(r"ICE lines are (not )?parallel", expected)
+
+
+def test_a_row_move_changes_only_the_rows_datasets():
+    """The browser applies a change confined to named datasets in place; anything else re-embeds."""
+    s = I.FitSettings("breast_cancer", seed=SEED)
+    specs = I.local_specs(s, 4)
+    frames = {row: {I.WATERFALL_DATASET: I.row_view(s, row)["records"],
+                    I.LIME_DATASET: I.lime_view(s, row, 4)["records"]} for row in (3, 40)}
+    for name, spec in specs.items():
+        a, b = (charts.with_datasets(spec, frames[row]) for row in (3, 40))
+        assert {k: v for k, v in a.items() if k != "datasets"} == {k: v for k, v in b.items() if k != "datasets"}
+        changed = {n for n in a["datasets"] if a["datasets"][n] != b["datasets"][n]}
+        assert changed == {name}, (name, changed)
+    # what a move draws: the row's waterfall from base to output and its surrogate's weights
+    e = I.explain(datasets.load("breast_cancer"), I.FOREST, SEED)
+    steps = pd.DataFrame(frames[40][I.WATERFALL_DATASET])
+    assert steps["end"].iloc[0] == pytest.approx(e.base_value) and steps["end"].iloc[-1] == pytest.approx(e.outputs[40])
+    assert steps["contribution"].iloc[1:-1].sum() == pytest.approx(e.shap_values[40].sum())
+    weights = pd.DataFrame(frames[40][I.LIME_DATASET])
+    assert len(weights) == 4 and set(weights["feature"]) <= set(e.feature_names)

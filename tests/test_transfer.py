@@ -1,5 +1,6 @@
 """Transfer-learning page: the three approaches against independent computations, then the page."""
 import copy
+import re
 import warnings
 from unittest import mock
 
@@ -13,6 +14,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from components import charts
 from components import transfer as T
 from components.ui import common
 from tests.apptest_utils import assert_clean, metric_values, open_page, run_exported_script
@@ -151,12 +153,17 @@ def test_page_renders_and_labels_slider_does_not_retrain():
         grid = len(T.LABEL_GRID)
         assert spy.call_count == grid
         before = metric_values(at)
+        specs = [c.proto.spec for c in at.get("vega_lite_chart")]
         at.select_slider(key=T.LABELS_KEY).set_value(200).run()
         assert_clean(at)
         assert spy.call_count == grid, "the labels slider reads the cached curve"
         after = metric_values(at)
         assert after != before
         assert "With 200 labels" in " ".join(c.value for c in at.caption)
+        # the charts update in place: the same specs, only their small named datasets moved
+        assert [c.proto.spec for c in at.get("vega_lite_chart")] == specs and len(specs) == 2
+        assert re.search(r"SEED, HIDDEN, EPOCHS, N_LABELS = \d+, \d+, \d+, 200\n", at.code[0].value), \
+            "the script follows the slider"
         sources, extractions = source_spy.call_count, fe_spy.call_count
         at.select_slider(key=T.EPOCHS_KEY).set_value(10).run()
         assert_clean(at)
@@ -352,3 +359,20 @@ def test_scanner_guide_reports_the_source_network_used_as_is():
     assert f"used **as is**, with no target label: **{as_is:.3f}**" in text
     at = open_page("views/beyond/transfer.py", query={common.SEED_KEY: str(SEED)})
     assert "as is" not in next(m.value for m in at.markdown if m.value.startswith("**In this scenario**"))
+
+
+def test_a_labels_move_changes_only_the_labels_datasets():
+    """The browser applies a change confined to named datasets in place; anything else re-embeds."""
+    view = T.results(T.DIRECTION_DEFAULT, 16, 10, SEED)
+    source, _ = T.train_source(T.DIRECTION_DEFAULT, 16, SEED)
+    for spec in (view["accuracy_spec"], view["loss_spec"]):
+        a, b = (charts.with_datasets(spec, T.label_frames(view, n)) for n in (10, 200))
+        assert {k: v for k, v in a.items() if k != "datasets"} == {k: v for k, v in b.items() if k != "datasets"}
+        changed = {n for n in a["datasets"] if a["datasets"][n] != b["datasets"][n]}
+        assert changed and changed <= {T.AT_DATASET, T.LOSSES_DATASET}
+    frames = T.label_frames(view, 200)
+    assert frames[T.AT_DATASET] == [{"labelled target examples": 200}]
+    row = T.label_row(source, T.DIRECTION_DEFAULT, 16, 10, SEED, 200)  # computed afresh, no cache
+    for method in ("fine-tuning", "from scratch"):
+        drawn = [r["training loss"] for r in frames[T.LOSSES_DATASET] if r["method"] == method]
+        assert drawn == row["loss " + method]

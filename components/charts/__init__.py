@@ -63,6 +63,7 @@ from components.charts.core import (  # noqa: F401
     _tooltips,
     as_chart,
     for_presenter,
+    named_datasets,
     set_param,
     stable_names,
     swap_layer_data,

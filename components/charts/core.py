@@ -204,22 +204,26 @@ def with_datasets(spec: dict, frames: dict[str, pd.DataFrame | list[dict]]) -> d
     return {**spec, "datasets": {**datasets, **{n: _arrow_of(f) for n, f in frames.items() if n in datasets}}}
 
 
-def stable_names(spec: dict, names: dict[int | None, str]) -> dict:
-    """A converted chart (charts.to_spec) whose parts read their data under stable names: layer i under
-    names[i] (None: the chart's own data, where Altair lifts a lone layer's). to_spec names a dataset by a
-    hash of its content, so new data would change the spec; under a stable name a scrubbing control swaps
-    the dataset (show.chart(moving=...)) and the spec stays byte-identical."""
-    out = dict(spec)
-    datasets = dict(spec["datasets"])
-    layers = [dict(layer) for layer in spec.get("layer", [])]
-    for i, name in names.items():
-        part = out if i is None else layers[i]
-        datasets[name] = datasets[part["data"]["name"]]
-        part["data"] = {"name": name}
-    if layers:
-        out["layer"] = layers
+def named_datasets(spec: dict, names: dict[int | None, str]) -> dict:
+    """A converted chart (to_spec) with some datasets under stable names, for scrubbing controls that
+    swap them (with_datasets) instead of changing the spec: ``names`` maps a layer's index (None: the
+    chart's top-level data) to the name its data takes. Content-hash names change with the content;
+    these do not, so a spec built once stays byte-identical while its datasets move."""
+    out = {**spec, "datasets": dict(spec.get("datasets", {}))}
+    if "layer" in spec:
+        out["layer"] = list(spec["layer"])
+    for where, name in names.items():
+        part = out if where is None else out["layer"][where]
+        old = part["data"]["name"]
+        data = out["datasets"][old]
+        part = dict(part, data={"name": name})
+        if where is None:
+            out["data"] = part["data"]
+        else:
+            out["layer"][where] = part
+        out["datasets"][name] = data
     used = json.dumps({k: v for k, v in out.items() if k != "datasets"})
-    out["datasets"] = {name: data for name, data in datasets.items() if json.dumps(name) in used}
+    out["datasets"] = {n: d for n, d in out["datasets"].items() if json.dumps(n) in used}
     return out
 
 
