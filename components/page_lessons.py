@@ -34,7 +34,7 @@ LESSONS: dict[str, PageLesson] = {
         "SVM and the network bend around the moons and misclassify fewer test points than the line."),
     "ensembles": PageLesson(
         "Averaging bagged deep trees cuts how much the predicted probability varies from one training set to "
-        "the next to about a third of a single deep tree's, while the bias stays about where it was."),
+        "the next to about a third of a single deep tree's, while the bias changes far less."),
     "unsupervised": PageLesson(
         "Without the labels, the silhouette over k peaks at k = 3 on the wine table, the number of "
         "cultivars, which is also where k-means agrees best with the hidden labels.", "wine"),

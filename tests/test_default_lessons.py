@@ -201,7 +201,9 @@ def test_ensembles_default_bagging_cuts_variance_not_bias(seed):
         parts[name] = variance.mean(), ((p.mean(axis=0) - y_te) ** 2 - variance / sets).mean()
     (var_1, bias_1), (var_k, bias_k) = parts["single"], parts["bagged"]
     assert 0.2 < var_k / var_1 < 0.45  # measured 0.24-0.36 ("about a third")
-    assert abs(bias_k - bias_1) < 0.3 * (var_1 - var_k)  # bias² + noise moves far less than the variance
+    # bias² + noise moves far less than the variance (measured +0.001 to +0.007 against a drop of 0.03-0.04:
+    # a bootstrap sample holds about 63 % of the distinct rows, so a bagged tree can be a little more biased)
+    assert abs(bias_k - bias_1) < 0.3 * (var_1 - var_k)
 
 
 def test_ensembles_page_opens_on_bagging_and_shows_the_variance_fall():
