@@ -49,8 +49,8 @@ LESSONS: dict[str, PageLesson] = {
         "each find a setting within 0.03 of the grid's best cross-validated accuracy, while a typical setting "
         "scores about 0.2 lower."),
     "imbalanced": PageLesson(
-        "With 5 % positives the plain model scores the majority-class accuracy (0.95) while catching almost "
-        "no positive; class weights or resampling catch 40 % or more of them, at the price of many false "
+        "With 5 % positives the plain model scores about the majority-class accuracy (0.95) while catching "
+        "almost no positive; class weights or resampling catch 40 % or more of them, at the price of many false "
         "alarms (precision below 0.2) and a lower accuracy."),
     "leakage": PageLesson(
         "Steps that see the validation rows make the validation score look better than the score of "
