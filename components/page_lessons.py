@@ -53,21 +53,24 @@ LESSONS: dict[str, PageLesson] = {
         "almost no positive; class weights or resampling catch 40 % or more of them, at the price of many false "
         "alarms (precision below 0.2) and a lower accuracy."),
     "leakage": PageLesson(
-        "Steps that see the validation rows make the validation score look better than the score of "
-        "the honest pipeline."),
+        "Selecting 20 of 2,000 pure-noise features on all rows before cross-validation makes coin-flip labels "
+        "look learnable (estimates above 0.7), while selecting inside each fold gives estimates near the 0.5 "
+        "that truly held-out data confirm."),
     "scalability": PageLesson(
-        "Learning from mini-batches reaches nearly the loss of learning from the whole data set at once "
-        "while holding only one batch in memory."),
+        "One pass of out-of-core SGD, holding one chunk of 256 rows in memory at a time, ends within about "
+        "0.015 of the test accuracy of the batch solver, which holds all 10,000 rows at once."),
     "fairness": PageLesson(
         "Trained without the group column on decisions that refused some creditworthy group-B applicants, "
         "the model still approves group B far less often than group A: area income carries the group into "
         "the model, and dropping it too narrows the gap without closing it."),
     "interpretability": PageLesson(
-        "A few features carry most of the model's permutation importance, and one row's explanation can "
-        "rank features differently from the global picture."),
+        "The five most important of the 30 features carry more than half of the forest's permutation "
+        "importance, yet single rows lean on their own mix: for more than a quarter of the test rows the five "
+        "largest SHAP contributions are not the five largest on average."),
     "transfer": PageLesson(
-        "With few labelled examples, a classifier on pretrained features beats the same classifier "
-        "trained from scratch."),
+        "With 10 or 20 labelled images from a noisy scanner, a new classifier on the frozen hidden layer of a "
+        "network trained on clean digits beats the same network trained from scratch by more than 0.05 "
+        "accuracy."),
 }
 
 
