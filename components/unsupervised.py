@@ -439,16 +439,17 @@ def other_class_shares(labels: np.ndarray, y: np.ndarray) -> list[float]:
 class Failures:
     table: pd.DataFrame  # set, algorithm, ARI, clusters found, noise points, other-class shares
     wide: pd.DataFrame  # ARI, one row per set, one column per algorithm
-    spec: dict
+    specs: tuple[dict, ...]  # one chart per set (its four algorithms in a 2 x 2 grid: it fits a phone)
     sentences: tuple[str, ...]  # failure_sentences of the table
 
 
 @memo.cached(shared=True, max_entries=16, progress="Clustering three shapes with four algorithms…")
 def failures(n_samples: int, noise: float, seed: int) -> Failures:
-    rows, frames, panels = [], [], []
+    rows, specs = [], []
     for name in FAILURE_SETS:
         X, y = failure_set(name, n_samples, noise, seed)
         k = len(np.unique(y))
+        frames, panels = [], []
         for algorithm in FAILURE_ALGORITHMS:
             labels = by_size(failure_labels(X, algorithm, k, seed))
             ari = float(adjusted_rand_score(y, labels))
@@ -456,13 +457,13 @@ def failures(n_samples: int, noise: float, seed: int) -> Failures:
             rows.append({"set": name, "algorithm": algorithm, "ARI": ari,
                          "clusters found": int(len(np.unique(labels[kept]))), "noise points": int((~kept).sum()),
                          "other-class shares": other_class_shares(labels, y)})
-            panels.append(f"{name} · {algorithm} · ARI {two(ari)}")
+            panels.append(f"{algorithm} · ARI {two(ari)}")
             frames.append(pd.DataFrame({"x": X[:, 0], "y": X[:, 1], "cluster": cluster_names(labels),
                                         "kind": np.where(kept, IN_A_CLUSTER, NOISE), "panel": panels[-1]}))
-    chart = _failures_chart(pd.concat(frames, ignore_index=True), panels)
+        specs.append(charts.to_spec(_failures_chart(pd.concat(frames, ignore_index=True), panels, name)))
     table = pd.DataFrame(rows)
     wide = table.pivot(index="set", columns="algorithm", values="ARI").loc[list(FAILURE_SETS), list(FAILURE_ALGORITHMS)]
-    return Failures(table, wide.rename_axis(index=None, columns=None), charts.to_spec(chart),
+    return Failures(table, wide.rename_axis(index=None, columns=None), tuple(specs),
                     tuple(failure_sentences(table)))
 
 
@@ -787,16 +788,18 @@ def _k_distance_chart(frame: pd.DataFrame, min_samples: int) -> alt.LayerChart:
         height=300, width="container")
 
 
-def _failures_chart(frame: pd.DataFrame, order: list[str]) -> alt.FacetChart:
+def _failures_chart(frame: pd.DataFrame, order: list[str], title: str) -> alt.FacetChart:
+    """One set's four algorithms in a 2 x 2 grid of 125 px panels: 270 px wide, so it fits a phone's
+    width; three of them side by side on a wide screen (one per row in presenter mode)."""
     return alt.Chart(frame).mark_point(filled=True, size=12, opacity=0.8).encode(
         x=alt.X("x:Q", title=None, axis=alt.Axis(labels=False, ticks=False)),
         y=alt.Y("y:Q", title=None, axis=alt.Axis(labels=False, ticks=False)),
         color=alt.Color("cluster:N", legend=None, scale=alt.Scale(domain=CLUSTER_DOMAIN, range=CLUSTER_RANGE)),
         shape=alt.Shape("kind:N", legend=None, scale=alt.Scale(domain=[IN_A_CLUSTER, NOISE], range=["circle", "cross"])),
         tooltip=[alt.Tooltip("cluster:N", title="cluster found")],
-    ).properties(width=150, height=150).facet(
-        facet=alt.Facet("panel:N", title=None, sort=order, header=alt.Header(labelFontSize=11)),
-        columns=len(FAILURE_ALGORITHMS))
+    ).properties(width=125, height=125).facet(
+        facet=alt.Facet("panel:N", title=None, sort=order), columns=2,
+    ).properties(title=title).configure_header(labelFontSize=11)
 
 
 def _images_chart(frame: pd.DataFrame) -> alt.FacetChart:
@@ -805,9 +808,9 @@ def _images_chart(frame: pd.DataFrame) -> alt.FacetChart:
         color=alt.Color("ink:Q", legend=None, scale=alt.Scale(scheme="greys", domain=[0, 1])),
         tooltip=[alt.Tooltip("kind:N"), alt.Tooltip("digit:N"), alt.Tooltip("ink:Q", format=".2f")],
     ).properties(width=44, height=44).facet(
-        row=alt.Row("kind:N", title=None, sort=["original", "autoencoder", "PCA"],
-                    header=alt.Header(labelAngle=0, labelAlign="left")),
-        column=alt.Column("digit:N", title=None, sort=[str(d) for d in range(10)]))
+        # a digit per row, original | autoencoder | PCA across: about 200 px wide, so it fits a phone
+        row=alt.Row("digit:N", title=None, sort=[str(d) for d in range(10)], header=alt.Header(labelAngle=0)),
+        column=alt.Column("kind:N", title=None, sort=["original", "autoencoder", "PCA"]))
 
 
 def _ae_curve_chart(curve: pd.DataFrame, point: pd.DataFrame) -> alt.LayerChart:

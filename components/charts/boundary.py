@@ -378,8 +378,8 @@ def pixel_images_chart(df: pd.DataFrame, columns: int = 6, size: int = 90, title
         color=alt.Color("ink:Q", scale=alt.Scale(scheme="greys"), legend=None),
         tooltip=[alt.Tooltip("image"), alt.Tooltip("row"), alt.Tooltip("col"), alt.Tooltip("ink")],
     ).properties(width=size, height=size).facet(
-        facet=alt.Facet("image:N", title=None, header=alt.Header(labelFontSize=12)), columns=columns,
-    ).properties(title=title)
+        facet=alt.Facet("image:N", title=None), columns=columns,
+    ).properties(title=title).configure_header(labelFontSize=12)  # config: presenter mode can enlarge it
 
 
 def tree_chart(nodes: pd.DataFrame, edges: pd.DataFrame, title: str = "", height: int = 380) -> alt.LayerChart:

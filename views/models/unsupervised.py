@@ -166,7 +166,8 @@ def failures_panel() -> None:
     st.caption(f"{n_samples} points per set, standardised. Every algorithm but DBSCAN is given the true number of "
                f"groups; DBSCAN uses eps = {un.FAILURE_EPS}, min_samples = {un.FAILURE_MIN_SAMPLES}; the agglomerative "
                "clustering uses single linkage.")
-    show.chart(f.spec)
+    for column, spec in zip(show.columns(len(f.specs)), f.specs, strict=True):
+        show.chart(spec, target=column)
     st.markdown("\n".join(f"- {line}" for line in f.sentences))
     with st.expander("ARI of every algorithm on every shape (table)"):
         st.dataframe(f.wide, column_config={a: st.column_config.NumberColumn(format="%.3f") for a in un.FAILURE_ALGORITHMS})
