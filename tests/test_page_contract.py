@@ -1,7 +1,8 @@
 """The page contract (README, "How it is built"), checked on every page script in views/:
 no Streamlit cache in a view (cached compute lives in components/ behind components.memo), every
 bound widget drawn through components/ui/controls.bound, every chart through components/ui/show.chart,
-and no components module importing streamlit."""
+the footer's interview questions from the bank (one source), and no components module importing
+streamlit."""
 from __future__ import annotations
 
 import re
@@ -16,6 +17,7 @@ RULES = {
     "no st.cache_data / st.cache_resource in a view": re.compile(r"\bst\.cache_(data|resource)\b"),
     "widgets bound through controls.bound": re.compile(r"bind\s*=\s*\"query-params\""),
     "charts drawn through show.chart": re.compile(r"\.(vega_lite_chart|altair_chart)\(|chart_cache\."),
+    "interview questions from the bank, not a list in the view": re.compile(r"^QUESTIONS\s*=|questions=\[", re.M),
 }
 
 

@@ -242,11 +242,11 @@ def set_page(url_path: str) -> None:
     st.session_state[PAGE_KEY] = url_path
 
 
-def page_footer(questions: list[str], code: str | None, explanation: str) -> None:
+def page_footer(code: str | None, explanation: str, *, questions: list[str] | tuple[str, ...] = ()) -> None:
     """The end of every page: what you are seeing, the interview questions, the runnable code.
-    A page the question bank lists questions for shows those, each a link to its model answer (one
-    source: the bank); ``questions`` serves the Interview pages, which pass their own linked list.
-    Pass code=None when the page shows its code elsewhere (e.g. inside a fragment)."""
+    A lab lists the question bank's entries for its page, each a link to its model answer (one source:
+    the bank, never a list in the view); ``questions`` serves the Interview pages, which pass their own
+    linked list. Pass code=None when the page shows its code elsewhere (e.g. inside a fragment)."""
     st.divider()
     st.markdown("#### What you are seeing")
     if presenter():  # one line from the back of the room; the rest a click away
@@ -264,6 +264,6 @@ def page_footer(questions: list[str], code: str | None, explanation: str) -> Non
         st.markdown("#### Interview questions on this page's topic")
         if linked:
             st.caption("Each opens its model answer, common mistakes and follow-ups in the question bank.")
-        st.markdown("\n".join(f"- {q}" for q in (linked or questions)))
+        st.markdown("\n".join(f"- {q}" for q in (questions or linked)))
     if code is not None:
         show_code(code)

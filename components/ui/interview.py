@@ -78,4 +78,4 @@ def page_questions(url_path: str) -> list[str]:
 
 
 def footer(bank: tuple[qb.Question, ...], url_path: str, topics: tuple[str, ...], explanation: str) -> None:
-    common.page_footer(footer_questions(bank, url_path, topics), None, explanation)
+    common.page_footer(None, explanation, questions=footer_questions(bank, url_path, topics))

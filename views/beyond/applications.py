@@ -164,14 +164,6 @@ with rec_tab:
     recommender_panel()
 
 common.page_footer(
-    questions=[
-        "How would you build a sentiment classifier? Bag of words vs TF-IDF vs n-grams vs embeddings?",
-        "Why do CNNs beat pixel-based models on images? What does a confusion matrix tell you per class?",
-        "How do you cross-validate a time-series model? Why not shuffle?",
-        "Lag features vs ARIMA: how do you forecast a series with trend and seasonality?",
-        "How does matrix factorisation make recommendations? How do you pick the number of factors?",
-        "What is the cold-start problem in recommender systems?",
-    ],
     code=None,  # in each tab, current with its controls
     explanation=(
         "**NLP**: sentences become vectors of word (and n-gram) weights; a logistic regression learns one weight per "

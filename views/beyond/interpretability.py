@@ -5,15 +5,6 @@ from components import datasets
 from components import interpretability as I
 from components.ui import common, controls, show
 
-QUESTIONS = [
-    "What is the difference between impurity-based and permutation feature importance? Which is biased, and how?",
-    "What are SHAP values, and what does 'additive' mean for them?",
-    "How does LIME explain a single prediction, and what are its weaknesses?",
-    "How would you explain to a customer why their loan (or churn flag) came out the way it did?",
-    "What do partial dependence and ICE plots show, and when does a PDP mislead?",
-    "How do correlated features affect feature importance?",
-]
-
 EXPLANATION = (
     "The bars compare three answers to *which features matter*: the model's built-in importance, the drop in "
     "test score when a column is shuffled, and the mean size of SHAP contributions. The beeswarm shows each "
@@ -142,4 +133,4 @@ local_panel(settings)
 with importance_box:
     ranked = importance_panel(settings)
 pdp_panel(settings, ranked)
-common.page_footer(QUESTIONS, None, EXPLANATION)
+common.page_footer(None, EXPLANATION)

@@ -4,14 +4,6 @@ import streamlit as st
 from components import transfer as T
 from components.ui import common, controls, show
 
-QUESTIONS = [
-    "What is transfer learning, and when does it help?",
-    "Feature extraction vs fine-tuning: what is frozen, what is trained, and when do you choose each?",
-    "Why use a smaller learning rate when fine-tuning a pre-trained network?",
-    "What is negative transfer?",
-    "How would you adapt a ResNet pre-trained on ImageNet (or BERT) to a new task with 500 labelled examples?",
-]
-
 EXPLANATION = (
     "The chart shows, for each number of labelled target images, the test accuracy of three ways to learn the "
     "target digits: a new linear classifier on the source network's frozen hidden layer, the whole source network "
@@ -94,4 +86,4 @@ st.markdown(T.methods_text(settings.hidden, settings.epochs, *T.task_texts(setti
                            sizes["n_test"], sizes["n_pool"]))
 labels_panel(settings)
 st.markdown(T.results(*settings.training)["scenario"] + "\n\n" + T.READING_GUIDE + "\n\n" + IN_PRACTICE)
-common.page_footer(QUESTIONS, None, EXPLANATION)
+common.page_footer(None, EXPLANATION)

@@ -5,15 +5,6 @@ from components import datasets
 from components import features as fe
 from components.ui import common, controls, show
 
-QUESTIONS = [
-    "What is the difference between filter, wrapper and embedded feature selection?",
-    "Why does L1 (Lasso) regularisation produce sparse models and select features?",
-    "How does recursive feature elimination work? Forward vs backward selection?",
-    "Feature selection vs feature extraction: when would you use PCA?",
-    "How do you choose the number of principal components?",
-    "PCA vs LDA vs t-SNE: what does each preserve, and which can be used as a model input?",
-]
-
 REUSE_NOTE = ("Fewer fits, the same search: sequential selection cross-validates each candidate subset once per set "
               "of rows and reuses that score whenever the subset comes up again, e.g. after a change of the noise "
               "count (an added noise column leaves the other columns as they were). Its paths are those of a fresh "
@@ -190,6 +181,6 @@ with selection:
 with tsne_column:
     tsne_panel(settings.data_key, settings.n_noise)
 
-common.page_footer(QUESTIONS, fe.export_code(settings.dataset, table.task, table.kind, settings.n_noise, k_eff,
+common.page_footer(fe.export_code(settings.dataset, table.task, table.kind, settings.n_noise, k_eff,
                                              settings.alpha, settings.seed),
                    fe.explanation(table.kind, p, settings.n_noise))

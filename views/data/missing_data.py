@@ -10,15 +10,6 @@ from components import datasets
 from components import missing_data as md
 from components.ui import common, controls, show
 
-QUESTIONS = [
-    "What are MCAR, MAR and MNAR, and why does the mechanism matter more than the percentage?",
-    "When is dropping rows acceptable, and what does it cost?",
-    "Why does mean imputation shrink variance and correlations?",
-    "How do k-NN and iterative (MICE-style) imputation work?",
-    "What does multiple imputation add over a single imputation?",
-    "Why must the imputer be fitted inside the cross-validation pipeline?",
-]
-
 DONE_KEY = "missing._done"  # not a widget: the computations this session has finished (keys), newest last
 
 
@@ -233,7 +224,7 @@ def render(ds: datasets.Dataset, mechanism: str, pct: int, chosen: list[str], k:
     c = multiple_imputation_panel(s, c, o, slot, m3)
     cv_panel(s)
     fertility_panel(s)
-    common.page_footer(QUESTIONS, md.script(s, o.task), explanation(s, c.gap_text))
+    common.page_footer(md.script(s, o.task), explanation(s, c.gap_text))
     # every strategy's distributions into the cache once the page is drawn (about 10 ms each): inspecting
     # one then only swaps the histograms' dataset
     for strategy in md.STRATEGIES:

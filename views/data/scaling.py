@@ -10,14 +10,6 @@ from components import datasets
 from components import scaling as sc
 from components.ui import common, controls, show
 
-QUESTIONS = [
-    "Why does feature scaling matter, and for which models?",
-    "Min-max normalisation vs standardisation: what is the difference and when do you use each?",
-    "How do outliers affect min-max and standard scaling, and what does a robust scaler do instead?",
-    "Why are tree-based models insensitive to feature scaling?",
-    "Why should the scaler be fitted on the training data only (inside the pipeline)?",
-]
-
 DONE_KEY = "scaling._done"  # not a widget: the CV comparisons this session has finished (keys), newest last
 
 
@@ -117,7 +109,7 @@ scaler_panel(ds, settings, strips)
 cv = cv_panel(settings, strips.task)
 n_out, extreme = settings.outliers.n, settings.extreme
 common.page_footer(
-    QUESTIONS, sc.script(settings, strips.task),
+    sc.script(settings, strips.task),
     "Each strip shows one feature under every scaler; "
     + (f"{n_out} outlier row(s) sit at Q3 + {extreme}×IQR. " if n_out else
        "no outlier rows yet (the *Outlier rows* slider adds some). ") +

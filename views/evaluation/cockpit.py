@@ -8,15 +8,6 @@ from components import cockpit, datasets, models
 from components import evaluation as ev
 from components.ui import common, controls, show, threshold
 
-QUESTIONS = [
-    "Why split into training and test sets, and why stratify the split?",
-    "What is k-fold cross-validation, and when do you need stratified or shuffled folds?",
-    "Define accuracy, precision, recall, F1 and specificity from the confusion matrix.",
-    "What does the ROC curve plot, and what does an AUC of 0.5 or 1.0 mean?",
-    "When is the precision-recall curve more informative than the ROC curve?",
-    "How does moving the decision threshold trade precision against recall?",
-]
-
 EXPLANATION = """
 The model is fitted **once** on the training split; it gives every test row a score, the predicted
 probability of the positive class. The **threshold** turns scores into decisions (positive when
@@ -138,4 +129,4 @@ if common.require_task(ds, datasets.CLASSIFICATION):
     # one fit, not k + 1 (gradient boosting: ~150 ms against ~900)
     st.subheader("k-fold cross-validation")
     folds_panel(ds, settings)
-common.page_footer(QUESTIONS, None, EXPLANATION)
+common.page_footer(None, EXPLANATION)

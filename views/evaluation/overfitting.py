@@ -10,16 +10,6 @@ from components.ui import common, controls, show
 
 VIEWS, VIEW_KEY = o.VIEWS, o.VIEW_KEY
 
-QUESTIONS = [
-    "What are overfitting and underfitting? How do you detect each from train and validation error?",
-    "What is a validation curve, and how do you pick model complexity from it (the one-standard-error rule)?",
-    "How do L1 (Lasso) and L2 (Ridge) regularisation differ? Why does Lasso set coefficients to exactly zero?",
-    "What does a learning curve tell you: would more data help, or a different model?",
-    "Explain the bias–variance trade-off. Which part of the error can no model remove?",
-    "How do max depth and cost-complexity pruning (ccp_alpha) control a decision tree?",
-    "What is early stopping, and why is it a form of regularisation?",
-]
-
 # "What you are seeing" for the view on screen: one paragraph covering all six views was a wall of text
 TRUTH = "The data are noisy samples of **y = sin(2πx)**{}, so the best possible RMSE is the noise level itself. "
 CURVE_TEXT, TRUTH_TEXT = TRUTH.format(" (the dashed curve)"), TRUTH.format("")  # views that draw the truth, and not
@@ -318,4 +308,4 @@ st.title("Overfitting lab")
 st.caption("Noisy samples of y = sin(2πx): the truth is known, so every error can be compared with the noise.")
 settings, view = shared_controls()
 view_panel(settings, view)
-common.page_footer(QUESTIONS, None, EXPLANATIONS[VIEWS.index(view)])
+common.page_footer(None, EXPLANATIONS[VIEWS.index(view)])

@@ -11,15 +11,6 @@ from components import tuning as tn
 from components.code_export import dataset_code
 from components.ui import common, controls, show
 
-QUESTIONS = [
-    "What is the difference between hyper-parameters and model parameters? Give examples.",
-    "Grid search vs random search: why does random search often win with the same budget?",
-    "How does Bayesian optimisation choose the next hyper-parameters to try?",
-    "Why search C and gamma on a log scale?",
-    "Why tune with cross-validation, and why keep a separate test set for the final estimate?",
-    "What is successive halving, how does Hyperband build on it, and when do they save time?",
-]
-
 
 def shared_controls() -> tn.TuningSettings:
     """The budget and the halving toggle feed every panel; the replay's controls live in its panel."""
@@ -114,7 +105,6 @@ name, seed, n_samples, noise = settings.data
 metric = settings.metric
 budget, halving, classification = settings.budget, settings.halving, settings.classification
 common.page_footer(
-    questions=QUESTIONS,
     code=tn.export_code(dataset_code(name, n_samples or 300, noise, seed), classification, budget, seed,
                         halving=halving),
     explanation=(

@@ -13,15 +13,6 @@ from components import datasets
 from components import ensembles as e
 from components.ui import common, controls, show
 
-QUESTIONS = [
-    "What is bagging, and why does averaging many deep trees reduce variance but not bias?",
-    "What is the out-of-bag score, and why is it a free validation estimate?",
-    "How does AdaBoost re-weight the training points from one round to the next?",
-    "What is the difference between bagging and boosting? Which one reduces bias?",
-    "How do the number of estimators and the learning rate interact in boosting? Can boosting overfit?",
-    "How does gradient boosting differ from AdaBoost?",
-]
-
 EXPLANATION = {
     "Bagging": """**Bagging** (bootstrap aggregating) fits many full-depth trees, each on its own sample of the
 training rows (with *bootstrap* on, drawn with replacement; *max samples* sets how many draws), and averages
@@ -194,4 +185,4 @@ if view == "Bagging":
     bagging_view(settings)
 else:
     boosting_view(settings)
-common.page_footer(QUESTIONS, None, EXPLANATION[view])
+common.page_footer(None, EXPLANATION[view])

@@ -8,17 +8,6 @@ from components import datasets
 from components import gallery as g
 from components.ui import common, controls, show
 
-QUESTIONS = [
-    "How does linear regression fit its coefficients, and what do R² and RMSE measure?",
-    "Why does logistic regression use the sigmoid, and why is its decision boundary linear?",
-    "How does a decision tree choose a split (Gini vs entropy)? Why do deep trees overfit?",
-    "Why does a random forest beat a single tree? What do bootstrap samples and max_features do?",
-    "What are support vectors and the margin? What do C, the kernel and gamma change?",
-    "How does a neural network learn (loss, learning rate, SGD vs Adam)? Why scale the inputs?",
-    "How does logistic regression handle more than two classes: one-vs-rest or softmax?",
-    "What do a network's L2 penalty, batch size and early stopping change?",
-]
-
 EXPLANATION = {
     g.LINEAR: """Ordinary least squares picks the intercept and coefficients that minimise the squared
 residuals on the training rows (the 70 % split of the bundled *diabetes* table). With one feature
@@ -346,4 +335,4 @@ if model == g.LINEAR:
     linear_panel()
 else:
     classifier_panel(model, dataset)
-common.page_footer(QUESTIONS, None, EXPLANATION[model])
+common.page_footer(None, EXPLANATION[model])

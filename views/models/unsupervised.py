@@ -7,16 +7,6 @@ from components import datasets
 from components import unsupervised as un
 from components.ui import common, controls, show
 
-QUESTIONS = [
-    "What is the difference between supervised and unsupervised learning?",
-    "How does k-means work, and how do you choose k (the elbow, the silhouette)?",
-    "When does k-means fail, and which clustering algorithms find non-convex clusters or clusters of unequal spread?",
-    "How does DBSCAN work: what do eps and min_samples mean, and what is a noise point?",
-    "How do you evaluate a clustering, with labels (adjusted Rand index) and without (silhouette)?",
-    "Why must features be scaled before k-means or any other distance-based method?",
-    "What is an autoencoder, and how does a linear autoencoder relate to PCA?",
-]
-
 EXPLANATION = """
 **Supervised** learning fits a mapping from inputs to labels it is given; **unsupervised** learning gets
 the inputs only and looks for structure in them: groups (clustering) or a smaller description
@@ -216,4 +206,4 @@ st.subheader("Where k-means fails, and what finds the shapes")
 failures_panel()
 st.subheader("An autoencoder against PCA on digits")
 autoencoder_panel()
-common.page_footer(QUESTIONS, None, EXPLANATION)
+common.page_footer(None, EXPLANATION)

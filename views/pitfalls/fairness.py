@@ -8,17 +8,6 @@ import streamlit as st
 from components import fairness as fair
 from components.ui import common, controls, show, threshold
 
-QUESTIONS = [
-    "What are demographic parity, equalised odds and calibration as fairness criteria?",
-    "Why can a classifier not satisfy calibration and equalised odds at the same time when base rates differ "
-    "between groups?",
-    "Why is removing the sensitive attribute (\"fairness through unawareness\") not enough to make a model fair?",
-    "Your model's error rates differ markedly between two groups. How would you mitigate it?",
-    "Where can bias enter a machine-learning system?",
-    "How can a deployed model create feedback loops that entrench bias?",
-    "What is k-anonymity, and why can \"anonymised\" data still be re-identified?",
-]
-
 EXPLANATION = """
 The applicants are **synthetic** (sample_data/make_lending.py): their creditworthiness is a known function of
 their own income, debt, employment and missed payments, never of their group or their area. The **historical
@@ -242,4 +231,4 @@ mitigation_slot = st.container()  # drawn in reading order, computed last: the t
 privacy_and_transparency()
 with mitigation_slot:
     mitigation_panel(settings)
-common.page_footer(QUESTIONS, None, EXPLANATION)
+common.page_footer(None, EXPLANATION)

@@ -9,18 +9,6 @@ from components import datasets, evaluation
 from components import imbalanced as im
 from components.ui import common, controls, show, threshold
 
-QUESTIONS = [
-    "Why is accuracy misleading on imbalanced data (the accuracy paradox)?",
-    "Which metrics would you use instead: recall, precision, F1, balanced accuracy, PR AUC?",
-    "ROC AUC or precision–recall AUC when positives are rare, and why?",
-    "How does SMOTE create synthetic samples, and what can go wrong with it?",
-    "Oversampling vs undersampling: trade-offs? What do Tomek links and ENN remove?",
-    "What is cost-sensitive learning (class weights)?",
-    "How do balanced ensembles (BalancedRandomForest, EasyEnsemble) handle imbalance?",
-    "Why must resampling happen inside the cross-validation folds, never before the split?",
-    "How does moving the decision threshold help with an imbalanced problem?",
-]
-
 EXPLANATION = (
     "The minority class is shrunk to the chosen share in both splits. The **majority-class accuracy** "
     "is what a model that never predicts the minority would score: one minus the minority share, so at "
@@ -216,7 +204,7 @@ def render() -> None:
     training_panel(board)
     sweep_panel(settings)
     comparison_panel(settings)
-    common.page_footer(QUESTIONS, None, EXPLANATION + "**On screen now:** " + im.ap_sentence(
+    common.page_footer(None, EXPLANATION + "**On screen now:** " + im.ap_sentence(
         board.auc, board.ap, float(board.res.y_test.mean())))
 
 

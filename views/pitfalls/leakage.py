@@ -130,14 +130,6 @@ def render() -> None:
             st.dataframe(repeats, hide_index=True)
 
     common.page_footer(
-        questions=[
-            "What is data leakage, and how do you detect it?",
-            "Why must feature selection happen inside cross-validation?",
-            "Why fit scaling, imputation or SMOTE on the training split only? How do pipelines help?",
-            "What is target leakage? Give an example (e.g. a column recorded after churn).",
-            "How do you cross-validate a time series, and when does shuffled K-fold flatter a model there?",
-            "Your model scores 99% in validation and poorly in production: what do you check first?",
-        ],
         code=lk.export_code(experiment, seed, **code_args),
         explanation=(
             "Each experiment runs two procedures on the same development data. The **leaky** one lets information "

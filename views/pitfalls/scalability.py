@@ -100,13 +100,6 @@ for tab, (engine, snippet) in zip(tabs, S.DISTRIBUTED.items()):
         st.code(snippet, language="python")
 
 common.page_footer(
-    questions=[
-        "How would you train a model on data that does not fit in memory?",
-        "Batch gradient descent vs SGD vs mini-batch: trade-offs in speed, noise and convergence?",
-        "How does the cost of training a linear model grow with the number of rows and features?",
-        "When would you use PCA or other dimensionality reduction to speed up training?",
-        "When do you need Spark or Dask, and what changes in your code?",
-    ],
     code=None,  # in the batch panel, where the batch size is current
     explanation=(
         "The first chart plots each method's measured fit time against the number of training rows on log–log "
