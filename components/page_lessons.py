@@ -61,8 +61,8 @@ LESSONS: dict[str, PageLesson] = {
         "0.015 of the test accuracy of the batch solver, which holds all 10,000 rows at once."),
     "fairness": PageLesson(
         "Trained without the group column on decisions that refused some creditworthy group-B applicants, "
-        "the model still approves group B far less often than group A: area income carries the group into "
-        "the model, and dropping it too narrows the gap without closing it."),
+        "the model still approves group B far less often than group A: area income carries part of the group "
+        "into the model, and dropping it too narrows the gap without closing it."),
     "interpretability": PageLesson(
         "The five most important of the 30 features carry more than half of the forest's permutation "
         "importance, yet single rows lean on their own mix: for more than a quarter of the test rows the five "
