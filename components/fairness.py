@@ -319,8 +319,8 @@ def data_sentence(counts: pd.DataFrame, bias: float) -> str:
                  f"creditworthy ({lost / worthy_b:.1%})")
     else:
         text += ": with no bias the recorded decisions are the truth"
-    return (text + f". Group A's {int(a['applicants']):,} applicants were judged on their record alone: "
-            f"{a['creditworthy'] / a['applicants']:.1%} creditworthy, {a['approved'] / a['applicants']:.1%} approved.")
+    return (text + f". Group A's {int(a['applicants']):,} applicants' recorded decisions are their true "
+            f"creditworthiness: {a['creditworthy'] / a['applicants']:.1%} creditworthy, {a['approved'] / a['applicants']:.1%} approved.")
 
 
 def proxy_sentence(proxy_auc: float, income_auc: float) -> str:
@@ -498,8 +498,13 @@ def impossibility_sentences(by_group: pd.DataFrame, positive: str) -> list[str]:
                 f"(1 − precision) / precision × TPR, with p the base rate (group A: {pa:.3f} / {1 - pa:.3f} × "
                 f"{1 - ppv_a:.3f} / {ppv_a:.3f} × {ta:.3f} = {fa:.3f}). Give group B group A's precision and TPR, "
                 f"and its base rate of {pb:.3f} forces an FPR of {implied:.3f}")
-        if relation(implied, fa) == "equal to":
-            text += ", equal to group A's at this precision: the base rates are too close to tell the FPRs apart."
+        if ppv_a == 1:
+            text += (", equal to group A's: with a precision of 1 no one is approved wrongly, and this conflict needs "
+                     "some false positives.")
+        elif relation(implied, fa) == "equal to":
+            odds = pb / (1 - pb) / (pa / (1 - pa))
+            text += (f", equal to group A's at this precision: the FPRs must still differ by a factor of {odds:.2f} "
+                     "(the ratio of the base rates' odds), a gap too small to show at three decimals.")
         else:
             text += f", {relation(implied, fa)} group A's {fa:.3f}: equal precision and equal TPRs mean unequal FPRs."
         out.append(text)
@@ -646,7 +651,7 @@ def _threshold_detail(optimiser: ThresholdOptimizer) -> pd.DataFrame:
 
 @memo.cached(max_entries=32, progress="Training with the mitigation…")
 def mitigate(method: str, constraint: str, bias: float, use_group: bool, use_proxy: bool, seed: int) -> Mitigated:
-    """One mitigation on one setting, trained on the recorded decisions (the only labels a lender has)."""
+    """One mitigation on one setting, trained on the recorded decisions (the labels a lender has on record)."""
     p = prepare(bias, use_group, use_proxy, seed)
     if method == REWEIGHING:
         weights = reweighing(p.group_train, p.y_train)

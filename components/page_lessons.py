@@ -25,10 +25,11 @@ LESSONS: dict[str, PageLesson] = {
         "Filling blanks with the column mean shrinks that column's spread, while a model-based imputer "
         "lands closer to the hidden true values than the mean does."),
     "scaling": PageLesson(
-        "k-NN's cross-validated accuracy depends on the scaler, while a decision tree scores the same "
-        "with every scaler."),
+        "k-NN's cross-validated accuracy depends on the scaler, while a decision tree scores the same with "
+        "every scaler that only shifts and stretches and within 0.01 after the quantile transform."),
     "features": PageLesson(
-        "The selectors keep far fewer of the added pure-noise features than of the real ones."),
+        "Each selector keeps 5 of the 13 features, 3 of them added pure noise: most keep no noise feature and "
+        "none keeps more than one, where a pick at random would keep about 1.2."),
     "gallery": PageLesson(
         "On the moons logistic regression draws a straight line and a tree axis-parallel steps, while the RBF "
         "SVM and the network bend around the moons and misclassify fewer test points than the line."),
@@ -42,8 +43,8 @@ LESSONS: dict[str, PageLesson] = {
         "Raising the threshold from 0.2 to 0.8 trades recall for precision: on the churn table recall "
         "falls by more than half while precision rises.", "churn"),
     "overfitting": PageLesson(
-        "As the polynomial degree grows the training error keeps falling, while the validation error bottoms "
-        "out at a low degree and then climbs far above its minimum: the widening gap is over-fitting."),
+        "As the polynomial degree grows the training error never rises, while the validation error bottoms "
+        "out at a low degree and ends far above its minimum: the widening gap is over-fitting."),
     "tuning": PageLesson(
         "With a budget of 20 trials, a fifth of the full grid's 100 settings, grid, random and Bayesian search "
         "each find a setting within 0.03 of the grid's best cross-validated accuracy, while a typical setting "
@@ -61,12 +62,12 @@ LESSONS: dict[str, PageLesson] = {
         "0.015 of the test accuracy of the batch solver, which holds all 10,000 rows at once."),
     "fairness": PageLesson(
         "Trained without the group column on decisions that refused some creditworthy group-B applicants, "
-        "the model still approves group B far less often than group A: area income carries the group into "
-        "the model, and dropping it too narrows the gap without closing it."),
+        "the model still approves group B far less often than group A: area income carries part of the group "
+        "into the model, and dropping it too narrows the gap without closing it."),
     "interpretability": PageLesson(
         "The five most important of the 30 features carry more than half of the forest's permutation "
         "importance, yet single rows lean on their own mix: for more than a quarter of the test rows the five "
-        "largest SHAP contributions are not the five largest on average."),
+        "largest SHAP contributions in size are not the five largest on average."),
     "transfer": PageLesson(
         "With 10 or 20 labelled images from a noisy scanner, a new classifier on the frozen hidden layer of a "
         "network trained on clean digits beats the same network trained from scratch by more than 0.05 "

@@ -276,6 +276,17 @@ def test_impossibility_sentences_at_the_edges():
     assert "TPR equals its FPR (1.000)" in text and "Only TPR = FPR" not in text
     frame.loc["B", "base rate"] = 0.5
     assert "equal at this precision" in fair.impossibility_sentences(frame, "approved")[0]
+    # a high threshold that approves only positives: precision 1 forces FPR 0 in both groups, whatever the base rates
+    strict = pd.DataFrame({"base rate": [0.5, 0.3], "selection rate": [0.1, 0.06], "TPR": [0.2, 0.2],
+                           "FPR": [0.0, 0.0], "precision": [1.0, 1.0]}, index=["A", "B"])
+    text = " ".join(fair.impossibility_sentences(strict, "approved"))
+    assert "forces an FPR of 0.000, equal to group A's: with a precision of 1 no one is approved wrongly" in text
+    # a tiny FPR: the odds ratio still separates the FPRs, below what three decimals show
+    tiny = strict.assign(FPR=[0.0004, 0.0004], precision=[0.998, 0.998])
+    tiny.loc["A", "FPR"] = 0.5 / 0.5 * 0.002 / 0.998 * 0.2
+    odds = (0.3 / 0.7) / (0.5 / 0.5)
+    text = " ".join(fair.impossibility_sentences(tiny, "approved"))
+    assert f"must still differ by a factor of {odds:.2f}" in text and "base rates are too close" not in text
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -628,7 +639,7 @@ def test_the_default_state_shows_the_page_lesson(seed):
     area income kept, one threshold of 0.5, the recorded decisions), computed here with scikit-learn."""
     from components import page_lessons
 
-    assert "area income carries the group" in page_lessons.LESSONS["fairness"].sentence
+    assert "area income carries part of the group" in page_lessons.LESSONS["fairness"].sentence
     s = fair.FairnessSettings(seed=seed)
     assert (s.bias, s.use_group, s.use_proxy, s.labels) == (0.3, False, True, fair.RECORDED)
     unaware = independent(s.bias, False, True, seed)

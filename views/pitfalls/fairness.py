@@ -9,28 +9,32 @@ from components import fairness as fair
 from components.ui import common, controls, show, threshold
 
 EXPLANATION = """
-The applicants are **synthetic** (sample_data/make_lending.py): their creditworthiness is a known function of
-their own income, debt, employment and missed payments, never of their group or their area. The **historical
-bias** lives in the labels: the recorded decision equals creditworthiness, except that each creditworthy
-applicant of group B was refused with the chosen probability. The model, a logistic regression, learns from
-those recorded decisions, the only labels a lender has; only a simulation can also score it against the truth.
-Its score becomes a decision at a **threshold**, one for everyone or one per group. fairlearn's metrics give
-each group's **selection rate** (share approved), **true-positive rate** (creditworthy applicants approved),
-**false-positive rate** (the others approved) and **precision**. **Demographic parity** asks for
-equal selection rates, **equal opportunity** for equal true-positive rates, **equalised odds** for equal true-
-and false-positive rates; each difference is the largest gap between the groups, 0 at parity. Deleting the
-group column (**fairness through unawareness**) leaves the gap open when a proxy such as area income still
-carries the group. When base rates differ, the criteria conflict: equal error rates force unequal selection
-rates unless the classifier is no better than chance, and equal precision with equal true-positive rates
-forces unequal false-positive rates (Chouldechova, 2017). For scores, Kleinberg, Mullainathan and Raghavan
-(2016) showed that calibration within each group and balance for both classes (the positives of every group
-get the same average score, and so do the negatives) can hold together only with equal base rates or a
-perfect predictor. The **frontier**
-is the most accurate pair of thresholds at each level of disparity; it is read off the test split itself, an
-optimistic picture: in practice, choose thresholds on validation data. Per-group thresholds and the threshold
-optimiser need the group at decision time, which anti-discrimination law restricts in many countries and
-sectors. Measured against biased labels, a model that copies the bias can look fair: switch to the true
-creditworthiness to see what the labels hide.
+The applicants are **synthetic** (sample_data/make_lending.py): whether one would repay (their creditworthiness)
+is drawn with a known probability that depends on their own income, debt, employment and missed payments only,
+never on their group or their area. The **historical bias** lives in the labels: the recorded decision equals
+creditworthiness, except that each creditworthy applicant of group B was refused with the chosen probability. The
+model, a logistic regression, learns from those recorded decisions, as a lender learns from its own history (it
+never finds out whether a refused applicant would have repaid); only a simulation can also score it against the
+truth. Its score becomes a decision at a **threshold**, one for everyone or one per group. fairlearn's metric
+functions (with scikit-learn's precision) give each group's **selection rate** (share approved), **true-positive
+rate** (share of the positives approved: the creditworthy, or the recorded approvals, whichever the rates are
+measured against), **false-positive rate** (share of the negatives approved) and **precision**. **Demographic
+parity** asks for equal selection rates, **equal opportunity** for equal true-positive rates, **equalised odds**
+for equal true- and false-positive rates; each difference is the largest gap between the groups, 0 at parity.
+Deleting the group column (**fairness through unawareness**) does not close the gap: a proxy such as area income
+still carries the group, features that differ between the groups (here income) keep a gap of their own, and
+through them the model still learns part of the bias in its labels. When base rates differ, the criteria conflict.
+Equal true- and false-positive rates force unequal selection rates unless the classifier is no better than chance
+(TPR = FPR), because each group's selection rate is FPR + (TPR − FPR) × its base rate. Equal precision with equal
+true-positive rates forces unequal false-positive rates unless no one is approved wrongly (Chouldechova, 2017).
+For scores, Kleinberg, Mullainathan and Raghavan (2016) showed that calibration within each group and balance for
+both classes (the positives of every group get the same average score, and so do the negatives) can hold together
+only with equal base rates or a perfect predictor. The **frontier** is the most accurate pair of thresholds at
+each level of disparity; it is read off the test split itself, an optimistic picture: in practice, choose
+thresholds on validation data. A rule that picks at random between thresholds, as the threshold optimiser
+does, can land above it. Per-group thresholds and the threshold optimiser need the group at decision
+time, which anti-discrimination law restricts in many countries and sectors. Measured against biased labels, a
+model that copies the bias can look fair: switch to the true creditworthiness to see what the labels hide.
 """
 
 
@@ -46,7 +50,8 @@ def shared_controls() -> fair.FairnessSettings:
                                    help="Give the model the sensitive attribute itself.")
         use_proxy = controls.bound(st.toggle, "Train with area income (a proxy)", True, key=fair.USE_PROXY_KEY,
                                    help="The median income of the applicant's postcode area: it follows the group "
-                                        "closely and says nothing more about repayment.")
+                                        "closely and, once the applicant's own record is known, says nothing "
+                                        "more about repayment.")
     labels = controls.bound(c3.radio, "Measure against", fair.LABEL_OPTIONS, key=fair.LABELS_KEY,
                             help="The recorded decisions are what a real audit has. The true creditworthiness is "
                                  "known here only because the data are simulated.")
@@ -130,8 +135,9 @@ def threshold_panel(s: fair.FairnessSettings) -> None:
 def frontier_tables(s: fair.FairnessSettings) -> None:
     """The frontiers' numbers; outside the threshold panel because no threshold changes them."""
     view = fair.threshold_view(*s.model_key[:3], s.labels, s.seed)
-    st.caption("The frontier: every pair of thresholds on the slider's 0.01 grid (grey: every tenth of each group's thresholds), scored on the "
-               "test split itself, an optimistic picture of what choosing thresholds can do.")
+    st.caption("The frontier is taken over every pair of thresholds on the slider's 0.01 grid (grey points: every "
+               "tenth threshold of each group), scored on the test split itself, an optimistic picture of what "
+               "choosing thresholds can do.")
     with st.expander("Frontier points (tables)"):
         t1, t2 = st.tabs(["demographic parity", "equalised odds"])
         t1.dataframe(view.frontiers["DP difference"].round(3), hide_index=True)
@@ -144,8 +150,8 @@ def mitigation_panel(s: fair.FairnessSettings) -> None:
     st.subheader("Mitigation")
     c1, c2, c3 = st.columns([1.4, 1, 1])
     method = controls.bound(c1.selectbox, "Mitigation", fair.MITIGATIONS, key=fair.MITIGATION_KEY,
-                            help="Reweighing changes the training data, the exponentiated gradient trains under a "
-                                 "constraint, the threshold optimiser picks per-group thresholds after training.")
+                            help="Reweighing weights the training rows, the exponentiated gradient trains under a "
+                                 "constraint, the threshold optimiser picks per-group (randomised) thresholds after training.")
     constraint = controls.bound(c2.selectbox, "Constraint", fair.CONSTRAINTS, key=fair.CONSTRAINT_KEY,
                                 disabled=method not in fair.USES_CONSTRAINT,
                                 help="What the threshold optimiser and the exponentiated gradient equalise.")
@@ -194,9 +200,12 @@ def privacy_and_transparency() -> None:
     st.subheader("Privacy and transparency")
     left, right = st.columns(2)
     left.markdown("""
-**Privacy.** Removing names and ID numbers does not make data anonymous.
-- *Re-identification:* quasi-identifiers such as postcode, birth date and sex are harmless alone and identifying
-  together; joined with another table (a voter roll, a public profile) they point back to one person.
+**Privacy.** Removing names and ID numbers does not make data anonymous, and replacing them with codes is
+*pseudonymisation*: whoever holds the key can link the rows back, so the data still count as personal data
+(under the GDPR, for one).
+- *Re-identification:* quasi-identifiers such as postcode, birth date and sex are each shared by many people and
+  identifying together; joined with another table (a voter roll, a public profile) they can point back to one
+  person.
 - *k-anonymity* (every combination of quasi-identifiers shared by at least k rows) blocks that join to a single row,
   but not *attribute inference*: if all k rows share the same diagnosis or the same refusal, the attacker learns it
   anyway, and background knowledge narrows the group further (l-diversity and t-closeness patch some of this).
@@ -204,15 +213,17 @@ def privacy_and_transparency() -> None:
   a model learns from it. Anonymising training data does not make decisions fair, and deleting the sensitive
   attribute makes unfairness harder to audit.
 - A guarantee that does not depend on what the attacker knows needs *differential privacy* (calibrated noise, so
-  that one person's presence barely changes any output), paid for in accuracy, often most for small groups.
+  that adding or removing one person barely changes the probability of any output), paid for in accuracy, often
+  most for small groups.
 """)
     right.markdown("""
 **Transparency.** People affected by an automated decision should be able to know that a model is used, on what
 grounds it decided, and how to contest it. That takes documentation (what the data are, how the model was
 evaluated, including results per group like the tables above: datasheets and model cards), explanations of single
-decisions, and records kept for audit. Post-hoc explanations such as SHAP values and local surrogates describe a
-model approximately, around one case: check how faithfully before trusting them, and remember they say nothing about
-whether the labels were fair.
+decisions, and records kept for audit. Post-hoc explanations of one decision simplify the model: SHAP values split
+its score into additive shares against a chosen background, a local surrogate fits a simple model around the case.
+Both depend on those choices and can hide interactions: check how faithful they are before trusting them, and
+remember they explain the model, not whether its labels were fair.
 """)
     right.page_link("views/beyond/interpretability.py", label="Interpretability: importance, SHAP, a local surrogate",
                     icon=":material/lightbulb:")
@@ -221,7 +232,7 @@ whether the labels were fair.
 st.title("Fairness and ethics")
 st.caption("Synthetic loan applicants with a sensitive attribute (group A or B), a proxy for it (area income) and "
            "historical bias in the recorded decisions: per-group rates, the parity criteria and why they conflict, "
-           "the accuracy-fairness frontier, mitigation with fairlearn. No real person is in the data.")
+           "the accuracy-fairness frontier, three mitigations (reweighing, and two from fairlearn). No real person is in the data.")
 settings = shared_controls()
 data_panel(settings)
 unawareness_panel(settings)
