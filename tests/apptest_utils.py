@@ -73,3 +73,11 @@ def run_exported_script(code: str, timeout: float = 300) -> dict:
                               timeout=timeout, cwd=tmp)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def recording(calls: list, name: str, fn):
+    """``fn``, appending ``name`` to ``calls`` on every call: for tests of the order panels compute in."""
+    def run(*args, **kwargs):
+        calls.append(name)
+        return fn(*args, **kwargs)
+    return run

@@ -28,6 +28,18 @@ def browser_missing_reason() -> str | None:
     return None
 
 
+def skip_module_without_browser() -> None:
+    """Called at the top of a browser test module: skip it, saying why, where Chromium or Playwright is
+    missing; under ML_EXPLORER_REQUIRE_BROWSER (CI) fail instead, so browser tests can never skip there."""
+    import pytest
+
+    missing = browser_missing_reason()
+    if missing:
+        if os.environ.get("ML_EXPLORER_REQUIRE_BROWSER"):
+            raise RuntimeError(f"browser tests are required here but cannot run: {missing}")
+        pytest.skip(missing, allow_module_level=True)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -5,7 +5,6 @@ so that a missing browser fails instead.
 """
 from __future__ import annotations
 
-import os
 import re
 from urllib.parse import parse_qs, urlparse
 
@@ -18,15 +17,11 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from components import catalog, datasets
-from tests.browser_utils import browser_missing_reason, chromium_page, settle, streamlit_server
+from tests.browser_utils import chromium_page, settle, skip_module_without_browser, streamlit_server
 
 pytestmark = pytest.mark.browser
 
-_missing = browser_missing_reason()
-if _missing:
-    if os.environ.get("ML_EXPLORER_REQUIRE_BROWSER"):
-        raise RuntimeError(f"browser tests are required here but cannot run: {_missing}")
-    pytest.skip(_missing, allow_module_level=True)
+skip_module_without_browser()
 
 
 def error_boxes(page) -> int:

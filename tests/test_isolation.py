@@ -7,21 +7,16 @@ with a marker word and how to find that word on screen. Pages that keep more of 
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Callable
 
 import pytest
 
-from tests.browser_utils import CHROMIUM, CHROMIUM_ARGS, browser_missing_reason, settle, streamlit_server
+from tests.browser_utils import CHROMIUM, CHROMIUM_ARGS, settle, skip_module_without_browser, streamlit_server
 
 pytestmark = pytest.mark.browser
 
-_missing = browser_missing_reason()
-if _missing:
-    if os.environ.get("ML_EXPLORER_REQUIRE_BROWSER"):
-        raise RuntimeError(f"browser tests are required here but cannot run: {_missing}")
-    pytest.skip(_missing, allow_module_level=True)
+skip_module_without_browser()
 
 
 @dataclass(frozen=True)

@@ -9,20 +9,14 @@ Each test prints what it measured per page (run with -s to see it): the numbers 
 """
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from components import catalog
-from tests.browser_utils import browser_missing_reason, chromium_page, settle, streamlit_server
+from tests.browser_utils import chromium_page, settle, skip_module_without_browser, streamlit_server
 
 pytestmark = pytest.mark.browser
 
-_missing = browser_missing_reason()
-if _missing:
-    if os.environ.get("ML_EXPLORER_REQUIRE_BROWSER"):
-        raise RuntimeError(f"browser tests are required here but cannot run: {_missing}")
-    pytest.skip(_missing, allow_module_level=True)
+skip_module_without_browser()
 
 PATHS = [""] + [p.url_path for p in catalog.PAGES]
 

@@ -18,7 +18,7 @@ from sklearn.preprocessing import StandardScaler
 
 from components import datasets
 from components import missing_data as md
-from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, run_exported_script
+from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, recording, run_exported_script
 
 PAGE = "views/data/missing_data.py"
 SEED = 42
@@ -656,10 +656,7 @@ def test_light_panels_are_computed_before_the_heavy_ones():
     calls = []
 
     def logged(name, fn):
-        def run(*args, **kwargs):
-            calls.append(name)
-            return fn(*args, **kwargs)
-        return run
+        return recording(calls, name, fn)
     with mock.patch.object(md, "impute_one", logged("single", md.impute_one)), \
             mock.patch.object(md, "inspection", logged("inspect", md.inspection)), \
             mock.patch.object(md, "impute_draw", logged("draw", md.impute_draw)), \

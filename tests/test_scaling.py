@@ -21,7 +21,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from components import boundary, charts
 from components import scaling as sc
-from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, run_exported_script
+from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, recording, run_exported_script
 from tests.chart_utils import assert_converts_like_streamlit
 
 PAGE = "views/data/scaling.py"
@@ -416,10 +416,7 @@ def test_strips_and_boundaries_are_computed_before_the_cv_comparison():
     calls = []
 
     def logged(name, fn):
-        def run(*args, **kwargs):
-            calls.append(name)
-            return fn(*args, **kwargs)
-        return run
+        return recording(calls, name, fn)
     with mock.patch.object(sc, "scale_all", logged("strips", sc.scale_all)), \
             mock.patch.object(sc, "boundary_data", logged("boundary", sc.boundary_data)), \
             mock.patch.object(sc, "fold_scores", logged("cv", sc.fold_scores)):
