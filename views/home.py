@@ -23,7 +23,7 @@ with prepare.container(border=True):
     for url_path in PREPARE:
         if url_path in existing:
             st.page_link(existing[url_path].path, label=existing[url_path].title, icon=existing[url_path].icon)
-    st.caption("Or start with any lab below: each ends with the interview questions it answers.")
+    st.caption("Or start with any lab below: each ends with interview questions on its topic, each linked to its answer.")
 with teach.container(border=True):
     st.subheader(":material/school: Teach a class")
     st.markdown("Lesson paths walk a class through a topic one linked view at a time, with talking points and a "
