@@ -28,7 +28,7 @@ LESSONS: dict[str, PageLesson] = {
         "k-NN's cross-validated accuracy depends on the scaler, while a decision tree scores the same with "
         "every scaler that only shifts and stretches and within 0.01 after the quantile transform."),
     "features": PageLesson(
-        "Each selector keeps 5 of the 13 features, 3 of them added pure noise: most keep no noise feature and "
+        "Of the 13 features, 3 of them added pure noise, each selector keeps 5: most keep no noise feature and "
         "none keeps more than one, where a pick at random would keep about 1.2."),
     "gallery": PageLesson(
         "On the moons logistic regression draws a straight line and a tree axis-parallel steps, while the RBF "
