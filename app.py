@@ -4,7 +4,7 @@ from pathlib import Path
 import streamlit as st
 
 from components import catalog
-from components.ui import common, lesson_bar, memo_backend, memory
+from components.ui import common, lesson_bar, memo_backend, memory, scrub
 
 memo_backend.install()  # the labs' cached computations (components.memo) use Streamlit's caches
 memory.give_back_freed_memory()  # once per process: freed memory goes back to the system
@@ -25,6 +25,8 @@ common.set_page(page.url_path)
 common.global_sidebar(catalog.shared_data(page.url_path))
 common.presenter_bar()
 lesson_bar.bar(page.url_path)
+with st.sidebar:
+    scrub.bridge()  # scrubbing sliders move their charts in the browser (components/ui/scrub.py)
 page.run()
 common.share_link_box()
 common.freeze_startup_objects()  # once per process: no more GC pauses over the libraries

@@ -51,7 +51,7 @@ def holdout(_data: datasets.Dataset, data_key: tuple, positive: str, positive_in
     pr, ap = ev.pr_frame(h.y_test, h.scores)
     sweep = ev.threshold_sweep(h.y_test, h.scores)
     return Holdout(h, roc, auc, pr, ap, sweep, charts.threshold_specs(h.y_test, h.scores, positive, roc, auc,
-                                                                     pr, ap, sweep))
+                                                                     pr, ap, sweep, key=ev.THRESHOLD_KEY))
 
 
 @memo.cached(max_entries=64, progress="Fitting one model per fold…")

@@ -162,6 +162,40 @@ def threshold_frames(cm: np.ndarray, threshold: float, positive: str, roc: pd.Da
             "pr_point": [operating_point(pr, threshold)], "at": [{"threshold": float(threshold)}]}
 
 
+def _operating_points(curve: pd.DataFrame, grid: np.ndarray) -> pd.DataFrame:
+    """operating_point at every threshold of ``grid`` at once (the same rows: the first of the smallest
+    curve thresholds at or above each)."""
+    thresholds = _finite(curve["threshold"].to_numpy())
+    order = np.argsort(thresholds, kind="stable")
+    at = np.minimum(np.searchsorted(thresholds[order], grid, side="left"), len(order) - 1)
+    rows = curve.drop(columns="threshold").iloc[order[at]].reset_index(drop=True).astype(float)
+    return rows.assign(threshold=grid.astype(float))
+
+
+def threshold_frames_grid(y_true, scores, grid: np.ndarray, positive: str, roc: pd.DataFrame,
+                          pr: pd.DataFrame, column: str) -> dict[str, pd.DataFrame]:
+    """threshold_frames at every threshold of ``grid``, stacked: each frame has the rows of every
+    threshold, tagged with it in ``column`` (charts.scrubbable). tests/test_charts.py compares each
+    threshold's rows with threshold_frames."""
+    grid = np.asarray(grid, dtype=float)
+    y = np.asarray(y_true).astype(bool)
+    pred = np.asarray(scores)[None, :] >= grid[:, None]
+    counts = {"TN": (~pred & ~y).sum(1), "FP": (pred & ~y).sum(1), "FN": (~pred & y).sum(1), "TP": (pred & y).sum(1)}
+    negatives, positives = int((~y).sum()), int(y.sum())
+    names = (f"not {positive}", positive)
+    parts = []
+    for cell, actual, predicted, total in (("TN", 0, 0, negatives), ("FP", 0, 1, negatives),
+                                           ("FN", 1, 0, positives), ("TP", 1, 1, positives)):
+        parts.append(pd.DataFrame({"cell": cell, "actual": names[actual], "predicted": names[predicted],
+                                   "count": counts[cell].astype(int),
+                                   "share": counts[cell] / total if total else 0.0, column: grid}))
+    cells = pd.concat(parts).sort_values(column, kind="stable").reset_index(drop=True)
+    return {"cells": cells,
+            "roc_point": _operating_points(roc, grid).assign(**{column: grid}),
+            "pr_point": _operating_points(pr, grid).assign(**{column: grid}),
+            "at": pd.DataFrame({"threshold": grid, column: grid})}
+
+
 def threshold_sweep(y_true, scores, step: float = THRESHOLD_STEP) -> pd.DataFrame:
     """Every metric at every threshold on a 0..1 grid, long format (threshold, metric, value)."""
     grid = np.round(np.arange(0.0, 1.0 + step / 2, step), 10)

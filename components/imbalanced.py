@@ -414,8 +414,8 @@ def fitted(name: str, ratio: float, strategy: str, k: int, weight: str, weight_r
 
 @dataclass
 class Dashboard:
-    """The chosen strategy's fit, its threshold-free curves and every chart's spec (a threshold move swaps
-    the threshold's tiny datasets into them: no refit, no rebuild, no re-embed)."""
+    """The chosen strategy's fit, its threshold-free curves and every chart's spec (the threshold charts hold
+    every threshold and follow the slider in the browser: no refit, no rebuild, no re-embed)."""
     res: Result
     roc: pd.DataFrame
     auc: float
@@ -435,7 +435,8 @@ def dashboard(name: str, ratio: float, strategy: str, k: int, weight: str, weigh
         "counts": charts.to_spec(charts.bar_chart(res.counts, x="count", y="stage", color="class", sort=None,
                                                   height=200, title="Training rows per class")),
         **charts.threshold_specs(res.y_test, res.proba, "minority", roc, auc, pr, ap,
-                                 evaluation.threshold_sweep(res.y_test, res.proba)),
+                                 evaluation.threshold_sweep(res.y_test, res.proba), key=THRESHOLD_KEY,
+                                 lo=THRESHOLD_MIN, hi=THRESHOLD_MAX, step=THRESHOLD_STEP),
     }
     if res.grid is not None:
         base = res.points[res.points["marker"] != "synthetic"]

@@ -352,18 +352,29 @@ def test_light_panels_come_first_and_the_comparisons_last():
     assert not at.get("progress")  # the bars are gone once every fit is done
 
 
-def test_a_threshold_move_changes_only_the_threshold_datasets_and_refits_nothing():
+def without_scrub_position(spec: str) -> dict:
+    parsed = json.loads(spec)
+    parsed["params"] = [{k: v for k, v in p.items() if k != "value"} for p in parsed.get("params", [])]
+    return parsed
+
+
+def test_a_threshold_move_changes_no_dataset_and_refits_nothing():
+    """The threshold charts hold every threshold: a move changes only where their parameter starts (and in
+    the browser, where the slider's fragment reruns alone, not even that: components/ui/scrub.py)."""
     from components import charts
     at = open_page(PAGE, query={im.DATA_KEY: "moons", im.STRATEGY_KEY: im.SMOTE_})
     before = drawn(at)
+    param = charts.scrub_param(im.THRESHOLD_KEY)
     with mock.patch.object(im, "fit_strategy", wraps=im.fit_strategy) as spy:
         for t in (0.2, 0.73):
             at.slider(key=im.THRESHOLD_KEY).set_value(t).run()
             after = drawn(at)
             for title, (spec, data) in before.items():
-                assert after[title][0] == spec, title
-                changed = {n for n in data if after[title][1][n] != data[n]}
-                assert changed <= set(charts.THRESHOLD_DATASETS), (title, changed)
+                assert without_scrub_position(after[title][0]) == without_scrub_position(spec), title
+                assert after[title][1] == data, title
+                values = [p["value"] for p in json.loads(after[title][0]).get("params", []) if p["name"] == param]
+                assert values in ([], [t]), (title, values)
+            assert sum(param in spec for spec, _ in after.values()) == 4
             before = after
         assert spy.call_count == 0
 

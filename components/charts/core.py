@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from typing import Mapping
 
 import altair as alt
 import pandas as pd
@@ -202,6 +204,68 @@ def with_datasets(spec: dict, frames: dict[str, pd.DataFrame | list[dict]]) -> d
     and the browser updates the drawn chart in place."""
     datasets = spec.get("datasets", {})
     return {**spec, "datasets": {**datasets, **{n: _arrow_of(f) for n, f in frames.items() if n in datasets}}}
+
+
+# Scrubbing in the browser. A scrubbing control (a threshold, a round, a row) is a Streamlit slider; its
+# charts carry every position's rows at once, each tagged with its position (SCRUB_COLUMN), and show the
+# rows of the position held by a Vega-Lite parameter (scrub_param). In the browser the parameter follows
+# the slider's own input element as it moves (components/ui/scrub.py), so the charts redraw in the page
+# with no server round trip and no re-embedding (the spec never changes); the server still receives the
+# slider's value, keeps it in the URL and recomputes the page's numbers from it.
+SCRUB_COLUMN = "_scrub"
+
+
+def scrub_param(key: str) -> str:
+    """The Vega-Lite parameter that follows the slider with widget key ``key`` (components/ui/scrub.py
+    derives the same name from the slider's element: letters and digits kept, anything else "_")."""
+    return "scrub__" + re.sub(r"[^A-Za-z0-9]", "_", key)
+
+
+def slices(positions: Mapping[float, Mapping[str, list[dict] | pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """Moving datasets at every position of a slider (position -> name -> rows, what a page would swap in
+    at that position with with_datasets), stacked per name and tagged with the position (SCRUB_COLUMN)."""
+    stacked: dict[str, list[pd.DataFrame]] = {}
+    for position, frames in positions.items():
+        for name, rows in frames.items():
+            frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame.from_records(rows)
+            stacked.setdefault(name, []).append(frame.assign(**{SCRUB_COLUMN: float(position)}))
+    return {name: pd.concat(parts, ignore_index=True) for name, parts in stacked.items()}
+
+
+def _filter_views(node, names: set[str], test: str):
+    """A copy of ``node`` in which every view that reads one of ``names`` first keeps the rows of the
+    parameter's position (a filter prepended to its transforms: later transforms see only those rows)."""
+    if isinstance(node, list):
+        return [_filter_views(item, names, test) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: (v if k in ("datasets", "data") else _filter_views(v, names, test)) for k, v in node.items()}
+    data = node.get("data")
+    if isinstance(data, dict) and data.get("name") in names:
+        out["transform"] = [{"filter": test}] + list(node.get("transform", []))
+    return out
+
+
+def scrubbable(spec: dict, key: str, stacked: Mapping[str, pd.DataFrame], lo: float, hi: float, step: float) -> dict:
+    """A spec whose named datasets that move with the slider ``key`` hold every position's rows.
+
+    ``stacked`` maps each moving dataset's name to its rows at every value the slider can take (lo..hi
+    by step), tagged with that value in SCRUB_COLUMN (see slices); names the spec does not have are
+    ignored. The parameter is bound to an input element Vega generates (hidden by
+    components/ui/scrub.py) with the slider's range and step, so a value set on it snaps as the
+    slider's does. Its starting value is the slider's when the chart is drawn (show.chart sets it)."""
+    datasets = dict(spec.get("datasets", {}))
+    names = {name for name in stacked if name in datasets}
+    param = scrub_param(key)
+    for name in names:
+        datasets[name] = _arrow_bytes(stacked[name])
+    # within half a step: the slider's value and the position are the same decimal, parsed in two places
+    test = f"abs(datum['{SCRUB_COLUMN}'] - {param}) < {step / 2!r}"
+    out = _filter_views({k: v for k, v in spec.items() if k != "datasets"}, names, test)
+    out["params"] = list(spec.get("params", [])) + [
+        {"name": param, "value": lo, "bind": {"input": "range", "min": lo, "max": hi, "step": step}}]
+    out["datasets"] = datasets
+    return out
 
 
 def named_datasets(spec: dict, names: dict[int | None, str]) -> dict:

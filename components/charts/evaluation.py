@@ -8,8 +8,27 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from components.charts.core import BLACK, BLUE, HEIGHT, OKABE_ITO, ORANGE, SKY, VERMILION, _arrow_of, as_chart
-from components.evaluation import THRESHOLD_DEFAULT, confusion_at, finite_thresholds, threshold_frames
+from components.charts.core import (
+    BLACK,
+    BLUE,
+    HEIGHT,
+    OKABE_ITO,
+    ORANGE,
+    SCRUB_COLUMN,
+    SKY,
+    VERMILION,
+    _arrow_of,
+    as_chart,
+    scrubbable,
+)
+from components.evaluation import (
+    THRESHOLD_DEFAULT,
+    THRESHOLD_STEP,
+    confusion_at,
+    finite_thresholds,
+    threshold_frames,
+    threshold_frames_grid,
+)
 
 
 def _operating_point(data: str, x_col: str, y_col: str) -> alt.Chart:
@@ -159,16 +178,24 @@ def threshold_metrics_spec(sweep: pd.DataFrame, at: list[dict], height: int = HE
 
 
 def threshold_specs(y_test: np.ndarray, scores: np.ndarray, positive: str, roc: pd.DataFrame, auc: float,
-                    pr: pd.DataFrame, ap: float, sweep: pd.DataFrame) -> dict[str, dict]:
-    """The four threshold-driven charts of one fitted model (confusion, roc, pr, sweep), drawn at the
-    default threshold until a page swaps in the current one (with_datasets + threshold_frames)."""
+                    pr: pd.DataFrame, ap: float, sweep: pd.DataFrame, *, key: str | None = None,
+                    lo: float = 0.0, hi: float = 1.0, step: float = THRESHOLD_STEP) -> dict[str, dict]:
+    """The four threshold-driven charts of one fitted model (confusion, roc, pr, sweep). With ``key``
+    (the threshold slider's widget key and its range) each holds its threshold datasets at every
+    threshold of the slider and follows the slider in the browser (charts.scrubbable); without, they
+    are drawn at the default threshold until a page swaps in the current one (with_datasets)."""
     at = threshold_frames(confusion_at(y_test, scores, THRESHOLD_DEFAULT), THRESHOLD_DEFAULT, positive, roc, pr)
-    return {
+    specs = {
         "confusion": confusion_matrix_spec(at["cells"], positive),
         "roc": roc_spec(roc, auc, at["roc_point"]),
         "pr": pr_spec(pr, ap, float(np.mean(y_test)), at["pr_point"]),
         "sweep": threshold_metrics_spec(sweep, at["at"], height=220),
     }
+    if key is None:
+        return specs
+    grid = np.round(np.arange(lo, hi + step / 2, step), 10)
+    stacked = threshold_frames_grid(y_test, scores, grid, positive, roc, pr, SCRUB_COLUMN)
+    return {name: scrubbable(spec, key, stacked, lo, hi, step) for name, spec in specs.items()}
 
 
 def folds_spec(runs: pd.DataFrame) -> dict:

@@ -2,22 +2,28 @@
 
 A chart reaches the page as a Vega-Lite dict that the lab's cached computation built (a charts
 builder, then charts.to_spec, or a charts.*_spec function): a rerun with the same settings sends the
-cached dict, no Altair. ``moving`` swaps small named datasets into it for scrubbing controls (a
-threshold, a round, a row): the spec stays byte-identical, so the browser updates the drawn chart in
-place instead of embedding it again.
+cached dict, no Altair. ``scrub`` ties a chart that holds every position of a slider to that slider,
+so the browser redraws it as the slider moves, before the server's run (components/ui/scrub.py);
+``moving`` swaps small named datasets into it after the server's run: the spec stays byte-identical,
+so the browser updates the drawn chart in place instead of embedding it again.
 """
 from __future__ import annotations
 
 import streamlit as st
 
 from components import charts
+from components.ui import scrub as scrub_ui
 
 PRESENTER_KEY = "app.presenter"  # components.ui.common.PRESENTER_KEY (common imports this module)
 
 
-def chart(spec: dict, *, target=None, moving: dict[str, list[dict]] | None = None) -> None:
+def chart(spec: dict, *, target=None, moving: dict[str, list[dict]] | None = None,
+          scrub: tuple[str, float] | None = None) -> None:
     """Draw ``spec`` in ``target`` (a column or container; default: the page); in presenter mode with
-    the projector's type sizes (charts.PRESENTER_CONFIG)."""
+    the projector's type sizes (charts.PRESENTER_CONFIG). ``scrub``: (slider key, its value) for a chart
+    built by charts.scrubbable, which follows that slider in the browser (components/ui/scrub.py)."""
+    if scrub:
+        spec = scrub_ui.with_position(spec, *scrub)
     if moving:
         spec = charts.with_datasets(spec, moving)
     if st.session_state.get(PRESENTER_KEY, False):

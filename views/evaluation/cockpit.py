@@ -54,8 +54,8 @@ def shared_controls(ds: datasets.Dataset) -> cockpit.CockpitSettings:
 
 @st.fragment
 def threshold_panel(h: cockpit.Holdout, settings: cockpit.CockpitSettings) -> None:
-    """Everything the threshold changes; reruns alone when the slider moves (no refit, no re-split),
-    and the charts only swap four tiny datasets (components/ui/threshold.py)."""
+    """Everything the threshold changes; reruns alone when the slider moves (no refit, no re-split). The
+    charts follow the slider in the browser before this rerun (components/ui/threshold.py)."""
     fit = h.fit
     t = threshold.snap(controls.bound(st.slider, "Decision threshold: predict positive when P(positive) ≥ threshold", 0.0, 1.0,
                                  ev.THRESHOLD_DEFAULT, ev.THRESHOLD_STEP, key=ev.THRESHOLD_KEY))
@@ -68,7 +68,7 @@ def threshold_panel(h: cockpit.Holdout, settings: cockpit.CockpitSettings) -> No
                f"Training split: {fit.n_train} rows, {fit.train_positive} positive. "
                + ("No row is predicted positive at this threshold: precision is undefined and shown as 0."
                   if tp + fp == 0 else ""))
-    threshold.draw(h.specs, ev.threshold_frames(cm, t, settings.positive, h.roc, h.pr))
+    threshold.draw(h.specs, ev.THRESHOLD_KEY, t)
     with st.expander("Confusion matrix at this threshold (table)"):
         st.dataframe(ev.confusion_frame(cm, settings.positive), hide_index=True)
     common.show_code(cockpit.holdout_script(replace(settings, threshold=t)))

@@ -100,7 +100,7 @@ def data_caption(s: im.Settings, res: im.Result) -> None:
 @st.fragment
 def threshold_panel(board: im.Dashboard, s: im.Settings) -> None:
     """The accuracy paradox and the threshold dashboard; reruns alone when the threshold moves (no refit, no
-    chart rebuild: the charts only swap the threshold's tiny datasets)."""
+    chart rebuild: the charts follow the slider in the browser before this rerun)."""
     res = board.res
     st.subheader("The accuracy paradox and threshold moving")
     t = threshold.snap(controls.bound(
@@ -120,7 +120,7 @@ def threshold_panel(board: im.Dashboard, s: im.Settings) -> None:
     cols[2].metric("F1", f"{m['f1']:.3f}")
     st.caption(im.paradox_sentence(im.majority_accuracy(res.y_test), m["accuracy"], m["recall"], t))
     cm = evaluation.confusion_at(res.y_test, res.proba, t)
-    threshold.draw(board.specs, evaluation.threshold_frames(cm, t, "minority", board.roc, board.pr))
+    threshold.draw(board.specs, im.THRESHOLD_KEY, t)
     with st.expander("Confusion matrix at this threshold (table)"):
         st.dataframe(evaluation.confusion_frame(cm, "minority"), hide_index=True)
     common.show_code(im.script(replace(s, threshold=t), res.extra["strategy"], res.extra["n_pos_train"]))
