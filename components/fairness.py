@@ -518,7 +518,7 @@ class ThresholdView:
     grid: pd.DataFrame  # every pair of thresholds
     frontiers: dict  # "DP difference" / "EO difference" -> frontier rows
     frontier_text: str  # the two frontier sentences (they do not depend on the thresholds)
-    specs: dict  # rates, scores, frontier_dp, frontier_eo; what a threshold moves: threshold_frames
+    specs: dict  # mode -> rates, scores, frontier_dp, frontier_eo, following that mode's sliders (scrub_specs)
     rates_table: dict  # group -> (thresholds x RATE_ORDER) array: the bars at every threshold of the grid
     pairs_table: np.ndarray  # (threshold A, threshold B, [accuracy, DP difference, EO difference])
     score_top: float  # the histogram's tallest bar: each group's cut spans its half of the chart
@@ -529,8 +529,7 @@ SCORE_BIN = 0.05
 
 def score_histogram(scores: np.ndarray, y: np.ndarray, group: np.ndarray, names: tuple[str, str]) -> pd.DataFrame:
     """Applicants per score bin (0.05 wide), group and label; group B's counts negative, drawn below the axis.
-    Binned here, not in the chart: a threshold move sends the chart again, and 80 rows cost the browser far
-    less than 1,200 points."""
+    Binned here, not in the chart: 80 rows cost the browser far less than 1,200 points."""
     bins = np.clip((scores / SCORE_BIN).astype(int), 0, int(round(1 / SCORE_BIN)) - 1)
     rows = []
     for g in GROUPS:
@@ -546,8 +545,7 @@ def score_histogram(scores: np.ndarray, y: np.ndarray, group: np.ndarray, names:
 # shared: read-only, and a copy per rerun would unpickle the 10,201-pair grid and the charts' data (~1 MB)
 @memo.cached(max_entries=32, shared=True, progress="Sweeping every pair of thresholds…")
 def threshold_view(bias: float, use_group: bool, use_proxy: bool, labels: str, seed: int) -> ThresholdView:
-    """Everything the thresholds do not change, with the charts they move (drawn at 0.5 until the page
-    swaps in the current thresholds' datasets)."""
+    """Everything the thresholds do not change, and the charts they move, holding every threshold."""
     s = scored(bias, use_group, use_proxy, seed)
     y = s.labels(labels)
     sw = sweep(s.scores, y, s.group)
@@ -557,19 +555,20 @@ def threshold_view(bias: float, use_group: bool, use_proxy: bool, labels: str, s
     hist = score_histogram(s.scores, y, s.group, (positive, negative))
     top = float(hist.groupby(["group", "start"], observed=True)["count"].sum().max())
     rates_table, pairs_table = _rates_table(sw), _pairs_table(grid)
-    at = _frames(rates_table, pairs_table, top, THRESHOLD_DEFAULT, THRESHOLD_DEFAULT)
+    shared_rows = scrub_stacks(sw, rates_table, top, per_group=False)
     on_cloud = grid["threshold A"].isin(THRESHOLDS[::CLOUD_STEP]) & grid["threshold B"].isin(THRESHOLDS[::CLOUD_STEP])
     shared = grid[grid["threshold A"] == grid["threshold B"]]
     specs = {
-        "rates": rates_spec(at["rates"]),
-        "scores": scores_spec(hist, (positive, negative), top, at["cuts"]),
-        **{key: frontier_spec(x, title, grid[on_cloud], fronts[x], shared, at["current"])
+        "rates": rates_spec(shared_rows["rates"]),
+        "scores": scores_spec(hist, (positive, negative), top, shared_rows["cuts"]),
+        **{key: frontier_spec(x, title, grid[on_cloud], fronts[x], shared, shared_rows["current"])
            for key, x, title in (("frontier_dp", "DP difference", "demographic-parity difference"),
                                  ("frontier_eo", "EO difference", "equalised-odds difference"))},
     }
     text = " ".join(frontier_sentence(grid, x, name) for x, name in (("DP difference", "demographic parity"),
                                                                       ("EO difference", "equalised odds")))
-    return ThresholdView(sw, grid, fronts, text, specs, rates_table, pairs_table, top)
+    return ThresholdView(sw, grid, fronts, text, scrub_specs(specs, sw, rates_table, top), rates_table,
+                         pairs_table, top)
 
 
 def _rates_table(sw: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -604,9 +603,58 @@ def _frames(rates_table: dict, pairs_table: np.ndarray, top: float, t_a: float,
 
 
 def threshold_frames(view: ThresholdView, t_a: float, t_b: float) -> dict[str, list[dict]]:
-    """The small datasets a threshold move changes (the per-group bars, each group's cut, the current point),
-    looked up in the cached sweep; tests/test_fairness.py checks them against the panel's fairlearn numbers."""
+    """What the charts show at one pair of thresholds (the per-group bars, each group's cut, the current
+    point), looked up in the cached sweep; tests/test_fairness.py checks them against the panel's fairlearn
+    numbers and the charts' stacked rows (scrub_stacks) against them."""
     return _frames(view.rates_table, view.pairs_table, view.score_top, t_a, t_b)
+
+
+# Scrubbing in the browser (charts.scrubbable). With one threshold every moving row follows its slider; with one
+# per group each group's rows follow that group's slider, tagged in its own column. The current point depends on
+# both thresholds: rather than 10,201 stacked pairs, "current" holds each group's counts and rates at every
+# threshold and the frontier charts combine the two rows the sliders select (frontier_chart), as pair_grid does.
+GROUP_SCRUB_COLUMNS = {g: f"{charts.SCRUB_COLUMN}_{g}" for g in GROUPS}
+SCRUBBED_BY = {SHARED: ((THRESHOLD_KEY, charts.SCRUB_COLUMN),),  # mode -> (slider key, its rows' tag column)
+               PER_GROUP: ((THRESHOLD_A_KEY, GROUP_SCRUB_COLUMNS["A"]), (THRESHOLD_B_KEY, GROUP_SCRUB_COLUMNS["B"]))}
+
+
+def scrub_stacks(sw: pd.DataFrame, rates_table: dict, top: float, per_group: bool) -> dict[str, pd.DataFrame]:
+    """The moving datasets at every threshold of the slider(s): each group's rows tagged with its threshold,
+    in charts.SCRUB_COLUMN (one threshold) or in its own column (GROUP_SCRUB_COLUMNS, one per group)."""
+    parts: dict[str, list[pd.DataFrame]] = {"rates": [], "cuts": [], "current": []}
+    k, m = len(THRESHOLDS), len(RATE_ORDER)
+    for g in GROUPS:
+        tag = GROUP_SCRUB_COLUMNS[g] if per_group else charts.SCRUB_COLUMN
+        part = sw[sw["group"] == g]
+        parts["rates"].append(pd.DataFrame({"group": g, "metric": np.tile(RATE_ORDER, k),
+                                            "value": rates_table[g].ravel(), tag: np.repeat(THRESHOLDS, m)}))
+        parts["cuts"].append(pd.DataFrame({"group": g, "threshold": THRESHOLDS, "from": 0.0,
+                                           "to": top if g == "A" else -top, tag: THRESHOLDS}))
+        parts["current"].append(pd.DataFrame({
+            "series": SERIES[3], "group": g,
+            "threshold A": THRESHOLDS if g == "A" else np.nan, "threshold B": THRESHOLDS if g == "B" else np.nan,
+            "correct": part["correct"].to_numpy(dtype=float), "n": part["n"].to_numpy(dtype=float),
+            "selection rate": part["selection rate"].to_numpy(dtype=float),
+            "TPR": part["TPR"].to_numpy(dtype=float), "FPR": part["FPR"].to_numpy(dtype=float), tag: THRESHOLDS}))
+    return {name: pd.concat(frames, ignore_index=True) for name, frames in parts.items()}
+
+
+def scrub_specs(specs: dict[str, dict], sw: pd.DataFrame, rates_table: dict, top: float) -> dict[str, dict]:
+    """Per mode, the four threshold charts following that mode's slider(s) in the browser."""
+    out = {}
+    for mode, sliders in SCRUBBED_BY.items():
+        stacked = scrub_stacks(sw, rates_table, top, per_group=mode == PER_GROUP)
+        out[mode] = {}
+        for name, spec in specs.items():
+            for key, column in sliders:
+                spec = charts.scrubbable(spec, key, stacked, THRESHOLD_MIN, THRESHOLD_MAX, THRESHOLD_STEP, column)
+            out[mode][name] = spec
+    return out
+
+
+def scrub_positions(mode: str, t_a: float, t_b: float) -> list[tuple[str, float]]:
+    """The (slider key, value) pairs the threshold charts of ``mode`` follow (show.chart's scrub)."""
+    return [(THRESHOLD_KEY, t_a)] if mode == SHARED else [(THRESHOLD_A_KEY, t_a), (THRESHOLD_B_KEY, t_b)]
 
 
 # ---- mitigation ------------------------------------------------------------------------------------
@@ -771,7 +819,7 @@ SERIES_SCALE = alt.Scale(domain=list(SERIES), range=["#b0b0b0", charts.BLACK, ch
 
 def _spec(builder, static: tuple, datasets: dict[str, pd.DataFrame | list[dict]]) -> dict:
     """A chart whose data are all named, as the Vega-Lite dict st.vega_lite_chart draws, with its datasets in
-    Arrow (as charts.to_spec does); scrubbing swaps some of them (charts.with_datasets). The chart itself is
+    Arrow (as charts.to_spec does); the threshold charts then hold every threshold (scrub_specs). The chart itself is
     built once per builder and static arguments (_layout): Altair cost 25-45 ms per chart, paid on every
     refit before."""
     spec = copy.deepcopy(_layout(builder, *static))  # the cached layout must never see a caller's edits
@@ -830,7 +878,7 @@ def rates_chart() -> alt.Chart:
     ).properties(title="Per-group rates at the threshold(s)", height=220, width="container")
 
 
-def rates_spec(rows: list[dict]) -> dict:
+def rates_spec(rows: pd.DataFrame) -> dict:
     return _spec(rates_chart, (), {"rates": rows})
 
 
@@ -857,7 +905,7 @@ def scores_chart(label_domain: tuple[str, str]) -> alt.LayerChart:
         title="Scores per group; approved right of the line", height=240, width="container")
 
 
-def scores_spec(hist: pd.DataFrame, label_domain: tuple[str, str], top: float, cuts: list[dict]) -> dict:
+def scores_spec(hist: pd.DataFrame, label_domain: tuple[str, str], top: float, cuts: pd.DataFrame) -> dict:
     names = [{"x": 0.0, "y": top * 1.05, "text": "group A"}, {"x": 0.0, "y": -top * 1.05, "text": "group B"}]
     return _spec(scores_chart, (label_domain,), {"hist": hist, "group_names": names, "cuts": cuts})
 
@@ -874,6 +922,17 @@ def _pair_tooltip(x: str) -> list[alt.Tooltip]:
             alt.Tooltip(field=x, type="quantitative", format=".3f")]
 
 
+# The current point from the two rows of "current" the sliders keep (one per group): pair_grid's numbers.
+CURRENT_AGGREGATE = (("threshold A", "max", "threshold A"), ("threshold B", "max", "threshold B"),
+                     ("correct", "sum", "correct"), ("n", "sum", "n"),
+                     ("selection_max", "max", "selection rate"), ("selection_min", "min", "selection rate"),
+                     ("tpr_max", "max", "TPR"), ("tpr_min", "min", "TPR"), ("fpr_max", "max", "FPR"),
+                     ("fpr_min", "min", "FPR"))
+CURRENT_CALCULATE = {"accuracy": "datum.correct / datum.n",
+                     "DP difference": "datum.selection_max - datum.selection_min",
+                     "EO difference": "max(datum.tpr_max - datum.tpr_min, datum.fpr_max - datum.fpr_min)"}
+
+
 def frontier_chart(x: str, x_title: str) -> alt.LayerChart:
     enc = _frontier_encoding(x, x_title)
     colour = alt.Color(field="series", type="nominal", title=None, scale=SERIES_SCALE,
@@ -884,7 +943,10 @@ def frontier_chart(x: str, x_title: str) -> alt.LayerChart:
         **enc, color=colour, order=alt.Order(field=x, type="quantitative"), tooltip=_pair_tooltip(x))
     shared = alt.Chart(alt.NamedData(name="shared")).mark_line(strokeDash=[5, 3], strokeWidth=2).encode(
         **enc, color=colour, order=alt.Order(field="threshold A", type="quantitative"), tooltip=_pair_tooltip(x))
-    current = alt.Chart(alt.NamedData(name="current")).mark_point(
+    current = alt.Chart(alt.NamedData(name="current")).transform_aggregate(
+        aggregate=[alt.AggregatedFieldDef(op=op, field=field, **{"as": name}) for name, op, field in CURRENT_AGGREGATE],
+        groupby=["series"],
+    ).transform_calculate(**CURRENT_CALCULATE).mark_point(
         size=180, filled=True, stroke=charts.BLACK, opacity=1).encode(**enc, color=colour, tooltip=_pair_tooltip(x))
     return alt.layer(cloud, front, shared, current).properties(
         title=f"Accuracy vs {x_title}", height=260, width="container")
@@ -897,7 +959,7 @@ def _with_series(frame: pd.DataFrame, x: str, series: str) -> pd.DataFrame:
 
 
 def frontier_spec(x: str, x_title: str, cloud: pd.DataFrame, front: pd.DataFrame, shared: pd.DataFrame,
-                  current: list[dict]) -> dict:
+                  current: pd.DataFrame) -> dict:
     return _spec(frontier_chart, (x, x_title), {
         "cloud": _with_series(cloud, x, SERIES[0]), "frontier": _with_series(front, x, SERIES[1]),
         "shared": _with_series(shared, x, SERIES[2]), "current": current})

@@ -419,6 +419,15 @@ def _lime_inputs(e: Explained, seed: int, n_samples: int, scale: float) -> tuple
     return Z, sd, e.X_test.to_numpy(dtype=float)
 
 
+def _lime_design(Z: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """The copies' displacements D in training standard deviations and their kernel weights exp(-d²/w²)
+    (d: the standardised distance to the row, w = 0.75·sqrt(p)); the same for every row."""
+    D = Z * scale
+    width = 0.75 * np.sqrt(Z.shape[1])
+    dist = np.sqrt((D ** 2).sum(axis=1))  # standardised distance to the row
+    return D, np.exp(-(dist ** 2) / width ** 2)
+
+
 def lime_outputs(e: Explained, seed: int = 0, n_samples: int = LIME_SAMPLES, scale: float = LIME_SCALE,
                  rows_per_call: int = 64) -> np.ndarray:
     """The model's output on every test row's perturbed copies, shape (test rows, n_samples): what
@@ -449,10 +458,7 @@ def lime_samples(e: Explained, row: int, seed: int = 0, n_samples: int = LIME_SA
         yp = f(pd.DataFrame(x + Z * sd * scale, columns=e.feature_names))
     else:
         yp = outputs[row]
-    width = 0.75 * np.sqrt(x.shape[1])
-    dist = np.sqrt(((Z * scale) ** 2).sum(axis=1))  # standardised distance to the row
-    w = np.exp(-(dist ** 2) / width ** 2)
-    D = Z * scale  # displacement in training standard deviations
+    D, w = _lime_design(Z, scale)
     full = Ridge(alpha=1e-3).fit(D, yp, sample_weight=w)
     return {"x": x[0], "D": D, "y": np.asarray(yp, dtype=float), "w": w, "rank": np.argsort(-np.abs(full.coef_)),
             "full_fidelity": float(full.score(D, yp, sample_weight=w))}
@@ -517,6 +523,37 @@ def lime_fit(feature_names: list[str], samples: dict, n_features: int = LIME_K_D
                                                               ignore_index=True)
     return {"weights": weights, "fidelity": fidelity, "surrogate_at_row": float(sur.intercept_),
             "model_at_row": float(yp[0]), "full_fidelity": samples["full_fidelity"], "n_all": D.shape[1]}
+
+
+def lime_weights_every_row(e: Explained, outputs: np.ndarray, n_features: int = LIME_K_DEFAULT, seed: int = 0,
+                           n_samples: int = LIME_SAMPLES, scale: float = LIME_SCALE) -> pd.DataFrame:
+    """lime_fit's weights at every test row at once (outputs: lime_outputs), in long format: row, then
+    lime_fit's columns and order (feature, weight, value; largest |weight| first). For the surrogate chart
+    that holds every row. The copies' displacements and kernel weights are the same for every row (one
+    seed), only the model's outputs differ: one multi-output ridge ranks every row's features, and the rows
+    that keep the same features share one weighted least-squares solve (as LinearRegression does it:
+    weighted centring, then rows scaled by the square root of their weight). tests/test_interpretability.py
+    compares each row's weights with lime_fit's."""
+    Z, _, X = _lime_inputs(e, seed, n_samples, scale)
+    D, w = _lime_design(Z, scale)
+    Y = outputs[:, :n_samples]
+    rank = np.argsort(-np.abs(Ridge(alpha=1e-3).fit(D, Y.T, sample_weight=w).coef_), axis=1)
+    k = int(min(n_features, D.shape[1]))
+    chosen = np.sort(rank[:, :k], axis=1)
+    root = np.sqrt(w)[:, None]
+    centred_y = (Y - (Y @ w / w.sum())[:, None]).T * root  # (samples, rows)
+    slopes = np.empty((len(Y), k))
+    for features in np.unique(chosen, axis=0):
+        rows = np.flatnonzero((chosen == features).all(axis=1))
+        Dk = D[:, features]
+        slopes[rows] = np.linalg.lstsq((Dk - np.average(Dk, axis=0, weights=w)) * root, centred_y[:, rows],
+                                       rcond=None)[0].T
+    order = np.argsort(-np.abs(slopes), axis=1, kind="stable")
+    features = np.take_along_axis(chosen, order, axis=1)
+    return pd.DataFrame({"row": np.repeat(np.arange(len(Y)), k),
+                         "feature": np.asarray(e.feature_names, dtype=object)[features].ravel(),
+                         "weight": np.take_along_axis(slopes, order, axis=1).ravel(),
+                         "value": np.take_along_axis(X, features, axis=1).ravel()})
 
 
 def pdp_rows(e: Explained, seed: int = 0) -> pd.DataFrame:
@@ -859,9 +896,10 @@ def importance_view(s: FitSettings) -> dict:
             "ranked": ranked_features(e)}
 
 
-# The explained row scrubs: its two charts keep one spec per fit (and surrogate size) and the row only
-# swaps these named datasets, so the browser updates the drawn charts in place.
+# The explained row scrubs: its two charts hold every position of the row slider (each position's rows tagged
+# with it, charts.scrubbable) and follow the slider in the browser; the spec never changes with the row.
 WATERFALL_DATASET, LIME_DATASET = "waterfall", "lime"
+ROW_POSITIONS = range(ROW_MIN, ROW_MAX + 1)  # the slider's values; position p explains test row p % n
 
 
 def waterfall_spec(template: pd.DataFrame, output_name: str) -> dict:
@@ -881,12 +919,38 @@ def lime_spec(template: pd.DataFrame) -> dict:
     return charts.named_datasets(charts.to_spec(chart), {None: LIME_DATASET})
 
 
-@memo.cached(max_entries=16, shared=True)
-def local_specs(s: FitSettings, k: int) -> dict[str, dict]:
-    """The two scrubbed charts of one fit and surrogate size, built once from row 0's frames."""
+def _row_scrubbable(spec: dict, name: str, rows: pd.DataFrame) -> dict:
+    """``spec`` whose dataset ``name`` holds every position of the row slider: ``rows`` has each test row's
+    rows (column "row", dropped), and position p shows row p % (test rows)."""
+    per_row = rows.groupby("row", sort=True).indices
+    n = len(per_row)
+    at = [per_row[p % n] for p in ROW_POSITIONS]
+    stacked = rows.iloc[np.concatenate(at)].drop(columns="row").reset_index(drop=True)
+    stacked[charts.SCRUB_COLUMN] = np.repeat(np.asarray(ROW_POSITIONS, dtype=float), [len(i) for i in at])
+    return charts.scrubbable(spec, ROW_KEY, {name: stacked}, ROW_MIN, ROW_MAX, 1)
+
+
+@memo.cached(max_entries=8, shared=True)
+def waterfall_scrub_spec(s: FitSettings) -> dict:
+    """The waterfall of every position of the row slider, following it in the browser."""
     e = local_fit(s)
-    return {WATERFALL_DATASET: waterfall_spec(waterfall_frame(e, 0), e.output_name),
-            LIME_DATASET: lime_spec(lime_view(s, 0, k)["weights"])}
+    rows = pd.concat([waterfall_frame(e, row).assign(row=row) for row in range(min(len(e.X_test), len(ROW_POSITIONS)))],
+                     ignore_index=True)
+    return _row_scrubbable(waterfall_spec(rows[rows["row"] == 0].drop(columns="row"), e.output_name),
+                           WATERFALL_DATASET, rows)
+
+
+@memo.cached(max_entries=16, shared=True)
+def lime_scrub_spec(s: FitSettings, k: int) -> dict:
+    """The k-feature surrogate's weights at every position of the row slider, following it in the browser."""
+    e = local_fit(s)
+    rows = lime_weights_every_row(e, lime_model_outputs(s), k, seed=s.seed)
+    return _row_scrubbable(lime_spec(rows[rows["row"] == 0].drop(columns="row")), LIME_DATASET, rows)
+
+
+def local_specs(s: FitSettings, k: int) -> dict[str, dict]:
+    """The two row charts of one fit and surrogate size (show.chart with scrub=(ROW_KEY, the slider's value))."""
+    return {WATERFALL_DATASET: waterfall_scrub_spec(s), LIME_DATASET: lime_scrub_spec(s, k)}
 
 
 @memo.cached(max_entries=8, progress="Asking the model about every row's neighbourhood once…")

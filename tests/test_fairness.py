@@ -4,10 +4,12 @@ scripts, each control through AppTest (the thresholds never refit and never chan
 and the question bank's links to the page."""
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 import yaml
 from fairlearn.metrics import demographic_parity_difference, equal_opportunity_difference, equalized_odds_difference
@@ -367,15 +369,59 @@ def test_the_constraint_never_refits_reweighing():
 
 
 # ---- charts ------------------------------------------------------------------------------------------
-def test_a_threshold_move_changes_only_the_moving_datasets():
-    """The browser applies a change confined to named datasets in place; anything else re-embeds."""
-    view = fair.threshold_view(0.3, False, True, fair.RECORDED, 42)
-    frames = [fair.threshold_frames(view, a, b) for a, b in ((0.2, 0.2), (0.7, 0.4))]
-    for name in ("rates", "scores", "frontier_dp", "frontier_eo"):
-        one, two = (charts.with_datasets(view.specs[name], f) for f in frames)
-        assert {k: v for k, v in one.items() if k != "datasets"} == {k: v for k, v in two.items() if k != "datasets"}
-        changed = {n for n in one["datasets"] if one["datasets"][n] != two["datasets"][n]}
-        assert changed and changed <= {"rates", "cuts", "current"}, (name, changed)
+def stacked_rows(spec: dict, name: str) -> pd.DataFrame:
+    return pa.ipc.open_stream(spec["datasets"][name]).read_pandas()
+
+
+def kept(rows: pd.DataFrame, positions: dict[str, float]) -> pd.DataFrame:
+    """The rows the charts' filters keep (charts.scrubbable): those tagged with each slider's position, or
+    untagged (null) in that slider's column."""
+    keep = np.ones(len(rows), dtype=bool)
+    for column, value in positions.items():
+        keep &= rows[column].isna().to_numpy() | (np.abs(rows[column].to_numpy() - value) < fair.THRESHOLD_STEP / 2)
+    return rows[keep]
+
+
+def current_point(rows: pd.DataFrame) -> dict:
+    """The frontier charts' current point from the two rows kept (fair.CURRENT_AGGREGATE, CURRENT_CALCULATE)."""
+    assert len(rows) == 2 and set(rows["group"]) == {"A", "B"}
+    return {"threshold A": rows["threshold A"].max(), "threshold B": rows["threshold B"].max(),
+            "accuracy": rows["correct"].sum() / rows["n"].sum(),
+            "DP difference": rows["selection rate"].max() - rows["selection rate"].min(),
+            "EO difference": max(rows["TPR"].max() - rows["TPR"].min(), rows["FPR"].max() - rows["FPR"].min())}
+
+
+@pytest.mark.parametrize("seed, bias, labels", [(42, 0.3, fair.RECORDED), (7, 0.6, fair.TRUTH), (0, 0.0, fair.RECORDED)])
+def test_the_stacked_charts_show_at_every_threshold_what_threshold_frames_gives(seed, bias, labels):
+    """Each chart holds every threshold (both modes); the rows its filters keep at a position are the rows
+    threshold_frames gives there, and the current point combined from them is the pair grid's."""
+    view = fair.threshold_view(bias, False, True, labels, seed)
+    assert np.isfinite(view.sweep[["TPR", "FPR"]].to_numpy()).all()  # min/max in the browser skip missing rates
+    params = {fair.SHARED: [charts.scrub_param(fair.THRESHOLD_KEY)],
+              fair.PER_GROUP: [charts.scrub_param(k) for k in (fair.THRESHOLD_A_KEY, fair.THRESHOLD_B_KEY)]}
+    for mode, specs in view.specs.items():
+        for name, spec in specs.items():
+            assert [p["name"] for p in spec["params"]] == params[mode], (mode, name)
+        rates, cuts, current = (stacked_rows(specs[chart], name) for chart, name in
+                                (("rates", "rates"), ("scores", "cuts"), ("frontier_dp", "current")))
+        assert stacked_rows(specs["frontier_eo"], "current").equals(current)
+        pairs = [(t, t) for t in fair.THRESHOLDS] if mode == fair.SHARED else \
+            [(a, b) for a in fair.THRESHOLDS[::7] for b in fair.THRESHOLDS[::9]] + [(0.0, 1.0), (1.0, 0.0)]
+        for t_a, t_b in pairs:
+            where = ({charts.SCRUB_COLUMN: t_a} if mode == fair.SHARED else
+                     {fair.GROUP_SCRUB_COLUMNS["A"]: t_a, fair.GROUP_SCRUB_COLUMNS["B"]: t_b})
+            want = fair.threshold_frames(view, t_a, t_b)
+            got = kept(rates, where).set_index(["group", "metric"])["value"]
+            assert len(got) == len(want["rates"])
+            for row in want["rates"]:
+                value = got[(row["group"], row["metric"])]
+                assert (row["value"] is None and np.isnan(value)) or value == row["value"], (t_a, t_b, row)
+            got_cuts = kept(cuts, where).set_index("group")
+            for row in want["cuts"]:
+                assert {k: got_cuts.loc[row["group"], k] for k in ("threshold", "from", "to")} == pytest.approx(
+                    {k: row[k] for k in ("threshold", "from", "to")})
+            point = current_point(kept(current, where))
+            assert point == pytest.approx({k: v for k, v in want["current"][0].items() if k != "series"}, abs=1e-12)
 
 
 @pytest.mark.parametrize("labels", fair.LABEL_OPTIONS)
@@ -461,6 +507,18 @@ def vega(at) -> list:
     return [c.proto for c in at.get("vega_lite_chart")]
 
 
+def without_scrub_position(spec: str) -> dict:
+    parsed = json.loads(spec)
+    parsed["params"] = [{k: v for k, v in p.items() if k != "value"} for p in parsed.get("params", [])]
+    return parsed
+
+
+def scrub_positions(protos: list) -> list[dict]:
+    """Per chart, where its scrubbing parameters start (the sliders' values on the server's run)."""
+    return [{p["name"]: p["value"] for p in json.loads(c.spec).get("params", []) if p["name"].startswith("scrub__")}
+            for c in protos]
+
+
 def group_table(at) -> pd.DataFrame:
     return next(t.value for t in at.table if "base rate" in t.value.columns)
 
@@ -492,16 +550,19 @@ def test_threshold_moves_never_refit_and_never_change_a_spec():
     at.slider(key=fair.THRESHOLD_KEY).set_value(0.35).run()
     assert_clean(at)
     assert fair.FIT_COUNT["n"] == fits, "moving the threshold refitted a model"
-    assert [p.spec for p in vega(at)] == specs
-    moved = [{d.name for d in p.datasets if d.data.data != before.get(d.name)} for p, before in zip(vega(at), data)]
-    assert set().union(*moved) <= {"rates", "cuts", "current"} and moved[2] and moved[4]
+    assert [without_scrub_position(p.spec) for p in vega(at)] == [without_scrub_position(p) for p in specs]
+    assert [{d.name: d.data.data for d in p.datasets} for p in vega(at)] == data
+    assert scrub_positions(vega(at)) == [{}, {}] + [{charts.scrub_param(fair.THRESHOLD_KEY): 0.35}] * 4
     assert_headline(at, numpy_rates(ind["recorded"], decisions(ind, 0.35, 0.35), ind["group"]))
     # one threshold per group: group B's slider moves group B's rates only
     at.radio(key=fair.MODE_KEY).set_value(fair.PER_GROUP).run()
+    per_group = [p.spec for p in vega(at)]
     at.slider(key=fair.THRESHOLD_B_KEY).set_value(0.3).run()
     assert_clean(at)
     assert fair.FIT_COUNT["n"] == fits
-    assert [p.spec for p in vega(at)] == specs
+    assert [without_scrub_position(p.spec) for p in vega(at)] == [without_scrub_position(p) for p in per_group]
+    assert scrub_positions(vega(at)) == [{}, {}] + [{charts.scrub_param(fair.THRESHOLD_A_KEY): 0.5,
+                                                     charts.scrub_param(fair.THRESHOLD_B_KEY): 0.3}] * 4
     want = numpy_rates(ind["recorded"], decisions(ind, 0.5, 0.3), ind["group"])
     assert_headline(at, want)
     table = group_table(at)

@@ -1,4 +1,5 @@
 """Interpretability page: component numbers against independent computations, then the page."""
+import json
 import re
 from unittest import mock
 
@@ -464,6 +465,7 @@ def test_row_switch_reads_cached_shap_values_only():
     at = open_page(PAGE)
     e = I.explain(datasets.load("breast_cancer"), I.FOREST, 42)  # the page's default fit, independently
     specs = [c.proto.spec for c in at.get("vega_lite_chart")]
+    data = [[d.data.data for d in c.proto.datasets] for c in at.get("vega_lite_chart")]
     with mock.patch.object(I.shap, "TreeExplainer", wraps=I.shap.TreeExplainer) as tree, \
             mock.patch.object(I.shap, "LinearExplainer", wraps=I.shap.LinearExplainer) as linear, \
             mock.patch.object(I, "explain_locally", wraps=I.explain_locally) as fit, \
@@ -476,11 +478,15 @@ def test_row_switch_reads_cached_shap_values_only():
             assert m["Model output"] == f"{e.model.predict_proba(e.X_test)[row, 1]:.4f}"
             assert m["Base + sum of SHAP"] == f"{e.base_value + e.shap_values[row].sum():.4f}"
             assert any(c.value.startswith(f"SHAP waterfall for test row {row}:") for c in at.caption)
-            # a scrubbing control: every chart keeps its spec, only the row's named datasets move
-            assert [c.proto.spec for c in at.get("vega_lite_chart")] == specs
+            # a scrubbing control: every chart keeps its spec and its data, only where the row parameter starts
+            assert [without_scrub_position(c.proto.spec) for c in at.get("vega_lite_chart")] == \
+                [without_scrub_position(spec) for spec in specs]
+            assert [[d.data.data for d in c.proto.datasets] for c in at.get("vega_lite_chart")] == data
             waterfall = next(c for c in at.get("vega_lite_chart") if "SHAP waterfall" in c.proto.spec)
+            assert scrub_position(waterfall.proto.spec) == row
             drawn = {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in waterfall.proto.datasets}
-            assert np.allclose(drawn[I.WATERFALL_DATASET]["end"].iloc[-1], e.outputs[row])
+            steps = drawn[I.WATERFALL_DATASET]
+            assert np.allclose(steps[steps[charts.SCRUB_COLUMN] == row]["end"].iloc[-1], e.outputs[row])
         assert (tree.call_count, linear.call_count, fit.call_count, perm.call_count,
                 model_calls.call_count) == (0, 0, 0, 0, 0)
     with mock.patch.object(I, "lime_samples", wraps=I.lime_samples) as samples:
@@ -552,21 +558,43 @@ def test_page_ice_sentence_follows_the_feature_shown():
         assert re.search(r"ICE lines are (not )?parallel", expected)
 
 
-def test_a_row_move_changes_only_the_rows_datasets():
-    """The browser applies a change confined to named datasets in place; anything else re-embeds."""
-    s = I.FitSettings("breast_cancer", seed=SEED)
-    specs = I.local_specs(s, 4)
-    frames = {row: {I.WATERFALL_DATASET: I.row_view(s, row)["records"],
-                    I.LIME_DATASET: I.lime_view(s, row, 4)["records"]} for row in (3, 40)}
+def without_scrub_position(spec: str) -> dict:
+    parsed = json.loads(spec)
+    parsed["params"] = [{k: v for k, v in p.items() if k != "value"} for p in parsed.get("params", [])]
+    return parsed
+
+
+def scrub_position(spec: str) -> float:
+    return next(p["value"] for p in json.loads(spec)["params"] if p["name"] == charts.scrub_param(I.ROW_KEY))
+
+
+@pytest.mark.parametrize("dataset, seed, model", [("breast_cancer", SEED, I.FOREST), ("wine", 5, I.LINEAR),
+                                                  ("diabetes", 1, I.FOREST)])
+def test_the_row_charts_hold_at_every_position_what_a_row_move_showed(dataset, seed, model):
+    """Each position p of the row slider keeps the rows of test row p % n: row_view's waterfall and
+    lime_view's surrogate weights (lime_fit per row, with scikit-learn), and nothing else."""
+    s = I.FitSettings(dataset, seed=seed, model_kind=model)
+    k = 4
+    specs = I.local_specs(s, k)
+    n = len(I.local_fit(s).X_test)
     for name, spec in specs.items():
-        a, b = (charts.with_datasets(spec, frames[row]) for row in (3, 40))
-        assert {k: v for k, v in a.items() if k != "datasets"} == {k: v for k, v in b.items() if k != "datasets"}
-        changed = {n for n in a["datasets"] if a["datasets"][n] != b["datasets"][n]}
-        assert changed == {name}, (name, changed)
-    # what a move draws: the row's waterfall from base to output and its surrogate's weights
-    e = I.explain(datasets.load("breast_cancer"), I.FOREST, SEED)
-    steps = pd.DataFrame(frames[40][I.WATERFALL_DATASET])
-    assert steps["end"].iloc[0] == pytest.approx(e.base_value) and steps["end"].iloc[-1] == pytest.approx(e.outputs[40])
-    assert steps["contribution"].iloc[1:-1].sum() == pytest.approx(e.shap_values[40].sum())
-    weights = pd.DataFrame(frames[40][I.LIME_DATASET])
-    assert len(weights) == 4 and set(weights["feature"]) <= set(e.feature_names)
+        assert [p["name"] for p in spec["params"]] == [charts.scrub_param(I.ROW_KEY)]
+        assert spec["params"][0]["bind"] == {"input": "range", "min": I.ROW_MIN, "max": I.ROW_MAX, "step": 1}
+    waterfall, lime = (pa.ipc.open_stream(specs[name]["datasets"][name]).read_pandas()
+                       for name in (I.WATERFALL_DATASET, I.LIME_DATASET))
+    assert set(waterfall[charts.SCRUB_COLUMN]) == set(lime[charts.SCRUB_COLUMN]) == set(map(float, I.ROW_POSITIONS))
+    for position in I.ROW_POSITIONS:
+        row = position % n
+        at = waterfall[waterfall[charts.SCRUB_COLUMN] == position].drop(columns=charts.SCRUB_COLUMN)
+        pd.testing.assert_frame_equal(at.reset_index(drop=True), pd.DataFrame(I.row_view(s, row)["records"]))
+        at = lime[lime[charts.SCRUB_COLUMN] == position].drop(columns=charts.SCRUB_COLUMN).reset_index(drop=True)
+        want = pd.DataFrame(I.lime_view(s, row, k)["records"])
+        assert list(at["feature"]) == list(want["feature"]) and len(at) == k
+        np.testing.assert_allclose(at[["weight", "value"]].to_numpy(), want[["weight", "value"]].to_numpy(),
+                                   rtol=1e-9, atol=1e-12)
+    # what a position draws: the row's waterfall from base to output and its surrogate's weights
+    e = I.explain(datasets.load(dataset), model, seed)
+    steps = waterfall[waterfall[charts.SCRUB_COLUMN] == 40 % n]
+    assert steps["end"].iloc[0] == pytest.approx(e.base_value)
+    assert steps["end"].iloc[-1] == pytest.approx(e.outputs[40 % n])
+    assert steps["contribution"].iloc[1:-1].sum() == pytest.approx(e.shap_values[40 % n].sum())

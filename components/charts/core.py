@@ -221,14 +221,15 @@ def scrub_param(key: str) -> str:
     return "scrub__" + re.sub(r"[^A-Za-z0-9]", "_", key)
 
 
-def slices(positions: Mapping[float, Mapping[str, list[dict] | pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+def slices(positions: Mapping[float, Mapping[str, list[dict] | pd.DataFrame]],
+           column: str = SCRUB_COLUMN) -> dict[str, pd.DataFrame]:
     """Moving datasets at every position of a slider (position -> name -> rows, what a page would swap in
-    at that position with with_datasets), stacked per name and tagged with the position (SCRUB_COLUMN)."""
+    at that position with with_datasets), stacked per name and tagged with the position (in ``column``)."""
     stacked: dict[str, list[pd.DataFrame]] = {}
     for position, frames in positions.items():
         for name, rows in frames.items():
             frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame.from_records(rows)
-            stacked.setdefault(name, []).append(frame.assign(**{SCRUB_COLUMN: float(position)}))
+            stacked.setdefault(name, []).append(frame.assign(**{column: float(position)}))
     return {name: pd.concat(parts, ignore_index=True) for name, parts in stacked.items()}
 
 
@@ -246,21 +247,26 @@ def _filter_views(node, names: set[str], test: str):
     return out
 
 
-def scrubbable(spec: dict, key: str, stacked: Mapping[str, pd.DataFrame], lo: float, hi: float, step: float) -> dict:
+def scrubbable(spec: dict, key: str, stacked: Mapping[str, pd.DataFrame], lo: float, hi: float, step: float,
+               column: str = SCRUB_COLUMN) -> dict:
     """A spec whose named datasets that move with the slider ``key`` hold every position's rows.
 
     ``stacked`` maps each moving dataset's name to its rows at every value the slider can take (lo..hi
-    by step), tagged with that value in SCRUB_COLUMN (see slices); names the spec does not have are
-    ignored. The parameter is bound to an input element Vega generates (hidden by
-    components/ui/scrub.py) with the slider's range and step, so a value set on it snaps as the
-    slider's does. Its starting value is the slider's when the chart is drawn (show.chart sets it)."""
+    by step), tagged with that value in ``column`` (see slices); names the spec does not have are
+    ignored. A row with no value (null) in ``column`` does not follow this slider: one dataset can hold
+    rows that follow different sliders, each tagged in its own column, with one call per slider (the same
+    ``stacked`` each time; a view keeps the rows every filter keeps). The parameter is bound to an input
+    element Vega generates (hidden by components/ui/scrub.py) with the slider's range and step, so a value
+    set on it snaps as the slider's does. Its starting value is the slider's when the chart is drawn
+    (show.chart sets it)."""
     datasets = dict(spec.get("datasets", {}))
     names = {name for name in stacked if name in datasets}
     param = scrub_param(key)
     for name in names:
         datasets[name] = _arrow_bytes(stacked[name])
     # within half a step: the slider's value and the position are the same decimal, parsed in two places
-    test = f"abs(datum['{SCRUB_COLUMN}'] - {param}) < {step / 2!r}"
+    tag = f"datum['{column}']"
+    test = f"!isValid({tag}) || abs({tag} - {param}) < {step / 2!r}"
     out = _filter_views({k: v for k, v in spec.items() if k != "datasets"}, names, test)
     out["params"] = list(spec.get("params", [])) + [
         {"name": param, "value": lo, "bind": {"input": "range", "min": lo, "max": hi, "step": step}}]

@@ -18,12 +18,13 @@ PRESENTER_KEY = "app.presenter"  # components.ui.common.PRESENTER_KEY (common im
 
 
 def chart(spec: dict, *, target=None, moving: dict[str, list[dict]] | None = None,
-          scrub: tuple[str, float] | None = None) -> None:
+          scrub: tuple[str, float] | list[tuple[str, float]] | None = None) -> None:
     """Draw ``spec`` in ``target`` (a column or container; default: the page); in presenter mode with
     the projector's type sizes (charts.PRESENTER_CONFIG). ``scrub``: (slider key, its value) for a chart
-    built by charts.scrubbable, which follows that slider in the browser (components/ui/scrub.py)."""
-    if scrub:
-        spec = scrub_ui.with_position(spec, *scrub)
+    built by charts.scrubbable, which follows that slider in the browser (components/ui/scrub.py); a list
+    of them for a chart that follows several sliders."""
+    for key, value in ([scrub] if isinstance(scrub, tuple) else scrub or []):
+        spec = scrub_ui.with_position(spec, key, value)
     if moving:
         spec = charts.with_datasets(spec, moving)
     if st.session_state.get(PRESENTER_KEY, False):

@@ -56,8 +56,8 @@ def shap_summary(s: I.FitSettings) -> None:
 @st.fragment
 def local_panel(s: I.FitSettings) -> None:
     """Reruns alone when the row or the surrogate size moves: slices the cached SHAP values and the
-    model's cached outputs around every row, and swaps the row's numbers into the two charts' specs
-    (built once per fit), so the browser updates them in place."""
+    model's cached outputs around every row. The two charts hold every row and follow the row slider in
+    the browser before this rerun (I.local_specs)."""
     st.subheader("Local: why this prediction?")
     a, b = st.columns(2)
     row_pick = controls.bound(a.slider, "Row of the test set to explain", I.ROW_MIN, I.ROW_MAX, I.ROW_DEFAULT,
@@ -71,7 +71,6 @@ def local_panel(s: I.FitSettings) -> None:
     local = I.row_view(s, row)
     lime = I.lime_view(s, row, k)
     specs = I.local_specs(s, k)
-    moving = {I.WATERFALL_DATASET: local["records"], I.LIME_DATASET: lime["records"]}
     st.markdown(local["narrative"])
     x1, x2, x3 = st.columns(3)
     x1.metric("Base value", f"{e.base_value:.4f}")
@@ -79,11 +78,11 @@ def local_panel(s: I.FitSettings) -> None:
     x3.metric("Model output", f"{local['output']:.4f}")
     st.caption(f"SHAP waterfall for test row {row}: from the average output, each feature's contribution, to "
                "the model's output.")
-    show.chart(specs[I.WATERFALL_DATASET], moving=moving)
+    show.chart(specs[I.WATERFALL_DATASET], scrub=(I.ROW_KEY, row_pick))
     with st.expander("Waterfall numbers"):
         st.dataframe(local["waterfall"], hide_index=True)
     st.markdown(lime["text"])
-    show.chart(specs[I.LIME_DATASET], moving=moving)
+    show.chart(specs[I.LIME_DATASET], scrub=(I.ROW_KEY, row_pick))
     st.caption("SHAP and LIME answer different questions, so their signs can differ: a SHAP value compares this "
                "row with the average row (where its value sits against the typical one), a LIME weight is the "
                "slope around this row (what a small change would do). A high value can have pushed the output "

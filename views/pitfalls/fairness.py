@@ -83,8 +83,8 @@ def unawareness_panel(s: fair.FairnessSettings) -> None:
 
 @st.fragment
 def threshold_panel(s: fair.FairnessSettings) -> None:
-    """Everything the thresholds change; reruns alone when one moves (no refit), and the charts only swap
-    three small datasets (the bars, the groups' cuts, the current point)."""
+    """Everything the thresholds change; reruns alone when one moves (no refit). The charts hold every
+    threshold and follow the sliders in the browser before this rerun (fair.scrub_specs)."""
     st.subheader("Per-group rates at your threshold(s)")
     c1, c2, c3, c4 = st.columns([1, 1.3, 1.3, 1.3])
     mode = controls.bound(c1.radio, "Thresholds", fair.MODES, key=fair.MODE_KEY,
@@ -111,10 +111,10 @@ def threshold_panel(s: fair.FairnessSettings) -> None:
                f"{int(rates.by_group['applicants'].sum()):,} applicants (A {rates.by_group.loc['A', 'applicants']}, "
                f"B {rates.by_group.loc['B', 'applicants']}), measured against the {s.labels} (positive: {positive}). "
                "Each difference is the largest gap between the groups; 0 is parity.")
-    frames = fair.threshold_frames(view, cut_a, cut_b)
+    specs, scrub = view.specs[s.mode], fair.scrub_positions(s.mode, cut_a, cut_b)
     c1, c2 = show.columns(2)
-    show.chart(view.specs["rates"], target=c1, moving=frames)
-    show.chart(view.specs["scores"], target=c2, moving=frames)
+    show.chart(specs["rates"], target=c1, scrub=scrub)
+    show.chart(specs["scores"], target=c2, scrub=scrub)
     with st.expander("Per-group rates (table: fairlearn's metrics per group)"):
         # a static table: an interactive grid redrawn on every threshold move cost the browser more
         st.table(rates.by_group.round(3))
@@ -125,8 +125,8 @@ def threshold_panel(s: fair.FairnessSettings) -> None:
 
     st.markdown("##### The accuracy-fairness frontier")
     c1, c2 = show.columns(2)
-    show.chart(view.specs["frontier_dp"], target=c1, moving=frames)
-    show.chart(view.specs["frontier_eo"], target=c2, moving=frames)
+    show.chart(specs["frontier_dp"], target=c1, scrub=scrub)
+    show.chart(specs["frontier_eo"], target=c2, scrub=scrub)
     st.markdown(view.frontier_text + " " + fair.position_sentence(
         view.frontiers, rates.accuracy, rates.demographic_parity, rates.equalised_odds))
     common.show_code(fair.threshold_script(s))
