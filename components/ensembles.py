@@ -12,9 +12,11 @@ what is on screen.
 
 The page (views/models/ensembles.py) reads everything through the cached functions at the end of each
 section. Its scrubbing controls (the number of trees in the vote, the boosting rounds and the round
-shown) never change a chart's spec: what they move lives in small named datasets with stable names
-(VOTE_CELLS, ...), recomputed per move (bagging_frames, boosting_frames) and swapped in by
-show.chart(moving=...), so the browser updates the drawn charts in place.
+shown) never change a chart's spec: each chart holds what they move (the vote's image, boundary and
+label, the rules, the round's image, boundary and weights) at every position of the sliders, computed
+once per fit (bagging_stacked, boosting_stacked), and shows the rows of the sliders' positions
+(charts.scrubbable), so the browser redraws it as a slider moves, with no round trip. bagging_frames
+and boosting_frames give the same rows at one position (the tests compare them).
 """
 from __future__ import annotations
 
@@ -33,7 +35,15 @@ from sklearn.tree import DecisionTreeClassifier
 
 from components import charts, datasets, memo
 from components.boundary import GRID_RESOLUTION, grid_for, points_frame
-from components.charts.boundary import image_boundary_chart, image_extent, name_layer_data, probability_image, retarget
+from components.charts.boundary import (
+    image_boundary_chart,
+    image_extent,
+    name_layer_data,
+    proba_colours,
+    probability_image,
+    retarget,
+)
+from components.charts.core import _filter_views
 from components.code_export import dataset_code
 from components.wording import change, relation
 
@@ -474,15 +484,14 @@ def boosting_sentences(b: BoostingResult) -> str:
 
 
 # ------------------------------------------------------------------ charts: fixed specs, named datasets that move
-# The scrubbing controls (trees in the vote, rounds, the round shown) change only these datasets; the
-# specs are built once per fit and never carry the current number of trees or round in a title or a
-# parameter: a corner label reads it from a one-row dataset instead. The boundaries these controls
-# redraw are one image each (charts.image_boundary_chart): thousands of cells repainted per move kept
-# the browser busy for most of a second.
+# The scrubbing controls (trees in the vote, rounds, the round shown) move only these datasets, which the
+# charts hold at every position (bagging_stacked, boosting_stacked); the specs are built once per fit and
+# never carry the current number of trees or round in a title: a corner label reads it from a one-row
+# dataset instead. The boundaries these controls redraw are one image each (charts.image_boundary_chart):
+# thousands of cells repainted per move kept the browser busy for most of a second.
 VOTE_IMAGE, VOTE_BOUNDARY, VOTE_LABEL, TREES_RULE = "vote_image", "vote_boundary", "vote_label", "trees_rule"
 ROUND_IMAGE, ROUND_BOUNDARY, ROUND_POINTS, ROUND_LABEL = "round_image", "round_boundary", "round_points", "round_label"
 ERRORS, ROUND_RULE = "staged_errors", "round_rule"
-BAGGING_MOVING = (VOTE_IMAGE, VOTE_BOUNDARY, VOTE_LABEL, TREES_RULE)
 BOOSTING_MOVING = (ROUND_IMAGE, ROUND_BOUNDARY, ROUND_POINTS, ROUND_LABEL, ERRORS, ROUND_RULE)
 SERIES = ("AdaBoost test", "AdaBoost train", "gradient boosting test", "gradient boosting train")
 BY_K_TITLE = ["Vote of the first k trees", "dashed: the trees in the vote"]
@@ -595,33 +604,151 @@ def chart_templates() -> dict[str, dict]:
             "errors": charts.to_spec(errors_chart())}
 
 
+def stacked_boundaries(grid_xy: np.ndarray, proba: np.ndarray, positions: np.ndarray) -> tuple[pd.DataFrame,
+                                                                                            pd.DataFrame]:
+    """boundary_frames of the grids (grid_xy, proba[i]) for every position i at once, each row tagged with
+    positions[i] (charts.SCRUB_COLUMN): the same images (one PNG each, coloured in one pass) and the same
+    boundary cells (on_boundary's rule on all the grids at once), in the same order; the tests compare."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    xs, ix = np.unique(grid_xy[:, 0], return_inverse=True)
+    ys, iy = np.unique(grid_xy[:, 1], return_inverse=True)
+    cube = np.full((len(proba), len(ys), len(xs)), np.nan)
+    cube[:, iy, ix] = proba
+    colours = proba_colours(cube[:, ::-1])  # the top row at the largest x2, as probability_image
+    urls = []
+    for pixels in colours:
+        buffer = io.BytesIO()
+        Image.fromarray(pixels, "RGBA").save(buffer, format="PNG")
+        urls.append("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())
+    dx = float(np.median(np.diff(xs))) if len(xs) > 1 else 1.0
+    dy = float(np.median(np.diff(ys))) if len(ys) > 1 else 1.0
+    column = charts.SCRUB_COLUMN
+    images = pd.DataFrame({"x1": float(xs[0]), "x1b": float(xs[-1] + dx), "x2": float(ys[0]),
+                           "x2b": float(ys[-1] + dy), "url": urls, column: positions.astype(float)})
+    # on_boundary: class-1 cells next to a class-0 cell (left, right, below or above)
+    side = cube >= 0.5
+    flip = np.zeros_like(side)
+    across = side[:, :, 1:] != side[:, :, :-1]
+    flip[:, :, 1:] |= across
+    flip[:, :, :-1] |= across
+    up = side[:, 1:, :] != side[:, :-1, :]
+    flip[:, 1:, :] |= up
+    flip[:, :-1, :] |= up
+    at, cell = np.nonzero((flip & side)[:, iy, ix])  # position-major, cells in the grid's order
+    lines = pd.DataFrame({"x1": grid_xy[cell, 0], "x2": grid_xy[cell, 1], column: positions[at].astype(float)})
+    return images, lines
+
+
+def _at_position(position: str) -> str:
+    """The filter keeping the rows of ``position`` (a Vega expression of the sliders' parameters), within
+    half a step as charts.scrubbable's."""
+    return f"abs(datum['{charts.SCRUB_COLUMN}'] - ({position})) < 0.5"
+
+
+def _follow(spec: dict, stacked: dict[str, pd.DataFrame], tests: dict[str, str],
+            sliders: tuple[tuple[str, int, int], ...]) -> dict:
+    """``spec`` with its moving datasets replaced by their rows at every position (``stacked``), each view
+    reading dataset ``name`` keeping the rows that pass ``tests[name]``, and one parameter per slider
+    (key, lo, hi; step 1) following it in the browser (charts.scrubbable: components/ui/scrub.py). Here a
+    chart can follow two sliders (the rounds and the round shown): charts.scrubbable follows one."""
+    for key, lo, hi in sliders:
+        spec = charts.scrubbable(spec, key, {}, lo, hi, 1)  # the parameter only
+    out = {"datasets": {**spec["datasets"], **{n: charts._arrow_bytes(f) for n, f in stacked.items()}}}
+    body = {k: v for k, v in spec.items() if k != "datasets"}
+    for name, test in tests.items():
+        body = _filter_views(body, {name}, test)
+    return body | out
+
+
+def bagging_stacked(m: BaggingMembers) -> dict[str, pd.DataFrame]:
+    """bagging_frames at every number of trees the slider offers (BAG_N_MIN..BAG_N_MAX), stacked and
+    tagged with it (charts.SCRUB_COLUMN): the vote of the first n trees is the running mean."""
+    n = np.arange(BAG_N_MIN, BAG_N_MAX + 1)
+    # the running sum in float64, row after row, as mean(axis=0, dtype=float64) adds them (the tests compare)
+    votes = np.cumsum(m.grid_proba, axis=0, dtype=np.float64)[n - 1] / n[:, None]
+    image, line = stacked_boundaries(m.grid_xy, votes, n)
+    column = charts.SCRUB_COLUMN
+    return {VOTE_IMAGE: image, VOTE_BOUNDARY: line,
+            VOTE_LABEL: pd.DataFrame({"label": [trees_label(int(k)) for k in n], column: n.astype(float)}),
+            TREES_RULE: pd.DataFrame({"n_trees": n, column: n.astype(float)})}
+
+
 def bagging_chart_specs(m: BaggingMembers, by_k: pd.DataFrame, dataset: str) -> dict:
-    """The vote chart (to be filled by bagging_frames), the first members' small boundaries and the
-    first-k chart (its rule named), once per fit."""
+    """The vote chart and the first-k chart, holding the vote at every number of trees (bagging_stacked)
+    and following the slider BAG_N_KEY, and the first members' small boundaries; once per fit."""
     t = chart_templates()
     x_domain, y_domain = image_extent(grid_frame(m.grid_xy, np.zeros(len(m.grid_xy))))
+    stacked = bagging_stacked(m)
     vote = _with_named(retarget(t["vote"], x_domain, y_domain, {VOTE_POINTS_LAYER: m.points}, vote_title(dataset)),
                        bagging_frames(m, BAG_N_DEFAULT))
     members = [retarget(t["member"], *image_extent(grid), dict(enumerate(boundary_frames(grid))),
                         f"{title.capitalize()}: test acc {acc:.3f}") for title, grid, acc in m.members]
-    return {"vote": vote, "members": members, "by_k": charts.swap_layer_data(t["by_k"], {0: by_k})}
+    by_k_spec = charts.swap_layer_data(t["by_k"], {0: by_k})
+    return {"vote": charts.scrubbable(vote, BAG_N_KEY, stacked, BAG_N_MIN, BAG_N_MAX, 1), "members": members,
+            "by_k": charts.scrubbable(by_k_spec, BAG_N_KEY, stacked, BAG_N_MIN, BAG_N_MAX, 1)}
 
 
 def bagging_frames(m: BaggingMembers, n: int) -> dict[str, pd.DataFrame]:
     """What a move of the number of trees changes: the vote's image and boundary, the corner label and
-    the first-k chart's rule."""
+    the first-k chart's rule (bagging_stacked holds them at every n)."""
     n = int(min(max(n, 1), BAG_N_MAX))
     image, line = boundary_frames(grid_frame(m.grid_xy, m.grid_proba[:n].mean(axis=0, dtype=np.float64)))
     return {VOTE_IMAGE: image, VOTE_BOUNDARY: line, VOTE_LABEL: label_rows(trees_label(n)),
             TREES_RULE: pd.DataFrame({"n_trees": [n]})}
 
 
+WEIGHT_COLUMN = "size after round "  # + the round: boosting_stacked's points' size at each round
+
+
+def weight_column(round_: int) -> str:
+    """The column of the round's point sizes in boosting_stacked's points."""
+    return f"{WEIGHT_COLUMN}{round_}"
+
+
+def boosting_stacked(b: BoostingResult) -> dict[str, pd.DataFrame]:
+    """boosting_frames at every round fitted, for the charts to follow the rounds and the round shown.
+
+    The round chart shows round min(round shown, rounds, rounds fitted) (round_view of first_rounds):
+    its image, boundary, label and rule are stacked by that round (charts.SCRUB_COLUMN), one state per
+    round fitted. Only the points' sizes change from round to round, so the points come once with one
+    size column per round (weight_column): stacking whole points would send every point once per round
+    (4 MB at 300 points, 27 MB at 2,000). The staged errors are the run's, every round: the chart keeps
+    those up to the rounds (boosting_specs)."""
+    r = np.arange(1, b.rounds + 1)
+    image, line = stacked_boundaries(b.grid_xy, b.stage_proba.astype(float).round(4), r)
+    column = charts.SCRUB_COLUMN
+    n_train = b.weights.shape[1]
+    sizes = np.ones((b.rounds, len(b.points)))
+    sizes[:, :n_train] = b.weights * n_train  # 1 = the average weight; test points at the average size
+    points = pd.concat([b.points, pd.DataFrame(sizes.T, columns=[weight_column(k) for k in r])], axis=1)
+    return {ROUND_IMAGE: image, ROUND_BOUNDARY: line, ROUND_POINTS: points,
+            ROUND_LABEL: pd.DataFrame({"label": [f"after round {k}" for k in r], column: r.astype(float)}),
+            ERRORS: b.errors, ROUND_RULE: pd.DataFrame({"round": r, column: r.astype(float)})}
+
+
 def boosting_chart_specs(b: BoostingResult) -> dict:
-    """The round chart and the staged-errors chart, every moving part named (boosting_frames fills them)."""
+    """The round chart and the staged-errors chart, holding every round (boosting_stacked) and following
+    the rounds (ADA_N_KEY) and the round shown (ROUND_KEY) in the browser."""
     t = chart_templates()
     first = boosting_frames(b, 1)[0]
-    return {"round": _with_named(retarget(t["round"], *image_extent(round_view(b, 1)[0]), {}, ROUND_TITLE), first),
-            "errors": _with_named(t["errors"], first)}
+    rounds, round_ = charts.scrub_param(ADA_N_KEY), charts.scrub_param(ROUND_KEY)
+    shown = f"min({round_}, {rounds}, {b.rounds})"  # round_view of first_rounds
+    at_shown = _at_position(shown)
+    stacked = boosting_stacked(b)
+    sliders = ((ADA_N_KEY, ADA_N_MIN, ADA_N_MAX), (ROUND_KEY, ROUND_MIN, ROUND_MAX))
+    round_spec = _with_named(retarget(t["round"], *image_extent(round_view(b, 1)[0]), {}, ROUND_TITLE), first)
+    round_spec = _follow(round_spec, {n: stacked[n] for n in (ROUND_IMAGE, ROUND_BOUNDARY, ROUND_POINTS, ROUND_LABEL)},
+                         {ROUND_IMAGE: at_shown, ROUND_BOUNDARY: at_shown, ROUND_LABEL: at_shown}, sliders)
+    layers = list(round_spec["layer"])  # the points read their size at the round shown
+    layers[VOTE_POINTS_LAYER] = {**layers[VOTE_POINTS_LAYER], "transform": [
+        {"calculate": f"datum['{WEIGHT_COLUMN}' + ({shown})]", "as": "size"}]}
+    errors_spec = _follow(_with_named(t["errors"], first), {n: stacked[n] for n in (ERRORS, ROUND_RULE)},
+                          {ERRORS: f"datum['round'] <= {rounds}", ROUND_RULE: at_shown}, sliders)
+    return {"round": round_spec | {"layer": layers}, "errors": errors_spec}
 
 
 def round_view(b: BoostingResult, round_: int) -> tuple[pd.DataFrame, pd.DataFrame, int]:
@@ -640,7 +767,8 @@ def round_view(b: BoostingResult, round_: int) -> tuple[pd.DataFrame, pd.DataFra
 def boosting_frames(b: BoostingResult, round_: int) -> tuple[dict[str, pd.DataFrame], int]:
     """What a move of the rounds or of the round shown changes, for b = the first n rounds (first_rounds):
     the boundary after the round shown, the points' weights, the corner label, the staged errors up to n
-    and the rule at the round. Returns them and the round shown."""
+    and the rule at the round (boosting_stacked holds them at every round). Returns them and the round
+    shown."""
     grid, points, r = round_view(b, round_)
     image, line = boundary_frames(grid)
     return {ROUND_IMAGE: image, ROUND_BOUNDARY: line, ROUND_POINTS: points, ROUND_LABEL: label_rows(f"after round {r}"),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pyarrow as pa
@@ -56,3 +57,51 @@ def assert_converts_like_streamlit(chart, min_datasets: int = 1) -> None:
     for a, b in zip(ours, theirs):
         pd.testing.assert_frame_equal(a, b, check_dtype=False, check_exact=True)
     assert any(len(f) for f in ours)
+
+
+class _Position(int):
+    """A slider's value in a Vega expression read as Python: 'text' + position is 'text5', as in Vega."""
+
+    def __radd__(self, other):
+        return other + str(int(self)) if isinstance(other, str) else int(self) + other
+
+
+def shown_at(spec: dict, values: dict[str, int] | None = None) -> dict:
+    """What Vega-Lite draws of a chart that follows sliders (charts.scrubbable) with them at ``values``
+    (widget key -> value; default: the parameters' starting values in the spec), as a spec without them:
+    each view's transforms applied to its rows here (their Vega expressions -- abs, min, datum['column'],
+    comparisons, 'text' + number -- read as Python), then the position column and the columns a
+    calculate picks from by position (datum['prefix' + ...]) dropped. It compares with a chart built on
+    that position's own rows (layer_frames). Integer positions only."""
+    from components import charts
+
+    params = {p["name"]: p["value"] for p in spec.get("params", []) if p["name"].startswith("scrub__")}
+    if values is not None:
+        params |= {charts.scrub_param(k): v for k, v in values.items()}
+    env = {"abs": abs, "min": lambda *a: _Position(min(a)), **{k: _Position(v) for k, v in params.items()}}
+    datasets = dict(spec["datasets"])
+
+    def walk(part):
+        part = {k: ([walk(x) for x in v] if k == "layer" else v) for k, v in part.items()}
+        data = part.get("data")
+        if isinstance(data, dict) and "name" in data and "transform" in part:
+            frame = _frame(datasets[data["name"]]).copy()  # one block: calculates add columns
+            picked = []
+            for step in part.pop("transform"):
+                if "filter" in step:
+                    frame = frame[eval(step["filter"], env | {"datum": frame})]
+                else:
+                    frame = frame.assign(**{step["as"]: eval(step["calculate"], env | {"datum": frame})})
+                    picked += re.findall(r"datum\['([^']*)' \+", step["calculate"])
+            frame = frame.drop(columns=[c for c in frame if c == charts.SCRUB_COLUMN
+                                        or any(c.startswith(p) and c != p for p in picked)])
+            name = f"{data['name']} at {len(datasets)}"
+            datasets[name] = charts._arrow_bytes(frame.reset_index(drop=True))
+            part["data"] = {"name": name}
+        return part
+
+    out = walk({k: v for k, v in spec.items() if k != "datasets"})
+    out["params"] = [p for p in spec.get("params", []) if p["name"] not in params]
+    if not out["params"]:
+        del out["params"]
+    return out | {"datasets": datasets}

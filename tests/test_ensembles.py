@@ -4,6 +4,7 @@ import json
 import warnings
 from unittest import mock
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,8 +15,8 @@ from sklearn.tree import DecisionTreeClassifier
 from components import datasets
 from components import ensembles as e
 from components.ui import common
-from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, run_exported_script, widgets
-from tests.chart_utils import layer_frames
+from tests.apptest_utils import assert_clean, metric_values, open_page, run_exported_script, widgets
+from tests.chart_utils import layer_frames, shown_at
 from tests.conftest import split_70_30
 
 PAGE = "views/models/ensembles.py"
@@ -335,6 +336,12 @@ def _no_data(spec: dict) -> str:
     return json.dumps({k: v for k, v in spec.items() if k != "datasets"}, sort_keys=True)
 
 
+def _no_positions(spec: dict) -> str:
+    """A spec without its datasets and its sliders' positions (the parameters' starting values)."""
+    params = [{k: v for k, v in p.items() if k != "value"} for p in spec.get("params", [])]
+    return _no_data(spec | {"params": params})
+
+
 STOPS = np.array([[0x00, 0x72, 0xB2], [0xF7, 0xF7, 0xF7], [0xE6, 0x9F, 0x00]], dtype=float)  # blue, grey, orange
 
 
@@ -372,53 +379,91 @@ def test_a_probability_image_is_the_grid_coloured_cell_by_cell():
 
 
 def test_round_charts_validate_and_equal_a_rebuild(moons):
-    """The round chart (retargeted from the process's template) and the staged errors, with a round's
-    datasets swapped in, carry what a chart built on that round's own data carries."""
+    """The round chart (retargeted from the process's template) and the staged errors, with the sliders at
+    a number of rounds and a round shown, draw what a chart built on that round's own data draws."""
     from components import charts
     run = e.fit_boosting(moons, 30, 1.0, 1, SEED)
     specs = e.boosting_chart_specs(run)
-    for n, r in ((12, 1), (12, 4), (12, 12), (30, 20)):
+    for n, r in ((12, 1), (12, 4), (12, 12), (30, 20), (5, 9), (30, 200)):
         b = e.first_rounds(run, n)
         moving, shown = e.boosting_frames(b, r)
-        assert shown == r
+        assert shown == min(n, r, run.rounds)
         grid, pts, _ = e.round_view(b, r)
         rebuilt = e.round_boundary_chart(pts, *charts.boundary.image_extent(grid))
         rebuilt.to_dict(validate=True)
-        sent, fresh = layer_frames(_sent(specs["round"], moving)), layer_frames(
-            _sent(e._with_named(charts.to_spec(rebuilt), moving), {}))
+        sent = layer_frames(shown_at(specs["round"], {e.ADA_N_KEY: n, e.ROUND_KEY: r}))
+        fresh = layer_frames(_sent(e._with_named(charts.to_spec(rebuilt), moving), {}))
         assert sent[1] == fresh[1]
         for a, c in zip(sent[0], fresh[0]):
             pd.testing.assert_frame_equal(a, c)
         image = sent[0][0].iloc[0]
         np.testing.assert_array_equal(decoded(image), expected_pixels(run.grid_xy[:, 0], run.grid_xy[:, 1],
-                                                                      run.stage_proba[r - 1].astype(float).round(4)))
+                                                                      run.stage_proba[shown - 1].astype(float).round(4)))
         weights = sent[0][3]
-        np.testing.assert_allclose(weights["size"].iloc[:len(run.weights[0])], run.weights[r - 1] * len(run.weights[0]))
-        errors = layer_frames(_sent(specs["errors"], moving))[0]
+        np.testing.assert_allclose(weights["size"].iloc[:len(run.weights[0])],
+                                   run.weights[shown - 1] * len(run.weights[0]))
+        assert sent[0][-1]["label"].tolist() == [f"after round {shown}"]
+        errors = layer_frames(shown_at(specs["errors"], {e.ADA_N_KEY: n, e.ROUND_KEY: r}))[0]
         pd.testing.assert_frame_equal(errors[0], run.errors[run.errors["round"] <= n].reset_index(drop=True))
-        assert errors[1]["round"].tolist() == [r]
+        assert errors[1]["round"].tolist() == [shown]
     e.errors_chart().to_dict(validate=True)
+    for spec in specs.values():
+        alt.LayerChart.from_dict({k: v for k, v in spec.items() if k != "datasets"}, validate=True)
 
 
-def test_a_scrub_changes_only_the_named_datasets(moons):
-    """The browser applies a change confined to named datasets in place; anything else re-embeds. The
-    number of trees, the rounds and the round shown change those datasets only, never a spec."""
+@pytest.mark.parametrize("seed", [SEED, 3])
+def test_every_position_holds_the_rows_of_a_move(seed):
+    """The charts hold their moving datasets at every position of the sliders: each position's rows are
+    the rows the per-move functions (bagging_frames, boosting_frames) give at that position."""
+    from components import charts
+    ds = datasets.load("circles" if seed == 3 else "moons", n_samples=200, noise=0.3, seed=seed)
+    m = e.fit_bagging_members(ds, True, 0.7, seed)
+    stacked = e.bagging_stacked(m)
+    for n in range(e.BAG_N_MIN, e.BAG_N_MAX + 1):
+        for name, rows in e.bagging_frames(m, n).items():
+            at = stacked[name][stacked[name][charts.SCRUB_COLUMN] == n].drop(columns=charts.SCRUB_COLUMN)
+            pd.testing.assert_frame_equal(at.reset_index(drop=True), rows.reset_index(drop=True), check_exact=True)
+    run = e.fit_boosting(ds, 60, 0.5, 2, seed)
+    stacked = e.boosting_stacked(run)
+    assert set(stacked) == set(e.BOOSTING_MOVING)
+    for r in range(1, run.rounds + 1):
+        moving = e.boosting_frames(run, r)[0]
+        for name in (e.ROUND_IMAGE, e.ROUND_BOUNDARY, e.ROUND_LABEL, e.ROUND_RULE):
+            at = stacked[name][stacked[name][charts.SCRUB_COLUMN] == r].drop(columns=charts.SCRUB_COLUMN)
+            pd.testing.assert_frame_equal(at.reset_index(drop=True), moving[name].reset_index(drop=True),
+                                          check_exact=True)
+        points = stacked[e.ROUND_POINTS]
+        pd.testing.assert_frame_equal(points[list(run.points.columns)].assign(size=points[e.weight_column(r)]),
+                                      moving[e.ROUND_POINTS], check_exact=True)
+    pd.testing.assert_frame_equal(stacked[e.ERRORS], run.errors)
+
+
+def test_a_chart_follows_its_sliders_and_changes_nothing_else(moons):
+    """The vote and first-k charts follow the number of trees, the round and error charts the rounds and
+    the round shown: each has those sliders' parameters, with their ranges, and its moving datasets filtered
+    by them; the specs do not depend on the sliders (built once per fit)."""
+    from components import charts
     m = e.fit_bagging_members(moons, True, 1.0, SEED)
     specs = e.bagging_chart_specs(m, e.accuracy_by_k(m), "moons")
-    for name in ("vote", "by_k"):
-        moves = [_sent(specs[name], e.bagging_frames(m, n)) for n in (1, 2, 25, e.BAG_N_MAX)]
-        assert len({_no_data(x) for x in moves}) == 1, name
-        changed = {d for a, b in zip(moves, moves[1:]) for d in a["datasets"] if a["datasets"][d] != b["datasets"][d]}
-        assert changed and changed <= set(e.BAGGING_MOVING), (name, changed)
     run = e.fit_boosting(moons, e.ADA_N_MAX, 1.0, 1, SEED)
-    specs = e.boosting_chart_specs(run)
-    for name in ("round", "errors"):
-        moves = [_sent(specs[name], e.boosting_frames(e.first_rounds(run, n), r)[0])
-                 for n, r in ((50, 5), (50, 6), (7, 5), (e.ADA_N_MAX, 150))]
-        assert len({_no_data(x) for x in moves}) == 1, name
-        changed = {d for a, b in zip(moves, moves[1:]) for d in a["datasets"] if a["datasets"][d] != b["datasets"][d]}
-        assert changed and changed <= set(e.BOOSTING_MOVING), (name, changed)
-        assert "params" not in specs[name]
+    specs |= e.boosting_chart_specs(run)
+    follows = {"vote": [(e.BAG_N_KEY, e.BAG_N_MIN, e.BAG_N_MAX)], "by_k": [(e.BAG_N_KEY, e.BAG_N_MIN, e.BAG_N_MAX)],
+               "round": [(e.ADA_N_KEY, e.ADA_N_MIN, e.ADA_N_MAX), (e.ROUND_KEY, e.ROUND_MIN, e.ROUND_MAX)],
+               "errors": [(e.ADA_N_KEY, e.ADA_N_MIN, e.ADA_N_MAX), (e.ROUND_KEY, e.ROUND_MIN, e.ROUND_MAX)]}
+    for name, sliders in follows.items():
+        params = {p["name"]: p["bind"] for p in specs[name]["params"]}
+        assert params == {charts.scrub_param(k): {"input": "range", "min": lo, "max": hi, "step": 1}
+                          for k, lo, hi in sliders}, name
+    for spec in specs["members"]:
+        assert "params" not in spec
+    # every position of the sliders draws one image, one label and one rule
+    for n in (e.BAG_N_MIN, 2, 25, e.BAG_N_MAX):
+        vote = layer_frames(shown_at(specs["vote"], {e.BAG_N_KEY: n}))[0]
+        assert len(vote[0]) == 1 and vote[-1]["label"].tolist() == [e.trees_label(n)]
+        assert layer_frames(shown_at(specs["by_k"], {e.BAG_N_KEY: n}))[0][1]["n_trees"].tolist() == [n]
+    for n, r in ((e.ADA_N_MIN, e.ROUND_MAX), (50, 5), (7, 6), (e.ADA_N_MAX, e.ROUND_MAX)):
+        frames = layer_frames(shown_at(specs["round"], {e.ADA_N_KEY: n, e.ROUND_KEY: r}))[0]
+        assert len(frames[0]) == 1 and frames[-1]["label"].tolist() == [f"after round {min(n, r, run.rounds)}"]
 
 
 def test_the_bagging_charts_equal_a_rebuild(moons):
@@ -432,7 +477,7 @@ def test_the_bagging_charts_equal_a_rebuild(moons):
     rebuilt.to_dict(validate=True)
     for n in (1, 7, 60):
         moving = e.bagging_frames(m, n)
-        sent, fresh = layer_frames(_sent(specs["vote"], moving)), layer_frames(
+        sent, fresh = layer_frames(shown_at(specs["vote"], {e.BAG_N_KEY: n})), layer_frames(
             _sent(e._with_named(charts.to_spec(rebuilt), moving), {}))
         assert sent[1] == fresh[1]
         for a, c in zip(sent[0], fresh[0]):
@@ -441,7 +486,7 @@ def test_the_bagging_charts_equal_a_rebuild(moons):
         np.testing.assert_array_equal(decoded(sent[0][0].iloc[0]),
                                       expected_pixels(r.grid["x1"], r.grid["x2"], r.grid["proba"]))
         assert sent[0][-1]["label"].tolist() == [e.trees_label(n)]
-        rule = layer_frames(_sent(specs["by_k"], moving))[0][1]
+        rule = layer_frames(shown_at(specs["by_k"], {e.BAG_N_KEY: n}))[0][1]
         assert rule["n_trees"].tolist() == [n]
     for spec, (title, grid, acc) in zip(specs["members"], m.members):
         built = e.member_chart(grid, f"{title.capitalize()}: test acc {acc:.3f}")
@@ -482,34 +527,63 @@ def test_swapped_boundaries_equal_a_rebuild(moons):
         charts.swap_grid(template, m.members[0][1], "another grid")
 
 
-def test_page_charts_follow_the_number_of_trees():
-    """The vote chart and the first-k chart only swap datasets per n: the image the page sends must be
-    the vote of the first n trees of a direct fit, the label and the rule must say n, the specs stay."""
-    import pyarrow as pa
+def sent_charts(at) -> dict[str, dict]:
+    """The page's charts by title, each spec with its datasets as the page sent them."""
+    charts_sent = {}
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        charts_sent[json.dumps(spec["title"])] = spec | {"datasets": {d.name: d.data.data for d in chart.proto.datasets}}
+    return charts_sent
 
+
+def test_page_charts_follow_the_number_of_trees():
+    """The vote chart and the first-k chart hold every number of trees: at the slider's n they draw the
+    vote of the first n trees of a direct fit, the label and the rule say n; a move changes no dataset and
+    no spec but where the slider's parameter starts, and refits nothing."""
     from components.boundary import grid_for
 
     at = open_page(PAGE)
     X_tr, X_te, y_tr, y_te = split_70_30(datasets.load("moons", n_samples=300, noise=0.25, seed=SEED))
     grid = grid_for(np.vstack([X_tr, X_te]), 80)
-    specs = None
-    for n in (7, 40):
-        at.slider(key=e.BAG_N_KEY).set_value(n).run()
-        sent = {}
-        for chart in at.get("vega_lite_chart"):
-            spec = json.loads(chart.proto.spec)
-            data = {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets}
-            sent[json.dumps(spec["title"])] = [data.get(part.get("data", {}).get("name"))
-                                               for part in spec.get("layer", [spec])]
-        vote = sent[json.dumps(e.vote_title("moons"))]
-        bag = BaggingClassifier(DecisionTreeClassifier(), n_estimators=n, random_state=SEED).fit(X_tr, y_tr)
-        want = expected_pixels(grid[:, 0], grid[:, 1], bag.predict_proba(grid)[:, 1])
-        assert np.abs(decoded(vote[0].iloc[0]).astype(int) - want).max() <= 1  # float32 trees: a rounding apart
-        assert vote[-1]["label"].tolist() == [f"vote of {n} trees"]
-        rule = sent[json.dumps(e.BY_K_TITLE)][1]
-        assert rule["n_trees"].tolist() == [n]
-        assert specs is None or chart_specs(at) == specs  # the same specs: the browser redraws in place
-        specs = chart_specs(at)
+    before = None
+    with mock.patch.object(e, "fit_bagging_members", wraps=e.fit_bagging_members) as fit:
+        for n in (7, 40):
+            at.slider(key=e.BAG_N_KEY).set_value(n).run()
+            sent = sent_charts(at)
+            vote = layer_frames(shown_at(sent[json.dumps(e.vote_title("moons"))]))[0]
+            bag = BaggingClassifier(DecisionTreeClassifier(), n_estimators=n, random_state=SEED).fit(X_tr, y_tr)
+            want = expected_pixels(grid[:, 0], grid[:, 1], bag.predict_proba(grid)[:, 1])
+            assert np.abs(decoded(vote[0].iloc[0]).astype(int) - want).max() <= 1  # float32 trees: a rounding apart
+            assert vote[-1]["label"].tolist() == [f"vote of {n} trees"]
+            rule = layer_frames(shown_at(sent[json.dumps(e.BY_K_TITLE)]))[0][1]
+            assert rule["n_trees"].tolist() == [n]
+            if before is not None:  # the same specs and data: the browser redraws in place
+                assert {t: _no_positions(c) for t, c in sent.items()} == {t: _no_positions(c) for t, c in before.items()}
+                assert {t: c["datasets"] for t, c in sent.items()} == {t: c["datasets"] for t, c in before.items()}
+            before = sent
+        assert fit.call_count == 0
+    assert_clean(at)
+
+
+def test_page_round_charts_follow_both_sliders():
+    """The round and error charts follow the rounds and the round shown: after a move of either, they draw
+    the round the page reports, and neither move changes a dataset or refits."""
+    at = open_page(PAGE, query={e.VIEW_KEY: "Boosting"})
+    before = None
+    with mock.patch.object(e, "fit_boosting", wraps=e.fit_boosting) as spy:
+        for key, value, shown in ((e.ROUND_KEY, 30, 30), (e.ADA_N_KEY, 12, 12), (e.ROUND_KEY, 3, 3)):
+            at.slider(key=key).set_value(value).run()
+            assert f"Round {shown} error" in metric_values(at)
+            sent = sent_charts(at)
+            round_chart = layer_frames(shown_at(sent[json.dumps(e.ROUND_TITLE)]))[0]
+            assert round_chart[-1]["label"].tolist() == [f"after round {shown}"]
+            errors = layer_frames(shown_at(sent[json.dumps("Staged train and test error")]))[0]
+            assert errors[0]["round"].max() == at.slider(key=e.ADA_N_KEY).value and errors[1]["round"].tolist() == [shown]
+            if before is not None:
+                assert {t: _no_positions(c) for t, c in sent.items()} == {t: _no_positions(c) for t, c in before.items()}
+                assert {t: c["datasets"] for t, c in sent.items()} == {t: c["datasets"] for t, c in before.items()}
+            before = sent
+        assert spy.call_count == 0
     assert_clean(at)
 
 

@@ -26,6 +26,7 @@ from components import page_lessons
 from components import unsupervised as un
 from components.ui import common
 from tests.apptest_utils import assert_clean, metric_values, open_page, run_exported_script
+from tests.chart_utils import shown_at
 
 PAGE = "views/models/unsupervised.py"
 SEEDS = (0, 1, 42)
@@ -143,6 +144,34 @@ def test_curves_match_a_sweep_over_k():
         assert row["ARI"] == pytest.approx(adjusted_rand_score(y, labels), abs=1e-12)
         assert row["silhouette"] == pytest.approx(silhouette_score(X, labels), abs=1e-9)
         assert row["wcss"] == pytest.approx(wcss_by_pairs(X, labels), rel=1e-6)
+
+
+@pytest.mark.parametrize("dataset,algorithm,seed", [("moons", un.KMEANS, 0), ("moons", un.AGGLOMERATIVE, 1),
+                                                    ("wine", un.MIXTURE, 42)])
+def test_every_k_holds_the_rows_of_a_k_move(dataset, algorithm, seed):
+    """The charts that k moves hold their datasets at every k of the slider: each k's rows are what the
+    per-move functions give at k (k_frames, scaling_frames, the clustering's found dataset), and the
+    found-clusters chart drawn at k shows that clustering."""
+    from components import charts
+    data = un.data_settings(dataset, 300, 0.25, seed, True)
+    curves = un.curves(data, algorithm, un.LINKAGE_DEFAULT)
+    comparison = un.scaling_comparison(un.both_ways(data), algorithm, un.LINKAGE_DEFAULT)
+    stacked = {name: pa.ipc.open_stream(raw).read_pandas()
+               for spec in (curves.elbow_spec, curves.scores_spec, comparison.spec)
+               for name, raw in spec["datasets"].items() if name in ("at", "wcss_at", "scores_at", "scaling_at")}
+    for k in un.K_RANGE:
+        moves = un.k_frames(curves.table, k) | un.scaling_frames(comparison.table, k)
+        for name, rows in moves.items():
+            at = stacked[name][stacked[name][charts.SCRUB_COLUMN] == k].drop(columns=charts.SCRUB_COLUMN)
+            pd.testing.assert_frame_equal(at.reset_index(drop=True), pd.DataFrame.from_records(rows), check_dtype=False)
+        c = un.clustering(un.cluster_settings(data, algorithm, k, un.EPS_DEFAULT, un.MIN_SAMPLES_DEFAULT,
+                                              un.LINKAGE_DEFAULT))
+        drawn = shown_at(curves.found_spec, {un.K_KEY: k})
+        found = pa.ipc.open_stream(drawn["datasets"][drawn["data"]["name"]]).read_pandas()
+        pd.testing.assert_frame_equal(found, c.found[["x", "y", "label", "cluster", "kind"]])
+        want = fitted_labels(seen(dataset, True, **({"seed": seed} if dataset == "moons" else {}))[0], algorithm,
+                             k=k, seed=seed)[0]
+        assert adjusted_rand_score(want, found["cluster"]) == pytest.approx(1.0)
 
 
 def test_k_distance_curve_counts_dbscan_core_points():
@@ -371,8 +400,24 @@ def named_datasets(at, title_start: str) -> dict[str, pd.DataFrame]:
     return {d.name: pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in chart.proto.datasets}
 
 
+def drawn_datasets(at, title_start: str) -> dict[str, pd.DataFrame]:
+    """named_datasets as the chart draws them at the k slider's position (shown_at): each moving dataset's
+    rows at that k, under its own name."""
+    chart = next(c for c in at.get("vega_lite_chart") if str(json.loads(c.proto.spec).get("title", "")).startswith(title_start))
+    spec = shown_at(json.loads(chart.proto.spec) | {"datasets": {d.name: d.data.data for d in chart.proto.datasets}})
+    return {name.split(" at ")[0]: pa.ipc.open_stream(raw).read_all().to_pandas() for name, raw in spec["datasets"].items()}
+
+
 def chart_spec_strings(at) -> list[str]:
-    return [c.proto.spec for c in at.get("vega_lite_chart")]
+    """The charts' specs without where the k slider's parameter starts (the slider's value at the page's
+    last full run: in the browser the slider's own reruns keep it, components/ui/scrub.py)."""
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    return [json.dumps(spec | {"params": [{k: v for k, v in p.items() if k != "value"} for p in spec.get("params", [])]})
+            for spec in specs]
+
+
+def chart_datasets(at) -> list[dict[str, bytes]]:
+    return [{d.name: d.data.data for d in c.proto.datasets} for c in at.get("vega_lite_chart")]
 
 
 def table_with(at, column: str) -> pd.DataFrame:
@@ -388,7 +433,7 @@ def test_default_view_matches_sklearn():
     assert m["silhouette"] == f"{want['silhouette']:.3f}"
     assert m["inertia"] == f"{want['wcss']:,.1f}"
     assert m["clusters found"] == "3"
-    found = named_datasets(at, "Colour = the cluster found")["found"]
+    found = drawn_datasets(at, "Colour = the cluster found")["found"]
     assert adjusted_rand_score(want["labels"], found["cluster"]) == pytest.approx(1.0)
     every_k = table_with(at, "within-cluster SS")
     want_k = independent_curves(page_lessons.dataset("unsupervised"), un.KMEANS, 42)
@@ -409,20 +454,24 @@ def test_k_scrubs_the_curves_without_fitting_or_rebuilding_them():
     at.run()
     assert_clean(at)
     fits, sweeps = un.FIT_COUNT["n"], un.SWEEP_COUNT["n"]
-    before = chart_spec_strings(at)
+    before, data = chart_spec_strings(at), chart_datasets(at)
     at.slider(key=un.K_KEY).set_value(5).run()
     assert_clean(at)
     assert un.FIT_COUNT["n"] == fits, "moving k refitted a model"
     assert un.SWEEP_COUNT["n"] == sweeps, "moving k recomputed the every-k curves"
-    assert chart_spec_strings(at) == before, "moving k changed a chart's spec (it should only swap datasets)"
+    assert chart_spec_strings(at) == before, "moving k changed a chart's spec (the charts hold every k)"
+    assert chart_datasets(at) == data, "moving k changed a chart's data (the charts hold every k)"
+    follow = [p for spec in chart_spec_strings(at) for p in json.loads(spec).get("params", [])]
+    assert follow == [{"name": "scrub__unsup_k", "bind": {"input": "range", "min": un.K_MIN, "max": un.K_MAX,
+                                                          "step": 1}}] * 4  # found, elbow, scores, scaling
     want = scores("wine", un.KMEANS, True, k=5)
     assert shown(at)["ARI against the hidden labels"] == f"{want['ARI']:.3f}"
-    assert named_datasets(at, "The elbow")["at"]["k"].tolist() == [5]
-    marked = named_datasets(at, "The elbow")["wcss_at"]
-    assert marked["wcss"].iloc[0] == pytest.approx(want["wcss"], rel=1e-6)
-    found = named_datasets(at, "Colour = the cluster found")["found"]
+    assert drawn_datasets(at, "The elbow")["at"]["k"].tolist() == [5]
+    marked = drawn_datasets(at, "The elbow")["wcss_at"]
+    assert marked["wcss"].tolist() == [pytest.approx(want["wcss"], rel=1e-6)]
+    found = drawn_datasets(at, "Colour = the cluster found")["found"]
     assert adjusted_rand_score(want["labels"], found["cluster"]) == pytest.approx(1.0)
-    scaling = named_datasets(at, "ARI against the hidden labels")["scaling_at"].set_index("scaling")["ARI"]
+    scaling = drawn_datasets(at, "ARI against the hidden labels")["scaling_at"].set_index("scaling")["ARI"]
     assert scaling[un.RAW] == pytest.approx(scores("wine", un.KMEANS, False, k=5)["ARI"], abs=1e-12)
 
 

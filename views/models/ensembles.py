@@ -2,8 +2,9 @@
 boosting (AdaBoost's sample weights round by round, staged errors, gradient boosting beside it).
 
 The number of trees in the vote, the rounds and the round shown are scrubbing controls: they live in
-their panel's fragment and only swap small named datasets into charts built once per fit. Fits are
-cached per setting (components/ensembles.py); the bias-variance refits come last."""
+their panel's fragment, and the charts, built once per fit with every position of those sliders, follow
+them in the browser before the panel reruns. Fits are cached per setting (components/ensembles.py); the
+bias-variance refits come last."""
 from dataclasses import replace
 
 import pandas as pd
@@ -11,7 +12,7 @@ import streamlit as st
 
 from components import datasets
 from components import ensembles as e
-from components.ui import common, controls, show
+from components.ui import common, controls, scrub, show
 
 EXPLANATION = {
     "Bagging": """**Bagging** (bootstrap aggregating) fits many full-depth trees, each on its own sample of the
@@ -71,8 +72,8 @@ def bagging_view(s: e.EnsembleSettings) -> None:
 
 @st.fragment
 def trees_panel(s: e.EnsembleSettings, members: e.BaggingMembers, specs: dict) -> None:
-    """The number of trees reruns this panel alone: averages of stored predictions, and the charts only
-    swap their named datasets (the vote's cells and boundary, its label, the first-k rule)."""
+    """The number of trees reruns this panel alone: averages of stored predictions. The charts hold the vote
+    at every number of trees and follow the slider in the browser before this rerun."""
     n = controls.bound(st.slider, "Number of trees", e.BAG_N_MIN, e.BAG_N_MAX, e.BAG_N_DEFAULT, key=e.BAG_N_KEY)
     r = e.bagging_at(members, n, specs["by_k_table"])
     m = st.columns(4)
@@ -89,10 +90,9 @@ def trees_panel(s: e.EnsembleSettings, members: e.BaggingMembers, specs: dict) -
         left_out, no_vote = e.out_of_bag_left_out(members, n)
         st.caption(e.out_of_bag_sentence(left_out, e.expected_left_out(len(members.y_train), s.max_samples),
                                          no_vote, n))
-    moving = e.bagging_frames(members, n)
     left, right = show.columns([2, 1])
-    show.chart(specs["vote"], target=left, moving=moving)
-    show.chart(specs["by_k"], target=right, moving=moving)
+    show.chart(specs["vote"], target=left, scrub=(e.BAG_N_KEY, n))
+    show.chart(specs["by_k"], target=right, scrub=(e.BAG_N_KEY, n))
     st.markdown("**On screen now:** " + e.vote_sentence(n, r.test_accuracy, r.single_tree_test_accuracy,
                                                         [a for _, _, a in r.members]))
     with st.expander("Numbers behind the charts"):
@@ -135,9 +135,8 @@ def boosting_view(s: e.EnsembleSettings) -> None:
 
 @st.fragment
 def rounds_panel(s: e.EnsembleSettings, run: e.BoostingResult, specs: dict) -> None:
-    """The rounds and the round shown rerun this panel alone: both read the run fitted once, and the
-    charts only swap their named datasets (the boundary and weights at the round, the staged errors up
-    to the rounds, the rule)."""
+    """The rounds and the round shown rerun this panel alone: both read the run fitted once. The charts
+    hold every round and follow both sliders in the browser before this rerun."""
     c1, c2 = st.columns(2)
     n_rounds = controls.bound(c1.slider, "Rounds (n_estimators)", e.ADA_N_MIN, e.ADA_N_MAX, e.ADA_N_DEFAULT,
                               key=e.ADA_N_KEY)
@@ -150,7 +149,7 @@ def rounds_panel(s: e.EnsembleSettings, run: e.BoostingResult, specs: dict) -> N
     m[1].metric("Gradient boosting test accuracy", f"{b.gb_test_accuracy:.3f}")
     m[2].metric("Rounds fitted", b.rounds, help="AdaBoost stops early when a weak learner makes no mistake on the "
                                                 "weighted points, or does no better than chance on them.")
-    moving, r = e.boosting_frames(b, round_)
+    _, points, r = e.round_view(b, round_)
     if r < round_:
         st.caption(f"Only {b.rounds} rounds were fitted: showing round {r}.")
     errors_now = b.errors[b.errors["round"] == r].set_index("series")["error"]
@@ -163,11 +162,11 @@ def rounds_panel(s: e.EnsembleSettings, run: e.BoostingResult, specs: dict) -> N
     m[2].metric("Train error so far", f"{errors_now['AdaBoost train']:.3f}", help="AdaBoost's, after this round.")
     m[3].metric("Test error so far", f"{errors_now['AdaBoost test']:.3f}", help="AdaBoost's, after this round.")
     left, right = show.columns(2)
-    show.chart(specs["round"], target=left, moving=moving)
-    show.chart(specs["errors"], target=right, moving=moving)
+    for spec, target in ((specs["round"], left), (specs["errors"], right)):
+        show.chart(scrub.with_position(spec, e.ADA_N_KEY, n_rounds), target=target, scrub=(e.ROUND_KEY, round_))
     st.markdown("**On screen now:** " + e.boosting_sentences(b))
     with st.expander("Numbers behind the charts"):
-        st.dataframe(moving[e.ROUND_POINTS], hide_index=True, height=220)
+        st.dataframe(points, hide_index=True, height=220)
         st.dataframe(b.errors.pivot(index="round", columns="series", values="error"), height=220)
     common.show_code(e.export_code(*s.data, e.BAG_N_DEFAULT, e.BOOTSTRAP_DEFAULT, e.MAX_SAMPLES_DEFAULT, n_rounds,
                                    s.learning_rate, s.depth))

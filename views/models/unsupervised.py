@@ -1,6 +1,6 @@
 """Unsupervised lab: clusters found next to the hidden labels, choosing k without labels, where k-means
-fails, and an autoencoder against PCA. k scrubs: the every-k curves are computed once and only their
-marker moves."""
+fails, and an autoencoder against PCA. k scrubs: the clusterings at every k are computed once and the
+charts that k moves hold every k, following the slider in the browser."""
 import streamlit as st
 
 from components import datasets
@@ -57,7 +57,9 @@ def data_controls(ds: datasets.Dataset) -> tuple[un.DataSettings, str, float, in
     return data, algorithm, eps, min_samples, linkage
 
 
-def clusters_view(prep: un.Prepared, c: un.Clustering, s: un.ClusterSettings) -> None:
+def clusters_view(prep: un.Prepared, c: un.Clustering, s: un.ClusterSettings, curves: un.Curves | None) -> None:
+    """The scores and the clusters found beside the hidden labels; ``curves`` (None for DBSCAN, which has
+    no k) holds the clusters found at every k."""
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("ARI against the hidden labels", f"{c.ari:.3f}",
               help="Adjusted Rand index: 1 when the clusters are the hidden classes (whatever their numbers), "
@@ -72,7 +74,10 @@ def clusters_view(prep: un.Prepared, c: un.Clustering, s: un.ClusterSettings) ->
     st.markdown(un.clusters_sentence(s.algorithm, s.k, c.n_clusters, c.n_noise, n, c.ari, len(prep.class_names),
                                      s.min_samples))
     left, right = st.columns(2)
-    show.chart(prep.found_spec, target=left, moving={"found": c.found})
+    if curves is None:
+        show.chart(prep.found_spec, target=left, moving={"found": c.found})
+    else:
+        show.chart(curves.found_spec, target=left, scrub=(un.K_KEY, s.k))
     show.chart(prep.truth_spec, target=right)
     plane = ("the data itself" if prep.view_share == 1.0 else
              f"its first two principal components ({prep.view_share:.0%} of the variance)")
@@ -83,13 +88,11 @@ def clusters_view(prep: un.Prepared, c: un.Clustering, s: un.ClusterSettings) ->
         st.dataframe(c.contingency)
 
 
-def k_curves(data: un.DataSettings, s: un.ClusterSettings) -> None:
-    """Elbow and silhouette/ARI against k, the current k marked through small datasets."""
-    curves = un.curves(data, s.algorithm, s.linkage)
-    moving = curves.marks[s.k]
+def k_curves(curves: un.Curves, s: un.ClusterSettings) -> None:
+    """Elbow and silhouette/ARI against k, marked at the k slider's position."""
     a, b = st.columns(2)
-    show.chart(curves.elbow_spec, target=a, moving=moving)
-    show.chart(curves.scores_spec, target=b, moving=moving)
+    show.chart(curves.elbow_spec, target=a, scrub=(un.K_KEY, s.k))
+    show.chart(curves.scores_spec, target=b, scrub=(un.K_KEY, s.k))
     st.markdown(curves.sentence)
     with st.expander("Every k (table)"):
         st.dataframe(curves.table.rename(columns={"wcss": "within-cluster SS"}), hide_index=True)
@@ -106,7 +109,7 @@ def scaling_view(prep: un.Prepared, s: un.ClusterSettings) -> None:
     left, right = st.columns([3, 2])
     if s.algorithm in un.TAKES_K:
         comparison = un.scaling_comparison(un.both_ways(s.data), s.algorithm, s.linkage)
-        show.chart(comparison.spec, target=left, moving=comparison.marks[s.k])
+        show.chart(comparison.spec, target=left, scrub=(un.K_KEY, s.k))
         with left.expander("ARI at every k, standardised and raw (table)"):
             st.dataframe(comparison.wide)
         scaled, raw = (float(comparison.wide.loc[s.k, name]) for name in (un.SCALED, un.RAW))
@@ -123,18 +126,19 @@ def scaling_view(prep: un.Prepared, s: un.ClusterSettings) -> None:
 
 @st.fragment
 def clustering_panel(data: un.DataSettings, algorithm: str, eps: float, min_samples: int, linkage: str) -> None:
-    """Everything k changes. k scrubs: the every-k curves are cached and k only moves their markers and
-    swaps the found-clusters dataset, so a move reruns this panel alone and fits nothing once the curves
-    are drawn."""
+    """Everything k changes. k scrubs: the clusterings at every k are cached (the curves' sweep) and the
+    charts hold every k, so they follow the slider in the browser; a move reruns this panel alone for the
+    numbers and fits nothing once the curves are drawn."""
     k = controls.bound(st.slider, "k: clusters asked for (k-means, mixture, agglomerative)", un.K_MIN, un.K_MAX,
                        un.K_DEFAULT, key=un.K_KEY, disabled=algorithm not in un.TAKES_K)
     s = un.cluster_settings(data, algorithm, k, eps, min_samples, linkage)
     prep = un.prepare(data)
+    curves = un.curves(data, s.algorithm, s.linkage) if algorithm in un.TAKES_K else None
     c = un.clustering(s)
-    clusters_view(prep, c, s)
-    if algorithm in un.TAKES_K:
+    clusters_view(prep, c, s, curves)
+    if curves is not None:
         st.subheader("Choosing k without the labels")
-        k_curves(data, s)
+        k_curves(curves, s)
     else:
         st.subheader("Choosing eps without the labels")
         dbscan_curve(s)
