@@ -1070,7 +1070,7 @@ KEPT_DATASET = "kept"  # the PCA charts' rule at the number of components kept
 
 def _with_components_rule(line: alt.Chart, title: str, height: int, marks=()) -> dict:
     """charts.line_chart with a dashed rule at the kept number of components, read from the dataset
-    "kept": the components slider swaps that one-row dataset and the spec stays the same. ``marks``:
+    "kept" (one row; pca_view makes it every position of the components slider). ``marks``:
     more layers drawn between the line and the rule."""
     line = line.copy(deep=False)
     line.title = line.height = line.width = alt.Undefined  # set on the layer below
@@ -1102,14 +1102,22 @@ def reconstruction_spec(summary: pd.DataFrame) -> dict:
 
 @memo.cached(max_entries=16, shared=True)
 def pca_view(data_key: tuple, n_noise: int) -> dict:
-    """PCA's summary, its two curves (the components slider moves their rule: dataset "kept") and the
-    2-D projection, with the sentence."""
+    """PCA's summary, its two curves (their rule, dataset "kept", at every number of components the slider
+    can take: they follow it in the browser) and the 2-D projection, with the sentence."""
     t = prepared(data_key, n_noise)
     summary, pca = pca_summary(t.X)
     Z = pca.transform(t.X)
     proj = pd.DataFrame({"PC1": Z[:, 0], "PC2": Z[:, 1] if Z.shape[1] > 1 else 0.0, "class": t.labels})
+    # the rule at every value of the components slider (past the number of components: at the last one, as the
+    # page's numbers): the two curves follow the slider in the browser
+    kept = charts.slices({n: components_frames(min(n, len(summary)))
+                          for n in range(N_COMPONENTS_MIN, N_COMPONENTS_MAX + 1)})
+
+    def scrubbed(spec: dict) -> dict:
+        return charts.scrubbable(spec, N_COMPONENTS_KEY, kept, N_COMPONENTS_MIN, N_COMPONENTS_MAX, 1)
+
     return {"summary": summary, "table": summary.round(4), "text": pca_text(summary),
-            "scree": scree_spec(summary), "reconstruction": reconstruction_spec(summary),
+            "scree": scrubbed(scree_spec(summary)), "reconstruction": scrubbed(reconstruction_spec(summary)),
             "scatter": charts.to_spec(charts.scatter_chart(proj, "PC1", "PC2", color="class", size=25, height=300,
                                                            title="PCA: the first two components (no labels used)"))}
 

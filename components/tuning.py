@@ -25,7 +25,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC, SVR
 
-from components import datasets, memo
+from components import charts, datasets, memo
 from components.charts import GREEN, ORANGE, SKY, VERMILION
 from components.charts import tuning as tuning_charts
 
@@ -540,6 +540,35 @@ def replay_frames(tables: tuple[pd.DataFrame, pd.DataFrame], n: int) -> dict[str
     return {tuning_charts.TRIALS_DATA: drawn[drawn["trial"].to_numpy() <= n],
             tuning_charts.STEP_DATA: pd.DataFrame({"trial": [float(n)]}),
             tuning_charts.LINES_DATA: lines}
+
+
+STEPPED = (tuning_charts.TRIALS_DATA, tuning_charts.STEP_DATA)  # what a replay step changes (not the lines)
+
+
+def replay_positions(tables: tuple[pd.DataFrame, pd.DataFrame], budget: int) -> dict[int, dict[str, pd.DataFrame]]:
+    """The datasets a replay step changes (STEPPED) at every value of the step slider, STEP_MIN..STEP_MAX:
+    replay_frames at that step, or at the budget past it (where the page's numbers stop too)."""
+    return {step: {name: frame for name, frame in replay_frames(tables, min(step, budget)).items() if name in STEPPED}
+            for step in range(STEP_MIN, STEP_MAX + 1)}
+
+
+def replay_scrubbed(specs: dict[str, dict], tables: tuple[pd.DataFrame, pd.DataFrame], budget: int) -> dict:
+    """The replay charts (replay_specs) with this budget's best-so-far lines and the trials and rule at every
+    step of the replay slider (replay_positions): they follow the slider in the browser (charts.scrubbable),
+    so a step moves them with no round trip and no re-embedding."""
+    stacked = charts.slices(replay_positions(tables, budget))
+    lines = {tuning_charts.LINES_DATA: tables[1]}
+    return {name: charts.scrubbable(charts.with_datasets(spec, lines), STEP_KEY, stacked, STEP_MIN, STEP_MAX, 1)
+            for name, spec in specs.items()}
+
+
+@memo.cached(max_entries=64)
+def replay_charts(dataset: str, seed: int, n_samples: int, noise: float, budget: int, halving: bool,
+                  show: str) -> dict:
+    """replay_scrubbed for these settings: built again only when the budget, halving or the strategy shown
+    changes, never by a step."""
+    return replay_scrubbed(replay_specs(dataset, seed, n_samples, noise, halving, show),
+                           cached_replay_tables(dataset, seed, n_samples, noise, budget, halving, show), budget)
 
 
 def replay_notes(step: int, budget: int, classification: bool, n_dev: int) -> list[str]:

@@ -401,12 +401,16 @@ def test_page_renders_and_cheap_controls_do_not_rerun_wrappers():
         at.slider(key=fe.N_COMPONENTS_KEY).set_value(4)
         at.run()
         assert pca.call_count == 0 and score.call_count == 0  # the components slider refits nothing
-    # a scrubbing control: every spec stays the same; the scree and reconstruction charts' rule, their
-    # dataset "kept", sits at the kept components
-    assert [c.proto.spec for c in at.get("vega_lite_chart")] == specs
+    # a scrubbing control: the scree and reconstruction charts hold their rule (dataset "kept") at every
+    # number of components and follow the slider in the browser; a move changes only where their parameter
+    # starts (in the browser, where the panel's fragment reruns alone, not even that), no other spec
+    param = charts.scrub_param(fe.N_COMPONENTS_KEY)
+    after = [c.proto.spec for c in at.get("vega_lite_chart")]
+    assert [without_scrub_position(a) for a in after] == [without_scrub_position(b) for b in specs]
+    assert sorted(p["value"] for a in after for p in json.loads(a).get("params", []) if p["name"] == param) == [4, 4]
     kept = [pa.ipc.open_stream(d.data.data).read_pandas() for c in at.get("vega_lite_chart")
             for d in c.proto.datasets if d.name == fe.KEPT_DATASET]
-    assert [list(f["components"]) for f in kept] == [[4], [4]]
+    assert [list(f[f[charts.SCRUB_COLUMN] == 4]["components"]) for f in kept] == [[4], [4]]
     assert metric_values(at)["Variance explained by 4 component(s)"] != before[
         "Variance explained by 2 component(s)"]
     scree = next(c for c in at.get("vega_lite_chart") if "scree" in str(json.loads(c.proto.spec).get("title")))
@@ -459,13 +463,41 @@ def test_exported_script_reproduces_picks_and_fold_scores(name, n_noise, k, alph
     assert got["scores"]["all features"] == pytest.approx(fe.subset_score(X, y, task, tuple(X.columns), SEED))
 
 
-def test_a_components_or_alpha_move_changes_only_its_datasets():
+def without_scrub_position(spec: str) -> dict:
+    parsed = json.loads(spec)
+    parsed["params"] = [{k: v for k, v in p.items() if k != "value"} for p in parsed.get("params", [])]
+    return parsed
+
+
+@pytest.mark.parametrize("name, n_noise, seed", [(datasets.DEFAULT, fe.N_NOISE_DEFAULT, SEED), ("wine", 0, 7),
+                                                 ("diabetes", 3, 0)])
+def test_the_pca_curves_hold_the_rule_at_every_number_of_components(name, n_noise, seed):
+    """At every value of the components slider the scree and reconstruction charts hold the rule the page
+    swapped in there before (components_frames of min(n, the number of components)), and follow the slider
+    over its whole range."""
+    key = (name, 0, 0.0, seed)
+    view = fe.pca_view(key, n_noise)
+    p = len(view["summary"])
+    assert p == PCA().fit(fe.prepared(key, n_noise).X).n_components_
+    param = charts.scrub_param(fe.N_COMPONENTS_KEY)
+    for chart in ("scree", "reconstruction"):
+        spec = view[chart]
+        bind = next(q for q in spec["params"] if q["name"] == param)["bind"]
+        assert bind == {"input": "range", "min": fe.N_COMPONENTS_MIN, "max": fe.N_COMPONENTS_MAX, "step": 1}
+        assert param in json.dumps(spec["layer"]) and charts.SCRUB_COLUMN in json.dumps(spec["layer"])
+        kept = pa.ipc.open_stream(spec["datasets"][fe.KEPT_DATASET]).read_pandas()
+        assert sorted(kept[charts.SCRUB_COLUMN]) == list(range(fe.N_COMPONENTS_MIN, fe.N_COMPONENTS_MAX + 1))
+        for n in range(fe.N_COMPONENTS_MIN, fe.N_COMPONENTS_MAX + 1):
+            rows = kept[kept[charts.SCRUB_COLUMN] == n].drop(columns=charts.SCRUB_COLUMN).reset_index(drop=True)
+            pd.testing.assert_frame_equal(rows, pd.DataFrame(fe.components_frames(min(n, p))[fe.KEPT_DATASET]),
+                                          check_dtype=False)
+            assert rows["components"].tolist() == [min(n, p)]
+
+
+def test_an_alpha_move_changes_only_its_dataset():
     """The browser applies a change confined to named datasets in place; anything else re-embeds."""
     key = (datasets.DEFAULT, 0, 0.0, SEED)
-    view = fe.pca_view(key, fe.N_NOISE_DEFAULT)
-    moves = [(view["scree"], fe.components_frames(1), fe.components_frames(7), fe.KEPT_DATASET),
-             (view["reconstruction"], fe.components_frames(1), fe.components_frames(7), fe.KEPT_DATASET),
-             (fe.l1_view(key, fe.N_NOISE_DEFAULT)["spec"], fe.alpha_frames(0.001), fe.alpha_frames(0.5),
+    moves = [(fe.l1_view(key, fe.N_NOISE_DEFAULT)["spec"], fe.alpha_frames(0.001), fe.alpha_frames(0.5),
               fe.ALPHA_DATASET)]
     for spec, before, after, name in moves:
         a, b = charts.with_datasets(spec, before), charts.with_datasets(spec, after)

@@ -564,15 +564,51 @@ def test_coefficient_path_equals_sklearn_validation_curve_and_pipeline_fits(pena
     np.testing.assert_allclose(path["coefficient"], coefs, rtol=1e-9, atol=1e-12)
 
 
+def _without_scrub_filters(node):
+    """``node`` without the filters charts.scrubbable prepends (and a transform list they leave empty)."""
+    from components import charts
+    if isinstance(node, list):
+        return [_without_scrub_filters(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _without_scrub_filters(v) for k, v in node.items()}
+    if "transform" in out:
+        out["transform"] = [t for t in out["transform"] if charts.SCRUB_COLUMN not in str(t.get("filter", ""))]
+        if not out["transform"]:
+            del out["transform"]
+    return out
+
+
+def as_drawn(spec: dict, data: dict[str, pd.DataFrame]) -> tuple[dict, dict[str, pd.DataFrame]]:
+    """A scrubbing chart (charts.scrubbable) as the browser draws it at its parameter's value: each
+    stacked dataset cut to the rows of that position (without the position column), and the spec
+    without the parameter and its filters. Other charts come back unchanged."""
+    from components import charts
+    scrub = [p for p in spec.get("params", []) if p["name"].startswith("scrub__")]
+    if not scrub:
+        return spec, data
+    position = scrub[0]["value"]
+    data = {name: _plain(frame) for name, frame in data.items()}
+    data = {name: (frame[np.isclose(frame[charts.SCRUB_COLUMN], position)].drop(columns=charts.SCRUB_COLUMN)
+                   .reset_index(drop=True) if charts.SCRUB_COLUMN in frame else frame)
+            for name, frame in data.items()}
+    spec = _without_scrub_filters(spec)
+    spec["params"] = [p for p in spec["params"] if p not in scrub]
+    if not spec["params"]:
+        del spec["params"]
+    return spec, data
+
+
 def _sent_charts(at) -> dict:
-    """Every chart on screen: title -> (its spec without data names, the frames of its parts)."""
+    """Every chart on screen, as drawn (as_drawn): title -> (its spec without data names, the frames of
+    its parts)."""
     import json
 
     import pyarrow as pa
     out = {}
     for chart in at.get("vega_lite_chart"):
-        spec = json.loads(chart.proto.spec)
-        data = {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets}
+        spec, data = as_drawn(json.loads(chart.proto.spec),
+                              {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets})
         parts = spec.get("layer", [spec])
         top = spec.get("data", {}).get("name")  # Altair lifts a lone layer's data to the chart
         frames = [data.get(part.get("data", {}).get("name", top)) for part in parts]
@@ -998,16 +1034,140 @@ def drawn_charts(at) -> list[tuple[str, dict[str, bytes]]]:
 
 
 def dataset(at, chart: int, name: str) -> pd.DataFrame:
+    """One named dataset of a chart on screen, as drawn (a scrubbing chart's rows at its position)."""
     import pyarrow as pa
-    return pa.ipc.open_stream(drawn_charts(at)[chart][1][name]).read_pandas()
+    spec, data = drawn_charts(at)[chart]
+    return as_drawn(json.loads(spec), {n: pa.ipc.open_stream(b).read_pandas() for n, b in data.items()})[1][name]
+
+
+def scrub_value(spec: str, key: str):
+    """Where a sent chart's scrubbing parameter for the slider ``key`` starts (None: it has none)."""
+    from components import charts
+    values = [p["value"] for p in json.loads(spec).get("params", []) if p["name"] == charts.scrub_param(key)]
+    return values[0] if values else None
+
+
+def without_scrub_position(spec: str) -> dict:
+    parsed = json.loads(spec)
+    parsed["params"] = [{k: v for k, v in p.items() if k != "value"} for p in parsed.get("params", [])]
+    return parsed
+
+
+@pytest.mark.parametrize("query, kind, key, values, computations", [
+    ({}, "slider", o.DEGREE_KEY, (8, 15, 1), ("degree_curve", "fit_every_degree")),
+    ({VIEW_KEY: "Bias–variance", o.PENALTY_KEY: "lasso (L1)"}, "slider", o.DEGREE_KEY, (7, 12, 18), ("bias_variance",)),
+    ({VIEW_KEY: "Regularisation path", o.PENALTY_KEY: "ridge (L2)", o.DEGREE_KEY: "9"}, "select_slider", o.ALPHA_KEY,
+     (0.001, 1.0), ("coefficient_path",)),
+])
+def test_a_browser_scrubbed_move_changes_no_dataset_and_recomputes_nothing(query, kind, key, values, computations):
+    """The degree's and alpha's charts hold every position of their slider and follow it in the browser
+    (charts.scrubbable): a move changes only where their parameter starts (in the browser, where the
+    slider's fragment reruns alone, not even that: components/ui/scrub.py), no dataset, and computes
+    nothing again. The parameter starts at the slider's position: the degree, alpha's option index."""
+    at = open_page(PAGE, query=query)
+    before = drawn_charts(at)
+    assert len(before) == 2 and all(scrub_value(spec, key) is not None for spec, _ in before)
+    patches = [mock.patch.object(o, name, wraps=getattr(o, name)) for name in computations]
+    spies = [p.start() for p in patches]
+    try:
+        for value in values:
+            getattr(at, kind)(key=key).set_value(value).run()
+            assert_clean(at, f"{key}={value}")
+            after = drawn_charts(at)
+            position = o.alpha_position(value) if key == o.ALPHA_KEY else value
+            for (spec, data), (spec_before, data_before) in zip(after, before):
+                assert without_scrub_position(spec) == without_scrub_position(spec_before), (key, value)
+                assert data == data_before, (key, value)
+                assert scrub_value(spec, key) == position, (key, value)
+            before = after
+        assert [s.call_count for s in spies] == [0] * len(spies)
+    finally:
+        for p in patches:
+            p.stop()
+
+
+def stacked_rows(spec: dict, name: str, position: float) -> pd.DataFrame:
+    """A scrubbing spec's dataset ``name`` at one position (the rows the browser shows there)."""
+    import pyarrow as pa
+
+    from components import charts
+    frame = _plain(pa.ipc.open_stream(spec["datasets"][name]).read_pandas())
+    return frame[frame[charts.SCRUB_COLUMN] == position].drop(columns=charts.SCRUB_COLUMN).reset_index(drop=True)
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns (labels sent once) as plain objects, to compare with the frames built per move."""
+    return frame.astype({c: object for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)})
+
+
+def _views_of(node, names: set[str]):
+    """Every view (a dict with "data") in a spec that reads one of ``names``."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _views_of(item, names)
+    elif isinstance(node, dict):
+        if isinstance(node.get("data"), dict) and node["data"].get("name") in names:
+            yield node
+        for k, v in node.items():
+            if k not in ("data", "datasets"):
+                yield from _views_of(v, names)
+
+
+def assert_follows(spec: dict, key: str, lo: float, hi: float, names: set[str]) -> None:
+    """The spec follows the slider ``key`` over its whole range, and every view of ``names`` first keeps
+    the rows of the parameter's position."""
+    from components import charts
+    param = charts.scrub_param(key)
+    assert next(p for p in spec["params"] if p["name"] == param)["bind"] == {"input": "range", "min": lo, "max": hi,
+                                                                             "step": 1}
+    assert names <= set(spec["datasets"])
+    views = list(_views_of(spec, names))
+    assert views and {v["data"]["name"] for v in views} == names
+    for view in views:
+        test = view["transform"][0]["filter"]
+        assert charts.SCRUB_COLUMN in test and param in test, test
+
+
+@pytest.mark.parametrize("n, noise, seed, penalty, alpha", [
+    (o.N_POINTS_DEFAULT, o.NOISE_DEFAULT, SEED, "none", o.ALPHA_DEFAULT), (20, 0.5, 8, "ridge (L2)", 0.1),
+    (40, 0.2, 3, "lasso (L1)", 0.01)])
+def test_the_degree_charts_hold_each_degree_s_rows(n, noise, seed, penalty, alpha):
+    """At every degree the slider can take, the fit and bias-variance charts hold the rows the page swapped
+    in at that degree before (fit_lines / fit_marker of that degree's fit, bv_lines / bv_points of
+    min(degree, BV_DEGREE_MAX)), recomputed here from the fits; alpha's charts the rows of each alpha."""
+    fv = o.fit_view(n, noise, seed, penalty, alpha)
+    assert_follows(fv.specs["fit"], o.DEGREE_KEY, o.DEGREE_MIN, o.DEGREE_MAX, {o.FIT_LINES})
+    assert_follows(fv.specs["validation"], o.DEGREE_KEY, o.DEGREE_MIN, o.DEGREE_MAX, {o.MARKER})
+    bvv = o.bias_variance_view(n, noise, seed, penalty, alpha)
+    assert_follows(bvv.specs["fits"], o.DEGREE_KEY, o.DEGREE_MIN, o.DEGREE_MAX, {o.BV_FITS})
+    assert_follows(bvv.specs["parts"], o.DEGREE_KEY, o.DEGREE_MIN, o.DEGREE_MAX, {o.MARKER})
+    for d in range(o.DEGREE_MIN, o.DEGREE_MAX + 1):
+        fit = o.fit_poly(n, noise, seed, d, penalty, alpha) if d in (1, 7, 20) else fv.fits[d]
+        pd.testing.assert_frame_equal(stacked_rows(fv.specs["fit"], o.FIT_LINES, d), o.fit_lines(fit, d),
+                                      check_dtype=False, rtol=1e-9, atol=1e-9)
+        pd.testing.assert_frame_equal(stacked_rows(fv.specs["validation"], o.MARKER, d), o.fit_marker(fit, d),
+                                      check_dtype=False)
+        shown = min(d, o.BV_DEGREE_MAX)
+        pd.testing.assert_frame_equal(stacked_rows(bvv.specs["fits"], o.BV_FITS, d), o.bv_lines(bvv.bv, shown),
+                                      check_dtype=False)
+        pd.testing.assert_frame_equal(stacked_rows(bvv.specs["parts"], o.MARKER, d), o.bv_points(bvv.bv, shown),
+                                      check_dtype=False)
+    if penalty == "none":
+        return
+    pv = o.path_view(n, noise, seed, 9, penalty)
+    assert_follows(pv.specs["path"], o.ALPHA_KEY, 0, len(o.ALPHAS) - 1, {o.PATH_MARKER})
+    assert_follows(pv.specs["error"], o.ALPHA_KEY, 0, len(o.ALPHAS) - 1, {o.MARKER})
+    path, by_alpha = o.coefficient_path(n, noise, seed, 9, penalty)
+    for i, a in enumerate(o.ALPHAS):
+        coefficients = stacked_rows(pv.specs["path"], o.PATH_MARKER, i)
+        np.testing.assert_allclose(coefficients["y"], path[path["alpha"] == a]["coefficient"])
+        assert set(coefficients["x"]) == {a} and set(coefficients["group"]) == {f"alpha = {a:g}"}
+        pd.testing.assert_frame_equal(stacked_rows(pv.specs["error"], o.MARKER, i), pv.frames[a][o.MARKER],
+                                      check_dtype=False)
+        assert stacked_rows(pv.specs["error"], o.MARKER, i)["y"].iloc[0] == pytest.approx(by_alpha["val_rmse"].iloc[i])
 
 
 @pytest.mark.parametrize("query, kind, key, values, moving, charts_kept, computations", [
-    ({}, "slider", o.DEGREE_KEY, (8, 15, 1), {o.FIT_LINES, o.MARKER}, (0, 1), ("degree_curve", "fit_every_degree")),
-    ({VIEW_KEY: "Bias–variance", o.PENALTY_KEY: "lasso (L1)"}, "slider", o.DEGREE_KEY, (7, 12), {o.BV_FITS, o.MARKER},
-     (0, 1), ("bias_variance",)),
-    ({VIEW_KEY: "Regularisation path", o.PENALTY_KEY: "ridge (L2)", o.DEGREE_KEY: "9"}, "select_slider", o.ALPHA_KEY,
-     (0.001, 1.0), {o.PATH_MARKER, o.MARKER}, (0, 1), ("coefficient_path",)),
     ({VIEW_KEY: "Trees: depth & pruning"}, "slider", o.TREE_DEPTH_KEY, (5, 3), {o.RULE}, (0,), ("tree_depth_curve",)),
     ({VIEW_KEY: "Trees: depth & pruning"}, "select_slider", o.CCP_KEY, (0.01, 0.002), {o.RULE}, (1,),
      ("tree_ccp_curve",)),

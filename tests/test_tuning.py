@@ -115,24 +115,88 @@ def test_budget_reruns_searches_not_surface_and_replay_is_cheap():
         # the budget reads the first 37 trials of the cached Bayesian run: optuna does not run again
         assert surf_spy.call_count == 0 and search_spy.call_count == 1 and optuna_spy.call_count == 0
         assert f"{tn.BAYES}, best of 37" in metric_values(at)
-        before = chart_specs(at)
-        at.slider(key=tn.STEP_KEY).set_value(5).run()
+        before, data_before = [without_scrub_position(s) for s in chart_specs(at)], chart_datasets(at)
+        with mock.patch.object(tn, "replay_tables", wraps=tn.replay_tables) as tables_spy:
+            at.slider(key=tn.STEP_KEY).set_value(5).run()
+            assert tables_spy.call_count == 0
         assert search_spy.call_count == 1
         m = metric_values(at)
         assert f"{tn.BAYES}, best of 5" in m and f"{tn.GRID}, best of 5" in m
-        assert chart_specs(at) == before  # a replay move swaps named datasets only: no chart is re-embedded
-        sent = chart_datasets(at)
+        # the charts hold every step and follow the slider in the browser: a move changes only where their
+        # parameter starts (in the browser, where the panel's fragment reruns alone, not even that)
+        assert [without_scrub_position(s) for s in chart_specs(at)] == before
+        assert chart_datasets(at).keys() == data_before.keys()
+        assert all(chart_datasets(at)[n].equals(data_before[n]) for n in data_before)
+        assert {scrub_position(s) for s in chart_specs(at)} == {5}
+        sent = chart_datasets(at, at_position=5)
         assert sent[tchart.STEP_DATA]["trial"].tolist() == [5.0]
         drawn = sent[tchart.TRIALS_DATA]
         assert drawn["trial"].max() == 5 and set(drawn["strategy"]) == {tn.SHOW_DEFAULT}
     assert_clean(at)
 
 
-def chart_datasets(at) -> dict[str, pd.DataFrame]:
-    """Every named dataset the page's charts were sent, by name."""
+def scrub_position(spec: dict):
+    from components import charts
+    return next(p["value"] for p in spec.get("params", []) if p["name"] == charts.scrub_param(tn.STEP_KEY))
+
+
+def without_scrub_position(spec: dict) -> dict:
+    return {**spec, "params": [{k: v for k, v in p.items() if k != "value"} for p in spec.get("params", [])]}
+
+
+def chart_datasets(at, at_position: float | None = None) -> dict[str, pd.DataFrame]:
+    """Every named dataset the page's charts were sent, by name; ``at_position``: the replay's stacked
+    datasets cut to the rows of that step (what the browser shows there)."""
     import pyarrow as pa
-    return {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for c in at.get("vega_lite_chart")
-            for d in c.proto.datasets}
+
+    from components import charts
+    out = {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for c in at.get("vega_lite_chart")
+           for d in c.proto.datasets}
+    if at_position is None:
+        return out
+    return {n: f[f[charts.SCRUB_COLUMN] == at_position].drop(columns=charts.SCRUB_COLUMN).reset_index(drop=True)
+            if charts.SCRUB_COLUMN in f else f for n, f in out.items()}
+
+
+@pytest.mark.parametrize("halving, show, budget", [(False, tn.BAYES, tn.BUDGET_DEFAULT), (True, tn.ALL, 13),
+                                                   (True, tn.HALVING, tn.BUDGET_MAX), (False, tn.ALL, tn.BUDGET_MIN)])
+@pytest.mark.parametrize("seed", [SEED, 7])
+def test_the_replay_charts_hold_every_step_s_rows(cancer_xy, full_surface, halving, show, budget, seed):
+    """At every value of the step slider (past the budget: the budget's) the replay charts hold the rows the
+    page swapped in at that step before (replay_frames), the best-so-far lines of every trial, and follow
+    the step slider over its whole range; on two seeds."""
+    import pyarrow as pa
+
+    from components import charts
+    trials = tn.run_searches(full_surface, budget, seed)
+    if halving:
+        surfaces = {1.0: full_surface} | {f: full_surface for f in tn.RUNGS[:-1]}
+        trials = pd.concat([trials.assign(**{"rows used": 1.0}), tn.run_halving(surfaces, budget, seed)],
+                           ignore_index=True)
+    with mock.patch.object(tn, "surface", return_value=full_surface):
+        base = tn.replay_specs("breast_cancer", seed, 0, 0.0, halving, show)
+    tables = tn.replay_tables(trials, show)
+    specs = tn.replay_scrubbed(base, tables, budget)
+    for name, spec in specs.items():
+        param = next(p for p in spec["params"] if p["name"] == charts.scrub_param(tn.STEP_KEY))
+        assert param["bind"] == {"input": "range", "min": tn.STEP_MIN, "max": tn.STEP_MAX, "step": 1}
+        sent = {n: pa.ipc.open_stream(b).read_pandas() for n, b in spec["datasets"].items()}
+        if tchart.LINES_DATA in sent:
+            pd.testing.assert_frame_equal(sent[tchart.LINES_DATA], tables[1].reset_index(drop=True), check_dtype=False)
+        moving = [n for n in (tchart.TRIALS_DATA, tchart.STEP_DATA) if n in sent]
+        assert moving
+        for step in range(tn.STEP_MIN, tn.STEP_MAX + 1):
+            n = min(step, budget)
+            old = tn.replay_frames(tables, n)
+            expected_trials = trials if show == tn.ALL else trials[trials["strategy"] == show]
+            for d in moving:
+                frame = sent[d]
+                rows = frame[frame[charts.SCRUB_COLUMN] == step].drop(columns=charts.SCRUB_COLUMN)
+                pd.testing.assert_frame_equal(rows.reset_index(drop=True), old[d].reset_index(drop=True),
+                                              check_dtype=False)
+            if tchart.TRIALS_DATA in moving:  # independently: the trials of the strategy shown up to n
+                frame = sent[tchart.TRIALS_DATA]
+                assert (frame[charts.SCRUB_COLUMN] == step).sum() == int((expected_trials["trial"] <= n).sum())
 
 
 @pytest.mark.parametrize("seed", [0, 7, SEED])

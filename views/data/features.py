@@ -89,8 +89,9 @@ def comparison_panel(s: fe.FeaturesSettings, t: fe.Prepared, k_eff: int, boxes: 
 
 @st.fragment
 def pca_panel(data_key: tuple, n_noise: int) -> None:
-    """Scrubbing: the components slider reruns only this panel, reads the cached PCA and swaps the kept
-    number into the two curves' rule (the specs stay the same)."""
+    """Scrubbing: the two curves hold their rule at every number of components and follow the slider in
+    the browser (components/ui/scrub.py); the slider then reruns only this panel, which reads the cached
+    PCA for the numbers."""
     view = fe.pca_view(data_key, n_noise)
     summary = view["summary"]
     n_comp = controls.bound(st.slider, "PCA components kept", fe.N_COMPONENTS_MIN, fe.N_COMPONENTS_MAX,
@@ -101,9 +102,8 @@ def pca_panel(data_key: tuple, n_noise: int) -> None:
     e1.metric(f"Variance explained by {n_eff} component(s)", f"{row['cumulative']:.1%}")
     e2.metric("Reconstruction RMSE (standardised units)", f"{row['reconstruction RMSE']:.3f}")
     left, right = show.columns(2)
-    kept = fe.components_frames(n_eff)
-    show.chart(view["scree"], target=left, moving=kept)
-    show.chart(view["reconstruction"], target=left, moving=kept)
+    show.chart(view["scree"], target=left, scrub=(fe.N_COMPONENTS_KEY, n_comp))
+    show.chart(view["reconstruction"], target=left, scrub=(fe.N_COMPONENTS_KEY, n_comp))
     show.chart(view["scatter"], target=right)
     st.caption(view["text"])
     with st.expander("PCA as a table"):

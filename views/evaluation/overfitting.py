@@ -98,7 +98,8 @@ def verdict_metric(col, label: str, verdict: o.Verdict) -> None:
 
 
 def fit_panel(s: o.Settings) -> None:
-    """The data, this degree's fit and the validation curve; the degree picks precomputed fits."""
+    """The data, this degree's fit and the validation curve; the charts hold every degree's fit and follow
+    the slider in the browser."""
     fv = o.fit_view(s.n, s.noise, s.seed, s.penalty, s.alpha)
     r, vc = fv.fits[s.degree], fv.curve
     m = st.columns(5)
@@ -114,9 +115,8 @@ def fit_panel(s: o.Settings) -> None:
     st.markdown(f"{r.reading.verdict.sentence}  \n{r.reading.pick_text}")
     st.caption(o.verdict_rules_text(r.floor, "degree"))
     left, right = show.columns(2)
-    frames = fv.frames[s.degree]
-    show.chart(fv.specs["fit"], target=left, moving={o.FIT_LINES: frames[o.FIT_LINES]})
-    show.chart(fv.specs["validation"], target=right, moving={o.MARKER: frames[o.MARKER]})
+    show.chart(fv.specs["fit"], target=left, scrub=(o.DEGREE_KEY, s.degree))
+    show.chart(fv.specs["validation"], target=right, scrub=(o.DEGREE_KEY, s.degree))
     with st.expander("Numbers behind the charts"):
         st.markdown(f"Degree {s.degree} fitted on all {s.n} points (the left chart): train RMSE "
                     f"{error_text(r.train_rmse)}. The true curve's own RMSE on the CV rows: "
@@ -134,7 +134,8 @@ def _choose_penalty(choice: str) -> None:
 
 
 def path_panel(s: o.Settings) -> None:
-    """Coefficients and CV error against alpha at this degree; alpha picks a precomputed point."""
+    """Coefficients and CV error against alpha at this degree; the charts hold every alpha's point and follow
+    the slider in the browser."""
     if s.penalty == "none":
         st.info("A path needs a penalty: with none, alpha changes nothing. Pick one to watch the coefficients "
                 "shrink as alpha grows (lasso sets some of them exactly to 0).")
@@ -160,8 +161,8 @@ def path_panel(s: o.Settings) -> None:
     st.markdown(f"{reading.verdict.sentence}  \n{reading.pick_text}")
     st.caption(o.verdict_rules_text(pv.floor, "alpha"))
     left, right = show.columns(2)
-    show.chart(pv.specs["path"], target=left, moving={o.PATH_MARKER: frames[o.PATH_MARKER]})
-    show.chart(pv.specs["error"], target=right, moving={o.MARKER: frames[o.MARKER]})
+    show.chart(pv.specs["path"], target=left, scrub=(o.ALPHA_KEY, o.alpha_position(s.alpha)))
+    show.chart(pv.specs["error"], target=right, scrub=(o.ALPHA_KEY, o.alpha_position(s.alpha)))
     with st.expander("Numbers behind the charts"):
         st.dataframe(pv.by_alpha.round(4), hide_index=True)
         st.dataframe(pv.path.pivot(index="term", columns="alpha", values="coefficient").round(4))
@@ -208,9 +209,8 @@ def bias_variance_panel(s: o.Settings) -> None:
     verdict_metric(m[2], f"Degree {d} is", verdict)
     st.markdown("  \n".join([o.bv_identity_sentence(bv, d), o.bv_bias_sentence(bv, d), verdict.sentence]))
     left, right = show.columns(2)
-    frames = bvv.frames[d]
-    show.chart(bvv.specs["fits"], target=left, moving={o.BV_FITS: frames[o.BV_FITS]})
-    show.chart(bvv.specs["parts"], target=right, moving={o.MARKER: frames[o.MARKER]})
+    show.chart(bvv.specs["fits"], target=left, scrub=(o.DEGREE_KEY, s.degree))  # past BV_DEGREE_MAX: that degree
+    show.chart(bvv.specs["parts"], target=right, scrub=(o.DEGREE_KEY, s.degree))
     st.caption(o.bv_trend_sentence(bv, s.penalty))
     with st.expander("Numbers behind the charts"):
         st.dataframe(bv.table, hide_index=True)
@@ -295,7 +295,8 @@ PANELS = (fit_panel, path_panel, learning_panel, bias_variance_panel, trees_pane
 @st.fragment
 def view_panel(s: o.Settings, view: str) -> None:
     """The degree and alpha, and the view they feed: moving them reruns this panel alone. The degree scrubs
-    precomputed fits in the fit and bias-variance views, alpha in the regularisation path."""
+    precomputed fits in the fit and bias-variance views, alpha in the regularisation path: those charts
+    follow the slider in the browser before this rerun (components/ui/scrub.py)."""
     c1, c2 = st.columns(2)
     degree = controls.bound(c1.slider, "Polynomial degree", o.DEGREE_MIN, o.DEGREE_MAX, o.DEGREE_DEFAULT,
                             key=o.DEGREE_KEY)

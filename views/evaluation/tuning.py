@@ -34,8 +34,8 @@ def shared_controls() -> tn.TuningSettings:
 @st.fragment
 def replay_panel(s: tn.TuningSettings, surf: pd.DataFrame, trials: pd.DataFrame, n_dev: int) -> None:
     """The strategy drawn and the replay step rerun this panel alone, over the cached surface and trials
-    it was given. A step only swaps the charts' named datasets (the trials so far, the rule): the specs
-    stay the same, so the browser redraws them in place."""
+    it was given. The charts hold the trials so far and the rule at every step and follow the step slider
+    in the browser before this rerun (components/ui/scrub.py): a step re-embeds nothing."""
     c1, c2 = st.columns([1, 2])
     shown = controls.bound(c1.selectbox, "Trials drawn on the surface", tn.SHOW_OPTIONS,
                            index=tn.SHOW_OPTIONS.index(tn.SHOW_DEFAULT), key=tn.SHOW_KEY)
@@ -61,11 +61,10 @@ def replay_panel(s: tn.TuningSettings, surf: pd.DataFrame, trials: pd.DataFrame,
         st.caption(note)
     if shown == tn.HALVING and not s.halving:
         st.info("Turn on *Add successive halving* to draw its trials.")
-    specs = tn.replay_specs(*s.data, s.halving, shown)
-    moving = tn.replay_frames(tn.cached_replay_tables(*s.data, s.budget, s.halving, shown), n)
+    specs = tn.replay_charts(*s.data, s.budget, s.halving, shown)
     left, right = show.columns([3, 2])
-    show.chart(specs["surface"], target=left, moving=moving)
-    show.chart(specs["best"], target=right, moving=moving)
+    show.chart(specs["surface"], target=left, scrub=(tn.STEP_KEY, step))
+    show.chart(specs["best"], target=right, scrub=(tn.STEP_KEY, step))
     with st.expander("Trials and the surface (tables)"):
         st.dataframe(tn.best_per_strategy(upto), hide_index=True)
         st.dataframe(upto if shown == tn.ALL else upto[upto["strategy"] == shown], hide_index=True)
