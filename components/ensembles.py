@@ -43,7 +43,7 @@ from components.charts.boundary import (
     probability_image,
     retarget,
 )
-from components.charts.core import _filter_views
+from components.charts.core import filter_views
 from components.code_export import dataset_code
 from components.wording import change, relation
 
@@ -660,7 +660,7 @@ def _follow(spec: dict, stacked: dict[str, pd.DataFrame], tests: dict[str, str],
     out = {"datasets": {**spec["datasets"], **{n: charts._arrow_bytes(f) for n, f in stacked.items()}}}
     body = {k: v for k, v in spec.items() if k != "datasets"}
     for name, test in tests.items():
-        body = _filter_views(body, {name}, test)
+        body = filter_views(body, {name}, test)
     return body | out
 
 

@@ -175,7 +175,8 @@ def open_fresh(page, url: str) -> None:
 # from that state (the rest of the page as in its default state).
 ENABLING = {
     "unsupervised": ["unsup.algorithm=DBSCAN", "unsup.algorithm=agglomerative"],
-    "overfitting": ["overfit.penalty=ridge%20(L2)"],
+    "overfitting": ["overfit.penalty=ridge%20(L2)", "overfit.view=Regularisation%20path&overfit.penalty=ridge%20(L2)"],
+    "ensembles": ["ensembles.view=Boosting"],
     "fairness": ["fair.threshold_mode=one%20per%20group"],
     "imbalanced": ["imbalance.strategy=SMOTE&imbalance.weight=custom"],
     "features": ["features.tsne=true"],

@@ -66,6 +66,16 @@ class _Position(int):
         return other + str(int(self)) if isinstance(other, str) else int(self) + other
 
 
+def _invalid(column):
+    return column.isna()
+
+
+def _python(test: str) -> str:
+    """charts.scrubbable's filter ("!isValid(x) || rest") as a Python expression over columns."""
+    match = re.fullmatch(r"!isValid\((.+?)\) \|\| (.+)", test)
+    return f"(_invalid({match[1]})) | ({match[2]})" if match else test
+
+
 def shown_at(spec: dict, values: dict[str, int] | None = None) -> dict:
     """What Vega-Lite draws of a chart that follows sliders (charts.scrubbable) with them at ``values``
     (widget key -> value; default: the parameters' starting values in the spec), as a spec without them:
@@ -89,7 +99,7 @@ def shown_at(spec: dict, values: dict[str, int] | None = None) -> dict:
             picked = []
             for step in part.pop("transform"):
                 if "filter" in step:
-                    frame = frame[eval(step["filter"], env | {"datum": frame})]
+                    frame = frame[eval(_python(step["filter"]), env | {"datum": frame, "_invalid": _invalid})]
                 else:
                     frame = frame.assign(**{step["as"]: eval(step["calculate"], env | {"datum": frame})})
                     picked += re.findall(r"datum\['([^']*)' \+", step["calculate"])

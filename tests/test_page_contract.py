@@ -33,3 +33,36 @@ def test_components_never_import_streamlit():
                  if "ui" not in f.relative_to(ROOT / "components").parts
                  and re.search(r"^\s*(import|from)\s+streamlit\b", f.read_text(), re.M)]
     assert not offenders, offenders
+
+
+# A link that shows each scrubbing slider (the default state may hide or disable it).
+SCRUB_STATES = {"fair.threshold_a": {"fair.threshold_mode": "one per group"},
+                "fair.threshold_b": {"fair.threshold_mode": "one per group"},
+                "overfit.alpha": {"overfit.view": "Regularisation path", "overfit.penalty": "ridge (L2)"},
+                "ensembles.ada_n": {"ensembles.view": "Boosting"}, "ensembles.round": {"ensembles.view": "Boosting"}}
+SCRUB_SLIDERS = [(p.path, key) for p in catalog.PAGES for key in p.scrub_keys]
+
+
+@pytest.mark.parametrize("path, key", SCRUB_SLIDERS)
+def test_a_scrubbing_slider_moves_its_charts_in_the_browser(path, key):
+    """Every scrubbing slider (PageSpec.scrub_keys) feeds at least one chart that follows it in the browser
+    (charts.scrubbable, components/ui/scrub.py), starting at the slider's value. A scrubbing control that
+    is not a slider swaps datasets after the server's run instead (show.chart's moving=)."""
+    import json
+
+    from components import charts
+    from tests.apptest_utils import open_page
+
+    at = open_page(path, SCRUB_STATES.get(key))
+    sliders = [w for w in at.slider if w.key == key] + [w for w in at.select_slider if w.key == key]
+    if not sliders:
+        assert key in [w.key for w in at.selectbox], f"{key} is drawn on {path}"
+        pytest.skip(f"{key} is a select box: it swaps datasets (moving=)")
+    param = charts.scrub_param(key)
+    starts = [p["value"] for c in at.get("vega_lite_chart") for p in json.loads(c.proto.spec).get("params", [])
+              if p["name"] == param]
+    assert starts, f"no chart follows {key}"
+    slider = sliders[0]
+    # a select slider's input element holds the option's index, so its charts' positions are indices
+    value = slider.value if slider in at.slider else list(slider.options).index(str(slider.value))
+    assert all(v == value for v in starts), (starts, value)

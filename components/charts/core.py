@@ -233,14 +233,14 @@ def slices(positions: Mapping[float, Mapping[str, list[dict] | pd.DataFrame]],
     return {name: pd.concat(parts, ignore_index=True) for name, parts in stacked.items()}
 
 
-def _filter_views(node, names: set[str], test: str):
+def filter_views(node, names: set[str], test: str):
     """A copy of ``node`` in which every view that reads one of ``names`` first keeps the rows of the
     parameter's position (a filter prepended to its transforms: later transforms see only those rows)."""
     if isinstance(node, list):
-        return [_filter_views(item, names, test) for item in node]
+        return [filter_views(item, names, test) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {k: (v if k in ("datasets", "data") else _filter_views(v, names, test)) for k, v in node.items()}
+    out = {k: (v if k in ("datasets", "data") else filter_views(v, names, test)) for k, v in node.items()}
     data = node.get("data")
     if isinstance(data, dict) and data.get("name") in names:
         out["transform"] = [{"filter": test}] + list(node.get("transform", []))
@@ -267,7 +267,7 @@ def scrubbable(spec: dict, key: str, stacked: Mapping[str, pd.DataFrame], lo: fl
     # within half a step: the slider's value and the position are the same decimal, parsed in two places
     tag = f"datum['{column}']"
     test = f"!isValid({tag}) || abs({tag} - {param}) < {step / 2!r}"
-    out = _filter_views({k: v for k, v in spec.items() if k != "datasets"}, names, test)
+    out = filter_views({k: v for k, v in spec.items() if k != "datasets"}, names, test)
     out["params"] = list(spec.get("params", [])) + [
         {"name": param, "value": lo, "bind": {"input": "range", "min": lo, "max": hi, "step": step}}]
     out["datasets"] = datasets

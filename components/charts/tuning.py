@@ -1,11 +1,10 @@
 """Hyper-parameter search: the score surface with the trials, and the best score so far.
 
-Both charts replay a search without changing their spec: what moves is a few small named datasets
-with stable names (the trials drawn so far, the rule at the current trial, the best-so-far lines),
-which the page recomputes and swaps in (``charts.with_datasets`` through ``show.chart(moving=...)``).
-The browser then updates the drawn charts in place instead of embedding them again. For the same
-reason every scale that data could change is fixed here: the strategies' colours, shapes and dashes
-have an explicit domain, so a strategy appearing at a later trial does not re-map the others.
+Both charts replay a search without changing their spec: what moves is a few named datasets with
+stable names (the trials drawn so far, the rule at the current trial), which hold every replay step
+and follow the step slider in the browser (components.tuning.replay_scrubbed, charts.scrubbable).
+Every scale that data could change is fixed here: the strategies' colours, shapes and dashes have an
+explicit domain, so a strategy appearing at a later trial does not re-map the others.
 """
 from __future__ import annotations
 
