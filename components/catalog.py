@@ -29,8 +29,9 @@ class PageSpec:
     icon: str
     summary: str
     data: str = SHARED_DATASET
-    # Controls the benchmark holds to their targets (README, "Measuring speed"): scrubbing controls update
-    # the charts in place (<= 100 ms), heavy ones feed a comparison panel drawn last (<= 2 s).
+    # Controls the benchmark holds to their targets (README, "Measuring speed"): scrubbing controls move their
+    # charts in the browser (<= 100 ms; a slider among them feeds a chart that follows it, tested in
+    # tests/test_page_contract.py), heavy ones feed a comparison panel drawn last (<= 2 s).
     scrub_keys: tuple[str, ...] = ()
     heavy_keys: tuple[str, ...] = ()
 

@@ -4,9 +4,9 @@ change, and last change on screen (ms, median and p95).
 Used by scripts/benchmark.py (``make bench``); run alone with
     python scripts/browser_bench.py [--pages cockpit,gallery] [--repeats 6]
 
-Each control is driven from the keyboard, as a user would (a slider: arrow keys; a select box: open,
-arrow down, Enter; a toggle or checkbox: Space; a radio group: arrow keys; a segmented control: Enter
-on the next button; a number input: Enter on its + button; a multiselect: Backspace removes the last
+Each control is driven from the keyboard, as a user would (a slider: arrow keys; a select box: open
+with arrow down, pick the next option; a toggle or checkbox: Space; a radio group: arrow keys; a segmented control: Enter
+on the next button; a number input: Enter on its + button; a text input: a word typed or removed, then Enter; a multiselect: Backspace removes the last
 choice, then the next press puts it back). Slider presses walk up the range, so most moves are values
 not seen before (a refit where the control is expensive); choices cycle through their options.
 
@@ -120,8 +120,13 @@ def press(page, box, kind: str, step: int) -> bool:
         page.keyboard.press("ArrowLeft" if (at_max or (not going_up and not at_min)) else "ArrowRight")
         return True
     if kind == "stSelectbox":
-        box.locator("input[role='combobox']").first.click()
-        page.wait_for_timeout(200)
+        # the keyboard opens the list wherever the box sits (a click on some boxes low on a long page did not)
+        box.locator("input[role='combobox']").first.focus()
+        page.keyboard.press("ArrowDown")
+        try:
+            page.wait_for_selector("[role='option']", timeout=3000)
+        except Exception:
+            return False
         options = page.locator("[role='option']")
         n = options.count()
         if n < 2:
@@ -150,6 +155,17 @@ def press(page, box, kind: str, step: int) -> bool:
         box.locator("[data-testid='stNumberInputStepUp']").first.focus()
         page.keyboard.press("Enter")
         return True
+    if kind == "stTextInput":
+        field = box.locator("input").first
+        field.focus()
+        page.keyboard.press("End")
+        if step % 2 == 0:
+            page.keyboard.type(" great")
+        else:
+            for _ in range(len(" great")):
+                page.keyboard.press("Backspace")
+        page.keyboard.press("Enter")
+        return True
     if kind == "stMultiSelect":
         box.locator("input").first.click()
         page.wait_for_timeout(100)
@@ -161,6 +177,23 @@ def press(page, box, kind: str, step: int) -> bool:
         page.keyboard.press("Escape")
         return True
     return False
+
+
+def reveal(page, box) -> None:
+    """Show a control drawn in a tab that is not open or in a closed expander, as a user would: click the
+    page's tabs in turn, then the expander around it."""
+    if box.count() == 0 or box.is_visible():
+        return
+    tabs = page.locator("[data-testid='stMain'] [role='tab']")
+    for i in range(tabs.count()):
+        tabs.nth(i).click()
+        page.wait_for_timeout(150)
+        if box.is_visible():
+            return
+    summary = box.locator("xpath=ancestor::details[1]/summary")
+    if summary.count():
+        summary.first.click()
+        page.wait_for_timeout(150)
 
 
 def open_fresh(page, url: str) -> None:
@@ -175,16 +208,17 @@ def open_fresh(page, url: str) -> None:
 # from that state (the rest of the page as in its default state).
 ENABLING = {
     "unsupervised": ["unsup.algorithm=DBSCAN", "unsup.algorithm=agglomerative"],
-    "overfitting": ["overfit.penalty=ridge%20(L2)", "overfit.view=Regularisation%20path&overfit.penalty=ridge%20(L2)"],
+    # alpha scrubs the regularisation path (in the fit view it refits); then the fit view's other controls
+    "overfitting": ["overfit.view=Regularisation%20path&overfit.penalty=ridge%20(L2)", "overfit.penalty=ridge%20(L2)"],
     "ensembles": ["ensembles.view=Boosting"],
-    "fairness": ["fair.threshold_mode=one%20per%20group"],
+    "fairness": ["fair.threshold_mode=one%20per%20group", "fair.mitigation=exponentiated%20gradient%20(during%20training)"],
     "imbalanced": ["imbalance.strategy=SMOTE&imbalance.weight=custom"],
     "features": ["features.tsne=true"],
 }
 
 
 def bench_page(page, base: str, url_path: str, repeats: int, keys: list[str] | None = None,
-               query: str = "") -> list[Timing]:
+               query: str = "", skip: set[str] = frozenset()) -> list[Timing]:
     """Each control from the page's default state, or the state ``query`` opens (a fresh load per
     control: a previous control may have hidden it)."""
     url = f"{base}/{url_path}" + (f"?{query}" if query else "")
@@ -192,11 +226,12 @@ def bench_page(page, base: str, url_path: str, repeats: int, keys: list[str] | N
     out = []
     for i, (cls, kind) in enumerate(controls_on(page)):
         key = cls[len("st-key-"):]
-        if keys is not None and key not in keys:
+        if (keys is not None and key not in keys) or key in skip:
             continue
         if out or i:
             open_fresh(page, url)
         timing = Timing(url_path + (f"?{query}" if query else ""), key, kind)
+        reveal(page, page.locator(f"[data-testid='stMain'] .{cls}").first)
         for step in range(repeats + 1):
             box = page.locator(f"[data-testid='stMain'] .{cls}").first
             if box.count() == 0 or box.locator("input:disabled, button:disabled").count():
@@ -274,8 +309,8 @@ def run(pages: list[str], repeats: int) -> tuple[list[Timing], tuple[int, int]]:
             try:
                 got = bench_page(page, base, url_path, repeats)
                 for query in ENABLING.get(url_path, []):
-                    idle = [t.key for t in got if not t.visible]
-                    more = bench_page(page, base, url_path, repeats, keys=idle, query=query) if idle else []
+                    more = bench_page(page, base, url_path, repeats, query=query,
+                                      skip={t.key for t in got if t.visible})
                     timed = {t.key for t in more if t.visible}
                     got = [t for t in got if t.key not in timed] + [t for t in more if t.visible]
             except Exception as exc:
