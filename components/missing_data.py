@@ -1084,6 +1084,19 @@ def histogram_rows(truth: np.ndarray, observed: np.ndarray, imputed: np.ndarray)
     return pd.DataFrame({"value": np.concatenate([truth, observed, imputed]), "version": versions.astype(object)})
 
 
+@memo.cached(max_entries=32)
+def inspect_specs(g: Gaps, ready: tuple[tuple[str, tuple], ...]) -> dict[str, dict]:
+    """Each shown column's histograms holding every strategy in ``ready`` ((strategy, its effective
+    params) pairs), each at its index in STRATEGIES: the inspect radio's position, which the charts follow
+    in the browser (charts.scrubbable). A strategy not in ``ready`` draws nothing until the server's run
+    sends it."""
+    seen = {STRATEGIES.index(strategy): inspection(g, strategy, *params) for strategy, params in ready}
+    return {name: charts.scrubbable(histogram_spec(name), INSPECT_KEY, charts.slices(
+                {position: {HISTOGRAM_DATA: histogram_rows(*view.values[name])} for position, view in seen.items()}),
+                0, len(STRATEGIES) - 1, 1)
+            for name in g.columns[:SHOWN]}
+
+
 def describe_long(long: pd.DataFrame) -> pd.DataFrame:
     """groupby(["column", "version"])["value"].describe(), its eight statistics each aggregated over all
     groups at once (groupby.describe runs a describe per group, about eight times slower; the test

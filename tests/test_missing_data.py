@@ -180,7 +180,7 @@ def test_page_renders_and_controls_change_numbers():
         assert imp.call_args.args[3] == "k-NN"
         imp.reset_mock()
         cv.reset_mock()
-        at.selectbox(key=md.INSPECT_KEY).select("mean")
+        at.radio(key=md.INSPECT_KEY).set_value("mean")
         at.run()
         assert imp.call_count == 0 and cv.call_count == 0
     assert_clean(at, "inspect=mean")
@@ -285,7 +285,7 @@ def test_inspected_distribution_table_equals_a_direct_describe(bc):
     cols = md.default_columns(X)
     Xm = md.inject_missing(X, cols, md.PCT_DEFAULT, md.MECHANISM_DEFAULT, SEED)
     for strategy, imputer in (("median", SimpleImputer(strategy="median")), ("mean", SimpleImputer())):
-        at.selectbox(key=md.INSPECT_KEY).select(strategy).run()
+        at.radio(key=md.INSPECT_KEY).set_value(strategy).run()
         shown = next(df.value for df in at.dataframe if df.value.index.names == ["column", "version"])
         done = pd.DataFrame(imputer.fit_transform(Xm), columns=X.columns)
         long = pd.concat([pd.DataFrame({"column": c, "value": v.to_numpy(float), "version": version})
@@ -600,11 +600,13 @@ def _clear_caches():
             cached.clear()
 
 
-def test_inspecting_another_strategy_changes_only_the_histograms_dataset(bc):
-    """The histograms' specs never depend on the inspected strategy: a move swaps the one dataset "values",
-    so the browser updates the drawn charts in place; the values are the truth, the observed cells and
-    that strategy's imputed column, computed here with scikit-learn."""
+def test_the_histograms_hold_every_single_imputation_at_its_radio_position(bc):
+    """The histograms hold every single imputation, each strategy's rows at its index in STRATEGIES (the
+    inspect radio's position, which the charts follow in the browser): the truth, the observed cells and
+    that strategy's imputed column, computed here with scikit-learn; the spec is the column's histogram."""
     import json
+
+    import pyarrow as pa
 
     from components import charts
 
@@ -613,40 +615,50 @@ def test_inspecting_another_strategy_changes_only_the_histograms_dataset(bc):
     Xm = md.inject_missing(X, list(g.columns), g.pct, g.mechanism, SEED)
     direct = {"median": SimpleImputer(strategy="median").fit_transform(Xm),
               "k-NN": KNNImputer(n_neighbors=7).fit_transform(Xm)}
-    for name in g.columns:
-        spec = md.histogram_spec(name)
-        moved = {}
-        for strategy, k in (("median", 0), ("k-NN", 7)):
-            rows = md.histogram_rows(*md.inspection(g, strategy, k, "", 0).values[name])
-            j = X.columns.get_loc(name)
+    ready = tuple((strategy, md.effective_params(strategy, 7, md.ESTIMATORS[0], 5)) for strategy in md.LIGHT_STRATEGIES)
+    specs = md.inspect_specs(g, ready)
+    for name in g.columns[:md.SHOWN]:
+        spec = specs[name]
+        rows = pa.ipc.open_stream(spec["datasets"][md.HISTOGRAM_DATA]).read_all().to_pandas()
+        assert sorted(rows[charts.SCRUB_COLUMN].unique()) == [float(md.STRATEGIES.index(s)) for s in md.LIGHT_STRATEGIES]
+        j = X.columns.get_loc(name)
+        for strategy in ("median", "k-NN"):
+            at = rows[rows[charts.SCRUB_COLUMN] == md.STRATEGIES.index(strategy)]
             for version, expected in ((md.TRUTH, X[name]), (md.OBSERVED, Xm[name].dropna()),
                                       ("after imputation", direct[strategy][:, j])):
-                np.testing.assert_allclose(rows.loc[rows["version"] == version, "value"], np.asarray(expected))
-            moved[strategy] = charts.with_datasets(spec, {md.HISTOGRAM_DATA: rows})
-        a, b = moved["median"], moved["k-NN"]
-        assert json.dumps({k: v for k, v in a.items() if k != "datasets"}) == \
-            json.dumps({k: v for k, v in b.items() if k != "datasets"})
-        assert {n for n in a["datasets"] if a["datasets"][n] != b["datasets"][n]} == {md.HISTOGRAM_DATA}
-        assert "params" not in a and a["title"] == name
+                np.testing.assert_allclose(at.loc[at["version"] == version, "value"], np.asarray(expected))
+        plain = md.histogram_spec(name)
+        assert spec["title"] == name and spec["params"][0]["name"] == charts.scrub_param(md.INSPECT_KEY)
+        assert json.dumps({k: v for k, v in spec.items() if k not in ("datasets", "params", "transform")}) == \
+            json.dumps({k: v for k, v in plain.items() if k not in ("datasets", "params", "transform")})
 
 
-def test_page_inspect_move_sends_byte_identical_histogram_specs():
+def test_page_inspect_move_changes_no_histogram_dataset_and_computes_nothing():
+    """Inspecting another single imputation changes neither the histograms' data nor their spec, only
+    where their parameter starts (in the browser, where the radio's fragment reruns alone, not even that)."""
     at = open_page(PAGE)
     cols = tuple(md.default_columns(load_breast_cancer(as_frame=True).data))
 
     def histograms():
-        return {json.loads(c.proto.spec).get("title"): (c.proto.spec, [d.data.data for d in c.proto.datasets])
-                for c in at.get("vega_lite_chart") if json.loads(c.proto.spec).get("title") in cols}
+        out = {}
+        for c in at.get("vega_lite_chart"):
+            spec = json.loads(c.proto.spec)
+            if spec.get("title") in cols:
+                starts = [p.pop("value") for p in spec["params"]]
+                out[spec["title"]] = (spec, starts, [d.data.data for d in c.proto.datasets])
+        return out
     before = histograms()
     with mock.patch.object(md, "impute_one", wraps=md.impute_one) as imp, \
             mock.patch.object(md, "impute_draw", wraps=md.impute_draw) as draw:
-        at.selectbox(key=md.INSPECT_KEY).select("mean").run()
+        at.radio(key=md.INSPECT_KEY).set_value("mean").run()
         assert imp.call_count == 0 and draw.call_count == 0  # every single imputation was computed already
     after = histograms()
     assert set(before) == set(cols)
     for name in cols:
-        assert after[name][0] == before[name][0], name  # the spec itself: byte-identical
-        assert after[name][1] != before[name][1], name  # its dataset: the mean-imputed values
+        assert after[name][0] == before[name][0], name  # the spec, apart from where the parameter starts
+        assert after[name][2] == before[name][2], name  # the data: every single imputation already
+        assert before[name][1] == [md.STRATEGIES.index(md.INSPECT_DEFAULT)]
+        assert after[name][1] == [md.STRATEGIES.index("mean")]
 
 
 def test_light_panels_are_computed_before_the_heavy_ones():

@@ -35,7 +35,7 @@ def test_components_never_import_streamlit():
     assert not offenders, offenders
 
 
-# A link that shows each scrubbing slider (the default state may hide or disable it).
+# A link that shows each scrubbing control (the default state may hide or disable it).
 SCRUB_STATES = {"fair.threshold_a": {"fair.threshold_mode": "one per group"},
                 "fair.threshold_b": {"fair.threshold_mode": "one per group"},
                 "overfit.alpha": {"overfit.view": "Regularisation path", "overfit.penalty": "ridge (L2)"},
@@ -44,25 +44,23 @@ SCRUB_SLIDERS = [(p.path, key) for p in catalog.PAGES for key in p.scrub_keys]
 
 
 @pytest.mark.parametrize("path, key", SCRUB_SLIDERS)
-def test_a_scrubbing_slider_moves_its_charts_in_the_browser(path, key):
-    """Every scrubbing slider (PageSpec.scrub_keys) feeds at least one chart that follows it in the browser
-    (charts.scrubbable, components/ui/scrub.py), starting at the slider's value. A scrubbing control that
-    is not a slider swaps datasets after the server's run instead (show.chart's moving=)."""
+def test_a_scrubbing_control_moves_its_charts_in_the_browser(path, key):
+    """Every scrubbing control (PageSpec.scrub_keys: a slider or a radio group) feeds at least one chart that
+    follows it in the browser (charts.scrubbable, components/ui/scrub.py), starting at its value."""
     import json
 
     from components import charts
     from tests.apptest_utils import open_page
 
     at = open_page(path, SCRUB_STATES.get(key))
-    sliders = [w for w in at.slider if w.key == key] + [w for w in at.select_slider if w.key == key]
-    if not sliders:
-        assert key in [w.key for w in at.selectbox], f"{key} is drawn on {path}"
-        pytest.skip(f"{key} is a select box: it swaps datasets (moving=)")
+    controls = [w for kind in (at.slider, at.select_slider, at.radio) for w in kind if w.key == key]
+    assert controls, f"{key} is a slider or a radio group on {path} (the browser follows no other control)"
     param = charts.scrub_param(key)
     starts = [p["value"] for c in at.get("vega_lite_chart") for p in json.loads(c.proto.spec).get("params", [])
               if p["name"] == param]
     assert starts, f"no chart follows {key}"
-    slider = sliders[0]
-    # a select slider's input element holds the option's index, so its charts' positions are indices
-    value = slider.value if slider in at.slider else list(slider.options).index(str(slider.value))
+    control = controls[0]
+    # a select slider's input element holds the option's index, a radio group's position is the checked
+    # option's index: their charts' positions are indices
+    value = control.value if control in at.slider else list(control.options).index(str(control.value))
     assert all(v == value for v in starts), (starts, value)

@@ -2,9 +2,10 @@
 
 A scrubbing chart (components.charts.scrubbable) holds every position's rows and shows those of a
 Vega-Lite parameter named after the slider's key (charts.scrub_param). Streamlit's slider is a real
-``<input type="range">`` (React Aria); :data:`JS` watches every slider's value in the page and copies
-it into the parameter's input element in every chart that follows that slider, so the charts redraw in
-the same frame as the thumb (about 10-20 ms), while Streamlit sends the value to the server as usual:
+``<input type="range">`` (React Aria), its radio group real ``<input type="radio">`` elements; :data:`JS`
+watches every slider's value and every radio group's checked index in the page and copies it into the
+parameter's input element in every chart that follows that control, so the charts redraw in the same
+frame as the thumb (about 10-20 ms), while Streamlit sends the value to the server as usual:
 the URL, the page's numbers and its sentences come from the server's run, as for any control.
 
 :func:`bridge` mounts that code once per browser tab (app.py). :func:`anchor` is the parameter's
@@ -32,8 +33,8 @@ export default function() {
   const style = document.createElement('style');
   style.textContent = 'form.vega-bindings:has(input[name^="scrub__"]) { display: none !important; }';
   document.head.appendChild(style);
-  const nameOf = (slider) => {
-    const box = slider.closest('[class*="st-key-"]');
+  const nameOf = (el) => {
+    const box = el.closest('[class*="st-key-"]');
     if (!box) { return null; }
     const cls = Array.from(box.classList).find(c => c.startsWith('st-key-'));
     return 'scrub__' + cls.slice(7).replace(/[^A-Za-z0-9]/g, '_');
@@ -41,16 +42,35 @@ export default function() {
   const set = (input, value) => {
     if (input.value !== value) { input.value = value; input.dispatchEvent(new Event('input')); }
   };
-  const sliders = () => document.querySelectorAll('[data-testid="stSlider"] input[type="range"]');
+  const push = (name, value) => {
+    for (const input of document.querySelectorAll(`form.vega-bindings input[name="${name}"]`)) { set(input, value); }
+  };
+  // a radio group's position is the selected option's index (React Aria marks it data-selected)
+  const radioValue = (group) => {
+    const options = Array.from(group.querySelectorAll('[data-testid="stRadioOption"]'));
+    const marked = options.findIndex(o => o.hasAttribute('data-selected'));
+    return String(marked >= 0 ? marked : options.findIndex(o => o.querySelector('input:checked')));
+  };
+  const current = (name) => {
+    for (const slider of document.querySelectorAll('[data-testid="stSlider"] input[type="range"]')) {
+      if (nameOf(slider) === name) { return slider.value; }
+    }
+    for (const group of document.querySelectorAll('[data-testid="stRadio"]')) {
+      if (nameOf(group) === name) { return radioValue(group); }
+    }
+    return null;
+  };
   new MutationObserver((mutations) => {
     for (const m of mutations) {
       if (m.type === 'attributes') {
         const el = m.target;
-        if (el.type !== 'range' || !el.closest('[data-testid="stSlider"]')) { continue; }
-        const name = nameOf(el);
-        if (!name) { continue; }
-        for (const input of document.querySelectorAll(`form.vega-bindings input[name="${name}"]`)) {
-          set(input, el.value);
+        const group = m.attributeName === 'data-selected' ? el.closest('[data-testid="stRadio"]') : null;
+        if (group) {
+          const name = nameOf(group);
+          if (name) { push(name, radioValue(group)); }
+        } else if (el.type === 'range' && el.closest('[data-testid="stSlider"]')) {
+          const name = nameOf(el);
+          if (name) { push(name, el.value); }
         }
         continue;
       }
@@ -58,13 +78,12 @@ export default function() {
         if (node.nodeType !== 1) { continue; }
         const found = node.matches('input[name^="scrub__"]') ? [node] : node.querySelectorAll('input[name^="scrub__"]');
         for (const input of found) {
-          for (const slider of sliders()) {
-            if (nameOf(slider) === input.name) { set(input, slider.value); }
-          }
+          const value = current(input.name);
+          if (value !== null) { set(input, value); }
         }
       }
     }
-  }).observe(document.body, {subtree: true, childList: true, attributes: true, attributeFilter: ['value']});
+  }).observe(document.body, {subtree: true, childList: true, attributes: true, attributeFilter: ['value', 'data-selected']});
 }
 """
 _bridge = components_v2.component("ml_explorer_scrub_bridge", js=JS, isolate_styles=False)

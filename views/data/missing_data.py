@@ -90,17 +90,20 @@ def lowest_rmse(where, c: md.Comparison) -> None:
 @st.fragment
 def inspect_panel(s: md.MissingSettings) -> None:
     """One strategy's distributions beside the truth and the observed cells. A scrubbing control: the
-    histograms' specs never change, a move swaps their dataset (md.histogram_spec)."""
+    histograms hold every single imputation (one fit each) and follow the radio in the browser
+    (md.inspect_specs); multiple imputation joins them when it is the one inspected (its m draws are the
+    heavy panel's work below, so they are not computed here first)."""
     st.markdown("##### Distributions: truth, observed cells, and after imputation")
-    strategy = controls.bound(st.selectbox, "Strategy to inspect", md.STRATEGIES,
+    strategy = controls.bound(st.radio, "Strategy to inspect", md.STRATEGIES, horizontal=True,
                               index=md.STRATEGIES.index(md.INSPECT_DEFAULT), key=md.INSPECT_KEY)
     seen = md.inspection(s.gaps, strategy, *s.params(strategy))
+    ready = tuple(dict.fromkeys(md.LIGHT_STRATEGIES + (strategy,)))
+    specs = md.inspect_specs(s.gaps, tuple((name, s.params(name)) for name in ready))
     # one chart per column: each gets its own bins and x axis (a shared facet bins every column on the
     # widest range, so a narrow column collapses into two bars)
     names = s.gaps.columns[:md.SHOWN]
     for col, name in zip(show.columns(len(names)), names):
-        show.chart(md.histogram_spec(name), target=col,
-                   moving={md.HISTOGRAM_DATA: md.histogram_rows(*seen.values[name])})
+        show.chart(specs[name], target=col, scrub=(md.INSPECT_KEY, md.STRATEGIES.index(strategy)))
     st.caption(seen.caption)
     with st.expander("Distributions as a table"):
         st.dataframe(seen.table)
