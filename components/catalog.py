@@ -30,7 +30,7 @@ class PageSpec:
     summary: str
     data: str = SHARED_DATASET
     # Controls the benchmark holds to their targets (README, "Measuring speed"): scrubbing controls move their
-    # charts in the browser (<= 100 ms; a slider among them feeds a chart that follows it, tested in
+    # charts in the browser (<= 100 ms; each, a slider or a radio group, feeds a chart that follows it:
     # tests/test_page_contract.py), heavy ones feed a comparison panel drawn last (<= 2 s).
     scrub_keys: tuple[str, ...] = ()
     heavy_keys: tuple[str, ...] = ()
