@@ -14,6 +14,23 @@ def _frame(raw) -> pd.DataFrame:
     return frame.astype({c: object for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)})
 
 
+def without_scrub_starts(spec: str | dict) -> dict:
+    """A sent spec (JSON text or dict) without its parameters' starting values: what a scrubbing move
+    may change in a full AppTest run (charts.scrubbable; in the browser the fragment rerun keeps even
+    those, components/ui/scrub.py)."""
+    parsed = json.loads(spec) if isinstance(spec, str) else spec
+    return {**parsed, "params": [{k: v for k, v in p.items() if k != "value"} for p in parsed.get("params", [])]}
+
+
+def scrub_start(spec: str | dict, key: str):
+    """Where a sent chart's parameter that follows the control ``key`` starts (None: it has none)."""
+    from components import charts
+
+    parsed = json.loads(spec) if isinstance(spec, str) else spec
+    values = [p["value"] for p in parsed.get("params", []) if p["name"] == charts.scrub_param(key)]
+    return values[0] if values else None
+
+
 def canonical(spec: dict) -> tuple[str, list[pd.DataFrame]]:
     """The spec without datasets, each dataset renamed by where the spec first uses it, and the used
     datasets decoded, in that order: two conversions of one chart give equal results."""

@@ -16,7 +16,7 @@ from components import datasets
 from components import ensembles as e
 from components.ui import common
 from tests.apptest_utils import assert_clean, metric_values, open_page, run_exported_script, widgets
-from tests.chart_utils import layer_frames, shown_at
+from tests.chart_utils import layer_frames, shown_at, without_scrub_starts
 from tests.conftest import split_70_30
 
 PAGE = "views/models/ensembles.py"
@@ -338,8 +338,14 @@ def _no_data(spec: dict) -> str:
 
 def _no_positions(spec: dict) -> str:
     """A spec without its datasets and its sliders' positions (the parameters' starting values)."""
-    params = [{k: v for k, v in p.items() if k != "value"} for p in spec.get("params", [])]
-    return _no_data(spec | {"params": params})
+    return _no_data(without_scrub_starts(spec))
+
+
+def assert_same_but_starts(sent: dict, before: dict) -> None:
+    """Charts sent after a scrubbing move (title -> spec) equal those before, data included, apart from
+    where their sliders' parameters start."""
+    assert {t: _no_positions(c) for t, c in sent.items()} == {t: _no_positions(c) for t, c in before.items()}
+    assert {t: c["datasets"] for t, c in sent.items()} == {t: c["datasets"] for t, c in before.items()}
 
 
 STOPS = np.array([[0x00, 0x72, 0xB2], [0xF7, 0xF7, 0xF7], [0xE6, 0x9F, 0x00]], dtype=float)  # blue, grey, orange
@@ -558,8 +564,7 @@ def test_page_charts_follow_the_number_of_trees():
             rule = layer_frames(shown_at(sent[json.dumps(e.BY_K_TITLE)]))[0][1]
             assert rule["n_trees"].tolist() == [n]
             if before is not None:  # the same specs and data: the browser redraws in place
-                assert {t: _no_positions(c) for t, c in sent.items()} == {t: _no_positions(c) for t, c in before.items()}
-                assert {t: c["datasets"] for t, c in sent.items()} == {t: c["datasets"] for t, c in before.items()}
+                assert_same_but_starts(sent, before)
             before = sent
         assert fit.call_count == 0
     assert_clean(at)
@@ -580,8 +585,7 @@ def test_page_round_charts_follow_both_sliders():
             errors = layer_frames(shown_at(sent[json.dumps("Staged train and test error")]))[0]
             assert errors[0]["round"].max() == at.slider(key=e.ADA_N_KEY).value and errors[1]["round"].tolist() == [shown]
             if before is not None:
-                assert {t: _no_positions(c) for t, c in sent.items()} == {t: _no_positions(c) for t, c in before.items()}
-                assert {t: c["datasets"] for t, c in sent.items()} == {t: c["datasets"] for t, c in before.items()}
+                assert_same_but_starts(sent, before)
             before = sent
         assert spy.call_count == 0
     assert_clean(at)

@@ -24,6 +24,7 @@ from sklearn.preprocessing import StandardScaler
 from components import charts
 from components import fairness as fair
 from tests.apptest_utils import ROOT, assert_clean, metric_values, open_page, run_exported_script
+from tests.chart_utils import without_scrub_starts
 
 PAGE = "views/pitfalls/fairness.py"
 TABLE = pd.read_csv(ROOT / "sample_data" / "lending.csv")
@@ -507,12 +508,6 @@ def vega(at) -> list:
     return [c.proto for c in at.get("vega_lite_chart")]
 
 
-def without_scrub_position(spec: str) -> dict:
-    parsed = json.loads(spec)
-    parsed["params"] = [{k: v for k, v in p.items() if k != "value"} for p in parsed.get("params", [])]
-    return parsed
-
-
 def scrub_positions(protos: list) -> list[dict]:
     """Per chart, where its scrubbing parameters start (the sliders' values on the server's run)."""
     return [{p["name"]: p["value"] for p in json.loads(c.spec).get("params", []) if p["name"].startswith("scrub__")}
@@ -550,7 +545,7 @@ def test_threshold_moves_never_refit_and_never_change_a_spec():
     at.slider(key=fair.THRESHOLD_KEY).set_value(0.35).run()
     assert_clean(at)
     assert fair.FIT_COUNT["n"] == fits, "moving the threshold refitted a model"
-    assert [without_scrub_position(p.spec) for p in vega(at)] == [without_scrub_position(p) for p in specs]
+    assert [without_scrub_starts(p.spec) for p in vega(at)] == [without_scrub_starts(p) for p in specs]
     assert [{d.name: d.data.data for d in p.datasets} for p in vega(at)] == data
     assert scrub_positions(vega(at)) == [{}, {}] + [{charts.scrub_param(fair.THRESHOLD_KEY): 0.35}] * 4
     assert_headline(at, numpy_rates(ind["recorded"], decisions(ind, 0.35, 0.35), ind["group"]))
@@ -560,7 +555,7 @@ def test_threshold_moves_never_refit_and_never_change_a_spec():
     at.slider(key=fair.THRESHOLD_B_KEY).set_value(0.3).run()
     assert_clean(at)
     assert fair.FIT_COUNT["n"] == fits
-    assert [without_scrub_position(p.spec) for p in vega(at)] == [without_scrub_position(p) for p in per_group]
+    assert [without_scrub_starts(p.spec) for p in vega(at)] == [without_scrub_starts(p) for p in per_group]
     assert scrub_positions(vega(at)) == [{}, {}] + [{charts.scrub_param(fair.THRESHOLD_A_KEY): 0.5,
                                                      charts.scrub_param(fair.THRESHOLD_B_KEY): 0.3}] * 4
     want = numpy_rates(ind["recorded"], decisions(ind, 0.5, 0.3), ind["group"])

@@ -35,6 +35,7 @@ from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from components import charts, datasets
 from components import features as fe
 from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, run_exported_script
+from tests.chart_utils import without_scrub_starts
 
 PAGE = "views/data/features.py"
 SEED = 42
@@ -406,7 +407,7 @@ def test_page_renders_and_cheap_controls_do_not_rerun_wrappers():
     # starts (in the browser, where the panel's fragment reruns alone, not even that), no other spec
     param = charts.scrub_param(fe.N_COMPONENTS_KEY)
     after = [c.proto.spec for c in at.get("vega_lite_chart")]
-    assert [without_scrub_position(a) for a in after] == [without_scrub_position(b) for b in specs]
+    assert [without_scrub_starts(a) for a in after] == [without_scrub_starts(b) for b in specs]
     assert sorted(p["value"] for a in after for p in json.loads(a).get("params", []) if p["name"] == param) == [4, 4]
     kept = [pa.ipc.open_stream(d.data.data).read_pandas() for c in at.get("vega_lite_chart")
             for d in c.proto.datasets if d.name == fe.KEPT_DATASET]
@@ -461,12 +462,6 @@ def test_exported_script_reproduces_picks_and_fold_scores(name, n_noise, k, alph
         assert got["picked"][method] == sorted(chosen[method]), method
         assert np.allclose(got["fold_scores"][method], cv[cv.method == method]["score"]), method
     assert got["scores"]["all features"] == pytest.approx(fe.subset_score(X, y, task, tuple(X.columns), SEED))
-
-
-def without_scrub_position(spec: str) -> dict:
-    parsed = json.loads(spec)
-    parsed["params"] = [{k: v for k, v in p.items() if k != "value"} for p in parsed.get("params", [])]
-    return parsed
 
 
 @pytest.mark.parametrize("name, n_noise, seed", [(datasets.DEFAULT, fe.N_NOISE_DEFAULT, SEED), ("wine", 0, 7),

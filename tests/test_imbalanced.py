@@ -17,6 +17,7 @@ from sklearn.preprocessing import StandardScaler
 from components import datasets
 from components import imbalanced as im
 from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, run_exported_script
+from tests.chart_utils import without_scrub_starts
 
 PAGE = "views/pitfalls/imbalanced.py"
 SEED = 42
@@ -352,12 +353,6 @@ def test_light_panels_come_first_and_the_comparisons_last():
     assert not at.get("progress")  # the bars are gone once every fit is done
 
 
-def without_scrub_position(spec: str) -> dict:
-    parsed = json.loads(spec)
-    parsed["params"] = [{k: v for k, v in p.items() if k != "value"} for p in parsed.get("params", [])]
-    return parsed
-
-
 def test_a_threshold_move_changes_no_dataset_and_refits_nothing():
     """The threshold charts hold every threshold: a move changes only where their parameter starts (and in
     the browser, where the slider's fragment reruns alone, not even that: components/ui/scrub.py)."""
@@ -370,7 +365,7 @@ def test_a_threshold_move_changes_no_dataset_and_refits_nothing():
             at.slider(key=im.THRESHOLD_KEY).set_value(t).run()
             after = drawn(at)
             for title, (spec, data) in before.items():
-                assert without_scrub_position(after[title][0]) == without_scrub_position(spec), title
+                assert without_scrub_starts(after[title][0]) == without_scrub_starts(spec), title
                 assert after[title][1] == data, title
                 values = [p["value"] for p in json.loads(after[title][0]).get("params", []) if p["name"] == param]
                 assert values in ([], [t]), (title, values)

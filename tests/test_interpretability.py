@@ -1,5 +1,4 @@
 """Interpretability page: component numbers against independent computations, then the page."""
-import json
 import re
 from unittest import mock
 
@@ -17,6 +16,7 @@ from sklearn.model_selection import train_test_split
 from components import charts, datasets
 from components import interpretability as I
 from tests.apptest_utils import assert_clean, chart_specs, metric_values, open_page, run_exported_script
+from tests.chart_utils import scrub_start, without_scrub_starts
 
 PAGE = "views/beyond/interpretability.py"
 SEED = 42
@@ -479,11 +479,11 @@ def test_row_switch_reads_cached_shap_values_only():
             assert m["Base + sum of SHAP"] == f"{e.base_value + e.shap_values[row].sum():.4f}"
             assert any(c.value.startswith(f"SHAP waterfall for test row {row}:") for c in at.caption)
             # a scrubbing control: every chart keeps its spec and its data, only where the row parameter starts
-            assert [without_scrub_position(c.proto.spec) for c in at.get("vega_lite_chart")] == \
-                [without_scrub_position(spec) for spec in specs]
+            assert [without_scrub_starts(c.proto.spec) for c in at.get("vega_lite_chart")] == \
+                [without_scrub_starts(spec) for spec in specs]
             assert [[d.data.data for d in c.proto.datasets] for c in at.get("vega_lite_chart")] == data
             waterfall = next(c for c in at.get("vega_lite_chart") if "SHAP waterfall" in c.proto.spec)
-            assert scrub_position(waterfall.proto.spec) == row
+            assert scrub_start(waterfall.proto.spec, I.ROW_KEY) == row
             drawn = {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in waterfall.proto.datasets}
             steps = drawn[I.WATERFALL_DATASET]
             assert np.allclose(steps[steps[charts.SCRUB_COLUMN] == row]["end"].iloc[-1], e.outputs[row])
@@ -556,16 +556,6 @@ def test_page_ice_sentence_follows_the_feature_shown():
         expected = I.ice_text(I.ice_summary(e, feature, pd_df, ice_df, seed=1), feature, e.output_name)
         assert expected in [m.value for m in at.markdown]
         assert re.search(r"ICE lines are (not )?parallel", expected)
-
-
-def without_scrub_position(spec: str) -> dict:
-    parsed = json.loads(spec)
-    parsed["params"] = [{k: v for k, v in p.items() if k != "value"} for p in parsed.get("params", [])]
-    return parsed
-
-
-def scrub_position(spec: str) -> float:
-    return next(p["value"] for p in json.loads(spec)["params"] if p["name"] == charts.scrub_param(I.ROW_KEY))
 
 
 @pytest.mark.parametrize("dataset, seed, model", [("breast_cancer", SEED, I.FOREST), ("wine", 5, I.LINEAR),

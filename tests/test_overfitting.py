@@ -1,6 +1,7 @@
 """Overfitting lab: component numbers against direct numpy / scikit-learn computations, the page's
 controls and caching, the URL and the exported script."""
 import json
+from contextlib import ExitStack, contextmanager
 from unittest import mock
 
 import numpy as np
@@ -25,6 +26,7 @@ from tests.apptest_utils import (
     open_page,
     run_exported_script,
 )
+from tests.chart_utils import scrub_start, without_scrub_starts
 
 PAGE = "views/evaluation/overfitting.py"
 VIEW_KEY = o.VIEW_KEY
@@ -1040,17 +1042,11 @@ def dataset(at, chart: int, name: str) -> pd.DataFrame:
     return as_drawn(json.loads(spec), {n: pa.ipc.open_stream(b).read_pandas() for n, b in data.items()})[1][name]
 
 
-def scrub_value(spec: str, key: str):
-    """Where a sent chart's scrubbing parameter for the slider ``key`` starts (None: it has none)."""
-    from components import charts
-    values = [p["value"] for p in json.loads(spec).get("params", []) if p["name"] == charts.scrub_param(key)]
-    return values[0] if values else None
-
-
-def without_scrub_position(spec: str) -> dict:
-    parsed = json.loads(spec)
-    parsed["params"] = [{k: v for k, v in p.items() if k != "value"} for p in parsed.get("params", [])]
-    return parsed
+@contextmanager
+def spying(module, names):
+    """Spies on ``module``'s functions ``names`` (they still run) for the block; yields them in order."""
+    with ExitStack() as stack:
+        yield [stack.enter_context(mock.patch.object(module, n, wraps=getattr(module, n))) for n in names]
 
 
 @pytest.mark.parametrize("query, kind, key, values, computations", [
@@ -1066,24 +1062,19 @@ def test_a_browser_scrubbed_move_changes_no_dataset_and_recomputes_nothing(query
     nothing again. The parameter starts at the slider's position: the degree, alpha's option index."""
     at = open_page(PAGE, query=query)
     before = drawn_charts(at)
-    assert len(before) == 2 and all(scrub_value(spec, key) is not None for spec, _ in before)
-    patches = [mock.patch.object(o, name, wraps=getattr(o, name)) for name in computations]
-    spies = [p.start() for p in patches]
-    try:
+    assert len(before) == 2 and all(scrub_start(spec, key) is not None for spec, _ in before)
+    with spying(o, computations) as spies:
         for value in values:
             getattr(at, kind)(key=key).set_value(value).run()
             assert_clean(at, f"{key}={value}")
             after = drawn_charts(at)
             position = o.alpha_position(value) if key == o.ALPHA_KEY else value
             for (spec, data), (spec_before, data_before) in zip(after, before):
-                assert without_scrub_position(spec) == without_scrub_position(spec_before), (key, value)
+                assert without_scrub_starts(spec) == without_scrub_starts(spec_before), (key, value)
                 assert data == data_before, (key, value)
-                assert scrub_value(spec, key) == position, (key, value)
+                assert scrub_start(spec, key) == position, (key, value)
             before = after
         assert [s.call_count for s in spies] == [0] * len(spies)
-    finally:
-        for p in patches:
-            p.stop()
 
 
 def stacked_rows(spec: dict, name: str, position: float) -> pd.DataFrame:
@@ -1179,9 +1170,7 @@ def test_a_scrubbing_move_changes_only_named_datasets(query, kind, key, values, 
     the chart was built from is computed again."""
     at = open_page(PAGE, query=query)
     before = drawn_charts(at)
-    patches = [mock.patch.object(o, name, wraps=getattr(o, name)) for name in computations]
-    spies = [p.start() for p in patches]
-    try:
+    with spying(o, computations) as spies:
         for value in values:
             getattr(at, kind)(key=key).set_value(value).run()
             assert_clean(at, f"{key}={value}")
@@ -1192,9 +1181,6 @@ def test_a_scrubbing_move_changes_only_named_datasets(query, kind, key, values, 
                 assert changed and changed <= moving, (key, value, i, changed)
             before = after
         assert [s.call_count for s in spies] == [0] * len(spies)
-    finally:
-        for p in patches:
-            p.stop()
 
 
 def test_the_fit_view_at_a_scrubbed_degree_shows_numpys_polynomial():

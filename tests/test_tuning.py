@@ -19,6 +19,7 @@ from components import tuning as tn
 from components.charts import tuning as tchart
 from components.code_export import dataset_code
 from tests.apptest_utils import ROOT, assert_clean, chart_specs, metric_values, open_page, run_exported_script
+from tests.chart_utils import scrub_start, without_scrub_starts
 
 PAGE = "views/evaluation/tuning.py"
 SEED = 42
@@ -115,7 +116,7 @@ def test_budget_reruns_searches_not_surface_and_replay_is_cheap():
         # the budget reads the first 37 trials of the cached Bayesian run: optuna does not run again
         assert surf_spy.call_count == 0 and search_spy.call_count == 1 and optuna_spy.call_count == 0
         assert f"{tn.BAYES}, best of 37" in metric_values(at)
-        before, data_before = [without_scrub_position(s) for s in chart_specs(at)], chart_datasets(at)
+        before, data_before = [without_scrub_starts(s) for s in chart_specs(at)], chart_datasets(at)
         with mock.patch.object(tn, "replay_tables", wraps=tn.replay_tables) as tables_spy:
             at.slider(key=tn.STEP_KEY).set_value(5).run()
             assert tables_spy.call_count == 0
@@ -124,24 +125,15 @@ def test_budget_reruns_searches_not_surface_and_replay_is_cheap():
         assert f"{tn.BAYES}, best of 5" in m and f"{tn.GRID}, best of 5" in m
         # the charts hold every step and follow the slider in the browser: a move changes only where their
         # parameter starts (in the browser, where the panel's fragment reruns alone, not even that)
-        assert [without_scrub_position(s) for s in chart_specs(at)] == before
+        assert [without_scrub_starts(s) for s in chart_specs(at)] == before
         assert chart_datasets(at).keys() == data_before.keys()
         assert all(chart_datasets(at)[n].equals(data_before[n]) for n in data_before)
-        assert {scrub_position(s) for s in chart_specs(at)} == {5}
+        assert {scrub_start(s, tn.STEP_KEY) for s in chart_specs(at)} == {5}
         sent = chart_datasets(at, at_position=5)
         assert sent[tchart.STEP_DATA]["trial"].tolist() == [5.0]
         drawn = sent[tchart.TRIALS_DATA]
         assert drawn["trial"].max() == 5 and set(drawn["strategy"]) == {tn.SHOW_DEFAULT}
     assert_clean(at)
-
-
-def scrub_position(spec: dict):
-    from components import charts
-    return next(p["value"] for p in spec.get("params", []) if p["name"] == charts.scrub_param(tn.STEP_KEY))
-
-
-def without_scrub_position(spec: dict) -> dict:
-    return {**spec, "params": [{k: v for k, v in p.items() if k != "value"} for p in spec.get("params", [])]}
 
 
 def chart_datasets(at, at_position: float | None = None) -> dict[str, pd.DataFrame]:

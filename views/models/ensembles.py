@@ -12,7 +12,7 @@ import streamlit as st
 
 from components import datasets
 from components import ensembles as e
-from components.ui import common, controls, scrub, show
+from components.ui import common, controls, show
 
 EXPLANATION = {
     "Bagging": """**Bagging** (bootstrap aggregating) fits many full-depth trees, each on its own sample of the
@@ -163,7 +163,7 @@ def rounds_panel(s: e.EnsembleSettings, run: e.BoostingResult, specs: dict) -> N
     m[3].metric("Test error so far", f"{errors_now['AdaBoost test']:.3f}", help="AdaBoost's, after this round.")
     left, right = show.columns(2)
     for spec, target in ((specs["round"], left), (specs["errors"], right)):
-        show.chart(scrub.with_position(spec, e.ADA_N_KEY, n_rounds), target=target, scrub=(e.ROUND_KEY, round_))
+        show.chart(spec, target=target, scrub=[(e.ADA_N_KEY, n_rounds), (e.ROUND_KEY, round_)])
     st.markdown("**On screen now:** " + e.boosting_sentences(b))
     with st.expander("Numbers behind the charts"):
         st.dataframe(points, hide_index=True, height=220)
