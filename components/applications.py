@@ -47,7 +47,15 @@ TEXT_MAX = 300
 CV_MODEL_KEY, CV_SHOW_KEY = "apps.cv_model", "apps.cv_show"
 CV_MODELS = ("Logistic regression", "SVM (RBF)", "k-NN (k=3)", "Random forest")
 CV_DEFAULT = CV_MODELS[0]
-CV_SHOW_MIN, CV_SHOW_MAX, CV_SHOW_DEFAULT = 4, 24, 12
+CV_SHOW_DEFAULT = 12
+
+
+def show_slider_range(n_wrong: int) -> tuple[int, int, int] | None:
+    """(min, max, default) of the "images to show" slider: from one to every misclassified test image, so
+    each position shows a different number of images; None when there are fewer than two to choose from."""
+    if n_wrong < 2:
+        return None
+    return 1, n_wrong, min(CV_SHOW_DEFAULT, n_wrong)
 
 TS_LAGS_KEY, TS_HORIZON_KEY, TS_NOISE_KEY, TS_ARIMA_KEY = ("apps.ts_lags", "apps.ts_horizon", "apps.ts_noise",
                                                            "apps.ts_arima")

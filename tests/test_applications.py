@@ -5,6 +5,7 @@ from unittest import mock
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from sklearn.datasets import load_digits
 from sklearn.ensemble import RandomForestClassifier
@@ -308,7 +309,7 @@ def test_page_renders_and_cheap_controls_do_not_refit():
         m = metric_values(at)
         assert "MAE: seasonal ARIMA" in m
         at.slider(key=A.REC_USER_KEY).set_value(9).run()
-        at.slider(key=A.CV_SHOW_KEY).set_value(4).run()
+        at.slider(key=A.CV_SHOW_KEY).set_value(3).run()
         at.text_input(key=A.NLP_TEXT_KEY).input("Never again. A waste of money.").run()
         assert_clean(at)
         assert (nlp_spy.call_count, cv_spy.call_count) == (n1, c1)
@@ -380,3 +381,43 @@ def test_recommender_page_draws_the_baseline_and_says_it():
     assert f"scores **{base:.3f}**" in " ".join(c.value for c in at.caption)
     spec = next(s for s in chart_specs(at) if "latent factors" in json.dumps(s.get("title", "")))
     assert any(layer.get("mark", {}).get("type") == "rule" and layer["encoding"].get("y") for layer in spec["layer"])
+
+
+def images_shown(at) -> int:
+    """How many images the drawn "misclassified images" chart holds (its Arrow dataset, as sent)."""
+    chart = next(c for c in at.get("vega_lite_chart") if "Misclassified test images" in c.proto.spec)
+    (dataset,) = chart.proto.datasets
+    return pa.ipc.open_stream(dataset.data.data).read_pandas()["image"].nunique()
+
+
+def test_images_slider_reaches_every_misclassified_image_and_follows_the_model():
+    n_wrong = {m: len(A.cv_fit(m, SEED)["wrong"]) for m in A.CV_MODELS}
+    most, fewest = max(n_wrong, key=n_wrong.get), min(n_wrong, key=n_wrong.get)
+    assert n_wrong[fewest] >= 2 and n_wrong[fewest] < n_wrong[most]
+    at = open_page(PAGE, query={"app.seed": str(SEED), A.CV_MODEL_KEY: most})
+    slider = at.slider(key=A.CV_SHOW_KEY)
+    assert (slider.min, slider.max, slider.value) == (1, n_wrong[most], min(A.CV_SHOW_DEFAULT, n_wrong[most]))
+    # every position shows that many images: the default position is not beyond the last one
+    for k in (1, 2, n_wrong[most] - 1, n_wrong[most]):
+        at.slider(key=A.CV_SHOW_KEY).set_value(k).run()
+        assert_clean(at)
+        assert images_shown(at) == k
+    # a model with fewer mistakes: the slider ends at its count and still shows a valid number
+    at.selectbox(key=A.CV_MODEL_KEY).set_value(fewest).run()
+    assert_clean(at)
+    slider = at.slider(key=A.CV_SHOW_KEY)
+    assert slider.max == n_wrong[fewest] and 1 <= slider.value <= n_wrong[fewest]
+    assert images_shown(at) == slider.value
+
+
+def test_a_link_asking_for_more_images_than_there_are_shows_them_all():
+    n = len(A.cv_fit(A.CV_DEFAULT, SEED)["wrong"])
+    at = open_page(PAGE, query={"app.seed": str(SEED), A.CV_SHOW_KEY: str(n + 50)})
+    assert_clean(at)
+    assert at.slider(key=A.CV_SHOW_KEY).value == n and images_shown(at) == n
+
+
+def test_show_slider_range():
+    assert A.show_slider_range(0) is None and A.show_slider_range(1) is None
+    assert A.show_slider_range(2) == (1, 2, 2)
+    assert A.show_slider_range(30) == (1, 30, A.CV_SHOW_DEFAULT)

@@ -136,6 +136,18 @@ def _fix_link_value(key: str, kind: str, label: str, args: tuple, kwargs: dict, 
     return f"The link's value for *{escape(label)}* (“{shown}”) {why}"
 
 
+def _keep_in_range(key: str, a: dict) -> None:
+    """A number control whose range follows the data (the images there are to show) keeps a value the
+    new range holds: the session's value is moved to the nearest end before the widget reads it."""
+    value, lo, hi = st.session_state.get(key), a.get("min_value"), a.get("max_value")
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return  # not set yet, or a range slider's pair
+    if lo is not None and value < lo:
+        st.session_state[key] = lo
+    elif hi is not None and value > hi:
+        st.session_state[key] = hi
+
+
 NOTES_KEY = "_controls.link_notes"  # key -> (note, value shown): a note stays until the control moves
 
 
@@ -144,6 +156,8 @@ def bound(widget: Callable, label: str, *args: Any, key: str, **kwargs: Any) -> 
     replacing a link value it cannot take (see the module docstring). Returns the widget's value."""
     kind = widget.__name__
     note = _fix_link_value(key, kind, label, args, kwargs, widget)
+    if kind in _NUMBERS:
+        _keep_in_range(key, _arguments(widget, label, args, kwargs))
     value = widget(label, *args, key=key, bind="query-params", **kwargs)
     notes = st.session_state.setdefault(NOTES_KEY, {})
     if note:

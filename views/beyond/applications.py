@@ -56,9 +56,10 @@ def nlp_panel() -> None:
 def vision_panel() -> None:
     a, b = st.columns(2)
     cv_name = controls.bound(a.selectbox, "Model", A.CV_MODELS, index=A.CV_MODELS.index(A.CV_DEFAULT), key=A.CV_MODEL_KEY)
-    shown = controls.bound(b.slider, "Misclassified images to show", A.CV_SHOW_MIN, A.CV_SHOW_MAX, A.CV_SHOW_DEFAULT,
-                    key=A.CV_SHOW_KEY)
     cv = A.cached_vision(cv_name, seed)
+    shown = len(cv["wrong"])
+    if (show_range := A.show_slider_range(len(cv["wrong"]))) is not None:
+        shown = controls.bound(b.slider, "Misclassified images to show", *show_range, key=A.CV_SHOW_KEY)
     m1, m2 = st.columns(2)
     m1.metric("Test accuracy (digits)", f"{cv['accuracy']:.3f}")
     m2.metric("Misclassified test images", f"{len(cv['wrong'])} of {cv['n_test']}")
