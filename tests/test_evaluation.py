@@ -121,6 +121,28 @@ def test_cross_validation_matches_cross_val_score_and_covers_each_row_once():
     assert summary.loc["accuracy", "std"] == pytest.approx(np.std(direct, ddof=1))
 
 
+@pytest.mark.parametrize("model_name, value", [("SVM (RBF)", 1.0), ("Gradient boosting", 10)])
+def test_models_fitted_on_two_threads_score_as_scikit_learn_does(model_name, value):
+    """The fold fits (and an SVM's calibration folds) run two at a time: the scores are those of
+    scikit-learn's own sequential cross-validation and hold-out fit of the same model."""
+    assert model_name in ev.TWO_THREADS
+    from sklearn.base import clone
+
+    from components import models
+
+    d, y = breast_cancer_binary()
+    X = d.X.iloc[::2]
+    y = y[::2]
+    res = ev.cross_validate_folds(X, y, model_name, value, 4, True, True, 3)
+    direct = cross_val_score(clone(models.build_model(model_name, value, 3)), X, y,
+                             cv=StratifiedKFold(4, shuffle=True, random_state=3), scoring="roc_auc")
+    np.testing.assert_allclose(res.scores["ROC AUC"], direct)
+    h = ev.fit_holdout(X, y, model_name, value, 0.3, True, 3)
+    train, test = train_test_split(np.arange(len(y)), test_size=0.3, random_state=3, stratify=y)
+    alone = models.build_model(model_name, value, 3).fit(X.iloc[train], y[train])
+    np.testing.assert_allclose(h.scores, alone.predict_proba(X.iloc[test])[:, 1])
+
+
 def test_unshuffled_unstratified_folds_on_sorted_iris_test_one_class():
     d = datasets.load("iris")
     y = ev.binarize(d.y, 2)  # virginica: the last 50 rows of the file
