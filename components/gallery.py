@@ -743,7 +743,7 @@ def multiclass_observation(r: MulticlassResult) -> str:
 def multiclass_frames(r: MulticlassResult) -> dict[str, pd.DataFrame]:
     """The maps' cells per model (x1, x2, predicted, confidence, differs, P(<class>)...) and the gap map's.
     Single precision and a categorical class: what the browser receives is half the size, and seven
-    digits are more than a map or its tooltip shows."""
+    digits are more than a map shows."""
     differs = r.differs
     x1, x2 = r.cells[:, 0].astype(np.float32), r.cells[:, 1].astype(np.float32)
     out = {}

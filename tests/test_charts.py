@@ -269,3 +269,46 @@ def test_boundary_cells_are_where_the_prediction_flips():
     ragged = _grid(lambda a, b: a).iloc[:-3]
     np.testing.assert_array_equal(charts.on_boundary(ragged).index,
                                   ragged.index[(ragged["proba"] - 0.5).abs() < 0.04])
+
+
+def _png_pixels(url: str) -> np.ndarray:
+    import base64
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGBA"))
+
+
+def test_class_regions_and_gap_maps_are_one_image_coloured_as_their_scales():
+    """Each cell of the multi-class maps is one pixel: the predicted class's Okabe-Ito colour at the
+    opacity 0.05 + 0.70 (confidence - 1/K) / (1 - 1/K); the gap map white (0) to black (1)."""
+    from components.charts.core import OKABE_ITO
+
+    classes = ["a", "b", "c"]
+    xs, ys = np.meshgrid([0.0, 0.5, 1.0], [10.0, 20.0])  # 3 columns, 2 rows
+    cells = pd.DataFrame({"x1": xs.ravel(), "x2": ys.ravel(), "predicted": ["a", "b", "c", "c", "b", "a"],
+                          "confidence": [1 / 3, 0.5, 1.0, 0.9, 2 / 3, 0.4], "differs": [False] * 5 + [True],
+                          "gap": [0.0, 0.25, 0.5, 0.75, 1.0, 0.1]})
+    points = pd.DataFrame({"x1": [0.1], "x2": [12.0], "label": ["a"], "split": ["train"]})
+    spec = charts.class_regions_chart(cells, points, classes).to_dict()
+    image = spec["layer"][0]
+    assert image["mark"]["type"] == "image"
+    row = spec["datasets"][image["data"]["name"]][0]
+    assert (row["x1"], row["x1b"], row["x2"], row["x2b"]) == (0.0, 1.5, 10.0, 30.0)
+    pixels = _png_pixels(row["url"])
+    assert pixels.shape == (2, 3, 4)
+    for _, cell in cells.iterrows():
+        r, c = (1 if cell["x2"] == 10.0 else 0), int(cell["x1"] * 2)  # the top row holds the largest x2
+        hexcode = OKABE_ITO[classes.index(cell["predicted"])]
+        expected = [int(hexcode[i:i + 2], 16) for i in (1, 3, 5)]
+        alpha = 0.05 + 0.70 * (cell["confidence"] - 1 / 3) / (2 / 3)
+        assert list(pixels[r, c, :3]) == expected
+        assert abs(int(pixels[r, c, 3]) - 255 * alpha) <= 0.5
+    gap = charts.probability_gap_chart(cells).to_dict()
+    gap_row = gap["datasets"][gap["layer"][0]["data"]["name"]][0]
+    grey = _png_pixels(gap_row["url"])
+    for _, cell in cells.iterrows():
+        r, c = (1 if cell["x2"] == 10.0 else 0), int(cell["x1"] * 2)
+        assert abs(int(grey[r, c, 0]) - 255 * (1 - cell["gap"])) <= 0.5 and grey[r, c, 3] == 255
+        assert grey[r, c, 0] == grey[r, c, 1] == grey[r, c, 2]

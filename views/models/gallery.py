@@ -301,7 +301,7 @@ def multiclass_panel(C: float) -> None:
     show.chart(v.specs[g.SOFTMAX], target=right)
     st.caption("Each cell in the colour of the class predicted there, from pale (the largest probability near "
                "1/K, a toss-up) to strong (near 1); black crosses: the other model predicts another class there. "
-               "Circles are training points, triangles test points. Each class's probability is in the tooltip.")
+               "Circles are training points, triangles test points (each point's values in its tooltip).")
     left, right = show.columns(2)
     show.chart(v.specs["gap"], target=left)
     with right:
