@@ -841,7 +841,10 @@ class View:
 
 def _boundary_spec(r: ClassifierResult, title: str, height: int, svm: bool = False) -> dict:
     extra = charts.outline_layer(r.extras["margin"], r.extras["support"]) if svm else None
-    return charts.to_spec(charts.boundary_chart(r.grid, r.points, title=title, height=height, extra=extra))
+    image = charts.probability_image(r.grid)  # one PNG: 6,400 rectangles took Chromium ~0.3 s more per move
+    return charts.to_spec(charts.image_boundary_chart(
+        image, charts.on_boundary(r.grid)[["x1", "x2"]], r.points, [image["x1"][0], image["x1b"][0]],
+        [image["x2"][0], image["x2b"][0]], title=title, height=height, extra=extra))
 
 
 def _tree_spec(nodes: pd.DataFrame, edges: pd.DataFrame) -> dict:
@@ -851,10 +854,18 @@ def _tree_spec(nodes: pd.DataFrame, edges: pd.DataFrame) -> dict:
 
 
 def _member_specs(members: list) -> list[dict]:
-    """The forest's first trees: one small chart built, the others swap in their grids (same cells)."""
-    titles = [f"{label.capitalize()}: test acc {acc:.3f}" for label, _, acc in members]
-    first = charts.to_spec(charts.member_boundary_chart(members[0][1], titles[0]))
-    return [first] + [charts.swap_grid(first, grid, t) for (_, grid, _), t in zip(members[1:], titles[1:])]
+    """The forest's first trees, small and without legends (the big chart beside them explains the
+    colours), each background one image (charts.image_boundary_chart): three maps of 3,600 rectangles
+    kept Chromium drawing about 0.5 s longer on a move to the forest."""
+    no_points = pd.DataFrame({"x1": [], "x2": []})
+    out = []
+    for label, grid, acc in members:
+        image = charts.probability_image(grid)
+        out.append(charts.to_spec(charts.image_boundary_chart(
+            image, charts.on_boundary(grid)[["x1", "x2"]], no_points[[]], [image["x1"][0], image["x1b"][0]],
+            [image["x2"][0], image["x2b"][0]], legend=False, title=f"{label.capitalize()}: test acc {acc:.3f}",
+            height=210)))
+    return out
 
 
 def classifier_specs(s: Settings, r: ClassifierResult) -> dict:

@@ -103,20 +103,6 @@ def _background_cells(grid: pd.DataFrame) -> tuple[pd.DataFrame, list[float], li
     return cells, [float(xs.min()), float(xs.max() + dx)], [float(ys.min()), float(ys.max() + dy)]
 
 
-def member_boundary_chart(grid: pd.DataFrame, title: str = "", height: int = 210) -> alt.LayerChart:
-    """A small boundary of one ensemble member: the background only, without legends (the big chart
-    beside it explains the colours; a legend would squeeze the small plot)."""
-    empty = pd.DataFrame({"x1": [], "x2": [], "label": [], "class": [], "split": []})
-    chart = boundary_chart(grid, empty, title=title, height=height)
-    # config.legend.disable does not hide a legend the encoding spells out (the colour ramp's): drop them
-    for layer in chart.layer:
-        for channel in ("color", "shape", "size"):
-            enc = getattr(layer.encoding, channel, alt.Undefined)
-            if enc is not alt.Undefined:
-                enc.legend = None
-    return chart
-
-
 def swap_grid(spec: dict, grid: pd.DataFrame, title: str) -> dict:
     """Another probability grid on the same cells, in a boundary chart already converted (to_spec of
     boundary_chart): the background's P(class 1) and the boundary cells (on_boundary) are swapped,
@@ -133,7 +119,7 @@ def swap_grid(spec: dict, grid: pd.DataFrame, title: str) -> dict:
 
 
 def swap_boundary(spec: dict, grid: pd.DataFrame, points: pd.DataFrame | None, title: str) -> dict:
-    """A boundary chart already converted (to_spec of boundary_chart or member_boundary_chart),
+    """A boundary chart already converted (to_spec of boundary_chart),
     redrawn for a grid on other cells, e.g. another dataset: the background cells, the boundary
     cells, the axes' domains and (unless None: a member chart has no points) the points are
     replaced; encodings, legends and sizes are kept. The points need the columns the template's
@@ -233,12 +219,14 @@ def _data(frame_or_name: pd.DataFrame | str):
 
 def image_boundary_chart(image: pd.DataFrame | str, contour: pd.DataFrame | str, points: pd.DataFrame,
                          x_domain: list[float], y_domain: list[float], *, points_name: str | None = None,
-                         legend: bool = True, title: str | list[str] = "", height: int = 320) -> alt.LayerChart:
+                         legend: bool = True, title: str | list[str] = "", height: int = 320,
+                         extra: alt.Chart | alt.LayerChart | None = None) -> alt.LayerChart:
     """boundary_chart with the background as one image (probability_image) and the axes fixed to
     x_domain and y_domain (the image's extent). image and contour (on_boundary of the grid) are frames,
     or names of datasets a page swaps in per move; so are the points (points_name; `points` then gives
     their columns, with an optional "size" for sample weights). legend=False: no legends, for a small
-    member chart beside a big one."""
+    member chart beside a big one. extra: layers drawn on top, as in boundary_chart (the shape legend
+    then goes below the plot, where the extra layer's legends have room)."""
     background = alt.Chart(_data(image)).mark_image(aspect=False, smooth=False).encode(
         x=alt.X("x1:Q", title="x1", scale=alt.Scale(domain=list(x_domain), nice=False)), x2=alt.X2("x1b:Q"),
         y=alt.Y("x2:Q", title="x2", scale=alt.Scale(domain=list(y_domain), nice=False)), y2=alt.Y2("x2b:Q"),
@@ -265,8 +253,12 @@ def image_boundary_chart(image: pd.DataFrame | str, contour: pd.DataFrame | str,
             enc["size"] = alt.Size("size:Q", title="weight", scale=alt.Scale(range=[10, 400]),
                                    legend=alt.Legend(orient="bottom", direction="horizontal", columns=4)
                                    if legend else None)
+        if extra is not None and legend:
+            enc["shape"].legend = alt.Legend(orient="bottom", direction="horizontal")
         layers.append(alt.Chart(_data(points_name or points)).mark_point(
             filled=True, stroke=BLACK, strokeWidth=0.6, opacity=0.9).encode(**enc))
+    if extra is not None:
+        layers.append(extra)
     return alt.layer(*layers).properties(title=title, height=height, width="container").resolve_scale(
         color="independent", shape="independent")
 

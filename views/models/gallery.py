@@ -257,7 +257,7 @@ def draw_classifier(model: str, v: g.View) -> None:
         if model == g.FOREST:
             st.dataframe(pd.DataFrame([(lab, acc) for lab, _, acc in x["members"]],
                                       columns=["member", "test accuracy"]), hide_index=True)
-        st.caption("The background grid has one cell per 80×80 point; P(class 1) per cell is in the chart tooltip.")
+        st.caption("The background has one cell per point of an 80×80 grid, coloured by P(class 1) as the legend shows.")
 
 
 def what_the_mlp_cannot_show() -> None:
