@@ -54,13 +54,20 @@ def holdout(_data: datasets.Dataset, data_key: tuple, positive: str, positive_in
                                                                      pr, ap, sweep, key=ev.THRESHOLD_KEY))
 
 
+@memo.cached(max_entries=64)
+def folds_layout(_data: datasets.Dataset, data_key: tuple, positive_index: int, k: int, stratified: bool,
+                 shuffle: bool, seed: int) -> dict:
+    """The chart of which rows each fold tests: it needs no model, so the page draws it before the fits."""
+    y = ev.binarize(_data.y, positive_index)
+    return charts.folds_spec(ev.fold_runs(ev.fold_assignment(y, k, stratified, shuffle, seed)))
+
+
 @memo.cached(max_entries=64, progress="Fitting one model per fold…")
 def folds(_data: datasets.Dataset, data_key: tuple, positive_index: int, model: str, value, k: int,
-          stratified: bool, shuffle: bool, seed: int) -> tuple[pd.DataFrame, dict]:
-    """Per-fold scores and the chart of which rows each fold tests."""
-    result = ev.cross_validate_folds(_data.X, ev.binarize(_data.y, positive_index), model, value, k,
-                                     stratified, shuffle, seed)
-    return result.scores, charts.folds_spec(ev.fold_runs(result.assignment))
+          stratified: bool, shuffle: bool, seed: int) -> pd.DataFrame:
+    """Per-fold scores: one model fitted per fold."""
+    return ev.cross_validate_folds(_data.X, ev.binarize(_data.y, positive_index), model, value, k,
+                                   stratified, shuffle, seed).scores
 
 
 def _preamble(s: CockpitSettings, purpose: str, imports: str) -> str:

@@ -244,15 +244,11 @@ def cross_validate_folds(X: pd.DataFrame, y_binary: np.ndarray, model_name: str,
     is undefined (NaN) for a fold whose test rows hold one class only, and F1 for a fold whose test
     rows hold no positive (its recall is 0/0: scikit-learn's zero_division would score it 0 and
     drag the mean down for a fold that measured nothing)."""
-    n = len(y_binary)
-    role = np.empty((k, n), dtype=object)
     score_rows = []
     splits = list(splitter(k, stratified, shuffle, seed).split(X, y_binary))
     fitted = Parallel(n_jobs=_threads(model_name), prefer="threads")(
         delayed(_fit)(model_name, value, seed, X.iloc[train], y_binary[train]) for train, _ in splits)
     for f, ((train, test), model) in enumerate(zip(splits, fitted), start=1):
-        role[f - 1, :] = "train"
-        role[f - 1, test] = "test"
         if 1 in model.classes_:
             proba = model.predict_proba(X.iloc[test])[:, list(model.classes_).index(1)]
         else:
@@ -266,11 +262,20 @@ def cross_validate_folds(X: pd.DataFrame, y_binary: np.ndarray, model_name: str,
             "ROC AUC": float(metrics.roc_auc_score(yt, proba)) if len(np.unique(yt)) == 2 else float("nan"),
             "F1": float(metrics.f1_score(yt, pred, zero_division=0)) if yt.any() else float("nan"),
         })
-    assignment = pd.DataFrame({
+    return FoldResult(fold_assignment(y_binary, k, stratified, shuffle, seed), pd.DataFrame(score_rows))
+
+
+def fold_assignment(y_binary: np.ndarray, k: int, stratified: bool, shuffle: bool, seed: int) -> pd.DataFrame:
+    """Which rows each fold tests (row, fold, role "train"/"test", positive 0/1): the splitter's folds,
+    no model needed, so a page can draw them before the fits."""
+    n = len(y_binary)
+    role = np.full((k, n), "train", dtype=object)
+    for f, (_, test) in enumerate(splitter(k, stratified, shuffle, seed).split(np.zeros((n, 1)), y_binary)):
+        role[f, test] = "test"
+    return pd.DataFrame({
         "row": np.tile(np.arange(n), k), "fold": np.repeat(np.arange(1, k + 1), n),
         "role": role.ravel(), "positive": np.tile(y_binary, k),
     })
-    return FoldResult(assignment, pd.DataFrame(score_rows))
 
 
 def fold_summary(scores: pd.DataFrame) -> pd.DataFrame:

@@ -143,6 +143,21 @@ def test_models_fitted_on_two_threads_score_as_scikit_learn_does(model_name, val
     np.testing.assert_allclose(h.scores, alone.predict_proba(X.iloc[test])[:, 1])
 
 
+@pytest.mark.parametrize("stratified, shuffle", [(True, True), (False, False), (False, True)])
+def test_fold_assignment_marks_the_rows_each_splitter_fold_tests(stratified, shuffle):
+    """The fold chart is drawn before any fit from fold_assignment: each fold's test rows are those of
+    scikit-learn's (Stratified)KFold on the same labels."""
+    _, y = breast_cancer_binary()
+    assignment = ev.fold_assignment(y, 4, stratified, shuffle, 5)
+    kind = StratifiedKFold if stratified else KFold
+    cv = kind(4, shuffle=shuffle, random_state=5 if shuffle else None)
+    for f, (_, test) in enumerate(cv.split(np.zeros((len(y), 1)), y), start=1):
+        fold = assignment[assignment["fold"] == f]
+        assert fold["row"].tolist() == list(range(len(y)))
+        assert sorted(fold.loc[fold["role"] == "test", "row"]) == sorted(test)
+        assert fold["positive"].tolist() == list(y)
+
+
 def test_unshuffled_unstratified_folds_on_sorted_iris_test_one_class():
     d = datasets.load("iris")
     y = ev.binarize(d.y, 2)  # virginica: the last 50 rows of the file

@@ -90,11 +90,15 @@ def folds_panel(ds: datasets.Dataset, settings: cockpit.CockpitSettings) -> None
     k = controls.bound(c1.slider, "k (folds)", *ev.FOLDS_RANGE, ev.FOLDS_DEFAULT, key=ev.FOLDS_KEY)
     stratified = controls.bound(c2.toggle, "Stratified folds", True, key=ev.CV_STRATIFIED_KEY)
     shuffle = controls.bound(c3.toggle, "Shuffle before folding", True, key=ev.CV_SHUFFLE_KEY)
-    scores, spec = cockpit.folds(ds, settings.data_key, settings.positive_index, settings.model, settings.value,
-                                 k, stratified, shuffle, settings.seed)
+    # the folds' chart first: it needs no fit, so it is on screen while the k models are fitted
+    columns = st.columns(3)
+    show.chart(cockpit.folds_layout(ds, settings.data_key, settings.positive_index, k, stratified, shuffle,
+                                    settings.seed))
+    st.caption("Every row in file order; the top lane shows each row's class. Grey rows train, red rows test.")
+    scores = cockpit.folds(ds, settings.data_key, settings.positive_index, settings.model, settings.value,
+                           k, stratified, shuffle, settings.seed)
     summary = ev.fold_summary(scores)
-    c1, c2, c3 = st.columns(3)
-    for col, name in zip((c1, c2, c3), ("accuracy", "ROC AUC", "F1")):
+    for col, name in zip(columns, ("accuracy", "ROC AUC", "F1")):
         mean, std, defined = summary.loc[name, "mean"], summary.loc[name, "std"], int(summary.loc[name, "folds"])
         col.metric(f"mean {name} over folds", "n/a" if defined == 0 else f"{mean:.3f}",
                    help="Mean ± standard deviation (ddof=1) across the folds where the score is defined; accuracy "
@@ -105,8 +109,6 @@ def folds_panel(ds: datasets.Dataset, settings: cockpit.CockpitSettings) -> None
             col.caption(f"over {defined} of {k} folds: {k - defined} {why}" + (f"; {spread}" if spread else ""))
         else:
             col.caption(spread)
-    show.chart(spec)
-    st.caption("Every row in file order; the top lane shows each row's class. Grey rows train, red rows test.")
     with st.expander("Per-fold scores (table)"):
         st.dataframe(scores.style.format({"positive share": "{:.1%}", "accuracy": "{:.3f}",
                                           "ROC AUC": "{:.3f}", "F1": "{:.3f}"}), hide_index=True)
