@@ -542,13 +542,6 @@ def vote_chart(points: pd.DataFrame, x_domain: list[float], y_domain: list[float
                                                          title=vote_title(dataset), height=400), VOTE_LABEL)
 
 
-def member_chart(grid: pd.DataFrame, title: str):
-    """One bagged tree's boundary, small and without legends (the vote chart beside it explains them)."""
-    image, line = boundary_frames(grid)
-    return image_boundary_chart(image, line, pd.DataFrame(), *image_extent(grid), legend=False,
-                                       title=title, height=210)
-
-
 def by_k_chart(by_k: pd.DataFrame):
     """Train and test accuracy of the vote of the first k trees, a rule (dataset TREES_RULE) at the trees
     in the vote; the y axis zoomed on the data (gains of a few points)."""
@@ -598,7 +591,7 @@ def chart_templates() -> dict[str, dict]:
     by_k = pd.DataFrame({"n_trees": np.tile(np.arange(1, 32), 2), "split": np.repeat(["train", "test"], 31),
                          "accuracy": 0.5})  # more than 60 rows, as every fit's: lines without points
     return {"vote": charts.to_spec(vote_chart(_placeholder_points(size=False), *extent, "")),
-            "member": charts.to_spec(member_chart(grid, "")),
+            "member": charts.to_spec(charts.member_boundary_chart(grid)),
             "by_k": name_layer_data(charts.to_spec(by_k_chart(by_k)), {1: TREES_RULE}),
             "round": charts.to_spec(round_boundary_chart(_placeholder_points(size=True), *extent)),
             "errors": charts.to_spec(errors_chart())}

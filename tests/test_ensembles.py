@@ -495,7 +495,7 @@ def test_the_bagging_charts_equal_a_rebuild(moons):
         rule = layer_frames(shown_at(specs["by_k"], {e.BAG_N_KEY: n}))[0][1]
         assert rule["n_trees"].tolist() == [n]
     for spec, (title, grid, acc) in zip(specs["members"], m.members):
-        built = e.member_chart(grid, f"{title.capitalize()}: test acc {acc:.3f}")
+        built = charts.member_boundary_chart(grid, f"{title.capitalize()}: test acc {acc:.3f}")
         built.to_dict(validate=True)
         sent, fresh = layer_frames(spec), layer_frames(charts.to_spec(built))
         assert sent[1] == fresh[1]

@@ -103,6 +103,13 @@ def _background_cells(grid: pd.DataFrame) -> tuple[pd.DataFrame, list[float], li
     return cells, [float(xs.min()), float(xs.max() + dx)], [float(ys.min()), float(ys.max() + dy)]
 
 
+def member_boundary_chart(grid: pd.DataFrame, title: str = "", height: int = 210) -> alt.LayerChart:
+    """A small boundary of one ensemble member (grid: x1, x2, proba): its probability image and 0.5 line,
+    without points or legends (the big chart beside it explains the colours)."""
+    return image_boundary_chart(probability_image(grid), on_boundary(grid)[["x1", "x2"]], pd.DataFrame(),
+                                *image_extent(grid), legend=False, title=title, height=height)
+
+
 def swap_grid(spec: dict, grid: pd.DataFrame, title: str) -> dict:
     """Another probability grid on the same cells, in a boundary chart already converted (to_spec of
     boundary_chart): the background's P(class 1) and the boundary cells (on_boundary) are swapped,
@@ -204,17 +211,18 @@ def probability_image(grid: pd.DataFrame) -> pd.DataFrame:
     return grid_image(grid, proba_colours(grid["proba"].to_numpy()))
 
 
-def _image_layer(image: pd.DataFrame, x_title: str, y_title: str) -> alt.Chart:
-    """A grid_image drawn over its extent, the axes fixed to it."""
-    return alt.Chart(image).mark_image(aspect=False, smooth=False).encode(
-        x=alt.X("x1:Q", title=x_title, scale=alt.Scale(domain=[image["x1"][0], image["x1b"][0]], nice=False)),
-        x2=alt.X2("x1b:Q"),
-        y=alt.Y("x2:Q", title=y_title, scale=alt.Scale(domain=[image["x2"][0], image["x2b"][0]], nice=False)),
-        y2=alt.Y2("x2b:Q"), url=alt.Url("url:N"))
-
-
 def _data(frame_or_name: pd.DataFrame | str):
     return alt.NamedData(name=frame_or_name) if isinstance(frame_or_name, str) else frame_or_name
+
+
+def _image_layer(image: pd.DataFrame | str, x_domain: list[float], y_domain: list[float], x_title: str = "x1",
+                 y_title: str = "x2") -> alt.Chart:
+    """A grid_image (a frame, or the name of a dataset a page swaps in) drawn over its extent, the axes
+    fixed to x_domain and y_domain (image_extent of its grid)."""
+    return alt.Chart(_data(image)).mark_image(aspect=False, smooth=False).encode(
+        x=alt.X("x1:Q", title=x_title, scale=alt.Scale(domain=list(x_domain), nice=False)), x2=alt.X2("x1b:Q"),
+        y=alt.Y("x2:Q", title=y_title, scale=alt.Scale(domain=list(y_domain), nice=False)), y2=alt.Y2("x2b:Q"),
+        url=alt.Url("url:N"))
 
 
 def image_boundary_chart(image: pd.DataFrame | str, contour: pd.DataFrame | str, points: pd.DataFrame,
@@ -227,10 +235,7 @@ def image_boundary_chart(image: pd.DataFrame | str, contour: pd.DataFrame | str,
     their columns, with an optional "size" for sample weights). legend=False: no legends, for a small
     member chart beside a big one. extra: layers drawn on top, as in boundary_chart (the shape legend
     then goes below the plot, where the extra layer's legends have room)."""
-    background = alt.Chart(_data(image)).mark_image(aspect=False, smooth=False).encode(
-        x=alt.X("x1:Q", title="x1", scale=alt.Scale(domain=list(x_domain), nice=False)), x2=alt.X2("x1b:Q"),
-        y=alt.Y("x2:Q", title="x2", scale=alt.Scale(domain=list(y_domain), nice=False)), y2=alt.Y2("x2b:Q"),
-        url=alt.Url("url:N"))
+    background = _image_layer(image, x_domain, y_domain)
     line = alt.Chart(_data(contour)).mark_point(size=4, color=BLACK, filled=True, opacity=0.6).encode(
         x=alt.X("x1:Q"), y=alt.Y("x2:Q"))
     layers = [background, line]
@@ -455,7 +460,8 @@ def class_regions_chart(cells: pd.DataFrame, points: pd.DataFrame, classes: list
     colour_of = {c: _rgb(OKABE_ITO[i]) for i, c in enumerate(classes)}
     rgb = np.array([colour_of[c] for c in cells["predicted"]]).reshape(-1, 3)
     alpha = 0.05 + 0.70 * np.clip((cells["confidence"].to_numpy(dtype=float) - 1 / k) / (1 - 1 / k), 0, 1)
-    background = _image_layer(grid_image(cells, np.rint(np.column_stack([rgb, 255 * alpha]))), x_title, y_title)
+    background = _image_layer(grid_image(cells, np.rint(np.column_stack([rgb, 255 * alpha]))), *image_extent(cells),
+                              x_title, y_title)
     colour = alt.Scale(domain=list(classes), range=OKABE_ITO[:k])
     below = dict(orient="bottom", direction="horizontal")
     borders = alt.Chart(class_borders(cells)).mark_point(size=4, color=BLACK, filled=True, opacity=0.6).encode(
@@ -484,5 +490,5 @@ def probability_gap_chart(cells: pd.DataFrame, title: str = "", x_title: str = "
         color=alt.Color("gap:Q", title="largest gap",
                         scale=alt.Scale(domain=[0, 1], range=["#ffffff", BLACK], interpolate="rgb"),
                         legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=120)))
-    return alt.layer(_image_layer(image, x_title, y_title), legend).properties(
+    return alt.layer(_image_layer(image, *image_extent(cells), x_title, y_title), legend).properties(
         title=title, height=height, width="container")
