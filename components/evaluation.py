@@ -262,15 +262,20 @@ def cross_validate_folds(X: pd.DataFrame, y_binary: np.ndarray, model_name: str,
             "ROC AUC": float(metrics.roc_auc_score(yt, proba)) if len(np.unique(yt)) == 2 else float("nan"),
             "F1": float(metrics.f1_score(yt, pred, zero_division=0)) if yt.any() else float("nan"),
         })
-    return FoldResult(fold_assignment(y_binary, k, stratified, shuffle, seed), pd.DataFrame(score_rows))
+    return FoldResult(_assignment(y_binary, splits), pd.DataFrame(score_rows))
 
 
 def fold_assignment(y_binary: np.ndarray, k: int, stratified: bool, shuffle: bool, seed: int) -> pd.DataFrame:
     """Which rows each fold tests (row, fold, role "train"/"test", positive 0/1): the splitter's folds,
     no model needed, so a page can draw them before the fits."""
-    n = len(y_binary)
+    return _assignment(y_binary, list(splitter(k, stratified, shuffle, seed).split(np.zeros((len(y_binary), 1)),
+                                                                                     y_binary)))
+
+
+def _assignment(y_binary: np.ndarray, splits: list) -> pd.DataFrame:
+    n, k = len(y_binary), len(splits)
     role = np.full((k, n), "train", dtype=object)
-    for f, (_, test) in enumerate(splitter(k, stratified, shuffle, seed).split(np.zeros((n, 1)), y_binary)):
+    for f, (_, test) in enumerate(splits):
         role[f, test] = "test"
     return pd.DataFrame({
         "row": np.tile(np.arange(n), k), "fold": np.repeat(np.arange(1, k + 1), n),
