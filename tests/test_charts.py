@@ -121,42 +121,6 @@ def test_to_spec_sends_what_streamlit_altair_chart_sends(build):
     assert_converts_like_streamlit(build())
 
 
-def _boundary_inputs(name: str, resolution: int):
-    from sklearn.linear_model import LogisticRegression
-
-    from components import boundary, datasets
-    ds = datasets.load(name, n_samples=120, noise=0.3, seed=4)
-    X, y = ds.X.to_numpy(dtype=float), ds.y.to_numpy()
-    model = LogisticRegression().fit(X, y)
-    return boundary.grid_predictions(model, X, resolution), boundary.points_frame(X[:80], y[:80], X[80:], y[80:],
-                                                                                   ds.target_names)
-
-
-def test_swap_boundary_onto_another_dataset_equals_a_fresh_chart():
-    """A template built on one dataset, redrawn for another (other cells, domains, points): the same
-    spec and rows as converting the chart built on the other dataset."""
-    from tests.chart_utils import canonical
-    grid_a, points_a = _boundary_inputs("moons", 30)
-    template = charts.to_spec(charts.boundary_chart(grid_a, points_a, title="a", height=400).configure_legend(
-        gradientLength=120))
-    for name, resolution in (("circles", 30), ("blobs", 25)):
-        grid_b, points_b = _boundary_inputs(name, resolution)
-        fresh = charts.to_spec(charts.boundary_chart(grid_b, points_b, title="b", height=400).configure_legend(
-            gradientLength=120))
-        for swapped, rebuilt in ((charts.swap_boundary(template, grid_b, points_b, "b"), fresh),):
-            ours_text, ours = canonical(swapped)
-            theirs_text, theirs = canonical(rebuilt)
-            assert ours_text == theirs_text
-            assert len(ours) == len(theirs)
-            for x, z in zip(ours, theirs):
-                pd.testing.assert_frame_equal(x, z, check_exact=True)
-    untouched = canonical(template)  # the template itself is not modified
-    assert untouched[0] == canonical(charts.to_spec(charts.boundary_chart(
-        grid_a, points_a, title="a", height=400).configure_legend(gradientLength=120)))[0]
-    np.testing.assert_array_equal(untouched[1][0][["x1", "x2", "proba"]].to_numpy(),
-                                  grid_a[["x1", "x2", "proba"]].to_numpy())
-
-
 def test_swap_top_data_equals_a_histogram_built_on_the_new_rows():
     """The Missing-data lab builds each column's histogram once and swaps every input's rows in."""
     from tests.chart_utils import canonical

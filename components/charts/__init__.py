@@ -39,7 +39,6 @@ from components.charts.boundary import (  # noqa: F401
     probability_gap_chart,
     probability_image,
     reference_boundary_layer,
-    swap_boundary,
     swap_grid,
     tree_chart,
 )

@@ -125,26 +125,6 @@ def swap_grid(spec: dict, grid: pd.DataFrame, title: str) -> dict:
     return swap_layer_data(spec, {0: cells, 1: on_boundary(grid)}, title=title)
 
 
-def swap_boundary(spec: dict, grid: pd.DataFrame, points: pd.DataFrame | None, title: str) -> dict:
-    """A boundary chart already converted (to_spec of boundary_chart),
-    redrawn for a grid on other cells, e.g. another dataset: the background cells, the boundary
-    cells, the axes' domains and (unless None: a member chart has no points) the points are
-    replaced; encodings, legends and sizes are kept. The points need the columns the template's
-    points had. Costs a few ms where building and converting the chart costs 25-30; the tests
-    check the result equals converting a freshly built chart."""
-    cells, x_domain, y_domain = _background_cells(grid)
-    frames = {0: cells, 1: on_boundary(grid)}
-    if points is not None:
-        frames[2] = points
-    out = swap_layer_data(spec, frames, title=title)
-    background = out["layer"][0]
-    encoding = dict(background["encoding"])
-    for channel, domain in (("x", x_domain), ("y", y_domain)):
-        encoding[channel] = {**encoding[channel], "scale": {**encoding[channel]["scale"], "domain": domain}}
-    out["layer"][0] = {**background, "encoding": encoding}
-    return out
-
-
 def name_layer_data(spec: dict, names: dict[int, str]) -> dict:
     """A converted layered chart (to_spec) whose layers read their data under stable names (layer index
     -> name) instead of content hashes, for a page to replace per move (charts.with_datasets): a
