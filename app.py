@@ -29,4 +29,4 @@ with st.sidebar:
     scrub.bridge()  # scrubbing sliders move their charts in the browser (components/ui/scrub.py)
 page.run()
 common.share_link_box()
-common.freeze_startup_objects()  # once per process: no more GC pauses over the libraries
+common.warm_up_in_background()  # once per process: the labs' libraries load while Home is read

@@ -23,7 +23,8 @@ def test_presenter_mode_hides_code_and_questions_and_enlarges_type():
 def test_share_link_carries_the_non_default_settings():
     at = open_page(PAGE, query={"eval.threshold": "0.42", "app.seed": "3"})
     assert_clean(at)
-    link = next(c.value for c in at.sidebar.code)
+    at.button(key="app.share_qr").click().run()  # the class link's dialog (the sidebar's box: tests/test_browser.py)
+    link = next(c.value for c in at.code if "app.seed" in c.value)
     assert "eval.threshold=0.42" in link and "app.seed=3" in link
 
 
@@ -105,9 +106,10 @@ def test_a_heavy_page_loads_only_its_own_heavy_package():
     assert loaded <= HEAVY_ALLOWED[page], loaded
 
 
-def test_every_script_thread_gets_one_openmp_thread():
+def test_every_script_thread_gets_one_thread_per_library():
     """Streamlit runs each rerun in a new thread; importing the app's components must give that thread
-    one OpenMP thread too (2-core hosts: more threads made k-NN and t-SNE 3-6x slower)."""
+    one OpenMP and one BLAS thread, also for the libraries loaded later (2-core hosts: more threads made
+    k-NN and t-SNE 3-6x slower)."""
     import subprocess
     import sys
 
@@ -115,32 +117,49 @@ def test_every_script_thread_gets_one_openmp_thread():
     probe = """
 import threading, streamlit, components
 from threadpoolctl import threadpool_info
-import sklearn.neighbors  # loads scikit-learn's OpenMP runtime
+import sklearn.neighbors, scipy.linalg  # load scikit-learn's OpenMP and SciPy's OpenBLAS after the package
 seen = []
-t = threading.Thread(target=lambda: seen.extend(i["num_threads"] for i in threadpool_info() if i["user_api"] == "openmp"))
+t = threading.Thread(target=lambda: seen.extend([i["user_api"], i["num_threads"]] for i in threadpool_info()))
 t.start(); t.join()
-print(seen)
+print(__import__("json").dumps(seen))
 """
-    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                         env={k: v for k, v in __import__("os").environ.items() if k != "OMP_NUM_THREADS"})
+    env = {k: v for k, v in __import__("os").environ.items() if k not in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
     assert out.returncode == 0, out.stderr[-2000:]
-    counts = __import__("json").loads(out.stdout.strip().splitlines()[-1])
-    assert counts and set(counts) == {1}
+    pools = __import__("json").loads(out.stdout.strip().splitlines()[-1])
+    assert {api for api, _ in pools} == {"openmp", "blas"} and {n for _, n in pools} == {1}
 
 
-def test_the_first_run_freezes_the_startup_objects_once():
-    """After the first page, the libraries' objects are out of the garbage collector's full passes
-    (they made ~100 ms pauses on random reruns); later runs freeze nothing more."""
+def test_the_first_run_warms_the_labs_libraries_and_freezes_them_once():
+    """Home draws without scikit-learn; after the first page a background thread imports the labs'
+    libraries and puts them out of the garbage collector's full passes (they made ~100 ms pauses on
+    random reruns); later runs freeze nothing more."""
     import subprocess
     import sys
 
     from tests.apptest_utils import ROOT
-    probe = ("import gc; from tests.apptest_utils import open_page; "
-             "before = gc.get_freeze_count(); at = open_page(); first = gc.get_freeze_count(); "
-             "at.run(); at.switch_page('views/data/scaling.py'); at.run(); assert not at.exception; "
-             "print(before, first, gc.get_freeze_count())")
+    probe = """
+import gc, sys, threading
+from tests.apptest_utils import open_page
+from components.ui import common
+importers = []  # the thread that first imports scikit-learn
+class Spy:
+    def find_spec(self, name, path=None, target=None):
+        if name == "sklearn":
+            importers.append(threading.current_thread().name)
+sys.meta_path.insert(0, Spy())
+before = gc.get_freeze_count()
+at = open_page()
+[t.join() for t in threading.enumerate() if t.name == common.WARM_UP_THREAD]
+first = gc.get_freeze_count()
+assert all(m in sys.modules for m in common.WARM_MODULES)
+at.run(); at.switch_page('views/data/scaling.py'); at.run(); assert not at.exception
+print(importers[0], before, first, gc.get_freeze_count())
+"""
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
-    before, first, later = map(int, out.stdout.strip().splitlines()[-1].split())
+    importer, before, first, later = out.stdout.strip().splitlines()[-1].split()
+    assert importer == common.WARM_UP_THREAD
+    before, first, later = int(before), int(first), int(later)
     assert first > before + 100_000
     assert later <= first  # nothing frozen again (frozen objects can still be freed by reference counting)

@@ -16,7 +16,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from components import catalog, datasets
+from components import catalog, datasets, home
 from tests.browser_utils import chromium_page, settle, skip_module_without_browser, streamlit_server
 
 pytestmark = pytest.mark.browser
@@ -79,6 +79,12 @@ def test_every_page_loads_from_the_navigation_with_charts_and_no_error():
         page.goto(base + "/")
         settle(page)
         assert error_boxes(page) == 0
+        # Home's five pictures, each with its marks drawn at the plot's height (not squeezed to nothing)
+        page.wait_for_function("document.querySelectorAll('.vega-embed svg').length >= 5", timeout=30_000)
+        heights = page.locator(".vega-embed svg").evaluate_all(
+            "svgs => svgs.map(s => Math.max(0, ...[...s.querySelectorAll('g.role-mark')]"
+            ".map(g => g.getBBox().height)))")
+        assert len(heights) == 5 and min(heights) >= 0.6 * home.HEIGHT, heights
         for spec in catalog.PAGES:
             # the link's text ends with the title; a plain substring match would take "Question bank"
             # (its icon's ligature text is "quiz") for "Quiz"
@@ -113,6 +119,13 @@ def test_moving_the_threshold_updates_url_and_numbers_without_errors():
             assert metric(page, label) == value, label
         assert drawn_confusion(page) == counts  # re-counted in the browser from the threshold parameter
         assert error_boxes(page) == 0
+        # The sidebar's share link is this view's address, and its button copies it.
+        share = page.locator("[data-testid='stSidebar'] .ml-share")
+        assert share.locator("code").inner_text() == page.url
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+        share.locator("button").click()
+        share.locator("button", has_text="Copied").wait_for(timeout=5_000)
+        assert page.evaluate("() => navigator.clipboard.readText()") == page.url
         # The link reproduces the view in a new visit.
         page.goto(page.url)
         settle(page)

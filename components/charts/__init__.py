@@ -30,6 +30,7 @@ from components.charts.boundary import (  # noqa: F401
     grid_image,
     image_boundary_chart,
     image_extent,
+    image_layer,
     marked_points_layer,
     member_boundary_chart,
     on_boundary,
@@ -78,29 +79,6 @@ from components.charts.core import (  # noqa: F401
     to_spec,
     with_datasets,
 )
-from components.charts.evaluation import (  # noqa: F401
-    _LAYOUTS,
-    THRESHOLD_DATASETS,
-    _confusion_layout,
-    _folds_layout,
-    _layout,
-    _operating_point,
-    _pr_layout,
-    _roc_layout,
-    _spec,
-    _sweep_layout,
-    confusion_matrix_chart,
-    confusion_matrix_spec,
-    folds_chart,
-    folds_spec,
-    pr_chart,
-    pr_spec,
-    roc_chart,
-    roc_spec,
-    threshold_metrics_chart,
-    threshold_metrics_spec,
-    threshold_specs,
-)
 from components.charts.explanation import (  # noqa: F401
     beeswarm_chart,
     ice_chart,
@@ -112,3 +90,37 @@ from components.charts.tuning import (  # noqa: F401
     surface_chart,
     surface_spec,
 )
+
+# The evaluation family is imported on first use: it needs components.evaluation, hence scikit-learn
+# (about 0.8 s), which Home never uses: a cold server draws its first page without it.
+_EVALUATION = (
+    "_LAYOUTS",
+    "THRESHOLD_DATASETS",
+    "_confusion_layout",
+    "_folds_layout",
+    "_layout",
+    "_operating_point",
+    "_pr_layout",
+    "_roc_layout",
+    "_spec",
+    "_sweep_layout",
+    "confusion_matrix_chart",
+    "confusion_matrix_spec",
+    "folds_chart",
+    "folds_spec",
+    "pr_chart",
+    "pr_spec",
+    "roc_chart",
+    "roc_spec",
+    "threshold_metrics_chart",
+    "threshold_metrics_spec",
+    "threshold_specs",
+)
+
+
+def __getattr__(name: str):
+    if name in _EVALUATION:
+        from components.charts import evaluation
+
+        return getattr(evaluation, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

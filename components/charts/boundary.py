@@ -195,8 +195,8 @@ def _data(frame_or_name: pd.DataFrame | str):
     return alt.NamedData(name=frame_or_name) if isinstance(frame_or_name, str) else frame_or_name
 
 
-def _image_layer(image: pd.DataFrame | str, x_domain: list[float], y_domain: list[float], x_title: str = "x1",
-                 y_title: str = "x2") -> alt.Chart:
+def image_layer(image: pd.DataFrame | str, x_domain: list[float], y_domain: list[float], x_title: str = "x1",
+                y_title: str = "x2") -> alt.Chart:
     """A grid_image (a frame, or the name of a dataset a page swaps in) drawn over its extent, the axes
     fixed to x_domain and y_domain (image_extent of its grid)."""
     return alt.Chart(_data(image)).mark_image(aspect=False, smooth=False).encode(
@@ -215,7 +215,7 @@ def image_boundary_chart(image: pd.DataFrame | str, contour: pd.DataFrame | str,
     their columns, with an optional "size" for sample weights). legend=False: no legends, for a small
     member chart beside a big one. extra: layers drawn on top, as in boundary_chart (the shape legend
     then goes below the plot, where the extra layer's legends have room)."""
-    background = _image_layer(image, x_domain, y_domain)
+    background = image_layer(image, x_domain, y_domain)
     line = alt.Chart(_data(contour)).mark_point(size=4, color=BLACK, filled=True, opacity=0.6).encode(
         x=alt.X("x1:Q"), y=alt.Y("x2:Q"))
     layers = [background, line]
@@ -440,8 +440,8 @@ def class_regions_chart(cells: pd.DataFrame, points: pd.DataFrame, classes: list
     colour_of = {c: _rgb(OKABE_ITO[i]) for i, c in enumerate(classes)}
     rgb = np.array([colour_of[c] for c in cells["predicted"]]).reshape(-1, 3)
     alpha = 0.05 + 0.70 * np.clip((cells["confidence"].to_numpy(dtype=float) - 1 / k) / (1 - 1 / k), 0, 1)
-    background = _image_layer(grid_image(cells, np.rint(np.column_stack([rgb, 255 * alpha]))), *image_extent(cells),
-                              x_title, y_title)
+    background = image_layer(grid_image(cells, np.rint(np.column_stack([rgb, 255 * alpha]))), *image_extent(cells),
+                             x_title, y_title)
     colour = alt.Scale(domain=list(classes), range=OKABE_ITO[:k])
     below = dict(orient="bottom", direction="horizontal")
     borders = alt.Chart(class_borders(cells)).mark_point(size=4, color=BLACK, filled=True, opacity=0.6).encode(
@@ -470,5 +470,5 @@ def probability_gap_chart(cells: pd.DataFrame, title: str = "", x_title: str = "
         color=alt.Color("gap:Q", title="largest gap",
                         scale=alt.Scale(domain=[0, 1], range=["#ffffff", BLACK], interpolate="rgb"),
                         legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=120)))
-    return alt.layer(_image_layer(image, *image_extent(cells), x_title, y_title), legend).properties(
+    return alt.layer(image_layer(image, *image_extent(cells), x_title, y_title), legend).properties(
         title=title, height=height, width="container")

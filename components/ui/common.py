@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import importlib
 import re
+import threading
 from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
+import streamlit.components.v2 as components_v2
 
 from components import catalog, class_link, datasets, page_lessons
 from components.ui import controls
@@ -70,16 +73,30 @@ def global_sidebar(data: str = catalog.SHARED_DATASET) -> None:
         st.html(PRESENTER_CSS)
 
 
+# What the labs import that Home does not (scikit-learn and SciPy: about 0.9 s on the 2-core host).
+WARM_MODULES = ("sklearn.ensemble", "sklearn.linear_model", "sklearn.model_selection", "sklearn.metrics",
+                "sklearn.pipeline", "sklearn.preprocessing", "sklearn.neighbors", "sklearn.svm", "sklearn.tree",
+                "scipy.stats", "components.evaluation", "components.charts.evaluation")
+WARM_UP_THREAD = "ml-explorer-warm-up"
+
+
 @st.cache_resource(show_spinner=False)
-def freeze_startup_objects() -> int:
-    """Once per process, after the first page has loaded its libraries: move every object alive now
-    (modules, classes, the libraries' tables, the first caches) out of the cyclic garbage
-    collector's reach. Its full collections walked them all: a ~100 ms pause on a random rerun
-    (120 round-slider moves on the Ensembles lab: max 125 ms, 35-45 ms frozen). They live as long
-    as the process anyway; objects made later are collected as before."""
-    gc.collect()
-    gc.freeze()
-    return gc.get_freeze_count()
+def warm_up_in_background() -> threading.Thread:
+    """Once per process, after the first page is drawn: import WARM_MODULES in a background thread, so
+    a cold server draws Home without them and the first lab opened finds them loaded (or waits only for
+    the rest), then move every object alive (modules, classes, the libraries' tables, the first caches)
+    out of the cyclic garbage collector's reach. Its full collections walked them all: a ~100 ms pause
+    on a random rerun (120 round-slider moves on the Ensembles lab: max 125 ms, 35-45 ms frozen). They
+    live as long as the process anyway; objects made later are collected as before."""
+    def work() -> None:
+        for name in WARM_MODULES:
+            importlib.import_module(name)
+        gc.collect()
+        gc.freeze()
+
+    thread = threading.Thread(target=work, daemon=True, name=WARM_UP_THREAD)
+    thread.start()
+    return thread
 
 
 def current_url() -> str:
@@ -109,11 +126,54 @@ def presenter_bar() -> None:
             class_link_dialog()
 
 
+# The view's address as text with a copy button. It is read in the browser: a panel that reruns alone
+# (a fragment, such as a scrubbing threshold) changes the URL without rerunning this sidebar, and a
+# link written by the server would then be stale. Not st.code: its first use on a page loads
+# Streamlit's syntax highlighter (1.5 MB of JavaScript to parse: 0.25-0.4 s of a cold first page).
+# Trusted, fixed code; the address is written as text, never as HTML.
+SHARE_LINK_JS = """
+export default function({ parentElement }) {
+  if (parentElement.querySelector('.ml-share')) { return; }
+  const box = document.createElement('div');
+  box.className = 'ml-share';
+  const link = document.createElement('code');
+  const copy = document.createElement('button');
+  copy.type = 'button';
+  copy.textContent = 'Copy link';
+  const show = () => { if (link.textContent !== window.location.href) { link.textContent = window.location.href; } };
+  copy.addEventListener('click', async () => {
+    show();
+    try {
+      await navigator.clipboard.writeText(link.textContent);
+      copy.textContent = 'Copied';
+    } catch (e) {  // no clipboard (plain http on another host): select the link for Ctrl+C
+      window.getSelection().selectAllChildren(link);
+      copy.textContent = 'Press Ctrl+C';
+    }
+    setTimeout(() => { copy.textContent = 'Copy link'; }, 1500);
+  });
+  box.append(link, copy);
+  parentElement.appendChild(box);
+  show();
+  const timer = setInterval(() => { if (box.isConnected) { show(); } else { clearInterval(timer); } }, 300);
+}
+"""
+SHARE_LINK_CSS = """
+.ml-share code { display: block; font-family: var(--st-code-font, monospace); font-size: 0.8rem;
+  overflow-wrap: anywhere; padding: 0.5rem 0.75rem; border-radius: 0.5rem;
+  background: var(--st-code-background-color, rgba(128, 128, 128, 0.1)); color: var(--st-text-color); }
+.ml-share button { margin-top: 0.25rem; font: inherit; font-size: 0.8rem; cursor: pointer; padding: 0.15rem 0.6rem;
+  border-radius: 0.5rem; border: 1px solid var(--st-border-color, rgba(128, 128, 128, 0.4));
+  background: var(--st-background-color, transparent); color: var(--st-text-color); }
+"""
+_share_link = components_v2.component("ml_explorer_share_link", js=SHARE_LINK_JS, css=SHARE_LINK_CSS)
+
+
 def share_link_box() -> None:
     """Show a link that reproduces the current view, and the class link (QR) behind a button."""
     with st.sidebar:
         st.caption("Share this view")
-        st.code(current_url(), language=None, wrap_lines=True)
+        _share_link(key="app.share_link")
         if st.button("Share with the class (QR code)", key="app.share_qr", icon=":material/qr_code_2:"):
             class_link_dialog()
 
