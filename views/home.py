@@ -33,7 +33,6 @@ with teach.container(border=True):
         st.page_link(existing["lessons"].path, label="Lesson paths", icon=existing["lessons"].icon)
     st.caption("Presenter mode is the last switch in the sidebar.")
 
-slots = []  # the pictures are computed after every link is on screen: a cold server draws Home first
 for section, pages in catalog.by_section().items():
     if section == "Teach":
         continue
@@ -41,7 +40,9 @@ for section, pages in catalog.by_section().items():
     picture = PICTURES.get(section)
     if picture is not None:
         left, right = show.columns([1, 2])  # presenting: the picture on a row of its own, full width
-        slots.append((left.empty(), picture))
+        # drawn as soon as its place exists: the pictures are stored numbers, and the first chart sent
+        # starts the browser loading its chart library while the links are still being written
+        show.chart(picture(), target=left)
     else:
         right = st.container()
     with right:
@@ -51,6 +52,3 @@ for section, pages in catalog.by_section().items():
                 with col:
                     st.page_link(p.path, label=p.title, icon=p.icon)
                     st.caption(p.summary)
-
-for slot, picture in slots:
-    show.chart(picture(), target=slot)
