@@ -123,7 +123,7 @@ def test_cross_validation_matches_cross_val_score_and_covers_each_row_once():
 
 @pytest.mark.parametrize("model_name, value", [("SVM (RBF)", 1.0), ("Gradient boosting", 10)])
 def test_models_fitted_on_two_threads_score_as_scikit_learn_does(model_name, value):
-    """The fold fits (and an SVM's calibration folds) run two at a time: the scores are those of
+    """The fold fits run on two threads (an SVM's on three, its calibration folds on two): the scores are those of
     scikit-learn's own sequential cross-validation and hold-out fit of the same model."""
     assert model_name in ev.TWO_THREADS
     from sklearn.base import clone
