@@ -19,7 +19,7 @@ from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 from components import models
 
 FIT_COUNT = {"n": 0}  # how many estimators were fitted in this process; tests check cheap moves add none
-_FIT_COUNT_LOCK = threading.Lock()  # fold fits may run on two threads
+_FIT_COUNT_LOCK = threading.Lock()  # fold fits may run on several threads
 # Fits that run on two threads: models whose fit releases the GIL and is long enough for a second
 # thread to pay. Their k fold fits run two at a time, and the SVM's calibration folds too (Platt
 # scaling cross-validates inside every fit). Measured on the cockpit's churn table, 5 folds: SVM

@@ -80,6 +80,7 @@ def test_the_mock_interview_countdown_runs_in_the_browser_without_reruns():
         settle(page)
         page.get_by_role("button", name="Start the interview").click()
         settle(page)
+        page.wait_for_selector(".mlx-countdown", state="attached", timeout=30_000)  # a loaded machine draws it late
         left = "() => parseInt(getComputedStyle(document.querySelector('.mlx-countdown')).getPropertyValue('--mlx-left'))"
         page.evaluate("() => { document.querySelector('.mlx-countdown').dataset.mark = 'first'; }")
         before = page.evaluate(left)
