@@ -392,17 +392,9 @@ def locate(page, cls: str):
     return page.locator(f"[data-testid='stMain'] .{cls}").first
 
 
-def usable(box) -> bool:
-    """Drawn and enabled: its first field or button is not disabled (a number input's step buttons are, at the
-    ends of its range or while it is empty)."""
-    if not box.count():
-        return False
-    first = box.locator("input, textarea, button").first
-    return not first.count() or first.is_enabled()
-
-
-# In one round trip: is the control drawn, enabled (as ``usable``) and visible; and the observer is told to
-# ignore it as the control itself (``own_selector``)
+# In one round trip: is the control drawn, enabled (its first field or button is not disabled: a number
+# input's step buttons are, at the ends of its range or while it is empty) and visible; and the observer is
+# told to ignore it as the control itself (``own_selector``)
 PROBE = """([cls, own]) => {
     const box = document.querySelector('[data-testid="stMain"] .' + cls);
     window.__bench.own = own;
@@ -469,8 +461,9 @@ def setup_move(page, key: str) -> None:
     cls = css_class(key)
     box = locate(page, cls)
     reveal(page, box)
-    page.evaluate("(s) => { window.__bench.own = s; }", own_selector(cls, kind_of(box)))
-    if not usable(box) or not press(page, box, kind_of(box), 0):
+    kind = kind_of(box)
+    found = probe(page, cls, kind)
+    if not (found["present"] and found["enabled"]) or not press(page, box, kind, 0):
         raise RuntimeError(f"cannot press {key} on the way to the state to time")
     wait_quiet(page, quiet_ms=300)
 
@@ -539,8 +532,8 @@ def bench_page(page, base: str, url_path: str, repeats: int, keys: list[str] | N
         if group:
             warmed.add(group)
         if kind in TOGGLES and len(plan) % 2 and fingerprint(page) != state:
-            box = locate(page, cls)
-            if usable(box) and press(page, box, kind, len(plan)):
+            found = probe(page, cls, kind)
+            if found["present"] and found["enabled"] and press(page, locate(page, cls), kind, len(plan)):
                 wait_quiet(page, quiet_ms=200)
                 back_to(page, state)
         out.append(timing)
